@@ -1,0 +1,21 @@
+"""``python -m bce_gui`` and the ``bce-lab`` console script."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main as _cli_main
+
+
+def main() -> int:
+    return _cli_main(sys.argv[1:])
+
+
+def gui_main() -> int:
+    from .launch import launch_gui
+
+    return launch_gui(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

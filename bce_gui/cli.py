@@ -1,0 +1,225 @@
+"""The command line: ``bce-lab compute FILE`` and the dispatch between it and the window.
+
+Nothing here imports Qt or pyqtgraph: computing a loss from a terminal must stay fast and must
+work on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+COMPUTE_EPILOG = """\
+examples:
+  bce-lab compute predictions.csv
+  bce-lab compute predictions.csv --policy sklearn --json
+  bce-lab compute scores.tsv --logits --pos-weight 3 --policy torch
+  bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
+  bce-lab compute european.csv --eps 1e-7 --strict
+
+exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
+stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
+--strict is given and a row is invalid.
+"""
+
+
+def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv",
+    )
+    conv = parser.add_argument_group("loss convention")
+    conv.add_argument(
+        "--policy",
+        default="exact",
+        metavar="NAME",
+        help="clipping convention: exact (default, no clipping: p=0 for class 1 gives inf), "
+        "sklearn (sklearn.metrics.log_loss), torch (binary_cross_entropy, logs clamped at -100), "
+        "keras (BinaryCrossentropy, float32, eps 1e-7), custom (needs --eps); e.g. --policy sklearn",
+    )
+    conv.add_argument(
+        "--eps",
+        type=float,
+        metavar="EPS",
+        help="clip probabilities to [EPS, 1-EPS] (a custom convention), e.g. --eps 1e-7",
+    )
+    conv.add_argument(
+        "--logits",
+        action="store_true",
+        help="the predicted column holds logits (log-odds), not probabilities; e.g. --logits",
+    )
+    conv.add_argument(
+        "--label-smoothing",
+        type=float,
+        default=0.0,
+        metavar="A",
+        help="Keras-style label smoothing: y becomes y*(1-A) + A/2; e.g. --label-smoothing 0.1",
+    )
+    conv.add_argument(
+        "--pos-weight",
+        type=float,
+        metavar="W",
+        help="PyTorch's pos_weight for logits: class-1 rows count W times; e.g. --logits --pos-weight 3",
+    )
+    conv.add_argument(
+        "--soft-labels",
+        action="store_true",
+        help="accept labels anywhere in [0, 1] (e.g. 0.7), not only 0 and 1",
+    )
+    cols = parser.add_argument_group("columns (found by header name when not given)")
+    cols.add_argument("--actual-column", metavar="NAME", help="actual class 0/1, e.g. --actual-column clicked")
+    cols.add_argument(
+        "--predicted-column", metavar="NAME", help="probability of class 1, e.g. --predicted-column p_hat"
+    )
+    cols.add_argument("--weight-column", metavar="NAME", help="sample weights, e.g. --weight-column w")
+    cols.add_argument("--id-column", metavar="NAME", help="observation IDs, e.g. --id-column user_id")
+    cols.add_argument("--sheet", metavar="NAME", help="spreadsheet sheet name or number, e.g. --sheet 2")
+    out = parser.add_argument_group("output")
+    out.add_argument(
+        "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
+    )
+    out.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (loss, loss_bits, n, n_invalid, invalid, policy, ...), e.g. --json",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bce-lab",
+        description="BCE Lab: compute, inspect and explain binary cross-entropy (log loss). "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"BCE Lab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    compute = sub.add_parser(
+        "compute",
+        help="compute the log loss of a file and print it",
+        description="Compute the binary cross-entropy (log loss) of a file of observations, "
+        "with the same engine the window uses.",
+        epilog=COMPUTE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build_compute_parser(compute)
+    sub.add_parser("gui", help="open the window (the default)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"bce-lab: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def run_compute(args: argparse.Namespace) -> int:
+    from .core.evaluate import evaluate
+    from .core.io_read import ReadOptions, TableReadError, read_table
+    from .core.loss import LossOptions, OptionsError
+    from .core.policies import PolicyError, make_policy
+    from .core.summary import summary_dict
+
+    try:
+        options = LossOptions(
+            policy=make_policy(args.policy, args.eps),
+            logits=args.logits,
+            label_smoothing=args.label_smoothing,
+            pos_weight=args.pos_weight,
+            soft_labels=args.soft_labels,
+        )
+    except (PolicyError, OptionsError) as exc:
+        return _fail(str(exc))
+
+    read_opts = ReadOptions(
+        sheet=args.sheet,
+        columns={
+            "actual": args.actual_column,
+            "predicted": args.predicted_column,
+            "weight": args.weight_column,
+            "id": args.id_column,
+        },
+        load_ids=False,
+        load_extras=False,
+    )
+    try:
+        dataset, _info = read_table(args.file, read_opts)
+    except TableReadError as exc:
+        return _fail(str(exc))
+
+    evaluation = evaluate(dataset, options)
+    summary = summary_dict(dataset, evaluation, source=args.file)
+    n_invalid = summary["n_invalid"]
+    if n_invalid:
+        first = summary["invalid"][0]
+        where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if args.strict:
+            return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
+        print(
+            f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at {where}",
+            file=sys.stderr,
+        )
+    if evaluation.totals.n == 0:
+        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid)")
+    if evaluation.totals.sum_weight == 0:
+        return _fail(f"{args.file}: the weights of the valid rows add up to 0")
+
+    if args.json:
+        print(json.dumps(summary, allow_nan=False))
+    else:
+        print(human_summary(summary))
+    return EXIT_OK
+
+
+def human_summary(summary: dict) -> str:
+    """A short, plain-text account of the result for a terminal."""
+    from .core.formatting import fmt_plain
+
+    loss = summary["loss"]
+    lines = []
+    src = summary.get("source")
+    if src:
+        lines.append(f"BCE Lab: {src}")
+    if loss == "inf":
+        rows = ", ".join(str(r) for r in summary["infinite_rows"][:10])
+        lines.append(f"  log loss     inf  (row(s) {rows} give probability 0 to the actual class;")
+        lines.append("               try --policy sklearn, torch or keras to clip)")
+    else:
+        lines.append(f"  log loss     {fmt_plain(loss)} nats  ({fmt_plain(summary['loss_bits'])} bits)")
+    lines.append(f"  rows used    {summary['n']}" + (" (weighted)" if summary["weighted"] else ""))
+    lines.append(f"  invalid      {summary['n_invalid']}")
+    lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")
+    if summary["base_rate"] is not None:
+        lines.append(
+            f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
+            f"(always predicting the base rate {fmt_plain(summary['base_rate'], 4)})"
+        )
+        skill = summary["skill"]
+        if isinstance(skill, float):
+            lines.append(f"  skill        {skill:.1%} of the baseline loss removed")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``bce-lab``, ``python -m bce_gui`` and ``python main.py``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("compute", "gui", "-h", "--help", "--version"):
+        return _gui(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "compute":
+        return run_compute(args)
+    return _gui(argv[1:])
+
+
+def _gui(argv: list[str]) -> int:
+    from .launch import launch_gui
+
+    return launch_gui(argv)

@@ -1,0 +1,89 @@
+"""Which column is which: header names and their usual synonyms, matched case-insensitively."""
+
+from __future__ import annotations
+
+import re
+
+# Order matters: an earlier synonym wins when a file has two candidates for one role.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "actual": (
+        "actual", "actual_class", "actual_label", "y", "y_true", "ytrue", "true", "truth",
+        "label", "labels", "target", "class", "outcome", "observed",
+    ),
+    "predicted": (
+        "predicted", "predicted_probability", "predicted_prob", "p", "p1", "pred", "prediction",
+        "y_pred", "ypred", "y_proba", "y_prob", "proba", "prob", "probability", "score",
+        "y_score", "logit", "logits",
+    ),
+    "weight": ("weight", "weights", "sample_weight", "sample_weights", "w"),
+    "id": ("id", "ids", "identifier", "row_id", "obs", "observation", "key", "name"),
+}
+
+REQUIRED_ROLES = ("actual", "predicted")
+OPTIONAL_ROLES = ("weight", "id")
+
+
+def normalise(name: str) -> str:
+    """'  Y-True ' -> 'y_true': lower case, trimmed, spaces and dashes as underscores."""
+    return re.sub(r"[\s\-.]+", "_", name.strip().lower()).strip("_")
+
+
+class ColumnError(ValueError):
+    """A requested column does not exist, or a required one cannot be found."""
+
+
+def resolve_column(requested: str, headers: list[str]) -> str:
+    """Find a user-named column: exact, then case-insensitive, then a 1-based column number."""
+    if requested in headers:
+        return requested
+    wanted = normalise(requested)
+    for h in headers:
+        if normalise(h) == wanted:
+            return h
+    if requested.strip().isdigit():
+        k = int(requested.strip())
+        if 1 <= k <= len(headers):
+            return headers[k - 1]
+    raise ColumnError(
+        f"there is no column {requested!r}; the columns are: {', '.join(headers) or '(none)'}"
+    )
+
+
+def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Map roles (actual, predicted, weight, id) to header names. Missing roles are absent."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for role, requested in overrides.items():
+        col = resolve_column(requested, headers)
+        mapping[role] = col
+        taken.add(col)
+    normalised = {h: normalise(h) for h in headers}
+    for role in (*REQUIRED_ROLES, *OPTIONAL_ROLES):
+        if role in mapping:
+            continue
+        for synonym in SYNONYMS[role]:
+            match = next((h for h in headers if h not in taken and normalised[h] == synonym), None)
+            if match is not None:
+                mapping[role] = match
+                taken.add(match)
+                break
+    return mapping
+
+
+def headerless_names(n_columns: int) -> list[str] | None:
+    """Roles of a file without a header: 2 columns = (actual, predicted), 3 = (id, actual, predicted)."""
+    if n_columns == 2:
+        return ["actual", "predicted"]
+    if n_columns == 3:
+        return ["id", "actual", "predicted"]
+    return None
+
+
+def missing_role_message(role: str, headers: list[str]) -> str:
+    what = {"actual": "the actual class", "predicted": "the predicted probability"}[role]
+    examples = ", ".join(SYNONYMS[role][:6])
+    return (
+        f"no column for {what} was found (expected a header such as {examples}); "
+        f"the columns are: {', '.join(headers)}"
+    )

@@ -1,0 +1,55 @@
+"""From a dataset and loss options to everything the app shows: validity, row losses, totals.
+
+This is the one place where a dataset becomes numbers; the command line, the window, the exports
+and the report all call :func:`evaluate`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dataset import Dataset
+from .loss import LossOptions, LossTotals, RowTerms, row_losses, row_terms, totals
+from .validation import Validity, validate
+
+
+@dataclass
+class Evaluation:
+    """The result of evaluating a dataset: per-row loss (NaN for excluded rows) and totals."""
+
+    options: LossOptions
+    validity: Validity
+    loss: np.ndarray
+    totals: LossTotals
+
+    def infinite_rows(self, limit: int | None = None) -> np.ndarray:
+        """0-based rows whose loss is infinite (the rows that make the mean infinite)."""
+        rows = np.flatnonzero(np.isinf(self.loss))
+        return rows if limit is None else rows[:limit]
+
+    def worst_rows(self, k: int = 10) -> np.ndarray:
+        """The k valid rows with the largest loss, largest first."""
+        loss = np.where(np.isnan(self.loss), -np.inf, self.loss)
+        k = min(k, int(np.count_nonzero(self.validity.valid)))
+        if k <= 0:
+            return np.empty(0, dtype=np.int64)
+        part = np.argpartition(-loss, k - 1)[:k]
+        return part[np.argsort(-loss[part], kind="stable")]
+
+
+def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
+    """Validate, compute each row's loss, and aggregate over the usable rows."""
+    validity = validate(dataset, logits=options.logits, soft_labels=options.soft_labels)
+    y = dataset.actual.values
+    loss = row_losses(y, dataset.predicted.values, options)
+    if not validity.all_valid:
+        loss[~validity.valid] = np.nan
+    t = totals(loss, y, dataset.weights, validity.valid)
+    return Evaluation(options=options, validity=validity, loss=loss, totals=t)
+
+
+def terms_for_rows(dataset: Dataset, options: LossOptions, rows: np.ndarray | slice) -> RowTerms:
+    """Corrected probability, ln and loss for some rows (what a table shows for visible rows)."""
+    return row_terms(dataset.actual.values[rows], dataset.predicted.values[rows], options)

@@ -1,0 +1,471 @@
+"""Reading observation tables: CSV, TSV and spreadsheets (.xlsx, .xls, .ods).
+
+The parsing itself is done by polars' CSV reader and by calamine (through fastexcel): robust,
+fast, well-kept readers. This module decides what they cannot: the encoding, the delimiter, the
+decimal mark, whether there is a header, and which column is which. Every cell is read as text
+first and converted to numbers afterwards, so a cell such as ``abc`` in a number column is kept
+(and reported), never dropped or turned into a silent 0.
+
+Every failure is a :class:`TableReadError` carrying one sentence that names the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .columns import (
+    ColumnError,
+    REQUIRED_ROLES,
+    SYNONYMS,
+    headerless_names,
+    map_columns,
+    missing_role_message,
+    normalise,
+)
+from .dataset import Dataset, NumericColumn
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_BYTES = 64 * 1024
+
+
+class TableReadError(Exception):
+    """A file that cannot be read as observations; ``str(err)`` is one sentence for the user."""
+
+    def __init__(self, path: str | os.PathLike | None, message: str):
+        self.path = None if path is None else str(path)
+        self.reason = message
+        where = f"{Path(self.path).name}: " if self.path else ""
+        super().__init__(f"{where}{message}")
+
+
+@dataclass
+class ReadOptions:
+    """What the caller knows better than detection. ``None`` means detect."""
+
+    delimiter: str | None = None
+    decimal: str | None = None
+    encoding: str | None = None
+    header: bool | None = None
+    sheet: str | int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    load_ids: bool = True
+    load_extras: bool = True
+
+
+@dataclass
+class ImportInfo:
+    """What was detected, so a preview dialog can show it and let the user override it."""
+
+    path: str
+    format: str
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    decimal: str = "."
+    has_header: bool = True
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    n_rows: int = 0
+    n_blank_rows: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------
+
+
+def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
+    """Read a CSV/TSV/spreadsheet file into a :class:`Dataset`."""
+    options = options or ReadOptions()
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise TableReadError(path, "is a folder, not a file")
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise TableReadError(path, "no such file") from None
+    except PermissionError:
+        raise TableReadError(path, "permission denied: the file cannot be opened") from None
+    except OSError as exc:
+        raise TableReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
+
+    is_zip = head.startswith(b"PK\x03\x04")
+    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole:
+        frame, info = _read_spreadsheet(path, options)
+    else:
+        frame, info = _read_delimited(path, options)
+    return _frame_to_dataset(frame, info, options)
+
+
+# --------------------------------------------------------------------------------------------
+# Delimited text
+# --------------------------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
+    """Return UTF-8 bytes (no BOM) and the name of the encoding the file was in."""
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise TableReadError(path, f"cannot be decoded as {encoding} ({exc})") from None
+        return text.lstrip("\ufeff").encode("utf-8"), encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, bom = data[3:], True
+    else:
+        bom = False
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            raise TableReadError(path, "starts like UTF-16 text but cannot be decoded") from None
+    if data.isascii():
+        return data, "utf-8-sig" if bom else "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return data.decode(enc).encode("utf-8"), enc
+        except UnicodeDecodeError:
+            continue
+    raise TableReadError(path, "is not readable text")  # pragma: no cover - latin-1 decodes all
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > max(8, len(sample) // 100)
+
+
+def _sample_lines(data: bytes, limit: int = 200) -> list[str]:
+    text = data[:SNIFF_BYTES].decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    if len(data) > SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line of the sample may be cut in half
+    return [ln for ln in lines if ln.strip()][:limit]
+
+
+def sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter that splits every sample line into the same number (> 1) of fields.
+
+    Ties go to the delimiter giving more fields, so ``1;0;0,94`` (three fields with ';', two with
+    ',') is read as semicolon-separated with a decimal comma.
+    """
+    best: tuple[int, int, str] | None = None
+    for rank, delim in enumerate(DELIMITERS):
+        counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
+        if len(counts) == 1:
+            n = counts.pop()
+            if n > 1 and (best is None or (n, -rank) > (best[0], best[1])):
+                best = (n, -rank, delim)
+    if best is not None:
+        return best[2]
+    # Ragged files: pick the delimiter most lines agree on.
+    scores = []
+    for rank, delim in enumerate(DELIMITERS):
+        rows = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        if rows and max(rows) > 1:
+            mode = max(set(rows), key=rows.count)
+            scores.append((rows.count(mode), mode, -rank, delim))
+    return max(scores)[3] if scores else None
+
+
+def _is_number(text: str) -> bool:
+    t = text.strip().replace(",", ".")
+    if not t:
+        return False
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_header(first: list[str], second: list[str] | None) -> bool:
+    """A header row names columns: a known synonym, or text above a number."""
+    cells = [c.strip() for c in first]
+    if any(normalise(c) in syn for c in cells if c for syn in SYNONYMS.values()):
+        return True
+    if all(_is_number(c) or not c for c in cells):
+        return False
+    if second is None:
+        return True
+    for a, b in zip(cells, second):
+        if a and not _is_number(a) and _is_number(b):
+            return True
+    return False
+
+
+def _read_delimited(path: Path, options: ReadOptions):
+    import polars as pl
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TableReadError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise TableReadError(path, "is empty")
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
+        raise TableReadError(path, "is not a text table (it looks like a binary file)")
+    data, encoding = _decode(path, raw, options.encoding)
+    lines = _sample_lines(data)
+    if not lines:
+        raise TableReadError(path, "is empty")
+
+    suffix = path.suffix.lower()
+    delimiter = options.delimiter
+    if delimiter is None:
+        if suffix in (".tsv", ".tab"):
+            delimiter = "\t"
+        else:
+            delimiter = sniff_delimiter(lines)
+    if delimiter is None:
+        raise TableReadError(
+            path,
+            "is not a table: no delimiter (comma, semicolon, tab or |) separates its lines "
+            "into columns",
+        )
+
+    rows = list(csv.reader(lines[:2], delimiter=delimiter))
+    has_header = options.header
+    if has_header is None:
+        has_header = detect_header(rows[0], rows[1] if len(rows) > 1 else None)
+
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            separator=delimiter,
+            has_header=has_header,
+            infer_schema=False,
+            quote_char='"',
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise TableReadError(path, f"is not a well-formed table: {_first_line(exc)}") from None
+    if frame.width < 2 and not frame.is_empty() or frame.width < 2 and has_header:
+        raise TableReadError(
+            path,
+            f"is not a table: only one column was found "
+            f"({', '.join(frame.columns) or 'none'}); expected at least actual and predicted",
+        )
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    info = ImportInfo(
+        path=str(path), format=fmt, encoding=encoding, delimiter=delimiter, has_header=has_header
+    )
+    return frame, info
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheets
+# --------------------------------------------------------------------------------------------
+
+
+def _read_spreadsheet(path: Path, options: ReadOptions):
+    import fastexcel
+    import polars as pl
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:
+        raise TableReadError(path, f"is not a readable spreadsheet ({_first_line(exc)})") from None
+    names = list(reader.sheet_names)
+    if not names:
+        raise TableReadError(path, "has no sheets")
+    sheet = options.sheet if options.sheet is not None else 0
+    if isinstance(sheet, str) and sheet not in names:
+        if sheet.isdigit() and 1 <= int(sheet) <= len(names):
+            sheet = int(sheet) - 1
+        else:
+            raise TableReadError(
+                path, f"has no sheet named {sheet!r}; its sheets are: {', '.join(names)}"
+            )
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise TableReadError(path, f"has no sheet number {sheet + 1}; it has {len(names)}")
+    try:
+        frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    except Exception as exc:
+        raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
+    sheet_name = names[sheet] if isinstance(sheet, int) else sheet
+    if frame.height == 0 or frame.width == 0:
+        raise TableReadError(path, f"sheet {sheet_name!r} is empty")
+
+    first = ["" if v is None else str(v) for v in frame.row(0)]
+    second = ["" if v is None else str(v) for v in frame.row(1)] if frame.height > 1 else None
+    has_header = options.header if options.header is not None else detect_header(first, second)
+    if has_header:
+        headers = _unique_headers(first)
+        frame = frame.slice(1).rename(dict(zip(frame.columns, headers)))
+    else:
+        frame = frame.rename({c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
+    # Spreadsheet numbers arrive as text like "1.0"; that is what the number parser reads.
+    frame = frame.with_columns(pl.all().cast(pl.Utf8))
+    info = ImportInfo(
+        path=str(path), format="xlsx", encoding="", delimiter=None, has_header=has_header,
+        sheet=sheet_name,
+    )
+    if frame.width < 2:
+        raise TableReadError(path, "is not a table: only one column was found")
+    return frame, info
+
+
+def _unique_headers(names: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        name = name.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# From a frame of text columns to a Dataset
+# --------------------------------------------------------------------------------------------
+
+
+def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Dataset, ImportInfo]:
+    import polars as pl
+
+    path = info.path
+    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    headers = list(frame.columns)
+    if not info.has_header:
+        roles = headerless_names(len(headers))
+        if roles is None and not options.columns:
+            raise TableReadError(
+                path,
+                f"has no header row and {len(headers)} columns; without a header it must have 2 "
+                "columns (actual, predicted) or 3 (id, actual, predicted)",
+            )
+        mapping = dict(zip(roles, headers)) if roles else {}
+        mapping.update(
+            {r: _resolve(path, c, headers) for r, c in options.columns.items() if c}
+        )
+    else:
+        try:
+            mapping = map_columns(headers, options.columns)
+        except ColumnError as exc:
+            raise TableReadError(path, str(exc)) from None
+    for role in REQUIRED_ROLES:
+        if role not in mapping:
+            raise TableReadError(path, missing_role_message(role, headers))
+    info.headers = headers
+    info.mapping = dict(mapping)
+
+    # Blank lines (every cell empty) are skipped, but spreadsheet row numbers are kept.
+    stripped = [pl.col(c).str.strip_chars() for c in headers]
+    blank = frame.select(
+        pl.all_horizontal([s.is_null() | (s == "") for s in stripped]).alias("blank")
+    ).to_series()
+    first_row = 2 if info.has_header else 1
+    source_rows = None
+    n_blank = int(blank.sum())
+    if n_blank:
+        keep = ~blank
+        source_rows = (np.flatnonzero(keep.to_numpy()) + first_row).astype(np.int64)
+        frame = frame.filter(keep)
+    info.n_blank_rows = n_blank
+    info.n_rows = frame.height
+    if frame.height == 0:
+        raise TableReadError(path, "has a header but no data rows" if info.has_header else "is empty")
+
+    numeric_roles = [r for r in ("actual", "predicted", "weight") if r in mapping]
+    decimal = options.decimal or _detect_decimal(frame, [mapping[r] for r in numeric_roles], info)
+    info.decimal = decimal
+    columns = {role: _numeric_column(frame, mapping[role], decimal) for role in numeric_roles}
+
+    ids = None
+    if options.load_ids and "id" in mapping:
+        ids = frame.get_column(mapping["id"]).fill_null("").to_numpy()
+    extras: dict[str, np.ndarray] = {}
+    if options.load_extras:
+        used = set(mapping.values())
+        for name in headers:
+            if name not in used:
+                extras[name] = frame.get_column(name).fill_null("").to_numpy()
+    dataset = Dataset(
+        actual=columns["actual"],
+        predicted=columns["predicted"],
+        weight=columns.get("weight"),
+        ids=ids,
+        extras=extras,
+        column_names={role: mapping[role] for role in mapping},
+        source_rows=source_rows,
+        first_row=first_row,
+    )
+    return dataset, info
+
+
+def _resolve(path: str, requested: str, headers: list[str]) -> str:
+    from .columns import resolve_column
+
+    try:
+        return resolve_column(requested, headers)
+    except ColumnError as exc:
+        raise TableReadError(path, str(exc)) from None
+
+
+def _detect_decimal(frame, names: list[str], info: ImportInfo) -> str:
+    """',' when number cells use a decimal comma and never a point (and ',' is not the delimiter)."""
+    import polars as pl
+
+    if info.delimiter == ",":
+        return "."
+    sample = frame.head(10_000)
+    stats = sample.select(
+        *[pl.col(n).str.contains(",", literal=True).any().alias(f"c{i}") for i, n in enumerate(names)],
+        *[pl.col(n).str.contains(".", literal=True).any().alias(f"p{i}") for i, n in enumerate(names)],
+    ).row(0)
+    k = len(names)
+    has_comma, has_point = any(stats[:k]), any(stats[k:])
+    return "," if has_comma and not has_point else "."
+
+
+def _numeric_column(frame, name: str, decimal: str) -> NumericColumn:
+    """Parse a text column into float64, remembering the text of cells that are not numbers."""
+    import polars as pl
+
+    text = pl.col(name).str.strip_chars()
+    if decimal == ",":
+        text = text.str.replace_all(",", ".", literal=True)
+    parsed = frame.select(
+        text.cast(pl.Float64, strict=False).alias("v"),
+        (
+            text.is_not_null()
+            & (text != "")
+            & (text.cast(pl.Float64, strict=False).is_null() | text.cast(pl.Float64, strict=False).is_nan())
+        ).alias("bad"),
+    )
+    values = parsed.get_column("v").fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+    bad = parsed.get_column("bad").to_numpy()
+    cells: dict[int, str] = {}
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raw = frame.get_column(name).gather(rows).to_list()
+        cells = {int(r): str(t) for r, t in zip(rows, raw)}
+        values = values.copy()
+        values[rows] = np.nan
+    return NumericColumn(values=np.ascontiguousarray(values), text=cells)

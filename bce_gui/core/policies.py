@@ -1,0 +1,96 @@
+"""Clipping conventions: how each reference library keeps log(0) out of the loss.
+
+The libraries analysts compare against disagree near p = 0 and p = 1. Each convention here
+reproduces one library's arithmetic, so the app can show a number that matches the library the
+analyst uses, and explain the difference when they disagree:
+
+* ``exact``   -- no clipping at all. p = 0 for a class-1 row gives an infinite loss.
+* ``sklearn`` -- ``sklearn.metrics.log_loss``: the probability of each class (p and 1 - p, the
+  latter rounded to float64) is clipped to [eps, 1 - eps], eps = float64 machine epsilon.
+* ``torch``   -- ``torch.nn.functional.binary_cross_entropy``: each log term is clamped at -100.
+* ``keras``   -- ``keras.losses.BinaryCrossentropy`` (Keras 3): float32 arithmetic, p clipped
+  to [1e-7, 1 - 1e-7] before the logs.
+* ``custom``  -- like ``sklearn`` but with the analyst's own epsilon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FLOAT64_EPS = float(np.finfo(np.float64).eps)
+KERAS_EPSILON = 1e-7
+TORCH_LOG_FLOOR = -100.0
+
+POLICY_NAMES = ("exact", "sklearn", "torch", "keras", "custom")
+
+
+@dataclass(frozen=True)
+class ClipPolicy:
+    """A named clipping convention, with the epsilon it uses (if any)."""
+
+    name: str
+    eps: float | None = None
+
+    @property
+    def label(self) -> str:
+        """Short human name, e.g. for a combo box or a report."""
+        return {
+            "exact": "Exact (no clipping)",
+            "sklearn": "scikit-learn",
+            "torch": "PyTorch",
+            "keras": "Keras",
+            "custom": f"Custom epsilon ({self.eps:g})" if self.eps is not None else "Custom epsilon",
+        }[self.name]
+
+    @property
+    def description(self) -> str:
+        """One sentence saying what the convention does to p."""
+        if self.name == "exact":
+            return "No clipping: a probability of 0 for the actual class gives an infinite loss."
+        if self.name == "sklearn":
+            return (
+                "As sklearn.metrics.log_loss: the probability of each class is clipped to "
+                f"[{FLOAT64_EPS:.3g}, 1 - {FLOAT64_EPS:.3g}] (float64 machine epsilon)."
+            )
+        if self.name == "torch":
+            return (
+                "As torch.nn.functional.binary_cross_entropy: each log term is clamped at -100, "
+                "so no row loses more than 100 nats."
+            )
+        if self.name == "keras":
+            return (
+                "As keras.losses.BinaryCrossentropy (Keras 3): float32 arithmetic, p clipped to "
+                "[1e-7, 1 - 1e-7] before taking logs."
+            )
+        return f"The probability of each class is clipped to [{self.eps:g}, 1 - {self.eps:g}]."
+
+
+class PolicyError(ValueError):
+    """An unknown convention name or an unusable epsilon."""
+
+
+def make_policy(name: str = "exact", eps: float | None = None) -> ClipPolicy:
+    """Build a policy by name; ``eps`` alone (with name ``custom`` or ``exact``) means custom."""
+    name = (name or "exact").strip().lower()
+    aliases = {"scikit-learn": "sklearn", "pytorch": "torch", "none": "exact", "tf": "keras"}
+    name = aliases.get(name, name)
+    if name not in POLICY_NAMES:
+        raise PolicyError(
+            f"unknown clipping convention {name!r}; choose one of: {', '.join(POLICY_NAMES)}"
+        )
+    if eps is not None:
+        if name not in ("custom", "exact", "sklearn"):
+            raise PolicyError(f"--eps cannot be combined with the {name} convention")
+        eps = float(eps)
+        if not (0.0 < eps < 0.5):
+            raise PolicyError(f"epsilon must be greater than 0 and less than 0.5, not {eps:g}")
+        return ClipPolicy("custom", eps)
+    if name == "custom":
+        raise PolicyError("the custom convention needs an epsilon (--eps)")
+    if name == "sklearn":
+        return ClipPolicy("sklearn", FLOAT64_EPS)
+    if name == "keras":
+        return ClipPolicy("keras", KERAS_EPSILON)
+    return ClipPolicy(name)

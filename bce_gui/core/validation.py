@@ -1,0 +1,166 @@
+"""Per-cell validation: which rows cannot be used, and why, in words an analyst understands.
+
+Validation never changes a value. It returns a reason code per cell (0 = fine); rows with any
+non-zero code are excluded from the loss and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from .dataset import Dataset, NumericColumn
+
+
+class Reason(IntEnum):
+    OK = 0
+    MISSING = 1
+    NOT_A_NUMBER = 2
+    PROBABILITY_RANGE = 3
+    LABEL = 4
+    SOFT_LABEL_RANGE = 5
+    NEGATIVE_WEIGHT = 6
+    NOT_FINITE = 7
+
+    @property
+    def message(self) -> str:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    Reason.OK: "",
+    Reason.MISSING: "missing value",
+    Reason.NOT_A_NUMBER: "not a number",
+    Reason.PROBABILITY_RANGE: "probability outside [0, 1]",
+    Reason.LABEL: "label is not 0 or 1",
+    Reason.SOFT_LABEL_RANGE: "label outside [0, 1]",
+    Reason.NEGATIVE_WEIGHT: "negative weight",
+    Reason.NOT_FINITE: "not a finite number",
+}
+
+CHECKED_ROLES = ("actual", "predicted", "weight")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One unusable cell: 0-based data row, role, the column's header, the text, the reason."""
+
+    row: int
+    role: str
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Validity:
+    """Reason codes per checked column, and the resulting mask of usable rows."""
+
+    codes: dict[str, np.ndarray]
+    valid: np.ndarray
+
+    @property
+    def n_invalid(self) -> int:
+        return int(self.valid.size - np.count_nonzero(self.valid))
+
+    @property
+    def all_valid(self) -> bool:
+        return bool(self.valid.all())
+
+    def invalid_rows(self) -> np.ndarray:
+        return np.flatnonzero(~self.valid)
+
+    def reason(self, role: str, row: int) -> Reason:
+        codes = self.codes.get(role)
+        return Reason.OK if codes is None else Reason(int(codes[row]))
+
+    def issues(self, dataset: Dataset, limit: int | None = None) -> list[Issue]:
+        """The unusable cells in row order (then column order), at most ``limit`` of them."""
+        out: list[Issue] = []
+        rows = self.invalid_rows()
+        for row in rows:
+            for role in CHECKED_ROLES:
+                code = self.reason(role, int(row))
+                if code == Reason.OK:
+                    continue
+                column: NumericColumn = getattr(dataset, role)
+                out.append(
+                    Issue(
+                        row=int(row),
+                        role=role,
+                        column=dataset.column_names.get(role, role),
+                        value=column.cell_text(int(row)),
+                        reason=code.message,
+                    )
+                )
+                if limit is not None and len(out) >= limit:
+                    return out
+        return out
+
+
+def _text_mask(column: NumericColumn) -> np.ndarray:
+    mask = np.zeros(len(column), dtype=bool)
+    if column.text:
+        mask[np.fromiter(column.text.keys(), dtype=np.int64, count=len(column.text))] = True
+    return mask
+
+
+def _base_codes(column: NumericColumn) -> tuple[np.ndarray, np.ndarray]:
+    """Codes for empty and non-numeric cells; also returns the NaN mask."""
+    v = column.values
+    nan = np.isnan(v)
+    codes = np.zeros(v.size, dtype=np.uint8)
+    if nan.any():
+        codes[nan] = Reason.MISSING
+        codes[nan & _text_mask(column)] = Reason.NOT_A_NUMBER
+    return codes, nan
+
+
+def validate_actual(column: NumericColumn, soft_labels: bool = False) -> np.ndarray:
+    codes, nan = _base_codes(column)
+    v = column.values
+    with np.errstate(invalid="ignore"):
+        if soft_labels:
+            bad = ~nan & ~((v >= 0.0) & (v <= 1.0))
+            codes[bad] = Reason.SOFT_LABEL_RANGE
+        else:
+            bad = ~nan & (v != 0.0) & (v != 1.0)
+            codes[bad] = Reason.LABEL
+    return codes
+
+
+def validate_predicted(column: NumericColumn, logits: bool = False) -> np.ndarray:
+    codes, nan = _base_codes(column)
+    v = column.values
+    with np.errstate(invalid="ignore"):
+        if logits:
+            codes[~nan & ~np.isfinite(v)] = Reason.NOT_FINITE
+        else:
+            codes[~nan & ~((v >= 0.0) & (v <= 1.0))] = Reason.PROBABILITY_RANGE
+    return codes
+
+
+def validate_weight(column: NumericColumn) -> np.ndarray:
+    codes, nan = _base_codes(column)
+    v = column.values
+    with np.errstate(invalid="ignore"):
+        codes[~nan & ~np.isfinite(v)] = Reason.NOT_FINITE
+        codes[np.isfinite(v) & (v < 0.0)] = Reason.NEGATIVE_WEIGHT
+    return codes
+
+
+def validate(dataset: Dataset, *, logits: bool = False, soft_labels: bool = False) -> Validity:
+    """Check every cell of the columns the loss uses."""
+    codes = {
+        "actual": validate_actual(dataset.actual, soft_labels),
+        "predicted": validate_predicted(dataset.predicted, logits),
+    }
+    if dataset.weight is not None:
+        codes["weight"] = validate_weight(dataset.weight)
+    bad = codes["actual"] != 0
+    for role in ("predicted", "weight"):
+        if role in codes:
+            bad |= codes[role] != 0
+    return Validity(codes=codes, valid=~bad)
