@@ -7,6 +7,7 @@ is not a number is kept beside the array, so nothing is ever lost or silently ch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,36 @@ def number_text(v: float) -> str:
     if v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return repr(v)
+
+
+def parse_cell(text: str) -> tuple[float, str | None]:
+    """Read what a user typed into a number cell.
+
+    Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``),
+    ``(nan, None)`` for an empty cell, and ``(nan, text)`` for anything else, so the text is kept
+    and reported instead of being lost.
+    """
+    t = text.strip()
+    if not t:
+        return math.nan, None
+    candidate = t.replace(",", ".") if (t.count(",") == 1 and "." not in t) else t
+    if "_" in candidate:
+        return math.nan, t
+    try:
+        v = float(candidate)
+    except ValueError:
+        return math.nan, t
+    if math.isnan(v):
+        return math.nan, t
+    return v, None
+
+
+@dataclass
+class ColumnRows:
+    """Cells taken out of a column (for undo): values and the texts of non-number cells."""
+
+    values: np.ndarray
+    text: dict[int, str]
 
 
 @dataclass
@@ -51,6 +82,49 @@ class NumericColumn:
     @classmethod
     def from_floats(cls, values) -> "NumericColumn":
         return cls(np.asarray(values, dtype=np.float64))
+
+    def set_cell(self, row: int, text: str) -> None:
+        value, bad = parse_cell(text)
+        self.values[row] = value
+        if bad is None:
+            self.text.pop(row, None)
+        else:
+            self.text[row] = bad
+
+    def insert(self, at: int, count: int) -> None:
+        """Insert ``count`` empty cells before row ``at``."""
+        self.values = np.insert(self.values, at, np.full(count, np.nan))
+        if self.text:
+            self.text = {(r + count if r >= at else r): t for r, t in self.text.items()}
+
+    def take(self, rows: np.ndarray) -> ColumnRows:
+        """Copy the given rows (sorted, unique) without changing the column."""
+        return ColumnRows(
+            values=self.values[rows].copy(),
+            text={i: self.text[int(r)] for i, r in enumerate(rows) if int(r) in self.text},
+        )
+
+    def delete(self, rows: np.ndarray) -> None:
+        """Delete the given rows (sorted, unique)."""
+        self.values = np.delete(self.values, rows)
+        if self.text:
+            gone = set(int(r) for r in rows)
+            kept = {r: t for r, t in self.text.items() if r not in gone}
+            self.text = {r - int(np.searchsorted(rows, r)): t for r, t in kept.items()}
+
+    def restore(self, rows: np.ndarray, cells: ColumnRows) -> None:
+        """Put back rows taken by :meth:`take` and removed by :meth:`delete`."""
+        self.values = np.insert(self.values, rows - np.arange(rows.size), cells.values)
+        if self.text or cells.text:
+            # Shift the surviving texts up past the restored rows, then add the restored ones.
+            shifted = {}
+            for r, t in self.text.items():
+                # r is a position in the reduced column; find its position in the full one.
+                k = int(np.searchsorted(rows - np.arange(rows.size), r, side="right"))
+                shifted[r + k] = t
+            for i, t in cells.text.items():
+                shifted[int(rows[i])] = t
+            self.text = shifted
 
 
 @dataclass
@@ -103,6 +177,92 @@ class Dataset:
             return str(row + 1)
         return str(self.ids[row])
 
+    # ----------------------------------------------------------------------------------------
+    # Editing (the UI's undo commands call these; they keep every column the same length)
+    # ----------------------------------------------------------------------------------------
+
+    def column(self, role: str) -> NumericColumn:
+        col = getattr(self, role) if role in ("actual", "predicted", "weight") else None
+        if col is None:
+            raise KeyError(f"no numeric column {role!r}")
+        return col
+
+    def cell_text(self, role: str, row: int) -> str:
+        """What a cell shows for editing: the typed text, the number, or ''."""
+        if role == "id":
+            if self.ids is None or self.ids[row] is None:
+                return ""
+            return str(self.ids[row])
+        return self.column(role).cell_text(row)
+
+    def set_cell_text(self, role: str, row: int, text: str) -> None:
+        if role == "id":
+            if self.ids is None:
+                self.ids = np.full(len(self), None, dtype=object)
+            self.ids[row] = text if text != "" else None
+            return
+        self.column(role).set_cell(row, text)
+
+    def _numeric_columns(self) -> list[NumericColumn]:
+        return [c for c in (self.actual, self.predicted, self.weight) if c is not None]
+
+    def insert_rows(self, at: int, count: int = 1) -> None:
+        """Insert ``count`` empty rows before row ``at`` (``at == len(self)`` appends)."""
+        for col in self._numeric_columns():
+            col.insert(at, count)
+        if self.ids is not None:
+            self.ids = np.insert(self.ids, at, np.full(count, None, dtype=object))
+        for name, col in self.extras.items():
+            self.extras[name] = np.insert(col.astype(object), at, np.full(count, "", dtype=object))
+        self.source_rows = None
+
+    def take_rows(self, rows: np.ndarray) -> "RowsSnapshot":
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        return RowsSnapshot(
+            rows=rows,
+            columns={
+                role: getattr(self, role).take(rows)
+                for role in ("actual", "predicted", "weight")
+                if getattr(self, role) is not None
+            },
+            ids=None if self.ids is None else self.ids[rows].copy(),
+            extras={name: col[rows].copy() for name, col in self.extras.items()},
+        )
+
+    def delete_rows(self, rows: np.ndarray) -> "RowsSnapshot":
+        """Delete rows and return what is needed to put them back."""
+        snap = self.take_rows(rows)
+        for role, _cells in snap.columns.items():
+            getattr(self, role).delete(snap.rows)
+        if self.ids is not None:
+            self.ids = np.delete(self.ids, snap.rows)
+        for name in self.extras:
+            self.extras[name] = np.delete(self.extras[name], snap.rows)
+        self.source_rows = None
+        return snap
+
+    def restore_rows(self, snap: "RowsSnapshot") -> None:
+        positions = snap.rows - np.arange(snap.rows.size)
+        for role, cells in snap.columns.items():
+            getattr(self, role).restore(snap.rows, cells)
+        if self.ids is not None and snap.ids is not None:
+            self.ids = np.insert(self.ids, positions, snap.ids)
+        for name, values in snap.extras.items():
+            self.extras[name] = np.insert(self.extras[name].astype(object), positions, values)
+        self.source_rows = None
+
+    def add_weight_column(self, fill: float = 1.0) -> None:
+        self.weight = NumericColumn(np.full(len(self), fill, dtype=np.float64))
+        self.column_names["weight"] = self.column_names.get("weight") or "Weight"
+
+    def remove_weight_column(self) -> NumericColumn | None:
+        col, self.weight = self.weight, None
+        return col
+
+    @classmethod
+    def empty(cls) -> "Dataset":
+        return cls.from_arrays(np.empty(0), np.empty(0))
+
     @classmethod
     def from_arrays(cls, actual, predicted, weights=None, ids=None) -> "Dataset":
         """Build a dataset from plain arrays (scripts, tests, the worked example)."""
@@ -112,3 +272,13 @@ class Dataset:
             weight=None if weights is None else NumericColumn.from_floats(weights),
             ids=None if ids is None else np.asarray(ids, dtype=object),
         )
+
+
+@dataclass
+class RowsSnapshot:
+    """Rows removed from a dataset, enough to restore them exactly (undo of a deletion)."""
+
+    rows: np.ndarray
+    columns: dict[str, ColumnRows]
+    ids: np.ndarray | None
+    extras: dict[str, np.ndarray]

@@ -23,10 +23,17 @@ class Evaluation:
     validity: Validity
     loss: np.ndarray
     totals: LossTotals
+    # The dataset's weights (None when unweighted), so that infinite_rows agrees with
+    # totals.n_infinite: a weight-0 row with an infinite loss does not make the mean infinite.
+    weights: np.ndarray | None = None
 
     def infinite_rows(self, limit: int | None = None) -> np.ndarray:
         """0-based rows whose loss is infinite (the rows that make the mean infinite)."""
-        rows = np.flatnonzero(np.isinf(self.loss))
+        infinite = np.isinf(self.loss)
+        if self.weights is not None:
+            with np.errstate(invalid="ignore"):
+                infinite &= self.weights > 0
+        rows = np.flatnonzero(infinite)
         return rows if limit is None else rows[:limit]
 
     def worst_rows(self, k: int = 10) -> np.ndarray:
@@ -47,7 +54,9 @@ def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
     if not validity.all_valid:
         loss[~validity.valid] = np.nan
     t = totals(loss, y, dataset.weights, validity.valid)
-    return Evaluation(options=options, validity=validity, loss=loss, totals=t)
+    return Evaluation(
+        options=options, validity=validity, loss=loss, totals=t, weights=dataset.weights
+    )
 
 
 def terms_for_rows(dataset: Dataset, options: LossOptions, rows: np.ndarray | slice) -> RowTerms:

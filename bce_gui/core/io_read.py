@@ -74,6 +74,9 @@ class ImportInfo:
     mapping: dict[str, str] = field(default_factory=dict)
     n_rows: int = 0
     n_blank_rows: int = 0
+    # 1-based file line / sheet row of the header (or of the first data row without a header).
+    # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
+    first_line: int = 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -161,25 +164,32 @@ def _sample_lines(data: bytes, limit: int = 200) -> list[str]:
 def sniff_delimiter(lines: list[str]) -> str | None:
     """The delimiter that splits every sample line into the same number (> 1) of fields.
 
-    Ties go to the delimiter giving more fields, so ``1;0;0,94`` (three fields with ';', two with
-    ',') is read as semicolon-separated with a decimal comma.
+    When several do, the one whose fields are numbers most often wins, then the one giving more
+    fields: ``1;0;0,94`` (three fields with ';', two with ',') and also the two-column
+    ``1;0,94`` (two fields either way, but ``'1;0'`` is not a number) are semicolon-separated
+    with a decimal comma.
     """
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     for rank, delim in enumerate(DELIMITERS):
-        counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
+        rows = list(csv.reader(lines, delimiter=delim))
+        counts = {len(row) for row in rows}
         if len(counts) == 1:
             n = counts.pop()
-            if n > 1 and (best is None or (n, -rank) > (best[0], best[1])):
-                best = (n, -rank, delim)
+            numbers = sum(_is_number(c) for row in rows for c in row)
+            if n > 1 and (best is None or (numbers, n, -rank) > best[:3]):
+                best = (numbers, n, -rank, delim)
     if best is not None:
-        return best[2]
-    # Ragged files: pick the delimiter most lines agree on.
+        return best[3]
+    # Ragged files: pick the delimiter most lines agree on. It must split at least half of the
+    # lines into the same number (> 1) of fields; otherwise this is prose with a stray comma
+    # ("It jumped, over the dog.") rather than a table.
     scores = []
     for rank, delim in enumerate(DELIMITERS):
         rows = [len(r) for r in csv.reader(lines, delimiter=delim)]
         if rows and max(rows) > 1:
-            mode = max(set(rows), key=rows.count)
-            scores.append((rows.count(mode), mode, -rank, delim))
+            mode = max(set(rows), key=lambda k: (rows.count(k), k))
+            if mode > 1 and 2 * rows.count(mode) >= len(rows):
+                scores.append((rows.count(mode), mode, -rank, delim))
     return max(scores)[3] if scores else None
 
 
@@ -201,6 +211,11 @@ def detect_header(first: list[str], second: list[str] | None) -> bool:
         return True
     if all(_is_number(c) or not c for c in cells):
         return False
+    if not any(_is_number(c) for c in cells):
+        # Only text: data rows must hold numbers (actual, predicted), so this names columns.
+        # Reading it as data would turn e.g. "foo,bar" into two invalid rows instead of a clear
+        # "no column for the actual class; the columns are: foo, bar".
+        return True
     if second is None:
         return True
     for a, b in zip(cells, second):
@@ -221,6 +236,9 @@ def _read_delimited(path: Path, options: ReadOptions):
     if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
         raise TableReadError(path, "is not a text table (it looks like a binary file)")
     data, encoding = _decode(path, raw, options.encoding)
+    # polars skips blank lines before the header on its own, which would shift every row number
+    # we report; drop them here and count them instead.
+    data, n_leading = _strip_leading_blank_lines(data)
     lines = _sample_lines(data)
     if not lines:
         raise TableReadError(path, "is empty")
@@ -235,8 +253,8 @@ def _read_delimited(path: Path, options: ReadOptions):
     if delimiter is None:
         raise TableReadError(
             path,
-            "is not a table: no delimiter (comma, semicolon, tab or |) separates its lines "
-            "into columns",
+            "is not a table: no delimiter (comma, semicolon, tab or |) splits its lines into "
+            "two or more columns",
         )
 
     rows = list(csv.reader(lines[:2], delimiter=delimiter))
@@ -255,7 +273,14 @@ def _read_delimited(path: Path, options: ReadOptions):
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as exc:
-        raise TableReadError(path, f"is not a well-formed table: {_first_line(exc)}") from None
+        where = _ragged_row(data, delimiter, has_header, n_leading)
+        raise TableReadError(
+            path, f"is not a well-formed table: {where or _first_line(exc)}"
+        ) from None
+    if not has_header:
+        # polars names them column_1, column_2, ... in some versions and column_0, ... in
+        # others; spreadsheets and 1-based --actual-column numbers use column_1.
+        frame = frame.rename({c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
     if frame.width < 2 and not frame.is_empty() or frame.width < 2 and has_header:
         raise TableReadError(
             path,
@@ -264,9 +289,45 @@ def _read_delimited(path: Path, options: ReadOptions):
         )
     fmt = "tsv" if delimiter == "\t" else "csv"
     info = ImportInfo(
-        path=str(path), format=fmt, encoding=encoding, delimiter=delimiter, has_header=has_header
+        path=str(path), format=fmt, encoding=encoding, delimiter=delimiter, has_header=has_header,
+        first_line=n_leading + 1,
     )
     return frame, info
+
+
+def _strip_leading_blank_lines(data: bytes) -> tuple[bytes, int]:
+    """Remove the blank (or whitespace-only) lines at the top; return the rest and their count."""
+    count = 0
+    start = 0
+    while True:
+        end = data.find(b"\n", start)
+        if end < 0 or data[start:end].strip():
+            return data[start:], count
+        count += 1
+        start = end + 1
+
+
+def _ragged_row(data: bytes, delimiter: str, has_header: bool, n_leading: int) -> str | None:
+    """'row 4 has 3 fields but the header has 2' for the first row with too many fields."""
+    text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    expected = None
+    try:
+        for row in reader:
+            if not row:
+                continue
+            if expected is None:
+                expected = len(row)
+                continue
+            if len(row) > expected:
+                first = "the header" if has_header else "the first row"
+                return (
+                    f"row {reader.line_num + n_leading} has {len(row)} fields but {first} has "
+                    f"{expected}"
+                )
+    except csv.Error:
+        return None
+    return None
 
 
 def _first_line(exc: Exception) -> str:
@@ -301,12 +362,24 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     if isinstance(sheet, int) and not 0 <= sheet < len(names):
         raise TableReadError(path, f"has no sheet number {sheet + 1}; it has {len(names)}")
     try:
-        frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        # skip_rows=0: keep the empty rows above the table (fastexcel drops them by default), so
+        # that row numbers stay those the spreadsheet shows.
+        frame = reader.load_sheet(sheet, header_row=None, dtypes="string", skip_rows=0).to_polars()
+        if frame.height and frame.width:
+            floats = reader.load_sheet(
+                sheet, header_row=None, dtypes="float", skip_rows=0
+            ).to_polars()
+            frame = _exact_numbers(frame, floats)
     except Exception as exc:
         raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
     sheet_name = names[sheet] if isinstance(sheet, int) else sheet
-    if frame.height == 0 or frame.width == 0:
+    blank = frame.select(
+        pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in frame.columns])
+    ).to_series() if frame.width else None
+    if frame.height == 0 or frame.width == 0 or bool(blank.all()):
         raise TableReadError(path, f"sheet {sheet_name!r} is empty")
+    n_leading = int(blank.arg_min())  # the first row that is not blank
+    frame = frame.slice(n_leading)
 
     first = ["" if v is None else str(v) for v in frame.row(0)]
     second = ["" if v is None else str(v) for v in frame.row(1)] if frame.height > 1 else None
@@ -316,15 +389,39 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
         frame = frame.slice(1).rename(dict(zip(frame.columns, headers)))
     else:
         frame = frame.rename({c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
-    # Spreadsheet numbers arrive as text like "1.0"; that is what the number parser reads.
     frame = frame.with_columns(pl.all().cast(pl.Utf8))
     info = ImportInfo(
         path=str(path), format="xlsx", encoding="", delimiter=None, has_header=has_header,
-        sheet=sheet_name,
+        sheet=sheet_name, first_line=n_leading + 1,
     )
     if frame.width < 2:
         raise TableReadError(path, "is not a table: only one column was found")
     return frame, info
+
+
+def _exact_numbers(text, floats):
+    """Replace lossy number texts with the exact value.
+
+    calamine's text for a number cell keeps about 9 significant digits (0.1234567890123457 reads
+    as "0.123456789", and 1e-20 as "0", which would turn a finite loss into inf). Where a cell's
+    text is a number that differs from the cell's float value, use the float's shortest
+    round-trip text (polars' float-to-text cast, like ``repr``); every other cell (text,
+    booleans, dates, exact integers such as IDs) keeps its text.
+    """
+    import polars as pl
+
+    if floats.shape != text.shape:  # pragma: no cover - both loads read the same cells
+        return text
+    out = []
+    for name, fname in zip(text.columns, floats.columns):
+        t = text.get_column(name)
+        f = floats.get_column(fname).cast(pl.Float64)
+        parsed = t.str.strip_chars().cast(pl.Float64, strict=False)
+        lossy = (parsed.is_not_nan() & f.is_not_null() & (parsed != f)).fill_null(False)
+        if lossy.any():
+            t = pl.select(pl.when(lossy).then(f.cast(pl.Utf8)).otherwise(t)).to_series().alias(name)
+        out.append(t)
+    return pl.DataFrame(out)
 
 
 def _unique_headers(names: list[str]) -> list[str]:
@@ -360,10 +457,17 @@ def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Da
                 f"has no header row and {len(headers)} columns; without a header it must have 2 "
                 "columns (actual, predicted) or 3 (id, actual, predicted)",
             )
-        mapping = dict(zip(roles, headers)) if roles else {}
-        mapping.update(
-            {r: _resolve(path, c, headers) for r, c in options.columns.items() if c}
-        )
+        overrides = {r: _resolve(path, c, headers) for r, c in options.columns.items() if c}
+        mapping = dict(overrides)
+        if roles:
+            # The positional roles fill the columns no override took, in order: with
+            # --actual-column 2 on a two-column file, predicted is column 1 (not column 2 too).
+            free = iter(h for h in headers if h not in overrides.values())
+            for role in roles:
+                if role not in mapping:
+                    column = next(free, None)
+                    if column is not None:
+                        mapping[role] = column
     else:
         try:
             mapping = map_columns(headers, options.columns)
@@ -380,7 +484,7 @@ def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Da
     blank = frame.select(
         pl.all_horizontal([s.is_null() | (s == "") for s in stripped]).alias("blank")
     ).to_series()
-    first_row = 2 if info.has_header else 1
+    first_row = info.first_line + (1 if info.has_header else 0)
     source_rows = None
     n_blank = int(blank.sum())
     if n_blank:
@@ -429,19 +533,26 @@ def _resolve(path: str, requested: str, headers: list[str]) -> str:
 
 
 def _detect_decimal(frame, names: list[str], info: ImportInfo) -> str:
-    """',' when number cells use a decimal comma and never a point (and ',' is not the delimiter)."""
+    """',' when more number cells use a decimal comma than a decimal point (and ',' is not the
+    delimiter).
+
+    Only cells that are numbers count: a stray text cell such as ``0.5.5`` (or a note with a
+    full stop) must not turn every ``0,94`` of a European file into "not a number".
+    """
     import polars as pl
 
     if info.delimiter == ",":
         return "."
+    comma = r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$"
+    point = r"^\s*[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?\s*$"
     sample = frame.head(10_000)
     stats = sample.select(
-        *[pl.col(n).str.contains(",", literal=True).any().alias(f"c{i}") for i, n in enumerate(names)],
-        *[pl.col(n).str.contains(".", literal=True).any().alias(f"p{i}") for i, n in enumerate(names)],
+        *[pl.col(n).str.contains(comma).sum().alias(f"c{i}") for i, n in enumerate(names)],
+        *[pl.col(n).str.contains(point).sum().alias(f"p{i}") for i, n in enumerate(names)],
     ).row(0)
     k = len(names)
-    has_comma, has_point = any(stats[:k]), any(stats[k:])
-    return "," if has_comma and not has_point else "."
+    n_comma, n_point = sum(v or 0 for v in stats[:k]), sum(v or 0 for v in stats[k:])
+    return "," if n_comma > n_point else "."
 
 
 def _numeric_column(frame, name: str, decimal: str) -> NumericColumn:

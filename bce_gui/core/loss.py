@@ -75,9 +75,15 @@ def class_log_probs(predicted: np.ndarray, options: LossOptions) -> tuple[np.nda
         if policy.name == "keras":
             return _keras_log_probs(x, options.logits)
         if options.logits:
-            if policy.name in ("exact", "torch"):
+            if policy.name == "exact":
                 # -log(1 + e^-z) and -log(1 + e^z): exact for any finite z.
                 return -np.logaddexp(0.0, -x), -np.logaddexp(0.0, x)
+            if policy.name == "torch":
+                # As torch.nn.functional.binary_cross_entropy_with_logits (float64), which
+                # forms the class-0 loss as z - log_sigmoid(z): the subtraction cancels, so a
+                # class-0 row with z = -50 costs exactly 0 in torch, not log1p(e^-50) = 1.9e-22.
+                ls = _torch_log_sigmoid(x)
+                return ls, ls - x
             x = _sigmoid(x)  # scikit-learn and custom clipping act on probabilities
         if policy.name == "exact":
             return np.log(x), np.log1p(-x)
@@ -97,21 +103,35 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
+def _torch_log_sigmoid(z: np.ndarray) -> np.ndarray:
+    """torch.nn.functional.logsigmoid as aten computes it: min(z, 0) - log1p(exp(-|z|)).
+
+    Works in the dtype of ``z`` (float64 for the torch convention, float32 for Keras).
+    """
+    return np.minimum(z, z.dtype.type(0)) - np.log1p(np.exp(-np.abs(z)))
+
+
 def _keras_log_probs(x: np.ndarray, logits: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Keras' default float32 arithmetic (float32 is why Keras differs in the 7th digit)."""
+    """Keras' default float32 arithmetic (float32 is why Keras differs in the 7th digit).
+
+    Keras 3 (reference backend: torch) hands the float32 tensors to torch's BCE functions, so
+    the logs are torch's: log_sigmoid for logits, log(c) and log1p(-c) for probabilities.
+    """
     x32 = x.astype(np.float32)
     if logits:
-        # keras/tf sigmoid cross-entropy: max(z, 0) - z*y + log1p(exp(-|z|)), in float32.
-        soft = np.log1p(np.exp(-np.abs(x32)))
-        lp = -(np.maximum(-x32, np.float32(0)) + soft)  # ln sigmoid(z)
-        l0 = -(np.maximum(x32, np.float32(0)) + soft)  # ln (1 - sigmoid(z))
-        return lp.astype(np.float64), l0.astype(np.float64)
-    # Keras 3 clips p to [eps, 1 - eps] in float32 and takes plain logs (Keras 2 also added
-    # eps inside each log; Keras 3 no longer does).
+        # binary_cross_entropy_with_logits: loss = (1 - y) z - log_sigmoid(z), in float32.
+        # The class-0 term z - log_sigmoid(z) is formed by subtraction (it cancels to 0 for
+        # z = -50, and loses digits for z = -5: 0.0067152977 instead of 0.0067153485).
+        ls = _torch_log_sigmoid(x32)
+        return ls.astype(np.float64), (ls - x32).astype(np.float64)
+    # Keras 3 clips p to [eps, 1 - eps] in float32 and takes no eps inside the logs (Keras 2
+    # did). The class-0 log is torch's log1p(-c), not log(1 - c): in float32, 1 - 1e-7 rounds
+    # to 1 - 1.19e-7, which made a y=0, p=0 row cost 1.19e-7 instead of Keras' 1.0e-7, and
+    # rows with small p lost up to 3e-5 relative accuracy.
     eps = np.float32(KERAS_EPSILON)
     one = np.float32(1.0)
     c = np.clip(x32, eps, one - eps)
-    return np.log(c).astype(np.float64), np.log(one - c).astype(np.float64)
+    return np.log(c).astype(np.float64), np.log1p(-c).astype(np.float64)
 
 
 def smoothed_labels(actual: np.ndarray, options: LossOptions) -> np.ndarray:
@@ -174,6 +194,8 @@ def _general_terms(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(ln-term, loss) per row for any convention, soft labels, smoothing and pos_weight."""
     lp, l0 = class_log_probs(x, options)
+    if options.logits and options.policy.name == "torch":
+        return _torch_logit_terms(y, x, lp, l0, options)
     with _quiet():
         if options.hard_labels:
             is_one = y == 1.0
@@ -190,6 +212,32 @@ def _general_terms(
         if options.pos_weight is None:
             return ln_term, -ln_term
         return ln_term, -(options.pos_weight * t1 + t0)
+
+
+def _torch_logit_terms(
+    y: np.ndarray, x: np.ndarray, lp: np.ndarray, l0: np.ndarray, options: LossOptions
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ln-term, loss) with the loss formed as torch's binary_cross_entropy_with_logits does.
+
+    torch computes ``(1 - y) z - ((pos_weight - 1) y + 1) log_sigmoid(z)`` in one expression;
+    regrouping it as ``-(pos_weight y ln p + (1 - y) ln(1 - p))`` is equal in exact arithmetic
+    but rounds differently for soft labels and for pos_weight values such as 0.1, where
+    (0.1 - 1) + 1 is not 0.1 in floating point. ``lp`` is torch's log_sigmoid(z).
+    """
+    ys = smoothed_labels(y, options)
+    with _quiet():
+        if options.pos_weight is None:
+            loss = (1.0 - ys) * x - lp
+        else:
+            loss = (1.0 - ys) * x - ((options.pos_weight - 1.0) * ys + 1.0) * lp
+        if options.hard_labels:
+            ln_term = np.where(y == 1.0, lp, l0)
+            ln_term[np.isnan(y)] = np.nan
+        elif options.pos_weight is None:
+            ln_term = -loss
+        else:
+            ln_term = ys * lp + (1.0 - ys) * l0
+    return ln_term, loss
 
 
 def row_terms(actual: np.ndarray, predicted: np.ndarray, options: LossOptions) -> RowTerms:

@@ -48,7 +48,7 @@ class ClipPolicy:
     def description(self) -> str:
         """One sentence saying what the convention does to p."""
         if self.name == "exact":
-            return "No clipping: a probability of 0 for the actual class gives an infinite loss."
+            return "Probabilities are used as they are; a probability of 0 for the actual class gives an infinite loss."
         if self.name == "sklearn":
             return (
                 "As sklearn.metrics.log_loss: the probability of each class is clipped to "

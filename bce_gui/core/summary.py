@@ -21,7 +21,11 @@ def summary_dict(
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them."""
     t = evaluation.totals
     opts = evaluation.options
-    issues = evaluation.validity.issues(dataset, limit=invalid_limit)
+    # Ask for one issue more than the list holds: "truncated" must mean that issues were left
+    # out, not merely that exactly ``invalid_limit`` of them exist.
+    issues = evaluation.validity.issues(dataset, limit=invalid_limit + 1)
+    truncated = len(issues) > invalid_limit
+    issues = issues[:invalid_limit]
     n_invalid = evaluation.validity.n_invalid
     inf_rows = evaluation.infinite_rows(limit=invalid_limit)
     return {
@@ -38,7 +42,7 @@ def summary_dict(
             }
             for i in issues
         ],
-        "invalid_truncated": len(issues) >= invalid_limit,
+        "invalid_truncated": truncated,
         "policy": opts.policy.name,
         "policy_description": opts.policy.description,
         "eps": opts.policy.eps,

@@ -1,0 +1,27 @@
+# BCE Lab. Two commands do everything on a fresh machine (Python 3.11+ and make):
+#   make run    set up .venv (and Qt's system libraries) and open the app
+#   make test   set up .venv with the test tools and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+export PYTHON VENV
+
+.PHONY: run test bench setup clean
+
+setup:
+	@scripts/setup_env.sh
+
+run:
+	@scripts/setup_env.sh
+	$(PY) main.py $(ARGS)
+
+test:
+	@scripts/setup_env.sh test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench:
+	@scripts/setup_env.sh test,bench
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis .benchmarks

@@ -1,0 +1,84 @@
+"""The textbook walk-through of a loss, as plain strings (used by the window and reports)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .dataset import Dataset
+from .evaluate import terms_for_rows
+from .formatting import fmt_number
+from .loss import LN2, LossOptions, LossTotals
+
+
+def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None) -> str:
+    """−(1/N) Σ ln(corrected p) = −(1/10)(−2.140) = 0.214, adapted to weights and infinities."""
+    if totals.n == 0:
+        return "No valid rows: the loss is undefined."
+    weighted = not math.isclose(totals.sum_weight, totals.n) or options.pos_weight is not None
+    if weighted:
+        lhs = "(1/Σw) Σ w·loss"
+        denom = f"1/{fmt_number(totals.sum_weight, 6)}"
+    else:
+        lhs = "−(1/N) Σ ln(corrected p)"
+        denom = f"1/{totals.n}"
+    if totals.n_infinite:
+        return f"{lhs} = ∞  ({totals.n_infinite} row(s) give probability 0 to the actual class)"
+    if weighted:
+        return f"{lhs} = ({denom})({fmt_number(totals.sum_loss, 4)}) = {fmt_number(totals.mean, 4)}"
+    s = -totals.sum_loss if sum_ln is None else sum_ln
+    return f"{lhs} = −({denom})({_keep_zeros(s)}) = {fmt_number(totals.mean, 4)}"
+
+
+def _keep_zeros(x: float) -> str:
+    """Four significant digits, trailing zeros kept (−2.140, as a textbook writes it)."""
+    text = f"{x:#.4g}".rstrip(".")
+    return text.replace("-", "−")
+
+
+def walkthrough_html(
+    dataset: Dataset, loss: np.ndarray, valid: np.ndarray, totals: LossTotals,
+    options: LossOptions, max_rows: int = 6,
+) -> str:
+    """Corrected probability → log → negative mean, illustrated with the first valid rows."""
+    rows = np.flatnonzero(valid)[:max_rows]
+    terms = terms_for_rows(dataset, options, rows) if rows.size else None
+    parts = [
+        "<h3>How is this computed?</h3>",
+        "<p><b>1. Corrected probability.</b> For each observation take the probability the model "
+        "gave to the class that actually happened: <i>p</i> when the actual class is 1, "
+        "<i>1 − p</i> when it is 0.</p>",
+        "<p><b>2. Logarithm.</b> Take its natural log. A confident right answer (corrected p near 1) "
+        "costs almost nothing; a confident wrong one (near 0) costs a lot, without bound.</p>",
+        "<p><b>3. Negative mean.</b> Average the logs over the N valid observations and flip the "
+        "sign: loss = −(1/N) Σ ln(corrected p).</p>",
+    ]
+    if terms is not None:
+        parts.append("<table cellspacing='0' cellpadding='3' border='1'>"
+                     "<tr><th>ID</th><th>Actual</th><th>p</th><th>Corrected p</th>"
+                     "<th>ln(corrected p)</th></tr>")
+        for k, r in enumerate(rows):
+            y = dataset.actual.values[r]
+            p = dataset.predicted.values[r]
+            how = f"{fmt_number(p, 4)}" if y == 1 else f"1 − {fmt_number(p, 4)} = "
+            corrected = fmt_number(terms.corrected[k], 4)
+            shown = corrected if y == 1 else f"{how}{corrected}"
+            parts.append(
+                f"<tr><td>{dataset.id_text(int(r))}</td><td>{fmt_number(y)}</td>"
+                f"<td>{fmt_number(p, 4)}</td><td>{shown}</td>"
+                f"<td>{fmt_number(terms.ln_corrected[k], 4)}</td></tr>"
+            )
+        parts.append("</table>")
+        more = int(np.count_nonzero(valid)) - rows.size
+        if more > 0:
+            parts.append(f"<p>… and {more} more valid row(s).</p>")
+    parts.append(f"<p><b>Result.</b> {formula_text(totals, options)}</p>")
+    if totals.n and math.isfinite(totals.mean):
+        parts.append(
+            f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
+            f"A model that always predicted the base rate {fmt_number(totals.base_rate, 3)} would "
+            f"score {fmt_number(totals.baseline, 4)} nats.</p>"
+        )
+    parts.append(f"<p><b>Convention.</b> {options.policy.description}</p>")
+    return "\n".join(parts)

@@ -1,0 +1,1 @@
+"""The Qt layer: models over the core's numpy columns, views, the plot and the main window."""

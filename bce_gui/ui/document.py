@@ -1,0 +1,130 @@
+"""The open document: one dataset, its loss options, the live evaluation and the undo stack.
+
+``Document`` is the Qt adapter around the core's single source of truth (a
+:class:`~bce_gui.core.dataset.Dataset`). Every change goes through an undo command (see
+``commands.py``), which calls the ``apply_*`` methods here; they change the dataset, tell the
+:class:`~bce_gui.core.live.LiveEvaluation` which rows changed, and emit signals. Views and models
+subscribe to the signals; none of them keeps a copy of the data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..core.dataset import Dataset, RowsSnapshot
+from ..core.live import LiveEvaluation
+from ..core.loss import LossOptions
+
+INPUT_ROLES = ("id", "actual", "predicted", "weight")
+
+
+class Document(QObject):
+    """The data the window shows, and every way to change it."""
+
+    #: The whole dataset or the options changed: models reset, everything refreshes.
+    reset = Signal()
+    #: Cells of these data rows changed (a numpy array of 0-based rows).
+    cellsChanged = Signal(object)
+    #: ``count`` rows are about to be inserted before ``at`` / were inserted.
+    rowsAboutToBeInserted = Signal(int, int)
+    rowsInserted = Signal(int, int)
+    #: These rows (sorted data-row indices before removal) are about to go / went.
+    rowsAboutToBeRemoved = Signal(object)
+    rowsRemoved = Signal(object)
+    #: Rows are about to be restored / were restored at these final positions (undo of delete).
+    rowsAboutToBeRestored = Signal(object)
+    rowsRestored = Signal(object)
+    #: The columns changed (a weight column was added or removed).
+    columnsChanged = Signal()
+    #: The loss totals may have changed.
+    totalsChanged = Signal()
+    #: The options changed.
+    optionsChanged = Signal()
+
+    def __init__(self, dataset: Dataset | None = None, options: LossOptions | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.dataset = dataset if dataset is not None else Dataset.empty()
+        self.options = options or LossOptions()
+        self.live = LiveEvaluation(self.dataset, self.options)
+        self.undo_stack = QUndoStack(self)
+        self.source_path: str | None = None
+
+    # -- whole-document changes ---------------------------------------------------------------
+
+    def set_dataset(self, dataset: Dataset, source_path: str | None = None) -> None:
+        """Replace the data (open, new, worked example). Clears undo history."""
+        self.dataset = dataset
+        self.source_path = source_path
+        self.live = LiveEvaluation(dataset, self.options)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.reset.emit()
+        self.totalsChanged.emit()
+
+    def set_options(self, options: LossOptions) -> None:
+        if options == self.options:
+            return
+        self.options = options
+        self.live.rebuild(options)
+        self.optionsChanged.emit()
+        self.reset.emit()
+        self.totalsChanged.emit()
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    @property
+    def has_weight(self) -> bool:
+        return self.dataset.weight is not None
+
+    # -- primitive changes, called only by undo commands -------------------------------------
+
+    def apply_cells(self, edits: list[tuple[int, str, str]]) -> None:
+        """Set cells: (data row, role, text) each."""
+        numeric_rows = []
+        for row, role, text in edits:
+            self.dataset.set_cell_text(role, row, text)
+            if role != "id":
+                numeric_rows.append(row)
+        rows = np.unique(np.array([e[0] for e in edits], dtype=np.int64))
+        if numeric_rows:
+            self.live.rows_changed(np.array(numeric_rows, dtype=np.int64))
+        self.cellsChanged.emit(rows)
+        if numeric_rows:
+            self.totalsChanged.emit()
+
+    def apply_insert(self, at: int, count: int) -> None:
+        self.rowsAboutToBeInserted.emit(at, count)
+        self.dataset.insert_rows(at, count)
+        self.live.rows_inserted(at, count)
+        self.rowsInserted.emit(at, count)
+        self.totalsChanged.emit()
+
+    def apply_remove(self, rows: np.ndarray) -> RowsSnapshot:
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        self.rowsAboutToBeRemoved.emit(rows)
+        self.live.rows_removed(rows)
+        snap = self.dataset.delete_rows(rows)
+        self.rowsRemoved.emit(rows)
+        self.totalsChanged.emit()
+        return snap
+
+    def apply_restore(self, snap: RowsSnapshot) -> None:
+        self.rowsAboutToBeRestored.emit(snap.rows)
+        self.dataset.restore_rows(snap)
+        self.live.rows_restored(snap.rows)
+        self.rowsRestored.emit(snap.rows)
+        self.totalsChanged.emit()
+
+    def apply_weight_column(self, column) -> None:
+        """Install ``column`` as the weight column (None removes it)."""
+        self.dataset.weight = column
+        if column is not None:
+            self.dataset.column_names.setdefault("weight", "Weight")
+        self.live.rebuild()
+        self.columnsChanged.emit()
+        self.reset.emit()
+        self.totalsChanged.emit()

@@ -1,0 +1,453 @@
+"""The main window: observations, results, summary, penalty curve and settings on one screen.
+
+The window only assembles widgets and routes user actions; each slot calls one core function or
+one undo operation. Data lives in the :class:`Document`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..core.dataset import Dataset
+from ..core.explain import walkthrough_html
+from ..core.io_read import TableReadError, read_table
+from ..core.loss import LossOptions
+from ..core.policies import make_policy
+from ..resources import resource_path, worked_example_path
+from . import commands
+from .document import Document
+from .penalty_plot import PenaltyPlot
+from .settings_panel import SettingsPanel
+from .summary_panel import SummaryPanel
+from .table_model import ObservationsModel
+from .table_views import (
+    DataTableView,
+    LinkedTables,
+    copy_text,
+    parse_clipboard,
+    paste_target,
+)
+
+
+def load_worked_example() -> Dataset:
+    """The ten-observation example from the textbook explanation (loss 0.214)."""
+    dataset, _info = read_table(worked_example_path())
+    return dataset
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, load_example: bool = True) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.setWindowTitle("BCE Lab")
+        icon = resource_path("icons", "bce-lab.svg")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+
+        self.doc = Document(options=self._stored_options())
+        self.model = ObservationsModel(self.doc, self)
+        self.obs_view = DataTableView(self.model, results=False, name="Observations table")
+        self.res_view = DataTableView(self.model, results=True, name="Results table")
+        self.tables = LinkedTables(self.obs_view, self.res_view)
+        self.summary = SummaryPanel(self.doc)
+        self.plot = PenaltyPlot(self.doc)
+        self.settings_panel = SettingsPanel(self.doc.options)
+        self.explain = QTextBrowser()
+        self.explain.setAccessibleName("How is this computed")
+        self.explain.setOpenExternalLinks(False)
+
+        self._build_layout()
+        self._create_actions()
+        self._build_menus()
+        self._connect()
+        self._restore_state()
+        if load_example:
+            self.load_example()
+        self.obs_view.setFocus()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.invalid_only = QCheckBox("Invalid rows only")
+        self.invalid_only.setToolTip("Show only the rows excluded from the loss")
+        self.worst_first = QCheckBox("Worst rows first")
+        self.worst_first.setToolTip("Sort by row loss, largest first")
+        self.row_count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("<b>Observations</b>"))
+        bar.addStretch(1)
+        bar.addWidget(self.invalid_only)
+        bar.addWidget(self.worst_first)
+        bar.addWidget(self.row_count)
+
+        self.table_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table_splitter.setObjectName("tableSplitter")
+        self.table_splitter.addWidget(self.obs_view)
+        self.table_splitter.addWidget(self.res_view)
+        self.table_splitter.setStretchFactor(0, 4)
+        self.table_splitter.setStretchFactor(1, 5)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(6, 6, 0, 6)
+        lv.addLayout(bar)
+        lv.addWidget(self.table_splitter, 1)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.setObjectName("rightSplitter")
+        top = QWidget()
+        th = QHBoxLayout(top)
+        th.setContentsMargins(0, 0, 0, 0)
+        th.addWidget(self.summary, 3)
+        th.addWidget(self.settings_panel, 2)
+        self.right_splitter.addWidget(top)
+        self.right_splitter.addWidget(self.plot)
+        self.right_splitter.setStretchFactor(0, 0)
+        self.right_splitter.setStretchFactor(1, 1)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(0, 5)
+        self.main_splitter.setStretchFactor(1, 5)
+        self.setCentralWidget(self.main_splitter)
+
+        self.explain_dock = QDockWidget("How is this computed?", self)
+        self.explain_dock.setObjectName("explainDock")
+        self.explain_dock.setWidget(self.explain)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
+        self.explain_dock.hide()
+        self.resize(1400, 860)
+        self._sized = False
+
+        QWidget.setTabOrder(self.obs_view, self.res_view)
+        QWidget.setTabOrder(self.res_view, self.invalid_only)
+        QWidget.setTabOrder(self.invalid_only, self.worst_first)
+        QWidget.setTabOrder(self.worst_first, self.settings_panel.policy)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                act.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.setCheckable(checkable)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _create_actions(self) -> None:
+        """Every action of the window, with its shortcut, in one place."""
+        SK = QKeySequence.StandardKey
+        a = self.actions = {}
+        a["new"] = self._action("&New", self.new_document, SK.New, "Start an empty table")
+        a["quit"] = self._action("&Quit", self.close, SK.Quit, "Quit BCE Lab")
+        undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(SK.Undo)
+        redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(SK.Redo), QKeySequence("Ctrl+Y")])
+        a["undo"], a["redo"] = undo, redo
+        a["cut"] = self._action("Cu&t", self.cut, SK.Cut, "Copy the selected cells and clear them")
+        a["copy"] = self._action("&Copy", self.copy, SK.Copy, "Copy the selected cells as tab-separated text")
+        a["paste"] = self._action("&Paste", self.paste, SK.Paste, "Paste cells from a spreadsheet")
+        a["clear"] = self._action("C&lear cells", self.clear_cells, SK.Delete, "Empty the selected cells")
+        a["insert"] = self._action("&Insert row", self.insert_row, "Ctrl+I", "Insert an empty row above the current one")
+        a["delete_rows"] = self._action("&Delete rows", self.delete_rows, "Ctrl+-", "Delete the selected rows")
+        a["select_all"] = self._action("Select &all", self.obs_view.selectAll, SK.SelectAll, "Select every cell")
+        a["weight"] = self._action("&Weight column", self.toggle_weight, "Ctrl+Shift+G",
+                                   "Add or remove a column of sample weights", checkable=True)
+        a["invalid_only"] = self._action("Show &invalid rows only", self.invalid_only.setChecked, "Ctrl+Shift+E",
+                                         "Show only the rows excluded from the loss", checkable=True)
+        a["worst_first"] = self._action("&Worst rows first", self.worst_first.setChecked, "Ctrl+Shift+W",
+                                        "Sort rows by loss, largest first", checkable=True)
+        a["unsort"] = self._action("&Original order", self.clear_order, "Ctrl+Shift+O",
+                                   "Show the rows in their original order, all of them")
+        a["log_axis"] = self._action("&Log-scaled loss axis", self.plot.set_log_axis, "Ctrl+L",
+                                     "Log scale for the plot's loss axis", checkable=True)
+        a["reset_view"] = self._action("&Reset plot view", self.plot.reset_view, "Ctrl+0", "Show all points")
+        a["focus_table"] = self._action("Go to &table", self.obs_view.setFocus, "Ctrl+1", "Move the focus to the table")
+        a["focus_settings"] = self._action("Go to &settings", self.settings_panel.policy.setFocus, "Ctrl+2",
+                                           "Move the focus to the settings")
+        a["explain"] = self.explain_dock.toggleViewAction()
+        a["explain"].setText("&How is this computed?")
+        a["explain"].setShortcut(SK.HelpContents)
+        a["example"] = self._action("Load worked &example", self.load_example, None,
+                                    "Load the ten-observation example (loss 0.214)")
+        a["about"] = self._action("&About BCE Lab", self.about, None, "Version and credits")
+
+    def _build_menus(self) -> None:
+        a, mb = self.actions, self.menuBar()
+        m = mb.addMenu("&File")
+        m.addAction(a["new"])
+        m.addSeparator()
+        m.addAction(a["quit"])
+        m = mb.addMenu("&Edit")
+        for key in ("undo", "redo", None, "cut", "copy", "paste", "clear", None, "insert",
+                    "delete_rows", "weight", None, "select_all"):
+            m.addSeparator() if key is None else m.addAction(a[key])
+        m = mb.addMenu("&View")
+        for key in ("invalid_only", "worst_first", "unsort", None, "log_axis", "reset_view", None,
+                    "focus_table", "focus_settings"):
+            m.addSeparator() if key is None else m.addAction(a[key])
+        m = mb.addMenu("&Help")
+        for key in ("explain", "example", None, "about"):
+            m.addSeparator() if key is None else m.addAction(a[key])
+
+    def _connect(self) -> None:
+        self.settings_panel.optionsChanged.connect(self.set_options)
+        self.settings_panel.unitsChanged.connect(self.set_units)
+        self.summary.switchPolicyRequested.connect(self.switch_policy)
+        self.summary.showRowsRequested.connect(self.tables.select_data_rows)
+        self.plot.rowClicked.connect(self.select_row_from_plot)
+        self.obs_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.invalid_only.toggled.connect(self.model.set_invalid_only)
+        self.invalid_only.toggled.connect(self.actions["invalid_only"].setChecked)
+        self.worst_first.toggled.connect(self.model.set_worst_first)
+        self.worst_first.toggled.connect(self.actions["worst_first"].setChecked)
+        self.plot.log_axis.toggled.connect(self.actions["log_axis"].setChecked)
+        self.obs_view.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.res_view.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.model.orderChanged.connect(self._order_changed)
+        self.doc.totalsChanged.connect(self._refresh_status)
+        self.doc.reset.connect(self._refresh_status)
+        self.doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.doc.columnsChanged.connect(lambda: self.actions["weight"].setChecked(self.doc.has_weight))
+
+    # -- slots (thin: one call into the document, core or a model) ---------------------------
+
+    def set_options(self, options: LossOptions) -> None:
+        self.doc.set_options(options)
+        self.plot.refresh()
+
+    def switch_policy(self, name: str) -> None:
+        opts = self.doc.options
+        new = LossOptions(policy=make_policy(name), logits=opts.logits,
+                          label_smoothing=opts.label_smoothing, pos_weight=opts.pos_weight,
+                          soft_labels=opts.soft_labels)
+        self.settings_panel.set_options(new)
+        self.set_options(new)
+
+    def set_units(self, units: str) -> None:
+        self.model.set_units(units)
+        self.summary.set_units(units)
+        self.plot.set_units(units)
+        self.settings_panel.set_units(units)
+
+    def load_example(self) -> None:
+        self.doc.set_dataset(load_worked_example(), None)
+        self.statusBar().showMessage("Worked example loaded: edit any cell and watch the loss follow", 5000)
+
+    def new_document(self) -> None:
+        ds = Dataset.empty()
+        ds.insert_rows(0, 1)
+        self.doc.set_dataset(ds, None)
+        self.obs_view.setCurrentIndex(self.model.index(0, self.model.column_of("id")))
+        self.statusBar().showMessage("New table: type or paste observations (ID, actual, predicted)", 5000)
+
+    def copy(self) -> None:
+        view = self.res_view if self.res_view.hasFocus() else self.obs_view
+        text = copy_text(view)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def cut(self) -> None:
+        self.copy()
+        self.clear_cells("Cut")
+
+    def clear_cells(self, label: str = "Clear cells") -> None:
+        edits = [(self.model.data_row(i.row()), self.model.columns[i.column()].key, "")
+                 for i in self.obs_view.selectionModel().selectedIndexes()
+                 if self.model.columns[i.column()].editable]
+        commands.edit_cells(self.doc, edits, label if isinstance(label, str) else "Clear cells")
+
+    def paste(self) -> None:
+        block = parse_clipboard(QGuiApplication.clipboard().text())
+        if not block:
+            return
+        view_row, col = paste_target(self.obs_view)
+        n_inputs = self.model.input_column_count()
+        col = min(max(col, 0), n_inputs - 1)
+        roles = [c.key for c in self.model.columns[col:n_inputs]]
+        width = max(len(r) for r in block)
+        dropped = max(0, width - len(roles))
+        roles = roles[:width]
+        data_rows = [self.model.data_row(v) for v in range(view_row, min(view_row + len(block), self.model.rowCount()))]
+        added = commands.paste_block(self.doc, data_rows, roles, block)
+        msg = f"Pasted {len(block)} row(s)" + (f", {added} added" if added else "")
+        if dropped:
+            msg += f"; {dropped} extra column(s) ignored"
+        self.statusBar().showMessage(msg, 5000)
+
+    def insert_row(self) -> None:
+        idx = self.obs_view.currentIndex()
+        at = self.model.data_row(idx.row()) if idx.isValid() else len(self.doc)
+        commands.insert_rows(self.doc, at, 1)
+        v = self.model.view_row(at)
+        if v >= 0:
+            self.obs_view.setCurrentIndex(self.model.index(v, max(idx.column(), 0)))
+
+    def delete_rows(self) -> None:
+        rows = self.tables.selected_data_rows()
+        if rows.size:
+            commands.delete_rows(self.doc, rows)
+
+    def toggle_weight(self, on: bool) -> None:
+        commands.set_weight_column(self.doc, bool(on))
+
+    def clear_order(self) -> None:
+        self.invalid_only.setChecked(False)
+        self.worst_first.setChecked(False)
+        self.model.clear_order()
+
+    def select_row_from_plot(self, data_row: int) -> None:
+        if self.model.view_row(data_row) < 0:
+            self.clear_order()
+        self.tables.select_data_rows([data_row])
+
+    def _header_clicked(self, section: int) -> None:
+        state = self.model.sort_state
+        key = self.model.columns[section].key
+        if state and state[0] == key:
+            order = (Qt.SortOrder.DescendingOrder if state[1] == Qt.SortOrder.AscendingOrder
+                     else Qt.SortOrder.AscendingOrder)
+        else:
+            order = Qt.SortOrder.AscendingOrder
+        self.model.sort(section, order)
+
+    def _order_changed(self) -> None:
+        state = self.model.sort_state
+        for view in (self.obs_view, self.res_view):
+            header = view.horizontalHeader()
+            if state:
+                header.setSortIndicator(self.model.column_of(state[0]), state[1])
+            else:
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        if self.worst_first.isChecked() and state != ("loss", Qt.SortOrder.DescendingOrder):
+            self.worst_first.blockSignals(True)
+            self.worst_first.setChecked(False)
+            self.worst_first.blockSignals(False)
+            self.actions["worst_first"].setChecked(False)
+        self._refresh_status()
+        self._selection_changed()
+
+    def _selection_changed(self, *_args) -> None:
+        self.plot.set_selected_rows(self.tables.selected_data_rows())
+
+    def _refresh_status(self) -> None:
+        n, shown = len(self.doc), self.model.rowCount()
+        self.row_count.setText(f"{shown:,} of {n:,} rows" if shown != n else f"{n:,} rows")
+        if self.explain_dock.isVisible() or not self.explain.toPlainText():
+            self._refresh_explain()
+
+    def _refresh_explain(self) -> None:
+        live = self.doc.live
+        self.explain.setHtml(walkthrough_html(self.doc.dataset, live.loss, live.valid, live.totals,
+                                              self.doc.options))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About BCE Lab",
+            f"<h3>BCE Lab {__version__}</h3><p>Compute, inspect and explain binary cross-entropy "
+            "(log loss), offline.</p><p>Built with PySide6 (Qt for Python, LGPLv3), numpy (BSD), "
+            "pyqtgraph (MIT) and polars (MIT).</p>"
+            f"<p>Settings are stored in: {self.settings.fileName()}</p>",
+        )
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def _stored_options(self) -> LossOptions:
+        s = self.settings
+        try:
+            eps = s.value("loss/eps", None)
+            return LossOptions(
+                policy=make_policy(str(s.value("loss/policy", "exact")),
+                                   float(eps) if eps not in (None, "") else None),
+                logits=s.value("loss/logits", False, type=bool),
+                label_smoothing=float(s.value("loss/label_smoothing", 0.0)),
+                pos_weight=(float(s.value("loss/pos_weight")) if s.value("loss/pos_weight") not in (None, "")
+                            else None),
+                soft_labels=s.value("loss/soft_labels", False, type=bool),
+            )
+        except (ValueError, TypeError):
+            return LossOptions()
+
+    def _restore_state(self) -> None:
+        s = self.settings
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
+                             ("window/main_splitter", self.main_splitter.restoreState),
+                             ("window/table_splitter", self.table_splitter.restoreState),
+                             ("window/right_splitter", self.right_splitter.restoreState)):
+            value = s.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        units = str(s.value("view/units", "nats"))
+        if units in ("nats", "bits") and units != "nats":
+            self.set_units(units)
+        if s.value("view/log_axis", False, type=bool):
+            self.plot.set_log_axis(True)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/main_splitter", self.main_splitter.saveState())
+        s.setValue("window/table_splitter", self.table_splitter.saveState())
+        s.setValue("window/right_splitter", self.right_splitter.saveState())
+        o = self.doc.options
+        s.setValue("loss/policy", o.policy.name)
+        s.setValue("loss/eps", "" if o.policy.name != "custom" else repr(o.policy.eps))
+        s.setValue("loss/logits", o.logits)
+        s.setValue("loss/label_smoothing", o.label_smoothing)
+        s.setValue("loss/pos_weight", "" if o.pos_weight is None else repr(o.pos_weight))
+        s.setValue("loss/soft_labels", o.soft_labels)
+        s.setValue("view/units", self.model.units)
+        s.setValue("view/log_axis", self.plot.log_axis.isChecked())
+        s.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            if self.settings.value("window/main_splitter") is None:
+                self.default_layout()
+
+    def default_layout(self) -> None:
+        """Tables on the left half; summary and settings above a tall plot on the right."""
+        w, h = max(self.width(), 800), max(self.height(), 500)
+        self.main_splitter.setSizes([w * 53 // 100, w * 47 // 100])
+        self.table_splitter.setSizes([w * 22 // 100, w * 31 // 100])
+        top = min(self.right_splitter.widget(0).sizeHint().height(), h // 2)
+        self.right_splitter.setSizes([top, h - top])
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.save_state()
+        super().closeEvent(event)
+
+    def open_path(self, path: str) -> bool:
+        """Open a file given on the command line; on failure keep the current data and say why."""
+        try:
+            dataset, _info = read_table(path)
+        except TableReadError as exc:
+            QMessageBox.warning(self, "Cannot open file", str(exc))
+            return False
+        self.doc.set_dataset(dataset, path)
+        self.setWindowTitle(f"{path} — BCE Lab")
+        return True

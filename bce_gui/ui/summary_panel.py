@@ -1,0 +1,134 @@
+"""The summary: the final loss in large type, the formula with its numbers, and what it means."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..core.explain import formula_text
+from ..core.formatting import fmt_number
+from ..core.loss import LN2
+from .document import Document
+
+
+class SummaryPanel(QFrame):
+    """Reads the document's live totals; never computes a loss itself."""
+
+    #: The user asked to switch to a clipping convention (its name).
+    switchPolicyRequested = Signal(str)
+    #: The user asked to see these data rows (the ones making the loss infinite).
+    showRowsRequested = Signal(object)
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.units = "nats"
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Loss summary")
+
+        self.caption = QLabel("Log loss (binary cross-entropy)")
+        self.caption.setStyleSheet("color: #444;")
+        self.loss_label = QLabel()
+        self.loss_label.setObjectName("lossValue")
+        self.loss_label.setAccessibleName("Final loss")
+        font = self.loss_label.font()
+        font.setPointSizeF(font.pointSizeF() * 2.6)
+        font.setBold(True)
+        self.loss_label.setFont(font)
+        self.loss_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unit_label = QLabel()
+        self.counts_label = QLabel()
+        self.formula_label = QLabel()
+        self.formula_label.setAccessibleName("Formula")
+        self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formula_label.setWordWrap(True)
+        self.other_units_label = QLabel()
+        self.meaning_label = QLabel()
+        self.meaning_label.setWordWrap(True)
+        self.policy_label = QLabel()
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setStyleSheet("color: #444;")
+        self.infinite_label = QLabel()
+        self.infinite_label.setWordWrap(True)
+        self.infinite_label.setStyleSheet("color: #a40000;")
+        self.clip_button = QPushButton("Use scikit-learn clipping")
+        self.clip_button.setToolTip("Clip probabilities to [ε, 1 − ε] as sklearn.metrics.log_loss does")
+        self.clip_button.clicked.connect(lambda: self.switchPolicyRequested.emit("sklearn"))
+        self.show_inf_button = QPushButton("Show these rows")
+        self.show_inf_button.clicked.connect(
+            lambda: self.showRowsRequested.emit(self.doc.live.snapshot().infinite_rows())
+        )
+
+        layout = QVBoxLayout(self)
+        for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
+                  self.formula_label, self.other_units_label, self.meaning_label,
+                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label):
+            layout.addWidget(w)
+        layout.addStretch(1)
+
+        doc.totalsChanged.connect(self.refresh)
+        doc.optionsChanged.connect(self.refresh)
+        doc.reset.connect(self.refresh)
+        self.refresh()
+
+    def set_units(self, units: str) -> None:
+        self.units = units
+        self.refresh()
+
+    def loss_text(self) -> str:
+        return self.loss_label.text()
+
+    def refresh(self) -> None:
+        t = self.doc.live.totals
+        opts = self.doc.options
+        n_invalid = self.doc.live.validity.n_invalid
+        bits = self.units == "bits"
+        mean = t.mean
+        shown = mean / LN2 if bits and math.isfinite(mean) else mean
+        if t.n == 0:
+            self.loss_label.setText("—")
+            self.unit_label.setText("no valid observations yet")
+        else:
+            self.loss_label.setText(fmt_number(shown, 4))
+            self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
+        self.counts_label.setText(
+            f"N used: <b>{t.n}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid}</b>"
+            + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
+        )
+        self.formula_label.setText(formula_text(t, opts))
+        finite = t.n > 0 and math.isfinite(mean)
+        if finite:
+            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(mean / LN2, 4)} bits"
+            self.other_units_label.setText(other)
+            if t.baseline > 0:
+                skill = t.skill
+                verdict = (
+                    f"removes {skill:.0%} of it" if skill >= 0 else
+                    f"is {-skill:.0%} worse than that"
+                )
+                self.meaning_label.setText(
+                    f"No-skill baseline (always predict the base rate {fmt_number(t.base_rate, 3)}): "
+                    f"{fmt_number(t.baseline / (LN2 if bits else 1), 4)} {'bits' if bits else 'nats'}. "
+                    f"This model {verdict}."
+                )
+            else:
+                self.meaning_label.setText("All valid rows have the same class: no baseline to compare with.")
+        else:
+            self.other_units_label.setText("")
+            self.meaning_label.setText("")
+        inf = t.n_infinite > 0
+        self.infinite_label.setVisible(inf)
+        self.clip_button.setVisible(inf)
+        self.show_inf_button.setVisible(inf)
+        if inf:
+            rows = self.doc.live.snapshot().infinite_rows(limit=8)
+            ds = self.doc.dataset
+            names = ", ".join(ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows)
+            more = "" if t.n_infinite <= rows.size else f" and {t.n_infinite - rows.size} more"
+            self.infinite_label.setText(
+                f"The loss is infinite: {names}{more} give probability 0 to the class that "
+                "actually happened, and ln 0 = −∞. Clip probabilities to get a finite number."
+            )
+        self.policy_label.setText(f"Convention: {opts.policy.label}. {opts.policy.description}")

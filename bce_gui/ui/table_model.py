@@ -1,0 +1,460 @@
+"""The observations and their per-row results as one Qt table model.
+
+``ObservationsModel`` adapts the document's numpy columns to Qt's model/view framework
+(https://doc.qt.io/qt-6/model-view-programming.html). It owns no data: ``data()`` formats a value
+read from the dataset or the live evaluation, ``setData()`` pushes an undo command. Two views
+show it: the editable observations (input columns) and the read-only results pane (result
+columns). Because they share this model and one selection model, their rows are always aligned.
+
+Sorting and the "invalid rows only" filter are a permutation of data rows computed with numpy
+(never by comparing cells one pair at a time), so the data itself is never reordered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QApplication, QStyle
+
+from ..core.evaluate import terms_for_rows
+from ..core.formatting import fmt_number
+from ..core.loss import LN2
+from ..core.validation import Reason
+from . import commands
+from .document import Document
+
+DataRowRole = Qt.ItemDataRole.UserRole + 1
+SortKeyRole = Qt.ItemDataRole.UserRole + 2
+BLOCK = 512
+
+INVALID_BG = QColor("#fde2e1")
+EXCLUDED_FG = QColor("#8a8a8a")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    tip: str
+    result: bool = False
+
+    @property
+    def editable(self) -> bool:
+        return not self.result
+
+
+INPUT_COLUMNS = {
+    "id": Column("id", "ID", "Observation identifier"),
+    "actual": Column("actual", "Actual", "Actual class: 0 or 1"),
+    "predicted": Column("predicted", "Predicted", "Predicted probability of class 1"),
+    "weight": Column("weight", "Weight", "Sample weight (non-negative)"),
+}
+RESULT_COLUMNS = [
+    Column("corrected", "Corrected p", "Probability given to the actual class: p if actual is 1, "
+           "1 − p if actual is 0 (after clipping, if a convention clips)", True),
+    Column("ln", "ln(corrected p)", "Natural log of the corrected probability", True),
+    Column("loss", "Row loss", "This row's loss: −ln(corrected p)", True),
+    Column("share", "Share", "This row's share of the total loss", True),
+    Column("note", "Note", "Why a row is excluded, or why its loss is infinite", True),
+]
+
+
+class ObservationsModel(QAbstractTableModel):
+    """Input columns (editable) then result columns (read-only), over one document."""
+
+    #: Sorting or filtering changed the order of the rows shown.
+    orderChanged = Signal()
+
+    def __init__(self, doc: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.units = "nats"
+        self._order: np.ndarray | None = None
+        self._inverse: np.ndarray | None = None
+        self._sort: tuple[str, Qt.SortOrder] | None = None
+        self._invalid_only = False
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._pending: str | None = None
+        self._columns = self._make_columns()
+        self._warn_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        doc.reset.connect(self._on_reset)
+        doc.cellsChanged.connect(self._on_cells_changed)
+        doc.totalsChanged.connect(self._on_totals_changed)
+        doc.rowsAboutToBeInserted.connect(self._before_insert)
+        doc.rowsInserted.connect(self._after_insert)
+        doc.rowsAboutToBeRemoved.connect(self._before_remove)
+        doc.rowsRemoved.connect(self._after_structure)
+        doc.rowsAboutToBeRestored.connect(self._before_restore)
+        doc.rowsRestored.connect(self._after_structure)
+
+    # -- columns ------------------------------------------------------------------------------
+
+    def _make_columns(self) -> list[Column]:
+        cols = [INPUT_COLUMNS["id"], INPUT_COLUMNS["actual"], INPUT_COLUMNS["predicted"]]
+        if self.doc.options.logits:
+            cols[2] = Column("predicted", "Logit", "Predicted logit (log-odds) of class 1")
+        if self.doc.has_weight:
+            cols.append(INPUT_COLUMNS["weight"])
+        return cols + RESULT_COLUMNS
+
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+    def column_of(self, key: str) -> int:
+        for i, c in enumerate(self._columns):
+            if c.key == key:
+                return i
+        return -1
+
+    def input_column_count(self) -> int:
+        return sum(1 for c in self._columns if not c.result)
+
+    # -- row mapping --------------------------------------------------------------------------
+
+    def data_row(self, view_row: int) -> int:
+        return int(self._order[view_row]) if self._order is not None else view_row
+
+    def data_rows(self, view_rows) -> np.ndarray:
+        v = np.asarray(list(view_rows), dtype=np.int64)
+        return self._order[v] if self._order is not None else v
+
+    def view_row(self, data_row: int) -> int:
+        """The view row showing ``data_row``, or -1 when it is filtered out."""
+        if self._order is None:
+            return data_row if 0 <= data_row < len(self.doc) else -1
+        if self._inverse is None:
+            inv = np.full(len(self.doc), -1, dtype=np.int64)
+            inv[self._order] = np.arange(self._order.size)
+            self._inverse = inv
+        return int(self._inverse[data_row]) if 0 <= data_row < self._inverse.size else -1
+
+    @property
+    def is_permuted(self) -> bool:
+        return self._order is not None
+
+    # -- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        return int(self._order.size) if self._order is not None else len(self.doc)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self._columns):
+                return None
+            col = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                if col.key == "loss":
+                    return f"Row loss ({self.units})"
+                return col.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                name = self.doc.dataset.column_names.get(col.key)
+                extra = f" (file column: {name})" if name and name != col.title else ""
+                return col.tip + extra
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(self.data_row(section) + 1)
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and self._columns[index.column()].editable:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        col = self._columns[index.column()]
+        row = self.data_row(index.row())
+        if role == DataRowRole:
+            return row
+        if col.result:
+            return self._result_data(col, row, role)
+        return self._input_data(col, row, role)
+
+    def _input_data(self, col: Column, row: int, role):
+        ds = self.doc.dataset
+        R = Qt.ItemDataRole
+        if role in (R.DisplayRole, R.EditRole):
+            if col.key == "id":
+                text = ds.cell_text("id", row)
+                if role == R.DisplayRole and not text:
+                    return ""
+                return text
+            return ds.cell_text(col.key, row)
+        if role == R.TextAlignmentRole and col.key != "id":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        reason = self._reason(col.key, row)
+        if role == R.BackgroundRole and reason:
+            return QBrush(INVALID_BG)
+        if role == R.DecorationRole and reason:
+            return self._warn_icon
+        if role == R.ToolTipRole:
+            if reason:
+                return f"{col.title}: {reason.message} — this row is excluded from the loss"
+            if col.key == "id" and not ds.cell_text("id", row):
+                return "No ID: the row number is shown instead"
+        if role == R.AccessibleDescriptionRole and reason:
+            return f"invalid: {reason.message}"
+        return None
+
+    def _reason(self, key: str, row: int) -> Reason | None:
+        codes = self.doc.live.codes.get(key)
+        if codes is None:
+            return None
+        code = int(codes[row])
+        return Reason(code) if code else None
+
+    def _terms(self, row: int) -> tuple[float, float]:
+        """(corrected p, ln corrected p) of a row, computed a block of rows at a time."""
+        b = row // BLOCK
+        cached = self._cache.get(b)
+        if cached is None:
+            start, stop = b * BLOCK, min((b + 1) * BLOCK, len(self.doc))
+            terms = terms_for_rows(self.doc.dataset, self.doc.options, slice(start, stop))
+            valid = self.doc.live.valid[start:stop]
+            corrected = np.where(valid, terms.corrected, np.nan)
+            ln = np.where(valid, terms.ln_corrected, np.nan)
+            cached = self._cache[b] = (corrected, ln)
+        off = row - b * BLOCK
+        return float(cached[0][off]), float(cached[1][off])
+
+    def _result_data(self, col: Column, row: int, role):
+        R = Qt.ItemDataRole
+        live = self.doc.live
+        valid = bool(live.valid[row])
+        if role == R.TextAlignmentRole and col.key != "note":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == R.ForegroundRole and not valid:
+            return QBrush(EXCLUDED_FG)
+        if role not in (R.DisplayRole, R.ToolTipRole, SortKeyRole):
+            return None
+        full = role == R.ToolTipRole
+        if col.key == "note":
+            text = self._note(row)
+            return text or None
+        if not valid:
+            return "—" if role == R.DisplayRole else None
+        value = self._result_value(col.key, row)
+        if role == SortKeyRole:
+            return value
+        if col.key == "share" and np.isfinite(value):
+            return fmt_number(value * 100.0, 17 if full else 3) + "%"
+        return fmt_number(value, 17 if full else 5)
+
+    def _result_value(self, key: str, row: int) -> float:
+        live = self.doc.live
+        if key == "loss":
+            loss = float(live.loss[row])
+            return loss / LN2 if self.units == "bits" else loss
+        if key == "share":
+            total = live.totals.sum_loss
+            w = 1.0 if self.doc.dataset.weight is None else float(self.doc.dataset.weight.values[row])
+            contrib = w * float(live.loss[row])
+            if not np.isfinite(total) or total == 0:
+                return float("nan")
+            return contrib / total
+        corrected, ln = self._terms(row)
+        return corrected if key == "corrected" else ln
+
+    def _note(self, row: int) -> str:
+        live = self.doc.live
+        if not live.valid[row]:
+            reasons = []
+            for key in ("actual", "predicted", "weight"):
+                r = self._reason(key, row)
+                if r:
+                    reasons.append(f"{INPUT_COLUMNS[key].title}: {r.message}")
+            return "excluded — " + "; ".join(reasons)
+        if np.isinf(live.loss[row]):
+            return "infinite — probability 0 for the actual class"
+        return ""
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        col = self._columns[index.column()]
+        if not col.editable:
+            return False
+        row = self.data_row(index.row())
+        commands.edit_cells(self.doc, [(row, col.key, "" if value is None else str(value))],
+                            f"Edit {col.title} of row {row + 1}")
+        return True
+
+    # -- sorting and filtering ----------------------------------------------------------------
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            self._sort = None
+        else:
+            self._sort = (self._columns[column].key, order)
+        self._relayout()
+
+    def set_invalid_only(self, on: bool) -> None:
+        if on != self._invalid_only:
+            self._invalid_only = on
+            self._relayout()
+
+    def set_worst_first(self, on: bool) -> None:
+        if on:
+            self._sort = ("loss", Qt.SortOrder.DescendingOrder)
+        elif self._sort and self._sort[0] == "loss":
+            self._sort = None
+        self._relayout()
+
+    @property
+    def sort_state(self) -> tuple[str, Qt.SortOrder] | None:
+        return self._sort
+
+    @property
+    def invalid_only(self) -> bool:
+        return self._invalid_only
+
+    def clear_order(self) -> None:
+        self._sort = None
+        self._invalid_only = False
+        self._relayout()
+
+    def _sort_key(self, key: str) -> np.ndarray:
+        ds, live = self.doc.dataset, self.doc.live
+        if key in ("actual", "predicted", "weight"):
+            return ds.column(key).values
+        if key in ("loss", "share"):
+            return live.loss
+        if key == "note":
+            codes = np.zeros(len(ds), dtype=np.float64)
+            for c in live.codes.values():
+                codes = np.maximum(codes, c)
+            return np.where(np.isinf(live.loss), 0.5, codes)
+        if key in ("corrected", "ln"):
+            terms = terms_for_rows(ds, self.doc.options, slice(None))
+            v = terms.corrected if key == "corrected" else terms.ln_corrected
+            return np.where(live.valid, v, np.nan)
+        # ID: text order (rows without an ID sort by their number, after the named ones)
+        if ds.ids is None:
+            return np.arange(len(ds), dtype=np.float64)
+        return np.array(["\uffff%012d" % i if v is None else str(v) for i, v in enumerate(ds.ids)])
+
+    def _compute_order(self) -> np.ndarray | None:
+        rows = np.flatnonzero(~self.doc.live.valid) if self._invalid_only else None
+        if self._sort is None:
+            return rows
+        key, order = self._sort
+        values = self._sort_key(key)
+        if rows is not None:
+            values = values[rows]
+        if values.dtype.kind == "f":
+            nan = np.isnan(values)
+            v = -values if order == Qt.SortOrder.DescendingOrder else values
+            perm = np.argsort(np.where(nan, np.inf, v), kind="stable")
+            # NaN (excluded rows) always last, whatever the direction
+            perm = np.concatenate([perm[~nan[perm]], perm[nan[perm]]])
+        else:
+            perm = np.argsort(values, kind="stable")
+            if order == Qt.SortOrder.DescendingOrder:
+                perm = perm[::-1]
+        return perm if rows is None else rows[perm]
+
+    def _relayout(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old_pers = self.persistentIndexList()
+        old_rows = [self.data_row(i.row()) if i.row() < self.rowCount() else -1 for i in old_pers]
+        self._order = self._compute_order()
+        self._inverse = None
+        new = []
+        for idx, r in zip(old_pers, old_rows):
+            v = self.view_row(r) if r >= 0 else -1
+            new.append(self.index(v, idx.column()) if v >= 0 else QModelIndex())
+        self.changePersistentIndexList(old_pers, new)
+        self.layoutChanged.emit()
+        self.orderChanged.emit()
+
+    # -- reacting to the document -------------------------------------------------------------
+
+    def set_units(self, units: str) -> None:
+        self.units = units
+        c = self.column_of("loss")
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, c, c)
+        self._emit_column_changed("loss")
+
+    def _emit_column_changed(self, key: str) -> None:
+        c = self.column_of(key)
+        if c >= 0 and self.rowCount():
+            self.dataChanged.emit(self.index(0, c), self.index(self.rowCount() - 1, c))
+
+    def _on_reset(self) -> None:
+        self.beginResetModel()
+        self._cache.clear()
+        self._columns = self._make_columns()
+        self._order = self._compute_order() if (self._sort or self._invalid_only) else None
+        self._inverse = None
+        self.endResetModel()
+
+    def _on_cells_changed(self, rows: np.ndarray) -> None:
+        for b in np.unique(rows // BLOCK):
+            self._cache.pop(int(b), None)
+        if not self.rowCount():
+            return
+        last_col = len(self._columns) - 1
+        if self._order is None:
+            self.dataChanged.emit(self.index(int(rows.min()), 0), self.index(int(rows.max()), last_col))
+        else:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, last_col))
+
+    def _on_totals_changed(self) -> None:
+        self._emit_column_changed("share")
+
+    def _before_insert(self, at: int, count: int) -> None:
+        if self._order is None:
+            self._pending = "insert"
+            self.beginInsertRows(QModelIndex(), at, at + count - 1)
+        else:
+            self._pending = "reset"
+            self.beginResetModel()
+
+    def _after_insert(self, at: int, count: int) -> None:
+        self._cache.clear()
+        self._finish_structure()
+
+    def _before_remove(self, rows: np.ndarray) -> None:
+        contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
+        if self._order is None and contiguous:
+            self._pending = "remove"
+            self.beginRemoveRows(QModelIndex(), int(rows[0]), int(rows[-1]))
+        else:
+            self._pending = "reset"
+            self.beginResetModel()
+
+    def _before_restore(self, rows: np.ndarray) -> None:
+        contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
+        if self._order is None and contiguous:
+            self._pending = "insert"
+            self.beginInsertRows(QModelIndex(), int(rows[0]), int(rows[-1]))
+        else:
+            self._pending = "reset"
+            self.beginResetModel()
+
+    def _after_structure(self, rows) -> None:
+        self._cache.clear()
+        self._finish_structure()
+
+    def _finish_structure(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending == "insert":
+            self.endInsertRows()
+        elif pending == "remove":
+            self.endRemoveRows()
+        else:
+            self._order = self._compute_order() if (self._sort or self._invalid_only) else None
+            self._inverse = None
+            self.endResetModel()
+

@@ -1,0 +1,196 @@
+"""The two table views (observations, results) kept row-aligned, and clipboard handling."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from ..core.clipboard import format_block, parse_block
+from ..core.columns import SYNONYMS, normalise
+from ..core.dataset import parse_cell
+from .table_model import SortKeyRole, ObservationsModel
+
+
+def rows_to_ranges(rows: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted unique rows as (first, last) runs: [1,2,3,7] -> [(1,3), (7,7)]."""
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    ends = np.concatenate([rows[breaks], [rows[-1]]])
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def selected_view_rows(view: QTableView) -> np.ndarray:
+    """View rows with any selected cell, from selection ranges (fast for huge selections)."""
+    sel = view.selectionModel()
+    if sel is None:
+        return np.empty(0, dtype=np.int64)
+    parts = [np.arange(r.top(), r.bottom() + 1) for r in sel.selection()]
+    if not parts:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+class DataTableView(QTableView):
+    """A QTableView over the observations model showing one group of its columns."""
+
+    def __init__(self, model: ObservationsModel, results: bool, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.results = results
+        self.setModel(model)
+        self.setAccessibleName(name)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(False)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setSortIndicatorShown(True)
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.horizontalHeader().setSectionsClickable(True)
+        self.horizontalHeader().setHighlightSections(False)
+        if results:
+            self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            self.verticalHeader().hide()
+        else:
+            self.setEditTriggers(
+                QAbstractItemView.EditTrigger.DoubleClicked
+                | QAbstractItemView.EditTrigger.EditKeyPressed
+                | QAbstractItemView.EditTrigger.AnyKeyPressed
+            )
+        model.modelReset.connect(self.apply_columns)
+        self.apply_columns()
+
+    def apply_columns(self) -> None:
+        model: ObservationsModel = self.model()
+        for i, col in enumerate(model.columns):
+            self.setColumnHidden(i, col.result != self.results)
+        self.horizontalHeader().setStretchLastSection(True)
+        width = self.fontMetrics().horizontalAdvance("−0.0000000")
+        for i, col in enumerate(model.columns):
+            if col.result == self.results and col.key != "note":
+                title = self.fontMetrics().horizontalAdvance(col.title + " (nats)") + 16
+                self.setColumnWidth(i, max(title, width if col.key != "id" else width * 3 // 4))
+
+
+class LinkedTables:
+    """Keeps the observations and results views on the same rows: selection and scrolling."""
+
+    def __init__(self, obs: DataTableView, res: DataTableView) -> None:
+        self.obs, self.res = obs, res
+        self._busy = False
+        obs.selectionModel().selectionChanged.connect(lambda *_: self._mirror(obs, res))
+        res.selectionModel().selectionChanged.connect(lambda *_: self._mirror(res, obs))
+        obs.verticalScrollBar().valueChanged.connect(res.verticalScrollBar().setValue)
+        res.verticalScrollBar().valueChanged.connect(obs.verticalScrollBar().setValue)
+        obs.selectionModel().currentRowChanged.connect(self._current_obs)
+
+    def _mirror(self, source: QTableView, target: QTableView) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            rows = selected_view_rows(source)
+            model = target.model()
+            sel = QItemSelection()
+            last = model.columnCount() - 1
+            for a, b in rows_to_ranges(rows):
+                sel.select(model.index(a, 0), model.index(b, last))
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            if target is self.obs:
+                # Keep the user's cell selection in the observations if it covers these rows.
+                if np.array_equal(selected_view_rows(target), rows):
+                    return
+            target.selectionModel().select(sel, flags)
+        finally:
+            self._busy = False
+
+    def _current_obs(self, current, _previous) -> None:
+        if current.isValid():
+            self.res.scrollTo(self.res.model().index(current.row(), self.res.model().column_of("loss")))
+
+    def selected_data_rows(self) -> np.ndarray:
+        model: ObservationsModel = self.obs.model()
+        return np.unique(model.data_rows(selected_view_rows(self.obs)))
+
+    def select_data_rows(self, data_rows, scroll: bool = True) -> None:
+        """Select whole rows in both views (e.g. from a click on the plot)."""
+        model: ObservationsModel = self.obs.model()
+        view_rows = np.array([model.view_row(int(r)) for r in np.atleast_1d(data_rows)], dtype=np.int64)
+        view_rows = np.unique(view_rows[view_rows >= 0])
+        sel = QItemSelection()
+        last = model.columnCount() - 1
+        for a, b in rows_to_ranges(view_rows):
+            sel.select(model.index(a, 0), model.index(b, last))
+        self.obs.selectionModel().select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if view_rows.size:
+            first = model.index(int(view_rows[0]), 0)
+            self.obs.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            if scroll:
+                self.obs.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+
+# ---------------------------------------------------------------------------------------------
+# Clipboard
+# ---------------------------------------------------------------------------------------------
+
+
+def copy_text(view: QTableView) -> str:
+    """The selected cells of a view as tab-separated text (bounding box, blanks where unselected)."""
+    model: ObservationsModel = view.model()
+    sel = view.selectionModel()
+    indexes = [i for i in sel.selectedIndexes() if not view.isColumnHidden(i.column())]
+    if not indexes:
+        return ""
+    rows = sorted({i.row() for i in indexes})
+    cols = sorted({i.column() for i in indexes})
+    chosen = {(i.row(), i.column()) for i in indexes}
+    row_pos = {r: k for k, r in enumerate(rows)}
+    out = [[""] * len(cols) for _ in rows]
+    for r, c in chosen:
+        out[row_pos[r]][cols.index(c)] = cell_copy_text(model, r, c)
+    return format_block(out)
+
+
+def cell_copy_text(model: ObservationsModel, view_row: int, column: int) -> str:
+    index = model.index(view_row, column)
+    col = model.columns[column]
+    if not col.result:
+        return model.data(index, Qt.ItemDataRole.EditRole) or ""
+    value = model.data(index, SortKeyRole)
+    if isinstance(value, float):
+        return repr(value) if np.isfinite(value) else ("inf" if value > 0 else "")
+    return model.data(index, Qt.ItemDataRole.DisplayRole) or ""
+
+
+def strip_header_row(block: list[list[str]]) -> list[list[str]]:
+    """Drop a pasted header row (e.g. 'id  actual  predicted' copied with the data)."""
+    if len(block) < 2:
+        return block
+    first = [normalise(c) for c in block[0]]
+    known = {s for syns in SYNONYMS.values() for s in syns}
+    numbers = [parse_cell(c)[1] is None and c.strip() != "" for c in block[0]]
+    if any(f in known for f in first) and not any(numbers):
+        return block[1:]
+    return block
+
+
+def paste_target(view: QTableView) -> tuple[int, int]:
+    """(view row, column) where a paste starts: the top-left of the selection, or the current cell."""
+    idx = view.currentIndex()
+    sel = view.selectionModel().selection()
+    if len(sel):
+        top = min(r.top() for r in sel)
+        left = min(r.left() for r in sel if not view.isColumnHidden(r.left())) if any(
+            not view.isColumnHidden(r.left()) for r in sel) else idx.column()
+        return top, left
+    if idx.isValid():
+        return idx.row(), idx.column()
+    return 0, 0
+
+
+def parse_clipboard(text: str) -> list[list[str]]:
+    return strip_header_row(parse_block(text))

@@ -1,0 +1,151 @@
+"""End to end: ``python main.py compute FILE --json`` vs pandas.read_csv + sklearn log_loss.
+
+    .venv/bin/python benchmarks/bench_compute_cli.py [--quick] [--repeat N] [--importtime]
+
+Both sides are fresh subprocesses timed from start to exit (their output read in full), so
+interpreter start-up and imports count. Goal: ours <= 0.3x the pandas+sklearn script. When the
+goal is missed (or with --importtime) the biggest import costs of the compute path are listed
+from ``python -X importtime``, and a stage breakdown of one compute run is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, Figure, ensure_csv, fmt_s, label, print_header  # noqa: E402
+
+GOAL_RATIO = 0.3
+
+REFERENCE_SCRIPT = """\
+import sys
+import pandas as pd
+from sklearn.metrics import log_loss
+df = pd.read_csv(sys.argv[1])
+print(log_loss(df["actual"], df["predicted"], labels=[0, 1]))
+"""
+
+# One compute run with a clock read between stages (the same calls run_compute makes).
+STAGES_SCRIPT = """\
+import time, sys, json
+t = [("start", time.perf_counter())]
+import numpy
+t.append(("import numpy", time.perf_counter()))
+import polars
+t.append(("import polars", time.perf_counter()))
+from bce_gui.cli import build_parser
+from bce_gui.core.evaluate import evaluate
+from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.loss import LossOptions
+from bce_gui.core.policies import make_policy
+from bce_gui.core.summary import summary_dict
+t.append(("import bce_gui (cli, core)", time.perf_counter()))
+args = build_parser().parse_args(["compute", sys.argv[1], "--json"])
+options = LossOptions(policy=make_policy(args.policy, args.eps))
+t.append(("parse arguments", time.perf_counter()))
+ds, info = read_table(args.file, ReadOptions(load_ids=False, load_extras=False))
+t.append(("read_table", time.perf_counter()))
+ev = evaluate(ds, options)
+t.append(("evaluate", time.perf_counter()))
+out = json.dumps(summary_dict(ds, ev, source=args.file), allow_nan=False)
+t.append(("summary + json", time.perf_counter()))
+print(json.dumps([(name, t[i][1] - t[i - 1][1]) for i, (name, _) in enumerate(t) if i]))
+"""
+
+
+def run_timed(cmd: list[str]) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return dt, proc.stdout
+
+
+def import_costs(path: Path, top: int = 12) -> list[tuple[float, str]]:
+    """Top-level imports of the compute path by cumulative time (ms), from -X importtime."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "main.py", "compute", str(path), "--json"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    rows = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if m and len(m.group(3)) <= 2:  # top-level (depth 1) imports only
+            rows.append((int(m.group(2)) / 1000.0, m.group(4)))
+    rows.sort(reverse=True)
+    return rows[:top]
+
+
+def stage_breakdown(path: Path, runs: int = 3) -> list[tuple[str, float]]:
+    best: dict[str, float] = {}
+    order: list[str] = []
+    for _ in range(runs):
+        _, out = run_timed([sys.executable, "-c", STAGES_SCRIPT, str(path)])
+        for name, dt in json.loads(out.strip().splitlines()[-1]):
+            if name not in best:
+                order.append(name)
+            best[name] = min(best.get(name, float("inf")), dt)
+    return [(name, best[name]) for name in order]
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="the 1e5-row file, fewer runs (smoke run)")
+    ap.add_argument("--repeat", type=int, default=None, help="runs of ours (default 5; 2 with --quick)")
+    ap.add_argument("--importtime", action="store_true", help="always list import costs and stages")
+    args = ap.parse_args(argv)
+    n = 100_000 if args.quick else 1_000_000
+    runs_ours = args.repeat or (2 if args.quick else 5)
+    runs_ref = 2 if args.quick else 3
+    path = ensure_csv(n)
+    print_header("End to end: `main.py compute FILE --json` vs pandas.read_csv + sklearn log_loss")
+
+    ours_cmd = [sys.executable, "main.py", "compute", str(path), "--json"]
+    ref_cmd = [sys.executable, "-c", REFERENCE_SCRIPT, str(path)]
+    base_cmd = [sys.executable, "-c", "pass"]
+    t_ours = t_ref = t_base = float("inf")
+    out_ours = out_ref = ""
+    # Interleave the runs so a slow spell of the machine hits both sides.
+    for i in range(max(runs_ours, runs_ref)):
+        if i < runs_ours:
+            dt, out_ours = run_timed(ours_cmd)
+            t_ours = min(t_ours, dt)
+        if i < runs_ref:
+            dt, out_ref = run_timed(ref_cmd)
+            t_ref = min(t_ref, dt)
+        dt, _ = run_timed(base_cmd)
+        t_base = min(t_base, dt)
+    loss_ours = json.loads(out_ours)["loss"]
+    loss_ref = float(out_ref.strip())
+    rel = abs(loss_ours - loss_ref) / abs(loss_ref)
+    ratio = t_ours / t_ref
+    met = ratio <= GOAL_RATIO
+    print(f"file {path.name} ({label(n)} rows); best of {runs_ours} (ours) / {runs_ref} (reference)")
+    print(f"  python -c pass (interpreter start)       {fmt_s(t_base):>10}")
+    print(f"  ours: main.py compute FILE --json        {fmt_s(t_ours):>10}")
+    print(f"  ref:  pandas.read_csv + sklearn log_loss {fmt_s(t_ref):>10}")
+    print(f"  ours/ref {ratio:.2f}x (goal <= {GOAL_RATIO}x): {'met' if met else 'MISSED'};  "
+          f"loss {loss_ours!r} vs {loss_ref!r} (rel. diff {rel:.1e})")
+
+    if not met or args.importtime:
+        print("  stage breakdown of one compute run (best of 3, in-process clock):")
+        for name, dt in stage_breakdown(path):
+            print(f"    {name:<30} {fmt_s(dt):>10}")
+        print("  top-level imports of the compute path (python -X importtime, cumulative):")
+        for ms, name in import_costs(path):
+            print(f"    {name:<30} {ms:8.1f} ms")
+    return [
+        Figure(f"compute CLI {label(n)}: ours/(pandas+sklearn)", f"{ratio:.2f}x ({fmt_s(t_ours)} vs {fmt_s(t_ref)})",
+               f"<= {GOAL_RATIO}x", met),
+    ]
+
+
+if __name__ == "__main__":
+    main()
