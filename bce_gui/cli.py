@@ -157,19 +157,23 @@ def run_compute(args: argparse.Namespace) -> int:
     evaluation = evaluate(dataset, options)
     summary = summary_dict(dataset, evaluation, source=args.file)
     n_invalid = summary["n_invalid"]
+    where = ""
     if n_invalid:
         first = summary["invalid"][0]
         where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
         if args.strict:
             return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
+    # Failures are decided before the warning is printed: an error is ONE line on stderr.
+    if evaluation.totals.n == 0:
+        first_at = f"; first at {where}" if where else ""
+        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
+    if evaluation.totals.sum_weight == 0:
+        return _fail(f"{args.file}: the weights of the valid rows add up to 0")
+    if n_invalid:
         print(
             f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at {where}",
             file=sys.stderr,
         )
-    if evaluation.totals.n == 0:
-        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid)")
-    if evaluation.totals.sum_weight == 0:
-        return _fail(f"{args.file}: the weights of the valid rows add up to 0")
 
     if args.json:
         print(json.dumps(summary, allow_nan=False))

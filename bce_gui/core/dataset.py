@@ -69,6 +69,9 @@ class NumericColumn:
 
     def __post_init__(self) -> None:
         self.values = np.ascontiguousarray(self.values, dtype=np.float64)
+        if not self.values.flags.writeable:
+            # Readers may hand out read-only zero-copy views; the column must be editable.
+            self.values = self.values.copy()
 
     def __len__(self) -> int:
         return int(self.values.size)

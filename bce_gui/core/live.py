@@ -167,5 +167,6 @@ class LiveEvaluation:
     def snapshot(self) -> Evaluation:
         """An :class:`Evaluation` view of the current state (for the summary, exports)."""
         return Evaluation(
-            options=self.options, validity=self.validity, loss=self.loss, totals=self.totals
+            options=self.options, validity=self.validity, loss=self.loss, totals=self.totals,
+            weights=self.dataset.weights,
         )

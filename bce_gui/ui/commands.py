@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from ..core.dataset import NumericColumn
 from .document import Document
+
+
+def _guarded(method):
+    """Qt calls redo()/undo() from C++: an escaping Python exception there can abort the process.
+
+    Report it through ``sys.excepthook`` (the app shows it in a dialog) instead.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        try:
+            return method(self, *args)
+        except Exception:  # noqa: BLE001 - reported, never swallowed
+            sys.excepthook(*sys.exc_info())
+            return None
+
+    return wrapper
 
 
 class SetCellsCommand(QUndoCommand):
@@ -18,9 +38,11 @@ class SetCellsCommand(QUndoCommand):
         self.new = edits
         self.old = [(row, role, doc.dataset.cell_text(role, row)) for row, role, _ in edits]
 
+    @_guarded
     def redo(self) -> None:
         self.doc.apply_cells(self.new)
 
+    @_guarded
     def undo(self) -> None:
         self.doc.apply_cells(self.old)
 
@@ -30,9 +52,11 @@ class InsertRowsCommand(QUndoCommand):
         super().__init__(text or (f"Insert {count} rows" if count > 1 else "Insert row"))
         self.doc, self.at, self.count = doc, at, count
 
+    @_guarded
     def redo(self) -> None:
         self.doc.apply_insert(self.at, self.count)
 
+    @_guarded
     def undo(self) -> None:
         self.doc.apply_remove(np.arange(self.at, self.at + self.count))
 
@@ -43,9 +67,11 @@ class RemoveRowsCommand(QUndoCommand):
         super().__init__(f"Delete {rows.size} rows" if rows.size != 1 else "Delete row")
         self.doc, self.rows, self.snap = doc, rows, None
 
+    @_guarded
     def redo(self) -> None:
         self.snap = self.doc.apply_remove(self.rows)
 
+    @_guarded
     def undo(self) -> None:
         self.doc.apply_restore(self.snap)
 
@@ -60,9 +86,11 @@ class WeightColumnCommand(QUndoCommand):
         n = len(doc.dataset)
         self.after = NumericColumn(np.ones(n)) if add else None
 
+    @_guarded
     def redo(self) -> None:
         self.doc.apply_weight_column(self.after)
 
+    @_guarded
     def undo(self) -> None:
         self.doc.apply_weight_column(self.before)
 

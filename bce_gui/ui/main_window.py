@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, load_example: bool = True) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.setWindowTitle("BCE Lab")
+        self._update_title()
         icon = resource_path("icons", "bce-lab.svg")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.doc.totalsChanged.connect(self._refresh_status)
         self.doc.reset.connect(self._refresh_status)
         self.doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.doc.reset.connect(self._update_title)
         self.doc.columnsChanged.connect(lambda: self.actions["weight"].setChecked(self.doc.has_weight))
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
@@ -252,10 +253,12 @@ class MainWindow(QMainWindow):
         self.settings_panel.set_units(units)
 
     def load_example(self) -> None:
+        self._example = True
         self.doc.set_dataset(load_worked_example(), None)
         self.statusBar().showMessage("Worked example loaded: edit any cell and watch the loss follow", 5000)
 
     def new_document(self) -> None:
+        self._example = False
         ds = Dataset.empty()
         ds.insert_rows(0, 1)
         self.doc.set_dataset(ds, None)
@@ -449,5 +452,12 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open file", str(exc))
             return False
         self.doc.set_dataset(dataset, path)
-        self.setWindowTitle(f"{path} — BCE Lab")
         return True
+
+    def _update_title(self) -> None:
+        """File name (or what is shown) and the unsaved marker Qt draws for [*]."""
+        from pathlib import Path
+
+        path = getattr(getattr(self, "doc", None), "source_path", None)
+        name = Path(path).name if path else ("Worked example" if getattr(self, "_example", False) else "Untitled")
+        self.setWindowTitle(f"{name}[*] — BCE Lab")

@@ -127,8 +127,9 @@ class SummaryPanel(QFrame):
             ds = self.doc.dataset
             names = ", ".join(ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows)
             more = "" if t.n_infinite <= rows.size else f" and {t.n_infinite - rows.size} more"
+            verb = "gives" if t.n_infinite == 1 else "give"
             self.infinite_label.setText(
-                f"The loss is infinite: {names}{more} give probability 0 to the class that "
+                f"The loss is infinite: {names}{more} {verb} probability 0 to the class that "
                 "actually happened, and ln 0 = −∞. Clip probabilities to get a finite number."
             )
         self.policy_label.setText(f"Convention: {opts.policy.label}. {opts.policy.description}")

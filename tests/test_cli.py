@@ -1,0 +1,456 @@
+"""The command line: ``python main.py compute FILE [options]`` and the no-display start.
+
+Loss values are checked against sklearn.metrics.log_loss (or, for conventions sklearn does not
+have, against the textbook formula written out with numpy here), never against numbers copied
+from our own output. Most tests call ``bce_gui.cli.main`` in-process for speed; a few run
+``main.py`` in a subprocess to check what only a real process shows: exit status, the exact
+stderr, and that Qt is never imported.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from sklearn.metrics import log_loss
+
+from bce_gui.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "main.py"
+
+Y = np.array([1, 0, 1, 1, 0, 0, 1, 0], dtype=float)
+P = np.array([0.94, 0.56, 0.1, 0.9, 0.5, 0.01, 0.99, 0.3])
+W = np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 0.25])
+
+
+def sk(y, p, **kw) -> float:
+    return float(log_loss(y, p, labels=[0, 1], **kw))
+
+
+def csv_file(tmp_path, name="data.csv", y=Y, p=P, w=None, header="actual,predicted", sep=","):
+    lines = [header + (f"{sep}weight" if w is not None else "")]
+    for i in range(len(y)):
+        cells = [f"{y[i]:g}", repr(float(p[i]))]
+        if w is not None:
+            cells.append(repr(float(w[i])))
+        lines.append(sep.join(cells))
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_json(capsys, *args) -> tuple[int, dict, str]:
+    code = main(["compute", *map(str, args), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, out  # one JSON object, nothing else on stdout
+    return code, json.loads(lines[0]), err
+
+
+def run_fail(capsys, *args) -> str:
+    code = main(["compute", *map(str, args)])
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert out == ""
+    lines = err.strip("\n").split("\n")
+    assert len(lines) == 1, err  # ONE line, no traceback
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def subprocess_run(args, env=None, timeout=60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Loss values against references
+# --------------------------------------------------------------------------------------------
+
+
+def test_exact_policy_matches_sklearn(tmp_path, capsys):
+    _, result, err = run_json(capsys, csv_file(tmp_path))
+    assert result["loss"] == pytest.approx(sk(Y, P), rel=1e-12)
+    assert result["loss_bits"] == pytest.approx(sk(Y, P) / math.log(2), rel=1e-12)
+    assert result["n"] == 8 and result["n_invalid"] == 0 and result["invalid"] == []
+    assert result["policy"] == "exact"
+    assert err == ""  # no warning when every row is valid
+
+
+def test_sklearn_policy_matches_sklearn_at_the_extremes(tmp_path, capsys):
+    y = np.array([1, 0, 1, 0, 1, 0], dtype=float)
+    p = np.array([0.0, 1.0, 1.0, 0.0, 1e-300, 0.5])
+    _, result, _ = run_json(capsys, csv_file(tmp_path, y=y, p=p), "--policy", "sklearn")
+    assert result["loss"] == pytest.approx(sk(y, p), rel=1e-12)
+    assert result["policy"] == "sklearn"
+
+
+def test_exact_policy_gives_inf_as_a_string(tmp_path, capsys):
+    y = np.array([1, 0, 1], dtype=float)
+    p = np.array([0.0, 0.2, 0.9])
+    _, result, _ = run_json(capsys, csv_file(tmp_path, y=y, p=p))
+    assert result["loss"] == "inf" and result["loss_bits"] == "inf"
+    assert result["n"] == 3 and result["n_invalid"] == 0
+
+
+def test_exact_policy_human_summary_says_inf(tmp_path, capsys):
+    y = np.array([1, 0], dtype=float)
+    p = np.array([0.0, 0.2])
+    assert main(["compute", str(csv_file(tmp_path, y=y, p=p))]) == 0
+    out, _ = capsys.readouterr()
+    assert "inf" in out and "row(s) 2" in out  # the offending row, numbered as a spreadsheet
+
+
+def test_weights_match_sklearn_sample_weight(tmp_path, capsys):
+    _, result, _ = run_json(capsys, csv_file(tmp_path, w=W))
+    assert result["loss"] == pytest.approx(sk(Y, P, sample_weight=W), rel=1e-12)
+
+
+def test_weight_column_by_name(tmp_path, capsys):
+    path = csv_file(tmp_path, w=W)
+    text = path.read_text().replace("weight", "importance", 1)
+    path.write_text(text)
+    _, unweighted, _ = run_json(capsys, path)
+    assert unweighted["loss"] == pytest.approx(sk(Y, P), rel=1e-12)
+    _, weighted, _ = run_json(capsys, path, "--weight-column", "IMPORTANCE")
+    assert weighted["loss"] == pytest.approx(sk(Y, P, sample_weight=W), rel=1e-12)
+
+
+def test_custom_eps_clips_each_class_probability(tmp_path, capsys):
+    y = np.array([1, 0, 1, 0], dtype=float)
+    p = np.array([0.0, 1.0, 0.5, 1e-9])
+    eps = 1e-7
+    # The probability of each class is clipped to [eps, 1 - eps].
+    expected = np.mean(-(y * np.log(np.clip(p, eps, 1 - eps)) + (1 - y) * np.log(np.clip(1 - p, eps, 1 - eps))))
+    _, result, _ = run_json(capsys, csv_file(tmp_path, y=y, p=p), "--eps", eps)
+    assert result["loss"] == pytest.approx(expected, rel=1e-12)
+    assert result["policy"] == "custom" and result["eps"] == eps
+    # sklearn on pre-clipped probabilities agrees up to its rounding of 1 - (1 - eps).
+    assert result["loss"] == pytest.approx(sk(y, np.clip(p, eps, 1 - eps)), rel=1e-9)
+
+
+def test_logits_match_sklearn_on_the_sigmoid(tmp_path, capsys):
+    z = np.array([2.5, -1.0, -3.0, 0.0, 4.0, -0.5, 1.5, -2.0])
+    _, result, _ = run_json(capsys, csv_file(tmp_path, p=z), "--logits")
+    assert result["loss"] == pytest.approx(sk(Y, expit(z)), rel=1e-12)
+    assert result["logits"] is True
+
+
+def test_pos_weight_matches_the_pytorch_formula(tmp_path, capsys):
+    z = np.array([2.5, -1.0, -3.0, 0.0, 4.0, -0.5, 1.5, -2.0])
+    pw = 3.0
+    # torch.nn.BCEWithLogitsLoss(pos_weight=pw), reduction "mean":
+    # mean over rows of -[pw * y * log s(z) + (1 - y) * log(1 - s(z))]
+    expected = np.mean(-(pw * Y * np.log(expit(z)) + (1 - Y) * np.log(expit(-z))))
+    _, result, _ = run_json(
+        capsys, csv_file(tmp_path, p=z), "--logits", "--pos-weight", pw, "--policy", "torch"
+    )
+    assert result["loss"] == pytest.approx(expected, rel=1e-12)
+    assert result["pos_weight"] == pw
+
+
+def test_label_smoothing_matches_the_keras_formula(tmp_path, capsys):
+    a = 0.1
+    ys = Y * (1 - a) + a / 2
+    expected = np.mean(-(ys * np.log(P) + (1 - ys) * np.log1p(-P)))
+    _, result, _ = run_json(capsys, csv_file(tmp_path), "--label-smoothing", a)
+    assert result["loss"] == pytest.approx(expected, rel=1e-12)
+    assert result["label_smoothing"] == a
+
+
+def test_torch_policy_clamps_logs_at_minus_100(tmp_path, capsys):
+    y = np.array([1, 0, 1, 0], dtype=float)
+    p = np.array([0.0, 1.0, 0.25, 0.5])
+    with np.errstate(divide="ignore"):
+        terms = -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+    _, result, _ = run_json(capsys, csv_file(tmp_path, y=y, p=p), "--policy", "torch")
+    assert result["loss"] == pytest.approx(terms.mean(), rel=1e-12)
+    assert result["loss"] == pytest.approx((100 + 100 + math.log(4) + math.log(2)) / 4, rel=1e-12)
+
+
+def test_keras_policy_clips_at_1e_7_in_float32(tmp_path, capsys):
+    y = np.array([1, 0, 1, 0], dtype=float)
+    p = np.array([0.0, 1.0, 0.25, 0.5])
+    c = np.clip(p.astype(np.float32), np.float32(1e-7), np.float32(1 - 1e-7))
+    expected = float(np.mean(-(y * np.log(c) + (1 - y) * np.log1p(-c))))
+    _, result, _ = run_json(capsys, csv_file(tmp_path, y=y, p=p), "--policy", "keras")
+    # float32 arithmetic: agree to float32 precision, not to the last float64 digit.
+    assert result["loss"] == pytest.approx(expected, rel=1e-6)
+    assert result["policy"] == "keras"
+
+
+def test_european_file_via_the_command_line(tmp_path, capsys):
+    path = write(tmp_path, "eu.csv", "id;actual;predicted\n1;0;0,94\n2;1;0,3\n3;1;0,75\n")
+    _, result, _ = run_json(capsys, path)
+    assert result["loss"] == pytest.approx(sk([0, 1, 1], [0.94, 0.3, 0.75]), rel=1e-12)
+
+
+def test_xlsx_with_sheet_and_column_options(tmp_path, capsys):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Notes").write(0, 0, "nothing here")
+    ws = wb.add_worksheet("Model B")
+    for r, row in enumerate([["clicked", "ctr_hat"], [1, 0.8], [0, 0.35], [1, 1e-20]]):
+        ws.write_row(r, 0, row)
+    wb.close()
+    _, result, _ = run_json(
+        capsys, path, "--sheet", "Model B", "--actual-column", "clicked",
+        "--predicted-column", "CTR_HAT", "--policy", "sklearn",
+    )
+    assert result["loss"] == pytest.approx(sk([1, 0, 1], [0.8, 0.35, 1e-20]), rel=1e-12)
+    line = run_fail(capsys, path, "--sheet", "Model C")
+    assert "Model C" in line and "Notes, Model B" in line
+
+
+# --------------------------------------------------------------------------------------------
+# Invalid rows
+# --------------------------------------------------------------------------------------------
+
+
+def test_invalid_rows_are_excluded_listed_and_warned_about(tmp_path, capsys):
+    text = "id,actual,predicted\na,1,0.9\nb,0,abc\n\nc,2,0.5\nd,0,0.25\ne,1,1.5\nf,1,\n"
+    code, result, err = run_json(capsys, write(tmp_path, "inv.csv", text))
+    assert code == 0
+    assert result["n"] == 2 and result["n_invalid"] == 4
+    assert result["loss"] == pytest.approx(sk([1, 0], [0.9, 0.25]), rel=1e-12)
+    # Header = row 1, the blank line is row 4 and still counts.
+    assert result["invalid"] == [
+        {"row": 3, "column": "predicted", "value": "abc", "reason": "not a number"},
+        {"row": 5, "column": "actual", "value": "2", "reason": "label is not 0 or 1"},
+        {"row": 7, "column": "predicted", "value": "1.5", "reason": "probability outside [0, 1]"},
+        {"row": 8, "column": "predicted", "value": "", "reason": "missing value"},
+    ]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "warning" in lines[0] and "4 invalid" in lines[0]
+    assert "row 3" in lines[0]
+
+
+def test_invalid_list_is_capped_but_n_invalid_is_exact(tmp_path, capsys):
+    body = "".join("1,oops\n" for _ in range(1500)) + "1,0.75\n0,0.5\n"
+    _, result, _ = run_json(capsys, write(tmp_path, "many.csv", "actual,predicted\n" + body))
+    assert result["n_invalid"] == 1500 and result["n"] == 2
+    assert 0 < len(result["invalid"]) <= 1000
+    assert result["invalid"][0]["row"] == 2
+    assert result["loss"] == pytest.approx(sk([1, 0], [0.75, 0.5]), rel=1e-12)
+
+
+def test_strict_fails_on_any_invalid_row(tmp_path, capsys):
+    path = write(tmp_path, "s.csv", "actual,predicted\n1,0.9\n0,abc\n")
+    line = run_fail(capsys, path, "--strict")
+    assert "s.csv" in line and "row 3" in line
+
+
+def test_strict_passes_a_clean_file(tmp_path, capsys):
+    _, result, _ = run_json(capsys, csv_file(tmp_path), "--strict")
+    assert result["n_invalid"] == 0
+
+
+def test_no_valid_row_remains(tmp_path, capsys):
+    # One line: the error, not a warning about invalid rows followed by the error.
+    line = run_fail(capsys, write(tmp_path, "bad.csv", "actual,predicted\n1,x\n0,y\n"))
+    assert "bad.csv" in line and "no valid row" in line and "row 2" in line
+    assert "warning" not in line
+
+
+def test_no_valid_row_in_a_clean_looking_weighted_file(tmp_path, capsys):
+    line = run_fail(capsys, write(tmp_path, "w.csv", "actual,predicted,weight\n1,0.5,-1\n"))
+    assert "no valid row" in line and "negative weight" in line
+
+
+def test_weights_adding_up_to_zero(tmp_path, capsys):
+    line = run_fail(capsys, write(tmp_path, "z.csv", "actual,predicted,weight\n1,0.5,0\n0,x,1\n"))
+    assert "z.csv" in line and "add up to 0" in line
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: exit 2, one line, no traceback
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"  \n \n", "empty"),
+        ("header.csv", b"actual,predicted\n", "no data rows"),
+        ("pic.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "not a text table"),
+        ("prose.txt", b"Just a note\nwith no table\n", "not a table"),
+        ("one.csv", b"predicted\n0.5\n", "not a table"),
+        ("cols.csv", b"foo,bar\n1,0.5\n", "foo, bar"),
+    ],
+)
+def test_unreadable_file_exits_2_with_one_line(tmp_path, capsys, name, content, needle):
+    path = tmp_path / name
+    path.write_bytes(content)
+    line = run_fail(capsys, path)
+    assert line.startswith("bce-lab: error: ") and name in line and needle in line
+
+
+def test_nonexistent_file(tmp_path, capsys):
+    line = run_fail(capsys, tmp_path / "missing.csv")
+    assert "missing.csv" in line and "no such file" in line
+
+
+@pytest.mark.parametrize("option", ["--actual-column", "--predicted-column", "--weight-column", "--id-column"])
+def test_column_option_naming_a_missing_column(tmp_path, capsys, option):
+    line = run_fail(capsys, csv_file(tmp_path), option, "nope")
+    assert "'nope'" in line and "actual, predicted" in line
+
+
+def test_column_options_by_number(tmp_path, capsys):
+    path = write(tmp_path, "n.csv", "obs,truth_value,model_out\nx,1,0.8\ny,0,0.4\n")
+    _, result, _ = run_json(
+        capsys, path, "--actual-column", "2", "--predicted-column", "3", "--id-column", "obs"
+    )
+    assert result["loss"] == pytest.approx(sk([1, 0], [0.8, 0.4]), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--policy", "nope"],
+        ["--policy", "custom"],
+        ["--pos-weight", "2"],  # needs --logits
+        ["--logits", "--pos-weight", "-1"],
+        ["--label-smoothing", "1.5"],
+        ["--eps", "0.7"],
+        ["--policy", "keras", "--eps", "0.1"],
+    ],
+)
+def test_bad_options_exit_2_with_one_line(tmp_path, capsys, args):
+    line = run_fail(capsys, csv_file(tmp_path), *args)
+    assert line.startswith("bce-lab: error: ")
+
+
+# --------------------------------------------------------------------------------------------
+# Human output and --help
+# --------------------------------------------------------------------------------------------
+
+
+def test_human_summary(tmp_path, capsys):
+    assert main(["compute", str(csv_file(tmp_path)), "--policy", "sklearn"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert len(out.strip().splitlines()) <= 12  # short
+    assert f"{sk(Y, P):.6g}" in out
+    assert "bits" in out and "sklearn" in out and "8" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+
+
+def _compute_parser():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sub.choices["compute"]
+
+
+def test_help_documents_every_option_with_an_example(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compute", "--help"])
+    assert exc.value.code == 0
+    out, _ = capsys.readouterr()
+    promised = [
+        "--policy", "--eps", "--logits", "--label-smoothing", "--pos-weight", "--actual-column",
+        "--predicted-column", "--weight-column", "--id-column", "--strict", "--json",
+    ]
+    for option in promised:
+        assert option in out, option
+    for policy in ("exact", "sklearn", "torch", "keras"):
+        assert policy in out
+    for action in _compute_parser()._actions:
+        if action.option_strings and action.dest != "help":
+            assert "e.g." in (action.help or ""), action.option_strings
+    assert "compute" in out and "exit status" in out
+
+
+def test_top_level_help_mentions_compute(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "compute" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------------
+# Real processes
+# --------------------------------------------------------------------------------------------
+
+
+def test_subprocess_compute_json(tmp_path):
+    path = csv_file(tmp_path, w=W)
+    proc = subprocess_run([str(MAIN), "compute", str(path), "--json", "--policy", "sklearn"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    result = json.loads(proc.stdout)
+    assert result["loss"] == pytest.approx(sk(Y, P, sample_weight=W), rel=1e-12)
+    for key in ("loss", "loss_bits", "n", "n_invalid", "invalid", "policy"):
+        assert key in result
+
+
+def test_subprocess_error_is_one_line_without_traceback(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    proc = subprocess_run([str(MAIN), "compute", str(tmp_path / "empty.csv"), "--json"])
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and proc.stderr.endswith("\n")
+    assert "empty.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_subprocess_invalid_rows_warn_and_exit_0(tmp_path):
+    path = write(tmp_path, "w.csv", "actual,predicted\n1,0.9\n0,zero\n")
+    proc = subprocess_run([str(MAIN), "compute", str(path)])
+    assert proc.returncode == 0
+    assert proc.stderr.count("\n") == 1 and "warning" in proc.stderr and "row 3" in proc.stderr
+    assert "log loss" in proc.stdout
+
+
+def test_compute_does_not_import_qt(tmp_path):
+    path = csv_file(tmp_path)
+    script = (
+        "import sys\n"
+        "from bce_gui.cli import main\n"
+        f"code = main(['compute', {str(path)!r}, '--json'])\n"
+        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'PyQt', 'shiboken')))\n"
+        "print('QT', code, qt)\n"
+    )
+    proc = subprocess_run(["-c", script])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "QT 0 []"
+
+
+def _no_display_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return env
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display detection is for Linux")
+@pytest.mark.parametrize("args", [[], ["gui"]])
+def test_no_display_prints_one_line_and_exits_nonzero(args):
+    proc = subprocess_run([str(MAIN), *args], env=_no_display_env())
+    assert proc.returncode > 0  # an ordinary exit, not killed by a signal (a Qt abort is -6)
+    output = (proc.stdout + proc.stderr).strip().splitlines()
+    assert len(output) == 1, proc.stdout + proc.stderr
+    assert "compute" in output[0]
+    assert "Traceback" not in proc.stderr and "qt.qpa" not in proc.stderr
