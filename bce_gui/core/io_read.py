@@ -365,13 +365,17 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
         # skip_rows=0: keep the empty rows above the table (fastexcel drops them by default), so
         # that row numbers stay those the spreadsheet shows.
         frame = reader.load_sheet(sheet, header_row=None, dtypes="string", skip_rows=0).to_polars()
-        if frame.height and frame.width:
+    except Exception as exc:
+        raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
+    if frame.height and frame.width:
+        try:
             floats = reader.load_sheet(
                 sheet, header_row=None, dtypes="float", skip_rows=0
             ).to_polars()
+        except Exception:  # pragma: no cover - the text load worked; keep its (rounded) numbers
+            floats = None
+        if floats is not None:
             frame = _exact_numbers(frame, floats)
-    except Exception as exc:
-        raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
     sheet_name = names[sheet] if isinstance(sheet, int) else sheet
     blank = frame.select(
         pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in frame.columns])

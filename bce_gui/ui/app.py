@@ -1,14 +1,18 @@
-"""Create the QApplication and the main window."""
+"""Create the QApplication and the main window; quit cleanly on SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import traceback
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 ORGANIZATION = "BCE Lab"
 APPLICATION = "BCE Lab"
+READY_ENV = "BCE_LAB_REPORT_READY"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -21,6 +25,41 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def install_quit_on_signals(app: QApplication, window) -> QTimer:
+    """SIGTERM and Ctrl+C close the window the normal way (settings are saved)."""
+
+    def handler(_signum, _frame):
+        window.close()
+        app.quit()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    # Python runs signal handlers only between bytecodes: wake the interpreter regularly.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer
+
+
+def install_excepthook(window) -> None:
+    """An unexpected error shows a dialog with copyable details instead of killing the app."""
+
+    def hook(exc_type, exc, tb):
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.__stderr__.write(details)
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and os.environ.get("PYTEST_CURRENT_TEST"):
+            return  # under tests the traceback on stderr is enough; a modal box would block
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("Unexpected error")
+        box.setText("BCE Lab hit an unexpected error. Your data is still open; please save it.")
+        box.setInformativeText(f"{exc_type.__name__}: {exc}")
+        box.setDetailedText(details)
+        box.exec()
+
+    sys.excepthook = hook
+
+
 def run(argv: list[str]) -> int:
     app = make_app(argv)
     from .main_window import MainWindow
@@ -29,5 +68,9 @@ def run(argv: list[str]) -> int:
     window = MainWindow(QSettings(), load_example=not files)
     if files and not window.open_path(files[0]):
         window.load_example()
+    install_excepthook(window)
+    _timer = install_quit_on_signals(app, window)  # noqa: F841 - kept alive until exit
     window.show()
+    if os.environ.get(READY_ENV):
+        QTimer.singleShot(0, lambda: print(f"ready: {window.windowTitle()}", flush=True))
     return app.exec()

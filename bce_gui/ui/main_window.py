@@ -228,11 +228,17 @@ class MainWindow(QMainWindow):
         self.model.orderChanged.connect(self._order_changed)
         self.doc.totalsChanged.connect(self._refresh_status)
         self.doc.reset.connect(self._refresh_status)
-        self.doc.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.doc.reset.connect(self._update_title)
-        self.doc.columnsChanged.connect(lambda: self.actions["weight"].setChecked(self.doc.has_weight))
+        self.doc.columnsChanged.connect(self._columns_changed)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _columns_changed(self) -> None:
+        self.actions["weight"].setChecked(self.doc.has_weight)
 
     def set_options(self, options: LossOptions) -> None:
         self.doc.set_options(options)

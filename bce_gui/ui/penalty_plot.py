@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
@@ -111,9 +111,22 @@ class PenaltyPlot(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
 
-        doc.reset.connect(self.refresh)
-        doc.totalsChanged.connect(self.refresh)
+        # Redrawing costs O(points): coalesce a burst of edits into one redraw on the next
+        # turn of the event loop, so an edit's loss and summary update without waiting for it.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        doc.reset.connect(self.schedule_refresh)
+        doc.totalsChanged.connect(self.schedule_refresh)
         self.refresh()
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
+
+    @property
+    def refresh_pending(self) -> bool:
+        return self._refresh_timer.isActive()
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -174,6 +187,9 @@ class PenaltyPlot(QWidget):
     # -- selection ----------------------------------------------------------------------------
 
     def set_selected_rows(self, rows) -> None:
+        if self._refresh_timer.isActive():
+            self._refresh_timer.stop()
+            self.refresh()
         rows = np.asarray(rows, dtype=np.int64)
         self._selected = rows[:MAX_SELECTED]
         self._draw_selected()
