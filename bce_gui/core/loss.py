@@ -182,7 +182,8 @@ def _exact_hard_losses(y: np.ndarray, x: np.ndarray, logits: bool) -> np.ndarray
         if logits:
             # ln sigmoid(s z) with s = +1 for class 1, -1 for class 0.
             return np.logaddexp(0.0, np.where(is_one, -x, x))
-        out = np.log1p(-x)
+        out = np.negative(x)
+        np.log1p(out, out=out)  # in place: one row-sized buffer, not two
         np.log(x, out=out, where=is_one)
         np.negative(out, out=out)
         out[np.isnan(y)] = np.nan
@@ -350,9 +351,11 @@ def totals(
             weights = np.asarray(weights, dtype=np.float64)[valid]
     n = int(loss.size)
     if weights is None:
-        infinite = np.isinf(loss)
-        n_inf = int(np.count_nonzero(infinite))
-        sum_loss = accurate_sum(loss) if not n_inf else math.inf
+        sum_loss = accurate_sum(loss)
+        # A finite sum has no infinite term: count infinite rows only when the sum is not finite.
+        n_inf = 0 if math.isfinite(sum_loss) else int(np.count_nonzero(np.isinf(loss)))
+        if n_inf:
+            sum_loss = math.inf
         sum_w = float(n)
         sum_wy = accurate_sum(y)
     else:

@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         """Tables on the left half; summary and settings above a tall plot on the right."""
         w, h = max(self.width(), 800), max(self.height(), 500)
         self.main_splitter.setSizes([w * 53 // 100, w * 47 // 100])
-        self.table_splitter.setSizes([w * 22 // 100, w * 31 // 100])
+        self.table_splitter.setSizes([w * 19 // 100, w * 34 // 100])
         top = min(self.right_splitter.widget(0).sizeHint().height(), h // 2)
         self.right_splitter.setSizes([top, h - top])
 

@@ -5,8 +5,9 @@ row, so a click selects the row in the table, and selected rows are ringed. Curv
 clipping convention in force (PyTorch's curve flattens at 100, scikit-learn's at 36.04).
 
 Colours are Okabe–Ito (safe for colour-blind readers), and the classes also differ in symbol.
-Past ``MAX_POINTS`` observations a deterministic, evenly spaced subset is drawn (a raw scatter
-costs ~2 µs a point a redraw); selected points are always drawn exactly.
+Past ``MAX_POINTS`` observations a deterministic, evenly spaced subset is drawn (pyqtgraph's
+scatter costs ~2.7 µs a point per ``setData``, measured: 0.27 s at 1e5 points); selected points
+are always drawn exactly and a note says how many points are shown.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .document import Document
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
 SELECT_COLOR = "#000000"
-MAX_POINTS = 100_000
+MAX_POINTS = 20_000
 MAX_SELECTED = 20_000
 
 
@@ -250,4 +251,4 @@ class PenaltyPlot(QWidget):
         if self.log_axis.isChecked():
             item.setYRange(-4, np.log10(max(self._y_top, 1.0)) + 0.2, padding=0)
         else:
-            item.setYRange(0.0, self._y_top * 1.12, padding=0)
+            item.setYRange(-0.03 * self._y_top, self._y_top * 1.12, padding=0)
