@@ -53,8 +53,17 @@ def bench_size(n: int, repeat: int) -> list[Figure]:
     rel_fsum = abs(got_engine - fsum_mean) / abs(fsum_mean)
     rel_eval = abs(got_eval - got_engine) / abs(got_engine)
 
+    neg = -p
+    buf = np.empty_like(p)
     best = best_of(
-        {"numpy": lambda: numpy_plain(y, p), "engine": ours_engine, "evaluate": ours_evaluate},
+        {
+            "numpy": lambda: numpy_plain(y, p),
+            "engine": ours_engine,
+            "evaluate": ours_evaluate,
+            # Components, to see where the time goes (exactness needs log1p for class 0).
+            "log1p": lambda: np.log1p(neg, out=buf),
+            "log": lambda: np.log(p, out=buf),
+        },
         repeat,
     )
 
@@ -75,6 +84,8 @@ def bench_size(n: int, repeat: int) -> list[Figure]:
     print(f"  ours: totals(row_losses(...))   {fmt_s(t_eng):>10}   ours/numpy {r_eng:5.2f}x  (goal <= {GOAL_VS_NUMPY}x)")
     print(f"  ours: evaluate(Dataset)         {fmt_s(t_eval):>10}   ours/numpy {r_eval:5.2f}x  (includes validation)")
     print(f"  sklearn log_loss(labels=[0,1])  {fmt_s(t_sk):>10}   sklearn/ours {s_eng:5.1f}x engine, {s_eval:5.1f}x evaluate  (goal >= {GOAL_VS_SKLEARN:g}x)")
+    print(f"  components: log1p(-p) {fmt_s(best['log1p'])}, log(p) {fmt_s(best['log'])} (all rows, in place); "
+          f"sklearn/numpy {t_sk / t_np:.1f}x (the most sklearn/ours can be at ours = numpy)")
     print(f"  sanity: loss {got_engine:.15f}  rel. diff vs numpy {rel_np:.1e}, vs fsum {rel_fsum:.1e}, "
           f"evaluate vs engine {rel_eval:.1e}, sklearn vs ours {rel_sk:.1e}  "
           f"[{'ok' if max(rel_np, rel_fsum, rel_eval) <= 1e-12 else 'MISMATCH'}]")

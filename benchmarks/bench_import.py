@@ -162,7 +162,7 @@ def bench_size(n: int, repeat: int) -> list[Figure]:
     t_ours = best["ours_compute"]
     print(f"n = {tag} rows, file {size_mb:.1f} MB (best of {reps}; values round-trip exactly: {same})")
     print(f"  read_table (compute: no ids/extras)  {fmt_s(t_ours):>10}   {n / t_ours / 1e6:5.2f} M rows/s")
-    print(f"  read_table (ReadOptions(): ids)      {fmt_s(best['ours_ids']):>10}   ids cost {fmt_s(best['ours_ids'] - t_ours)}")
+    print(f"  read_table (ReadOptions(): ids)      {fmt_s(best['ours_ids']):>10}   ids cost {fmt_s(max(0.0, best['ours_ids'] - t_ours))}")
     print(f"  pandas.read_csv                      {fmt_s(best['pandas']):>10}   ours/pandas {t_ours / best['pandas']:.2f}x")
     if "loadtxt" in best:
         print(f"  numpy.loadtxt (usecols 1,2)          {fmt_s(best['loadtxt']):>10}   ours/loadtxt {t_ours / best['loadtxt']:.2f}x")

@@ -9,29 +9,28 @@ def fmt_number(x: float, digits: int = 6) -> str:
     """A float with ``digits`` significant digits; inf as ∞, NaN as an empty string.
 
     Very small and very large magnitudes switch to scientific notation so that 1e-300 never
-    shows as 0.
+    shows as 0. Negative numbers use a true minus sign (−).
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    x = float(x)
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    if x == 0.0:
-        return "0"
-    text = f"{x:.{digits}g}"
-    return text.replace("-", "−") if text.startswith("-") else text
+    return _fmt(x, digits, ("∞", "−∞"), "−")
 
 
 def fmt_plain(x: float, digits: int = 6) -> str:
     """Like :func:`fmt_number` but ASCII only (for terminals, CSV and JSON-adjacent text)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    return _fmt(x, digits, ("inf", "-inf"), "-")
+
+
+def _fmt(x: float, digits: int, infinities: tuple[str, str], minus: str) -> str:
+    if x is None:
         return ""
     x = float(x)
+    if math.isnan(x):
+        return ""
     if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
+        return infinities[0] if x > 0 else infinities[1]
     if x == 0.0:
         return "0"
-    return f"{x:.{digits}g}"
+    text = f"{x:.{digits}g}"
+    return minus + text[1:] if text.startswith("-") else text
 
 
 def json_number(x: float) -> float | str | None:

@@ -413,35 +413,33 @@ class ObservationsModel(QAbstractTableModel):
     def _on_totals_changed(self) -> None:
         self._emit_column_changed("share")
 
-    def _before_insert(self, at: int, count: int) -> None:
-        if self._order is None:
-            self._pending = "insert"
-            self.beginInsertRows(QModelIndex(), at, at + count - 1)
+    def _begin(self, kind: str, rows: np.ndarray) -> None:
+        """Announce an insertion or removal of data rows ``rows`` (sorted).
+
+        A contiguous run in an unsorted view is announced as such (views keep their scroll
+        position and selection); anything else is a model reset.
+        """
+        contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
+        if self._order is None and contiguous:
+            self._pending = kind
+            begin = self.beginInsertRows if kind == "insert" else self.beginRemoveRows
+            begin(QModelIndex(), int(rows[0]), int(rows[-1]))
         else:
             self._pending = "reset"
             self.beginResetModel()
+
+    def _before_insert(self, at: int, count: int) -> None:
+        self._begin("insert", np.arange(at, at + count))
 
     def _after_insert(self, at: int, count: int) -> None:
         self._cache.clear()
         self._finish_structure()
 
     def _before_remove(self, rows: np.ndarray) -> None:
-        contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
-        if self._order is None and contiguous:
-            self._pending = "remove"
-            self.beginRemoveRows(QModelIndex(), int(rows[0]), int(rows[-1]))
-        else:
-            self._pending = "reset"
-            self.beginResetModel()
+        self._begin("remove", rows)
 
     def _before_restore(self, rows: np.ndarray) -> None:
-        contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
-        if self._order is None and contiguous:
-            self._pending = "insert"
-            self.beginInsertRows(QModelIndex(), int(rows[0]), int(rows[-1]))
-        else:
-            self._pending = "reset"
-            self.beginResetModel()
+        self._begin("insert", rows)
 
     def _after_structure(self, rows) -> None:
         self._cache.clear()
