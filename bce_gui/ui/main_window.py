@@ -163,7 +163,12 @@ class MainWindow(QMainWindow):
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(SK.Undo)
         redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence(SK.Redo), QKeySequence("Ctrl+Y")])
+        # SK.Redo is Ctrl+Y on Windows: adding Ctrl+Y again made the shortcut ambiguous (dead).
+        redo_keys = []
+        for key in (QKeySequence(SK.Redo), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")):
+            if key not in redo_keys:
+                redo_keys.append(key)
+        redo.setShortcuts(redo_keys)
         a["undo"], a["redo"] = undo, redo
         a["cut"] = self._action("Cu&t", self.cut, SK.Cut, "Copy the selected cells and clear them")
         a["copy"] = self._action("&Copy", self.copy, SK.Copy, "Copy the selected cells as tab-separated text")
