@@ -59,9 +59,34 @@ print(json.dumps([(name, t[i][1] - t[i - 1][1]) for i, (name, _) in enumerate(t)
 """
 
 
-def run_timed(cmd: list[str]) -> tuple[float, str]:
+# The compute command, then either a normal interpreter exit or os._exit once output is flushed:
+# the difference is what interpreter teardown (module cleanup, freeing the frames) costs.
+EXIT_SCRIPT = """\
+import os, sys
+from bce_gui.cli import main
+rc = main(sys.argv[1:])
+sys.stdout.flush(); sys.stderr.flush()
+if os.environ.get("BCE_BENCH_FAST_EXIT"):
+    os._exit(rc)
+sys.exit(rc)
+"""
+
+
+def teardown_cost(path: Path, runs: int = 3) -> tuple[float, float]:
+    """Best wall time of compute with a normal exit and with os._exit after the output."""
+    import os
+
+    cmd = [sys.executable, "-c", EXIT_SCRIPT, "compute", str(path), "--json"]
+    normal = fast = float("inf")
+    for _ in range(runs):
+        normal = min(normal, run_timed(cmd)[0])
+        fast = min(fast, run_timed(cmd, {**os.environ, "BCE_BENCH_FAST_EXIT": "1"})[0])
+    return normal, fast
+
+
+def run_timed(cmd: list[str], env: dict | None = None) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -138,6 +163,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         print("  stage breakdown of one compute run (best of 3, in-process clock):")
         for name, dt in stage_breakdown(path):
             print(f"    {name:<30} {fmt_s(dt):>10}")
+        normal, fast = teardown_cost(path)
+        print(f"  interpreter teardown: compute with normal exit {fmt_s(normal)}, with os._exit after "
+              f"flushing {fmt_s(fast)} (teardown ~{fmt_s(max(0.0, normal - fast))})")
         print("  top-level imports of the compute path (python -X importtime, cumulative):")
         for ms, name in import_costs(path):
             print(f"    {name:<30} {ms:8.1f} ms")

@@ -18,6 +18,11 @@ def parse_block(text: str) -> list[list[str]]:
     if text.endswith("\n"):
         text = text[:-1]
     if "\t" not in text and "\n" not in text:
+        # One cell. Unquote it only if it is one well-formed quoted field ("" or "a ""b"""),
+        # as format_block writes it; any other text is kept exactly as it is.
+        inner = text[1:-1]
+        if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in inner.replace('""', ""):
+            return [[inner.replace('""', '"')]]
         return [[text]]
     rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
     return [row if row else [""] for row in rows]

@@ -147,6 +147,8 @@ class Dataset:
     column_names: dict[str, str] = field(default_factory=dict)
     source_rows: np.ndarray | None = None
     first_row: int = 2
+    #: The file's header, in its order (None for a file without a header or a new table).
+    header_order: list[str] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.actual)
@@ -161,6 +163,12 @@ class Dataset:
             raise ValueError(f"columns differ in length: {lengths}")
         for role in ROLES:
             self.column_names.setdefault(role, ROLE_TITLES[role])
+        # Readers may hand out read-only arrays; every column must be editable in place.
+        if self.ids is not None and (self.ids.dtype != object or not self.ids.flags.writeable):
+            self.ids = np.array(self.ids, dtype=object)
+        for name, col in self.extras.items():
+            if col.dtype != object or not col.flags.writeable:
+                self.extras[name] = np.array(col, dtype=object)
 
     def __len__(self) -> int:
         return len(self.actual)

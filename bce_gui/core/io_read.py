@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,22 @@ class ReadOptions:
     columns: dict[str, str] = field(default_factory=dict)
     load_ids: bool = True
     load_extras: bool = True
+    #: Read only the first rows (a preview); None reads everything.
+    n_rows: int | None = None
+    #: Called with (fraction done, what is happening); may be called from a worker thread.
+    progress: Callable[[float, str], None] | None = field(default=None, repr=False, compare=False)
+    #: Polled between stages; returning True abandons the read with :class:`ReadCancelled`.
+    is_cancelled: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+
+    def report(self, fraction: float, message: str) -> None:
+        if self.is_cancelled is not None and self.is_cancelled():
+            raise ReadCancelled()
+        if self.progress is not None:
+            self.progress(fraction, message)
+
+
+class ReadCancelled(Exception):
+    """The caller cancelled a read; nothing was changed."""
 
 
 @dataclass
@@ -87,6 +104,14 @@ class ImportInfo:
 def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
     """Read a CSV/TSV/spreadsheet file into a :class:`Dataset`."""
     options = options or ReadOptions()
+    frame, info = load_frame(path, options)
+    mapping = map_frame(frame, info, options)
+    return _frame_to_dataset(frame, info, mapping, options)
+
+
+def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
+    """Stage 1: the file as a polars frame of text columns, and what was detected."""
+    options = options or ReadOptions()
     path = Path(path)
     try:
         if path.is_dir():
@@ -100,13 +125,61 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> t
     except OSError as exc:
         raise TableReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
 
+    options.report(0.0, f"Reading {path.name}")
     is_zip = head.startswith(b"PK\x03\x04")
     is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
     if path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole:
         frame, info = _read_spreadsheet(path, options)
     else:
         frame, info = _read_delimited(path, options)
-    return _frame_to_dataset(frame, info, options)
+    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    options.report(0.75, "Finding the columns")
+    return frame, info
+
+
+@dataclass
+class Preview:
+    """The first rows of a file as they will be read, for an import dialog."""
+
+    info: ImportInfo
+    headers: list[str]
+    rows: list[list[str]]
+    mapping: dict[str, str]
+    problem: str | None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when detection had to guess something an analyst should see."""
+        i = self.info
+        return bool(
+            self.problem
+            or not i.has_header
+            or i.decimal == ","
+            or i.encoding not in ("utf-8", "utf-8-sig", "")
+            or (i.format == "csv" and i.delimiter not in (",", None))
+        )
+
+
+def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
+                  n_rows: int = 50) -> Preview:
+    """Read the first ``n_rows`` rows; a missing column is reported in ``problem``, not raised."""
+    from dataclasses import replace
+
+    options = replace(options or ReadOptions(), n_rows=n_rows)
+    frame, info = load_frame(path, options)
+    problem = None
+    try:
+        mapping = map_frame(frame, info, options)
+    except TableReadError as exc:
+        problem = exc.reason
+        mapping = {}
+    headers = list(frame.columns)
+    rows = [["" if v is None else str(v) for v in r] for r in frame.head(n_rows).iter_rows()]
+    info.headers = headers
+    numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
+    if numeric:
+        info.decimal = options.decimal or _detect_decimal(frame, numeric, info)
+    return Preview(info=info, headers=headers, rows=rows, mapping=mapping, problem=problem)
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,7 +301,7 @@ def _read_delimited(path: Path, options: ReadOptions):
     import polars as pl
 
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path, options)
     except OSError as exc:
         raise TableReadError(path, f"cannot be read ({exc.strerror or exc})") from None
     if not raw.strip():
@@ -236,6 +309,8 @@ def _read_delimited(path: Path, options: ReadOptions):
     if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
         raise TableReadError(path, "is not a text table (it looks like a binary file)")
     data, encoding = _decode(path, raw, options.encoding)
+    del raw
+    options.report(0.5, f"Parsing {path.name}")
     # polars skips blank lines before the header on its own, which would shift every row number
     # we report; drop them here and count them instead.
     data, n_leading = _strip_leading_blank_lines(data)
@@ -271,6 +346,7 @@ def _read_delimited(path: Path, options: ReadOptions):
             quote_char='"',
             raise_if_empty=False,
             truncate_ragged_lines=False,
+            n_rows=options.n_rows,
         )
     except pl.exceptions.PolarsError as exc:
         where = _ragged_row(data, delimiter, has_header, n_leading)
@@ -293,6 +369,26 @@ def _read_delimited(path: Path, options: ReadOptions):
         first_line=n_leading + 1,
     )
     return frame, info
+
+
+def _read_bytes(path: Path, options: ReadOptions, chunk: int = 1 << 24) -> bytes:
+    """The whole file, read in chunks so that progress and cancellation work on large files."""
+    if options.n_rows is not None:
+        with open(path, "rb") as fh:  # a preview needs only the beginning
+            data, more = fh.read(4 << 20), fh.read(1)
+        return data.rsplit(b"\n", 1)[0] + b"\n" if more and b"\n" in data else data
+    if options.progress is None and options.is_cancelled is None:
+        return path.read_bytes()
+    size = max(path.stat().st_size, 1)
+    parts = []
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                break
+            parts.append(block)
+            options.report(0.5 * min(1.0, sum(map(len, parts)) / size), f"Reading {path.name}")
+    return b"".join(parts)
 
 
 def _strip_leading_blank_lines(data: bytes) -> tuple[bytes, int]:
@@ -364,13 +460,16 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     try:
         # skip_rows=0: keep the empty rows above the table (fastexcel drops them by default), so
         # that row numbers stay those the spreadsheet shows.
-        frame = reader.load_sheet(sheet, header_row=None, dtypes="string", skip_rows=0).to_polars()
+        limit = None if options.n_rows is None else options.n_rows + 64  # + header, blank rows
+        frame = reader.load_sheet(
+            sheet, header_row=None, dtypes="string", skip_rows=0, n_rows=limit
+        ).to_polars()
     except Exception as exc:
         raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
     if frame.height and frame.width:
         try:
             floats = reader.load_sheet(
-                sheet, header_row=None, dtypes="float", skip_rows=0
+                sheet, header_row=None, dtypes="float", skip_rows=0, n_rows=limit
             ).to_polars()
         except Exception:  # pragma: no cover - the text load worked; keep its (rounded) numbers
             floats = None
@@ -447,11 +546,9 @@ def _unique_headers(names: list[str]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Dataset, ImportInfo]:
-    import polars as pl
-
+def map_frame(frame, info: ImportInfo, options: ReadOptions) -> dict[str, str]:
+    """Stage 2: which column is actual, predicted, weight and id (raises if one is missing)."""
     path = info.path
-    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
     headers = list(frame.columns)
     if not info.has_header:
         roles = headerless_names(len(headers))
@@ -482,6 +579,17 @@ def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Da
             raise TableReadError(path, missing_role_message(role, headers))
     info.headers = headers
     info.mapping = dict(mapping)
+    return mapping
+
+
+def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
+                      options: ReadOptions) -> tuple[Dataset, ImportInfo]:
+    """Stage 3: text columns to numbers, blank rows dropped, row numbers kept."""
+    import polars as pl
+
+    path = info.path
+    headers = list(frame.columns)
+    options.report(0.8, "Converting numbers")
 
     # Blank lines (every cell empty) are skipped, but spreadsheet row numbers are kept.
     stripped = [pl.col(c).str.strip_chars() for c in headers]
@@ -520,9 +628,10 @@ def _frame_to_dataset(frame, info: ImportInfo, options: ReadOptions) -> tuple[Da
         weight=columns.get("weight"),
         ids=ids,
         extras=extras,
-        column_names={role: mapping[role] for role in mapping},
+        column_names={role: mapping[role] for role in mapping} if info.has_header else {},
         source_rows=source_rows,
         first_row=first_row,
+        header_order=list(headers) if info.has_header else None,
     )
     return dataset, info
 

@@ -47,6 +47,11 @@ class LiveEvaluation:
         self.valid = self._valid_mask(slice(None))
         self.loss = row_losses(ds.actual.values, ds.predicted.values, opts)
         self.loss[~self.valid] = np.nan
+        # The labels and weights as they entered the sums: an edit has already changed the
+        # dataset when ``rows_changed`` is called, so removing a row's old contribution must
+        # not read the new label or weight from the dataset.
+        self._y = ds.actual.values.copy()
+        self._w = None if ds.weight is None else ds.weight.values.copy()
         self._reset_sums()
         self._accumulate(np.arange(len(ds)), +1)
 
@@ -70,8 +75,8 @@ class LiveEvaluation:
         if rows.size == 0:
             return
         loss = self.loss[rows]
-        y = self.dataset.actual.values[rows]
-        w = None if self.dataset.weight is None else self.dataset.weight.values[rows]
+        y = self._y[rows]
+        w = None if self._w is None else self._w[rows]
         counted = np.ones(rows.size, dtype=bool) if w is None else w > 0
         inf = np.isinf(loss) & counted
         finite = counted & ~inf
@@ -114,6 +119,9 @@ class LiveEvaluation:
         loss = row_losses(ds.actual.values[rows], ds.predicted.values[rows], opts)
         loss[~self.valid[rows]] = np.nan
         self.loss[rows] = loss
+        self._y[rows] = ds.actual.values[rows]
+        if self._w is not None:
+            self._w[rows] = ds.weight.values[rows]
         self._accumulate(rows, +1)
 
     def rows_inserted(self, at: int, count: int) -> None:
@@ -122,6 +130,9 @@ class LiveEvaluation:
             self.codes[role] = np.insert(codes, at, np.zeros(count, dtype=np.uint8))
         self.valid = np.insert(self.valid, at, np.zeros(count, dtype=bool))
         self.loss = np.insert(self.loss, at, np.full(count, np.nan))
+        self._y = np.insert(self._y, at, np.full(count, np.nan))
+        if self._w is not None:
+            self._w = np.insert(self._w, at, np.full(count, np.nan))
         self.rows_changed(np.arange(at, at + count))
 
     def rows_removed(self, rows) -> None:
@@ -132,6 +143,9 @@ class LiveEvaluation:
             self.codes[role] = np.delete(codes, rows)
         self.valid = np.delete(self.valid, rows)
         self.loss = np.delete(self.loss, rows)
+        self._y = np.delete(self._y, rows)
+        if self._w is not None:
+            self._w = np.delete(self._w, rows)
 
     def rows_restored(self, rows) -> None:
         """Rows were put back (undo of a removal) at these final positions."""
@@ -141,6 +155,9 @@ class LiveEvaluation:
             self.codes[role] = np.insert(codes, positions, np.zeros(rows.size, dtype=np.uint8))
         self.valid = np.insert(self.valid, positions, np.zeros(rows.size, dtype=bool))
         self.loss = np.insert(self.loss, positions, np.full(rows.size, np.nan))
+        self._y = np.insert(self._y, positions, np.full(rows.size, np.nan))
+        if self._w is not None:
+            self._w = np.insert(self._w, positions, np.full(rows.size, np.nan))
         self.rows_changed(rows)
 
     # -- results ------------------------------------------------------------------------------

@@ -42,13 +42,24 @@ class ExactSum:
         self.add(-float(x))
 
     def add_array(self, values: np.ndarray) -> None:
-        """Add many terms: their correctly rounded sum (math.fsum) enters the partials."""
-        if values.size:
-            self.add(math.fsum(values) if values.size < 4096 else _fsum_large(values))
+        """Add many terms: exactly, term by term, for an edit-sized array; a large one (a
+        rebuild) enters as its sum rounded to a few ulps.
+
+        Adding the rounded sum of a small block was not enough: removing one large term of it
+        later (a row with weight 1e6 edited back) left the block's rounding error in the total.
+        """
+        if values.size < 4096:
+            for x in values.tolist():
+                self.add(x)
+        else:
+            self.add(_fsum_large(values))
 
     def sub_array(self, values: np.ndarray) -> None:
-        if values.size:
-            self.sub(math.fsum(values) if values.size < 4096 else _fsum_large(values))
+        if values.size < 4096:
+            for x in values.tolist():
+                self.add(-x)
+        else:
+            self.sub(_fsum_large(values))
 
     @property
     def value(self) -> float:

@@ -42,18 +42,24 @@ def install_quit_on_signals(app: QApplication, window) -> QTimer:
 
 
 def install_excepthook(window) -> None:
-    """An unexpected error shows a dialog with copyable details instead of killing the app."""
+    """An unexpected error shows a dialog with copyable details and autosaves the work."""
 
     def hook(exc_type, exc, tb):
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         sys.__stderr__.write(details)
+        saved = None
+        try:
+            saved = window.files.write_recovery()
+        except Exception as rec_exc:  # noqa: BLE001 - the report below must still appear
+            sys.__stderr__.write(f"recovery file not written: {rec_exc}\n")
         if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and os.environ.get("PYTEST_CURRENT_TEST"):
             return  # under tests the traceback on stderr is enough; a modal box would block
         box = QMessageBox(window)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Unexpected error")
         box.setText("BCE Lab hit an unexpected error. Your data is still open; please save it.")
-        box.setInformativeText(f"{exc_type.__name__}: {exc}")
+        note = f"\n\nUnsaved work was also written to {saved.parent}." if saved else ""
+        box.setInformativeText(f"{exc_type.__name__}: {exc}{note}")
         box.setDetailedText(details)
         box.exec()
 
@@ -66,11 +72,22 @@ def run(argv: list[str]) -> int:
 
     files = [a for a in app.arguments()[1:] if not a.startswith("-")]
     window = MainWindow(QSettings(), load_example=not files)
-    if files and not window.open_path(files[0]):
-        window.load_example()
     install_excepthook(window)
     _timer = install_quit_on_signals(app, window)  # noqa: F841 - kept alive until exit
     window.show()
-    if os.environ.get(READY_ENV):
-        QTimer.singleShot(0, lambda: print(f"ready: {window.windowTitle()}", flush=True))
+
+    def report_ready(*_args) -> None:
+        if os.environ.get(READY_ENV):
+            print(f"ready: {window.windowTitle().replace('[*]', '')}", flush=True)
+
+    def start() -> None:
+        restored = window.files.offer_recovery()
+        if files and not restored:
+            window.files.loadFinished.connect(report_ready)
+            if window.open_path(files[0]):
+                return
+            window.load_example()
+        report_ready()
+
+    QTimer.singleShot(0, start)
     return app.exec()

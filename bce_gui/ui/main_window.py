@@ -6,6 +6,8 @@ one undo operation. Data lives in the :class:`Document`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,12 +26,13 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core.dataset import Dataset
 from ..core.explain import walkthrough_html
-from ..core.io_read import TableReadError, read_table
+from ..core.io_read import read_table
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..resources import resource_path, worked_example_path
 from . import commands
 from .document import Document
+from .files import FileController
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
 from .summary_panel import SummaryPanel
@@ -53,6 +56,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, load_example: bool = True) -> None:
         super().__init__()
         self.settings = settings or QSettings()
+        self.setAcceptDrops(True)
         self._update_title()
         icon = resource_path("icons", "bce-lab.svg")
         if icon.exists():
@@ -70,6 +74,7 @@ class MainWindow(QMainWindow):
         self.explain.setAccessibleName("How is this computed")
         self.explain.setOpenExternalLinks(False)
 
+        self.files = FileController(self, self.doc, self.settings)
         self._build_layout()
         self._create_actions()
         self._build_menus()
@@ -159,6 +164,20 @@ class MainWindow(QMainWindow):
         SK = QKeySequence.StandardKey
         a = self.actions = {}
         a["new"] = self._action("&New", self.new_document, SK.New, "Start an empty table")
+        a["open"] = self._action("&Open…", self.files.open_dialog, SK.Open, "Open a CSV, TSV or spreadsheet")
+        a["save"] = self._action("&Save", self.files.save, SK.Save, "Save the observations")
+        a["save_as"] = self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S",
+                                    "Save the observations to a new file (CSV, TSV or .xlsx)")
+        a["export_results"] = self._action("Per-row &results (CSV)…", self.files.export_results, "Ctrl+Shift+R",
+                                           "Corrected probability, ln and loss of every row")
+        a["export_summary"] = self._action("&Summary (JSON)…", self.files.export_summary, None,
+                                           "The summary in the schema of compute --json")
+        a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot.plot),
+                                        None, "The penalty curve as an image")
+        a["export_report"] = self._action("Re&port (PDF or HTML)…",
+                                          lambda: self.files.export_report(self.plot.plot), "Ctrl+Shift+P",
+                                          "Summary, formula, plot, worst and invalid rows")
+        a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
         a["quit"] = self._action("&Quit", self.close, SK.Quit, "Quit BCE Lab")
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(SK.Undo)
@@ -201,7 +220,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a, mb = self.actions, self.menuBar()
         m = mb.addMenu("&File")
-        m.addAction(a["new"])
+        for key in ("new", "open"):
+            m.addAction(a[key])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        for key in ("save", "save_as"):
+            m.addAction(a[key])
+        export = m.addMenu("&Export")
+        for key in ("export_results", "export_summary", "export_plot", "export_report"):
+            export.addAction(a[key])
         m.addSeparator()
         m.addAction(a["quit"])
         m = mb.addMenu("&Edit")
@@ -232,9 +259,12 @@ class MainWindow(QMainWindow):
         self.res_view.horizontalHeader().sectionClicked.connect(self._header_clicked)
         self.model.orderChanged.connect(self._order_changed)
         self.doc.totalsChanged.connect(self._refresh_status)
+        # While hidden the walk-through is not kept up to date: refresh it when it is shown.
+        self.explain_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_explain())
         self.doc.reset.connect(self._refresh_status)
         self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.doc.reset.connect(self._update_title)
+        self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
@@ -263,12 +293,28 @@ class MainWindow(QMainWindow):
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
 
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for i, path in enumerate(self.files.recent()):
+            act = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            act.setToolTip(path)
+            act.setStatusTip(path)
+            act.triggered.connect(lambda _checked=False, p=path: self.files.open_path(p))
+        if not self.files.recent():
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.actions["clear_recent"])
+
     def load_example(self) -> None:
+        if not self.files.maybe_save("loading the worked example"):
+            return
         self._example = True
         self.doc.set_dataset(load_worked_example(), None)
         self.statusBar().showMessage("Worked example loaded: edit any cell and watch the loss follow", 5000)
 
     def new_document(self) -> None:
+        if not self.files.maybe_save("starting a new table"):
+            return
         self._example = False
         ds = Dataset.empty()
         ds.insert_rows(0, 1)
@@ -452,23 +498,30 @@ class MainWindow(QMainWindow):
         self.right_splitter.setSizes([top, h - top])
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self.files.maybe_save("closing"):
+            event.ignore()
+            return
+        self.files.cancel_load()
         self.save_state()
+        self.files.remove_recovery()  # a clean exit leaves nothing to recover
         super().closeEvent(event)
 
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files.open_path(paths[0])
+
     def open_path(self, path: str) -> bool:
-        """Open a file given on the command line; on failure keep the current data and say why."""
-        try:
-            dataset, _info = read_table(path)
-        except TableReadError as exc:
-            QMessageBox.warning(self, "Cannot open file", str(exc))
-            return False
-        self.doc.set_dataset(dataset, path)
-        return True
+        """Open a file (command line, drop, recent list); the current data stays on failure."""
+        return self.files.open_path(path)
 
     def _update_title(self) -> None:
         """File name (or what is shown) and the unsaved marker Qt draws for [*]."""
-        from pathlib import Path
-
         path = getattr(getattr(self, "doc", None), "source_path", None)
         name = Path(path).name if path else ("Worked example" if getattr(self, "_example", False) else "Untitled")
         self.setWindowTitle(f"{name}[*] — BCE Lab")

@@ -1,0 +1,227 @@
+"""Writing files: observations (CSV, TSV, .xlsx), per-row results, the JSON summary.
+
+Every write is atomic: the bytes go to a temporary file in the destination folder, which is
+flushed to disk and then renamed over the destination. A crash, a full disk or an exception in
+the middle of a save leaves the previous file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from .dataset import ROLE_TITLES, Dataset, NumericColumn
+from .evaluate import Evaluation, terms_for_rows
+from .summary import summary_dict
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
+
+
+class TableWriteError(Exception):
+    """A file could not be written; ``str(err)`` is one sentence for the user."""
+
+    def __init__(self, path: str | os.PathLike, message: str):
+        self.path = str(path)
+        super().__init__(f"{Path(path).name}: {message}")
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write(fh)`` on a temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise TableWriteError(path, f"cannot write in {folder} ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            except OSError:
+                pass  # keeping the old permissions is a courtesy, not a requirement
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# --------------------------------------------------------------------------------------------
+# Observations
+# --------------------------------------------------------------------------------------------
+
+
+def numeric_text(column: NumericColumn) -> list[str | None]:
+    """A numeric column as the text cells a file holds: exact, with typed text kept.
+
+    Numbers are written in their shortest round-trip form (0.94, not 0.93999999999999995), whole
+    numbers without ".0" (labels stay 0 and 1), empty cells as None, typed text as typed.
+    """
+    import polars as pl
+
+    text = (
+        pl.Series(column.values, dtype=pl.Float64)
+        .fill_nan(None)
+        .cast(pl.Utf8)
+        .str.replace(r"^(-?\d+)\.0$", "${1}")
+        .to_list()
+    )
+    for row, typed in column.text.items():
+        text[row] = typed
+    return text
+
+
+def table_columns(dataset: Dataset) -> list[tuple[str, str, list[str]]]:
+    """(key, header, cells) of every column to save, in the file's original order where known.
+
+    ``key`` is a role (id, actual, predicted, weight) or ``extra:<name>``.
+    """
+    named = dataset.header_order is not None
+
+    def title(role: str) -> str:
+        return (dataset.column_names.get(role) if named else None) or ROLE_TITLES[role]
+
+    cols: dict[str, tuple[str, list[str]]] = {}
+    if dataset.ids is not None:
+        cols["id"] = (title("id"), [None if v in (None, "") else str(v) for v in dataset.ids])
+    cols["actual"] = (title("actual"), numeric_text(dataset.actual))
+    cols["predicted"] = (title("predicted"), numeric_text(dataset.predicted))
+    if dataset.weight is not None:
+        cols["weight"] = (title("weight"), numeric_text(dataset.weight))
+    for name, values in dataset.extras.items():
+        cols[f"extra:{name}"] = (name, [None if v in (None, "") else str(v) for v in values])
+
+    order = list(cols)
+    if named:
+        by_header = {header: key for key, (header, _cells) in cols.items()}
+        order = [by_header.pop(h) for h in dataset.header_order if h in by_header]
+        for key in cols:  # columns the file did not have, e.g. a weight column added in the app
+            if key not in order:
+                after = order.index("predicted") + 1 if key == "weight" else len(order)
+                order.insert(after, key)
+    return [(key, *cols[key]) for key in order]
+
+
+def write_table(dataset: Dataset, path: str | os.PathLike, fmt: str | None = None) -> None:
+    """Save observations as CSV, TSV or .xlsx (chosen by ``fmt`` or the file's extension)."""
+    path = Path(path)
+    fmt = (fmt or _format_for(path)).lower()
+    columns = table_columns(dataset)
+    if fmt == "xlsx":
+        if len(dataset) > XLSX_MAX_ROWS:
+            raise TableWriteError(path, f"has {len(dataset):,} rows; .xlsx holds at most {XLSX_MAX_ROWS:,}")
+        atomic_write(path, lambda fh: _write_xlsx(fh, columns, dataset))
+        return
+    delimiter = "\t" if fmt == "tsv" else ","
+    atomic_write(path, lambda fh: _write_delimited(fh, columns, delimiter))
+
+
+def _format_for(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    return "csv"
+
+
+def _write_delimited(fh: IO[bytes], columns: list[tuple[str, list[str]]], delimiter: str) -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({f"c{i}": cells for i, (_k, _h, cells) in enumerate(columns)},
+                         schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
+    frame.columns = _unique([header for _k, header, _cells in columns])
+    frame.write_csv(fh, separator=delimiter, quote_style="necessary", line_terminator="\n")
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 0
+        out.append(n)
+    return out
+
+
+def _write_xlsx(fh: IO[bytes], columns: list[tuple[str, str, list[str]]], dataset: Dataset) -> None:
+    """Numbers as numbers, typed text as text, in Excel's streaming (constant memory) mode."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_numbers": False,
+                                  "nan_inf_to_errors": True})
+    ws = wb.add_worksheet("Observations")
+    bold = wb.add_format({"bold": True})
+    numeric = [getattr(dataset, key) if key in ("actual", "predicted", "weight") else None
+               for key, _h, _c in columns]
+    for j, (_key, header, _cells) in enumerate(columns):
+        ws.write_string(0, j, header, bold)
+    for i in range(len(dataset)):
+        for j, (_key, _header, cells) in enumerate(columns):
+            col = numeric[j]
+            if col is not None and i not in col.text and not np.isnan(col.values[i]):
+                ws.write_number(i + 1, j, float(col.values[i]))
+            elif cells[i]:
+                ws.write_string(i + 1, j, cells[i])
+    wb.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Results and summary
+# --------------------------------------------------------------------------------------------
+
+RESULT_HEADERS = ["id", "actual", "predicted", "corrected_probability", "ln_corrected_probability",
+                  "row_loss", "status"]
+
+
+def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike) -> None:
+    """The per-row table: inputs, corrected probability, its log, the row loss, valid or why not."""
+    import polars as pl
+
+    terms = terms_for_rows(dataset, evaluation.options, slice(None))
+    valid = evaluation.validity.valid
+    status = np.full(len(dataset), "valid", dtype=object)
+    for issue in evaluation.validity.issues(dataset):
+        current = status[issue.row]
+        text = f"{issue.role}: {issue.reason}"
+        status[issue.row] = text if current == "valid" else f"{current}; {text}"
+
+    def num(values: np.ndarray) -> pl.Series:
+        return pl.Series(np.where(valid, values, np.nan)).fill_nan(None)
+
+    ids = (["" if v is None else str(v) for v in dataset.ids] if dataset.ids is not None
+           else [str(i + 1) for i in range(len(dataset))])
+    frame = pl.DataFrame({
+        "id": ids,
+        "actual": numeric_text(dataset.actual),
+        "predicted": numeric_text(dataset.predicted),
+        "corrected_probability": num(terms.corrected),
+        "ln_corrected_probability": num(terms.ln_corrected),
+        "row_loss": num(evaluation.loss),
+        "status": status.tolist(),
+    })
+    atomic_write(path, lambda fh: frame.write_csv(fh, float_precision=None, line_terminator="\n"))
+
+
+def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
+                       source: str | None = None) -> dict[str, Any]:
+    """The summary in the schema of ``compute --json``."""
+    summary = summary_dict(dataset, evaluation, source=source)
+    data = (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(data))
+    return summary

@@ -1,0 +1,133 @@
+"""The shareable report, as one self-contained HTML page (also the source of the PDF)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from datetime import datetime
+
+import numpy as np
+
+from .dataset import Dataset
+from .evaluate import Evaluation, terms_for_rows
+from .explain import formula_text
+from .formatting import fmt_number
+from .loss import LN2
+
+STYLE = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #222; }
+h1 { font-size: 18pt; margin-bottom: 2pt; }
+h2 { font-size: 13pt; margin-top: 14pt; border-bottom: 1px solid #ccc; }
+.loss { font-size: 26pt; font-weight: bold; }
+.muted { color: #666; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #bbb; padding: 2pt 6pt; }
+th { background: #eef2f6; }
+td.num { text-align: right; }
+"""
+
+
+def report_html(
+    dataset: Dataset,
+    evaluation: Evaluation,
+    *,
+    source: str | None,
+    plot_src: str | None = None,
+    plot_png: bytes | None = None,
+    worst: int = 10,
+    invalid_limit: int = 50,
+    now: datetime | None = None,
+) -> str:
+    """The summary, formula, convention, plot, worst rows and invalid rows, with a timestamp.
+
+    The plot is either embedded (``plot_png``, as a data URI, for a standalone .html file) or
+    referenced by name (``plot_src``, for a QTextDocument that registers the image itself).
+    """
+    t = evaluation.totals
+    opts = evaluation.options
+    esc = html.escape
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>BCE Lab report — {esc(source or 'unsaved data')}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>Log loss report</h1>",
+        f"<p class='muted'>Data: {esc(source or 'unsaved data')} · {len(dataset):,} rows · "
+        f"generated {stamp} by BCE Lab</p>",
+    ]
+    if t.n == 0:
+        parts.append("<p class='loss'>—</p><p>No valid rows: the loss is undefined.</p>")
+    else:
+        parts.append(f"<p class='loss'>{esc(fmt_number(t.mean, 6))} nats</p>")
+        if math.isfinite(t.mean):
+            parts.append(f"<p>= {esc(fmt_number(t.mean / LN2, 6))} bits per observation</p>")
+    parts += [
+        "<h2>How it was computed</h2>",
+        f"<p>{esc(formula_text(t, opts))}</p>",
+        f"<p>Rows used: <b>{t.n:,}</b>; excluded as invalid: <b>{evaluation.validity.n_invalid:,}</b>"
+        + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
+        f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)}</p>",
+    ]
+    extras = []
+    if opts.logits:
+        extras.append("predictions are logits")
+    if opts.label_smoothing:
+        extras.append(f"label smoothing {opts.label_smoothing:g}")
+    if opts.pos_weight is not None:
+        extras.append(f"pos_weight {opts.pos_weight:g}")
+    if extras:
+        parts.append(f"<p>Options: {esc(', '.join(extras))}.</p>")
+    if t.n and t.baseline > 0 and math.isfinite(t.mean):
+        parts.append(
+            f"<p>No-skill baseline (always predicting the base rate {fmt_number(t.base_rate, 4)}): "
+            f"{fmt_number(t.baseline, 4)} nats; skill {t.skill:.1%}.</p>"
+        )
+    if t.n_infinite:
+        parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
+                     "the actual class.</p>")
+
+    src = plot_src
+    if plot_png is not None:
+        src = "data:image/png;base64," + base64.b64encode(plot_png).decode("ascii")
+    if src:
+        parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='640'></p>"]
+
+    rows = evaluation.worst_rows(worst)
+    if rows.size:
+        parts.append(f"<h2>The {rows.size} worst rows</h2>")
+        parts.append(_rows_table(dataset, evaluation, rows))
+    issues = evaluation.validity.issues(dataset, limit=invalid_limit)
+    if issues:
+        n_inv = evaluation.validity.n_invalid
+        parts.append(f"<h2>Invalid rows ({n_inv:,}, excluded)</h2>")
+        parts.append("<table><tr><th>Row</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
+        for i in issues:
+            parts.append(
+                f"<tr><td class='num'>{dataset.spreadsheet_row(i.row)}</td><td>{esc(i.column)}</td>"
+                f"<td>{esc(i.value)}</td><td>{esc(i.reason)}</td></tr>"
+            )
+        parts.append("</table>")
+        if len(issues) >= invalid_limit and n_inv > invalid_limit:
+            parts.append(f"<p class='muted'>… the first {invalid_limit} of them are listed.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> str:
+    terms = terms_for_rows(dataset, evaluation.options, rows)
+    out = ["<table><tr><th>Row</th><th>ID</th><th>Actual</th><th>Predicted</th>"
+           "<th>Corrected p</th><th>ln(corrected p)</th><th>Row loss</th></tr>"]
+    for k, r in enumerate(rows):
+        r = int(r)
+        out.append(
+            f"<tr><td class='num'>{dataset.spreadsheet_row(r)}</td>"
+            f"<td>{html.escape(dataset.cell_text('id', r))}</td>"
+            f"<td class='num'>{html.escape(dataset.actual.cell_text(r))}</td>"
+            f"<td class='num'>{html.escape(dataset.predicted.cell_text(r))}</td>"
+            f"<td class='num'>{fmt_number(terms.corrected[k], 5)}</td>"
+            f"<td class='num'>{fmt_number(terms.ln_corrected[k], 5)}</td>"
+            f"<td class='num'>{fmt_number(evaluation.loss[r], 5)}</td></tr>"
+        )
+    out.append("</table>")
+    return "".join(out)

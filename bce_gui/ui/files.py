@@ -1,0 +1,435 @@
+"""Files in and out for the window: open, save, export, recent files, autosave and recovery.
+
+Nothing here is lost by accident: every write is atomic (``core.io_write.atomic_write``), a
+failed or cancelled open leaves the current data untouched, unsaved changes are asked about
+before they would be discarded, and unsaved work is autosaved to a recovery file that the next
+start offers to restore after a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, QStandardPaths, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
+
+from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
+from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
+from ..core.loss import LossOptions
+from ..core.policies import make_policy
+from ..core.report import report_html
+from .document import Document
+from .loader import FileLoad
+
+OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
+SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
+MAX_RECENT = 8
+AUTOSAVE_DELAY_MS = 1500
+
+
+def recovery_dir() -> Path:
+    """Where autosaved work waits for a restart (the user's data folder, per platform)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".bce-lab") / "recovery"
+
+
+class FileController(QObject):
+    """File actions for one window and its document."""
+
+    #: The document now shows this file (or None): for the title and the recent list.
+    pathChanged = Signal(object)
+    #: A background load finished (successfully or not); for tests and the status bar.
+    loadFinished = Signal(bool)
+
+    def __init__(self, window: QWidget, doc: Document, settings: QSettings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.doc = doc
+        self.settings = settings
+        self.load: FileLoad | None = None
+        self._written: set[str] = set()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setAccessibleName("Loading progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop loading; the current data stays as it is")
+        self.cancel_button.clicked.connect(self.cancel_load)
+        for w in (self.progress, self.cancel_button):
+            window.statusBar().addPermanentWidget(w)
+            w.hide()
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.write_recovery)
+        doc.undo_stack.indexChanged.connect(self._changed)
+        doc.undo_stack.cleanChanged.connect(self._changed)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.window, title, message)
+
+    def _status(self, text: str, ms: int = 5000) -> None:
+        self.window.statusBar().showMessage(text, ms)
+
+    @property
+    def path(self) -> str | None:
+        return self.doc.source_path
+
+    # -- unsaved changes ----------------------------------------------------------------------
+
+    def maybe_save(self, action: str = "continuing") -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True to go ahead."""
+        if self.doc.undo_stack.isClean():
+            return True
+        name = Path(self.path).name if self.path else "this table"
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes",
+            f"Save the changes to {name} before {action}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- open ---------------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save("opening another file"):
+            return
+        start = str(Path(self.path).parent) if self.path else str(self.settings.value("files/last_dir", ""))
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open observations", start, OPEN_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True, confirm_import: bool = True) -> bool:
+        """Open ``path``: preview when detection needs a look, then load in the background.
+
+        Returns False if nothing was started (cancelled, unreadable); the current data is kept.
+        """
+        if ask and not self.maybe_save("opening another file"):
+            return False
+        if self.load is not None:
+            self._status("Still loading the previous file")
+            return False
+        options = ReadOptions()
+        try:
+            preview = preview_table(path, options)
+        except TableReadError as exc:
+            self._error("Cannot open file", str(exc))
+            return False
+        if confirm_import and preview.needs_confirmation:
+            from .import_dialog import ImportDialog
+
+            dialog = ImportDialog(path, preview, options, self.window)
+            if dialog.exec() != ImportDialog.DialogCode.Accepted:
+                return False
+            options = dialog.read_options()
+        self.start_load(path, options)
+        return True
+
+    def start_load(self, path: str, options: ReadOptions) -> None:
+        self.load = FileLoad(path, options, self)
+        self.load.progress.connect(self._progress)
+        self.load.loaded.connect(self._loaded)
+        self.load.failed.connect(self._failed)
+        self.load.cancelled.connect(self._cancelled)
+        self.load.finished.connect(self._load_done)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self._status(f"Loading {Path(path).name}…", 0)
+        self.load.start()
+
+    def cancel_load(self) -> None:
+        if self.load is not None:
+            self.load.cancel()
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress.setFormat(f"{message} %p%")
+
+    def _loaded(self, dataset, info) -> None:
+        path = self.load.path
+        self.doc.set_dataset(dataset, path)
+        self.add_recent(path)
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
+        self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}")
+        self.pathChanged.emit(path)
+
+    def _failed(self, message: str) -> None:
+        self._status("Could not open the file")
+        self._error("Cannot open file", message)
+
+    def _cancelled(self) -> None:
+        self._status("Loading cancelled; the data shown is unchanged")
+
+    def _load_done(self) -> None:
+        ok = self.doc.source_path == (self.load.path if self.load else None)
+        self.load.wait()
+        self.load.deleteLater()
+        self.load = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.loadFinished.emit(ok)
+
+    # -- save ---------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save to the current file; a workbook the app did not write itself goes to Save As,
+        because saving would replace all of its sheets and formatting with one plain sheet."""
+        path = self.path
+        foreign = path and Path(path).suffix.lower() in (*SPREADSHEET_SUFFIXES, ".txt") \
+            and path not in self._written
+        if not path or foreign:
+            return self.save_as()
+        return self._write(path)
+
+    def save_as(self) -> bool:
+        suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested, SAVE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += {"TSV": ".tsv", "Excel": ".xlsx"}.get(chosen.split(" ")[0], ".csv")
+        return self._write(path)
+
+    def _write(self, path: str) -> bool:
+        try:
+            write_table(self.doc.dataset, path)
+        except (TableWriteError, OSError) as exc:
+            self._error("Cannot save", str(exc))
+            return False
+        self._written.add(path)
+        self.doc.source_path = path
+        self.doc.undo_stack.setClean()
+        self.add_recent(path)
+        self.remove_recovery()
+        self._status(f"Saved {Path(path).name}")
+        self.pathChanged.emit(path)
+        return True
+
+    # -- exports ------------------------------------------------------------------------------
+
+    def _ask_path(self, title: str, suffix: str, filters: str) -> str | None:
+        stem = Path(self.path).stem if self.path else "bce-lab"
+        folder = Path(self.path).parent if self.path else Path(str(self.settings.value("files/last_dir", "")))
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(folder / f"{stem}{suffix}"), filters)
+        if path and not Path(path).suffix:
+            path += suffix
+        return path or None
+
+    def _export(self, what: str, write, path: str | None) -> bool:
+        if not path:
+            return False
+        try:
+            write(path)
+        except (TableWriteError, OSError) as exc:
+            self._error(f"Cannot export {what}", str(exc))
+            return False
+        self._status(f"Exported {what} to {Path(path).name}")
+        return True
+
+    def export_results(self, path: str | None = None) -> bool:
+        path = path or self._ask_path("Export per-row results", "-results.csv", "CSV (*.csv)")
+        snap = self.doc.live.snapshot()
+        return self._export("results", lambda p: write_results(self.doc.dataset, snap, p), path)
+
+    def export_summary(self, path: str | None = None) -> bool:
+        path = path or self._ask_path("Export summary", "-summary.json", "JSON (*.json)")
+        snap = self.doc.live.snapshot()
+        return self._export(
+            "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path), path
+        )
+
+    def export_plot(self, plot_widget, path: str | None = None) -> bool:
+        path = path or self._ask_path("Export plot", ".png", "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return False
+        svg = Path(path).suffix.lower() == ".svg"
+        return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot_widget, svg))), path)
+
+    def export_report(self, plot_widget, path: str | None = None) -> bool:
+        path = path or self._ask_path("Export report", ".pdf", "PDF (*.pdf);;HTML page (*.html)")
+        if not path:
+            return False
+        snap = self.doc.live.snapshot()
+        source = Path(self.path).name if self.path else None
+        png = plot_bytes(plot_widget, svg=False)
+        if Path(path).suffix.lower() in (".html", ".htm"):
+            page = report_html(self.doc.dataset, snap, source=source, plot_png=png)
+            return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
+        page = report_html(self.doc.dataset, snap, source=source, plot_src="plot.png")
+        return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(pdf_bytes(page, png))), path)
+
+    # -- recent files -------------------------------------------------------------------------
+
+    def recent(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        items = [p for p in self.recent() if p != path]
+        self.settings.setValue("files/recent", [path, *items][:MAX_RECENT])
+
+    def clear_recent(self) -> None:
+        self.settings.setValue("files/recent", [])
+
+    # -- autosave and recovery ----------------------------------------------------------------
+
+    def _changed(self, *_args) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self.doc.undo_stack):  # emitted while the window is torn down
+            return
+        if self.doc.undo_stack.isClean():
+            self._autosave.stop()
+            self.remove_recovery()
+        else:
+            self._autosave.start()
+
+    def write_recovery(self) -> Path | None:
+        """Save unsaved work (data and settings) to the recovery folder, atomically."""
+        if self.doc.undo_stack.isClean():
+            return None
+        folder = recovery_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_table(self.doc.dataset, folder / "recovery.csv")
+            opts = self.doc.options
+            meta = {
+                "source_path": self.path,
+                "saved_at": time.time(),
+                "rows": len(self.doc.dataset),
+                "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
+                            "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
+                            "soft_labels": opts.soft_labels},
+            }
+            data = json.dumps(meta, indent=2).encode("utf-8")
+            atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
+        except (TableWriteError, OSError) as exc:
+            self._status(f"Autosave failed: {exc}")
+            return None
+        return folder / "recovery.json"
+
+    def remove_recovery(self) -> None:
+        for name in ("recovery.json", "recovery.csv"):
+            try:
+                os.unlink(recovery_dir() / name)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass  # a stale recovery file is offered again next time, which is harmless
+
+    @staticmethod
+    def pending_recovery() -> dict | None:
+        meta_path = recovery_dir() / "recovery.json"
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if (recovery_dir() / "recovery.csv").exists() else None
+
+    def offer_recovery(self) -> bool:
+        """After a crash, offer to restore the autosaved work. True when restored."""
+        meta = self.pending_recovery()
+        if meta is None:
+            return False
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta.get("saved_at", 0)))
+        name = Path(meta["source_path"]).name if meta.get("source_path") else "an unsaved table"
+        answer = QMessageBox.question(
+            self.window, "Restore unsaved work?",
+            f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
+            f"({meta.get('rows', '?')} rows, autosaved {when})?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.remove_recovery()
+            return False
+        try:
+            dataset, _info = read_table(recovery_dir() / "recovery.csv")
+        except TableReadError as exc:
+            self._error("Cannot restore", str(exc))
+            return False
+        o = meta.get("options", {})
+        try:
+            options = LossOptions(policy=make_policy(o.get("policy", "exact"),
+                                                     o.get("eps") if o.get("policy") == "custom" else None),
+                                  logits=bool(o.get("logits")), label_smoothing=float(o.get("label_smoothing", 0)),
+                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")))
+        except ValueError:
+            options = self.doc.options
+        self.doc.set_options(options)
+        self.doc.set_dataset(dataset, meta.get("source_path"))
+        self.doc.undo_stack.resetClean()  # restored work is unsaved work
+        self.pathChanged.emit(self.path)
+        self._status("Unsaved work restored; save it to keep it")
+        return True
+
+
+def plot_bytes(plot_widget, svg: bool) -> bytes:
+    """The plot as PNG or SVG bytes, for atomic writing.
+
+    PNG comes from pyqtgraph's ImageExporter at a print-friendly width. SVG is drawn by Qt's own
+    QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt 6.11
+    writes for closed symbols ("not enough values to unpack").
+    """
+    import pyqtgraph.exporters as exporters
+
+    if svg:
+        from PySide6.QtCore import QRect, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buffer)
+        size = plot_widget.size()
+        gen.setSize(QSize(size.width(), size.height()))
+        gen.setViewBox(QRect(0, 0, size.width(), size.height()))
+        gen.setTitle("BCE Lab penalty curve")
+        painter = QPainter(gen)
+        plot_widget.render(painter)
+        painter.end()
+        return bytes(buffer.data())
+    exporter = exporters.ImageExporter(plot_widget.getPlotItem())
+    exporter.parameters()["width"] = 1200
+    image: QImage = exporter.export(toBytes=True)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+def pdf_bytes(page_html: str, plot_png: bytes | None) -> bytes:
+    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory."""
+    doc = QTextDocument()
+    if plot_png:
+        image = QImage.fromData(QByteArray(plot_png), "PNG")
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("plot.png"), image)
+    doc.setHtml(page_html)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setResolution(110)
+    writer.setTitle("BCE Lab report")
+    writer.setCreator("BCE Lab")
+    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    doc.print_(writer)
+    del writer
+    buffer.close()
+    return bytes(buffer.data())
