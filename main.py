@@ -2,7 +2,7 @@
 
 import sys
 
-from bce_gui.cli import main
+from bce_gui.cli import run_and_exit
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit(sys.argv[1:])

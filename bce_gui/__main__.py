@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from .cli import main as _cli_main
+from .cli import run_and_exit
 
 
-def main() -> int:
-    return _cli_main(sys.argv[1:])
+def main() -> None:
+    run_and_exit(sys.argv[1:])
 
 
 def gui_main() -> int:
@@ -18,4 +18,4 @@ def gui_main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

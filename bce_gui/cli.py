@@ -223,6 +223,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _gui(argv[1:])
 
 
+def run_and_exit(argv: Sequence[str] | None = None) -> None:
+    """Run :func:`main` as a program. After ``compute`` the process ends at once, without the
+    interpreter's slow teardown of numpy and polars (the output is flushed first)."""
+    import os
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    code = main(argv)
+    if argv[:1] == ["compute"]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 def _gui(argv: list[str]) -> int:
     from .launch import launch_gui
 

@@ -159,13 +159,34 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def _exact_worksheet_class():
+    """An xlsxwriter worksheet that writes every number exactly.
+
+    xlsxwriter writes numbers with 16 significant digits ("%.16G"), which is not enough to
+    round-trip every double: 0.1 + 0.2 (0.30000000000000004) would be saved as 0.3. Where the
+    16-digit text does not read back as the same double, write the shortest exact text instead.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class ExactWorksheet(Worksheet):
+        def _xml_number_element(self, number, attributes=[]):  # noqa: B006 - xlsxwriter's signature
+            text = f"{number:.16G}"
+            if float(text) != number:
+                text = repr(float(number))
+            attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+            self.fh.write(f"<c{attr}><v>{text}</v></c>")
+
+    return ExactWorksheet
+
+
 def _write_xlsx(fh: IO[bytes], columns: list[tuple[str, str, list[str]]], dataset: Dataset) -> None:
-    """Numbers as numbers, typed text as text, in Excel's streaming (constant memory) mode."""
+    """Numbers as numbers (exact to the last bit), typed text as text, in Excel's streaming
+    (constant memory) mode."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_numbers": False,
                                   "nan_inf_to_errors": True})
-    ws = wb.add_worksheet("Observations")
+    ws = wb.add_worksheet("Observations", worksheet_class=_exact_worksheet_class())
     bold = wb.add_format({"bold": True})
     numeric = [getattr(dataset, key) if key in ("actual", "predicted", "weight") else None
                for key, _h, _c in columns]

@@ -17,6 +17,7 @@ multi-class extension needs (one column per class instead of p and 1 - p).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -165,13 +166,50 @@ class RowTerms:
     loss: np.ndarray
 
 
+PARALLEL_MIN_ROWS = 1 << 18
+_pool = None
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def _executor():
+    global _pool
+    if _pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="bce-loss")
+    return _pool
+
+
 def row_losses(actual: np.ndarray, predicted: np.ndarray, options: LossOptions) -> np.ndarray:
-    """Loss of each row, in nats (the fast path: no corrected probability is formed)."""
+    """Loss of each row, in nats (the fast path: no corrected probability is formed).
+
+    Large columns are cut into one contiguous block per core; numpy releases the GIL inside
+    its loops, so the blocks run in parallel and each row's result is bit-for-bit the same.
+    """
     y = np.asarray(actual, dtype=np.float64)
     x = np.asarray(predicted, dtype=np.float64)
+    n = x.size
+    if n < PARALLEL_MIN_ROWS or _workers() < 2:
+        return _row_losses_serial(y, x, options)
+    out = np.empty(n, dtype=np.float64)
+    edges = np.linspace(0, n, _workers() + 1).astype(np.int64)
+
+    def block(a: int, b: int) -> None:
+        out[a:b] = _row_losses_serial(y[a:b], x[a:b], options)
+
+    futures = [_executor().submit(block, int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    for f in futures:
+        f.result()
+    return out
+
+
+def _row_losses_serial(y: np.ndarray, x: np.ndarray, options: LossOptions) -> np.ndarray:
     if options.hard_labels and options.policy.name == "exact" and options.pos_weight is None:
         return _exact_hard_losses(y, x, options.logits)
-    ln_term, loss = _general_terms(y, x, options)
+    _ln_term, loss = _general_terms(y, x, options)
     return loss
 
 

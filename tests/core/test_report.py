@@ -1,0 +1,220 @@
+"""The HTML report: loss, formula, convention, plot, worst and invalid rows, escaping.
+
+The report is parsed with the standard library's HTML parser, so the tests check what a browser
+would show (cell texts, in order), not substrings of markup that could appear anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from datetime import datetime
+from html.parser import HTMLParser
+
+import numpy as np
+
+from bce_gui.core.dataset import Dataset, NumericColumn
+from bce_gui.core.evaluate import evaluate
+from bce_gui.core.io_read import read_table
+from bce_gui.core.loss import LossOptions
+from bce_gui.core.policies import make_policy
+from bce_gui.core.report import report_html
+
+NOW = datetime(2024, 5, 6, 7, 8, 9)
+
+
+class Page(HTMLParser):
+    """Tables (as lists of rows of cell texts), headings, paragraphs, images, tags seen."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.headings: list[str] = []
+        self.paragraphs: list[str] = []
+        self.images: list[str] = []
+        self.tags: list[str] = []
+        self._cell: list[str] | None = None
+        self._text: list[str] | None = None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag in ("h1", "h2", "p"):
+            self._text = []
+        elif tag == "img":
+            self.images.append(dict(attrs)["src"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+        elif tag in ("h1", "h2") and self._text is not None:
+            self.headings.append("".join(self._text))
+            self._text = None
+        elif tag == "p" and self._text is not None:
+            self.paragraphs.append("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._text is not None:
+            self._text.append(data)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.headings + self.paragraphs)
+
+
+def _mixed() -> Dataset:
+    y = [1, 0, 1, 0, 1, 0, np.nan, 2, 1, 1, 0, 1]
+    p = [0.9, 0.2, 0.05, 0.7, 0.6, 0.01, 0.5, 0.5, np.nan, 1.5, 0.99, 0.3]
+    ids = ["<script>alert(1)</script>", "b", "c", "d&e", "e", "f", "g", "h", "i", "j", "k", "l"]
+    return Dataset(
+        actual=NumericColumn(np.array(y, dtype=float)),
+        predicted=NumericColumn(np.array(p, dtype=float), text={8: "<b>n/a</b>"}),
+        ids=np.array(ids, dtype=object),
+    )
+
+
+def _expected_losses(ds: Dataset) -> dict[int, float]:
+    """Row loss by the textbook formula, for the rows that are valid (0/1 label, p in [0, 1])."""
+    out = {}
+    for i, (y, p) in enumerate(zip(ds.actual.values, ds.predicted.values)):
+        if y in (0.0, 1.0) and 0.0 <= p <= 1.0:
+            out[i] = -math.log(p) if y == 1 else -math.log1p(-p)
+    return out
+
+
+def test_report_shows_loss_formula_convention_source_and_time():
+    ds = _mixed()
+    ev = evaluate(ds, LossOptions())
+    page = Page(report_html(ds, ev, source="preds.csv", now=NOW))
+    losses = _expected_losses(ds)
+    mean = sum(losses.values()) / len(losses)
+    assert len(losses) == 8
+
+    assert f"{mean:.6g} nats" in page.text
+    assert f"{mean / math.log(2):.6g} bits" in page.text
+    formula = next(p for p in page.paragraphs if "Σ ln(corrected p)" in p)
+    assert formula.startswith("−(1/N) Σ ln(corrected p) = −(1/8)(")
+    assert formula.endswith(f"= {mean:.4g}")
+    assert f"−{sum(losses.values()):#.4g}" in formula
+    assert "Convention: Exact (no clipping)." in page.text
+    assert "Rows used: 8; excluded as invalid: 4." in page.text
+    assert "Data: preds.csv · 12 rows · generated 2024-05-06 07:08 by BCE Lab" in page.text
+    assert "BCE Lab report — preds.csv" in report_html(ds, ev, source="preds.csv", now=NOW)
+
+
+def test_worst_rows_are_listed_largest_loss_first():
+    ds = _mixed()
+    ev = evaluate(ds, LossOptions())
+    losses = _expected_losses(ds)
+    order = sorted(losses, key=lambda r: -losses[r])[:5]
+    page = Page(report_html(ds, ev, source=None, worst=5, now=NOW))
+    assert "The 5 worst rows" in page.headings
+    table = page.tables[0]
+    assert table[0] == ["Row", "ID", "Actual", "Predicted", "Corrected p", "ln(corrected p)", "Row loss"]
+    body = table[1:]
+    assert [int(r[0]) for r in body] == [r + 2 for r in order]  # spreadsheet rows: header is 1
+    assert [r[1] for r in body] == [str(ds.ids[r]) for r in order]
+    for cells, r in zip(body, order):
+        assert float(cells[6]) == float(f"{losses[r]:.5g}")
+        assert float(cells[5].replace("−", "-")) == float(f"{-losses[r]:.5g}")
+    # The largest first: p = 0.01 for class 0 is a mild loss, p = 0.99 for class 0 is the worst.
+    assert body[0][1] == "k" and body[1][1] == "c"
+
+
+def test_invalid_rows_with_spreadsheet_row_numbers_and_reasons():
+    ds = _mixed()
+    ev = evaluate(ds, LossOptions())
+    page = Page(report_html(ds, ev, source="x.csv", now=NOW))
+    assert "Invalid rows (4, excluded)" in page.headings
+    table = page.tables[1]
+    assert table[0] == ["Row", "Column", "Value", "Reason"]
+    assert table[1:] == [
+        ["8", "Actual", "", "missing value"],
+        ["9", "Actual", "2", "label is not 0 or 1"],
+        ["10", "Predicted", "<b>n/a</b>", "not a number"],
+        ["11", "Predicted", "1.5", "probability outside [0, 1]"],
+    ]
+
+
+def test_row_numbers_follow_the_file_when_blank_lines_were_skipped(tmp_path):
+    src = tmp_path / "gaps.csv"
+    src.write_text("\nid,actual,predicted\na,1,0.9\n\n,,\nb,0,oops\nc,1,0.01\n", encoding="utf-8")
+    ds, _ = read_table(src)
+    page = Page(report_html(ds, evaluate(ds, LossOptions()), source=src.name, now=NOW))
+    worst, invalid = page.tables
+    assert [r[0] for r in worst[1:]] == ["7", "3"]  # line numbers in the file (row c is 7)
+    assert invalid[1:] == [["6", "predicted", "oops", "not a number"]]
+
+
+def test_plot_embedded_as_data_uri_or_referenced():
+    ds = Dataset.from_arrays([1, 0], [0.8, 0.4])
+    ev = evaluate(ds, LossOptions())
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    page = Page(report_html(ds, ev, source=None, plot_png=png, now=NOW))
+    assert len(page.images) == 1
+    prefix = "data:image/png;base64,"
+    assert page.images[0].startswith(prefix)
+    assert base64.b64decode(page.images[0][len(prefix):]) == png
+    assert "Penalty curve" in page.headings
+    assert Page(report_html(ds, ev, source=None, plot_src="plot.png", now=NOW)).images == ["plot.png"]
+    without = Page(report_html(ds, ev, source=None, now=NOW))
+    assert without.images == [] and "Penalty curve" not in without.headings
+
+
+def test_hostile_text_is_escaped_everywhere():
+    ds = Dataset(
+        actual=NumericColumn(np.array([1.0, 1.0])),
+        predicted=NumericColumn(np.array([0.4, np.nan]), text={1: "<img src=x onerror=alert(1)>"}),
+        ids=np.array(["<script>alert('id')</script>", "ok"], dtype=object),
+        column_names={"predicted": "<i>p</i>"},
+    )
+    text = report_html(ds, evaluate(ds, LossOptions()), source="<script>src</script>.csv", now=NOW)
+    assert "<script" not in text.lower()
+    assert "<img src=x" not in text and "<i>p</i>" not in text
+    page = Page(text)
+    assert set(page.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p",
+                              "b", "table", "tr", "th", "td", "img"}
+    assert page.images == []
+    assert page.tables[0][1][1] == "<script>alert('id')</script>"  # shown as text, intact
+    assert page.tables[1][1][1:3] == ["<i>p</i>", "<img src=x onerror=alert(1)>"]
+    assert "Data: <script>src</script>.csv" in page.text
+
+
+def test_infinite_loss_clipping_weights_and_options_are_stated():
+    ds = Dataset.from_arrays([1, 0, 1], [0.0, 0.5, 0.5])
+    page = Page(report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW))
+    assert "∞ nats" in page.text
+    assert "The loss is infinite: 1 row(s) give probability 0" in page.text
+    assert page.tables[0][1][0] == "2" and page.tables[0][1][6] == "∞"
+
+    sk = make_policy("sklearn")
+    page = Page(report_html(ds, evaluate(ds, LossOptions(policy=sk)), source=None, now=NOW))
+    assert "Convention: scikit-learn." in page.text and sk.description in page.text
+    expected = (-math.log(sk.eps) + 2 * math.log(2)) / 3
+    assert f"{expected:.6g} nats" in page.text
+
+    w = Dataset.from_arrays([1, 0], [0.5, 0.5], weights=[3, 1])
+    opts = LossOptions(logits=True, label_smoothing=0.1, pos_weight=2.0)
+    page = Page(report_html(w, evaluate(w, opts), source=None, now=NOW))
+    assert "weighted by the weight column" in page.text
+    assert "Options: predictions are logits, label smoothing 0.1, pos_weight 2." in page.text
+
+
+def test_no_valid_rows_and_truncated_invalid_list():
+    ds = Dataset.from_arrays([5.0] * 7, [0.5] * 7)
+    page = Page(report_html(ds, evaluate(ds, LossOptions()), source=None, invalid_limit=3, now=NOW))
+    assert "No valid rows: the loss is undefined." in page.text
+    assert "Invalid rows (7, excluded)" in page.headings
+    assert len(page.tables) == 1 and len(page.tables[0]) == 1 + 3
+    assert "… the first 3 of them are listed." in page.text
