@@ -29,6 +29,8 @@ OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*
 SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
 MAX_RECENT = 8
 AUTOSAVE_DELAY_MS = 1500
+#: "yes" or "no" answers the restore question at start without a dialog (tests, scripts).
+AUTO_RESTORE_ENV = "BCE_LAB_AUTO_RESTORE"
 
 
 def recovery_dir() -> Path:
@@ -342,19 +344,28 @@ class FileController(QObject):
         return meta if (recovery_dir() / "recovery.csv").exists() else None
 
     def offer_recovery(self) -> bool:
-        """After a crash, offer to restore the autosaved work. True when restored."""
+        """After a crash, offer to restore the autosaved work. True when restored.
+
+        For tests and scripted use, the environment variable ``BCE_LAB_AUTO_RESTORE`` answers
+        the question without showing it: ``yes`` restores, ``no`` discards the recovery files.
+        Any other value (or none) asks the user.
+        """
         meta = self.pending_recovery()
         if meta is None:
             return False
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta.get("saved_at", 0)))
         name = Path(meta["source_path"]).name if meta.get("source_path") else "an unsaved table"
-        answer = QMessageBox.question(
-            self.window, "Restore unsaved work?",
-            f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-            f"({meta.get('rows', '?')} rows, autosaved {when})?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
+        scripted = os.environ.get(AUTO_RESTORE_ENV, "").strip().lower()
+        if scripted in ("yes", "no"):
+            answer = QMessageBox.StandardButton.Yes if scripted == "yes" else QMessageBox.StandardButton.No
+        else:
+            answer = QMessageBox.question(
+                self.window, "Restore unsaved work?",
+                f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
+                f"({meta.get('rows', '?')} rows, autosaved {when})?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
         if answer != QMessageBox.StandardButton.Yes:
             self.remove_recovery()
             return False

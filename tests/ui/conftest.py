@@ -1,11 +1,83 @@
-"""Fixtures for the window tests: a real MainWindow on a throw-away settings file."""
+"""Fixtures for the window tests: a real MainWindow on a throw-away settings file.
+
+No modal dialog may ever block a test: ``dialogs`` (used by every window test) replaces
+``QMessageBox``'s static functions and the file dialogs with a stub that records each call and
+answers from a queue the test fills (``dialogs.answer(...)``). Without a queued answer, a question
+is answered with its "leave without keeping" choice (Discard, else No, else Cancel) and a file
+dialog with "cancelled", so a test that forgets to answer cannot hang: it sees the recorded call.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bce_gui.ui.main_window import MainWindow
+
+SB = QMessageBox.StandardButton
+
+
+@dataclass
+class DialogCall:
+    kind: str  # "question", "warning", "information", "critical", "about", "open", "save"
+    title: str
+    text: str
+
+
+@dataclass
+class DialogStub:
+    calls: list[DialogCall] = field(default_factory=list)
+    queued: dict[str, list] = field(default_factory=dict)
+
+    def answer(self, kind: str, value) -> None:
+        """Queue the answer for the next ``kind`` dialog (a StandardButton, or a path for files)."""
+        self.queued.setdefault(kind, []).append(value)
+
+    def of(self, kind: str) -> list[DialogCall]:
+        return [c for c in self.calls if c.kind == kind]
+
+    def _next(self, kind: str, default):
+        queue = self.queued.get(kind)
+        return queue.pop(0) if queue else default
+
+    # -- replacements -----------------------------------------------------------------------
+
+    def _box(self, kind: str):
+        def show(parent, title, text, buttons=SB.Ok, default=SB.NoButton):
+            self.calls.append(DialogCall(kind, title, text))
+            fallback = SB.Ok
+            for choice in (SB.Discard, SB.No, SB.Cancel, SB.Ok):
+                if buttons & choice:
+                    fallback = choice
+                    break
+            return self._next(kind, fallback)
+
+        return show
+
+    def _about(self, parent, title, text):
+        self.calls.append(DialogCall("about", title, text))
+
+    def _file(self, kind: str):
+        def ask(parent=None, caption="", directory="", filter="", *args, **kwargs):
+            self.calls.append(DialogCall(kind, caption, directory))
+            path = self._next(kind, "")
+            return (str(path), filter.split(";;")[0] if path else "")
+
+        return ask
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> DialogStub:
+    stub = DialogStub()
+    for kind in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(stub._box(kind)))
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(stub._about))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(stub._file("open")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(stub._file("save")))
+    return stub
 
 
 @pytest.fixture
