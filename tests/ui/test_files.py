@@ -1,0 +1,340 @@
+"""The Files feature in the real window: open, save, export, recent files, unsaved changes, autosave.
+
+Every file a test opens is written here, by the test, from data the test holds; every expected
+number (losses, corrected probabilities, worst rows) is computed here with
+``sklearn.metrics.log_loss`` or the formula written out, never taken from the app. Saved files
+are read back with the standard library's ``csv`` module and with openpyxl, not only with the
+app's own importer. Dialogs are answered by the ``dialogs`` stub (tests/ui/conftest.py); the
+import preview's ``exec`` is replaced by a click on its Import button.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from sklearn.metrics import log_loss
+
+import bce_gui.ui.files as files_mod
+from bce_gui.core.io_read import ReadOptions, preview_table, read_table
+from bce_gui.ui.import_dialog import ImportDialog
+
+SB = QMessageBox.StandardButton
+LOAD_TIMEOUT_MS = 20_000
+
+# The data every file shape below holds (rows in this order).
+IDS = ["a1", "b2", "c3", "d4", "e5", "f6"]
+Y = [1, 0, 1, 0, 1, 0]
+P = [0.9, 0.2, 0.65, 0.35, 0.08, 0.5]
+
+
+# ---------------------------------------------------------------------------------------------
+# Independent references
+# ---------------------------------------------------------------------------------------------
+
+
+def sk_loss(y, p) -> float:
+    return float(log_loss(np.asarray(y, float), np.asarray(p, float), labels=[0, 1]))
+
+
+def corrected(y: float, p: float) -> float:
+    return p if y == 1 else 1.0 - p
+
+
+def fmt4(x: float) -> str:
+    return f"{x:.4g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures and helpers
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def recovery_folder(tmp_path, monkeypatch):
+    """Autosave and recovery go to the test's folder, never to the user's data folder."""
+    folder = tmp_path / "recovery-data" / "recovery"
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
+    monkeypatch.delenv(files_mod.AUTO_RESTORE_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture
+def import_dialogs(monkeypatch):
+    """The import preview, answered by clicking its Import button; the dialogs shown are kept."""
+    shown: list[ImportDialog] = []
+
+    def exec_(self):
+        shown.append(self)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok.isEnabled(), self.message.text()
+        ok.click()
+        return self.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", exec_)
+    return shown
+
+
+def open_via_menu(w, qtbot, dialogs, path) -> bool:
+    """File → Open…, the file dialog answered with ``path``; waits for the background load."""
+    dialogs.answer("open", str(path))
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        w.actions["open"].trigger()
+    return blocker.args[0]
+
+
+def open_quietly(w, qtbot, path) -> None:
+    """Open without the menu (set-up for tests about something else)."""
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        assert w.files.open_path(str(path), ask=False, confirm_import=False)
+    assert blocker.args == [True]
+
+
+def set_cell(w, row: int, key: str, text: str) -> None:
+    """Edit a cell through the model, as the table's editor does (one undo command)."""
+    m = w.model
+    assert m.setData(m.index(row, m.column_of(key)), text, Qt.ItemDataRole.EditRole)
+
+
+def press(qtbot, w, key, modifiers=Qt.KeyboardModifier.ControlModifier) -> None:
+    qtbot.keyClick(w.obs_view, key, modifiers)
+    qtbot.keyRelease(w.obs_view, Qt.Key.Key_Control)
+
+
+def snapshot(ds) -> dict:
+    out = {"n": len(ds), "ids": None if ds.ids is None else [str(v) for v in ds.ids],
+           "extras": {k: [str(v) for v in vals] for k, vals in ds.extras.items()}}
+    for role in ("actual", "predicted", "weight"):
+        c = getattr(ds, role)
+        out[role] = None if c is None else (c.values.copy(), dict(c.text))
+    return out
+
+
+def assert_same(a: dict, b: dict) -> None:
+    assert (a["n"], a["ids"], a["extras"]) == (b["n"], b["ids"], b["extras"])
+    for role in ("actual", "predicted", "weight"):
+        if a[role] is None or b[role] is None:
+            assert a[role] is b[role] is None, role
+            continue
+        np.testing.assert_array_equal(a[role][0], b[role][0], err_msg=role)
+        assert a[role][1] == b[role][1], role
+
+
+def read_csv_rows(path, delimiter=",") -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
+
+
+def num_text(x) -> str:
+    """A number as a saved file spells it: shortest round-trip form, whole numbers without .0."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                ws.write_string(r, c, value)
+            else:
+                ws.write_number(r, c, value)
+    wb.close()
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# The file shapes the importer supports
+# ---------------------------------------------------------------------------------------------
+
+
+def comma(x: float) -> str:
+    return repr(x).replace(".", ",")
+
+
+@dataclass
+class Shape:
+    name: str
+    filename: str
+    content: object  # bytes, or a callable(path) that writes the file
+    confirm: bool  # detection had to guess: the import preview is shown
+    ids: list[str] | None = None
+    actual: list = field(default_factory=lambda: list(Y))
+    predicted: list = field(default_factory=lambda: list(P))
+    extras: dict = field(default_factory=dict)
+    text: dict = field(default_factory=dict)  # role -> {row: typed text}
+
+    def write(self, folder: Path) -> Path:
+        path = folder / self.filename
+        if callable(self.content):
+            self.content(path)
+        else:
+            path.write_bytes(self.content)
+        return path
+
+    def valid_rows(self) -> list[int]:
+        bad = {r for rows in self.text.values() for r in rows}
+        return [i for i in range(len(self.actual)) if i not in bad]
+
+
+def _lines(sep: str, fmt, header: list[str] | None, ids=IDS) -> str:
+    out = [sep.join(header)] if header else []
+    out += [sep.join([i, str(y), fmt(p)]) for i, y, p in zip(ids, Y, P)]
+    return "\n".join(out) + "\n"
+
+
+CP1252_IDS = ["José", "Zoë €", "Ærø", "façade", "naïve", "Œuvre"]
+SEGMENTS = ["north", "south", "east", "west", "north", "east"]
+COMMENTS = ["ok", "late, paid", "", "new", "vip \"gold\"", "ok"]
+
+
+def _extras_csv() -> bytes:
+    rows = [["id", "segment", "actual", "predicted", "comment"]]
+    rows += [[i, s, str(y), repr(p), c] for i, s, y, p, c in zip(IDS, SEGMENTS, Y, P, COMMENTS)]
+    lines = []
+    for r in rows:
+        lines.append(",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if ("," in c or '"' in c) else c for c in r))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _text_cells_csv() -> bytes:
+    a = [str(y) for y in Y]
+    p = [repr(x) for x in P]
+    a[1] = "oops"
+    p[3] = "high"
+    return ("actual,predicted\n" + "".join(f"{x},{q}\n" for x, q in zip(a, p))).encode()
+
+
+SHAPES = [
+    Shape("csv", "plain.csv", _lines(",", repr, ["id", "actual", "predicted"]).encode(), False, IDS),
+    Shape("tsv", "tabs.tsv", _lines("\t", repr, ["id", "actual", "predicted"]).encode(), False, IDS),
+    Shape("semicolon-decimal-comma", "european.csv",
+          _lines(";", comma, ["id", "actual", "predicted"]).encode(), True, IDS),
+    Shape("utf16-excel-text", "excel-unicode.txt",
+          _lines("\t", comma, ["id", "actual", "predicted"]).encode("utf-16"), True, IDS),
+    Shape("cp1252", "windows.csv",
+          _lines(",", repr, ["name", "actual", "predicted"], CP1252_IDS).encode("cp1252"), True, CP1252_IDS),
+    Shape("no-header", "headerless.csv", _lines(",", repr, None).encode(), True, IDS),
+    Shape("xlsx", "book.xlsx",
+          lambda path: write_xlsx(path, [["id", "actual", "predicted", "group"]]
+                                  + [[i, y, p, s] for i, y, p, s in zip(IDS, Y, P, SEGMENTS)]),
+          False, IDS, extras={"group": SEGMENTS}),
+    Shape("extra-columns", "extras.csv", _extras_csv(), False, IDS,
+          extras={"segment": SEGMENTS, "comment": COMMENTS}),
+    Shape("text-in-number-columns", "typos.csv", _text_cells_csv(), False, None,
+          actual=[1, math.nan, 1, 0, 1, 0], predicted=[0.9, 0.2, 0.65, math.nan, 0.08, 0.5],
+          text={"actual": {1: "oops"}, "predicted": {3: "high"}}),
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+def test_open_each_file_shape_through_file_open(shape, tmp_path, window, qtbot, dialogs, import_dialogs):
+    w = window
+    path = shape.write(tmp_path)
+    assert open_via_menu(w, qtbot, dialogs, path) is True
+    assert [c.kind for c in dialogs.calls] == ["open"]  # no warning, no question
+    assert len(import_dialogs) == (1 if shape.confirm else 0)
+
+    ds = w.doc.dataset
+    assert len(ds) == w.model.rowCount() == len(Y)
+    assert (None if ds.ids is None else [str(v) for v in ds.ids]) == shape.ids
+    np.testing.assert_array_equal(ds.actual.values, shape.actual)
+    np.testing.assert_array_equal(ds.predicted.values, shape.predicted)
+    assert ds.actual.text == shape.text.get("actual", {})
+    assert ds.predicted.text == shape.text.get("predicted", {})
+    assert {k: [str(v) for v in vals] for k, vals in ds.extras.items()} == shape.extras
+
+    valid = shape.valid_rows()
+    ref = sk_loss([Y[i] for i in valid], [P[i] for i in valid])
+    assert w.doc.live.totals.n == len(valid)
+    assert w.doc.live.totals.mean == pytest.approx(ref, rel=1e-12)
+    assert w.summary.loss_text() == fmt4(ref)
+    assert w.windowTitle() == f"{path.name}[*] — BCE Lab"
+    assert not w.isWindowModified()
+    assert w.files.recent()[0] == str(path.resolve())
+
+
+def test_import_preview_itself_detects_overrides_and_maps_columns(tmp_path, qtbot):
+    # Detected: semicolons and decimal commas, shown in the dialog's controls.
+    eu = tmp_path / "eu.csv"
+    eu.write_text(_lines(";", comma, ["id", "actual", "predicted"]))
+    dialog = ImportDialog(str(eu), preview_table(eu), ReadOptions())
+    qtbot.addWidget(dialog)
+    assert dialog.delimiter.currentData() == ";" and dialog.decimal.currentData() == ","
+    assert dialog.header.isChecked()
+    assert dialog.mapping() == {"actual": "actual", "predicted": "predicted", "id": "id"}
+    assert dialog.table.rowCount() == len(Y) and dialog.table.item(0, 2).text() == comma(P[0])
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    ds, _ = read_table(eu, dialog.read_options())
+    np.testing.assert_array_equal(ds.predicted.values, P)
+
+    # Unknown column names: no mapping, Import disabled until the user picks the columns.
+    odd = tmp_path / "odd.csv"
+    odd.write_text("confidence,clicked,who\n" + "".join(f"{p!r},{y},{i}\n" for i, y, p in zip(IDS, Y, P)))
+    dialog = ImportDialog(str(odd), preview_table(odd), ReadOptions())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and dialog.message.text()
+    boxes = dialog.role_boxes
+    boxes["actual"].setCurrentIndex(boxes["actual"].findData("clicked"))
+    boxes["predicted"].setCurrentIndex(boxes["predicted"].findData("clicked"))
+    assert not ok.isEnabled() and "only one role" in dialog.message.text()
+    boxes["predicted"].setCurrentIndex(boxes["predicted"].findData("confidence"))
+    boxes["id"].setCurrentIndex(boxes["id"].findData("who"))
+    assert ok.isEnabled() and dialog.message.text() == ""
+    dialog.accept()
+    ds, _ = read_table(odd, dialog.read_options())
+    np.testing.assert_array_equal(ds.actual.values, Y)
+    np.testing.assert_array_equal(ds.predicted.values, P)
+    assert [str(v) for v in ds.ids] == IDS
+
+    # Header detection overridden: the first data row becomes the header, and back again.
+    bare = tmp_path / "bare.csv"
+    bare.write_text(_lines(",", repr, None))
+    dialog = ImportDialog(str(bare), preview_table(bare), ReadOptions())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.header.isChecked() and dialog.table.rowCount() == len(Y)
+    dialog.header.setChecked(True)
+    assert dialog.table.rowCount() == len(Y) - 1
+    assert dialog.preview.headers == [IDS[0], str(Y[0]), repr(P[0])]
+    assert not ok.isEnabled()  # "a1", "1", "0.9" name no actual/predicted column
+    dialog.header.setChecked(False)
+    assert dialog.table.rowCount() == len(Y) and ok.isEnabled()
+    dialog.accept()
+    ds, _ = read_table(bare, dialog.read_options())
+    np.testing.assert_array_equal(ds.predicted.values, P)
+
+
+def test_cancelling_the_import_preview_opens_nothing(tmp_path, window, qtbot, dialogs, monkeypatch):
+    w = window
+    before = snapshot(w.doc.dataset)
+    shown = []
+
+    def exec_(self):
+        shown.append(self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        return self.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", exec_)
+    path = SHAPES[2].write(tmp_path)  # semicolons and decimal commas: previewed
+    dialogs.answer("open", str(path))
+    with qtbot.assertNotEmitted(w.files.loadFinished, wait=200):
+        w.actions["open"].trigger()
+    assert len(shown) == 1 and w.files.load is None
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.windowTitle() == "Worked example[*] — BCE Lab"
+    assert dialogs.of("warning") == []
