@@ -338,3 +338,163 @@ def test_cancelling_the_import_preview_opens_nothing(tmp_path, window, qtbot, di
     assert_same(snapshot(w.doc.dataset), before)
     assert w.windowTitle() == "Worked example[*] — BCE Lab"
     assert dialogs.of("warning") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Save and Save As: edit, write, reopen in a fresh window
+# ---------------------------------------------------------------------------------------------
+
+HEADER = ["id", "segment", "actual", "predicted", "comment"]
+
+
+def edited_table() -> dict:
+    """The extras file after the edits made by ``make_edits``: the expected saved content."""
+    ids, y, p = list(IDS), list(Y), list(P)
+    ids[0] = "A-1"
+    p[2] = 0.7
+    y[4] = 0
+    return {"ids": ids, "y": y, "p": p, "p_text": {5: "about half"}}
+
+
+def make_edits(w) -> None:
+    set_cell(w, 0, "id", "A-1")
+    set_cell(w, 2, "predicted", "0.7")
+    set_cell(w, 4, "actual", "0")
+    set_cell(w, 5, "predicted", "about half")  # typed text is kept (and excluded)
+
+
+def expected_rows(t: dict) -> list[list[str]]:
+    rows = [HEADER]
+    for i in range(len(IDS)):
+        pred = t["p_text"].get(i, num_text(t["p"][i]))
+        rows.append([t["ids"][i], SEGMENTS[i], num_text(t["y"][i]), pred, COMMENTS[i]])
+    return rows
+
+
+def check_loss_of(w, t: dict) -> None:
+    valid = [i for i in range(len(IDS)) if i not in t["p_text"]]
+    ref = sk_loss([t["y"][i] for i in valid], [t["p"][i] for i in valid])
+    assert w.doc.live.totals.n == len(valid)
+    assert w.doc.live.totals.mean == pytest.approx(ref, rel=1e-12)
+    assert w.summary.loss_text() == fmt4(ref)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx"])
+def test_edit_save_as_and_reopen_in_a_fresh_window(fmt, tmp_path, window, make_window, qtbot, dialogs):
+    w = window
+    src = tmp_path / "extras.csv"
+    src.write_bytes(_extras_csv())
+    original = src.read_bytes()
+    assert open_via_menu(w, qtbot, dialogs, src)
+    make_edits(w)
+    t = edited_table()
+    check_loss_of(w, t)
+    assert w.isWindowModified()
+
+    out = tmp_path / f"saved.{fmt}"
+    dialogs.answer("save", str(out))
+    w.actions["save_as"].trigger()
+    assert dialogs.of("warning") == []
+    assert src.read_bytes() == original  # Save As leaves the opened file alone
+    assert w.doc.source_path == str(out)
+    assert w.windowTitle() == f"saved.{fmt}[*] — BCE Lab" and not w.isWindowModified()
+
+    # The file, read without the app: every column, in the original order, with the edits.
+    if fmt == "xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+        cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert cells[0] == HEADER
+        for i, row in enumerate(cells[1:]):
+            assert row[0] == t["ids"][i] and row[1] == SEGMENTS[i]
+            assert row[2] == t["y"][i] and isinstance(row[2], (int, float))
+            assert row[3] == t["p_text"].get(i, t["p"][i])
+            assert row[4] == (COMMENTS[i] or None)
+    else:
+        assert read_csv_rows(out, "\t" if fmt == "tsv" else ",") == expected_rows(t)
+
+    # Reopened in a fresh window: the same values, typed text and extra columns.
+    w2 = make_window(load_example=False)
+    assert open_via_menu(w2, qtbot, dialogs, out)
+    ds = w2.doc.dataset
+    assert [str(v) for v in ds.ids] == t["ids"]
+    np.testing.assert_array_equal(ds.actual.values, t["y"])
+    expected_p = [math.nan if i in t["p_text"] else t["p"][i] for i in range(len(IDS))]
+    np.testing.assert_array_equal(ds.predicted.values, expected_p)
+    assert ds.predicted.text == t["p_text"] and ds.actual.text == {}
+    assert {k: [str(v) for v in vals] for k, vals in ds.extras.items()} == {
+        "segment": SEGMENTS, "comment": COMMENTS}
+    check_loss_of(w2, t)
+    assert_same(snapshot(ds), snapshot(w.doc.dataset))
+
+
+def test_ctrl_s_saves_in_place_without_asking(tmp_path, window, qtbot, dialogs):
+    w = window
+    src = tmp_path / "extras.csv"
+    src.write_bytes(_extras_csv())
+    assert open_via_menu(w, qtbot, dialogs, src)
+    make_edits(w)
+    assert w.isWindowModified()
+    press(qtbot, w, Qt.Key.Key_S)
+    assert dialogs.of("save") == [] and dialogs.of("warning") == []
+    assert read_csv_rows(src) == expected_rows(edited_table())
+    assert not w.isWindowModified() and w.doc.undo_stack.isClean()
+    assert w.windowTitle() == "extras.csv[*] — BCE Lab"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
+def test_save_of_a_workbook_not_written_by_the_app_asks_where(tmp_path, window, qtbot, dialogs):
+    w = window
+    book = SHAPES[6].write(tmp_path)  # written by xlsxwriter here, with an extra column
+    original = book.read_bytes()
+    assert open_via_menu(w, qtbot, dialogs, book)
+    set_cell(w, 1, "predicted", "0.3")
+    out = tmp_path / "mine.xlsx"
+    dialogs.answer("save", str(out))
+    press(qtbot, w, Qt.Key.Key_S)
+    assert len(dialogs.of("save")) == 1  # Ctrl+S became Save As: the workbook is not replaced
+    assert book.read_bytes() == original
+    ds, _ = read_table(out)
+    p = list(P)
+    p[1] = 0.3
+    np.testing.assert_array_equal(ds.predicted.values, p)
+    assert [str(v) for v in ds.extras["group"]] == SEGMENTS
+    # A workbook the app wrote itself is saved in place.
+    set_cell(w, 1, "predicted", "0.25")
+    press(qtbot, w, Qt.Key.Key_S)
+    assert len(dialogs.of("save")) == 1
+    p[1] = 0.25
+    np.testing.assert_array_equal(read_table(out)[0].predicted.values, p)
+    assert not w.isWindowModified()
+
+
+def test_save_as_without_a_suffix_uses_the_chosen_type_and_cancel_writes_nothing(tmp_path, window, qtbot, dialogs):
+    w = window
+    set_cell(w, 0, "predicted", "0.5")
+    # The dialog cancelled: nothing written, still modified.
+    assert w.files.save_as() is False
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".tsv", ".xlsx")]
+    assert w.isWindowModified()
+    dialogs.answer("save", str(tmp_path / "plain"))  # the stub answers with the first filter: CSV
+    assert w.files.save_as() is True
+    assert w.doc.source_path == str(tmp_path / "plain.csv")
+    rows = read_csv_rows(tmp_path / "plain.csv")
+    assert rows[0] == ["ID", "Actual", "Predicted"] and rows[1] == ["ID1", "1", "0.5"]
+
+
+def test_a_failed_save_warns_once_and_keeps_everything(tmp_path, window, qtbot, dialogs):
+    w = window
+    src = tmp_path / "extras.csv"
+    src.write_bytes(_extras_csv())
+    assert open_via_menu(w, qtbot, dialogs, src)
+    set_cell(w, 0, "predicted", "0.6")
+    target = tmp_path / "no-such-folder" / "out.csv"
+    dialogs.answer("save", str(target))
+    w.actions["save_as"].trigger()
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and "out.csv" in warnings[0].text and warnings[0].title == "Cannot save"
+    assert not target.exists()
+    assert w.doc.source_path == str(src) and w.isWindowModified()
+    assert w.windowTitle() == "extras.csv[*] — BCE Lab"
+    assert w.doc.dataset.predicted.values[0] == 0.6
