@@ -53,6 +53,7 @@ class FileController(QObject):
         self.doc = doc
         self.settings = settings
         self.load: FileLoad | None = None
+        self._load_ok = False
         self._written: set[str] = set()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -138,6 +139,7 @@ class FileController(QObject):
         return True
 
     def start_load(self, path: str, options: ReadOptions) -> None:
+        self._load_ok = False
         self.load = FileLoad(path, options, self)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
@@ -160,6 +162,7 @@ class FileController(QObject):
 
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
+        self._load_ok = True
         self.doc.set_dataset(dataset, path)
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
@@ -175,7 +178,9 @@ class FileController(QObject):
         self._status("Loading cancelled; the data shown is unchanged")
 
     def _load_done(self) -> None:
-        ok = self.doc.source_path == (self.load.path if self.load else None)
+        # Not "the document now shows load.path": reloading the open file and cancelling it
+        # (or failing) leaves that true, yet nothing was loaded.
+        ok = self._load_ok
         self.load.wait()
         self.load.deleteLater()
         self.load = None
