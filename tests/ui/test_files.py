@@ -498,3 +498,101 @@ def test_a_failed_save_warns_once_and_keeps_everything(tmp_path, window, qtbot, 
     assert w.doc.source_path == str(src) and w.isWindowModified()
     assert w.windowTitle() == "extras.csv[*] — BCE Lab"
     assert w.doc.dataset.predicted.values[0] == 0.6
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that cannot be read; cancelling a load
+# ---------------------------------------------------------------------------------------------
+
+UNREADABLE = [
+    ("prose.txt", b"The quick brown fox.\nIt jumped over the lazy dog.\nThen it ran.\n"),
+    ("empty.csv", b""),
+    ("blank.csv", b"\n \n\t\n"),
+    ("blob.csv", bytes(range(256)) * 64),
+    ("fake.xlsx", b"actual,predicted\n1,0.5\n"),
+    ("one-column.csv", b"score\n0.5\n0.7\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), UNREADABLE, ids=[n for n, _ in UNREADABLE])
+def test_unreadable_file_warns_once_and_keeps_the_data(name, content, tmp_path, window, qtbot, dialogs):
+    w = window
+    set_cell(w, 0, "predicted", "0.5")  # unsaved work that must survive the failed open
+    before = snapshot(w.doc.dataset)
+    recent = w.files.recent()
+    path = tmp_path / name
+    path.write_bytes(content)
+    dialogs.answer("question", SB.Discard)
+    dialogs.answer("open", str(path))
+    with qtbot.assertNotEmitted(w.files.loadFinished, wait=100):
+        w.actions["open"].trigger()
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1, warnings
+    assert name in warnings[0].text
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.windowTitle() == "Worked example[*] — BCE Lab" and w.isWindowModified()
+    assert w.files.recent() == recent and w.files.load is None
+
+
+def test_file_broken_after_the_preview_rows_fails_in_the_background(tmp_path, window, qtbot, dialogs):
+    # The preview reads the first 4 MB; a row with a field too many after them is found only by
+    # the full read in the background.
+    w = window
+    before = snapshot(w.doc.dataset)
+    block = "".join(f"r{i},{i % 2},0.{i % 9 + 1}\n" for i in range(1000)).encode()
+    path = tmp_path / "ragged.csv"
+    with open(path, "wb") as fh:
+        fh.write(b"id,actual,predicted\n" + block * 500 + b"late,1,0.5,surprise\n" + block)
+    assert path.stat().st_size > 5_000_000
+    assert open_via_menu(w, qtbot, dialogs, path) is False
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and "ragged.csv" in warnings[0].text and "500002" in warnings[0].text
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.doc.source_path is None and w.windowTitle() == "Worked example[*] — BCE Lab"
+    assert str(path.resolve()) not in w.files.recent()
+
+
+def big_csv(path: Path, rows: int = 2_500_000) -> Path:
+    """A CSV of ``rows`` rows, built fast from a repeated block (about 18 bytes a row)."""
+    block = "".join(f"{i},{i % 2},0.{(i * 7919) % 1000:03d}\n" for i in range(1000)).encode()
+    with open(path, "wb") as fh:
+        fh.write(b"id,actual,predicted\n")
+        fh.write(block * (rows // 1000))
+    return path
+
+
+def test_cancel_a_large_load_keeps_the_old_data(tmp_path, window, qtbot, dialogs):
+    w = window
+    set_cell(w, 1, "predicted", "0.3")
+    before = snapshot(w.doc.dataset)
+    big = big_csv(tmp_path / "big.csv")
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        assert w.files.open_path(str(big), ask=False)
+        assert w.files.cancel_button.isVisible() and w.files.progress.isVisible()
+        # A second open while one is running is refused, not queued.
+        assert w.files.open_path(str(big), ask=False) is False
+        qtbot.mouseClick(w.files.cancel_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+    assert dialogs.calls == []  # no warning: cancelling is not an error
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.isWindowModified() and w.doc.undo_stack.count() == 1  # the undo history survives
+    assert w.windowTitle() == "Worked example[*] — BCE Lab"
+    assert not w.files.cancel_button.isVisible() and not w.files.progress.isVisible()
+    assert "cancelled" in w.statusBar().currentMessage()
+    assert str(big.resolve()) not in w.files.recent()
+
+
+def test_cancel_reloading_the_open_file_reports_failure_and_keeps_its_data(tmp_path, window, qtbot, dialogs):
+    w = window
+    path = tmp_path / "data.csv"
+    path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    open_quietly(w, qtbot, path)
+    before = snapshot(w.doc.dataset)
+    big_csv(path)  # the file grew on disk; the user reopens it, then cancels
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        assert w.files.open_path(str(path), ask=False)
+        w.files.cancel_load()
+    assert blocker.args == [False]
+    assert dialogs.calls == []
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.doc.live.totals.mean == pytest.approx(sk_loss(Y, P), rel=1e-12)
