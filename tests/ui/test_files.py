@@ -596,3 +596,117 @@ def test_cancel_reloading_the_open_file_reports_failure_and_keeps_its_data(tmp_p
     assert dialogs.calls == []
     assert_same(snapshot(w.doc.dataset), before)
     assert w.doc.live.totals.mean == pytest.approx(sk_loss(Y, P), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Unsaved changes: New, Open, closing the window, Quit
+# ---------------------------------------------------------------------------------------------
+
+ACTIONS = {"new": "starting a new table", "open": "opening another file", "close": "closing", "quit": "closing"}
+
+
+@pytest.mark.parametrize("answer", [SB.Save, SB.Discard, SB.Cancel], ids=["save", "discard", "cancel"])
+@pytest.mark.parametrize("how", list(ACTIONS))
+def test_unsaved_changes_prompt(how, answer, tmp_path, window, qtbot, dialogs):
+    w = window
+    path = tmp_path / "data.csv"
+    path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    original = path.read_bytes()
+    other = tmp_path / "other.csv"
+    other.write_text("actual,predicted\n1,0.75\n0,0.5\n")
+    open_quietly(w, qtbot, path)
+    set_cell(w, 3, "predicted", "0.45")
+    assert w.isWindowModified()
+
+    dialogs.answer("question", answer)
+    dialogs.answer("open", str(other))
+    proceeds = answer != SB.Cancel
+    if how == "new":
+        w.actions["new"].trigger()
+    elif how == "open":
+        if proceeds:
+            with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS):
+                w.actions["open"].trigger()
+        else:
+            w.actions["open"].trigger()
+    elif how == "close":
+        assert w.close() is proceeds
+    else:
+        w.actions["quit"].trigger()
+
+    questions = dialogs.of("question")
+    assert len(questions) == 1
+    assert "data.csv" in questions[0].text and ACTIONS[how] in questions[0].text
+
+    saved = read_csv_rows(path)
+    if answer == SB.Save:
+        expected = [["id", "actual", "predicted"]] + [[i, str(y), repr(p)] for i, y, p in zip(IDS, Y, P)]
+        expected[4][2] = "0.45"  # the edit is on disk, nothing else changed
+        assert saved == expected
+    else:
+        assert path.read_bytes() == original
+
+    if not proceeds:
+        assert w.isVisible() and w.isWindowModified()
+        assert w.doc.source_path == str(path) and w.doc.dataset.predicted.values[3] == 0.45
+        assert dialogs.of("open") == []
+        return
+    if how == "new":
+        assert len(w.doc) == 1 and w.summary.loss_text() == "—" and w.windowTitle() == "Untitled[*] — BCE Lab"
+    elif how == "open":
+        assert w.doc.source_path == str(other)
+        assert w.doc.live.totals.mean == pytest.approx(sk_loss([1, 0], [0.75, 0.5]), rel=1e-12)
+    else:
+        assert not w.isVisible()
+    if how in ("new", "open") or answer == SB.Save:
+        assert not w.isWindowModified()
+
+
+def test_save_answer_on_an_untitled_table_asks_where_and_cancel_there_stops(window, qtbot, dialogs, tmp_path):
+    w = window  # the worked example has no file
+    set_cell(w, 0, "predicted", "0.5")
+    dialogs.answer("question", SB.Save)
+    assert w.close() is False  # Save → Save As → the file dialog cancelled: nothing is lost
+    assert w.isVisible() and len(dialogs.of("save")) == 1
+    dialogs.answer("question", SB.Save)
+    dialogs.answer("save", str(tmp_path / "kept.csv"))
+    assert w.close() is True
+    rows = read_csv_rows(tmp_path / "kept.csv")
+    assert rows[1] == ["ID1", "1", "0.5"] and len(rows) == 11
+
+
+def test_no_prompt_without_changes(window, qtbot, dialogs):
+    w = window
+    set_cell(w, 0, "predicted", "0.5")
+    w.doc.undo_stack.undo()  # back to the saved state: nothing to ask about
+    assert not w.isWindowModified()
+    w.actions["new"].trigger()
+    assert dialogs.of("question") == [] and len(w.doc) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Window title
+# ---------------------------------------------------------------------------------------------
+
+
+def test_title_shows_file_name_and_modified_marker(tmp_path, window, qtbot, dialogs):
+    w = window
+    assert w.windowTitle() == "Worked example[*] — BCE Lab" and not w.isWindowModified()
+    path = tmp_path / "scores.csv"
+    path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    assert open_via_menu(w, qtbot, dialogs, path)
+    assert w.windowTitle() == "scores.csv[*] — BCE Lab" and not w.isWindowModified()
+    set_cell(w, 0, "predicted", "0.8")
+    assert w.isWindowModified()
+    w.doc.undo_stack.undo()
+    assert not w.isWindowModified()
+    w.doc.undo_stack.redo()
+    assert w.isWindowModified()
+    press(qtbot, w, Qt.Key.Key_S)
+    assert not w.isWindowModified()
+    set_cell(w, 1, "predicted", "0.1")
+    dialogs.answer("save", str(tmp_path / "renamed.tsv"))
+    w.actions["save_as"].trigger()
+    assert w.windowTitle() == "renamed.tsv[*] — BCE Lab" and not w.isWindowModified()
+    w.doc.undo_stack.undo()  # before the save point: modified again
+    assert w.isWindowModified()
