@@ -710,3 +710,147 @@ def test_title_shows_file_name_and_modified_marker(tmp_path, window, qtbot, dial
     assert w.windowTitle() == "renamed.tsv[*] — BCE Lab" and not w.isWindowModified()
     w.doc.undo_stack.undo()  # before the save point: modified again
     assert w.isWindowModified()
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+# ---------------------------------------------------------------------------------------------
+
+BAD_ROW = 3  # its predicted cell holds text: excluded from the loss
+
+
+@pytest.fixture
+def scored(tmp_path, window, qtbot, dialogs):
+    """The window showing scores.csv: IDS/Y/P with one typed-text probability."""
+    path = tmp_path / "scores.csv"
+    cells = [repr(p) for p in P]
+    cells[BAD_ROW] = "high"
+    path.write_text("id,actual,predicted\n" + "".join(f"{i},{y},{c}\n" for i, y, c in zip(IDS, Y, cells)))
+    assert open_via_menu(window, qtbot, dialogs, path)
+    return window, path
+
+
+def valid_rows() -> list[int]:
+    return [i for i in range(len(IDS)) if i != BAD_ROW]
+
+
+def expected_loss() -> float:
+    return sk_loss([Y[i] for i in valid_rows()], [P[i] for i in valid_rows()])
+
+
+def export(w, dialogs, action: str, path: Path) -> None:
+    dialogs.answer("save", str(path))
+    modified = w.isWindowModified()
+    w.actions[action].trigger()
+    assert dialogs.of("warning") == []
+    assert path.exists() and path.stat().st_size > 0
+    # An export is not a save: the document, its file and its state are untouched.
+    assert w.isWindowModified() == modified and w.doc.source_path.endswith("scores.csv")
+
+
+def test_export_results_csv_matches_the_formulas(scored, tmp_path, dialogs):
+    w, _src = scored
+    out = tmp_path / "results.csv"
+    export(w, dialogs, "export_results", out)
+    assert dialogs.of("save")[0].text == str(tmp_path / "scores-results.csv")  # the suggested name
+    with open(out, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["id", "actual", "predicted", "corrected_probability",
+                                     "ln_corrected_probability", "row_loss", "status"]
+        rows = list(reader)
+    assert [r["id"] for r in rows] == IDS
+    for i, r in enumerate(rows):
+        assert r["actual"] == str(Y[i])
+        if i == BAD_ROW:
+            assert r["predicted"] == "high"
+            assert r["corrected_probability"] == r["ln_corrected_probability"] == r["row_loss"] == ""
+            assert r["status"] != "valid" and "predicted" in r["status"]
+            continue
+        c = corrected(Y[i], P[i])
+        assert r["predicted"] == repr(P[i]) and r["status"] == "valid"
+        assert float(r["corrected_probability"]) == pytest.approx(c, rel=1e-15)
+        assert float(r["ln_corrected_probability"]) == pytest.approx(math.log(c), rel=1e-12)
+        assert float(r["row_loss"]) == pytest.approx(-math.log(c), rel=1e-12)
+    mean = sum(float(r["row_loss"]) for r in rows if r["row_loss"]) / len(valid_rows())
+    assert mean == pytest.approx(expected_loss(), rel=1e-12)
+
+
+def test_export_summary_json_has_the_schema_of_compute_json(scored, tmp_path, dialogs, capsys):
+    from bce_gui import cli
+
+    w, src = scored
+    out = tmp_path / "summary.json"
+    export(w, dialogs, "export_summary", out)
+    exported = json.loads(out.read_text("utf-8"))
+    capsys.readouterr()
+    assert cli.main(["compute", str(src), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(exported) == set(printed)
+    assert exported == printed  # same file, same default options: the same summary
+    assert exported["loss"] == pytest.approx(expected_loss(), rel=1e-12)
+    assert exported["n"] == len(valid_rows()) and exported["n_invalid"] == 1
+    assert exported["invalid"][0]["row"] == BAD_ROW + 2 and exported["invalid"][0]["value"] == "high"
+    assert exported["source"] == str(src)
+
+
+def test_export_plot_png_and_svg(scored, tmp_path, dialogs):
+    w, _src = scored
+    png = tmp_path / "curve.png"
+    export(w, dialogs, "export_plot", png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = QImage(str(png))
+    assert not image.isNull()
+    assert image.width() == 1200 and 100 < image.height() < 5000
+
+    svg = tmp_path / "curve.svg"
+    export(w, dialogs, "export_plot", svg)
+    root = ET.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    size = w.plot.plot.size()
+    assert root.get("viewBox").split() == ["0", "0", str(size.width()), str(size.height())]
+    assert len(list(root.iter())) > 10  # something was drawn
+
+
+def test_export_report_html_and_pdf(scored, tmp_path, dialogs):
+    w, _src = scored
+    page = tmp_path / "report.html"
+    export(w, dialogs, "export_report", page)
+    html = page.read_text("utf-8")
+    loss = expected_loss()
+    assert f"{loss:.6g} nats" in html
+    assert "scores.csv" in html
+    assert "data:image/png;base64," in html  # the plot is embedded: the page stands alone
+    # The worst rows, largest row loss first, computed here from the formula.
+    worst = sorted(valid_rows(), key=lambda i: math.log(corrected(Y[i], P[i])))
+    section = html[html.index("worst rows"):]
+    section = section[:section.index("</table>")]
+    positions = [section.index(f"<td>{IDS[i]}</td>") for i in worst]
+    assert positions == sorted(positions)
+    assert f"<td>{IDS[BAD_ROW]}</td>" not in section
+    assert f"{-math.log(corrected(Y[worst[0]], P[worst[0]])):.5g}" in section
+    assert "Invalid rows (1" in html and "high" in html
+
+    pdf = tmp_path / "report.pdf"
+    export(w, dialogs, "export_report", pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+    assert len(data) > 5000  # a page with the plot image, not an empty document
+
+
+def test_export_failure_warns_naming_the_file(scored, tmp_path, dialogs):
+    w, _src = scored
+    dialogs.answer("save", str(tmp_path / "missing" / "results.csv"))
+    w.actions["export_results"].trigger()
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and "results.csv" in warnings[0].text
+    assert warnings[0].title == "Cannot export results"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_cancelled_export_writes_nothing(scored, tmp_path, dialogs):
+    w, _src = scored
+    before = set(tmp_path.iterdir())
+    for action in ("export_results", "export_summary", "export_plot", "export_report"):
+        w.actions[action].trigger()  # no answer queued: the file dialog is cancelled
+    assert len(dialogs.of("save")) == 4 and dialogs.of("warning") == []
+    assert set(tmp_path.iterdir()) == before
