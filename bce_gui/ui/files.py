@@ -387,7 +387,12 @@ class FileController(QObject):
                                   pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")))
         except ValueError:
             options = self.doc.options
-        self.doc.set_options(options)
+        panel = getattr(self.window, "settings_panel", None)
+        if panel is not None:  # show the restored convention, not the one the panel started with
+            panel.set_options(options)
+            self.window.set_options(options)
+        else:
+            self.doc.set_options(options)
         self.doc.set_dataset(dataset, meta.get("source_path"))
         self.doc.undo_stack.resetClean()  # restored work is unsaved work
         self.pathChanged.emit(self.path)
