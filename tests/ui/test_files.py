@@ -854,3 +854,146 @@ def test_cancelled_export_writes_nothing(scored, tmp_path, dialogs):
         w.actions[action].trigger()  # no answer queued: the file dialog is cancelled
     assert len(dialogs.of("save")) == 4 and dialogs.of("warning") == []
     assert set(tmp_path.iterdir()) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Recent files
+# ---------------------------------------------------------------------------------------------
+
+
+def recent_entries(w) -> list[tuple[str, str]]:
+    w.recent_menu.aboutToShow.emit()  # what showing the menu does
+    return [(a.text(), a.toolTip()) for a in w.recent_menu.actions() if not a.isSeparator()]
+
+
+def test_recent_files_menu_lists_opened_files_and_opens_them(tmp_path, window, make_window, qtbot, dialogs):
+    w = window
+    assert recent_entries(w)[0][0] == "(no recent files)"
+    a = tmp_path / "a.csv"
+    a.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    b = tmp_path / "b.csv"
+    b.write_text("actual,predicted\n1,0.75\n0,0.5\n")
+    assert open_via_menu(w, qtbot, dialogs, a)
+    assert open_via_menu(w, qtbot, dialogs, b)
+    entries = recent_entries(w)
+    assert entries[:2] == [("&1 b.csv", str(b.resolve())), ("&2 a.csv", str(a.resolve()))]
+    assert entries[2][0] == "&Clear list"
+
+    # Opening from the menu asks about unsaved changes first, then opens.
+    set_cell(w, 0, "predicted", "0.6")
+    dialogs.answer("question", SB.Discard)
+    item = next(act for act in w.recent_menu.actions() if act.text() == "&2 a.csv")
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        item.trigger()
+    assert blocker.args == [True] and len(dialogs.of("question")) == 1
+    assert w.doc.source_path == str(a.resolve())
+    assert w.doc.live.totals.mean == pytest.approx(sk_loss(Y, P), rel=1e-12)
+    assert [t for t, _ in recent_entries(w)[:2]] == ["&1 a.csv", "&2 b.csv"]
+
+    # The list is kept in the settings: a new window shows it too.
+    w2 = make_window(load_example=False)
+    assert [t for t, _ in recent_entries(w2)[:2]] == ["&1 a.csv", "&2 b.csv"]
+
+    # A recent file that has gone away: one warning, nothing changes.
+    b.unlink()
+    before = snapshot(w.doc.dataset)
+    item = next(act for act in w.recent_menu.actions() if act.text() == "&2 b.csv")
+    with qtbot.assertNotEmitted(w.files.loadFinished, wait=100):
+        item.trigger()
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and "b.csv" in warnings[0].text
+    assert_same(snapshot(w.doc.dataset), before)
+
+    w.actions["clear_recent"].trigger()
+    assert recent_entries(w)[0][0] == "(no recent files)"
+    assert not w.recent_menu.actions()[0].isEnabled()
+
+
+def test_recent_list_has_no_duplicates_and_at_most_eight(tmp_path, window):
+    w = window
+    paths = [tmp_path / f"f{i}.csv" for i in range(11)]
+    for p in paths:
+        w.files.add_recent(str(p))
+    w.files.add_recent(str(paths[5]))
+    expected = [paths[5], paths[10], paths[9], paths[8], paths[7], paths[6], paths[4], paths[3]]
+    assert w.files.recent() == [str(p) for p in expected]
+
+
+# ---------------------------------------------------------------------------------------------
+# Autosave and recovery (in the process; tests/e2e/test_recovery.py kills a real one)
+# ---------------------------------------------------------------------------------------------
+
+
+def wait_for_autosave(qtbot, folder: Path) -> None:
+    qtbot.waitUntil(lambda: (folder / "recovery.json").exists() and (folder / "recovery.csv").exists(),
+                    timeout=10_000)
+
+
+def test_autosave_writes_recovery_and_saving_removes_it(tmp_path, window, qtbot, dialogs, recovery_folder):
+    w = window
+    path = tmp_path / "data.csv"
+    path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    open_quietly(w, qtbot, path)
+    set_cell(w, 2, "predicted", "0.15")
+    assert not (recovery_folder / "recovery.json").exists()  # not at once: after a pause
+    wait_for_autosave(qtbot, recovery_folder)
+    rows = read_csv_rows(recovery_folder / "recovery.csv")
+    assert rows[3] == ["c3", "1", "0.15"] and len(rows) == 7
+    meta = json.loads((recovery_folder / "recovery.json").read_text("utf-8"))
+    assert meta["source_path"] == str(path) and meta["rows"] == 6
+    assert path.read_text().splitlines()[3] == "c3,1,0.65"  # the file itself is not touched
+    # Going back to the saved state needs no recovery.
+    w.doc.undo_stack.undo()
+    assert not (recovery_folder / "recovery.json").exists()
+    w.doc.undo_stack.redo()
+    wait_for_autosave(qtbot, recovery_folder)
+    press(qtbot, w, Qt.Key.Key_S)
+    assert not (recovery_folder / "recovery.json").exists()
+    assert not (recovery_folder / "recovery.csv").exists()
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", "ask"])
+def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_window, qtbot, dialogs,
+                                              recovery_folder, monkeypatch):
+    w = window
+    path = tmp_path / "data.csv"
+    path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
+    open_quietly(w, qtbot, path)
+    panel = w.settings_panel
+    panel.policy.setCurrentIndex(panel.policy.findData("sklearn"))
+    assert w.doc.options.policy.name == "sklearn"
+    set_cell(w, 4, "predicted", "0")  # p = 0 for actual 1: finite only because sklearn clips
+    set_cell(w, 0, "id", "first")
+    wait_for_autosave(qtbot, recovery_folder)
+    edited = snapshot(w.doc.dataset)
+
+    # The next start (a new window on default settings) finds the autosaved work.
+    w2 = make_window(load_example=False)
+    if answer != "ask":
+        monkeypatch.setenv(files_mod.AUTO_RESTORE_ENV, answer)
+    restored = w2.files.offer_recovery()
+    if answer == "ask":
+        questions = dialogs.of("question")
+        assert len(questions) == 1 and "data.csv" in questions[0].text and "6 rows" in questions[0].text
+    else:
+        assert dialogs.of("question") == []
+    if answer != "yes":  # "ask" is answered No by the stub
+        assert restored is False
+        assert not (recovery_folder / "recovery.json").exists()
+        assert len(w2.doc) == 0 and not w2.isWindowModified()
+        return
+    assert restored is True
+    assert_same(snapshot(w2.doc.dataset), edited)
+    assert w2.doc.source_path == str(path)
+    assert w2.windowTitle() == "data.csv[*] — BCE Lab" and w2.isWindowModified()
+    assert w2.doc.options.policy.name == "sklearn"
+    assert w2.settings_panel.policy.currentData() == "sklearn"  # the panel shows what is used
+    eps = np.finfo(np.float64).eps
+    p = list(P)
+    p[4] = 0.0
+    ref = float(log_loss(Y, np.clip(p, eps, 1 - eps), labels=[0, 1]))
+    assert w2.doc.live.totals.mean == pytest.approx(ref, rel=1e-12)
+    # Saving the restored work writes the original file and ends the recovery.
+    press(qtbot, w2, Qt.Key.Key_S)
+    assert read_csv_rows(path)[1] == ["first", "1", "0.9"] and read_csv_rows(path)[5] == ["e5", "1", "0"]
+    assert not (recovery_folder / "recovery.json").exists()
