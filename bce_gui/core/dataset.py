@@ -12,6 +12,29 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
+#: cell for text up to 15 bytes (IDs usually are), against ~65 for an array of Python str objects.
+#: An empty cell is "" (the dtype has no missing-value marker, so sorting stays possible).
+TEXT = np.dtypes.StringDType()
+
+
+def text_array(values) -> np.ndarray:
+    """A writable, owned text column from any sequence (None and NaN-free objects become "")."""
+    if isinstance(values, np.ndarray) and values.dtype == TEXT:
+        return values.copy() if not values.flags.writeable or values.base is not None else values
+    arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if arr.dtype == object:
+        missing = np.equal(arr, None)
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = ""
+    return arr.astype(TEXT)
+
+
+def empty_text(count: int) -> np.ndarray:
+    return np.full(count, "", dtype=TEXT)
+
+
 ROLES = ("id", "actual", "predicted", "weight")
 ROLE_TITLES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
 
@@ -164,11 +187,10 @@ class Dataset:
         for role in ROLES:
             self.column_names.setdefault(role, ROLE_TITLES[role])
         # Readers may hand out read-only arrays; every column must be editable in place.
-        if self.ids is not None and (self.ids.dtype != object or not self.ids.flags.writeable):
-            self.ids = np.array(self.ids, dtype=object)
+        if self.ids is not None:
+            self.ids = text_array(self.ids)
         for name, col in self.extras.items():
-            if col.dtype != object or not col.flags.writeable:
-                self.extras[name] = np.array(col, dtype=object)
+            self.extras[name] = text_array(col)
 
     def __len__(self) -> int:
         return len(self.actual)
@@ -188,6 +210,10 @@ class Dataset:
             return str(row + 1)
         return str(self.ids[row])
 
+    def id_texts(self) -> list[str] | None:
+        """Every ID as a Python list of str ("" where empty), or None without an ID column."""
+        return None if self.ids is None else self.ids.tolist()
+
     # ----------------------------------------------------------------------------------------
     # Editing (the UI's undo commands call these; they keep every column the same length)
     # ----------------------------------------------------------------------------------------
@@ -201,16 +227,14 @@ class Dataset:
     def cell_text(self, role: str, row: int) -> str:
         """What a cell shows for editing: the typed text, the number, or ''."""
         if role == "id":
-            if self.ids is None or self.ids[row] is None:
-                return ""
-            return str(self.ids[row])
+            return "" if self.ids is None else str(self.ids[row])
         return self.column(role).cell_text(row)
 
     def set_cell_text(self, role: str, row: int, text: str) -> None:
         if role == "id":
             if self.ids is None:
-                self.ids = np.full(len(self), None, dtype=object)
-            self.ids[row] = text if text != "" else None
+                self.ids = empty_text(len(self))
+            self.ids[row] = text
             return
         self.column(role).set_cell(row, text)
 
@@ -222,9 +246,9 @@ class Dataset:
         for col in self._numeric_columns():
             col.insert(at, count)
         if self.ids is not None:
-            self.ids = np.insert(self.ids, at, np.full(count, None, dtype=object))
+            self.ids = np.insert(self.ids, at, empty_text(count))
         for name, col in self.extras.items():
-            self.extras[name] = np.insert(col.astype(object), at, np.full(count, "", dtype=object))
+            self.extras[name] = np.insert(col, at, empty_text(count))
         self.source_rows = None
 
     def take_rows(self, rows: np.ndarray) -> "RowsSnapshot":
@@ -259,7 +283,7 @@ class Dataset:
         if self.ids is not None and snap.ids is not None:
             self.ids = np.insert(self.ids, positions, snap.ids)
         for name, values in snap.extras.items():
-            self.extras[name] = np.insert(self.extras[name].astype(object), positions, values)
+            self.extras[name] = np.insert(self.extras[name], positions, values)
         self.source_rows = None
 
     def add_weight_column(self, fill: float = 1.0) -> None:
@@ -281,7 +305,7 @@ class Dataset:
             actual=NumericColumn.from_floats(actual),
             predicted=NumericColumn.from_floats(predicted),
             weight=None if weights is None else NumericColumn.from_floats(weights),
-            ids=None if ids is None else np.asarray(ids, dtype=object),
+            ids=None if ids is None else text_array(ids),
         )
 
 

@@ -29,7 +29,7 @@ from .columns import (
     missing_role_message,
     normalise,
 )
-from .dataset import Dataset, NumericColumn
+from .dataset import TEXT, Dataset, NumericColumn
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
@@ -70,6 +70,10 @@ class ReadOptions:
             raise ReadCancelled()
         if self.progress is not None:
             self.progress(fraction, message)
+
+
+class NoDataRows(TableReadError):
+    """Every row is blank (a header-only file, or a block of blank lines when streaming)."""
 
 
 class ReadCancelled(Exception):
@@ -113,11 +117,24 @@ def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     """Stage 1: the file as a polars frame of text columns, and what was detected."""
     options = options or ReadOptions()
     path = Path(path)
+    head = open_head(path)
+    options.report(0.0, f"Reading {path.name}")
+    if is_spreadsheet(path, head):
+        frame, info = _read_spreadsheet(path, options)
+    else:
+        frame, info = _read_delimited(path, options)
+    frame = _strip_names(frame)
+    options.report(0.75, "Finding the columns")
+    return frame, info
+
+
+def open_head(path: Path) -> bytes:
+    """The first 8 bytes of the file, or the TableReadError that says why it cannot be opened."""
     try:
         if path.is_dir():
             raise TableReadError(path, "is a folder, not a file")
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            return fh.read(8)
     except FileNotFoundError:
         raise TableReadError(path, "no such file") from None
     except PermissionError:
@@ -125,16 +142,16 @@ def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     except OSError as exc:
         raise TableReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
 
-    options.report(0.0, f"Reading {path.name}")
+
+def is_spreadsheet(path: Path, head: bytes) -> bool:
+    """A spreadsheet by its suffix, or by its first bytes (zip: xlsx/ods; OLE: xls)."""
     is_zip = head.startswith(b"PK\x03\x04")
     is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole:
-        frame, info = _read_spreadsheet(path, options)
-    else:
-        frame, info = _read_delimited(path, options)
-    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
-    options.report(0.75, "Finding the columns")
-    return frame, info
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole
+
+
+def _strip_names(frame):
+    return frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
 
 
 @dataclass
@@ -298,19 +315,52 @@ def detect_header(first: list[str], second: list[str] | None) -> bool:
 
 
 def _read_delimited(path: Path, options: ReadOptions):
-    import polars as pl
-
     try:
         raw = _read_bytes(path, options)
     except OSError as exc:
         raise TableReadError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not raw or raw.isspace():  # (strip() would copy the whole file)
-        raise TableReadError(path, "is empty")
-    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
-        raise TableReadError(path, "is not a text table (it looks like a binary file)")
+    check_raw(path, raw)
     data, encoding = _decode(path, raw, options.encoding)
     del raw
     options.report(0.5, f"Parsing {path.name}")
+    data, layout = detect_layout(path, data, options)
+    frame = parse_delimited(path, data, layout, options)
+    fmt = "tsv" if layout.delimiter == "\t" else "csv"
+    info = ImportInfo(
+        path=str(path), format=fmt, encoding=encoding, delimiter=layout.delimiter,
+        has_header=layout.has_header, first_line=layout.n_leading + 1,
+    )
+    return frame, info
+
+
+def check_raw(path: Path, raw: bytes, complete: bool = True) -> None:
+    """Refuse an empty or binary file from its bytes (``complete``: ``raw`` is the whole file,
+    not only its beginning, so that a blank beginning means an empty file)."""
+    if complete and (not raw or raw.isspace()):  # (strip() would copy the whole file)
+        raise TableReadError(path, "is empty")
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
+        raise TableReadError(path, "is not a text table (it looks like a binary file)")
+
+
+@dataclass
+class DelimitedLayout:
+    """What detection decided about a delimited text, from its beginning."""
+
+    delimiter: str
+    has_header: bool
+    #: The first row's cells (the header, or the first data row) and the sample lines.
+    first_row: list[str]
+    lines: list[str]
+    #: Blank lines above the header (or the first data row).
+    n_leading: int
+
+
+def detect_layout(path: Path, data: bytes, options: ReadOptions) -> tuple[bytes, DelimitedLayout]:
+    """Delimiter and header of UTF-8 ``data``; returns ``data`` without its leading blank lines.
+
+    Only the first ``SNIFF_BYTES`` are looked at: the beginning of a file (longer than that)
+    gives the same answer as the whole file.
+    """
     # polars skips blank lines before the header on its own, which would shift every row number
     # we report; drop them here and count them instead.
     data, n_leading = _strip_leading_blank_lines(data)
@@ -336,10 +386,28 @@ def _read_delimited(path: Path, options: ReadOptions):
     has_header = options.header
     if has_header is None:
         has_header = detect_header(rows[0], rows[1] if len(rows) > 1 else None)
+    return data, DelimitedLayout(
+        delimiter=delimiter, has_header=has_header, first_row=rows[0], lines=lines,
+        n_leading=n_leading,
+    )
 
+
+def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: ReadOptions,
+                    *, fast: bool | None = None, line_offset: int | None = None):
+    """UTF-8 ``data`` (from its header, or first row, on) as a polars frame.
+
+    ``fast``: None tries the fast path (numbers parsed while reading) and falls back to text
+    columns; True returns None where the fast path does not apply; False reads text columns.
+    ``line_offset`` is added to the line numbers of errors (default: the leading blank lines).
+    """
+    import polars as pl
+
+    delimiter, has_header = layout.delimiter, layout.has_header
     frame = None
-    if has_header and options.n_rows is None:
-        frame = _read_numbers_directly(data, delimiter, rows[0], lines, options)
+    if fast is not False and has_header and options.n_rows is None:
+        frame = _read_numbers_directly(data, delimiter, layout.first_row, layout.lines, options)
+        if frame is None and fast:
+            return None
     try:
         if frame is None:
             frame = pl.read_csv(
@@ -353,7 +421,8 @@ def _read_delimited(path: Path, options: ReadOptions):
                 n_rows=options.n_rows,
             )
     except pl.exceptions.PolarsError as exc:
-        where = _ragged_row(data, delimiter, has_header, n_leading)
+        offset = layout.n_leading if line_offset is None else line_offset
+        where = _ragged_row(data, delimiter, has_header, offset)
         raise TableReadError(
             path, f"is not a well-formed table: {where or _first_line(exc)}"
         ) from None
@@ -367,12 +436,7 @@ def _read_delimited(path: Path, options: ReadOptions):
             f"is not a table: only one column was found "
             f"({', '.join(frame.columns) or 'none'}); expected at least actual and predicted",
         )
-    fmt = "tsv" if delimiter == "\t" else "csv"
-    info = ImportInfo(
-        path=str(path), format=fmt, encoding=encoding, delimiter=delimiter, has_header=has_header,
-        first_line=n_leading + 1,
-    )
-    return frame, info
+    return frame
 
 
 def _read_numbers_directly(data: bytes, delimiter: str, header: list[str], lines: list[str],
@@ -657,7 +721,7 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
     info.n_blank_rows = n_blank
     info.n_rows = frame.height
     if frame.height == 0:
-        raise TableReadError(path, "has a header but no data rows" if info.has_header else "is empty")
+        raise NoDataRows(path, "has a header but no data rows" if info.has_header else "is empty")
 
     columns = {
         role: _numeric_column(frame, mapping[role], decimal,
@@ -667,13 +731,13 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
 
     ids = None
     if options.load_ids and "id" in mapping:
-        ids = frame.get_column(mapping["id"]).fill_null("").to_numpy()
+        ids = _text_column(frame.get_column(mapping["id"]))
     extras: dict[str, np.ndarray] = {}
     if options.load_extras:
         used = set(mapping.values())
         for name in headers:
             if name not in used:
-                extras[name] = frame.get_column(name).fill_null("").to_numpy()
+                extras[name] = _text_column(frame.get_column(name))
     dataset = Dataset(
         actual=columns["actual"],
         predicted=columns["predicted"],
@@ -686,6 +750,19 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
         header_order=list(headers) if info.has_header else None,
     )
     return dataset, info
+
+
+def _text_column(series, chunk: int = 1 << 16) -> np.ndarray:
+    """A polars column as a numpy text column (``dataset.TEXT``), converted a slice at a time:
+    the Python str objects of one slice are freed before the next, so memory never holds them
+    all (an ID column of 1e7 rows would otherwise pass through ~600 MB of str objects)."""
+    import polars as pl
+
+    out = np.empty(series.len(), dtype=TEXT)
+    series = series.cast(pl.String).fill_null("")
+    for start in range(0, out.size, chunk):
+        out[start:start + chunk] = series.slice(start, chunk).to_numpy()
+    return out
 
 
 def _resolve(path: str, requested: str, headers: list[str]) -> str:

@@ -10,6 +10,8 @@ import traceback
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..core import memory
+
 ORGANIZATION = "BCE Lab"
 APPLICATION = "BCE Lab"
 READY_ENV = "BCE_LAB_REPORT_READY"
@@ -17,6 +19,7 @@ READY_ENV = "BCE_LAB_REPORT_READY"
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
+    memory.tune_allocator()
     if app is None:
         app = QApplication([sys.argv[0], *(argv or [])])
     QCoreApplication.setOrganizationName(ORGANIZATION)

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from ..core import memory
 from ..core.dataset import Dataset, RowsSnapshot
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
@@ -63,6 +64,7 @@ class Document(QObject):
         self.undo_stack.setClean()
         self.reset.emit()
         self.totalsChanged.emit()
+        memory.trim()  # the old table and the load's temporaries go back to the OS
 
     def set_options(self, options: LossOptions) -> None:
         if options == self.options:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -92,11 +93,20 @@ class MainWindow(QMainWindow):
         self.worst_first = QCheckBox("Worst rows first")
         self.worst_first.setToolTip("Sort by row loss, largest first")
         self.row_count = QLabel()
+        self.busy_label = QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate: a sort gives no progress to report
+        self.busy_bar.setMaximumWidth(90)
+        self.busy_bar.setAccessibleName("Sorting in progress")
+        self.busy_label.hide()
+        self.busy_bar.hide()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Observations</b>"))
         bar.addStretch(1)
         bar.addWidget(self.invalid_only)
         bar.addWidget(self.worst_first)
+        bar.addWidget(self.busy_label)
+        bar.addWidget(self.busy_bar)
         bar.addWidget(self.row_count)
 
         self.table_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -258,6 +268,7 @@ class MainWindow(QMainWindow):
         self.obs_view.horizontalHeader().sectionClicked.connect(self._header_clicked)
         self.res_view.horizontalHeader().sectionClicked.connect(self._header_clicked)
         self.model.orderChanged.connect(self._order_changed)
+        self.model.busyChanged.connect(self._busy_changed)
         self.doc.totalsChanged.connect(self._refresh_status)
         # While hidden the walk-through is not kept up to date: refresh it when it is shown.
         self.explain_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_explain())
@@ -391,6 +402,11 @@ class MainWindow(QMainWindow):
         else:
             order = Qt.SortOrder.AscendingOrder
         self.model.sort(section, order)
+
+    def _busy_changed(self, text: str) -> None:
+        self.busy_label.setText(text)
+        self.busy_label.setVisible(bool(text))
+        self.busy_bar.setVisible(bool(text))
 
     def _order_changed(self) -> None:
         state = self.model.sort_state

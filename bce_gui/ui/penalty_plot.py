@@ -5,9 +5,14 @@ row, so a click selects the row in the table, and selected rows are ringed. Curv
 clipping convention in force (PyTorch's curve flattens at 100, scikit-learn's at 36.04).
 
 Colours are Okabe–Ito (safe for colour-blind readers), and the classes also differ in symbol.
-Past ``MAX_POINTS`` observations a deterministic, evenly spaced subset is drawn (pyqtgraph's
-scatter costs ~2.7 µs a point per ``setData``, measured: 0.27 s at 1e5 points); selected points
-are always drawn exactly and a note says how many points are shown.
+
+Past ``MAX_POINTS`` observations (pyqtgraph's scatter costs ~2.7 µs a point per ``setData``:
+0.27 s at 1e5 points) the plot draws a *density*: because every point lies on its class's curve,
+the observations are counted in ``BINS`` bins of p per class and each non-empty bin is one mark
+on the curve, its size and opacity growing with its count. The ``WORST_EXACT`` worst rows, the
+rows just edited and the selected rows are still drawn exactly, as points that carry their row.
+The counts are kept per row (a 2-byte bin code), so an edit moves a row between bins in O(1)
+instead of recounting ten million rows; pan and zoom redraw a few thousand marks whatever n is.
 """
 
 from __future__ import annotations
@@ -27,6 +32,17 @@ CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
 SELECT_COLOR = "#000000"
 MAX_POINTS = 20_000
 MAX_SELECTED = 20_000
+BINS = 1000
+WORST_EXACT = 300
+RECENT_EXACT = 200
+DENSITY_LEVELS = 6
+DENSITY_SIZES = np.linspace(5.0, 16.0, DENSITY_LEVELS)
+
+
+def _level_brushes(colour: str) -> list:
+    c = QColor(colour)
+    return [pg.mkBrush(c.red(), c.green(), c.blue(), int(a))
+            for a in np.linspace(70, 220, DENSITY_LEVELS)]
 
 
 def _grid() -> np.ndarray:
@@ -54,9 +70,13 @@ class PenaltyPlot(QWidget):
         self.doc = doc
         self.units = "nats"
         self._selected = np.empty(0, dtype=np.int64)
-        self._x = np.empty(0)
-        self._y = np.empty(0)
         self._y_top = 5.0
+        self._density = False
+        self._codes = np.empty(0, dtype=np.int16)  # per row: bin + BINS * (class 0), -1 not drawn
+        self._counts = np.zeros(2 * BINS, dtype=np.int64)
+        self._exact_rows = np.empty(0, dtype=np.int64)  # the worst rows, drawn exactly
+        self._recent: list[int] = []  # rows edited since the last full refresh, drawn exactly
+        self._full_needed = True
 
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         self.plot = _PlotWidget(self)
@@ -85,8 +105,19 @@ class PenaltyPlot(QWidget):
             size=17, symbol="o", pen=pg.mkPen(SELECT_COLOR, width=2.5), brush=pg.mkBrush(None),
             name="selected",
         )
-        for it in (self.points1, self.points0, self.selected):
+        self._brushes1 = _level_brushes(CLASS1_COLOR)
+        self._brushes0 = _level_brushes(CLASS0_COLOR)
+        dense = dict(hoverable=True, tip=self._tip, pxMode=True, pen=None, hoverSize=14)
+        self.density1 = pg.ScatterPlotItem(symbol="o", brush=self._brushes1[-1],
+                                           name="class 1, many rows (size = count)", **dense)
+        self.density0 = pg.ScatterPlotItem(symbol="s", brush=self._brushes0[-1],
+                                           name="class 0, many rows (size = count)", **dense)
+        for it in (self.density1, self.density0, self.points1, self.points0, self.selected):
             item.addItem(it)
+        self._legend_density = True
+        self._show_density_legend(False)
+        self.density1.sigClicked.connect(self._clicked)
+        self.density0.sigClicked.connect(self._clicked)
         self.points1.sigClicked.connect(self._clicked)
         self.points0.sigClicked.connect(self._clicked)
         self.plot.doubleClicked.connect(self.reset_view)
@@ -117,8 +148,11 @@ class PenaltyPlot(QWidget):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self.refresh)
-        doc.reset.connect(self.schedule_refresh)
+        self._refresh_timer.timeout.connect(self._on_timer)
+        doc.reset.connect(self._structure_changed)
+        for sig in (doc.rowsInserted, doc.rowsRemoved, doc.rowsRestored):
+            sig.connect(self._structure_changed)
+        doc.cellsChanged.connect(self._cells_changed)
         doc.totalsChanged.connect(self.schedule_refresh)
         self.refresh()
 
@@ -129,57 +163,166 @@ class PenaltyPlot(QWidget):
     def refresh_pending(self) -> bool:
         return self._refresh_timer.isActive()
 
+    @property
+    def density_mode(self) -> bool:
+        """True when the observations are drawn as a density (more than MAX_POINTS of them)."""
+        return self._density
+
+    def _structure_changed(self, *_args) -> None:
+        self._full_needed = True
+        self.schedule_refresh()
+
+    def _cells_changed(self, rows) -> None:
+        """An edit: in density mode move the edited rows between bins now (O(rows))."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self._density or self._full_needed or self._codes.size != len(self.doc):
+            self._full_needed = True
+            return
+        old = self._codes[rows]
+        new = self._bin_codes(rows)
+        np.subtract.at(self._counts, old[old >= 0], 1)
+        np.add.at(self._counts, new[new >= 0], 1)
+        self._codes[rows] = new
+        _x, y = self._positions(rows)
+        finite = y[np.isfinite(y)]
+        if finite.size:
+            self._y_top = max(self._y_top, float(finite.max()) * 1.15)
+        self._recent = (self._recent + [int(r) for r in rows[:RECENT_EXACT]])[-RECENT_EXACT:]
+
+    def _on_timer(self) -> None:
+        if self._full_needed or not self._density or self._codes.size != len(self.doc):
+            self.refresh()
+        else:
+            self._draw()
+
     # -- data ---------------------------------------------------------------------------------
 
     def _curve_options(self) -> LossOptions:
         opts = self.doc.options
         return LossOptions(policy=opts.policy)
 
-    def point_positions(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) of every data row: x the probability of class 1, y the row's loss (NaN if excluded)."""
-        ds, live = self.doc.dataset, self.doc.live
-        x = ds.predicted.values
+    def _x_of(self, rows) -> np.ndarray:
+        """The probability of class 1 of ``rows`` (the sigmoid of the logit for logits)."""
+        x = self.doc.dataset.predicted.values[rows]
         if self.doc.options.logits:
             with np.errstate(over="ignore"):
                 x = np.exp(-np.logaddexp(0.0, -x))
-        y = np.where(live.valid, live.loss, np.nan)
+        return x
+
+    def _positions(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of ``rows``: x the probability of class 1, y the row's loss in the units shown
+        (NaN when the row is excluded, +inf when its loss is infinite)."""
+        ds, live = self.doc.dataset, self.doc.live
+        x = self._x_of(rows)
+        y = np.where(live.valid[rows], live.loss[rows], np.nan)
         if self.doc.options.pos_weight is not None:
             # Points sit on the curves: show -ln(corrected p), without the pos_weight factor.
-            y = np.where(ds.actual.values == 1.0, y / self.doc.options.pos_weight, y)
-        return x, y
+            y = np.where(ds.actual.values[rows] == 1.0, y / self.doc.options.pos_weight, y)
+        return x, self._scale(y)
+
+    def point_positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of every data row: x the probability of class 1, y the row's loss (NaN if excluded)."""
+        return self._positions(slice(None))
 
     def _scale(self, y: np.ndarray) -> np.ndarray:
         return y / np.log(2.0) if self.units == "bits" else y
 
+    def _draw_y(self, y: np.ndarray) -> np.ndarray:
+        return np.where(np.isposinf(y), self._y_top, y)  # infinite losses drawn at the top, as ∞
+
+    def _bin_codes(self, rows) -> np.ndarray:
+        """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn."""
+        live = self.doc.live
+        drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
+        x = np.where(drawn, self._x_of(rows), 0.0)
+        b = np.minimum((x * BINS).astype(np.int32), BINS - 1)
+        b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
+        return np.where(drawn, b, -1).astype(np.int16)
+
     def refresh(self) -> None:
+        """Recompute everything drawn from the document (new data, options, units, structure)."""
+        self._refresh_timer.stop()
+        self._full_needed = False
+        self._recent = []
         grid = _grid()
         lp, l0 = class_log_probs(grid, self._curve_options())
         self.curve1.setData(grid, self._scale(-lp))
         self.curve0.setData(grid, self._scale(-l0))
-        x, y = self.point_positions()
-        y = self._scale(y)
-        self._x, self._y = x, y
-        finite = np.isfinite(y)
-        top = float(np.nanmax(np.where(finite, y, np.nan))) if finite.any() else 5.0
-        cap = max(top * 1.15, 5.0)
-        y_draw = np.where(np.isposinf(y), cap, y)  # infinite losses drawn at the top, as ∞
-        self._y_draw = y_draw
-        self._y_top = cap
-        shown = np.flatnonzero(~np.isnan(y_draw))
-        total = shown.size
-        if total > MAX_POINTS:
-            shown = shown[np.linspace(0, total - 1, MAX_POINTS).astype(np.int64)]
-            self.note.setText(f"showing {MAX_POINTS:,} of {total:,} points")
+        live = self.doc.live
+        loss = self._scale(live.loss)
+        drawn = live.valid & ~np.isnan(loss)
+        finite = drawn & np.isfinite(loss)
+        top = float(np.max(loss, where=finite, initial=0.0)) if finite.any() else 5.0
+        self._y_top = max(top * 1.15, 5.0)
+        total = int(np.count_nonzero(drawn))
+        self._density = total > MAX_POINTS
+        if self._density:
+            self._codes = self._bin_codes(slice(None))
+            self._counts = np.bincount(self._codes[self._codes >= 0], minlength=2 * BINS).astype(np.int64)
+            k = min(WORST_EXACT, total)
+            keyed = np.where(drawn, loss, -np.inf)
+            self._exact_rows = np.sort(np.argpartition(keyed, keyed.size - k)[keyed.size - k:])
+            del keyed
         else:
-            self.note.setText("")
-        yv = self.doc.dataset.actual.values[shown]
-        for item, mask in ((self.points1, yv >= 0.5), (self.points0, yv < 0.5)):
-            rows = shown[mask]
-            item.setData(x=x[rows], y=y_draw[rows], data=rows)
-        self._draw_selected()
+            self._codes = np.empty(0, dtype=np.int16)
+            self._counts[:] = 0
+            self._exact_rows = np.flatnonzero(drawn)
+        self._draw()
         self.plot.getPlotItem().setLabel("left", f"Loss ({self.units})")
         if self._auto_view:
             self.reset_view()
+
+    def _draw(self) -> None:
+        """Draw the density marks (if any), the exact points and the selection from the state."""
+        rows = self._exact_rows
+        if self._recent:
+            rows = np.union1d(rows, np.asarray(self._recent, dtype=np.int64))
+            rows = rows[rows < len(self.doc)]
+        x, y = self._positions(rows)
+        keep = ~np.isnan(y)
+        rows, x, y = rows[keep], x[keep], self._draw_y(y[keep])
+        cls1 = self.doc.dataset.actual.values[rows] >= 0.5
+        for item, mask in ((self.points1, cls1), (self.points0, ~cls1)):
+            item.setData(x=x[mask], y=y[mask], data=rows[mask])
+        self._show_density_legend(self._density)
+        if self._density:
+            self._draw_density()
+            n = int(self._counts.sum())
+            marks = int(np.count_nonzero(self._counts))
+            self.note.setText(f"{n:,} points drawn as {marks:,} density marks (size ∝ count); "
+                              f"the {rows.size:,} worst or edited rows exactly")
+        else:
+            for item in (self.density1, self.density0):
+                item.setData(x=[], y=[])
+            self.note.setText("")
+        self._draw_selected()
+
+    def _show_density_legend(self, on: bool) -> None:
+        """The density entries are in the legend only while the density is drawn."""
+        if on == self._legend_density:
+            return
+        self._legend_density = on
+        for it in (self.density1, self.density0):
+            if on:
+                self.legend.addItem(it, it.name())
+            else:
+                self.legend.removeItem(it)
+
+    def _draw_density(self) -> None:
+        """One mark per non-empty bin, in DENSITY_LEVELS sizes and opacities (log of the count).
+        Few distinct symbols keep pyqtgraph's symbol atlas small: a redraw costs milliseconds."""
+        centres = (np.arange(BINS) + 0.5) / BINS
+        lp, l0 = class_log_probs(centres, self._curve_options())
+        biggest = max(int(self._counts.max()), 1)
+        for item, counts, curve, brushes, cls in (
+            (self.density1, self._counts[:BINS], -lp, self._brushes1, 0),
+            (self.density0, self._counts[BINS:], -l0, self._brushes0, BINS),
+        ):
+            bins = np.flatnonzero(counts)
+            level = np.ceil(np.log1p(counts[bins]) / np.log1p(biggest) * DENSITY_LEVELS).astype(int)
+            level = np.clip(level, 1, DENSITY_LEVELS) - 1
+            item.setData(x=centres[bins], y=self._scale(curve[bins]), size=DENSITY_SIZES[level],
+                         brush=[brushes[k] for k in level], data=-(bins + cls) - 1)
 
     def set_units(self, units: str) -> None:
         self.units = units
@@ -202,20 +345,39 @@ class PenaltyPlot(QWidget):
 
     def _draw_selected(self) -> None:
         rows = self._selected
-        rows = rows[(rows >= 0) & (rows < self._x.size)]
+        rows = rows[(rows >= 0) & (rows < len(self.doc))]
         if rows.size:
-            yd = self._y_draw[rows]
-            keep = ~np.isnan(yd)
-            rows = rows[keep]
-            self.selected.setData(x=self._x[rows], y=yd[keep], data=rows)
+            x, y = self._positions(rows)
+            keep = ~np.isnan(y)
+            self.selected.setData(x=x[keep], y=self._draw_y(y[keep]), data=rows[keep])
         else:
             self.selected.setData(x=[], y=[])
 
     def _clicked(self, _item, points, _ev=None) -> None:
         if len(points):
-            self.rowClicked.emit(int(points[0].data()))
+            data = int(points[0].data())
+            row = data if data >= 0 else self._worst_row_in_bin(-data - 1)
+            if row >= 0:
+                self.rowClicked.emit(row)
+
+    def _worst_row_in_bin(self, code: int) -> int:
+        """A density mark was clicked: the row with the largest loss among its rows."""
+        rows = np.flatnonzero(self._codes == code)
+        if not rows.size:
+            return -1
+        loss = self.doc.live.loss[rows]
+        return int(rows[np.argmax(np.where(np.isnan(loss), -np.inf, loss))])
+
+    def _bin_tip(self, code: int) -> str:
+        cls, b = (1, code) if code < BINS else (0, code - BINS)
+        count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
+        return (f"{count:,} rows of actual class {cls}\n"
+                f"with p in [{b / BINS:.3f}, {(b + 1) / BINS:.3f})\n"
+                "click: select the worst of them")
 
     def _tip(self, x, y, data) -> str:
+        if int(data) < 0:
+            return self._bin_tip(-int(data) - 1)
         row = int(data)
         ds, live = self.doc.dataset, self.doc.live
         loss = live.loss[row] if row < live.loss.size else np.nan

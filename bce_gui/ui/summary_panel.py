@@ -94,7 +94,7 @@ class SummaryPanel(QFrame):
             self.loss_label.setText(fmt_number(shown, 4))
             self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
         self.counts_label.setText(
-            f"N used: <b>{t.n}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid}</b>"
+            f"N used: <b>{t.n:,}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid:,}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
         self.formula_label.setText(formula_text(t, opts))

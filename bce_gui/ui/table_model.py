@@ -12,10 +12,11 @@ Sorting and the "invalid rows only" filter are a permutation of data rows comput
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -29,6 +30,9 @@ from .document import Document
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
 BLOCK = 512
+#: From this many rows on, sorting runs on a worker thread (the event loop keeps turning; the
+#: window shows "Sorting…"), and the quicker unstable sort is used: ties are in no set order.
+ASYNC_SORT_ROWS = 300_000
 
 INVALID_BG = QColor("#fde2e1")
 EXCLUDED_FG = QColor("#8a8a8a")
@@ -62,11 +66,19 @@ RESULT_COLUMNS = [
 ]
 
 
+class _OrderRelay(QObject):
+    """Carries a finished background sort back to the GUI thread (queued connection)."""
+
+    done = Signal(int, object)
+
+
 class ObservationsModel(QAbstractTableModel):
     """Input columns (editable) then result columns (read-only), over one document."""
 
     #: Sorting or filtering changed the order of the rows shown.
     orderChanged = Signal()
+    #: A background sort started ("Sorting 10,000,000 rows…") or ended ("").
+    busyChanged = Signal(str)
 
     def __init__(self, doc: Document, parent=None) -> None:
         super().__init__(parent)
@@ -78,6 +90,12 @@ class ObservationsModel(QAbstractTableModel):
         self._invalid_only = False
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._pending: str | None = None
+        self._order_generation = 0
+        self._sorting = False
+        self._job_generation = -1
+        self._resort_after = False
+        self._relay = _OrderRelay(self)
+        self._relay.done.connect(self._order_ready)
         self._columns = self._make_columns()
         self._warn_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         doc.reset.connect(self._on_reset)
@@ -339,36 +357,96 @@ class ObservationsModel(QAbstractTableModel):
             terms = terms_for_rows(ds, self.doc.options, slice(None))
             v = terms.corrected if key == "corrected" else terms.ln_corrected
             return np.where(live.valid, v, np.nan)
-        # ID: text order (rows without an ID sort by their number, after the named ones)
+        # ID: text order; rows without an ID after the named ones
         if ds.ids is None:
             return np.arange(len(ds), dtype=np.float64)
-        return np.array(["\uffff%012d" % i if v is None else str(v) for i, v in enumerate(ds.ids)])
+        return np.where(ds.ids == "", "\uffff", ds.ids)
 
-    def _compute_order(self) -> np.ndarray | None:
-        rows = np.flatnonzero(~self.doc.live.valid) if self._invalid_only else None
-        if self._sort is None:
-            return rows
-        key, order = self._sort
+    def _compute_order(self, sort=None, invalid_only=None) -> np.ndarray | None:
+        """The data rows in view order (int32), or None for all rows in their own order."""
+        sort = self._sort if sort is None else sort
+        invalid_only = self._invalid_only if invalid_only is None else invalid_only
+        rows = np.flatnonzero(~self.doc.live.valid) if invalid_only else None
+        if not sort:
+            return None if rows is None else rows.astype(np.int32)
+        key, order = sort
         values = self._sort_key(key)
         if rows is not None:
             values = values[rows]
+        kind = "stable" if values.size < ASYNC_SORT_ROWS else "quicksort"
         if values.dtype.kind == "f":
             nan = np.isnan(values)
             v = -values if order == Qt.SortOrder.DescendingOrder else values
-            perm = np.argsort(np.where(nan, np.inf, v), kind="stable")
+            perm = np.argsort(np.where(nan, np.inf, v), kind=kind)
             # NaN (excluded rows) always last, whatever the direction
-            perm = np.concatenate([perm[~nan[perm]], perm[nan[perm]]])
+            if nan.any():
+                perm = np.concatenate([perm[~nan[perm]], perm[nan[perm]]])
         else:
-            perm = np.argsort(values, kind="stable")
+            perm = np.argsort(values, kind=kind)
             if order == Qt.SortOrder.DescendingOrder:
                 perm = perm[::-1]
-        return perm if rows is None else rows[perm]
+        return (perm if rows is None else rows[perm]).astype(np.int32)
+
+    @property
+    def sorting(self) -> bool:
+        """A background sort is running; the rows are shown in their previous order meanwhile."""
+        return self._sorting
 
     def _relayout(self) -> None:
+        self._order_generation += 1
+        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+            self._start_order_job()
+        else:
+            self._apply_order(self._compute_order())
+
+    def _start_order_job(self) -> None:
+        """Sort on a worker thread; a result made stale by a change of the row set is dropped."""
+        generation, sort, invalid_only = self._order_generation, self._sort, self._invalid_only
+        self._job_generation = generation
+        self._sorting = True
+        self.busyChanged.emit(f"Sorting {len(self.doc):,} rows…")
+
+        def work() -> None:
+            try:
+                order, ok = self._compute_order(sort, invalid_only), True
+            except Exception:  # noqa: BLE001 - arrays replaced mid-sort by an edit: sort again
+                order, ok = None, False
+            self._relay.done.emit(generation if ok else -generation - 1, order)
+
+        threading.Thread(target=work, name="bce-sort", daemon=True).start()
+
+    def _order_ready(self, generation: int, order) -> None:
+        failed = generation < 0
+        generation = -generation - 1 if failed else generation
+        if generation != self._job_generation:
+            return  # a newer sort is running
+        self._sorting = False
+        self.busyChanged.emit("")
+        if generation != self._order_generation:
+            return  # the rows changed and were ordered since; nothing to apply
+        if failed:
+            if self._sort:
+                self._relayout()
+            return
+        self._apply_order(order)
+
+    def wait_for_order(self, timeout_s: float = 30.0) -> bool:
+        """Block until a background sort has been applied (tests, benchmarks)."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication
+
+        end = time.monotonic() + timeout_s
+        while self._sorting and time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.002)
+        return not self._sorting
+
+    def _apply_order(self, order: np.ndarray | None) -> None:
         self.layoutAboutToBeChanged.emit()
         old_pers = self.persistentIndexList()
         old_rows = [self.data_row(i.row()) if i.row() < self.rowCount() else -1 for i in old_pers]
-        self._order = self._compute_order()
+        self._order = order
         self._inverse = None
         new = []
         for idx, r in zip(old_pers, old_rows):
@@ -395,9 +473,10 @@ class ObservationsModel(QAbstractTableModel):
         self.beginResetModel()
         self._cache.clear()
         self._columns = self._make_columns()
-        self._order = self._compute_order() if (self._sort or self._invalid_only) else None
+        self._order = self._reordered_now()
         self._inverse = None
         self.endResetModel()
+        self._reorder_later()
 
     def _on_cells_changed(self, rows: np.ndarray) -> None:
         for b in np.unique(rows // BLOCK):
@@ -420,6 +499,9 @@ class ObservationsModel(QAbstractTableModel):
         position and selection); anything else is a model reset.
         """
         contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
+        if self._sorting:  # the running sort is for the old rows: drop it, sort again after
+            self._order_generation += 1
+            self._resort_after = True
         if self._order is None and contiguous:
             self._pending = kind
             begin = self.beginInsertRows if kind == "insert" else self.beginRemoveRows
@@ -447,12 +529,25 @@ class ObservationsModel(QAbstractTableModel):
 
     def _finish_structure(self) -> None:
         pending, self._pending = self._pending, None
-        if pending == "insert":
-            self.endInsertRows()
-        elif pending == "remove":
-            self.endRemoveRows()
+        resort, self._resort_after = self._resort_after, False
+        if pending in ("insert", "remove"):
+            (self.endInsertRows if pending == "insert" else self.endRemoveRows)()
+            if resort:
+                self._relayout()
         else:
-            self._order = self._compute_order() if (self._sort or self._invalid_only) else None
+            self._order = self._reordered_now()
             self._inverse = None
             self.endResetModel()
+            self._reorder_later()
+
+    def _reordered_now(self) -> np.ndarray | None:
+        """Inside a reset: the new order when quick to get; else unsorted until the sort ends."""
+        self._order_generation += 1
+        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+            return self._compute_order(sort=(), invalid_only=self._invalid_only)
+        return self._compute_order() if (self._sort or self._invalid_only) else None
+
+    def _reorder_later(self) -> None:
+        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+            self._start_order_job()
 

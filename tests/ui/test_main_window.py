@@ -120,9 +120,9 @@ def type_into_cell(qtbot, w: MainWindow, view_row: int, key: str, text: str) -> 
 
 def counts(w: MainWindow) -> tuple[int, int]:
     text = w.summary.counts_label.text()
-    used = re.search(r"N used: <b>(\d+)</b>", text)
-    invalid = re.search(r"invalid \(excluded\): <b>(\d+)</b>", text)
-    return int(used.group(1)), int(invalid.group(1))
+    used = re.search(r"N used: <b>([\d,]+)</b>", text)
+    invalid = re.search(r"invalid \(excluded\): <b>([\d,]+)</b>", text)
+    return int(used.group(1).replace(",", "")), int(invalid.group(1).replace(",", ""))
 
 
 def snapshot(ds: Dataset) -> dict:
