@@ -15,6 +15,7 @@ from . import __version__
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a program stopped by Ctrl+C (128 + SIGINT)
 
 COMPUTE_EPILOG = """\
 examples:
@@ -24,9 +25,13 @@ examples:
   bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
   bce-lab compute european.csv --eps 1e-7 --strict
 
+large files: a CSV or TSV file is read a block of rows at a time, so memory stays flat however
+large the file is (the sums are exact, so the result does not depend on the block size); on a
+terminal a progress bar shows on stderr. Spreadsheets (.xlsx, .xls, .ods) are read whole.
+
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
---strict is given and a row is invalid.
+--strict is given and a row is invalid; 130 when stopped with Ctrl+C.
 """
 
 
@@ -91,7 +96,24 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         action="store_true",
         help="print one JSON object (loss, loss_bits, n, n_invalid, invalid, policy, ...), e.g. --json",
     )
+    out.add_argument(
+        "--chunk-rows",
+        type=_positive_int,
+        metavar="N",
+        help="evaluate at most N rows of a CSV/TSV at a time (default: 16 MB of text at a time); "
+        "e.g. --chunk-rows 100000",
+    )
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,11 +143,21 @@ def _fail(message: str) -> int:
 
 
 def run_compute(args: argparse.Namespace) -> int:
-    from .core.evaluate import evaluate
-    from .core.io_read import ReadOptions, TableReadError, read_table
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        return _run_compute(args, progress)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.clear()
+        print("bce-lab: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
+    from .core.io_read import ReadOptions, TableReadError
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
-    from .core.summary import summary_dict
+    from .core.stream import stream_compute
 
     try:
         options = LossOptions(
@@ -149,13 +181,20 @@ def run_compute(args: argparse.Namespace) -> int:
         load_ids=False,
         load_extras=False,
     )
+    # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
+    # flat); a spreadsheet is read whole.
     try:
-        dataset, _info = read_table(args.file, read_opts)
+        result = stream_compute(
+            args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
+            source=args.file,
+        )
     except TableReadError as exc:
         return _fail(str(exc))
+    finally:
+        if progress is not None:
+            progress.clear()
 
-    evaluation = evaluate(dataset, options)
-    summary = summary_dict(dataset, evaluation, source=args.file)
+    summary = result.summary
     n_invalid = summary["n_invalid"]
     where = ""
     if n_invalid:
@@ -164,10 +203,10 @@ def run_compute(args: argparse.Namespace) -> int:
         if args.strict:
             return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
-    if evaluation.totals.n == 0:
+    if result.totals.n == 0:
         first_at = f"; first at {where}" if where else ""
         return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
-    if evaluation.totals.sum_weight == 0:
+    if result.totals.sum_weight == 0:
         return _fail(f"{args.file}: the weights of the valid rows add up to 0")
     if n_invalid:
         print(
@@ -180,6 +219,55 @@ def run_compute(args: argparse.Namespace) -> int:
     else:
         print(human_summary(summary))
     return EXIT_OK
+
+
+class ProgressBar:
+    """``[#########...........]  45%  4.5e6 rows  1.2 s`` on one terminal line, redrawn at most
+    ten times a second (and not at all for a run shorter than half a second), then erased."""
+
+    WIDTH = 20
+
+    def __init__(self, stream, delay: float = 0.5, interval: float = 0.1):
+        import time
+
+        self._clock = time.monotonic
+        self.stream = stream
+        self.t0 = self._clock()
+        self.delay = delay
+        self.interval = interval
+        self._last = 0.0
+        self._shown = 0  # width of the text on screen
+
+    def __call__(self, fraction: float, rows: int) -> None:
+        now = self._clock()
+        elapsed = now - self.t0
+        if elapsed < self.delay or now - self._last < self.interval:
+            return
+        self._last = now
+        fraction = min(max(fraction, 0.0), 1.0)
+        filled = int(fraction * self.WIDTH)
+        text = (
+            f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%}  "
+            f"{_count(rows)} rows  {elapsed:.1f} s"
+        )
+        pad = " " * max(0, self._shown - len(text))
+        self.stream.write("\r" + text + pad)
+        self.stream.flush()
+        self._shown = len(text)
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r" + " " * self._shown + "\r")
+            self.stream.flush()
+            self._shown = 0
+
+
+def _count(n: int) -> str:
+    """12345 -> '12345'; 4_500_000 -> '4.5e6'."""
+    if n < 100_000:
+        return str(n)
+    exp = len(str(int(n))) - 1
+    return f"{n / 10 ** exp:.1f}e{exp}"
 
 
 def human_summary(summary: dict) -> str:
