@@ -731,13 +731,13 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
 
     ids = None
     if options.load_ids and "id" in mapping:
-        ids = _text_column(frame.get_column(mapping["id"]))
+        ids = _text_column(frame.get_column(mapping["id"]), options)
     extras: dict[str, np.ndarray] = {}
     if options.load_extras:
         used = set(mapping.values())
         for name in headers:
             if name not in used:
-                extras[name] = _text_column(frame.get_column(name))
+                extras[name] = _text_column(frame.get_column(name), options)
     dataset = Dataset(
         actual=columns["actual"],
         predicted=columns["predicted"],
@@ -752,7 +752,7 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
     return dataset, info
 
 
-def _text_column(series, chunk: int = 1 << 16) -> np.ndarray:
+def _text_column(series, options: ReadOptions, chunk: int = 1 << 16) -> np.ndarray:
     """A polars column as a numpy text column (``dataset.TEXT``), converted a slice at a time:
     the Python str objects of one slice are freed before the next, so memory never holds them
     all (an ID column of 1e7 rows would otherwise pass through ~600 MB of str objects)."""
@@ -761,6 +761,8 @@ def _text_column(series, chunk: int = 1 << 16) -> np.ndarray:
     out = np.empty(series.len(), dtype=TEXT)
     series = series.cast(pl.String).fill_null("")
     for start in range(0, out.size, chunk):
+        if options.is_cancelled is not None and options.is_cancelled():
+            raise ReadCancelled()
         out[start:start + chunk] = series.slice(start, chunk).to_numpy()
     return out
 

@@ -1,0 +1,109 @@
+"""Helpers for the benchmarks that drive the real window (offscreen): build it, feed it a table,
+open a file through the real loader and wait for the loss to be shown, measure event-loop stalls.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+
+def make_window(load_example: bool = True):
+    """(app, window) on a throw-away settings file, shown at a typical size."""
+    from PySide6.QtCore import QSettings
+
+    from bce_gui.ui.app import make_app
+    from bce_gui.ui.main_window import MainWindow
+
+    app = make_app([])
+    ini = Path(tempfile.gettempdir()) / f"bce_bench_{os.getpid()}.ini"
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    settings.clear()
+    w = MainWindow(settings, load_example=load_example)
+    w.resize(1400, 860)
+    w.show()
+    spin(app, 0.2)
+    return app, w
+
+
+def spin(app, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def wait_until(app, condition, timeout: float = 600.0) -> float:
+    """Turn the event loop until ``condition()``; returns the seconds it took."""
+    t0 = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("condition not reached")
+        app.processEvents()
+        time.sleep(0.001)
+    return time.perf_counter() - t0
+
+
+def big_table(n: int, invalid_fraction: float = 0.0, seed: int = 7):
+    """A dataset of n rows with IDs "ID<k>", ~30% class 1, a few rows invalid if asked."""
+    from bce_gui.core.dataset import TEXT, Dataset
+
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(np.float64)
+    p = np.clip(rng.beta(2.0, 5.0, n) + 0.4 * y, 1e-6, 1 - 1e-6)
+    if invalid_fraction:
+        bad = rng.random(n) < invalid_fraction
+        p[bad] = 1.5  # outside [0, 1]: excluded and reported
+    ids = np.char.add("ID", np.arange(n).astype(str)).astype(TEXT)
+    return Dataset.from_arrays(y, p, ids=ids)
+
+
+def open_file(app, w, path: Path, timeout: float = 600.0) -> tuple[float, bool]:
+    """Open ``path`` like File → Open does; seconds until the loss of the new table is shown."""
+    done: list[bool] = []
+    w.files.loadFinished.connect(done.append)
+    t0 = time.perf_counter()
+    w.files.open_path(str(path), ask=False, confirm_import=False)
+    wait_until(app, lambda: bool(done), timeout)
+    app.processEvents()  # the summary and table repaint on this turn
+    seconds = time.perf_counter() - t0
+    w.files.loadFinished.disconnect(done.append)
+    return seconds, done[0]
+
+
+class StallMeter:
+    """Measures the longest gap between ticks of a 5 ms timer: how long the event loop froze."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.last = None
+        self.longest = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self.last is not None:
+            self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def start(self) -> "StallMeter":
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+        return self
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.longest
