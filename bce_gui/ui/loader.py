@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from ..core.io_read import ReadCancelled, ReadOptions, TableReadError, read_table
 
@@ -69,12 +69,25 @@ class FileLoad(QObject):
         self.worker.cancelled.connect(self.cancelled)
         self.worker.done.connect(self.thread.quit)
         self.thread.finished.connect(self.finished)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting mid-load (Quit, closing the window, SIGTERM) must not destroy the running
+            # thread: Qt aborts the whole process ("QThread: Destroyed while thread is still
+            # running"). Stop the read and wait for it instead.
+            app.aboutToQuit.connect(self._stop)
 
     def start(self) -> None:
         self.thread.start()
 
     def cancel(self) -> None:
         self.worker.cancel()
+
+    def _stop(self) -> None:
+        self.cancel()
+        # worker.done reaches thread.quit through the GUI thread's event loop, which is not
+        # running any more: end the thread's loop from here so that wait() returns.
+        self.thread.quit()
+        self.thread.wait()
 
     def wait(self, ms: int = 30_000) -> bool:
         return self.thread.wait(ms)
