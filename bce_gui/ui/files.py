@@ -212,8 +212,8 @@ class FileController(QObject):
     def _write(self, path: str) -> bool:
         try:
             write_table(self.doc.dataset, path)
-        except (TableWriteError, OSError) as exc:
-            self._error("Cannot save", str(exc))
+        except (TableWriteError, OSError, *_xlsx_errors()) as exc:
+            self._error("Cannot save", _naming(path, exc))
             return False
         self._written.add(path)
         self.doc.source_path = path
@@ -240,7 +240,7 @@ class FileController(QObject):
         try:
             write(path)
         except (TableWriteError, OSError) as exc:
-            self._error(f"Cannot export {what}", str(exc))
+            self._error(f"Cannot export {what}", _naming(path, exc))
             return False
         self._status(f"Exported {what} to {Path(path).name}")
         return True
@@ -398,6 +398,23 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+def _naming(path: str, exc: Exception) -> str:
+    """The error as one sentence that names the file ("[Errno 28] No space left" does not)."""
+    text = str(exc)
+    name = Path(path).name
+    return text if name in text else f"{name}: {text}"
+
+
+def _xlsx_errors() -> tuple[type[Exception], ...]:
+    """xlsxwriter's own errors: it reports a full disk or a failed write as FileCreateError, not
+    OSError. (Evaluated only when a save fails, so xlsxwriter is not imported for nothing.)"""
+    try:
+        from xlsxwriter.exceptions import XlsxWriterException
+    except ImportError:
+        return ()
+    return (XlsxWriterException,)
 
 
 def plot_bytes(plot_widget, svg: bool) -> bytes:
