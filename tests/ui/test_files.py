@@ -500,6 +500,57 @@ def test_a_failed_save_warns_once_and_keeps_everything(tmp_path, window, qtbot, 
     assert w.doc.dataset.predicted.values[0] == 0.6
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # zipfile's __del__
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_disk_full_while_saving_warns_and_keeps_file_and_work(fmt, tmp_path, window, qtbot, dialogs, monkeypatch):
+    import errno
+    import os
+
+    import bce_gui.core.io_write as io_write
+
+    w = window
+    target = tmp_path / f"data.{fmt}"
+    dialogs.answer("save", str(target))
+    assert w.files.save_as()  # a file the app wrote itself, so Ctrl+S saves in place
+    original = target.read_bytes()
+    set_cell(w, 0, "predicted", "0.5")
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, fh):
+            self._fh, self._left = fh, 60  # the table is about 150 bytes as CSV
+
+        def write(self, data):
+            data = bytes(data)
+            if len(data) > self._left:
+                self._fh.write(data[: self._left])
+                self._left = 0
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self._left -= len(data)
+            return self._fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self._fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._fh.close()
+
+    monkeypatch.setattr(io_write.os, "fdopen", lambda fd, *a, **k: FullDisk(real_fdopen(fd, *a, **k)))
+    press(qtbot, w, Qt.Key.Key_S)
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and warnings[0].title == "Cannot save"
+    assert f"data.{fmt}" in warnings[0].text and "No space left" in warnings[0].text
+    assert target.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert w.isWindowModified() and w.doc.dataset.predicted.values[0] == 0.5
+    # The question at close still protects the work: Cancel keeps the window open.
+    dialogs.answer("question", SB.Cancel)
+    assert w.close() is False
+
+
 # ---------------------------------------------------------------------------------------------
 # Files that cannot be read; cancelling a load
 # ---------------------------------------------------------------------------------------------
