@@ -1,12 +1,13 @@
 # BCE Lab. Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make run    set up .venv (and Qt's system libraries) and open the app
 #   make test   set up .venv with the test tools and run the whole test suite
+#   make package   build the self-contained bundle (and on Linux the .deb) into dist/
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export PYTHON VENV
 
-.PHONY: run test bench setup clean
+.PHONY: run test bench package setup clean
 
 setup:
 	@scripts/setup_env.sh
@@ -18,6 +19,10 @@ run:
 test:
 	@scripts/setup_env.sh test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+package:
+	@scripts/setup_env.sh package
+	$(PY) packaging/build.py $(PACKAGE_ARGS)
 
 bench:
 	@scripts/setup_env.sh test,bench
