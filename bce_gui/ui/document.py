@@ -55,11 +55,18 @@ class Document(QObject):
 
     # -- whole-document changes ---------------------------------------------------------------
 
-    def set_dataset(self, dataset: Dataset, source_path: str | None = None) -> None:
-        """Replace the data (open, new, worked example). Clears undo history."""
+    def set_dataset(self, dataset: Dataset, source_path: str | None = None,
+                    live: LiveEvaluation | None = None) -> None:
+        """Replace the data (open, new, worked example). Clears undo history.
+
+        ``live`` is an evaluation of ``dataset`` already made (off the GUI thread, by a load);
+        it is used only if it was made with the options now in force.
+        """
         self.dataset = dataset
         self.source_path = source_path
-        self.live = LiveEvaluation(dataset, self.options)
+        if live is None or live.dataset is not dataset or live.options != self.options:
+            live = LiveEvaluation(dataset, self.options)
+        self.live = live
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.reset.emit()

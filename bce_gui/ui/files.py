@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButto
 
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
+from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..core.report import report_html
@@ -140,7 +141,10 @@ class FileController(QObject):
 
     def start_load(self, path: str, options: ReadOptions) -> None:
         self._load_ok = False
-        self.load = FileLoad(path, options, self)
+        doc_options = self.doc.options
+        # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
+        # would otherwise freeze the window for seconds when the table arrives.
+        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options))
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)
@@ -163,7 +167,7 @@ class FileController(QObject):
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
         self._load_ok = True
-        self.doc.set_dataset(dataset, path)
+        self.doc.set_dataset(dataset, path, live=self.load.prepared)
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""

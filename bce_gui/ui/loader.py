@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
@@ -19,10 +20,15 @@ class LoadWorker(QObject):
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, path: str, options: ReadOptions) -> None:
+    def __init__(self, path: str, options: ReadOptions,
+                 prepare: Callable[[object], object] | None = None) -> None:
         super().__init__()
         self.path = path
         self.options = options
+        #: Work on the loaded dataset that should also stay off the GUI thread (the first
+        #: evaluation of every row); its result is ``prepared``.
+        self.prepare = prepare
+        self.prepared = None
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -35,6 +41,11 @@ class LoadWorker(QObject):
             dataset, info = read_table(self.path, opts)
             if self._cancel.is_set():
                 raise ReadCancelled()
+            if self.prepare is not None:
+                opts.report(0.95, "Computing the losses")
+                self.prepared = self.prepare(dataset)
+                if self._cancel.is_set():
+                    raise ReadCancelled()
         except ReadCancelled:
             self.cancelled.emit()
         except TableReadError as exc:
@@ -56,11 +67,12 @@ class FileLoad(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None) -> None:
+    def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
+                 prepare: Callable[[object], object] | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.thread = QThread(self)
-        self.worker = LoadWorker(path, options)
+        self.worker = LoadWorker(path, options, prepare)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self.progress)
@@ -78,6 +90,11 @@ class FileLoad(QObject):
 
     def start(self) -> None:
         self.thread.start()
+
+    @property
+    def prepared(self):
+        """What ``prepare`` made of the loaded dataset (None without one)."""
+        return self.worker.prepared
 
     def cancel(self) -> None:
         self.worker.cancel()
