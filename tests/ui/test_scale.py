@@ -207,3 +207,53 @@ def test_small_tables_draw_every_point_and_no_density(window, dense):
     assert exact_rows(plot) == set(range(40))
     assert len(plot.density1.points()) == len(plot.density0.points()) == 0
     assert plot.note.text() == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading: the first evaluation runs off the GUI thread
+# ---------------------------------------------------------------------------------------------
+
+
+def test_load_evaluates_rows_on_the_worker_thread(qtbot, tmp_path):
+    import threading
+
+    from bce_gui.core.io_read import ReadOptions
+    from bce_gui.core.live import LiveEvaluation
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.ui.loader import FileLoad
+
+    path = tmp_path / "t.csv"
+    path.write_text("id,actual,predicted\na,1,0.8\nb,0,0.3\nc,1,oops\n", encoding="utf-8")
+    threads = []
+
+    def prepare(ds):
+        threads.append(threading.get_ident())
+        return LiveEvaluation(ds, LossOptions())
+
+    load = FileLoad(str(path), ReadOptions(), prepare=prepare)
+    with qtbot.waitSignal(load.loaded, timeout=10_000) as got:
+        load.start()
+    load.wait()
+    assert threads and threads[0] != threading.get_ident()
+    live = load.prepared
+    assert live.dataset is got.args[0]
+    expected = (-math.log(0.8) - math.log1p(-0.3)) / 2  # row c is excluded (not a number)
+    assert live.totals.mean == pytest.approx(expected, rel=1e-15)
+    assert live.totals.n == 2
+
+
+def test_document_rebuilds_an_evaluation_made_with_other_options(window):
+    from bce_gui.core.live import LiveEvaluation
+    from bce_gui.core.loss import LossOptions
+
+    y, p, ids = random_table(30)
+    ds = Dataset.from_arrays(y, p, ids=ids)
+    from bce_gui.core.policies import make_policy
+
+    stale = LiveEvaluation(ds, LossOptions(policy=make_policy("torch"), logits=True))
+    window.doc.set_dataset(ds, None, live=stale)
+    assert window.doc.live is not stale
+    assert window.doc.live.totals.mean == pytest.approx(float(np.mean(losses_of(y, p))), rel=1e-12)
+    fresh = LiveEvaluation(ds, window.doc.options)
+    window.doc.set_dataset(ds, None, live=fresh)
+    assert window.doc.live is fresh
