@@ -27,6 +27,9 @@ th { background: #eef2f6; }
 td.num { text-align: right; }
 """
 
+#: Tables with visible cells and room around the numbers (QTextDocument renders this in the PDF).
+TABLE = "<table cellpadding='4' cellspacing='0' border='1'>"
+
 
 def report_html(
     dataset: Dataset,
@@ -101,7 +104,7 @@ def report_html(
     if issues:
         n_inv = evaluation.validity.n_invalid
         parts.append(f"<h2>Invalid rows ({n_inv:,}, excluded)</h2>")
-        parts.append("<table><tr><th>Row</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
+        parts.append(TABLE + "<tr><th>Row</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
         for i in issues:
             parts.append(
                 f"<tr><td class='num'>{dataset.spreadsheet_row(i.row)}</td><td>{esc(i.column)}</td>"
@@ -116,7 +119,7 @@ def report_html(
 
 def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> str:
     terms = terms_for_rows(dataset, evaluation.options, rows)
-    out = ["<table><tr><th>Row</th><th>ID</th><th>Actual</th><th>Predicted</th>"
+    out = [TABLE + "<tr><th>Row</th><th>ID</th><th>Actual</th><th>Predicted</th>"
            "<th>Corrected p</th><th>ln(corrected p)</th><th>Row loss</th></tr>"]
     for k, r in enumerate(rows):
         r = int(r)
