@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
                                           lambda: self.files.export_report(self.plot.plot), "Ctrl+Shift+P",
                                           "Summary, formula, plot, worst and invalid rows")
         a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
-        a["quit"] = self._action("&Quit", self.close, SK.Quit, "Quit BCE Lab")
+        a["quit"] = self._action("&Quit", self.close, "Ctrl+Q", "Quit BCE Lab")
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(SK.Undo)
         redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
@@ -449,13 +449,13 @@ class MainWindow(QMainWindow):
                                               self.doc.options))
 
     def about(self) -> None:
-        QMessageBox.about(
-            self, "About BCE Lab",
-            f"<h3>BCE Lab {__version__}</h3><p>Compute, inspect and explain binary cross-entropy "
-            "(log loss), offline.</p><p>Built with PySide6 (Qt for Python, LGPLv3), numpy (BSD), "
-            "pyqtgraph (MIT) and polars (MIT).</p>"
-            f"<p>Settings are stored in: {self.settings.fileName()}</p>",
-        )
+        # Version, licences of the bundled components, where settings and recovery files live.
+        from .about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal without blocking the event loop
+        self.about_dialog = dialog
 
     # -- persistence --------------------------------------------------------------------------
 
