@@ -87,3 +87,19 @@ def missing_role_message(role: str, headers: list[str]) -> str:
         f"no column for {what} was found (expected a header such as {examples}); "
         f"the columns are: {', '.join(headers)}"
     )
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique and non-empty, in order: a blank name becomes ``column_<k>``
+    (1-based position), a repeated one gets ``_1``, ``_2``, ... (``p, p`` → ``p, p_1``)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        name = name.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out

@@ -28,6 +28,7 @@ from .columns import (
     map_columns,
     missing_role_message,
     normalise,
+    unique_names,
 )
 from .dataset import TEXT, Dataset, NumericColumn
 
@@ -600,7 +601,7 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     second = ["" if v is None else str(v) for v in frame.row(1)] if frame.height > 1 else None
     has_header = options.header if options.header is not None else detect_header(first, second)
     if has_header:
-        headers = _unique_headers(first)
+        headers = unique_names(first)
         frame = frame.slice(1).rename(dict(zip(frame.columns, headers)))
     else:
         frame = frame.rename({c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
@@ -639,18 +640,7 @@ def _exact_numbers(text, floats):
     return pl.DataFrame(out)
 
 
-def _unique_headers(names: list[str]) -> list[str]:
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names):
-        name = name.strip() or f"column_{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
-        out.append(name)
-    return out
+
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .columns import unique_names
 from .dataset import ROLE_TITLES, Dataset, NumericColumn
 from .evaluate import Evaluation, terms_for_rows
 from .summary import summary_dict
@@ -142,21 +143,8 @@ def _write_delimited(fh: IO[bytes], columns: list[tuple[str, list[str]]], delimi
 
     frame = pl.DataFrame({f"c{i}": cells for i, (_k, _h, cells) in enumerate(columns)},
                          schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
-    frame.columns = _unique([header for _k, header, _cells in columns])
+    frame.columns = unique_names([header for _k, header, _cells in columns])
     frame.write_csv(fh, separator=delimiter, quote_style="necessary", line_terminator="\n")
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}_{seen[n]}"
-        else:
-            seen[n] = 0
-        out.append(n)
-    return out
 
 
 def _exact_worksheet_class():
