@@ -158,8 +158,9 @@ class ExactAccumulator:
             total += -m if i & 0x800 else m
         self._int += total
         if count[0x7FF] or count[0xFFF]:
-            special = v[~np.isfinite(v)]
-            self._special = float(self._special + np.sum(special))
+            with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in float arithmetic
+                special = float(np.sum(v[~np.isfinite(v)]))
+                self._special = float(np.float64(self._special) + special)
 
     @property
     def value(self) -> float:
@@ -481,8 +482,10 @@ class _Run:
             encoding=self.encoding_mode, delimiter=layout.delimiter,
             has_header=layout.has_header, first_line=n_leading + 1,
         )
-        check = text._decoder is None  # UTF-8 passed through: check each block
         decimal = ropts.decimal
+        if decimal is None and layout.delimiter != ",":
+            pending, decimal = self._head_decimal(pending, layout)
+        check = text._decoder is None  # UTF-8 passed through: check each block
         records = 0  # data records (blank ones included) before the current block
         line = info.first_line  # file line of the current block's first line
         # buf = [prefix (after the first block)] [text of the block] [more text]
@@ -493,13 +496,14 @@ class _Run:
         del pending
         first = True
         while True:
-            fill = self._fill_block(buf, fill, start + target)
-            end, quoted = _record_end(buf, start, fill)
-            while end == start and not text.eof:  # a record longer than the block
-                target *= 2
-                fill = self._fill_block(buf, fill, start + target)
-                end, quoted = _record_end(buf, start, fill)
-            if text.eof:
+            limit = start + target
+            fill = self._fill_block(buf, fill, limit)
+            end, quoted = _record_end(buf, start, min(fill, limit))
+            while end == start and (fill > limit or not text.eof):  # a record longer than that
+                limit = start + 2 * (limit - start)
+                fill = self._fill_block(buf, fill, limit)
+                end, quoted = _record_end(buf, start, min(fill, limit))
+            if text.eof and fill <= limit:
                 end, quoted = fill, buf.find(b'"', start, fill) >= 0
             if end == start:
                 break
@@ -518,18 +522,11 @@ class _Run:
                     raise _FastPathFailed()
                 if not layout.has_header:
                     frame = frame.slice(1)  # the first row, read again for its field count
-            frame = _strip_names(frame)
-            mapping = map_frame(frame, replace(info), ropts)
-            if first and decimal is None and not fast:
-                if frame.height < DECIMAL_SAMPLE_ROWS and not text.eof and layout.delimiter != ",":
-                    # Records spanning lines: too few rows to decide the decimal mark; read on.
-                    target *= 2
-                    continue
-                numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
-                decimal = _detect_decimal(frame, numeric, info)
             if quoted:
                 line += data.count(b"\n", start)
             del data
+            frame = _strip_names(frame)
+            mapping = map_frame(frame, replace(info), ropts)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)
@@ -541,8 +538,8 @@ class _Run:
                     done = records + offset + chunk.height
                     self.progress(min(1.0, text.consumed / max(text.size, 1)), done)
             records += height
-            if not quoted:
-                line += height  # one record per line
+            if not quoted:  # one record per line (and the header's lines in the first block)
+                line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             # The next block: the prefix, then the text after this block.
             tail = bytes(buf[end:fill])
@@ -557,6 +554,30 @@ class _Run:
         if self.template is None:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
+
+    def _head_decimal(self, pending: bytes, layout) -> tuple[bytes, str | None]:
+        """The decimal mark, decided as in memory on the first 10 000 rows read as text (it
+        matters only for text columns; numbers parsed while reading have a point).
+
+        None when those rows cannot be read as text: a block read as text meets the same
+        error (and reports it as the whole-file reader would) before the mark is used."""
+        ropts = replace(self.read_options, n_rows=DECIMAL_SAMPLE_ROWS)
+        info = ImportInfo(path=str(self.path), format="csv", delimiter=layout.delimiter,
+                          has_header=layout.has_header)
+        while True:
+            end = len(pending) if self.text.eof else _record_end(pending)[0]
+            try:
+                frame = _strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
+                                                     fast=False))
+                if frame.height < DECIMAL_SAMPLE_ROWS and not self.text.eof:
+                    # Records spanning lines: read on until there are enough rows.
+                    pending = self._fill_head(pending, 2 * len(pending), 0)
+                    continue
+                mapping = map_frame(frame, info, ropts)
+            except TableReadError:
+                return pending, None
+            numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
+            return pending, _detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
         """Read on until ``pending`` holds ``size`` bytes and ``lines`` line breaks (or all)."""

@@ -1,0 +1,636 @@
+"""Streaming ``compute``: a CSV/TSV read a block at a time gives the in-memory result.
+
+Every streamed summary is compared with ``read_table`` + ``evaluate`` + ``summary_dict`` on the
+same file (floats to 1e-12 relative, everything else equal: the invalid list, row numbers,
+counts), for chunks of 1, 7 and 1000 rows and for blocks of text down to one byte (so blocks end
+inside quotes, CRLF pairs and multi-byte characters). The sums are also checked against
+``math.fsum`` of the per-row terms written out here, which the exact accumulator must match to
+the last bit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bce_gui import cli
+from bce_gui.core.evaluate import evaluate
+from bce_gui.core.io_read import ReadOptions, TableReadError, read_table
+from bce_gui.core.loss import LossOptions
+from bce_gui.core.policies import make_policy
+from bce_gui.core.stream import ExactAccumulator, stream_compute
+from bce_gui.core.summary import summary_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = ROOT / "main.py"
+FLOAT_KEYS = {
+    "loss", "loss_bits", "sum_loss", "sum_weight", "base_rate", "baseline_loss", "baseline_bits",
+    "skill",
+}
+CHUNKS = [1, 7, 1000]
+READ = ReadOptions(load_ids=False, load_extras=False)  # what compute reads
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def in_memory(path, options=None, read=READ):
+    """The in-memory summary, or the error message."""
+    try:
+        dataset, _ = read_table(path, read)
+    except TableReadError as exc:
+        return str(exc)
+    return summary_dict(dataset, evaluate(dataset, options or LossOptions()), source="src")
+
+
+def streamed(path, options=None, read=READ, **kw):
+    try:
+        return stream_compute(path, options or LossOptions(), read, source="src", **kw).summary
+    except TableReadError as exc:
+        return str(exc)
+
+
+def assert_same(got, expected):
+    """Equal summaries: floats to 1e-12 relative, the rest exactly."""
+    if isinstance(expected, str) or isinstance(got, str):
+        assert got == expected
+        return
+    assert got.keys() == expected.keys()
+    for key, want in expected.items():
+        have = got[key]
+        if key in FLOAT_KEYS and isinstance(want, float) and isinstance(have, float):
+            assert have == pytest.approx(want, rel=1e-12, abs=1e-300), key
+        else:
+            assert have == want, key
+
+
+def check(path, options=None, read=READ, chunks=CHUNKS, blocks=()):
+    """Streamed == in memory for chunks of ``chunks`` rows, and for blocks of ``blocks`` bytes
+    of text (a block of 1 byte is one record); returns the summary."""
+    expected = in_memory(path, options, read)
+    runs = [(c, None) for c in chunks] + [(None, b) for b in blocks]
+    results = []
+    for chunk_rows, block_bytes in runs:
+        got = streamed(path, options, read, chunk_rows=chunk_rows, block_bytes=block_bytes)
+        assert_same(got, expected)
+        results.append(got)
+    if not isinstance(expected, str):
+        # Exact sums: the block size cannot change a single bit.
+        for other in results[1:]:
+            assert other == results[0]
+    return results[0]
+
+
+def write(tmp_path, name, text, encoding="utf-8", newline="\n"):
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def table(rows, header="actual,predicted", sep=","):
+    lines = [header] if header is not None else []
+    lines += [sep.join(map(str, r)) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def random_rows(n, seed=1, weights=False):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(int)
+    p = rng.random(n)
+    if weights:
+        w = rng.random(n) * 3
+        return y, p, w, [(int(a), repr(float(b)), repr(float(c))) for a, b, c in zip(y, p, w)]
+    return y, p, None, [(int(a), repr(float(b))) for a, b in zip(y, p)]
+
+
+# --------------------------------------------------------------------------------------------
+# The exact accumulator
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_accumulator_matches_fsum(seed):
+    rng = np.random.default_rng(seed)
+    parts = [
+        rng.random(70_000),
+        -np.log(rng.random(1000)),
+        rng.normal(size=5000) * 10.0 ** rng.integers(-300, 300, 5000),
+        np.array([5e-324, 1e-310, -2.5e-320, 1e308, -1e308, 0.0, -0.0]),
+    ]
+    v = np.concatenate(parts)
+    rng.shuffle(v)
+    acc = ExactAccumulator()
+    for piece in np.array_split(v, 7):
+        acc.add_array(piece)
+    assert acc.value == math.fsum(v.tolist())
+
+
+def test_exact_accumulator_cancellation_and_specials():
+    acc = ExactAccumulator()
+    acc.add_array(np.array([1e16, 1.0, -1e16, 1e-30]))
+    assert acc.value == 1.0 + 1e-30
+    acc.add_int(3)
+    assert acc.value == 4.0
+    inf = ExactAccumulator()
+    inf.add_array(np.array([1.0, np.inf, 2.0]))
+    assert inf.value == math.inf
+    nan = ExactAccumulator()
+    nan.add_array(np.array([np.inf, -np.inf]))
+    assert math.isnan(nan.value)
+    assert ExactAccumulator().value == 0.0
+
+
+def test_sums_are_the_correctly_rounded_sums_of_the_row_terms(tmp_path):
+    """Σ loss, Σ w and Σ w·y equal math.fsum of the terms written out here, to the last bit."""
+    y, p, w, rows = random_rows(2000, seed=7, weights=True)
+    path = write(tmp_path, "w.csv", table(rows, header="actual,predicted,weight"))
+    loss = np.where(y == 1, -np.log(p), -np.log1p(-p))
+    for chunk_rows in (7, 333, None):
+        s = stream_compute(path, LossOptions(), READ, chunk_rows=chunk_rows).summary
+        assert s["sum_loss"] == math.fsum((w * loss).tolist())
+        assert s["sum_weight"] == math.fsum(w.tolist())
+        assert s["base_rate"] == math.fsum((w * y).tolist()) / math.fsum(w.tolist())
+        assert s["loss"] == s["sum_loss"] / s["sum_weight"]
+    unweighted = write(tmp_path, "u.csv", table([r[:2] for r in rows]))
+    s = stream_compute(unweighted, LossOptions(), READ, chunk_rows=7).summary
+    assert s["sum_loss"] == math.fsum(loss.tolist()) and s["n"] == 2000
+    assert s["loss"] == math.fsum(loss.tolist()) / 2000
+
+
+# --------------------------------------------------------------------------------------------
+# Every convention and option
+# --------------------------------------------------------------------------------------------
+
+
+OPTIONS = {
+    "exact": LossOptions(),
+    "sklearn": LossOptions(policy=make_policy("sklearn")),
+    "torch": LossOptions(policy=make_policy("torch")),
+    "keras": LossOptions(policy=make_policy("keras")),
+    "eps": LossOptions(policy=make_policy("custom", 1e-3)),
+    "logits": LossOptions(logits=True),
+    "torch-logits-pos-weight": LossOptions(policy=make_policy("torch"), logits=True, pos_weight=3.0),
+    "exact-logits-pos-weight": LossOptions(logits=True, pos_weight=0.1),
+    "keras-logits": LossOptions(policy=make_policy("keras"), logits=True),
+    "smoothing": LossOptions(label_smoothing=0.1),
+    "keras-smoothing": LossOptions(policy=make_policy("keras"), label_smoothing=0.2),
+    "soft": LossOptions(soft_labels=True),
+}
+
+
+@pytest.fixture(scope="module")
+def option_files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("options")
+    rng = np.random.default_rng(3)
+    n = 160
+    y = (rng.random(n) < 0.4).astype(float)
+    p = rng.random(n)
+    p[:3] = [0.0, 1.0, 1e-20]  # extremes: clipped or infinite, per convention
+    z = rng.normal(size=n) * 8
+    soft = np.round(rng.random(n), 3)
+    w = rng.random(n) * 2
+    w[5] = 0.0
+    def rows(cols):
+        return "\n".join(",".join(repr(float(c)) for c in r) for r in zip(*cols))
+    files = {
+        "prob": ("actual,predicted\n" + rows([y, p]) + "\n"),
+        "prob-weighted": ("actual,predicted,weight\n" + rows([y, p, w]) + "\n"),
+        "logit": ("actual,predicted\n" + rows([y, z]) + "\n"),
+        "logit-weighted": ("actual,predicted,weight\n" + rows([y, z, w]) + "\n"),
+        "soft": ("actual,predicted,weight\n" + rows([soft, p, w]) + "\n"),
+    }
+    out = {}
+    for name, text in files.items():
+        # A few invalid cells and a blank line in the middle, so the chunks differ.
+        lines = text.splitlines()
+        lines[50] = "1,abc" + (",1" if "weight" in lines[0] else "")
+        lines[120] = ""
+        lines[143] = "2,0.5" + (",1" if "weight" in lines[0] else "")
+        out[name] = write(tmp, f"{name}.csv", "\n".join(lines) + "\n")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "weighted"),
+    [(name, w) for name in sorted(OPTIONS) for w in (False, True) if name != "soft" or w],
+)
+def test_every_convention_matches_in_memory(option_files, name, weighted):
+    options = OPTIONS[name]
+    kind = "soft" if options.soft_labels else ("logit" if options.logits else "prob")
+    key = kind if kind == "soft" else kind + ("-weighted" if weighted else "")
+    s = check(option_files[key], options)
+    assert s["n_invalid"] == 2 and [i["row"] for i in s["invalid"]] == [51, 144]
+
+
+def test_infinite_loss_in_a_later_chunk(tmp_path):
+    _y, _p, _w, rows = random_rows(300, seed=2)
+    rows[210] = (1, "0")  # p = 0 for class 1: an infinite loss under the exact convention
+    rows[250] = (0, "1")
+    s = check(write(tmp_path, "inf.csv", table(rows)))
+    assert s["loss"] == "inf" and s["n_infinite"] == 2 and s["infinite_rows"] == [212, 252]
+    clipped = check(write(tmp_path, "inf2.csv", table(rows)), OPTIONS["sklearn"])
+    assert isinstance(clipped["loss"], float) and clipped["n_infinite"] == 0
+
+
+def test_infinite_loss_with_weight_zero_does_not_count(tmp_path):
+    _y, _p, _w, rows = random_rows(50, seed=4, weights=True)
+    rows[30] = (1, "0", "0")  # weight 0: excluded from the mean, not infinite
+    s = check(write(tmp_path, "w0.csv", table(rows, header="actual,predicted,weight")))
+    assert s["n_infinite"] == 0 and isinstance(s["loss"], float)
+
+
+# --------------------------------------------------------------------------------------------
+# File shapes: delimiters, decimal comma, CRLF, quotes, blank lines, encodings
+# --------------------------------------------------------------------------------------------
+
+
+def _messy_rows(n, sep=",", decimal="."):
+    """Rows with invalid cells spread over the file (so over several chunks)."""
+    _y, _p, _w, rows = random_rows(n, seed=11)
+    out = []
+    for i, (a, b) in enumerate(rows):
+        b = b.replace(".", decimal)
+        if i % 37 == 5:
+            b = "abc"
+        elif i % 53 == 7:
+            a = ""
+        elif i % 71 == 9:
+            b = "1" + decimal + "5"
+        out.append(f"{a}{sep}{b}")
+    return out
+
+
+def test_header_and_invalid_cells_in_many_chunks(tmp_path):
+    path = write(tmp_path, "messy.csv", "actual,predicted\n" + "\n".join(_messy_rows(500)) + "\n")
+    s = check(path, blocks=(1, 97, 1000))
+    assert s["n_invalid"] > 20
+    assert {i["reason"] for i in s["invalid"]} == {
+        "not a number", "missing value", "probability outside [0, 1]"
+    }
+
+
+def test_no_header(tmp_path):
+    _y, _p, _w, rows = random_rows(200, seed=5)
+    rows[40] = (1, "x")
+    body = "\n".join(f"{a},{b}" for a, b in rows) + "\n"
+    s = check(write(tmp_path, "nohead.csv", body), blocks=(1, 50))
+    assert s["invalid"] == [{"row": 41, "column": "Predicted", "value": "x", "reason": "not a number"}]
+    three = "\n".join(f"id{i},{a},{b}" for i, (a, b) in enumerate(rows)) + "\n"
+    check(write(tmp_path, "nohead3.csv", three), chunks=[7], blocks=(3, 200))
+
+
+def test_semicolon_and_decimal_comma(tmp_path):
+    text = "actual;predicted\n" + "\n".join(_messy_rows(300, sep=";", decimal=",")) + "\n"
+    s = check(write(tmp_path, "eu.csv", text), blocks=(1, 101))
+    assert s["n"] > 250
+    headerless = "\n".join(_messy_rows(300, sep=";", decimal=",")) + "\n"
+    check(write(tmp_path, "eu2.csv", headerless), chunks=[7], blocks=(64,))
+
+
+def test_decimal_comma_decided_on_the_first_rows_as_in_memory(tmp_path):
+    """The decimal mark is decided on the first 10 000 rows, in memory and streamed alike; the
+    first 64 KB (the sniffing sample) have no comma at all."""
+    rows = [f"{i % 2};0.{i % 97 + 1}" for i in range(4000)]
+    rows += [f"{i % 2};0,{i % 89 + 1}" for i in range(9000)]
+    s = check(write(tmp_path, "late_comma.csv", "actual;predicted\n" + "\n".join(rows) + "\n"),
+              chunks=[1000], blocks=(4096,))
+    assert s["n_invalid"] == 0
+
+
+def test_crlf_quotes_and_blank_lines(tmp_path):
+    lines = ['"actual","predicted","note"']
+    for i in range(300):
+        if i % 41 == 3:
+            lines.append("")  # blank lines keep the row numbers
+        note = f'"line one\nline ""two"", {i}"' if i % 29 == 0 else f"n{i}"
+        pred = '"abc"' if i % 67 == 4 else f'"{(i % 10) / 10 + 0.05}"'
+        lines.append(f"{i % 2},{pred},{note}")
+    text = "\n".join(lines) + "\n"
+    expected_bad = None
+    for newline in ("\n", "\r\n"):
+        path = write(tmp_path, f"q{len(newline)}.csv", text, newline=newline)
+        s = check(path, chunks=[1, 1000], blocks=(1, 7, 300))
+        rows = [i["row"] for i in s["invalid"]]
+        assert rows and (expected_bad is None or rows == expected_bad)
+        expected_bad = rows
+
+
+def test_blank_lines_above_the_header_and_at_the_end(tmp_path):
+    _y, _p, _w, rows = random_rows(100, seed=8)
+    rows[20] = (1, "oops")
+    text = "\n  \n\n" + table(rows) + "\n\n \n"
+    s = check(write(tmp_path, "blank.csv", text), blocks=(1, 33))
+    assert s["invalid"][0]["row"] == 3 + 1 + 21
+
+
+def test_bom_utf16_and_cp1252(tmp_path):
+    _y, _p, _w, rows = random_rows(150, seed=9)
+    rows[77] = (1, "zéro")
+    text = "actual,predicted,remarque\n" + "\n".join(
+        f"{a},{b},{'élevé' if i % 3 else 'ça'}" for i, (a, b) in enumerate(rows)
+    ) + "\n"
+    for encoding in ("utf-8-sig", "utf-16", "cp1252", "utf-8"):
+        s = check(write(tmp_path, f"{encoding}.csv", text, encoding=encoding),
+                  chunks=[7], blocks=(1, 5, 64))
+        assert s["invalid"][0]["value"] == "zéro"
+
+
+def test_a_file_that_is_not_utf8_after_its_first_megabytes(tmp_path):
+    """The beginning decides UTF-8, a later cp1252 byte makes the whole file cp1252 (as in
+    memory): the stream starts over with the same encoding the whole-file reader chose."""
+    _y, _p, _w, rows = random_rows(150_000, seed=10)  # > 1 MB of ASCII first
+    rows[-5] = (1, "5€")  # byte 0x80 in cp1252
+    path = write(tmp_path, "late.csv", table(rows), encoding="cp1252")
+    assert path.stat().st_size > 2 << 20
+    s = check(path, chunks=[50_000], blocks=(1 << 20,))
+    assert s["invalid"][-1]["value"] == "5€"
+    # Started over twice: for the encoding, then for text columns (the "5€" cell is text).
+    assert stream_compute(path, LossOptions(), READ, block_bytes=1 << 20).restarts == 2
+
+
+def test_fast_path_decided_for_the_whole_file(tmp_path):
+    """Numbers parsed while reading are taken only if the whole file allows it (as in memory):
+    a text cell in a later block sends the stream back to text columns, where a row holding
+    only an ID is invalid rather than blank."""
+    _y, _p, _w, rows = random_rows(5000, seed=12)
+    lines = ["id,actual,predicted"] + [f"r{i},{a},{b}" for i, (a, b) in enumerate(rows)]
+    lines[10] = "r9b,,"  # only the ID
+    lines[4900] = "r4899,1,abc"
+    path = write(tmp_path, "fast.csv", "\n".join(lines) + "\n")
+    s = check(path, chunks=[1000], blocks=(1 << 12,))
+    assert [i["row"] for i in s["invalid"]] == [11, 11, 4901]
+    assert stream_compute(path, LossOptions(), READ, block_bytes=1 << 12).restarts == 1
+    clean = path.with_name("clean.csv")
+    clean.write_text("\n".join(lines[:4900] + lines[4901:]) + "\n")
+    s = check(clean, chunks=[1000], blocks=(1 << 12,))
+    assert s["n_invalid"] == 0 and s["n"] == 4998  # the ID-only row is blank on the fast path
+
+
+def test_column_options_and_tsv(tmp_path):
+    _y, _p, _w, rows = random_rows(120, seed=13, weights=True)
+    text = "obs\tclicked\tctr_hat\tw\n" + "\n".join(
+        f"u{i}\t{a}\t{b}\t{c}" for i, (a, b, c) in enumerate(rows)
+    ) + "\n"
+    path = write(tmp_path, "cols.tsv", text)
+    read = ReadOptions(load_ids=False, load_extras=False, columns={
+        "actual": "clicked", "predicted": "3", "weight": "w", "id": "obs"})
+    s = check(path, read=read, blocks=(17,))
+    assert s["weighted"] and s["n"] == 120
+
+
+def test_many_invalid_rows_cap_the_list_not_the_count(tmp_path):
+    rows = [(1, "bad") if i % 2 else (0, "0.25") for i in range(2500)]
+    s = check(write(tmp_path, "many.csv", table(rows)), chunks=[7, 1000], blocks=(500,))
+    assert s["n_invalid"] == 1250 and len(s["invalid"]) == 1000 and s["invalid_truncated"]
+    assert s["invalid"][-1]["row"] == 2001
+
+
+def test_first_chunk_all_invalid(tmp_path):
+    rows = [(1, "nope")] * 20 + [(1, "0.9"), (0, "0.2")] * 20
+    s = check(write(tmp_path, "first_bad.csv", table(rows)), chunks=[7, 20])
+    assert s["n_invalid"] == 20 and s["n"] == 40 and s["invalid"][0]["row"] == 2
+
+
+def test_no_valid_row_at_all(tmp_path):
+    rows = [(1, "nope")] * 30
+    s = check(write(tmp_path, "none.csv", table(rows)), chunks=[7])
+    assert s["n"] == 0 and s["n_invalid"] == 30 and s["loss"] is None
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: the same one-line messages as in memory
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "is empty"),
+        (b"  \n\n \n", "is empty"),
+        (b"actual,predicted\n", "no data rows"),
+        (b"actual,predicted\n\n\n  \n", "no data rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
+        (b"Just a note\nwith no table\n", "not a table"),
+        (b"foo,bar\n1,0.5\n", "foo, bar"),
+        (b"actual,predicted\n1,0.5\n0,abc\n1,0.2,9\n", "row 4 has 3 fields"),
+        (b"1,0.5\n0,abc\n\n1,0.2,9\n", "row 4 has 3 fields"),
+        (b"\xef\xbb\xbfa;b;c;d;e\n1;2;3;4;5\n", "actual"),
+    ],
+)
+def test_errors_are_the_in_memory_errors(tmp_path, content, needle):
+    path = tmp_path / "e.csv"
+    path.write_bytes(content)
+    message = in_memory(path)
+    assert isinstance(message, str) and needle in message
+    for chunk_rows, block_bytes in [(None, None), (1, 1), (2, 5)]:
+        assert streamed(path, chunk_rows=chunk_rows, block_bytes=block_bytes) == message
+
+
+def test_ragged_row_in_a_later_block_names_its_line(tmp_path):
+    lines = ["actual,predicted"] + ["1,0.5"] * 500 + ["0,abc", '1,"two\nlines"', "1,0.2,9"] + ["0,0.1"] * 50
+    path = write(tmp_path, "ragged.csv", "\n".join(lines) + "\n")
+    message = in_memory(path)
+    assert "row 505 has 3 fields" in message
+    for block_bytes in (None, 64, 1000):
+        assert streamed(path, chunk_rows=100, block_bytes=block_bytes) == message
+
+
+def test_ragged_row_without_quotes_in_a_later_block(tmp_path):
+    lines = ["actual,predicted"] + ["1,0.5"] * 3000 + ["0,abc"] + ["1,0.25"] * 100 + ["1,0.2,9"]
+    path = write(tmp_path, "ragged2.csv", "\n".join(lines) + "\n")
+    message = in_memory(path)
+    assert "row 3103 has 3 fields" in message
+    for block_bytes in (None, 1000, 1 << 12):
+        assert streamed(path, chunk_rows=1000, block_bytes=block_bytes) == message
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert streamed(tmp_path / "nope.csv") == in_memory(tmp_path / "nope.csv")
+    assert streamed(tmp_path) == in_memory(tmp_path)
+
+
+def test_spreadsheets_are_read_whole(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "s.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for r, row in enumerate([("actual", "predicted"), (1, 0.9), (0, 0.2), (1, "x")]):
+        sheet.write_row(r, 0, row)
+    book.close()
+    result = stream_compute(path, LossOptions(), READ, chunk_rows=1, source="src")
+    assert not result.streamed
+    assert_same(result.summary, in_memory(path))
+
+
+# --------------------------------------------------------------------------------------------
+# The command line
+# --------------------------------------------------------------------------------------------
+
+
+def test_cli_chunk_rows_json_equals_the_in_memory_json(tmp_path):
+    text = "id,actual,predicted,weight\n" + "\n".join(
+        f"u{i},{i % 2},{(i % 19) / 20 + 0.01},{'x' if i % 97 == 3 else (i % 5) / 2}"
+        for i in range(1500)
+    ) + "\n"
+    path = write(tmp_path, "cli.csv", text)
+    proc = subprocess.run(
+        [sys.executable, str(MAIN), "compute", str(path), "--json", "--chunk-rows", "100",
+         "--policy", "sklearn"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    expected = in_memory(path, OPTIONS["sklearn"])
+    expected["source"] = str(path)
+    assert_same(got, expected)
+    # Not a terminal: no progress bar, only the warning about the invalid rows.
+    assert proc.stderr.count("\n") == 1 and "warning: 16 invalid" in proc.stderr
+    assert "\r" not in proc.stderr
+
+
+def test_cli_chunk_rows_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["compute", "x.csv", "--chunk-rows", "0"])
+    assert exc.value.code == 2
+    assert "--chunk-rows" in capsys.readouterr().err
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and records what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_on_a_terminal_only_on_stderr(tmp_path, monkeypatch, capsys):
+    _y, _p, _w, rows = random_rows(300, seed=14)
+    path = write(tmp_path, "bar.csv", table(rows))
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli, "ProgressBar", partial(cli.ProgressBar, delay=0.0, interval=0.0))
+    assert cli.main(["compute", str(path), "--json", "--chunk-rows", "50"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out)["n"] == 300 and "\r" not in out and "[" not in out.split('"')[0]
+    assert "\r[" in terminal.text and "300 rows" in terminal.text and "100%" in terminal.text
+    assert terminal.text.endswith("\r")  # erased at the end
+    last = terminal.text.rsplit("\r", 2)[-2]
+    assert last.strip() == ""
+
+
+def test_progress_bar_format():
+    terminal = _Terminal()
+    now = [100.0]
+    bar = cli.ProgressBar(terminal, delay=0.5, interval=0.1)
+    bar._clock = lambda: now[0]
+    bar.t0 = 100.0
+    bar(0.1, 10)
+    assert terminal.text == ""  # nothing for a run shorter than the delay
+    now[0] = 101.2
+    bar(0.45, 4_500_000)
+    assert terminal.text == "\r[#########...........]  45%  4.5e6 rows  1.2 s"
+    now[0] = 101.25
+    bar(0.5, 5_000_000)
+    assert terminal.text.count("\r") == 1  # at most ten redraws a second
+    bar.clear()
+    assert terminal.text.endswith("\r" + " " * 46 + "\r")
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path, monkeypatch, capsys):
+    import bce_gui.core.stream as stream
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream, "stream_compute", interrupted)
+    assert cli.main(["compute", str(write(tmp_path, "c.csv", table([(1, 0.5)]))), "--json"]) == 130
+    out, err = capsys.readouterr()
+    assert out == "" and err == "bce-lab: interrupted\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+def test_ctrl_c_in_a_real_process(tmp_path):
+    import signal
+
+    path = write(tmp_path, "slow.csv", table([(i % 2, 0.25) for i in range(200_000)]))
+    proc = subprocess.Popen(
+        [sys.executable, str(MAIN), "compute", str(path), "--chunk-rows", "1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # interrupt once the file is being read
+            try:
+                fds = os.listdir(f"/proc/{proc.pid}/fd")
+                if any(os.readlink(f"/proc/{proc.pid}/fd/{fd}") == str(path) for fd in fds):
+                    break
+            except OSError:
+                pass
+            time.sleep(0.02)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert out == "" and err == "bce-lab: interrupted\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Memory stays flat as the file grows
+# --------------------------------------------------------------------------------------------
+
+
+def _peak_rss_mb(args) -> float:
+    """Peak resident memory (MB) of one child process, from wait4's rusage."""
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=sink, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read()
+        proc.stderr.close()
+    assert proc.returncode == 0, err
+    return usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def _big_csv(path: Path, n: int) -> Path:
+    import polars as pl
+
+    rng = np.random.default_rng(n)
+    pl.DataFrame({
+        "actual": (rng.random(n) < 0.3).astype(np.int8),
+        "predicted": rng.random(n),
+    }).write_csv(path)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4")
+def test_memory_stays_flat_as_the_file_grows(tmp_path):
+    small = _big_csv(tmp_path / "small.csv", 600_000)
+    big = _big_csv(tmp_path / "big.csv", 2_400_000)
+    assert big.stat().st_size > 40 << 20
+    args = ["compute", "--json", "--chunk-rows", "100000"]
+    peaks = {}
+    for name, path in (("small", small), ("big", big)):
+        peaks[name] = min(_peak_rss_mb([str(MAIN), args[0], str(path), *args[1:]]) for _ in range(2))
+    assert peaks["big"] - peaks["small"] < 30, peaks
