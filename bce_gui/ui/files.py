@@ -17,6 +17,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
+from ..core.dataset import ROLE_TITLES
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
 from ..core.live import LiveEvaluation
@@ -323,6 +324,7 @@ class FileController(QObject):
                 "source_path": self.path,
                 "saved_at": time.time(),
                 "rows": len(self.doc.dataset),
+                "columns": _saved_headers(self.doc.dataset),
                 "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
                             "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
                             "soft_labels": opts.soft_labels},
@@ -379,7 +381,10 @@ class FileController(QObject):
             self.remove_recovery()
             return False
         try:
-            dataset, _info = read_table(recovery_dir() / "recovery.csv")
+            # The columns as written, by name: a file whose columns were mapped by hand in the
+            # import preview has headers the importer would not recognise on its own.
+            columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
+            dataset, _info = read_table(recovery_dir() / "recovery.csv", ReadOptions(header=True, columns=columns))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -402,6 +407,15 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+def _saved_headers(dataset) -> dict[str, str]:
+    """Role -> the header ``write_table`` gives that role's column (see io_write.table_columns)."""
+    named = dataset.header_order is not None
+    present = {"id": dataset.ids, "actual": dataset.actual, "predicted": dataset.predicted,
+               "weight": dataset.weight}
+    return {role: (dataset.column_names.get(role) if named else None) or ROLE_TITLES[role]
+            for role, column in present.items() if column is not None}
 
 
 def _naming(path: str, exc: Exception) -> str:
