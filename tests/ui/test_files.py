@@ -1050,3 +1050,35 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
     press(qtbot, w2, Qt.Key.Key_S)
     assert read_csv_rows(path)[1] == ["first", "1", "0.9"] and read_csv_rows(path)[5] == ["e5", "1", "0"]
     assert not (recovery_folder / "recovery.json").exists()
+
+
+def test_work_on_a_file_with_columns_mapped_by_hand_is_restored(tmp_path, window, make_window, qtbot, dialogs,
+                                                               recovery_folder, monkeypatch, import_dialogs):
+    # Column names the importer does not know: the user maps them in the import preview.
+    w = window
+    path = tmp_path / "clicks.csv"
+    path.write_text("confidence,clicked,who\n" + "".join(f"{p!r},{y},{i}\n" for i, y, p in zip(IDS, Y, P)))
+
+    def exec_(self):
+        import_dialogs.append(self)
+        boxes = self.role_boxes
+        for role, name in (("actual", "clicked"), ("predicted", "confidence"), ("id", "who")):
+            boxes[role].setCurrentIndex(boxes[role].findData(name))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return self.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", exec_)
+    assert open_via_menu(w, qtbot, dialogs, path)
+    assert len(import_dialogs) == 1
+    set_cell(w, 2, "predicted", "0.3")
+    wait_for_autosave(qtbot, recovery_folder)
+    edited = snapshot(w.doc.dataset)
+
+    w2 = make_window(load_example=False)
+    monkeypatch.setenv(files_mod.AUTO_RESTORE_ENV, "yes")
+    assert w2.files.offer_recovery() is True
+    assert dialogs.of("warning") == []
+    assert_same(snapshot(w2.doc.dataset), edited)
+    p = list(P)
+    p[2] = 0.3
+    assert w2.doc.live.totals.mean == pytest.approx(sk_loss(Y, p), rel=1e-12)
