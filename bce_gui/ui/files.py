@@ -212,6 +212,11 @@ class FileController(QObject):
             return False
         if not Path(path).suffix:
             path += {"TSV": ".tsv", "Excel": ".xlsx"}.get(chosen.split(" ")[0], ".csv")
+        if Path(path).suffix.lower() in (".xls", ".ods"):
+            # write_table would put CSV text under a spreadsheet's name: a file nobody can open.
+            self._error("Cannot save", f"{Path(path).name}: BCE Lab saves CSV, TSV or Excel workbooks "
+                                       f"(.xlsx), not {Path(path).suffix} files; choose one of those.")
+            return False
         return self._write(path)
 
     def _write(self, path: str) -> bool:
