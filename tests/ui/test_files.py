@@ -1082,3 +1082,34 @@ def test_work_on_a_file_with_columns_mapped_by_hand_is_restored(tmp_path, window
     p = list(P)
     p[2] = 0.3
     assert w2.doc.live.totals.mean == pytest.approx(sk_loss(Y, p), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["old.xls", "calc.ods"])
+def test_save_as_a_spreadsheet_type_the_app_cannot_write_is_refused(name, tmp_path, window, qtbot, dialogs):
+    # Saving CSV text under a spreadsheet's name would give a file the app itself cannot open.
+    w = window
+    set_cell(w, 0, "predicted", "0.5")
+    target = tmp_path / name
+    dialogs.answer("save", str(target))
+    assert w.files.save_as() is False
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and name in warnings[0].text and ".xlsx" in warnings[0].text
+    assert not target.exists()
+    assert w.isWindowModified() and w.doc.source_path is None
+
+
+def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window, qtbot, dialogs):
+    # As if book.xls had been opened: Ctrl+S goes to Save As (a foreign workbook), which
+    # suggests the same name; accepting it must not replace the workbook with CSV text.
+    w = window
+    book = tmp_path / "book.xls"
+    book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE2 (Excel 97) header
+    original = book.read_bytes()
+    w.doc.source_path = str(book)
+    set_cell(w, 0, "predicted", "0.5")
+    dialogs.answer("save", str(book))
+    press(qtbot, w, Qt.Key.Key_S)
+    assert dialogs.of("save")[0].text == str(book)  # the suggested name
+    assert len(dialogs.of("warning")) == 1
+    assert book.read_bytes() == original
+    assert w.isWindowModified()
