@@ -157,7 +157,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     from .core.io_read import ReadOptions, TableReadError
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
-    from .core.stream import stream_compute
+    from .core.stream import keep_block_memory, stream_compute
 
     try:
         options = LossOptions(
@@ -183,6 +183,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     )
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
+    keep_block_memory()
     try:
         result = stream_compute(
             args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,

@@ -14,7 +14,7 @@ file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 * counts (rows used, invalid rows, infinite rows) are integers;
 * the first 1000 invalid cells and infinite rows, with their spreadsheet row numbers.
 
-Memory is one block (``block_bytes`` of text, 32 MB by default) and what it becomes, whatever
+Memory is one block (``block_bytes`` of text, 16 MB by default) and what it becomes, whatever
 the file's size. Spreadsheets are read whole (:func:`stream_compute` does that for them).
 
 Two decisions of the in-memory reader depend on the whole file; a stream can only learn them
@@ -60,7 +60,8 @@ from .formatting import json_number
 from .loss import LossOptions, LossTotals, binary_entropy
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
-#: Text handed to polars at a time (a block ends at the last whole record).
+#: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
+#: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
 DEFAULT_BLOCK_BYTES = 16 << 20
 #: The decimal mark is decided on the first rows (as ``_detect_decimal`` does in memory).
 DECIMAL_SAMPLE_ROWS = 10_000
@@ -79,6 +80,30 @@ class StreamResult:
     n_chunks: int = 0
     #: How many times the stream started over (see the module docstring).
     restarts: int = 0
+
+
+def keep_block_memory() -> bool:
+    """Let the process reuse each block's memory for the next block (glibc; a no-op elsewhere).
+
+    By default glibc gives freed memory back as soon as more than 32 MB is free at the top of
+    its heap: a block's text and its copy are, so every block had to be faulted in again (a
+    fifth of the time of a large file). Here allocations below 32 MB come from the heap and up to
+    512 MB of free heap is kept. For a process that streams (the command line); the window tunes
+    the allocator the other way (:mod:`memory`), since it lives on after a load.
+    """
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (musl)
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 512 << 20))
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,7 +234,6 @@ class _Text:
         if not explicit and mode != "utf-16" and self.fh.read(3) != b"\xef\xbb\xbf":
             self.fh.seek(0)
         self.eof = False
-        self._out = b""  # decoded text not handed out yet
         self._bom_pending = explicit
 
     @property
@@ -219,33 +243,23 @@ class _Text:
     def close(self) -> None:
         self.fh.close()
 
-    def readinto(self, mv: memoryview) -> int:
-        """Fill the start of ``mv``; returns the bytes written (0 only at the end)."""
-        if self.eof or not len(mv):
-            return 0
-        if self._decoder is None:
-            n = self.fh.readinto(mv)
-        else:
-            while not self._out and not self.eof:
-                raw = self.fh.read(max(len(mv), 1 << 16))
-                self._out = self._decode(raw, final=not raw)
-                if not raw:
-                    break
-            n = min(len(mv), len(self._out))
-            mv[:n] = self._out[:n]
-            self._out = self._out[n:]
-        if n == 0:
-            self.eof = True
-        return n
-
     def read(self, n: int) -> bytes:
-        buf = bytearray(n)
-        got = 0
-        with memoryview(buf) as mv:
-            while got < n and not self.eof:
-                got += self.readinto(mv[got:])
-        del buf[got:]
-        return bytes(buf)
+        """About ``n`` bytes of UTF-8 text (the file's own bytes when it is UTF-8: no copy);
+        b"" only at the end, after which ``eof`` is true."""
+        if self.eof:
+            return b""
+        # Not more than the file holds: reading into a larger buffer and shrinking it costs a
+        # copy of the whole block.
+        n = max(min(int(n), self.size - self.fh.tell()), 1 << 16)
+        while True:
+            raw = self.fh.read(n)
+            if not raw:
+                self.eof = True
+            if self._decoder is None:
+                return raw
+            out = self._decode(raw, final=not raw)
+            if out or self.eof:
+                return out
 
     def _decode(self, raw: bytes, final: bool) -> bytes:
         try:
@@ -262,7 +276,7 @@ class _Text:
         return text.encode("utf-8")
 
 
-def _check_utf8(buf: bytearray, start: int, stop: int) -> None:
+def _check_utf8(buf: bytes, start: int, stop: int) -> None:
     """Raise _WrongEncoding unless ``buf[start:stop]`` (whole lines) is UTF-8."""
     if stop <= start or int(np.frombuffer(buf, np.uint8, stop - start, start).max()) < 128:
         return
@@ -288,35 +302,37 @@ def _complete_lines(raw: bytes) -> bytes:
     return raw[: raw.rfind(b"\n") + 1]
 
 
-def _record_end(data, start: int = 0, stop: int | None = None, *, first: bool = False) -> tuple[int, bool]:
-    """Where the last (with ``first``: the first) whole record of ``data[start:stop]`` ends,
-    just after a line break outside double quotes (``start`` when there is none), and whether
-    the text has quotes at all."""
+def _record_end(data, start: int = 0, stop: int | None = None, *, first: bool = False,
+                odd: bool = False) -> int:
+    """Where the last (with ``first``: the first) whole record of ``data[start:stop]`` ends:
+    just after a line break outside double quotes; ``start`` when there is none. ``odd``: the
+    text before ``start`` left a quoted field open."""
     stop = len(data) if stop is None else stop
-    if data.find(b'"', start, stop) < 0:
-        i = data.find(b"\n", start, stop) if first else data.rfind(b"\n", start, stop)
-        return (i + 1 if i >= 0 else start), False
-    if first:
-        quotes = 0
+    if first:  # (no search of the whole text for quotes: the first record is usually one line)
+        quotes = int(odd)
         pos = start
         while True:
             i = data.find(b"\n", pos, stop)
             if i < 0:
-                return start, True
+                return start
             quotes += data.count(b'"', pos, i)
             if quotes % 2 == 0:
-                return i + 1, True
+                return i + 1
             pos = i + 1
+    if data.find(b'"', start, stop) < 0:
+        if odd:
+            return start
+        return data.rfind(b"\n", start, stop) + 1 or start
     after = 0  # quotes after the candidate line break
-    total = data.count(b'"', start, stop)
+    total = data.count(b'"', start, stop) + int(odd)
     end = stop
     while True:
         i = data.rfind(b"\n", start, end)
         if i < 0:
-            return start, True
+            return start
         after += data.count(b'"', i, end)
         if (total - after) % 2 == 0:
-            return i + 1, True
+            return i + 1
         end = i
 
 
@@ -338,7 +354,7 @@ def stream_compute(
     """The ``compute`` summary of a file, reading a CSV/TSV a block at a time.
 
     ``chunk_rows`` caps the rows evaluated at once (and sizes the blocks read from it);
-    ``block_bytes`` sets the text read at a time (default 32 MB). ``progress(fraction, rows)``
+    ``block_bytes`` sets the text read at a time (default 16 MB). ``progress(fraction, rows)``
     is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
     whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
     """
@@ -460,19 +476,22 @@ class _Run:
         path, ropts = self.path, self.read_options
 
         # Leading blank lines (counted: they keep the row numbers), then enough text to detect.
+        # A file smaller than a block is read at once (and handed to polars without a copy).
+        first_read = DEFAULT_BLOCK_BYTES if self.block_bytes is None and self.chunk_rows is None \
+            else 1 << 20
         pending = b""
         n_leading = 0
         while True:
-            pending, count = _strip_leading_blank_lines(pending + text.read(1 << 20))
+            pending, count = _strip_leading_blank_lines(pending + text.read(first_read))
             n_leading += count
-            if pending.strip() or text.eof:
+            if (pending and not pending.isspace()) or text.eof:  # (strip() would copy it)
                 break
-        if not pending.strip():
+        if not pending or pending.isspace():
             raise TableReadError(path, "is empty")
         pending = self._fill_head(pending, SNIFF_BYTES + 1, DECIMAL_SAMPLE_ROWS + 2)
-        _data, layout = detect_layout(path, pending, ropts)
+        layout = detect_layout(path, pending, ropts)[1]  # (pending has no leading blank line)
         layout.n_leading = n_leading
-        prefix = pending[: _record_end(pending, first=True)[0] or len(pending)]
+        prefix = pending[: _record_end(pending, first=True) or len(pending)]
         prefix_lines = prefix.count(b"\n")  # the header (or first row), parsed with every block
         sample = pending[:SNIFF_BYTES]
         target = self._read_size(len(sample) / max(1, sample.count(b"\n")))
@@ -488,29 +507,25 @@ class _Run:
         check = text._decoder is None  # UTF-8 passed through: check each block
         records = 0  # data records (blank ones included) before the current block
         line = info.first_line  # file line of the current block's first line
-        # buf = [prefix (after the first block)] [text of the block] [more text]
-        start = 0
-        buf = bytearray(max(len(pending), target) + 1)
-        buf[: len(pending)] = pending
-        fill = len(pending)
+        tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
         while True:
-            limit = start + target
-            fill = self._fill_block(buf, fill, limit)
-            end, quoted = _record_end(buf, start, min(fill, limit))
-            while end == start and (fill > limit or not text.eof):  # a record longer than that
-                limit = start + 2 * (limit - start)
-                fill = self._fill_block(buf, fill, limit)
-                end, quoted = _record_end(buf, start, min(fill, limit))
-            if text.eof and fill <= limit:
-                end, quoted = fill, buf.find(b'"', start, fill) >= 0
-            if end == start:
+            parts, tail, pos = self._next_block(tail, pos, target)
+            if not parts:
                 break
+            lead = 0 if first else len(prefix)
+            if first and len(parts) == 1 and parts[0][1] == 0 and parts[0][2] == len(parts[0][0]):
+                data = parts[0][0]  # the whole text: no copy
+            else:
+                pieces = [] if first else [prefix]
+                pieces += [memoryview(obj)[a:b] for obj, a, b in parts]
+                data = b"".join(pieces)  # the one copy of the block: polars reads bytes
+                del pieces
+            del parts
             if check:
-                _check_utf8(buf, start, end)
-            with memoryview(buf) as mv:
-                data = bytes(mv[:end])  # the one copy of the block: polars reads bytes
+                _check_utf8(data, lead, len(data))
+            quoted = data.find(b'"', lead) >= 0
             if first:
                 frame = parse_delimited(path, data, layout, ropts, fast=fast, line_offset=n_leading)
                 if fast is None:
@@ -523,7 +538,7 @@ class _Run:
                 if not layout.has_header:
                     frame = frame.slice(1)  # the first row, read again for its field count
             if quoted:
-                line += data.count(b"\n", start)
+                line += data.count(b"\n", lead)
             del data
             frame = _strip_names(frame)
             mapping = map_frame(frame, replace(info), ropts)
@@ -541,19 +556,41 @@ class _Run:
             if not quoted:  # one record per line (and the header's lines in the first block)
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
-            # The next block: the prefix, then the text after this block.
-            tail = bytes(buf[end:fill])
-            if first:
-                buf[: len(prefix)] = prefix
-                start = len(prefix)
-                first = False
-            buf[start: start + len(tail)] = tail
-            fill = start + len(tail)
-            if text.eof and not tail:
-                break
+            first = False
         if self.template is None:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
+
+    def _next_block(self, tail: bytes, pos: int, target: int):
+        """The next block of whole records, about ``target`` bytes, as (bytes, start, stop)
+        parts, and the text left after it (as ``tail[pos:]``); no parts at the end.
+
+        The text left is copied out when it is small (a part of a record, usually), so that
+        the block read before is freed once its parts are joined."""
+        text = self.text
+        while True:
+            avail = len(tail) - pos
+            if avail >= target:  # enough text already (the beginning of the file)
+                end = _record_end(tail, pos, pos + target)
+                if end > pos:
+                    if len(tail) - end <= target:
+                        return [(tail, pos, end)], tail[end:], 0
+                    return [(tail, pos, end)], tail, end
+            raw = text.read(target - avail) if not text.eof and avail < target else b""
+            if text.eof:  # everything that is left
+                parts = [(tail, pos, len(tail))] if avail else []
+                if raw:
+                    parts.append((raw, 0, len(raw)))
+                return parts, b"", 0
+            odd = tail.find(b'"', pos) >= 0 and tail.count(b'"', pos) % 2 == 1
+            end = _record_end(raw, odd=odd)
+            if end:
+                parts = [(tail, pos, len(tail))] if avail else []
+                parts.append((raw, 0, end))
+                return parts, raw[end:], 0
+            # No record ends in this text (or a record longer than the block): read on.
+            tail, pos = tail[pos:] + raw, 0
+            target = max(target, 2 * len(tail))
 
     def _head_decimal(self, pending: bytes, layout) -> tuple[bytes, str | None]:
         """The decimal mark, decided as in memory on the first 10 000 rows read as text (it
@@ -565,7 +602,7 @@ class _Run:
         info = ImportInfo(path=str(self.path), format="csv", delimiter=layout.delimiter,
                           has_header=layout.has_header)
         while True:
-            end = len(pending) if self.text.eof else _record_end(pending)[0]
+            end = len(pending) if self.text.eof else _record_end(pending)
             try:
                 frame = _strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
                                                      fast=False))
@@ -582,22 +619,16 @@ class _Run:
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
         """Read on until ``pending`` holds ``size`` bytes and ``lines`` line breaks (or all)."""
         parts = [pending]
-        have, nl = len(pending), pending.count(b"\n")
+        have = len(pending)
+        nl = pending.count(b"\n", 0, 1 << 20)  # (enough lines are usually in the first MB)
+        if nl < lines and have > 1 << 20:
+            nl += pending.count(b"\n", 1 << 20)
         while (have < size or nl < lines) and not self.text.eof:
             piece = self.text.read(max(1 << 20, size - have))
             parts.append(piece)
             have += len(piece)
             nl += piece.count(b"\n")
         return b"".join(parts) if len(parts) > 1 else pending
-
-    def _fill_block(self, buf: bytearray, fill: int, size: int) -> int:
-        """Read text into ``buf`` until it holds ``size`` bytes (growing it if needed)."""
-        if len(buf) < size:
-            buf.extend(bytes(size - len(buf)))
-        with memoryview(buf) as mv:
-            while fill < size and not self.text.eof:
-                fill += self.text.readinto(mv[fill:size])
-        return fill
 
     # ---- one chunk ------------------------------------------------------------------------
 
