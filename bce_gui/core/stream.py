@@ -14,8 +14,9 @@ file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 * counts (rows used, invalid rows, infinite rows) are integers;
 * the first 1000 invalid cells and infinite rows, with their spreadsheet row numbers.
 
-Memory is one block (``block_bytes`` of text, 16 MB by default) and what it becomes, whatever
-the file's size. Spreadsheets are read whole (:func:`stream_compute` does that for them).
+Memory is one block (``block_bytes`` of text, 16 MB by default), its one copy handed to polars,
+and what it becomes, whatever the file's size. Spreadsheets are read whole
+(:func:`stream_compute` does that for them).
 
 Two decisions of the in-memory reader depend on the whole file; a stream can only learn them
 as it goes, and starts over (rarely) when a later block contradicts the first:
@@ -37,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .evaluate import evaluate
+from .formatting import json_number
 from .io_read import (
     SNIFF_BYTES,
     ImportInfo,
@@ -55,8 +58,6 @@ from .io_read import (
     open_head,
     parse_delimited,
 )
-from .evaluate import evaluate
-from .formatting import json_number
 from .loss import LossOptions, LossTotals, binary_entropy
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
@@ -211,7 +212,7 @@ class _FastPathFailed(Exception):
 
 
 class _Text:
-    """The file's text as UTF-8, read (and decoded where needed) into the caller's buffer.
+    """The file's text as UTF-8, read (and decoded where needed) a piece at a time.
 
     ``mode`` is what ``_decode`` decided: "utf-8" (passed through untouched; blocks are checked
     by :func:`_check_utf8`), an automatic fallback ("cp1252", "latin-1"), "utf-16" (by its
@@ -250,7 +251,8 @@ class _Text:
             return b""
         # Not more than the file holds: reading into a larger buffer and shrinking it costs a
         # copy of the whole block.
-        n = max(min(int(n), self.size - self.fh.tell()), 1 << 16)
+        left = self.size - self.fh.tell()
+        n = max(min(int(n), left), 1) if left > 0 else 1 << 16
         while True:
             raw = self.fh.read(n)
             if not raw:
@@ -477,8 +479,10 @@ class _Run:
 
         # Leading blank lines (counted: they keep the row numbers), then enough text to detect.
         # A file smaller than a block is read at once (and handed to polars without a copy).
-        first_read = DEFAULT_BLOCK_BYTES if self.block_bytes is None and self.chunk_rows is None \
-            else 1 << 20
+        if self.block_bytes is not None:
+            first_read = self.block_bytes
+        else:
+            first_read = DEFAULT_BLOCK_BYTES if self.chunk_rows is None else 1 << 20
         pending = b""
         n_leading = 0
         while True:
@@ -488,7 +492,7 @@ class _Run:
                 break
         if not pending or pending.isspace():
             raise TableReadError(path, "is empty")
-        pending = self._fill_head(pending, SNIFF_BYTES + 1, DECIMAL_SAMPLE_ROWS + 2)
+        pending = self._fill_head(pending, SNIFF_BYTES + 1, 0)
         layout = detect_layout(path, pending, ropts)[1]  # (pending has no leading blank line)
         layout.n_leading = n_leading
         prefix = pending[: _record_end(pending, first=True) or len(pending)]
@@ -601,6 +605,7 @@ class _Run:
         ropts = replace(self.read_options, n_rows=DECIMAL_SAMPLE_ROWS)
         info = ImportInfo(path=str(self.path), format="csv", delimiter=layout.delimiter,
                           has_header=layout.has_header)
+        pending = self._fill_head(pending, 0, DECIMAL_SAMPLE_ROWS + 2)
         while True:
             end = len(pending) if self.text.eof else _record_end(pending)
             try:
@@ -620,11 +625,11 @@ class _Run:
         """Read on until ``pending`` holds ``size`` bytes and ``lines`` line breaks (or all)."""
         parts = [pending]
         have = len(pending)
-        nl = pending.count(b"\n", 0, 1 << 20)  # (enough lines are usually in the first MB)
+        nl = pending.count(b"\n", 0, 1 << 20) if lines else 0  # (usually enough in 1 MB)
         if nl < lines and have > 1 << 20:
             nl += pending.count(b"\n", 1 << 20)
         while (have < size or nl < lines) and not self.text.eof:
-            piece = self.text.read(max(1 << 20, size - have))
+            piece = self.text.read(max(1 << 16, size - have))
             parts.append(piece)
             have += len(piece)
             nl += piece.count(b"\n")

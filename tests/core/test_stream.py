@@ -326,6 +326,26 @@ def test_crlf_quotes_and_blank_lines(tmp_path):
         expected_bad = rows
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_records_split_across_reads(tmp_path, encoding):
+    """Past the beginning of the file, each block is read from the file: reads end inside
+    quoted fields (with line breaks and doubled quotes), CRLF pairs and multi-byte characters."""
+    lines = ["actual,predicted,note"]
+    for i in range(6000):
+        if i % 13 == 0:
+            note = f'"é\r\nsecond line, ""quoted"" {i}"'
+        else:
+            note = "ça" if i % 2 else "x"
+        pred = "zéro" if i % 401 == 7 else f"{(i % 10) / 10 + 0.05}"
+        lines.append(f"{i % 2},{pred},{note}")
+        if i % 997 == 3:
+            lines.append("")
+    path = write(tmp_path, "split.csv", "\n".join(lines) + "\n", encoding=encoding, newline="\r\n")
+    assert path.stat().st_size > 96 * 1024  # more than the beginning read for detection (64 KB)
+    s = check(path, chunks=[1000], blocks=(211, 4099))
+    assert s["n_invalid"] == 15 and s["invalid"][0]["value"] == "zéro"
+
+
 def test_blank_lines_above_the_header_and_at_the_end(tmp_path):
     _y, _p, _w, rows = random_rows(100, seed=8)
     rows[20] = (1, "oops")
