@@ -214,6 +214,7 @@ def gather(top_level_names: set[str], binary_sources: list[str], out: Path) -> l
     try:
         comps.append(dist_component("pyinstaller", out, used))
         comps[-1]["name"] = "PyInstaller bootloader"
+        comps[-1]["license"] = "GPL-2.0-or-later WITH Bootloader-exception"
     except metadata.PackageNotFoundError:
         pass
     comps += system_components(binary_sources, out, used)

@@ -194,7 +194,7 @@ def test_bundle_leaves_out_what_the_app_does_not_use(contents):
     for unwanted in ("QtWebEngine", "Qt6Qml", "Qt6Quick", "Qt6Network", "Qt6Multimedia", "Qt63D",
                      "QtQml", "QtQuick", "QtNetwork", "/translations/", "tkinter", "/pandas/",
                      "/sklearn/", "/scipy/", "/pyarrow/", "/pytest", "/hypothesis/", "/PyInstaller/",
-                     "libgtk", "libcairo"):
+                     "libgtk", "libcairo", "libreadline"):
         assert unwanted not in inside, f"{unwanted} is bundled but never used"
     # ... and keeps what it does use.
     for needed in ("libQt6Widgets", "libQt6Svg", "platforms/libqxcb.so", "platforms/libqoffscreen.so",
