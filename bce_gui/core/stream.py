@@ -140,10 +140,6 @@ class ExactAccumulator:
         """Add an integer exactly (a count of 1.0 values)."""
         self._int += int(k) << 1074
 
-    def add(self, other: "ExactAccumulator") -> None:
-        self._int += other._int
-        self._special += other._special
-
     def add_array(self, values: np.ndarray) -> None:
         v = np.ascontiguousarray(values, dtype=np.float64).ravel()
         for start in range(0, v.size, _MAX_CALL):
