@@ -29,7 +29,6 @@ GOAL_MS = 16.0
 
 def measure(n: int, edits: int = 60) -> dict:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from bce_gui.core.dataset import Dataset
     from bce_gui.core.evaluate import evaluate

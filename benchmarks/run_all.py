@@ -9,6 +9,7 @@ the goals are met, and non-zero only if a benchmark itself fails.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_compute_cli  # noqa: E402
 import bench_engine  # noqa: E402
 import bench_import  # noqa: E402
+import bench_open_to_loss  # noqa: E402
+import bench_stream_compute  # noqa: E402
 from _common import Figure  # noqa: E402
+
+
+HERE = Path(__file__).resolve().parent
+SCALE_SCRIPTS = ["bench_open_large.py", "bench_edit_latency.py", "bench_memory.py", "bench_view_ops.py",
+                 "bench_plot.py", "bench_startup.py"]
 
 
 def print_table(figures: list[Figure]) -> None:
@@ -44,6 +52,14 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     figures += bench_engine.main(sub)
     figures += bench_import.main(sub)
     figures += bench_compute_cli.main(sub)
+    figures += bench_stream_compute.main(sub)
+    figures += bench_open_to_loss.main(sub)
+    if not args.quick:
+        # The window at scale (issue "Millions of rows"): one script per figure, each in a
+        # process of its own so that one's memory does not weigh on the next.
+        for script in SCALE_SCRIPTS:
+            print(f"\n$ python benchmarks/{script}", flush=True)
+            subprocess.run([sys.executable, str(HERE / script)], check=True)
     print_table(figures)
     goals = [f for f in figures if f.met is not None]
     print(f"\n{sum(f.met for f in goals)}/{len(goals)} goals met; "

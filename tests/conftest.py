@@ -4,7 +4,14 @@ import os
 import sys
 from pathlib import Path
 
+import tempfile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's settings, autosave and recovery files go to folders of this test run, never to the
+# user's own (QStandardPaths reads these on Linux; the app processes started by tests inherit them).
+_SANDBOX = Path(tempfile.mkdtemp(prefix="bce_tests_"))
+for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+    os.environ[_var] = str(_SANDBOX / _sub)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
