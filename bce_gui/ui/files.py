@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +32,9 @@ OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*
 SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
 MAX_RECENT = 8
 AUTOSAVE_DELAY_MS = 1500
+#: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
+#: over a second to write: on the GUI thread the window would freeze after every pause in typing).
+BACKGROUND_AUTOSAVE_ROWS = 100_000
 #: "yes" or "no" answers the restore question at start without a dialog (tests, scripts).
 AUTO_RESTORE_ENV = "BCE_LAB_AUTO_RESTORE"
 
@@ -48,6 +52,8 @@ class FileController(QObject):
     pathChanged = Signal(object)
     #: A background load finished (successfully or not); for tests and the status bar.
     loadFinished = Signal(bool)
+    #: A background autosave could not be written (the message, for the status bar).
+    autosaveFailed = Signal(str)
 
     def __init__(self, window: QWidget, doc: Document, settings: QSettings) -> None:
         super().__init__(window)
@@ -70,7 +76,12 @@ class FileController(QObject):
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.write_recovery)
+        self._autosave.timeout.connect(self._autosave_now)
+        self._autosave_thread: threading.Thread | None = None
+        #: Bumped whenever the recovery files become unwanted (saved, clean, closed): a
+        #: background autosave that finishes afterwards removes what it wrote.
+        self._recovery_generation = 0
+        self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
 
@@ -317,31 +328,71 @@ class FileController(QObject):
             self._autosave.start()
 
     def write_recovery(self) -> Path | None:
-        """Save unsaved work (data and settings) to the recovery folder, atomically."""
-        if self.doc.undo_stack.isClean():
+        """Save unsaved work (data and settings) to the recovery folder, atomically, now."""
+        job = self._recovery_job()
+        if job is None:
             return None
-        folder = recovery_dir()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            write_table(self.doc.dataset, folder / "recovery.csv")
-            opts = self.doc.options
-            meta = {
-                "source_path": self.path,
-                "saved_at": time.time(),
-                "rows": len(self.doc.dataset),
-                "columns": _saved_headers(self.doc.dataset),
-                "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
-                            "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
-                            "soft_labels": opts.soft_labels},
-            }
-            data = json.dumps(meta, indent=2).encode("utf-8")
-            atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
+            return job()
         except (TableWriteError, OSError) as exc:
             self._status(f"Autosave failed: {exc}")
             return None
-        return folder / "recovery.json"
+
+    def _autosave_now(self) -> None:
+        """The autosave timer fired: write here for small tables, on a worker thread for big ones."""
+        if len(self.doc.dataset) < BACKGROUND_AUTOSAVE_ROWS:
+            self.write_recovery()
+            return
+        if self._autosave_thread is not None and self._autosave_thread.is_alive():
+            self._autosave.start()  # the previous write is still going: try again later
+            return
+        job = self._recovery_job()
+        if job is None:
+            return
+        generation = self._recovery_generation
+
+        def run() -> None:
+            try:
+                job()
+            except (TableWriteError, OSError, ValueError, IndexError) as exc:
+                # ValueError/IndexError: rows inserted or deleted while writing; the edit
+                # that did it has scheduled the next autosave.
+                self.autosaveFailed.emit(str(exc))
+            if generation != self._recovery_generation:
+                self.remove_recovery()  # saved or closed meanwhile: this copy is not wanted
+
+        self._autosave_thread = threading.Thread(target=run, name="bce-autosave", daemon=True)
+        self._autosave_thread.start()
+
+    def _recovery_job(self):
+        """What to write, captured now on the GUI thread; the returned callable does the writing."""
+        if self.doc.undo_stack.isClean():
+            return None
+        dataset, opts = self.doc.dataset, self.doc.options
+        meta = {
+            "source_path": self.path,
+            "saved_at": time.time(),
+            "rows": len(dataset),
+            "columns": _saved_headers(dataset),
+            "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
+                        "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
+                        "soft_labels": opts.soft_labels},
+        }
+
+        folder = recovery_dir()
+
+        def job() -> Path:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_table(dataset, folder / "recovery.csv")
+            data = json.dumps(meta, indent=2).encode("utf-8")
+            atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
+            return folder / "recovery.json"
+
+        return job
 
     def remove_recovery(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._recovery_generation += 1
         for name in ("recovery.json", "recovery.csv"):
             try:
                 os.unlink(recovery_dir() / name)

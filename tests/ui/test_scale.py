@@ -257,3 +257,43 @@ def test_document_rebuilds_an_evaluation_made_with_other_options(window):
     fresh = LiveEvaluation(ds, window.doc.options)
     window.doc.set_dataset(ds, None, live=fresh)
     assert window.doc.live is fresh
+
+
+# ---------------------------------------------------------------------------------------------
+# Autosave of a big table: written on a worker thread
+# ---------------------------------------------------------------------------------------------
+
+
+def test_big_table_autosave_runs_in_background_and_saving_discards_it(window, qtbot, tmp_path, monkeypatch):
+    import csv
+    import threading
+
+    from bce_gui.ui import files as files_mod
+
+    folder = tmp_path / "recovery"
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
+    monkeypatch.setattr(files_mod, "BACKGROUND_AUTOSAVE_ROWS", 10)
+    writers = []
+    real_write_table = files_mod.write_table
+
+    def spy(dataset, path, *args, **kwargs):
+        writers.append(threading.current_thread() is threading.main_thread())
+        return real_write_table(dataset, path, *args, **kwargs)
+
+    monkeypatch.setattr(files_mod, "write_table", spy)
+    w = window
+    y, p, ids = random_table(50)
+    w.doc.set_dataset(Dataset.from_arrays(y, p, ids=ids))
+    w.model.setData(w.model.index(4, w.model.column_of("predicted")), "0.375")
+    qtbot.waitUntil(lambda: (folder / "recovery.json").exists(), timeout=10_000)
+    assert writers == [False]  # written off the GUI thread
+    with open(folder / "recovery.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 51 and rows[5][0] == "r4" and float(rows[5][2]) == 0.375
+
+    # Saving makes the autosave unwanted: it is removed (also if a write was still running).
+    target = tmp_path / "saved.csv"
+    w.files._write(str(target))
+    assert w.doc.undo_stack.isClean()
+    qtbot.waitUntil(lambda: not (folder / "recovery.json").exists(), timeout=5000)
+    assert not (folder / "recovery.csv").exists()
