@@ -18,6 +18,8 @@ import sysconfig
 from importlib import metadata
 from pathlib import Path
 
+from bce_gui.licences import licence_expression
+
 HERE = Path(__file__).resolve().parent
 KEPT = HERE / "licenses"  # texts kept in the repository for distributions that ship none
 
@@ -51,19 +53,6 @@ def distributions_for(top_level_names: set[str]) -> list[str]:
         for dist in mapping.get(top, []):
             found.add(dist)
     return sorted(found, key=str.lower)
-
-
-def _licence_expression(meta) -> str:
-    expr = meta.get("License-Expression")
-    if expr:
-        return expr.strip()
-    text = (meta.get("License") or "").strip()
-    if text and "\n" not in text and len(text) <= 80:
-        return text
-    classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
-    if classifiers:
-        return " / ".join(classifiers)
-    return "see licence text"
 
 
 def _safe(name: str) -> str:
@@ -133,7 +122,7 @@ def dist_component(dist_name: str, out: Path, used: set[str]) -> dict:
     entry = {
         "name": name,
         "version": dist.version,
-        "license": _licence_expression(meta),
+        "license": licence_expression(meta),
         "summary": (meta.get("Summary") or "").strip(),
         "homepage": home.strip(),
         "files": files,

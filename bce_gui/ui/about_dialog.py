@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..licences import licence_expression
 from ..resources import resource_path
 from .files import recovery_dir
 
@@ -89,17 +90,6 @@ def _from_bundle(listing: Path) -> list[Component]:
             texts=[(rel.split("/")[-1], base / rel) for rel in entry.get("files", [])],
         ))
     return comps
-
-
-def _licence_of(meta) -> str:
-    expr = meta.get("License-Expression")
-    if expr:
-        return expr.strip()
-    text = (meta.get("License") or "").strip()
-    if text and "\n" not in text and len(text) <= 80:
-        return text
-    classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
-    return " / ".join(classifiers) or "see licence text"
 
 
 def _runtime_closure() -> list[str]:
@@ -164,7 +154,7 @@ def _from_metadata() -> list[Component]:
             texts = [(t, kept / t) for t in fallback.get(_norm(name), []) if (kept / t).is_file()]
         comps.append(Component(
             name=meta["Name"], version=dist.version,
-            license="MIT" if _norm(name) == APP_DIST and not meta.get("License-Expression") else _licence_of(meta),
+            license="MIT" if _norm(name) == APP_DIST and not meta.get("License-Expression") else licence_expression(meta),
             summary=(meta.get("Summary") or "").strip(), texts=texts,
         ))
     comps.sort(key=lambda c: (_norm(c.name) != APP_DIST, c.name.lower()))
