@@ -48,7 +48,7 @@ def trim() -> None:
 
 
 def rss_bytes() -> int | None:
-    """This process's resident memory now (Linux), for benchmarks and the About box."""
+    """This process's resident memory now (Linux; None elsewhere), for the benchmarks."""
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:

@@ -220,20 +220,18 @@ class PenaltyPlot(QWidget):
             y = np.where(ds.actual.values[rows] == 1.0, y / self.doc.options.pos_weight, y)
         return x, self._scale(y)
 
-    def point_positions(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) of every data row: x the probability of class 1, y the row's loss (NaN if excluded)."""
-        return self._positions(slice(None))
-
     def _scale(self, y: np.ndarray) -> np.ndarray:
         return y / np.log(2.0) if self.units == "bits" else y
 
     def _draw_y(self, y: np.ndarray) -> np.ndarray:
         return np.where(np.isposinf(y), self._y_top, y)  # infinite losses drawn at the top, as ∞
 
-    def _bin_codes(self, rows) -> np.ndarray:
-        """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn."""
+    def _bin_codes(self, rows, drawn: np.ndarray | None = None) -> np.ndarray:
+        """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn.
+        ``drawn``: the rows' "valid with a loss" mask, when the caller has it already."""
         live = self.doc.live
-        drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
+        if drawn is None:
+            drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
         x = np.where(drawn, self._x_of(rows), 0.0)
         b = np.minimum((x * BINS).astype(np.int32), BINS - 1)
         b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
@@ -257,7 +255,7 @@ class PenaltyPlot(QWidget):
         total = int(np.count_nonzero(drawn))
         self._density = total > MAX_POINTS
         if self._density:
-            self._codes = self._bin_codes(slice(None))
+            self._codes = self._bin_codes(slice(None), drawn)
             self._counts = np.bincount(self._codes[self._codes >= 0], minlength=2 * BINS).astype(np.int64)
             k = min(WORST_EXACT, total)
             keyed = np.where(drawn, loss, -np.inf)
