@@ -394,10 +394,13 @@ class ObservationsModel(QAbstractTableModel):
 
     def _relayout(self) -> None:
         self._order_generation += 1
-        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+        if self._sorts_in_background():
             self._start_order_job()
         else:
             self._apply_order(self._compute_order())
+
+    def _sorts_in_background(self) -> bool:
+        return bool(self._sort) and len(self.doc) >= ASYNC_SORT_ROWS
 
     def _start_order_job(self) -> None:
         """Sort on a worker thread; a result made stale by a change of the row set is dropped."""
@@ -543,11 +546,11 @@ class ObservationsModel(QAbstractTableModel):
     def _reordered_now(self) -> np.ndarray | None:
         """Inside a reset: the new order when quick to get; else unsorted until the sort ends."""
         self._order_generation += 1
-        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+        if self._sorts_in_background():
             return self._compute_order(sort=(), invalid_only=self._invalid_only)
-        return self._compute_order() if (self._sort or self._invalid_only) else None
+        return self._compute_order()
 
     def _reorder_later(self) -> None:
-        if self._sort and len(self.doc) >= ASYNC_SORT_ROWS:
+        if self._sorts_in_background():
             self._start_order_job()
 
