@@ -96,13 +96,13 @@ def table_columns(dataset: Dataset) -> list[tuple[str, str, list[str]]]:
 
     cols: dict[str, tuple[str, list[str]]] = {}
     if dataset.ids is not None:
-        cols["id"] = (title("id"), [None if v in (None, "") else str(v) for v in dataset.ids])
+        cols["id"] = (title("id"), _text_cells(dataset.ids))
     cols["actual"] = (title("actual"), numeric_text(dataset.actual))
     cols["predicted"] = (title("predicted"), numeric_text(dataset.predicted))
     if dataset.weight is not None:
         cols["weight"] = (title("weight"), numeric_text(dataset.weight))
     for name, values in dataset.extras.items():
-        cols[f"extra:{name}"] = (name, [None if v in (None, "") else str(v) for v in values])
+        cols[f"extra:{name}"] = (name, _text_cells(values))
 
     order = list(cols)
     if named:
@@ -136,6 +136,11 @@ def _format_for(path: Path) -> str:
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
     return "csv"
+
+
+def _text_cells(column: np.ndarray) -> list[str | None]:
+    """A text column's cells for writing: None for an empty cell (written as nothing)."""
+    return [v or None for v in column.tolist()]
 
 
 def _write_delimited(fh: IO[bytes], columns: list[tuple[str, list[str]]], delimiter: str) -> None:
@@ -213,8 +218,7 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     def num(values: np.ndarray) -> pl.Series:
         return pl.Series(np.where(valid, values, np.nan)).fill_nan(None)
 
-    ids = (["" if v is None else str(v) for v in dataset.ids] if dataset.ids is not None
-           else [str(i + 1) for i in range(len(dataset))])
+    ids = dataset.id_texts() if dataset.ids is not None else [str(i + 1) for i in range(len(dataset))]
     frame = pl.DataFrame({
         "id": ids,
         "actual": numeric_text(dataset.actual),
