@@ -8,7 +8,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import terms_for_rows
-from .formatting import fmt_number
+from .formatting import fmt_number, fmt_result
 from .loss import LN2, LossOptions, LossTotals
 
 
@@ -26,9 +26,9 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
     if totals.n_infinite:
         return f"{lhs} = ∞  ({totals.n_infinite} row(s) give probability 0 to the actual class)"
     if weighted:
-        return f"{lhs} = ({denom})({fmt_number(totals.sum_loss, 4)}) = {fmt_number(totals.mean, 4)}"
+        return f"{lhs} = ({denom})({fmt_number(totals.sum_loss, 4)}) = {fmt_result(totals.mean)}"
     s = -totals.sum_loss if sum_ln is None else sum_ln
-    return f"{lhs} = −({denom})({_keep_zeros(s)}) = {fmt_number(totals.mean, 4)}"
+    return f"{lhs} = −({denom})({_keep_zeros(s)}) = {fmt_result(totals.mean)}"
 
 
 def _keep_zeros(x: float) -> str:

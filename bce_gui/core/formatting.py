@@ -14,6 +14,16 @@ def fmt_number(x: float, digits: int = 6) -> str:
     return _fmt(x, digits, ("∞", "−∞"), "−")
 
 
+def fmt_result(x: float, digits: int = 4) -> str:
+    """A computed result (a loss) with ``digits`` significant digits, like :func:`fmt_number`,
+    except that a value which only rounds to a whole number keeps its decimals: 0.99997 is
+    "1.000", not a misleading "1"."""
+    text = fmt_number(x, digits)
+    if x is not None and math.isfinite(x) and x != round(x) and text.lstrip("−").isdigit():
+        text = f"{x:#.{digits}g}".replace("-", "−")
+    return text
+
+
 def fmt_plain(x: float, digits: int = 6) -> str:
     """Like :func:`fmt_number` but ASCII only (for terminals, CSV and JSON-adjacent text)."""
     return _fmt(x, digits, ("inf", "-inf"), "-")

@@ -8,18 +8,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.explain import formula_text
-from ..core.formatting import fmt_number
+from ..core.formatting import fmt_number, fmt_result
 from ..core.loss import LN2
 from .document import Document
-
-
-def headline_number(x: float) -> str:
-    """The loss in large type: 4 significant digits; a value that rounds to a whole number keeps
-    its decimals (0.99997 shows as 1.000, not as a misleading 1)."""
-    text = fmt_number(x, 4)
-    if math.isfinite(x) and x != round(x) and text.lstrip("−").isdigit():
-        text = f"{x:#.4g}"
-    return text
 
 
 class SummaryPanel(QFrame):
@@ -100,7 +91,7 @@ class SummaryPanel(QFrame):
             self.loss_label.setText("—")
             self.unit_label.setText("no valid observations yet")
         else:
-            self.loss_label.setText(headline_number(shown))
+            self.loss_label.setText(fmt_result(shown))
             self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
         self.counts_label.setText(
             f"N used: <b>{t.n:,}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid:,}</b>"
