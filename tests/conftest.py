@@ -17,6 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _c_number_style():
+    """Every test starts with numbers in C (a window test may set the user's locale's style)."""
+    from bce_gui.core import formatting
+
+    formatting.set_number_style(formatting.C_STYLE)
+    yield
+    formatting.set_number_style(formatting.C_STYLE)
+
+
 try:
     from hypothesis import HealthCheck, settings
 
