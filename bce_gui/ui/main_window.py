@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QLocale, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.explain import walkthrough_html
+from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..resources import resource_path, worked_example_path
 from . import commands
 from .document import Document
 from .files import FileController
+from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
 from .summary_panel import SummaryPanel
@@ -71,6 +73,9 @@ class MainWindow(QMainWindow):
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
 
+        number_format = str(self.settings.value("view/number_format", SYSTEM))
+        self.number_format = number_format if number_format in NUMBER_FORMATS else SYSTEM
+        apply_number_format(self.number_format)
         self.doc = Document(options=self._stored_options())
         self.model = ObservationsModel(self.doc, self)
         self.obs_view = DataTableView(self.model, results=False, name="Observations table")
@@ -234,6 +239,18 @@ class MainWindow(QMainWindow):
         a["example"] = self._action("Load worked &example", self.load_example, None,
                                     "Load the ten-observation example (loss 0.214)")
         a["about"] = self._action("&About BCE Lab", self.about, None, "Version and credits")
+        locale = QLocale()
+        a["numbers_system"] = self._action(
+            f"Your &locale ({locale.name()}: {fmt_number(0.5, style=locale_style(locale))})",
+            lambda: self.set_number_format(SYSTEM), None,
+            "Numbers with the decimal mark of your locale", checkable=True)
+        a["numbers_english"] = self._action(
+            f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda: self.set_number_format(ENGLISH), None,
+            "Numbers with a decimal point", checkable=True)
+        group = QActionGroup(self)
+        for key in ("numbers_system", "numbers_english"):
+            group.addAction(a[key])
+        a[f"numbers_{self.number_format}"].setChecked(True)
 
     def _build_menus(self) -> None:
         a, mb = self.actions, self.menuBar()
@@ -257,6 +274,10 @@ class MainWindow(QMainWindow):
         for key in ("invalid_only", "worst_first", "unsort", None, "log_axis", "reset_view", None,
                     "focus_table", "focus_settings"):
             m.addSeparator() if key is None else m.addAction(a[key])
+        m.addSeparator()
+        numbers = m.addMenu("&Number format")
+        for key in ("numbers_system", "numbers_english"):
+            numbers.addAction(a[key])
         m = mb.addMenu("&Help")
         for key in ("explain", "example", None, "about"):
             m.addSeparator() if key is None else m.addAction(a[key])
@@ -311,6 +332,20 @@ class MainWindow(QMainWindow):
         self.summary.set_units(units)
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
+
+    def set_number_format(self, choice: str) -> None:
+        """Show every number in the user's locale (``system``) or in English (``english``)."""
+        if choice not in NUMBER_FORMATS:
+            return
+        self.number_format = choice
+        self.actions[f"numbers_{choice}"].setChecked(True)
+        apply_number_format(choice)
+        self.model.restyle()
+        self.summary.refresh()
+        self.settings_panel.refresh_numbers()
+        self.plot.restyle_numbers()
+        self._refresh_status()
+        self._refresh_explain()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -437,7 +472,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         n, shown = len(self.doc), self.model.rowCount()
-        self.row_count.setText(f"{shown:,} of {n:,} rows" if shown != n else f"{n:,} rows")
+        self.row_count.setText(f"{fmt_count(shown)} of {fmt_count(n)} rows" if shown != n else f"{fmt_count(n)} rows")
         if self.explain_dock.isVisible() or not self.explain.toPlainText():
             self._refresh_explain()
 
@@ -504,6 +539,7 @@ class MainWindow(QMainWindow):
         s.setValue("loss/soft_labels", o.soft_labels)
         s.setValue("view/units", self.model.units)
         s.setValue("view/log_axis", self.plot.log_axis.isChecked())
+        s.setValue("view/number_format", self.number_format)
         s.sync()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

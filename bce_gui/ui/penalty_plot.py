@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
-from ..core.formatting import fmt_number
+from ..core.formatting import fmt_count, fmt_number, localize
 from ..core.loss import LossOptions, class_log_probs
 from .document import Document
 
@@ -49,6 +49,13 @@ def _grid() -> np.ndarray:
     """p values dense near 0 and 1, where the curves bend hardest."""
     edge = np.logspace(-12, -1, 120)
     return np.unique(np.concatenate([edge, np.linspace(0.1, 0.9, 161), 1.0 - edge]))
+
+
+class _Axis(pg.AxisItem):
+    """Tick labels in the window's number style (0,5 where ',' is the decimal mark)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        return [localize(text) for text in super().tickStrings(values, scale, spacing)]
 
 
 class _PlotWidget(pg.PlotWidget):
@@ -79,7 +86,7 @@ class PenaltyPlot(QWidget):
         self._full_needed = True
 
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        self.plot = _PlotWidget(self)
+        self.plot = _PlotWidget(self, axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.plot.setAccessibleName("Penalty curve plot")
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "Predicted probability of class 1 (p)")
@@ -287,8 +294,8 @@ class PenaltyPlot(QWidget):
             self._draw_density()
             n = int(self._counts.sum())
             marks = int(np.count_nonzero(self._counts))
-            self.note.setText(f"{n:,} points drawn as {marks:,} density marks (size ∝ count); "
-                              f"the {rows.size:,} worst or edited rows exactly")
+            self.note.setText(f"{fmt_count(n)} points drawn as {fmt_count(marks)} density marks (size ∝ count); "
+                              f"the {fmt_count(rows.size)} worst or edited rows exactly")
         else:
             for item in (self.density1, self.density0):
                 item.setData(x=[], y=[])
@@ -325,6 +332,14 @@ class PenaltyPlot(QWidget):
     def set_units(self, units: str) -> None:
         self.units = units
         self.refresh()
+
+    def restyle_numbers(self) -> None:
+        """Redraw the tick labels and the note in the window's (new) number style."""
+        for name in ("left", "bottom"):
+            axis = self.plot.getPlotItem().getAxis(name)
+            axis.picture = None  # pyqtgraph's cached drawing of the ticks
+            axis.update()
+        self._draw()
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -369,8 +384,8 @@ class PenaltyPlot(QWidget):
     def _bin_tip(self, code: int) -> str:
         cls, b = (1, code) if code < BINS else (0, code - BINS)
         count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
-        return (f"{count:,} rows of actual class {cls}\n"
-                f"with p in [{b / BINS:.3f}, {(b + 1) / BINS:.3f})\n"
+        return (f"{fmt_count(count)} rows of actual class {cls}\n"
+                f"with p in [{localize(f'{b / BINS:.3f}')}, {localize(f'{(b + 1) / BINS:.3f}')})\n"
                 "click: select the worst of them")
 
     def _tip(self, x, y, data) -> str:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QWidget,
 )
 
+from ..core.formatting import NumberParseError
 from ..core.loss import LossOptions, OptionsError
 from ..core.policies import PolicyError, make_policy
+from .numbers import NumberEdit, NumberSpinBox
 
 POLICIES = [
     ("exact", "Exact (no clipping)"),
@@ -42,21 +41,21 @@ class SettingsPanel(QGroupBox):
         for key, label in POLICIES:
             self.policy.addItem(label, key)
         self.policy.setAccessibleName("Clipping convention")
-        self.eps = QLineEdit("1e-7")
-        self.eps.setValidator(QDoubleValidator(1e-300, 0.4999, 20, self))
+        self.eps = NumberEdit()
+        self.eps.set_number(1e-7)
         self.eps.setAccessibleName("Custom epsilon")
         self.eps.setToolTip("Probabilities are clipped to [ε, 1 − ε]")
         self.input_kind = QComboBox()
         self.input_kind.addItem("Probabilities", False)
         self.input_kind.addItem("Logits (log-odds)", True)
         self.input_kind.setAccessibleName("Predicted values are")
-        self.smoothing = QDoubleSpinBox()
+        self.smoothing = NumberSpinBox()
         self.smoothing.setRange(0.0, 1.0)
         self.smoothing.setSingleStep(0.05)
         self.smoothing.setDecimals(3)
         self.smoothing.setAccessibleName("Label smoothing")
         self.smoothing.setToolTip("Keras' definition: y becomes y·(1 − a) + a/2")
-        self.pos_weight = QDoubleSpinBox()
+        self.pos_weight = NumberSpinBox()
         self.pos_weight.setRange(0.0, 1e6)
         self.pos_weight.setDecimals(3)
         self.pos_weight.setSpecialValueText("off")
@@ -73,7 +72,7 @@ class SettingsPanel(QGroupBox):
 
         form = QFormLayout(self)
         form.addRow("&Convention:", self.policy)
-        form.addRow("&Epsilon:", self.eps)
+        form.addRow("Epsi&lon:", self.eps)  # (Alt+E opens the Edit menu)
         form.addRow("&Predicted values:", self.input_kind)
         form.addRow("Label &smoothing:", self.smoothing)
         form.addRow("P&os. weight:", self.pos_weight)
@@ -86,6 +85,8 @@ class SettingsPanel(QGroupBox):
                     self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled):
             sig.connect(self._emit)
         self.eps.editingFinished.connect(self._emit)
+        self.smoothing.invalidText.connect(lambda text: self._invalid("Label smoothing", text))
+        self.pos_weight.invalidText.connect(lambda text: self._invalid("Pos. weight", text))
         self.units.currentIndexChanged.connect(lambda: self.unitsChanged.emit(self.units.currentData()))
 
     def set_options(self, options: LossOptions) -> None:
@@ -93,7 +94,7 @@ class SettingsPanel(QGroupBox):
         try:
             self.policy.setCurrentIndex(self.policy.findData(options.policy.name))
             if options.policy.name == "custom" and options.policy.eps is not None:
-                self.eps.setText(f"{options.policy.eps:g}")
+                self.eps.set_number(options.policy.eps)
             self.input_kind.setCurrentIndex(1 if options.logits else 0)
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
@@ -114,9 +115,9 @@ class SettingsPanel(QGroupBox):
         eps = None
         if name == "custom":
             try:
-                eps = float(self.eps.text().replace(",", "."))
-            except ValueError:
-                raise PolicyError(f"epsilon {self.eps.text()!r} is not a number") from None
+                eps = self.eps.number()
+            except NumberParseError as exc:
+                raise PolicyError(f"Epsilon: {exc}") from None
         logits = bool(self.input_kind.currentData())
         pw = self.pos_weight.value() if logits and self.pos_weight.value() > 0 else None
         return LossOptions(
@@ -126,6 +127,19 @@ class SettingsPanel(QGroupBox):
             pos_weight=pw,
             soft_labels=self.soft.isChecked(),
         )
+
+    def _invalid(self, field: str, text: str) -> None:
+        self.error.setText(f"{field}: {text}")
+
+    def refresh_numbers(self) -> None:
+        """Show every number again in the window's number style (after it changed)."""
+        self.smoothing.refresh_text()
+        self.pos_weight.refresh_text()
+        if self.policy.currentData() == "custom":
+            try:
+                self.eps.set_number(self.eps.number())
+            except NumberParseError:
+                pass  # the error label already says what is wrong with it
 
     def _emit(self, *_args) -> None:
         if self._updating:

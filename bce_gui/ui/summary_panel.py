@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.explain import formula_text
-from ..core.formatting import fmt_number, fmt_result
+from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from ..core.loss import LN2
 from .document import Document
 
@@ -94,7 +94,7 @@ class SummaryPanel(QFrame):
             self.loss_label.setText(fmt_result(shown))
             self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
         self.counts_label.setText(
-            f"N used: <b>{t.n:,}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid:,}</b>"
+            f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
         self.formula_label.setText(formula_text(t, opts))
@@ -105,8 +105,8 @@ class SummaryPanel(QFrame):
             if t.baseline > 0:
                 skill = t.skill
                 verdict = (
-                    f"removes {skill:.0%} of it" if skill >= 0 else
-                    f"is {-skill:.0%} worse than that"
+                    f"removes {fmt_percent(skill)} of it" if skill >= 0 else
+                    f"is {fmt_percent(-skill)} worse than that"
                 )
                 self.meaning_label.setText(
                     f"No-skill baseline (always predict the base rate {fmt_number(t.base_rate, 3)}): "

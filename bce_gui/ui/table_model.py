@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.evaluate import terms_for_rows
-from ..core.formatting import fmt_number
+from ..core.formatting import fmt_cell, fmt_count, fmt_exact, fmt_number
 from ..core.loss import LN2
 from ..core.validation import Reason
 from . import commands
@@ -208,7 +208,12 @@ class ObservationsModel(QAbstractTableModel):
                 if role == R.DisplayRole and not text:
                     return ""
                 return text
-            return ds.cell_text(col.key, row)
+            column = ds.column(col.key)
+            if row in column.text:  # typed text that is not a number: as typed
+                return column.text[row]
+            # Shown as a spreadsheet shows it (no float noise), edited and copied exactly.
+            value = float(column.values[row])
+            return fmt_exact(value) if role == R.EditRole else fmt_cell(value)
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         reason = self._reason(col.key, row)
@@ -407,7 +412,7 @@ class ObservationsModel(QAbstractTableModel):
         generation, sort, invalid_only = self._order_generation, self._sort, self._invalid_only
         self._job_generation = generation
         self._sorting = True
-        self.busyChanged.emit(f"Sorting {len(self.doc):,} rows…")
+        self.busyChanged.emit(f"Sorting {fmt_count(len(self.doc))} rows…")
 
         def work() -> None:
             try:
@@ -466,6 +471,11 @@ class ObservationsModel(QAbstractTableModel):
         c = self.column_of("loss")
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, c, c)
         self._emit_column_changed("loss")
+
+    def restyle(self) -> None:
+        """Every cell again (the window's number style changed)."""
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self._columns) - 1))
 
     def _emit_column_changed(self, key: str) -> None:
         c = self.column_of(key)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from ..core.clipboard import format_block, parse_block
 from ..core.columns import SYNONYMS, normalise
 from ..core.dataset import parse_cell
+from ..core.formatting import fmt_exact
 from .table_model import SortKeyRole, ObservationsModel
 
 
@@ -162,7 +163,7 @@ def cell_copy_text(model: ObservationsModel, view_row: int, column: int) -> str:
         return model.data(index, Qt.ItemDataRole.EditRole) or ""
     value = model.data(index, SortKeyRole)
     if isinstance(value, float):
-        return repr(value) if np.isfinite(value) else ("inf" if value > 0 else "")
+        return fmt_exact(value) if np.isfinite(value) else ("inf" if value > 0 else "")
     return model.data(index, Qt.ItemDataRole.DisplayRole) or ""
 
 
