@@ -31,6 +31,7 @@ from .columns import (
     unique_names,
 )
 from .dataset import TEXT, Dataset, NumericColumn
+from .dialect import detect_line_end
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
@@ -99,6 +100,8 @@ class ImportInfo:
     # 1-based file line / sheet row of the header (or of the first data row without a header).
     # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
     first_line: int = 1
+    #: "\r\n" or "\n", as the text's lines end (Save writes them back the same way).
+    line_end: str = "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,6 +334,7 @@ def _read_delimited(path: Path, options: ReadOptions):
         path=str(path), format=fmt, encoding=encoding, delimiter=layout.delimiter,
         has_header=layout.has_header, first_line=layout.n_leading + 1,
     )
+    info.line_end = detect_line_end(data)
     return frame, info
 
 
