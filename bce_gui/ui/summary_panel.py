@@ -93,11 +93,14 @@ class SummaryPanel(QFrame):
         else:
             self.loss_label.setText(fmt_result(shown))
             self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
+        # A screen reader reads the name: it must carry the value, not only say what it is.
+        self.loss_label.setAccessibleName(f"Final loss: {self.loss_label.text()} {self.unit_label.text()}")
         self.counts_label.setText(
             f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
         self.formula_label.setText(formula_text(t, opts))
+        self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         finite = t.n > 0 and math.isfinite(mean)
         if finite:
             other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(mean / LN2, 4)} bits"

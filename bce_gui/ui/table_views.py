@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QTableView
 
 from ..core.clipboard import format_block, parse_block
 from ..core.columns import SYNONYMS, normalise
@@ -64,6 +64,9 @@ class DataTableView(QTableView):
             )
         model.modelReset.connect(self.apply_columns)
         self.apply_columns()
+        corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
+        if corner is not None:
+            corner.setAccessibleName("Select all cells")
 
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
