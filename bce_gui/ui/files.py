@@ -352,20 +352,20 @@ class FileController(QObject):
             "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path), path
         )
 
-    def export_plot(self, plot_widget, path: str | None = None) -> bool:
+    def export_plot(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export plot", ".png", "PNG image (*.png);;SVG drawing (*.svg)")
         if not path:
             return False
         svg = Path(path).suffix.lower() == ".svg"
-        return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot_widget, svg))), path)
+        return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot, svg))), path)
 
-    def export_report(self, plot_widget, path: str | None = None) -> bool:
+    def export_report(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export report", ".pdf", "PDF (*.pdf);;HTML page (*.html)")
         if not path:
             return False
         snap = self.doc.live.snapshot()
         source = Path(self.path).name if self.path else None
-        png = plot_bytes(plot_widget, svg=False)
+        png = plot_bytes(plot, svg=False)
         if Path(path).suffix.lower() in (".html", ".htm"):
             page = report_html(self.doc.dataset, snap, source=source, plot_png=png)
             return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
@@ -567,7 +567,14 @@ def _xlsx_errors() -> tuple[type[Exception], ...]:
     return (XlsxWriterException,)
 
 
-def plot_bytes(plot_widget, svg: bool) -> bytes:
+def plot_bytes(plot, svg: bool) -> bytes:
+    """The window's :class:`~bce_gui.ui.penalty_plot.PenaltyPlot` as PNG or SVG bytes, drawn as
+    a document shows it: light colours and no selection rings (whatever the window shows)."""
+    with plot.exporting() as plot_widget:
+        return _widget_bytes(plot_widget, svg)
+
+
+def _widget_bytes(plot_widget, svg: bool) -> bytes:
     """The plot as PNG or SVG bytes, for atomic writing.
 
     PNG comes from pyqtgraph's ImageExporter at a print-friendly width. SVG is drawn by Qt's own

@@ -29,7 +29,7 @@ from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..resources import resource_path, worked_example_path
-from . import commands
+from . import commands, theme
 from .document import Document
 from .files import FileController
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         number_format = str(self.settings.value("view/number_format", SYSTEM))
         self.number_format = number_format if number_format in NUMBER_FORMATS else SYSTEM
         apply_number_format(self.number_format)
+        if self.settings.value("view/dark", False, type=bool):
+            theme.use_dark(True)
         self.doc = Document(options=self._stored_options())
         self.model = ObservationsModel(self.doc, self)
         self.obs_view = DataTableView(self.model, results=False, name="Observations table")
@@ -195,10 +197,10 @@ class MainWindow(QMainWindow):
                                            "Corrected probability, ln and loss of every row")
         a["export_summary"] = self._action("&Summary (JSON)…", self.files.export_summary, None,
                                            "The summary in the schema of compute --json")
-        a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot.plot),
+        a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot),
                                         None, "The penalty curve as an image")
         a["export_report"] = self._action("Re&port (PDF or HTML)…",
-                                          lambda: self.files.export_report(self.plot.plot), "Ctrl+Shift+P",
+                                          lambda: self.files.export_report(self.plot), "Ctrl+Shift+P",
                                           "Summary, formula, plot, worst and invalid rows")
         a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
         a["quit"] = self._action("&Quit", self.close, "Ctrl+Q", "Quit BCE Lab")
@@ -247,6 +249,10 @@ class MainWindow(QMainWindow):
         a["numbers_english"] = self._action(
             f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda: self.set_number_format(ENGLISH), None,
             "Numbers with a decimal point", checkable=True)
+        a["dark"] = self._action("&Dark theme", self.set_dark, None,
+                                 "Light text on dark backgrounds (where the desktop does not set it)",
+                                 checkable=True)
+        a["dark"].setChecked(self.settings.value("view/dark", False, type=bool))
         group = QActionGroup(self)
         for key in ("numbers_system", "numbers_english"):
             group.addAction(a[key])
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
         numbers = m.addMenu("&Number format")
         for key in ("numbers_system", "numbers_english"):
             numbers.addAction(a[key])
+        m.addAction(a["dark"])
         m = mb.addMenu("&Help")
         for key in ("explain", "example", None, "about"):
             m.addSeparator() if key is None else m.addAction(a[key])
@@ -346,6 +353,10 @@ class MainWindow(QMainWindow):
         self.plot.restyle_numbers()
         self._refresh_status()
         self._refresh_explain()
+
+    def set_dark(self, on: bool) -> None:
+        theme.use_dark(bool(on))
+        self.settings.setValue("view/dark", bool(on))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

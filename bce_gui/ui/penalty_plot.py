@@ -17,19 +17,21 @@ instead of recounting ten million rows; pan and zoom redraw a few thousand marks
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
 from ..core.formatting import fmt_count, fmt_number, localize
 from ..core.loss import LossOptions, class_log_probs
+from . import theme
 from .document import Document
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
-SELECT_COLOR = "#000000"
 MAX_POINTS = 20_000
 MAX_SELECTED = 20_000
 BINS = 1000
@@ -109,7 +111,7 @@ class PenaltyPlot(QWidget):
             hoverSize=13, name="class 0 observations", **common,
         )
         self.selected = pg.ScatterPlotItem(
-            size=17, symbol="o", pen=pg.mkPen(SELECT_COLOR, width=2.5), brush=pg.mkBrush(None),
+            size=17, symbol="o", pen=pg.mkPen("k", width=2.5), brush=pg.mkBrush(None),
             name="selected",
         )
         self._brushes1 = _level_brushes(CLASS1_COLOR)
@@ -139,7 +141,6 @@ class PenaltyPlot(QWidget):
         self.reset_button.setToolTip("Show all points again (or double-click the plot)")
         self.reset_button.clicked.connect(self.reset_view)
         self.note = QLabel("")
-        self.note.setStyleSheet("color: #555;")
         bar = QHBoxLayout()
         bar.addWidget(self.log_axis)
         bar.addWidget(self.reset_button)
@@ -161,7 +162,70 @@ class PenaltyPlot(QWidget):
             sig.connect(self._structure_changed)
         doc.cellsChanged.connect(self._cells_changed)
         doc.totalsChanged.connect(self.schedule_refresh)
+        self._screen_hooked = False
+        self._apply_style(redraw=False)
         self.refresh()
+
+    # -- look ---------------------------------------------------------------------------------
+
+    def _apply_style(self, palette: QPalette | None = None, scale: float | None = None,
+                     redraw: bool = True) -> None:
+        """Colours from the palette (a dark palette gets a dark plot, its curves lightened to keep
+        3:1 against the background) and pen widths in device-independent pixels: Qt draws a
+        cosmetic pen's width in device pixels, so at 2x scaling a 2-pixel curve was half as thick
+        as at 1x. (Symbols are already scaled by pyqtgraph.)"""
+        palette = palette if palette is not None else self.palette()
+        scale = self.devicePixelRatioF() if scale is None else scale
+        bg = palette.color(QPalette.ColorRole.Base)
+        fg = palette.color(QPalette.ColorRole.Text)
+        c1 = theme.readable(QColor(CLASS1_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
+        c0 = theme.readable(QColor(CLASS0_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
+        self.colours = {"background": bg, "text": fg, "class1": c1, "class0": c0}
+        self.plot.setBackground(bg)
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(fg, width=scale))
+            axis.setTextPen(fg)
+        self.curve1.setPen(pg.mkPen(c1, width=2 * scale))
+        self.curve0.setPen(pg.mkPen(c0, width=2 * scale, style=Qt.PenStyle.DashLine))
+        for points, colour in ((self.points1, c1), (self.points0, c0)):
+            points.setPen(pg.mkPen(bg, width=0.8))
+            points.setBrush(pg.mkBrush(colour))
+        self.selected.setPen(pg.mkPen(fg, width=2.5))
+        self._brushes1 = _level_brushes(c1.name())
+        self._brushes0 = _level_brushes(c0.name())
+        self.legend.setLabelTextColor(fg)
+        self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
+        theme.set_text_colour(self.note, theme.muted_text(palette))
+        if redraw:  # the points again, with the new brushes (all of them if the rows changed)
+            self.refresh() if self._full_needed or self.refresh_pending else self._draw()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_style()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        handle = self.window().windowHandle()
+        if not self._screen_hooked and handle is not None:
+            self._screen_hooked = True  # moved to a screen of another scale: pens follow
+            handle.screenChanged.connect(lambda *_: self._apply_style())
+        self._apply_style()
+
+    @contextmanager
+    def exporting(self):
+        """The plot as a document shows it (an export, the report): light colours, pens of one
+        image pixel per pixel, and no selection rings (a selection means nothing on paper)."""
+        selected = self._selected
+        self._selected = np.empty(0, dtype=np.int64)
+        self._apply_style(QApplication.style().standardPalette(), scale=1.0)
+        try:
+            yield self.plot
+        finally:
+            self._selected = selected
+            self._apply_style()
 
     def schedule_refresh(self) -> None:
         self._refresh_timer.start()

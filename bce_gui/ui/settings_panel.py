@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from ..core.formatting import NumberParseError
 from ..core.loss import LossOptions, OptionsError
 from ..core.policies import PolicyError, make_policy
+from . import theme
 from .numbers import NumberEdit, NumberSpinBox
 
 POLICIES = [
@@ -67,7 +68,7 @@ class SettingsPanel(QGroupBox):
         self.units.addItem("bits (log base 2)", "bits")
         self.units.setAccessibleName("Units")
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #a40000;")
+        theme.set_text_colour(self.error, theme.warning_text(self.palette()))
         self.error.setWordWrap(True)
 
         form = QFormLayout(self)
@@ -102,6 +103,11 @@ class SettingsPanel(QGroupBox):
             self._sync_enabled()
         finally:
             self._updating = False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            theme.set_text_colour(self.error, theme.warning_text(self.palette()))
 
     def set_units(self, units: str) -> None:
         self.units.setCurrentIndex(self.units.findData(units))

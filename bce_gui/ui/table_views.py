@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QTableView
 
 from ..core.clipboard import format_block, parse_block
@@ -67,6 +67,11 @@ class DataTableView(QTableView):
         corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
         if corner is not None:
             corner.setAccessibleName("Select all cells")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model().set_palette(self.palette())
 
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
