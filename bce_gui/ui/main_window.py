@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLocale, QSettings, Qt
+from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -161,13 +161,36 @@ class MainWindow(QMainWindow):
         self.explain_dock.setWidget(self.explain)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
         self.explain_dock.hide()
-        self.resize(1400, 860)
+        self.resize(self.first_size())
         self._sized = False
+        # No pane can be dragged to nothing: a collapsed tables pane hid both tables, and Ctrl+1
+        # then sent typing into a table nobody could see (View → Reset layout restores the rest).
+        for splitter in (self.main_splitter, self.table_splitter, self.right_splitter):
+            splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().horizontalAdvance("M")
+        for view in (self.obs_view, self.res_view):
+            view.setMinimumWidth(10 * em)
+        self.plot.setMinimumSize(16 * em, 8 * em)
 
-        QWidget.setTabOrder(self.obs_view, self.res_view)
-        QWidget.setTabOrder(self.res_view, self.invalid_only)
-        QWidget.setTabOrder(self.invalid_only, self.worst_first)
-        QWidget.setTabOrder(self.worst_first, self.settings_panel.policy)
+        # Tab goes through the window in reading order: tables, their options, the summary's
+        # buttons (shown for an infinite loss), the settings top to bottom, then the plot.
+        sp = self.settings_panel
+        chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
+                 self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
+                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.soft, sp.units,
+                 self.plot.log_axis, self.plot.reset_button, self.plot.plot, self.explain]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def first_size(self) -> QSize:
+        """1400×860, or less where the screen is smaller: the first window fits the screen's
+        available area at any scale (at 1.5x a 1920×1080 screen is 1280×720 for Qt)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(1400, 860)
+        available = screen.availableGeometry()
+        # The frame and title bar come on top of this size: leave room for them.
+        return QSize(min(1400, available.width() - 40), min(860, available.height() - 60))
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
         act = QAction(text, self)
@@ -232,8 +255,10 @@ class MainWindow(QMainWindow):
         a["log_axis"] = self._action("&Log-scaled loss axis", self.plot.set_log_axis, "Ctrl+L",
                                      "Log scale for the plot's loss axis", checkable=True)
         a["reset_view"] = self._action("&Reset plot view", self.plot.reset_view, "Ctrl+0", "Show all points")
-        a["focus_table"] = self._action("Go to &table", self.obs_view.setFocus, "Ctrl+1", "Move the focus to the table")
-        a["focus_settings"] = self._action("Go to &settings", self.settings_panel.policy.setFocus, "Ctrl+2",
+        a["focus_table"] = self._action("Go to &table", lambda: self.focus_visible(self.obs_view), "Ctrl+1",
+                                        "Move the focus to the table")
+        a["focus_settings"] = self._action("Go to &settings", lambda: self.focus_visible(self.settings_panel.policy),
+                                           "Ctrl+2",
                                            "Move the focus to the settings")
         a["explain"] = self.explain_dock.toggleViewAction()
         a["explain"].setText("&How is this computed?")
@@ -249,6 +274,12 @@ class MainWindow(QMainWindow):
         a["numbers_english"] = self._action(
             f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda: self.set_number_format(ENGLISH), None,
             "Numbers with a decimal point", checkable=True)
+        a["sort_up"] = self._action("Sort &ascending by this column", lambda: self.sort_current(False),
+                                    "Ctrl+Shift+A", "Sort the rows by the column of the current cell, smallest first")
+        a["sort_down"] = self._action("Sort d&escending by this column", lambda: self.sort_current(True),
+                                      "Ctrl+Shift+D", "Sort the rows by the column of the current cell, largest first")
+        a["reset_layout"] = self._action("Reset la&yout", self.reset_layout, None,
+                                         "Show every pane at its first size again")
         a["dark"] = self._action("&Dark theme", self.set_dark, None,
                                  "Light text on dark backgrounds (where the desktop does not set it)",
                                  checkable=True)
@@ -277,8 +308,8 @@ class MainWindow(QMainWindow):
                     "delete_rows", "weight", None, "select_all"):
             m.addSeparator() if key is None else m.addAction(a[key])
         m = mb.addMenu("&View")
-        for key in ("invalid_only", "worst_first", "unsort", None, "log_axis", "reset_view", None,
-                    "focus_table", "focus_settings"):
+        for key in ("invalid_only", "worst_first", "unsort", "sort_up", "sort_down", None, "log_axis",
+                    "reset_view", None, "focus_table", "focus_settings", "reset_layout"):
             m.addSeparator() if key is None else m.addAction(a[key])
         m.addSeparator()
         numbers = m.addMenu("&Number format")
@@ -353,6 +384,30 @@ class MainWindow(QMainWindow):
         self.plot.restyle_numbers()
         self._refresh_status()
         self._refresh_explain()
+
+    def sort_current(self, descending: bool) -> None:
+        """Sort by the column of the current cell (of the table that has the focus)."""
+        view = self.res_view if self.res_view.hasFocus() else self.obs_view
+        column = view.currentIndex().column()
+        if column < 0:
+            self.statusBar().showMessage("Select a cell in the column to sort by", 5000)
+            return
+        self.model.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def focus_visible(self, widget: QWidget) -> None:
+        """Focus ``widget``, first bringing its pane back if it cannot be seen: typing must never
+        go into a widget nobody can see."""
+        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+            self.reset_layout()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: every pane shown again, at its first size."""
+        self.explain_dock.setFloating(False)
+        for splitter in (self.main_splitter, self.table_splitter, self.right_splitter):
+            for i in range(splitter.count()):
+                splitter.widget(i).show()
+        self.default_layout()
 
     def set_dark(self, on: bool) -> None:
         theme.use_dark(bool(on))
@@ -557,8 +612,13 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            if self.settings.value("window/main_splitter") is None:
+            if self.settings.value("window/main_splitter") is None or self._pane_collapsed():
                 self.default_layout()
+
+    def _pane_collapsed(self) -> bool:
+        """A splitter pane at (next to) nothing, e.g. as saved by an older version."""
+        return any(size < 8 for splitter in (self.main_splitter, self.table_splitter, self.right_splitter)
+                   for size in splitter.sizes())
 
     def default_layout(self) -> None:
         """Tables on the left half; summary and settings above a tall plot on the right."""

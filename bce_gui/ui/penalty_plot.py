@@ -61,11 +61,44 @@ class _Axis(pg.AxisItem):
 
 
 class _PlotWidget(pg.PlotWidget):
+    """The plot area: double-click resets the view; with the focus (a highlighted frame), the
+    arrow keys pan, + and − zoom and Home resets, as the mouse does."""
+
     doubleClicked = Signal()
+    #: The view was panned or zoomed from the keyboard.
+    movedByKeys = Signal()
+    PAN = 0.1  # of the visible range, per arrow key
+    ZOOM = 1.25
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet("_PlotWidget { border: 2px solid transparent; }"
+                           "_PlotWidget:focus { border: 2px solid palette(highlight); }")
 
     def mouseDoubleClickEvent(self, ev):  # noqa: N802 (Qt name)
         super().mouseDoubleClickEvent(ev)
         self.doubleClicked.emit()
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt name)
+        key, K = ev.key(), Qt.Key
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        pans = {K.Key_Left: (-1, 0), K.Key_Right: (1, 0), K.Key_Up: (0, 1), K.Key_Down: (0, -1)}
+        if ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier:
+            super().keyPressEvent(ev)  # Ctrl+…: the window's shortcuts
+        elif key in pans:
+            dx, dy = pans[key]
+            vb.translateBy(x=dx * self.PAN * (x1 - x0), y=dy * self.PAN * (y1 - y0))
+            self.movedByKeys.emit()
+        elif key in (K.Key_Plus, K.Key_Equal, K.Key_Minus, K.Key_Underscore):
+            factor = 1 / self.ZOOM if key in (K.Key_Plus, K.Key_Equal) else self.ZOOM
+            vb.scaleBy((factor, factor))
+            self.movedByKeys.emit()
+        elif key == K.Key_Home:
+            self.doubleClicked.emit()
+        else:
+            super().keyPressEvent(ev)
 
 
 class PenaltyPlot(QWidget):
@@ -130,6 +163,7 @@ class PenaltyPlot(QWidget):
         self.points1.sigClicked.connect(self._clicked)
         self.points0.sigClicked.connect(self._clicked)
         self.plot.doubleClicked.connect(self.reset_view)
+        self.plot.movedByKeys.connect(self._user_moved_view)
         self._auto_view = True
         # Once the user pans or zooms, edits no longer move the view under their hands.
         item.getViewBox().sigRangeChangedManually.connect(self._user_moved_view)

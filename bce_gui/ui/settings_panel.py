@@ -81,6 +81,14 @@ class SettingsPanel(QGroupBox):
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
 
+        # Long choices ("scikit-learn (clip to float64 ε)") may be cut in the closed box when the
+        # window is narrow (at 2x scaling a 1920-pixel screen is 960 wide); the list shows them whole.
+        for box in (self.policy, self.input_kind, self.units):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
+            box.setToolTip(box.currentText())
+            box.currentTextChanged.connect(box.setToolTip)
+
         self.set_options(options)
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
                     self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled):
