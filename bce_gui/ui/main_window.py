@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
@@ -344,6 +345,8 @@ class MainWindow(QMainWindow):
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
+        self.doc.replaced.connect(self._another_table)
+        self.invalid_only.toggled.connect(self._show_notes)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
 
@@ -352,6 +355,19 @@ class MainWindow(QMainWindow):
 
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
+
+    def _another_table(self) -> None:
+        """A new table opens in its own order with nothing selected: the last file's sort,
+        filter and selection (rows 3 to 7 of *that* file) mean nothing here."""
+        self.clear_order()
+        self.obs_view.selectionModel().clear()
+        self.plot.set_selected_rows([])
+
+    def _show_notes(self, on: bool) -> None:
+        """Invalid rows only: their results are all "—", the reasons are in the Note column."""
+        if on and self.model.rowCount():
+            self.res_view.scrollTo(self.model.index(0, self.model.column_of("note")),
+                                   QAbstractItemView.ScrollHint.PositionAtTop)
 
     def set_options(self, options: LossOptions) -> None:
         self.doc.set_options(options)

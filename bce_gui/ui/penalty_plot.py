@@ -254,7 +254,7 @@ class PenaltyPlot(QWidget):
         image pixel per pixel, and no selection rings (a selection means nothing on paper)."""
         selected = self._selected
         self._selected = np.empty(0, dtype=np.int64)
-        self._apply_style(QApplication.style().standardPalette(), scale=1.0)
+        self._apply_style(QApplication.style().standardPalette(), scale=1.0)  # redraws
         try:
             yield self.plot
         finally:
