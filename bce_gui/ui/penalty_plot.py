@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
 from ..core.formatting import fmt_count, fmt_number, localize
@@ -73,8 +73,22 @@ class _PlotWidget(pg.PlotWidget):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setStyleSheet("_PlotWidget { border: 2px solid transparent; }"
-                           "_PlotWidget:focus { border: 2px solid palette(highlight); }")
+
+    def paintEvent(self, ev):  # noqa: N802 (Qt name)
+        super().paintEvent(ev)
+        if self.hasFocus():  # the focus frame, drawn over the plot (a border would shrink it)
+            painter = QPainter(self.viewport())
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.drawRect(self.viewport().rect().adjusted(1, 1, -1, -1))
+            painter.end()
+
+    def focusInEvent(self, ev):  # noqa: N802 (Qt name)
+        super().focusInEvent(ev)
+        self.viewport().update()
+
+    def focusOutEvent(self, ev):  # noqa: N802 (Qt name)
+        super().focusOutEvent(ev)
+        self.viewport().update()
 
     def mouseDoubleClickEvent(self, ev):  # noqa: N802 (Qt name)
         super().mouseDoubleClickEvent(ev)
@@ -230,6 +244,8 @@ class PenaltyPlot(QWidget):
         self._brushes1 = _level_brushes(c1.name())
         self._brushes0 = _level_brushes(c0.name())
         self.legend.setLabelTextColor(fg)
+        for _sample, label in self.legend.items:  # (setLabelTextColor alone leaves drawn labels)
+            label.setText(label.text, color=fg.name())
         self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
         theme.set_text_colour(self.note, theme.muted_text(palette))
         if redraw:  # the points again, with the new brushes (all of them if the rows changed)

@@ -92,6 +92,9 @@ def test_the_plot_follows_the_palette(palette, window):
     assert contrast(axis.pen().color(), bg) >= 4.5
     for curve in (w.plot.curve1, w.plot.curve0):
         assert contrast(curve.opts["pen"].color(), bg) >= 3.0
+    for _sample, label in w.plot.legend.items:  # the legend's text too
+        assert contrast(QColor(label.opts["color"]), bg) >= 4.5
+        assert QColor(label.opts["color"]).name() in label.item.toHtml()
 
 
 def test_switching_to_a_dark_palette_recolours_the_open_window(window):
