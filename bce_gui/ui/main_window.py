@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
@@ -413,7 +414,9 @@ class MainWindow(QMainWindow):
     def focus_visible(self, widget: QWidget) -> None:
         """Focus ``widget``, first bringing its pane back if it cannot be seen: typing must never
         go into a widget nobody can see."""
-        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+        # (A scroll area's own region is all under its viewport: ask the viewport.)
+        shown = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+        if not widget.isVisible() or shown.visibleRegion().isEmpty():
             self.reset_layout()
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 

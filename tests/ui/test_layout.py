@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QSplitter, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QSplitter, QWidget
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def visible_on_screen(widget: QWidget) -> bool:
-    return widget.isVisible() and not widget.visibleRegion().isEmpty() and widget.width() > 0
+    shown = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+    return widget.isVisible() and not shown.visibleRegion().isEmpty() and shown.width() > 20
 
 
 def test_dragging_the_splitter_cannot_hide_the_tables(window, qtbot):
