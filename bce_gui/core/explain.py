@@ -8,7 +8,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import terms_for_rows
-from .formatting import fmt_number, fmt_result
+from .formatting import fmt_number, fmt_result, localize
 from .loss import LN2, LossOptions, LossTotals
 
 
@@ -34,7 +34,7 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
 def _keep_zeros(x: float) -> str:
     """Four significant digits, trailing zeros kept (−2.140, as a textbook writes it)."""
     text = f"{x:#.4g}".rstrip(".")
-    return text.replace("-", "−")
+    return localize(text.replace("-", "−"))
 
 
 def walkthrough_html(

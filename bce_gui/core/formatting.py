@@ -1,27 +1,145 @@
-"""Numbers formatted one way everywhere: the table, the summary, the command line, the report."""
+"""Numbers formatted one way everywhere: the table, the summary, the command line, the report.
+
+Numbers meant for people (the window, the report) follow one :class:`NumberStyle`: the decimal mark
+and the digit-group separator of the user's locale, or C/English. The window sets it once
+(:func:`set_number_style`); the command line, CSV and JSON never do, so they stay in C. What people
+type into a number field is read by :func:`parse_number`, which accepts both ``.`` and ``,`` as the
+decimal mark and never reads either as a thousands separator.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 
-def fmt_number(x: float, digits: int = 6) -> str:
+@dataclass(frozen=True)
+class NumberStyle:
+    """How numbers are written for people: the decimal mark and the separator of digit groups."""
+
+    decimal: str = "."
+    group: str = ","
+
+    def __post_init__(self) -> None:
+        if self.decimal not in (".", ","):
+            raise ValueError(f"decimal mark must be '.' or ',', not {self.decimal!r}")
+        if self.group == self.decimal:
+            raise ValueError("the group separator cannot be the decimal mark")
+
+
+#: C/English: 0.5 and 1,234.
+C_STYLE = NumberStyle()
+_style = C_STYLE
+
+
+def set_number_style(style: NumberStyle) -> None:
+    """The style every formatter below uses when not given one (set by the window)."""
+    global _style
+    _style = style
+
+
+def number_style() -> NumberStyle:
+    return _style
+
+
+def localize(text: str, style: NumberStyle | None = None) -> str:
+    """A number written in C (``.`` decimal mark, no groups) in ``style``."""
+    style = style or _style
+    return text if style.decimal == "." else text.replace(".", style.decimal)
+
+
+def fmt_number(x: float, digits: int = 6, style: NumberStyle | None = None) -> str:
     """A float with ``digits`` significant digits; inf as ∞, NaN as an empty string.
 
     Very small and very large magnitudes switch to scientific notation so that 1e-300 never
-    shows as 0. Negative numbers use a true minus sign (−).
+    shows as 0. Negative numbers use a true minus sign (−). The decimal mark is ``style``'s.
     """
-    return _fmt(x, digits, ("∞", "−∞"), "−")
+    return localize(_fmt(x, digits, ("∞", "−∞"), "−"), style)
 
 
-def fmt_result(x: float, digits: int = 4) -> str:
+def fmt_result(x: float, digits: int = 4, style: NumberStyle | None = None) -> str:
     """A computed result (a loss) with ``digits`` significant digits, like :func:`fmt_number`,
     except that a value which only rounds to a whole number keeps its decimals: 0.99997 is
     "1.000", not a misleading "1"."""
-    text = fmt_number(x, digits)
+    text = _fmt(x, digits, ("∞", "−∞"), "−")
     if x is not None and math.isfinite(x) and x != round(x) and text.lstrip("−").isdigit():
         text = f"{x:#.{digits}g}".replace("-", "−")
-    return text
+    return localize(text, style)
+
+
+def fmt_exact(x: float, style: NumberStyle | None = None) -> str:
+    """A stored number exactly, as a person would type it: 2 not 2.0, 0.94 not
+    0.93999999999999995 (the shortest text that reads back as the same double); ASCII minus,
+    so that what is copied or edited reads back anywhere."""
+    if x is None or math.isnan(x):
+        return ""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return localize(repr(x), style)
+
+
+def fmt_cell(x: float, style: NumberStyle | None = None) -> str:
+    """A stored number as a spreadsheet shows it: at most 15 significant digits, so that
+    0.05 + 0.81 (0.8600000000000001, e.g. a formula's saved result) reads 0.86. For display only:
+    editing and copying use :func:`fmt_exact`, so the value is never changed by being shown."""
+    if x is None or math.isnan(x):
+        return ""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return localize(f"{x:.15g}", style)
+
+
+def fmt_count(n: int, style: NumberStyle | None = None) -> str:
+    """A count with its digits grouped: 1,234,567 (or 1.234.567 where ',' is the decimal mark)."""
+    style = style or _style
+    text = f"{int(n):,}"
+    return text if style.group == "," else text.replace(",", style.group)
+
+
+def fmt_percent(x: float, decimals: int = 0, style: NumberStyle | None = None) -> str:
+    """A fraction as a percentage: 0.214 -> 21%."""
+    if x is None or not math.isfinite(x):
+        return ""
+    return localize(f"{x:.{decimals}%}", style).replace("-", "−")
+
+
+class NumberParseError(ValueError):
+    """Typed text that is not a number; ``str(err)`` says why, in one sentence."""
+
+
+def parse_number(text: str, *, finite: bool = True) -> float:
+    """What a person typed into a number field, as a float.
+
+    Both ``.`` and ``,`` are accepted as the decimal mark (``0.1`` and ``0,1`` are one tenth in
+    every locale), and neither is ever read as a thousands separator: ``1,000`` is one, and text
+    with both marks (``1,000.5``) or two of one mark is refused rather than guessed at. A minus
+    sign may be ASCII or typographic (−), and an exponent is allowed (``1e-7``, ``1,5e-3``).
+    Raises :class:`NumberParseError` with a message that quotes the text.
+    """
+    t = text.strip().replace("\u2212", "-")
+    shown = text.strip()
+    if not t:
+        raise NumberParseError("no number was typed")
+    if "." in t and "," in t:
+        raise NumberParseError(f"“{shown}” has both ‘.’ and ‘,’: type one decimal mark "
+                               "and no thousands separators")
+    if t.count(",") > 1 or t.count(".") > 1:
+        raise NumberParseError(f"“{shown}” has more than one decimal mark: "
+                               "type no thousands separators")
+    candidate = t.replace(",", ".")
+    if "_" in candidate or any(c.isspace() for c in candidate):
+        raise NumberParseError(f"“{shown}” is not a number")
+    try:
+        value = float(candidate)
+    except ValueError:
+        raise NumberParseError(f"“{shown}” is not a number") from None
+    if math.isnan(value) or (finite and math.isinf(value)):
+        raise NumberParseError(f"“{shown}” is not a finite number")
+    return value
 
 
 def fmt_plain(x: float, digits: int = 6) -> str:

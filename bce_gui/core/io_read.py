@@ -31,6 +31,7 @@ from .columns import (
     unique_names,
 )
 from .dataset import TEXT, Dataset, NumericColumn
+from .dialect import detect_line_end
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
@@ -99,6 +100,8 @@ class ImportInfo:
     # 1-based file line / sheet row of the header (or of the first data row without a header).
     # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
     first_line: int = 1
+    #: "\r\n" or "\n", as the text's lines end (Save writes them back the same way).
+    line_end: str = "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,6 +334,7 @@ def _read_delimited(path: Path, options: ReadOptions):
         path=str(path), format=fmt, encoding=encoding, delimiter=layout.delimiter,
         has_header=layout.has_header, first_line=layout.n_leading + 1,
     )
+    info.line_end = detect_line_end(data)
     return frame, info
 
 
@@ -589,6 +593,8 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
         if floats is not None:
             frame = _exact_numbers(frame, floats)
     sheet_name = names[sheet] if isinstance(sheet, int) else sheet
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = _keep_unsaved_formulas(frame, path, sheet_name)
     blank = frame.select(
         pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in frame.columns])
     ).to_series() if frame.width else None
@@ -613,6 +619,28 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     if frame.width < 2:
         raise TableReadError(path, "is not a table: only one column was found")
     return frame, info
+
+
+def _keep_unsaved_formulas(frame, path: Path, sheet_name: str):
+    """Formula cells saved without a result read as empty: give them their formula as text, so
+    the cell is kept and reported as a formula without a saved value, not as a missing value."""
+    import polars as pl
+
+    from .xlsx_formulas import formulas_without_values
+
+    formulas = formulas_without_values(path, sheet_name)
+    by_column: dict[int, dict[int, str]] = {}
+    for (row, column), text in formulas.items():
+        if row < frame.height and column < frame.width:
+            by_column.setdefault(column, {})[row] = text
+    for column, cells in by_column.items():
+        name = frame.columns[column]
+        values = frame.get_column(name).to_list()
+        for row, text in cells.items():
+            if values[row] is None or not str(values[row]).strip():
+                values[row] = text
+        frame = frame.with_columns(pl.Series(name, values, dtype=pl.Utf8))
+    return frame
 
 
 def _exact_numbers(text, floats):

@@ -18,6 +18,7 @@ import numpy as np
 
 from .columns import unique_names
 from .dataset import ROLE_TITLES, Dataset, NumericColumn
+from .dialect import CsvDialect
 from .evaluate import Evaluation, terms_for_rows
 from .summary import summary_dict
 
@@ -64,30 +65,34 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def numeric_text(column: NumericColumn) -> list[str | None]:
+def numeric_text(column: NumericColumn, decimal: str = ".") -> list[str | None]:
     """A numeric column as the text cells a file holds: exact, with typed text kept.
 
     Numbers are written in their shortest round-trip form (0.94, not 0.93999999999999995), whole
     numbers without ".0" (labels stay 0 and 1), empty cells as None, typed text as typed.
+    ``decimal`` is the decimal mark of the numbers (typed text keeps its own).
     """
     import polars as pl
 
-    text = (
+    series = (
         pl.Series(column.values, dtype=pl.Float64)
         .fill_nan(None)
         .cast(pl.Utf8)
         .str.replace(r"^(-?\d+)\.0$", "${1}")
-        .to_list()
     )
+    if decimal != ".":
+        series = series.str.replace(".", decimal, literal=True)
+    text = series.to_list()
     for row, typed in column.text.items():
         text[row] = typed
     return text
 
 
-def table_columns(dataset: Dataset) -> list[tuple[str, str, list[str]]]:
+def table_columns(dataset: Dataset, decimal: str = ".") -> list[tuple[str, str, list[str]]]:
     """(key, header, cells) of every column to save, in the file's original order where known.
 
-    ``key`` is a role (id, actual, predicted, weight) or ``extra:<name>``.
+    ``key`` is a role (id, actual, predicted, weight) or ``extra:<name>``; numbers are written
+    with the decimal mark ``decimal``.
     """
     named = dataset.header_order is not None
 
@@ -97,10 +102,10 @@ def table_columns(dataset: Dataset) -> list[tuple[str, str, list[str]]]:
     cols: dict[str, tuple[str, list[str]]] = {}
     if dataset.ids is not None:
         cols["id"] = (title("id"), _text_cells(dataset.ids))
-    cols["actual"] = (title("actual"), numeric_text(dataset.actual))
-    cols["predicted"] = (title("predicted"), numeric_text(dataset.predicted))
+    cols["actual"] = (title("actual"), numeric_text(dataset.actual, decimal))
+    cols["predicted"] = (title("predicted"), numeric_text(dataset.predicted, decimal))
     if dataset.weight is not None:
-        cols["weight"] = (title("weight"), numeric_text(dataset.weight))
+        cols["weight"] = (title("weight"), numeric_text(dataset.weight, decimal))
     for name, values in dataset.extras.items():
         cols[f"extra:{name}"] = (name, _text_cells(values))
 
@@ -115,10 +120,19 @@ def table_columns(dataset: Dataset) -> list[tuple[str, str, list[str]]]:
     return [(key, *cols[key]) for key in order]
 
 
-def write_table(dataset: Dataset, path: str | os.PathLike, fmt: str | None = None) -> None:
-    """Save observations as CSV, TSV or .xlsx (chosen by ``fmt`` or the file's extension)."""
+def write_table(dataset: Dataset, path: str | os.PathLike, fmt: str | None = None,
+                dialect: CsvDialect | None = None) -> None:
+    """Save observations as CSV, TSV or .xlsx (chosen by ``fmt`` or the file's extension).
+
+    ``dialect``: the delimiter, decimal mark, encoding and line ends of CSV or TSV text (default
+    UTF-8 with ``,`` or a tab, a decimal point and LF).
+    """
     path = Path(path)
     fmt = (fmt or _format_for(path)).lower()
+    if dialect is not None and fmt != "xlsx":
+        columns = table_columns(dataset, dialect.decimal)
+        atomic_write(path, lambda fh: _write_in_dialect(fh, columns, dialect, path))
+        return
     columns = table_columns(dataset)
     if fmt == "xlsx":
         if len(dataset) > XLSX_MAX_ROWS:
@@ -143,13 +157,41 @@ def _text_cells(column: np.ndarray) -> list[str | None]:
     return [v or None for v in column.tolist()]
 
 
-def _write_delimited(fh: IO[bytes], columns: list[tuple[str, list[str]]], delimiter: str) -> None:
+def _write_delimited(fh: IO[bytes], columns: list[tuple[str, list[str]]], delimiter: str,
+                     line_end: str = "\n") -> None:
     import polars as pl
 
     frame = pl.DataFrame({f"c{i}": cells for i, (_k, _h, cells) in enumerate(columns)},
                          schema={f"c{i}": pl.Utf8 for i in range(len(columns))})
     frame.columns = unique_names([header for _k, header, _cells in columns])
-    frame.write_csv(fh, separator=delimiter, quote_style="necessary", line_terminator="\n")
+    frame.write_csv(fh, separator=delimiter, quote_style="necessary", line_terminator=line_end)
+
+
+def _write_in_dialect(fh: IO[bytes], columns, dialect: CsvDialect, path: Path) -> None:
+    """Delimited text in ``dialect``'s delimiter, line ends and encoding (numbers in ``columns``
+    already carry its decimal mark). UTF-8 is written straight through; another encoding is
+    converted, and a character it cannot hold is an error naming its line, never a '?'."""
+    codec = dialect.encoding.lower().replace("_", "-")
+    if codec in ("utf-8", "utf8", "utf-8-sig"):
+        if codec == "utf-8-sig":
+            fh.write(b"\xef\xbb\xbf")
+        _write_delimited(fh, columns, dialect.delimiter, dialect.line_end)
+        return
+    import io
+
+    buffer = io.BytesIO()
+    _write_delimited(buffer, columns, dialect.delimiter, dialect.line_end)
+    text = buffer.getvalue().decode("utf-8")
+    del buffer
+    try:
+        fh.write(text.encode(dialect.encoding))
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise TableWriteError(
+            path, f"line {line} has “{text[exc.start:exc.end]}”, which the file's encoding "
+                  f"({dialect.encoding}) cannot hold; save it as UTF-8 with Save As") from None
+    except LookupError:
+        raise TableWriteError(path, f"unknown encoding {dialect.encoding!r}") from None
 
 
 def _exact_worksheet_class():
@@ -203,8 +245,14 @@ RESULT_HEADERS = ["id", "actual", "predicted", "corrected_probability", "ln_corr
                   "row_loss", "status"]
 
 
-def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike) -> None:
-    """The per-row table: inputs, corrected probability, its log, the row loss, valid or why not."""
+def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
+                  dialect: CsvDialect | None = None) -> None:
+    """The per-row table: inputs, corrected probability, its log, the row loss, valid or why not.
+
+    ``dialect``: delimiter, decimal mark and line ends (a spreadsheet in a decimal-comma locale
+    wants ``;`` and ``,``); its encoding is UTF-8, with a BOM if it says ``utf-8-sig``.
+    """
+    dialect = dialect or CsvDialect()
     import polars as pl
 
     terms = terms_for_rows(dataset, evaluation.options, slice(None))
@@ -221,14 +269,16 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     ids = dataset.id_texts() if dataset.ids is not None else [str(i + 1) for i in range(len(dataset))]
     frame = pl.DataFrame({
         "id": ids,
-        "actual": numeric_text(dataset.actual),
-        "predicted": numeric_text(dataset.predicted),
+        "actual": numeric_text(dataset.actual, dialect.decimal),
+        "predicted": numeric_text(dataset.predicted, dialect.decimal),
         "corrected_probability": num(terms.corrected),
         "ln_corrected_probability": num(terms.ln_corrected),
         "row_loss": num(evaluation.loss),
         "status": status.tolist(),
     })
-    atomic_write(path, lambda fh: frame.write_csv(fh, float_precision=None, line_terminator="\n"))
+    atomic_write(path, lambda fh: frame.write_csv(
+        fh, float_precision=None, separator=dialect.delimiter, line_terminator=dialect.line_end,
+        decimal_comma=dialect.decimal == ",", include_bom=dialect.encoding.lower() == "utf-8-sig"))
 
 
 def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,

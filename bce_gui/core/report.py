@@ -12,7 +12,7 @@ import numpy as np
 from .dataset import Dataset
 from .evaluate import Evaluation, terms_for_rows
 from .explain import formula_text
-from .formatting import fmt_number
+from .formatting import fmt_count, fmt_number, fmt_percent
 from .loss import LN2
 
 STYLE = """
@@ -56,7 +56,7 @@ def report_html(
         f"<title>BCE Lab report — {esc(source or 'unsaved data')}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>Log loss report</h1>",
-        f"<p class='muted'>Data: {esc(source or 'unsaved data')} · {len(dataset):,} rows · "
+        f"<p class='muted'>Data: {esc(source or 'unsaved data')} · {fmt_count(len(dataset))} rows · "
         f"generated {stamp} by BCE Lab</p>",
     ]
     if t.n == 0:
@@ -68,7 +68,7 @@ def report_html(
     parts += [
         "<h2>How it was computed</h2>",
         f"<p>{esc(formula_text(t, opts))}</p>",
-        f"<p>Rows used: <b>{t.n:,}</b>; excluded as invalid: <b>{evaluation.validity.n_invalid:,}</b>"
+        f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)}</p>",
     ]
@@ -76,15 +76,15 @@ def report_html(
     if opts.logits:
         extras.append("predictions are logits")
     if opts.label_smoothing:
-        extras.append(f"label smoothing {opts.label_smoothing:g}")
+        extras.append(f"label smoothing {fmt_number(opts.label_smoothing)}")
     if opts.pos_weight is not None:
-        extras.append(f"pos_weight {opts.pos_weight:g}")
+        extras.append(f"pos_weight {fmt_number(opts.pos_weight)}")
     if extras:
         parts.append(f"<p>Options: {esc(', '.join(extras))}.</p>")
     if t.n and t.baseline > 0 and math.isfinite(t.mean):
         parts.append(
             f"<p>No-skill baseline (always predicting the base rate {fmt_number(t.base_rate, 4)}): "
-            f"{fmt_number(t.baseline, 4)} nats; skill {t.skill:.1%}.</p>"
+            f"{fmt_number(t.baseline, 4)} nats; skill {fmt_percent(t.skill, 1)}.</p>"
         )
     if t.n_infinite:
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
@@ -103,11 +103,12 @@ def report_html(
     issues = evaluation.validity.issues(dataset, limit=invalid_limit)
     if issues:
         n_inv = evaluation.validity.n_invalid
-        parts.append(f"<h2>Invalid rows ({n_inv:,}, excluded)</h2>")
-        parts.append(TABLE + "<tr><th>Row</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
+        parts.append(f"<h2>Invalid rows ({fmt_count(n_inv)}, excluded)</h2>")
+        parts.append(TABLE + "<tr><th>Row</th><th>ID</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
         for i in issues:
             parts.append(
-                f"<tr><td class='num'>{dataset.spreadsheet_row(i.row)}</td><td>{esc(i.column)}</td>"
+                f"<tr><td class='num'>{dataset.spreadsheet_row(i.row)}</td>"
+                f"<td>{esc(dataset.cell_text('id', i.row))}</td><td>{esc(i.column)}</td>"
                 f"<td>{esc(i.value)}</td><td>{esc(i.reason)}</td></tr>"
             )
         parts.append("</table>")

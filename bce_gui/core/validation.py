@@ -23,6 +23,7 @@ class Reason(IntEnum):
     SOFT_LABEL_RANGE = 5
     NEGATIVE_WEIGHT = 6
     NOT_FINITE = 7
+    FORMULA = 8
 
     @property
     def message(self) -> str:
@@ -38,6 +39,7 @@ _MESSAGES = {
     Reason.SOFT_LABEL_RANGE: "label outside [0, 1]",
     Reason.NEGATIVE_WEIGHT: "negative weight",
     Reason.NOT_FINITE: "not a finite number",
+    Reason.FORMULA: "formula without a saved value",
 }
 
 CHECKED_ROLES = ("actual", "predicted", "weight")
@@ -115,6 +117,10 @@ def _base_codes(column: NumericColumn) -> tuple[np.ndarray, np.ndarray]:
     if nan.any():
         codes[nan] = Reason.MISSING
         codes[nan & _text_mask(column)] = Reason.NOT_A_NUMBER
+        # A spreadsheet formula saved without its result (or typed as one): say so.
+        formulas = [row for row, text in column.text.items() if text.startswith("=")]
+        if formulas:
+            codes[np.asarray(formulas, dtype=np.int64)] = Reason.FORMULA
     return codes, nan
 
 

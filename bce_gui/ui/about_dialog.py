@@ -241,6 +241,7 @@ class AboutDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Component", "Version", "Licence"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # read-only: Tab goes on to the licence text
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for row, comp in enumerate(self.components):

@@ -26,6 +26,8 @@ class Document(QObject):
 
     #: The whole dataset or the options changed: models reset, everything refreshes.
     reset = Signal()
+    #: Another table is about to replace this one (open, new, example): emitted before ``reset``.
+    replaced = Signal()
     #: Cells of these data rows changed (a numpy array of 0-based rows).
     cellsChanged = Signal(object)
     #: ``count`` rows are about to be inserted before ``at`` / were inserted.
@@ -62,6 +64,7 @@ class Document(QObject):
         ``live`` is an evaluation of ``dataset`` already made (off the GUI thread, by a load);
         it is used only if it was made with the options now in force.
         """
+        self.replaced.emit()
         self.dataset = dataset
         self.source_path = source_path
         if live is None or live.dataset is not dataset or live.options != self.options:

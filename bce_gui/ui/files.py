@@ -19,6 +19,8 @@ from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from ..core.dataset import ROLE_TITLES
+from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
+from ..core.formatting import number_style
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
 from ..core.live import LiveEvaluation
@@ -29,7 +31,15 @@ from .document import Document
 from .loader import FileLoad
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
-SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
+#: Save As offers the dialect through the file type; the default (listed first) is the file's
+#: own, else the one of the user's locale (a decimal comma goes with ';', as Excel expects).
+SAVE_FILTERS = {
+    "csv": "CSV, comma-separated, decimal point (*.csv)",
+    "csv;": "CSV, semicolon-separated, decimal comma (*.csv)",
+    "tsv": "TSV, tab-separated (*.tsv)",
+    "xlsx": "Excel workbook (*.xlsx)",
+}
+RESULTS_FILTERS = {key: SAVE_FILTERS[key] for key in ("csv", "csv;")}
 MAX_RECENT = 8
 AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
@@ -63,6 +73,8 @@ class FileController(QObject):
         self.load: FileLoad | None = None
         self._load_ok = False
         self._written: set[str] = set()
+        #: The dialect each CSV/TSV file was read or written in: Save keeps it.
+        self._dialects: dict[str, CsvDialect] = {}
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(220)
@@ -180,6 +192,7 @@ class FileController(QObject):
         path = self.load.path
         self._load_ok = True
         self.doc.set_dataset(dataset, path, live=self.load.prepared)
+        self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
@@ -218,44 +231,97 @@ class FileController(QObject):
 
     def save_as(self) -> bool:
         suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested, SAVE_FILTER)
+        filters = self._filters(SAVE_FILTERS, self.dialect)
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested,
+                                                   ";;".join(filters.values()))
         if not path:
             return False
+        chosen_key = next((k for k, f in filters.items() if f == chosen), None)
         if not Path(path).suffix:
-            path += {"TSV": ".tsv", "Excel": ".xlsx"}.get(chosen.split(" ")[0], ".csv")
+            path += {"tsv": ".tsv", "xlsx": ".xlsx"}.get(chosen_key, ".csv")
         if Path(path).suffix.lower() in (".xls", ".ods"):
             # write_table would put CSV text under a spreadsheet's name: a file nobody can open.
             self._error("Cannot save", f"{Path(path).name}: BCE Lab saves CSV, TSV or Excel workbooks "
                                        f"(.xlsx), not {Path(path).suffix} files; choose one of those.")
             return False
-        return self._write(path)
+        return self._write(path, self._new_dialect(path, chosen_key))
 
-    def _write(self, path: str) -> bool:
+    # -- dialects -----------------------------------------------------------------------------
+
+    @property
+    def dialect(self) -> CsvDialect | None:
+        """The dialect the current file was read or saved in (None: a spreadsheet, or new)."""
+        return self._dialects.get(self.path) if self.path else None
+
+    def _remember_dialect(self, path: str | None, dialect: CsvDialect | None) -> None:
+        if path and dialect is not None:
+            self._dialects[path] = dialect
+        elif path:
+            self._dialects.pop(path, None)
+
+    @staticmethod
+    def _filters(filters: dict[str, str], current: CsvDialect | None) -> dict[str, str]:
+        """``filters`` with the default first: the current file's dialect, else the locale's."""
+        if current is not None and current.delimiter == "\t":
+            first = "tsv"
+        else:
+            decimal = current.decimal if current is not None else number_style().decimal
+            first = "csv;" if decimal == "," else "csv"
+        first = first if first in filters else next(iter(filters))
+        return {first: filters[first], **{k: v for k, v in filters.items() if k != first}}
+
+    def _new_dialect(self, path: str, chosen_key: str | None) -> CsvDialect | None:
+        """The dialect for a file saved under a new name: the file type chosen (its delimiter and
+        decimal mark), UTF-8 with a BOM when the text is not ASCII, the current line ends."""
+        suffix = Path(path).suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            return None
+        current = self.dialect
+        if suffix in (".tsv", ".tab"):
+            fmt, decimal = "tsv", current.decimal if current is not None else number_style().decimal
+        else:
+            fmt = "csv"
+            key = chosen_key if chosen_key in ("csv", "csv;") else next(iter(self._filters(RESULTS_FILTERS, None)))
+            decimal = "," if key == "csv;" else "."
+        return suggested_dialect(fmt, decimal, text_is_ascii(self.doc.dataset),
+                                 current.line_end if current is not None else "\n")
+
+    def _write(self, path: str, dialect: CsvDialect | None = None) -> bool:
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".xlsx", ".xlsm"):
+            dialect = dialect or self._dialects.get(path)
+        else:
+            dialect = None
         try:
-            write_table(self.doc.dataset, path)
+            write_table(self.doc.dataset, path, dialect=dialect)
         except (TableWriteError, OSError, *_xlsx_errors()) as exc:
             self._error("Cannot save", _naming(path, exc))
             return False
+        self._remember_dialect(path, dialect)
         self._written.add(path)
         self.doc.source_path = path
         self.doc.undo_stack.setClean()
         self.add_recent(path)
         self.remove_recovery()
-        self._status(f"Saved {Path(path).name}")
+        self._status(f"Saved {Path(path).name}" + (f" ({dialect.describe()})" if dialect else ""))
         self.pathChanged.emit(path)
         return True
 
     # -- exports ------------------------------------------------------------------------------
 
     def _ask_path(self, title: str, suffix: str, filters: str) -> str | None:
+        return self._ask_path_and_type(title, suffix, filters)[0]
+
+    def _ask_path_and_type(self, title: str, suffix: str, filters: str) -> tuple[str | None, str]:
+        """The path the user chose (with ``suffix`` added if it has none) and the file type."""
         stem = Path(self.path).stem if self.path else "bce-lab"
         folder = Path(self.path).parent if self.path else Path(str(self.settings.value("files/last_dir", "")))
-        path, _ = QFileDialog.getSaveFileName(self.window, title, str(folder / f"{stem}{suffix}"), filters)
+        path, chosen = QFileDialog.getSaveFileName(self.window, title, str(folder / f"{stem}{suffix}"), filters)
         if path and not Path(path).suffix:
             path += suffix
-        return path or None
+        return path or None, chosen
 
-    def _export(self, what: str, write, path: str | None) -> bool:
+    def _export(self, what: str, write, path: str | None, detail: str = "") -> bool:
         if not path:
             return False
         try:
@@ -263,13 +329,21 @@ class FileController(QObject):
         except (TableWriteError, OSError) as exc:
             self._error(f"Cannot export {what}", _naming(path, exc))
             return False
-        self._status(f"Exported {what} to {Path(path).name}")
+        self._status(f"Exported {what} to {Path(path).name}" + (f" ({detail})" if detail else ""))
         return True
 
     def export_results(self, path: str | None = None) -> bool:
-        path = path or self._ask_path("Export per-row results", "-results.csv", "CSV (*.csv)")
+        """Per-row results as CSV in the dialect chosen with the file type (default: the locale's)."""
+        filters = self._filters(RESULTS_FILTERS, None)
+        chosen = next(iter(filters.values()))
+        if not path:
+            path, chosen = self._ask_path_and_type("Export per-row results", "-results.csv",
+                                                   ";;".join(filters.values()))
+        key = next((k for k, f in filters.items() if f == chosen), next(iter(filters)))
+        dialect = suggested_dialect("csv", "," if key == "csv;" else ".", text_is_ascii(self.doc.dataset))
         snap = self.doc.live.snapshot()
-        return self._export("results", lambda p: write_results(self.doc.dataset, snap, p), path)
+        return self._export("results", lambda p: write_results(self.doc.dataset, snap, p, dialect), path,
+                            dialect.describe())
 
     def export_summary(self, path: str | None = None) -> bool:
         path = path or self._ask_path("Export summary", "-summary.json", "JSON (*.json)")
@@ -278,20 +352,20 @@ class FileController(QObject):
             "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path), path
         )
 
-    def export_plot(self, plot_widget, path: str | None = None) -> bool:
+    def export_plot(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export plot", ".png", "PNG image (*.png);;SVG drawing (*.svg)")
         if not path:
             return False
         svg = Path(path).suffix.lower() == ".svg"
-        return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot_widget, svg))), path)
+        return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot, svg))), path)
 
-    def export_report(self, plot_widget, path: str | None = None) -> bool:
+    def export_report(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export report", ".pdf", "PDF (*.pdf);;HTML page (*.html)")
         if not path:
             return False
         snap = self.doc.live.snapshot()
         source = Path(self.path).name if self.path else None
-        png = plot_bytes(plot_widget, svg=False)
+        png = plot_bytes(plot, svg=False)
         if Path(path).suffix.lower() in (".html", ".htm"):
             page = report_html(self.doc.dataset, snap, source=source, plot_png=png)
             return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
@@ -374,6 +448,7 @@ class FileController(QObject):
             "saved_at": time.time(),
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
+            "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
                         "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
                         "soft_labels": opts.soft_labels},
@@ -459,6 +534,7 @@ class FileController(QObject):
         else:
             self.doc.set_options(options)
         self.doc.set_dataset(dataset, meta.get("source_path"))
+        self._remember_dialect(self.path, CsvDialect.from_dict(meta.get("dialect")))
         self.doc.undo_stack.resetClean()  # restored work is unsaved work
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
@@ -491,7 +567,14 @@ def _xlsx_errors() -> tuple[type[Exception], ...]:
     return (XlsxWriterException,)
 
 
-def plot_bytes(plot_widget, svg: bool) -> bytes:
+def plot_bytes(plot, svg: bool) -> bytes:
+    """The window's :class:`~bce_gui.ui.penalty_plot.PenaltyPlot` as PNG or SVG bytes, drawn as
+    a document shows it: light colours and no selection rings (whatever the window shows)."""
+    with plot.exporting() as plot_widget:
+        return _widget_bytes(plot_widget, svg)
+
+
+def _widget_bytes(plot_widget, svg: bool) -> bytes:
     """The plot as PNG or SVG bytes, for atomic writing.
 
     PNG comes from pyqtgraph's ImageExporter at a print-friendly width. SVG is drawn by Qt's own

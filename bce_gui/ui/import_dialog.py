@@ -74,6 +74,7 @@ class ImportDialog(QDialog):
         self.table = QTableWidget()
         self.table.setAccessibleName("Preview of the first rows")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # read-only: Tab goes on to the buttons
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a40000;")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
@@ -25,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.explain import walkthrough_html
+from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..resources import resource_path, worked_example_path
-from . import commands
+from . import commands, theme
 from .document import Document
 from .files import FileController
+from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
 from .summary_panel import SummaryPanel
@@ -71,6 +75,11 @@ class MainWindow(QMainWindow):
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
 
+        number_format = str(self.settings.value("view/number_format", SYSTEM))
+        self.number_format = number_format if number_format in NUMBER_FORMATS else SYSTEM
+        apply_number_format(self.number_format)
+        if self.settings.value("view/dark", False, type=bool):
+            theme.use_dark(True)
         self.doc = Document(options=self._stored_options())
         self.model = ObservationsModel(self.doc, self)
         self.obs_view = DataTableView(self.model, results=False, name="Observations table")
@@ -154,13 +163,36 @@ class MainWindow(QMainWindow):
         self.explain_dock.setWidget(self.explain)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
         self.explain_dock.hide()
-        self.resize(1400, 860)
+        self.resize(self.first_size())
         self._sized = False
+        # No pane can be dragged to nothing: a collapsed tables pane hid both tables, and Ctrl+1
+        # then sent typing into a table nobody could see (View → Reset layout restores the rest).
+        for splitter in (self.main_splitter, self.table_splitter, self.right_splitter):
+            splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().horizontalAdvance("M")
+        for view in (self.obs_view, self.res_view):
+            view.setMinimumWidth(10 * em)
+        self.plot.setMinimumSize(16 * em, 8 * em)
 
-        QWidget.setTabOrder(self.obs_view, self.res_view)
-        QWidget.setTabOrder(self.res_view, self.invalid_only)
-        QWidget.setTabOrder(self.invalid_only, self.worst_first)
-        QWidget.setTabOrder(self.worst_first, self.settings_panel.policy)
+        # Tab goes through the window in reading order: tables, their options, the summary's
+        # buttons (shown for an infinite loss), the settings top to bottom, then the plot.
+        sp = self.settings_panel
+        chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
+                 self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
+                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.soft, sp.units,
+                 self.plot.log_axis, self.plot.reset_button, self.plot.plot, self.explain]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def first_size(self) -> QSize:
+        """1400×860, or less where the screen is smaller: the first window fits the screen's
+        available area at any scale (at 1.5x a 1920×1080 screen is 1280×720 for Qt)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(1400, 860)
+        available = screen.availableGeometry()
+        # The frame and title bar come on top of this size: leave room for them.
+        return QSize(min(1400, available.width() - 40), min(860, available.height() - 60))
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
         act = QAction(text, self)
@@ -190,10 +222,10 @@ class MainWindow(QMainWindow):
                                            "Corrected probability, ln and loss of every row")
         a["export_summary"] = self._action("&Summary (JSON)…", self.files.export_summary, None,
                                            "The summary in the schema of compute --json")
-        a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot.plot),
+        a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot),
                                         None, "The penalty curve as an image")
         a["export_report"] = self._action("Re&port (PDF or HTML)…",
-                                          lambda: self.files.export_report(self.plot.plot), "Ctrl+Shift+P",
+                                          lambda: self.files.export_report(self.plot), "Ctrl+Shift+P",
                                           "Summary, formula, plot, worst and invalid rows")
         a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
         a["quit"] = self._action("&Quit", self.close, "Ctrl+Q", "Quit BCE Lab")
@@ -225,8 +257,10 @@ class MainWindow(QMainWindow):
         a["log_axis"] = self._action("&Log-scaled loss axis", self.plot.set_log_axis, "Ctrl+L",
                                      "Log scale for the plot's loss axis", checkable=True)
         a["reset_view"] = self._action("&Reset plot view", self.plot.reset_view, "Ctrl+0", "Show all points")
-        a["focus_table"] = self._action("Go to &table", self.obs_view.setFocus, "Ctrl+1", "Move the focus to the table")
-        a["focus_settings"] = self._action("Go to &settings", self.settings_panel.policy.setFocus, "Ctrl+2",
+        a["focus_table"] = self._action("Go to &table", lambda: self.focus_visible(self.obs_view), "Ctrl+1",
+                                        "Move the focus to the table")
+        a["focus_settings"] = self._action("Go to &settings", lambda: self.focus_visible(self.settings_panel.policy),
+                                           "Ctrl+2",
                                            "Move the focus to the settings")
         a["explain"] = self.explain_dock.toggleViewAction()
         a["explain"].setText("&How is this computed?")
@@ -234,6 +268,28 @@ class MainWindow(QMainWindow):
         a["example"] = self._action("Load worked &example", self.load_example, None,
                                     "Load the ten-observation example (loss 0.214)")
         a["about"] = self._action("&About BCE Lab", self.about, None, "Version and credits")
+        locale = QLocale()
+        a["numbers_system"] = self._action(
+            f"Your &locale ({locale.name()}: {fmt_number(0.5, style=locale_style(locale))})",
+            lambda: self.set_number_format(SYSTEM), None,
+            "Numbers with the decimal mark of your locale", checkable=True)
+        a["numbers_english"] = self._action(
+            f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda: self.set_number_format(ENGLISH), None,
+            "Numbers with a decimal point", checkable=True)
+        a["sort_up"] = self._action("Sort &ascending by this column", lambda: self.sort_current(False),
+                                    "Ctrl+Shift+A", "Sort the rows by the column of the current cell, smallest first")
+        a["sort_down"] = self._action("Sort d&escending by this column", lambda: self.sort_current(True),
+                                      "Ctrl+Shift+D", "Sort the rows by the column of the current cell, largest first")
+        a["reset_layout"] = self._action("Reset la&yout", self.reset_layout, None,
+                                         "Show every pane at its first size again")
+        a["dark"] = self._action("&Dark theme", self.set_dark, None,
+                                 "Light text on dark backgrounds (where the desktop does not set it)",
+                                 checkable=True)
+        a["dark"].setChecked(self.settings.value("view/dark", False, type=bool))
+        group = QActionGroup(self)
+        for key in ("numbers_system", "numbers_english"):
+            group.addAction(a[key])
+        a[f"numbers_{self.number_format}"].setChecked(True)
 
     def _build_menus(self) -> None:
         a, mb = self.actions, self.menuBar()
@@ -254,9 +310,14 @@ class MainWindow(QMainWindow):
                     "delete_rows", "weight", None, "select_all"):
             m.addSeparator() if key is None else m.addAction(a[key])
         m = mb.addMenu("&View")
-        for key in ("invalid_only", "worst_first", "unsort", None, "log_axis", "reset_view", None,
-                    "focus_table", "focus_settings"):
+        for key in ("invalid_only", "worst_first", "unsort", "sort_up", "sort_down", None, "log_axis",
+                    "reset_view", None, "focus_table", "focus_settings", "reset_layout"):
             m.addSeparator() if key is None else m.addAction(a[key])
+        m.addSeparator()
+        numbers = m.addMenu("&Number format")
+        for key in ("numbers_system", "numbers_english"):
+            numbers.addAction(a[key])
+        m.addAction(a["dark"])
         m = mb.addMenu("&Help")
         for key in ("explain", "example", None, "about"):
             m.addSeparator() if key is None else m.addAction(a[key])
@@ -285,6 +346,8 @@ class MainWindow(QMainWindow):
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
+        self.doc.replaced.connect(self._another_table)
+        self.invalid_only.toggled.connect(self._show_notes)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
 
@@ -293,6 +356,19 @@ class MainWindow(QMainWindow):
 
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
+
+    def _another_table(self) -> None:
+        """A new table opens in its own order with nothing selected: the last file's sort,
+        filter and selection (rows 3 to 7 of *that* file) mean nothing here."""
+        self.clear_order()
+        self.obs_view.selectionModel().clear()
+        self.plot.set_selected_rows([])
+
+    def _show_notes(self, on: bool) -> None:
+        """Invalid rows only: their results are all "—", the reasons are in the Note column."""
+        if on and self.model.rowCount():
+            self.res_view.scrollTo(self.model.index(0, self.model.column_of("note")),
+                                   QAbstractItemView.ScrollHint.PositionAtTop)
 
     def set_options(self, options: LossOptions) -> None:
         self.doc.set_options(options)
@@ -311,6 +387,50 @@ class MainWindow(QMainWindow):
         self.summary.set_units(units)
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
+
+    def set_number_format(self, choice: str) -> None:
+        """Show every number in the user's locale (``system``) or in English (``english``)."""
+        if choice not in NUMBER_FORMATS:
+            return
+        self.number_format = choice
+        self.actions[f"numbers_{choice}"].setChecked(True)
+        apply_number_format(choice)
+        self.model.restyle()
+        self.summary.refresh()
+        self.settings_panel.refresh_numbers()
+        self.plot.restyle_numbers()
+        self._refresh_status()
+        self._refresh_explain()
+
+    def sort_current(self, descending: bool) -> None:
+        """Sort by the column of the current cell (of the table that has the focus)."""
+        view = self.res_view if self.res_view.hasFocus() else self.obs_view
+        column = view.currentIndex().column()
+        if column < 0:
+            self.statusBar().showMessage("Select a cell in the column to sort by", 5000)
+            return
+        self.model.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def focus_visible(self, widget: QWidget) -> None:
+        """Focus ``widget``, first bringing its pane back if it cannot be seen: typing must never
+        go into a widget nobody can see."""
+        # (A scroll area's own region is all under its viewport: ask the viewport.)
+        shown = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+        if not widget.isVisible() or shown.visibleRegion().isEmpty():
+            self.reset_layout()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: every pane shown again, at its first size."""
+        self.explain_dock.setFloating(False)
+        for splitter in (self.main_splitter, self.table_splitter, self.right_splitter):
+            for i in range(splitter.count()):
+                splitter.widget(i).show()
+        self.default_layout()
+
+    def set_dark(self, on: bool) -> None:
+        theme.use_dark(bool(on))
+        self.settings.setValue("view/dark", bool(on))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -437,7 +557,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         n, shown = len(self.doc), self.model.rowCount()
-        self.row_count.setText(f"{shown:,} of {n:,} rows" if shown != n else f"{n:,} rows")
+        self.row_count.setText(f"{fmt_count(shown)} of {fmt_count(n)} rows" if shown != n else f"{fmt_count(n)} rows")
         if self.explain_dock.isVisible() or not self.explain.toPlainText():
             self._refresh_explain()
 
@@ -504,14 +624,20 @@ class MainWindow(QMainWindow):
         s.setValue("loss/soft_labels", o.soft_labels)
         s.setValue("view/units", self.model.units)
         s.setValue("view/log_axis", self.plot.log_axis.isChecked())
+        s.setValue("view/number_format", self.number_format)
         s.sync()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            if self.settings.value("window/main_splitter") is None:
+            if self.settings.value("window/main_splitter") is None or self._pane_collapsed():
                 self.default_layout()
+
+    def _pane_collapsed(self) -> bool:
+        """A splitter pane at (next to) nothing, e.g. as saved by an older version."""
+        return any(size < 8 for splitter in (self.main_splitter, self.table_splitter, self.right_splitter)
+                   for size in splitter.sizes())
 
     def default_layout(self) -> None:
         """Tables on the left half; summary and settings above a tall plot on the right."""

@@ -17,19 +17,21 @@ instead of recounting ten million rows; pan and zoom redraw a few thousand marks
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
-from ..core.formatting import fmt_number
+from ..core.formatting import fmt_count, fmt_number, localize
 from ..core.loss import LossOptions, class_log_probs
+from . import theme
 from .document import Document
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
-SELECT_COLOR = "#000000"
 MAX_POINTS = 20_000
 MAX_SELECTED = 20_000
 BINS = 1000
@@ -51,12 +53,66 @@ def _grid() -> np.ndarray:
     return np.unique(np.concatenate([edge, np.linspace(0.1, 0.9, 161), 1.0 - edge]))
 
 
+class _Axis(pg.AxisItem):
+    """Tick labels in the window's number style (0,5 where ',' is the decimal mark)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        return [localize(text) for text in super().tickStrings(values, scale, spacing)]
+
+
 class _PlotWidget(pg.PlotWidget):
+    """The plot area: double-click resets the view; with the focus (a highlighted frame), the
+    arrow keys pan, + and − zoom and Home resets, as the mouse does."""
+
     doubleClicked = Signal()
+    #: The view was panned or zoomed from the keyboard.
+    movedByKeys = Signal()
+    PAN = 0.1  # of the visible range, per arrow key
+    ZOOM = 1.25
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def paintEvent(self, ev):  # noqa: N802 (Qt name)
+        super().paintEvent(ev)
+        if self.hasFocus():  # the focus frame, drawn over the plot (a border would shrink it)
+            painter = QPainter(self.viewport())
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.drawRect(self.viewport().rect().adjusted(1, 1, -1, -1))
+            painter.end()
+
+    def focusInEvent(self, ev):  # noqa: N802 (Qt name)
+        super().focusInEvent(ev)
+        self.viewport().update()
+
+    def focusOutEvent(self, ev):  # noqa: N802 (Qt name)
+        super().focusOutEvent(ev)
+        self.viewport().update()
 
     def mouseDoubleClickEvent(self, ev):  # noqa: N802 (Qt name)
         super().mouseDoubleClickEvent(ev)
         self.doubleClicked.emit()
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt name)
+        key, K = ev.key(), Qt.Key
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        pans = {K.Key_Left: (-1, 0), K.Key_Right: (1, 0), K.Key_Up: (0, 1), K.Key_Down: (0, -1)}
+        if ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier:
+            super().keyPressEvent(ev)  # Ctrl+…: the window's shortcuts
+        elif key in pans:
+            dx, dy = pans[key]
+            vb.translateBy(x=dx * self.PAN * (x1 - x0), y=dy * self.PAN * (y1 - y0))
+            self.movedByKeys.emit()
+        elif key in (K.Key_Plus, K.Key_Equal, K.Key_Minus, K.Key_Underscore):
+            factor = 1 / self.ZOOM if key in (K.Key_Plus, K.Key_Equal) else self.ZOOM
+            vb.scaleBy((factor, factor))
+            self.movedByKeys.emit()
+        elif key == K.Key_Home:
+            self.doubleClicked.emit()
+        else:
+            super().keyPressEvent(ev)
 
 
 class PenaltyPlot(QWidget):
@@ -79,7 +135,7 @@ class PenaltyPlot(QWidget):
         self._full_needed = True
 
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        self.plot = _PlotWidget(self)
+        self.plot = _PlotWidget(self, axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.plot.setAccessibleName("Penalty curve plot")
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "Predicted probability of class 1 (p)")
@@ -102,7 +158,7 @@ class PenaltyPlot(QWidget):
             hoverSize=13, name="class 0 observations", **common,
         )
         self.selected = pg.ScatterPlotItem(
-            size=17, symbol="o", pen=pg.mkPen(SELECT_COLOR, width=2.5), brush=pg.mkBrush(None),
+            size=17, symbol="o", pen=pg.mkPen("k", width=2.5), brush=pg.mkBrush(None),
             name="selected",
         )
         self._brushes1 = _level_brushes(CLASS1_COLOR)
@@ -121,6 +177,7 @@ class PenaltyPlot(QWidget):
         self.points1.sigClicked.connect(self._clicked)
         self.points0.sigClicked.connect(self._clicked)
         self.plot.doubleClicked.connect(self.reset_view)
+        self.plot.movedByKeys.connect(self._user_moved_view)
         self._auto_view = True
         # Once the user pans or zooms, edits no longer move the view under their hands.
         item.getViewBox().sigRangeChangedManually.connect(self._user_moved_view)
@@ -132,7 +189,6 @@ class PenaltyPlot(QWidget):
         self.reset_button.setToolTip("Show all points again (or double-click the plot)")
         self.reset_button.clicked.connect(self.reset_view)
         self.note = QLabel("")
-        self.note.setStyleSheet("color: #555;")
         bar = QHBoxLayout()
         bar.addWidget(self.log_axis)
         bar.addWidget(self.reset_button)
@@ -154,7 +210,72 @@ class PenaltyPlot(QWidget):
             sig.connect(self._structure_changed)
         doc.cellsChanged.connect(self._cells_changed)
         doc.totalsChanged.connect(self.schedule_refresh)
+        self._screen_hooked = False
+        self._apply_style(redraw=False)
         self.refresh()
+
+    # -- look ---------------------------------------------------------------------------------
+
+    def _apply_style(self, palette: QPalette | None = None, scale: float | None = None,
+                     redraw: bool = True) -> None:
+        """Colours from the palette (a dark palette gets a dark plot, its curves lightened to keep
+        3:1 against the background) and pen widths in device-independent pixels: Qt draws a
+        cosmetic pen's width in device pixels, so at 2x scaling a 2-pixel curve was half as thick
+        as at 1x. (Symbols are already scaled by pyqtgraph.)"""
+        palette = palette if palette is not None else self.palette()
+        scale = self.devicePixelRatioF() if scale is None else scale
+        bg = palette.color(QPalette.ColorRole.Base)
+        fg = palette.color(QPalette.ColorRole.Text)
+        c1 = theme.readable(QColor(CLASS1_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
+        c0 = theme.readable(QColor(CLASS0_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
+        self.colours = {"background": bg, "text": fg, "class1": c1, "class0": c0}
+        self.plot.setBackground(bg)
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(fg, width=scale))
+            axis.setTextPen(fg)
+        self.curve1.setPen(pg.mkPen(c1, width=2 * scale))
+        self.curve0.setPen(pg.mkPen(c0, width=2 * scale, style=Qt.PenStyle.DashLine))
+        for points, colour in ((self.points1, c1), (self.points0, c0)):
+            points.setPen(pg.mkPen(bg, width=0.8))
+            points.setBrush(pg.mkBrush(colour))
+        self.selected.setPen(pg.mkPen(fg, width=2.5))
+        self._brushes1 = _level_brushes(c1.name())
+        self._brushes0 = _level_brushes(c0.name())
+        self.legend.setLabelTextColor(fg)
+        for _sample, label in self.legend.items:  # (setLabelTextColor alone leaves drawn labels)
+            label.setText(label.text, color=fg.name())
+        self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
+        theme.set_text_colour(self.note, theme.muted_text(palette))
+        if redraw:  # the points again, with the new brushes (all of them if the rows changed)
+            self.refresh() if self._full_needed or self.refresh_pending else self._draw()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_style()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        handle = self.window().windowHandle()
+        if not self._screen_hooked and handle is not None:
+            self._screen_hooked = True  # moved to a screen of another scale: pens follow
+            handle.screenChanged.connect(lambda *_: self._apply_style())
+        self._apply_style()
+
+    @contextmanager
+    def exporting(self):
+        """The plot as a document shows it (an export, the report): light colours, pens of one
+        image pixel per pixel, and no selection rings (a selection means nothing on paper)."""
+        selected = self._selected
+        self._selected = np.empty(0, dtype=np.int64)
+        self._apply_style(QApplication.style().standardPalette(), scale=1.0)  # redraws
+        try:
+            yield self.plot
+        finally:
+            self._selected = selected
+            self._apply_style()
 
     def schedule_refresh(self) -> None:
         self._refresh_timer.start()
@@ -287,8 +408,8 @@ class PenaltyPlot(QWidget):
             self._draw_density()
             n = int(self._counts.sum())
             marks = int(np.count_nonzero(self._counts))
-            self.note.setText(f"{n:,} points drawn as {marks:,} density marks (size ∝ count); "
-                              f"the {rows.size:,} worst or edited rows exactly")
+            self.note.setText(f"{fmt_count(n)} points drawn as {fmt_count(marks)} density marks (size ∝ count); "
+                              f"the {fmt_count(rows.size)} worst or edited rows exactly")
         else:
             for item in (self.density1, self.density0):
                 item.setData(x=[], y=[])
@@ -325,6 +446,14 @@ class PenaltyPlot(QWidget):
     def set_units(self, units: str) -> None:
         self.units = units
         self.refresh()
+
+    def restyle_numbers(self) -> None:
+        """Redraw the tick labels and the note in the window's (new) number style."""
+        for name in ("left", "bottom"):
+            axis = self.plot.getPlotItem().getAxis(name)
+            axis.picture = None  # pyqtgraph's cached drawing of the ticks
+            axis.update()
+        self._draw()
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -369,8 +498,8 @@ class PenaltyPlot(QWidget):
     def _bin_tip(self, code: int) -> str:
         cls, b = (1, code) if code < BINS else (0, code - BINS)
         count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
-        return (f"{count:,} rows of actual class {cls}\n"
-                f"with p in [{b / BINS:.3f}, {(b + 1) / BINS:.3f})\n"
+        return (f"{fmt_count(count)} rows of actual class {cls}\n"
+                f"with p in [{localize(f'{b / BINS:.3f}')}, {localize(f'{(b + 1) / BINS:.3f}')})\n"
                 "click: select the worst of them")
 
     def _tip(self, x, y, data) -> str:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QWidget,
 )
 
+from ..core.formatting import NumberParseError
 from ..core.loss import LossOptions, OptionsError
 from ..core.policies import PolicyError, make_policy
+from . import theme
+from .numbers import NumberEdit, NumberSpinBox
 
 POLICIES = [
     ("exact", "Exact (no clipping)"),
@@ -42,21 +42,21 @@ class SettingsPanel(QGroupBox):
         for key, label in POLICIES:
             self.policy.addItem(label, key)
         self.policy.setAccessibleName("Clipping convention")
-        self.eps = QLineEdit("1e-7")
-        self.eps.setValidator(QDoubleValidator(1e-300, 0.4999, 20, self))
+        self.eps = NumberEdit()
+        self.eps.set_number(1e-7)
         self.eps.setAccessibleName("Custom epsilon")
         self.eps.setToolTip("Probabilities are clipped to [ε, 1 − ε]")
         self.input_kind = QComboBox()
         self.input_kind.addItem("Probabilities", False)
         self.input_kind.addItem("Logits (log-odds)", True)
         self.input_kind.setAccessibleName("Predicted values are")
-        self.smoothing = QDoubleSpinBox()
+        self.smoothing = NumberSpinBox()
         self.smoothing.setRange(0.0, 1.0)
         self.smoothing.setSingleStep(0.05)
         self.smoothing.setDecimals(3)
         self.smoothing.setAccessibleName("Label smoothing")
         self.smoothing.setToolTip("Keras' definition: y becomes y·(1 − a) + a/2")
-        self.pos_weight = QDoubleSpinBox()
+        self.pos_weight = NumberSpinBox()
         self.pos_weight.setRange(0.0, 1e6)
         self.pos_weight.setDecimals(3)
         self.pos_weight.setSpecialValueText("off")
@@ -68,12 +68,12 @@ class SettingsPanel(QGroupBox):
         self.units.addItem("bits (log base 2)", "bits")
         self.units.setAccessibleName("Units")
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #a40000;")
+        theme.set_text_colour(self.error, theme.warning_text(self.palette()))
         self.error.setWordWrap(True)
 
         form = QFormLayout(self)
         form.addRow("&Convention:", self.policy)
-        form.addRow("&Epsilon:", self.eps)
+        form.addRow("Epsi&lon:", self.eps)  # (Alt+E opens the Edit menu)
         form.addRow("&Predicted values:", self.input_kind)
         form.addRow("Label &smoothing:", self.smoothing)
         form.addRow("P&os. weight:", self.pos_weight)
@@ -81,11 +81,21 @@ class SettingsPanel(QGroupBox):
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
 
+        # Long choices ("scikit-learn (clip to float64 ε)") may be cut in the closed box when the
+        # window is narrow (at 2x scaling a 1920-pixel screen is 960 wide); the list shows them whole.
+        for box in (self.policy, self.input_kind, self.units):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
+            box.setToolTip(box.currentText())
+            box.currentTextChanged.connect(box.setToolTip)
+
         self.set_options(options)
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
                     self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled):
             sig.connect(self._emit)
         self.eps.editingFinished.connect(self._emit)
+        self.smoothing.invalidText.connect(lambda text: self._invalid("Label smoothing", text))
+        self.pos_weight.invalidText.connect(lambda text: self._invalid("Pos. weight", text))
         self.units.currentIndexChanged.connect(lambda: self.unitsChanged.emit(self.units.currentData()))
 
     def set_options(self, options: LossOptions) -> None:
@@ -93,7 +103,7 @@ class SettingsPanel(QGroupBox):
         try:
             self.policy.setCurrentIndex(self.policy.findData(options.policy.name))
             if options.policy.name == "custom" and options.policy.eps is not None:
-                self.eps.setText(f"{options.policy.eps:g}")
+                self.eps.set_number(options.policy.eps)
             self.input_kind.setCurrentIndex(1 if options.logits else 0)
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
@@ -101,6 +111,11 @@ class SettingsPanel(QGroupBox):
             self._sync_enabled()
         finally:
             self._updating = False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            theme.set_text_colour(self.error, theme.warning_text(self.palette()))
 
     def set_units(self, units: str) -> None:
         self.units.setCurrentIndex(self.units.findData(units))
@@ -114,9 +129,9 @@ class SettingsPanel(QGroupBox):
         eps = None
         if name == "custom":
             try:
-                eps = float(self.eps.text().replace(",", "."))
-            except ValueError:
-                raise PolicyError(f"epsilon {self.eps.text()!r} is not a number") from None
+                eps = self.eps.number()
+            except NumberParseError as exc:
+                raise PolicyError(f"Epsilon: {exc}") from None
         logits = bool(self.input_kind.currentData())
         pw = self.pos_weight.value() if logits and self.pos_weight.value() > 0 else None
         return LossOptions(
@@ -126,6 +141,19 @@ class SettingsPanel(QGroupBox):
             pos_weight=pw,
             soft_labels=self.soft.isChecked(),
         )
+
+    def _invalid(self, field: str, text: str) -> None:
+        self.error.setText(f"{field}: {text}")
+
+    def refresh_numbers(self) -> None:
+        """Show every number again in the window's number style (after it changed)."""
+        self.smoothing.refresh_text()
+        self.pos_weight.refresh_text()
+        if self.policy.currentData() == "custom":
+            try:
+                self.eps.set_number(self.eps.number())
+            except NumberParseError:
+                pass  # the error label already says what is wrong with it
 
     def _emit(self, *_args) -> None:
         if self._updating:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.explain import formula_text
-from ..core.formatting import fmt_number, fmt_result
+from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from ..core.loss import LN2
+from . import theme
 from .document import Document
 
 
@@ -29,7 +30,6 @@ class SummaryPanel(QFrame):
         self.setAccessibleName("Loss summary")
 
         self.caption = QLabel("Log loss (binary cross-entropy)")
-        self.caption.setStyleSheet("color: #444;")
         self.loss_label = QLabel()
         self.loss_label.setObjectName("lossValue")
         self.loss_label.setAccessibleName("Final loss")
@@ -49,10 +49,9 @@ class SummaryPanel(QFrame):
         self.meaning_label.setWordWrap(True)
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
-        self.policy_label.setStyleSheet("color: #444;")
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
-        self.infinite_label.setStyleSheet("color: #a40000;")
+        self._apply_colours()
         self.clip_button = QPushButton("Use scikit-learn clipping")
         self.clip_button.setToolTip("Clip probabilities to [ε, 1 − ε] as sklearn.metrics.log_loss does")
         self.clip_button.clicked.connect(lambda: self.switchPolicyRequested.emit("sklearn"))
@@ -77,6 +76,18 @@ class SummaryPanel(QFrame):
         self.units = units
         self.refresh()
 
+    def _apply_colours(self) -> None:
+        """Captions and the warning in colours of the palette in force (light or dark)."""
+        palette = self.palette()
+        for label in (self.caption, self.policy_label):
+            theme.set_text_colour(label, theme.muted_text(palette))
+        theme.set_text_colour(self.infinite_label, theme.warning_text(palette))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_colours()
+
     def loss_text(self) -> str:
         return self.loss_label.text()
 
@@ -93,11 +104,14 @@ class SummaryPanel(QFrame):
         else:
             self.loss_label.setText(fmt_result(shown))
             self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
+        # A screen reader reads the name: it must carry the value, not only say what it is.
+        self.loss_label.setAccessibleName(f"Final loss: {self.loss_label.text()} {self.unit_label.text()}")
         self.counts_label.setText(
-            f"N used: <b>{t.n:,}</b> &nbsp;·&nbsp; invalid (excluded): <b>{n_invalid:,}</b>"
+            f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
         self.formula_label.setText(formula_text(t, opts))
+        self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         finite = t.n > 0 and math.isfinite(mean)
         if finite:
             other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(mean / LN2, 4)} bits"
@@ -105,8 +119,8 @@ class SummaryPanel(QFrame):
             if t.baseline > 0:
                 skill = t.skill
                 verdict = (
-                    f"removes {skill:.0%} of it" if skill >= 0 else
-                    f"is {-skill:.0%} worse than that"
+                    f"removes {fmt_percent(skill)} of it" if skill >= 0 else
+                    f"is {fmt_percent(-skill)} worse than that"
                 )
                 self.meaning_label.setText(
                     f"No-skill baseline (always predict the base rate {fmt_number(t.base_rate, 3)}): "

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.evaluate import terms_for_rows
-from ..core.formatting import fmt_number
+from ..core.formatting import fmt_cell, fmt_count, fmt_exact, fmt_number
 from ..core.loss import LN2
 from ..core.validation import Reason
-from . import commands
+from . import commands, theme
 from .document import Document
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
@@ -34,8 +34,6 @@ BLOCK = 512
 #: window shows "Sorting…"), and the quicker unstable sort is used: ties are in no set order.
 ASYNC_SORT_ROWS = 300_000
 
-INVALID_BG = QColor("#fde2e1")
-EXCLUDED_FG = QColor("#8a8a8a")
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,7 @@ class ObservationsModel(QAbstractTableModel):
         self._relay.done.connect(self._order_ready)
         self._columns = self._make_columns()
         self._warn_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.set_palette(QApplication.palette())
         doc.reset.connect(self._on_reset)
         doc.cellsChanged.connect(self._on_cells_changed)
         doc.totalsChanged.connect(self._on_totals_changed)
@@ -208,12 +207,17 @@ class ObservationsModel(QAbstractTableModel):
                 if role == R.DisplayRole and not text:
                     return ""
                 return text
-            return ds.cell_text(col.key, row)
+            column = ds.column(col.key)
+            if row in column.text:  # typed text that is not a number: as typed
+                return column.text[row]
+            # Shown as a spreadsheet shows it (no float noise), edited and copied exactly.
+            value = float(column.values[row])
+            return fmt_exact(value) if role == R.EditRole else fmt_cell(value)
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         reason = self._reason(col.key, row)
         if role == R.BackgroundRole and reason:
-            return QBrush(INVALID_BG)
+            return self._invalid_bg
         if role == R.DecorationRole and reason:
             return self._warn_icon
         if role == R.ToolTipRole:
@@ -253,7 +257,7 @@ class ObservationsModel(QAbstractTableModel):
         if role == R.TextAlignmentRole and col.key != "note":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == R.ForegroundRole and not valid:
-            return QBrush(EXCLUDED_FG)
+            return self._excluded_fg
         if role not in (R.DisplayRole, R.ToolTipRole, SortKeyRole):
             return None
         full = role == R.ToolTipRole
@@ -407,7 +411,7 @@ class ObservationsModel(QAbstractTableModel):
         generation, sort, invalid_only = self._order_generation, self._sort, self._invalid_only
         self._job_generation = generation
         self._sorting = True
-        self.busyChanged.emit(f"Sorting {len(self.doc):,} rows…")
+        self.busyChanged.emit(f"Sorting {fmt_count(len(self.doc))} rows…")
 
         def work() -> None:
             try:
@@ -466,6 +470,17 @@ class ObservationsModel(QAbstractTableModel):
         c = self.column_of("loss")
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, c, c)
         self._emit_column_changed("loss")
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Colours of invalid cells and excluded rows, derived from the views' palette."""
+        self._invalid_bg = QBrush(theme.invalid_background(palette))
+        self._excluded_fg = QBrush(theme.excluded_text(palette))
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Every cell again (the window's number style changed)."""
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self._columns) - 1))
 
     def _emit_column_changed(self, key: str) -> None:
         c = self.column_of(key)

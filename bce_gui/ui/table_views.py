@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QHeaderView,
+    QTableView,
+)
 
 from ..core.clipboard import format_block, parse_block
 from ..core.columns import SYNONYMS, normalise
 from ..core.dataset import parse_cell
+from ..core.formatting import fmt_exact
 from .table_model import SortKeyRole, ObservationsModel
 
 
@@ -55,6 +63,7 @@ class DataTableView(QTableView):
             self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             self.verticalHeader().hide()
+            self.setTabKeyNavigation(False)  # read-only: Tab goes on to the next control
         else:
             self.setEditTriggers(
                 QAbstractItemView.EditTrigger.DoubleClicked
@@ -63,6 +72,74 @@ class DataTableView(QTableView):
             )
         model.modelReset.connect(self.apply_columns)
         self.apply_columns()
+        corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
+        if corner is not None:
+            corner.setAccessibleName("Select all cells")
+
+    # -- keyboard: as in a spreadsheet, and never a trap ----------------------------------------
+
+    def _edge(self, forward: bool) -> bool:
+        """The current cell is the last (forward) or first visible cell: Tab leaves the table."""
+        current = self.currentIndex()
+        if not current.isValid():
+            return True
+        visible = [c for c in range(self.model().columnCount()) if not self.isColumnHidden(c)]
+        if not visible:
+            return True
+        if forward:
+            return current.row() >= self.model().rowCount() - 1 and current.column() >= visible[-1]
+        return current.row() <= 0 and current.column() <= visible[0]
+
+    def _leave(self, forward: bool) -> bool:
+        """Move the focus to the next (previous) control, past the table's own cell navigation."""
+        return QAbstractScrollArea.focusNextPrevChild(self, forward)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+        if self.tabKeyNavigation() and self._edge(forward):
+            return self._leave(forward)
+        return super().focusNextPrevChild(forward)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if ctrl and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):  # Ctrl+Tab: next pane, always
+            self._leave(key == Qt.Key.Key_Tab and not mods & Qt.KeyboardModifier.ShiftModifier)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not ctrl \
+                and self.state() != QAbstractItemView.State.EditingState:
+            self._move_down(up=bool(mods & Qt.KeyboardModifier.ShiftModifier))
+            return
+        super().keyPressEvent(event)
+
+    def _move_down(self, up: bool = False) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            row = current.row() + (-1 if up else 1)
+            if 0 <= row < self.model().rowCount():
+                self.setCurrentIndex(self.model().index(row, current.column()))
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802 (Qt name)
+        """Enter commits and moves down; Tab commits and moves to the next cell *without* opening
+        its editor (an open editor would take Ctrl+Z for its own text, not undo the edit)."""
+        H = QAbstractItemDelegate.EndEditHint
+        if hint in (H.EditNextItem, H.EditPreviousItem):
+            super().closeEditor(editor, H.NoHint)
+            forward = hint == H.EditNextItem
+            if not self._edge(forward):
+                action = (QAbstractItemView.CursorAction.MoveNext if forward
+                          else QAbstractItemView.CursorAction.MovePrevious)
+                index = self.moveCursor(action, Qt.KeyboardModifier.NoModifier)
+                if index.isValid():
+                    self.setCurrentIndex(index)
+            return
+        super().closeEditor(editor, hint)
+        if hint == H.SubmitModelCache:  # Enter
+            self._move_down()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model().set_palette(self.palette())
 
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
@@ -162,7 +239,7 @@ def cell_copy_text(model: ObservationsModel, view_row: int, column: int) -> str:
         return model.data(index, Qt.ItemDataRole.EditRole) or ""
     value = model.data(index, SortKeyRole)
     if isinstance(value, float):
-        return repr(value) if np.isfinite(value) else ("inf" if value > 0 else "")
+        return fmt_exact(value) if np.isfinite(value) else ("inf" if value > 0 else "")
     return model.data(index, Qt.ItemDataRole.DisplayRole) or ""
 
 

@@ -22,3 +22,83 @@ def test_fmt_result_keeps_decimals_only_when_rounding_hides_them():
     assert fmt_result(-0.99997) == "−1.000"
     assert fmt_result(1.0) == "1"  # exactly one stays one
     assert fmt_result(math.inf) == "∞"
+
+
+# ---------------------------------------------------------------------------------------------
+# One style for every number people read; one parser for every number people type
+# ---------------------------------------------------------------------------------------------
+
+import pytest  # noqa: E402
+
+from bce_gui.core.formatting import (  # noqa: E402
+    C_STYLE,
+    NumberParseError,
+    NumberStyle,
+    fmt_cell,
+    fmt_count,
+    fmt_exact,
+    fmt_percent,
+    number_style,
+    parse_number,
+    set_number_style,
+)
+
+GERMAN = NumberStyle(decimal=",", group=".")
+
+
+def test_a_style_sets_the_decimal_mark_and_digit_groups_of_every_formatter():
+    assert fmt_number(0.214, style=GERMAN) == "0,214"
+    assert fmt_number(-1.5e-300, style=GERMAN) == "−1,5e-300"
+    assert fmt_result(0.99997, style=GERMAN) == "1,000"
+    assert fmt_exact(0.94, style=GERMAN) == "0,94" and fmt_exact(2.0, style=GERMAN) == "2"
+    assert fmt_count(1234567, style=GERMAN) == "1.234.567"
+    assert fmt_percent(-0.0512, 1, style=GERMAN) == "−5,1%"
+    assert fmt_count(1234567) == "1,234,567" and fmt_percent(0.214) == "21%"
+
+
+def test_the_window_sets_the_style_once_and_plain_text_stays_c():
+    from bce_gui.core.formatting import fmt_plain
+
+    set_number_style(GERMAN)
+    try:
+        assert number_style() is GERMAN
+        assert fmt_number(0.5) == "0,5" and fmt_count(10_000) == "10.000"
+        assert fmt_plain(0.5) == "0.5"  # terminals, CSV and JSON are never localised
+    finally:
+        set_number_style(C_STYLE)
+    assert fmt_number(0.5) == "0.5"
+
+
+def test_fmt_cell_shows_at_most_15_digits_and_fmt_exact_round_trips():
+    noisy = 0.05 + 0.81  # 0.8600000000000001, as a spreadsheet formula saves it
+    assert fmt_cell(noisy) == "0.86"
+    assert fmt_exact(noisy) == "0.8600000000000001"
+    assert float(fmt_exact(noisy)) == noisy
+    assert fmt_cell(1e-20) == "1e-20" and fmt_cell(1.0) == "1" and fmt_cell(math.nan) == ""
+    assert fmt_cell(0.123456789012345678) == "0.123456789012346"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0.1", 0.1), ("0,1", 0.1), (" 0,001 ", 0.001), ("1,000", 1.0), ("1.000", 1.0),
+    ("1e-7", 1e-7), ("1,5e-3", 1.5e-3), ("−0,25", -0.25), ("+3", 3.0), (",5", 0.5),
+])
+def test_parse_number_takes_either_decimal_mark_and_never_groups(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "no number"), ("abc", "“abc” is not a number"), ("1,000.5", "both ‘.’ and ‘,’"),
+    ("1.000,5", "both"), ("1,000,000", "more than one decimal mark"), ("1.2.3", "more than one"),
+    ("1_000", "not a number"), ("1 000", "not a number"), ("nan", "not a finite number"),
+    ("inf", "not a finite number"),
+])
+def test_parse_number_refuses_what_it_cannot_read_and_says_why(text, says):
+    with pytest.raises(NumberParseError, match=says):
+        parse_number(text)
+
+
+def test_parse_number_agrees_with_the_table_cells_parser():
+    from bce_gui.core.dataset import parse_cell
+
+    for text in ("0.94", "0,94", "1e-3", "-2", "1,000", "0.5 "):
+        assert parse_number(text) == parse_cell(text)[0]

@@ -138,12 +138,13 @@ def test_invalid_rows_with_spreadsheet_row_numbers_and_reasons():
     page = Page(report_html(ds, ev, source="x.csv", now=NOW))
     assert "Invalid rows (4, excluded)" in page.headings
     table = page.tables[1]
-    assert table[0] == ["Row", "Column", "Value", "Reason"]
+    # The ID names the row as the analyst knows it (the row number alone does not).
+    assert table[0] == ["Row", "ID", "Column", "Value", "Reason"]
     assert table[1:] == [
-        ["8", "Actual", "", "missing value"],
-        ["9", "Actual", "2", "label is not 0 or 1"],
-        ["10", "Predicted", "<b>n/a</b>", "not a number"],
-        ["11", "Predicted", "1.5", "probability outside [0, 1]"],
+        ["8", "g", "Actual", "", "missing value"],
+        ["9", "h", "Actual", "2", "label is not 0 or 1"],
+        ["10", "i", "Predicted", "<b>n/a</b>", "not a number"],
+        ["11", "j", "Predicted", "1.5", "probability outside [0, 1]"],
     ]
 
 
@@ -154,7 +155,7 @@ def test_row_numbers_follow_the_file_when_blank_lines_were_skipped(tmp_path):
     page = Page(report_html(ds, evaluate(ds, LossOptions()), source=src.name, now=NOW))
     worst, invalid = page.tables
     assert [r[0] for r in worst[1:]] == ["7", "3"]  # line numbers in the file (row c is 7)
-    assert invalid[1:] == [["6", "predicted", "oops", "not a number"]]
+    assert invalid[1:] == [["6", "b", "predicted", "oops", "not a number"]]
 
 
 def test_plot_embedded_as_data_uri_or_referenced():
@@ -187,7 +188,7 @@ def test_hostile_text_is_escaped_everywhere():
                               "b", "table", "tr", "th", "td", "img"}
     assert page.images == []
     assert page.tables[0][1][1] == "<script>alert('id')</script>"  # shown as text, intact
-    assert page.tables[1][1][1:3] == ["<i>p</i>", "<img src=x onerror=alert(1)>"]
+    assert page.tables[1][1][1:4] == ["ok", "<i>p</i>", "<img src=x onerror=alert(1)>"]
     assert "Data: <script>src</script>.csv" in page.text
 
 

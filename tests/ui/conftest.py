@@ -25,6 +25,7 @@ class DialogCall:
     kind: str  # "question", "warning", "information", "critical", "about", "open", "save"
     title: str
     text: str
+    filters: str = ""  # a file dialog's file types, ";;"-separated, as offered
 
 
 @dataclass
@@ -33,7 +34,8 @@ class DialogStub:
     queued: dict[str, list] = field(default_factory=dict)
 
     def answer(self, kind: str, value) -> None:
-        """Queue the answer for the next ``kind`` dialog (a StandardButton, or a path for files)."""
+        """Queue the answer for the next ``kind`` dialog (a StandardButton, or a path for files;
+        ``(path, text)`` also chooses the first file type containing ``text``)."""
         self.queued.setdefault(kind, []).append(value)
 
     def of(self, kind: str) -> list[DialogCall]:
@@ -62,9 +64,12 @@ class DialogStub:
 
     def _file(self, kind: str):
         def ask(parent=None, caption="", directory="", filter="", *args, **kwargs):
-            self.calls.append(DialogCall(kind, caption, directory))
-            path = self._next(kind, "")
-            return (str(path), filter.split(";;")[0] if path else "")
+            self.calls.append(DialogCall(kind, caption, directory, filter))
+            answer = self._next(kind, "")
+            path, wanted = answer if isinstance(answer, tuple) else (answer, None)
+            types = filter.split(";;")
+            chosen = next((t for t in types if wanted and wanted in t), types[0])
+            return (str(path), chosen if path else "")
 
         return ask
 

@@ -1,0 +1,157 @@
+"""Numbers in a German locale: one decimal mark everywhere, and number fields that read both.
+
+The locale is set with ``QLocale.setDefault`` (as a German desktop sets it through LANG). Every
+expected loss is computed here with the formula written out, not taken from the app.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication
+
+# The worked example (resources/examples/worked_example.csv).
+EX_Y = np.array([1, 0, 1, 0, 1, 1, 0, 0, 1, 0], dtype=float)
+EX_P = np.array([0.94, 0.10, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12])
+R = Qt.ItemDataRole
+
+
+def smoothed_loss(a: float) -> float:
+    """Keras' label smoothing: y becomes y(1 − a) + a/2; then the mean cross-entropy."""
+    y = EX_Y * (1 - a) + a / 2
+    return float(np.mean(-(y * np.log(EX_P) + (1 - y) * np.log(1 - EX_P))))
+
+
+def clipped_loss(eps: float) -> float:
+    p = np.clip(EX_P, eps, 1 - eps)
+    return float(np.mean(-(EX_Y * np.log(p) + (1 - EX_Y) * np.log(1 - p))))
+
+
+@pytest.fixture
+def german():
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    yield
+    QLocale.setDefault(before)
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    """Focus a field, replace its text by typing, and press Enter (as a person does)."""
+    widget.setFocus()
+    edit = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def cell(w, row: int, key: str, role=R.DisplayRole):
+    return w.model.data(w.model.index(row, w.model.column_of(key)), role)
+
+
+def test_german_locale_shows_one_decimal_mark_everywhere(german, window):
+    w = window
+    assert cell(w, 5, "predicted") == "0,94"  # the table
+    assert cell(w, 7, "corrected") == "0,44"
+    assert w.summary.loss_text() == "0,214"  # the summary and its formula
+    assert "−2,140" in w.summary.formula_label.text()
+    assert w.settings_panel.smoothing.text() == "0"
+    w.settings_panel.smoothing.setValue(0.25)
+    assert w.settings_panel.smoothing.text() == "0,25"  # the spin boxes agree with the table
+
+
+@pytest.mark.parametrize("typed", ["0.1", "0,1"])
+def test_label_smoothing_reads_either_decimal_mark(german, window, qtbot, typed):
+    """In German Qt read '0.1' as 1,000 (a thousands separator) and computed the wrong loss."""
+    w = window
+    type_into(qtbot, w.settings_panel.smoothing, typed)
+    assert w.doc.options.label_smoothing == 0.1
+    assert w.doc.live.totals.mean == pytest.approx(smoothed_loss(0.1), rel=1e-12)
+    assert w.summary.loss_text() == f"{smoothed_loss(0.1):.4g}".replace(".", ",")
+    assert w.settings_panel.error.text() == ""
+
+
+@pytest.mark.parametrize("typed", ["0.001", "0,001"])
+def test_custom_epsilon_reads_either_decimal_mark(german, window, qtbot, typed):
+    """In German the field's validator refused '0.001' without a word; the summary kept 1e-07."""
+    w = window
+    panel = w.settings_panel
+    panel.policy.setCurrentIndex(panel.policy.findData("custom"))
+    type_into(qtbot, panel.eps, typed)
+    assert w.doc.options.policy.eps == 0.001
+    assert w.doc.live.totals.mean == pytest.approx(clipped_loss(0.001), rel=1e-12)
+    assert "0.001" in w.doc.options.policy.label
+    assert panel.error.text() == ""
+
+
+def test_number_fields_say_when_they_cannot_read_the_text(german, window, qtbot):
+    w = window
+    panel = w.settings_panel
+    type_into(qtbot, panel.smoothing, "0.1")
+    before = w.doc.options
+    type_into(qtbot, panel.smoothing, "1.000,5")  # thousands separator and decimal comma
+    assert w.doc.options == before  # nothing guessed
+    assert panel.error.text().startswith("Label smoothing: “1.000,5” has both ‘.’ and ‘,’")
+    assert "0,1 is kept" in panel.error.text()
+    assert panel.smoothing.value() == 0.1
+    type_into(qtbot, panel.smoothing, "1,5")  # out of range: said, not clipped to 1
+    assert "outside 0 to 1" in panel.error.text() and w.doc.options == before
+
+    panel.policy.setCurrentIndex(panel.policy.findData("custom"))
+    custom = w.doc.options
+    type_into(qtbot, panel.eps, "abc")
+    assert panel.error.text() == "Epsilon: “abc” is not a number"
+    assert w.doc.options == custom
+    type_into(qtbot, panel.eps, "0,01")
+    assert panel.error.text() == "" and w.doc.options.policy.eps == 0.01
+
+
+def test_cells_typed_with_a_decimal_comma_and_edited_exactly(german, window, qtbot):
+    w = window
+    view = w.obs_view
+    index = w.model.index(2, w.model.column_of("predicted"))
+    view.setCurrentIndex(index)
+    view.setFocus()
+    qtbot.keyClicks(view, "0")
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, ",5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.doc.dataset.predicted.values[2] == 0.5)
+    assert cell(w, 2, "predicted") == "0,5"
+    # A saved formula's result with float noise shows as a spreadsheet shows it; editing
+    # shows (and so keeps) the exact value.
+    w.doc.dataset.predicted.values[3] = 0.05 + 0.81
+    assert cell(w, 3, "predicted") == "0,86"
+    assert cell(w, 3, "predicted", R.EditRole) == "0,8600000000000001"
+
+
+def test_english_option_and_it_is_remembered(german, window, make_window):
+    w = window
+    assert w.actions["numbers_system"].isChecked()
+    assert "de_DE" in w.actions["numbers_system"].text()
+    w.actions["numbers_english"].trigger()
+    assert cell(w, 5, "predicted") == "0.94"
+    assert w.summary.loss_text() == "0.214"
+    assert w.settings_panel.smoothing.text() == "0"
+    w.settings_panel.smoothing.setValue(0.25)
+    assert w.settings_panel.smoothing.text() == "0.25"
+    w.close()
+    again = make_window()
+    assert again.actions["numbers_english"].isChecked()
+    assert cell(again, 5, "predicted") == "0.94"
+
+
+def test_counts_and_plot_ticks_follow_the_locale(german, window):
+    w = window
+    from bce_gui.core.dataset import Dataset
+
+    n = 12_345
+    rng = np.random.default_rng(1)
+    w.doc.set_dataset(Dataset.from_arrays((rng.random(n) < 0.5).astype(float), rng.uniform(0.01, 0.99, n)))
+    assert w.row_count.text() == "12.345 rows"
+    assert "N used: <b>12.345</b>" in w.summary.counts_label.text()
+    axis = w.plot.plot.getPlotItem().getAxis("bottom")
+    assert axis.tickStrings([0.2, 0.4], 1.0, 0.2) == ["0,2", "0,4"]
+    assert not math.isnan(w.doc.live.totals.mean)
