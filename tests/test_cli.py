@@ -286,6 +286,61 @@ def test_weights_adding_up_to_zero(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------------------------
+# Weighted files: each library's reduction (issue 15)
+# --------------------------------------------------------------------------------------------
+
+ISSUE_ROWS = "actual,predicted,weight\n1,0.8,1\n0,0.3,2\n1,0.6,0.5\n0,0.1,1\n"
+
+
+@pytest.mark.parametrize(("policy", "expected", "reduction"), [
+    ("sklearn", 0.2882815, "weighted-mean"),
+    ("exact", 0.2882815, "weighted-mean"),
+    ("torch", 0.3243167, "mean"),   # PyTorch 2.13: binary_cross_entropy(weight=w), mean
+    ("keras", 0.3243167, "mean"),   # Keras 3.15: sum_over_batch_size
+])
+def test_weighted_file_reduces_as_each_library(tmp_path, capsys, policy, expected, reduction):
+    path = write(tmp_path, "w.csv", ISSUE_ROWS)
+    _, out, _ = run_json(capsys, path, "--policy", policy)
+    assert out["loss"] == pytest.approx(expected, abs=5e-8)
+    assert out["reduction"] == reduction
+    assert out["reduction_description"] == {
+        "weighted-mean": "weighted mean, Σw·l/Σw", "mean": "mean over rows of w·l, Σw·l/N"}[reduction]
+
+
+@pytest.mark.parametrize(("reduction", "expected"), [
+    ("weighted-mean", 0.2882815), ("mean", 0.3243167), ("sum", 4 * 0.3243167)])
+def test_reduction_option(tmp_path, capsys, reduction, expected):
+    path = write(tmp_path, "w.csv", ISSUE_ROWS)
+    for policy in ("torch", "sklearn"):
+        _, out, _ = run_json(capsys, path, "--policy", policy, "--reduction", reduction)
+        assert out["loss"] == pytest.approx(expected, abs=2e-7), policy
+        assert out["reduction"] == reduction
+
+
+def test_human_summary_names_the_reduction(tmp_path, capsys):
+    assert main(["compute", str(write(tmp_path, "w.csv", ISSUE_ROWS)), "--policy", "torch"]) == 0
+    out = capsys.readouterr().out
+    assert "reduction    mean: mean over rows of w·l, Σw·l/N" in out
+
+
+def test_unknown_reduction_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compute", str(write(tmp_path, "w.csv", ISSUE_ROWS)), "--reduction", "median"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--reduction" in err
+
+
+def test_all_zero_weights_per_library(tmp_path, capsys):
+    path = write(tmp_path, "z.csv", "actual,predicted,weight\n1,0.8,0\n0,0.3,0\n")
+    line = run_fail(capsys, path, "--policy", "sklearn")
+    assert "add up to 0" in line and "weighted mean is undefined" in line
+    for policy in ("torch", "keras"):
+        _, out, _ = run_json(capsys, path, "--policy", policy)
+        assert out["loss"] == 0.0 and out["n"] == 2
+
+
+# --------------------------------------------------------------------------------------------
 # Errors: exit 2, one line, no traceback
 # --------------------------------------------------------------------------------------------
 
@@ -375,6 +430,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     promised = [
         "--policy", "--eps", "--logits", "--label-smoothing", "--pos-weight", "--actual-column",
         "--predicted-column", "--weight-column", "--id-column", "--strict", "--json",
+        "--reduction",
     ]
     for option in promised:
         assert option in out, option
@@ -384,6 +440,10 @@ def test_help_documents_every_option_with_an_example(capsys):
         if action.option_strings and action.dest != "help":
             assert "e.g." in (action.help or ""), action.option_strings
     assert "compute" in out and "exit status" in out
+    flat = " ".join(out.split())
+    for reduction in ("weighted-mean", "mean", "sum"):
+        assert reduction in flat
+    assert "sum(w*l)/sum(w)" in flat and "sum(w*l)/N" in flat
 
 
 def test_top_level_help_mentions_compute(capsys):

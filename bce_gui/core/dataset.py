@@ -172,6 +172,9 @@ class Dataset:
     first_row: int = 2
     #: The file's header, in its order (None for a file without a header or a new table).
     header_order: list[str] | None = None
+    #: Rows the file itself got wrong, with why (0-based data row -> "4 fields, header has 3"):
+    #: such a row is listed as invalid and left out of the loss, however its cells read.
+    row_problems: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.actual)
@@ -249,6 +252,8 @@ class Dataset:
             self.ids = np.insert(self.ids, at, empty_text(count))
         for name, col in self.extras.items():
             self.extras[name] = np.insert(col, at, empty_text(count))
+        if self.row_problems:
+            self.row_problems = {(r + count if r >= at else r): t for r, t in self.row_problems.items()}
         self.source_rows = None
 
     def take_rows(self, rows: np.ndarray) -> "RowsSnapshot":
@@ -262,6 +267,8 @@ class Dataset:
             },
             ids=None if self.ids is None else self.ids[rows].copy(),
             extras={name: col[rows].copy() for name, col in self.extras.items()},
+            row_problems={i: self.row_problems[int(r)] for i, r in enumerate(rows)
+                          if int(r) in self.row_problems},
         )
 
     def delete_rows(self, rows: np.ndarray) -> "RowsSnapshot":
@@ -273,6 +280,10 @@ class Dataset:
             self.ids = np.delete(self.ids, snap.rows)
         for name in self.extras:
             self.extras[name] = np.delete(self.extras[name], snap.rows)
+        if self.row_problems:
+            gone = set(snap.rows.tolist())
+            self.row_problems = {r - int(np.searchsorted(snap.rows, r)): t
+                                 for r, t in self.row_problems.items() if r not in gone}
         self.source_rows = None
         return snap
 
@@ -284,6 +295,14 @@ class Dataset:
             self.ids = np.insert(self.ids, positions, snap.ids)
         for name, values in snap.extras.items():
             self.extras[name] = np.insert(self.extras[name], positions, values)
+        if self.row_problems or snap.row_problems:
+            shifted = {}
+            for r, t in self.row_problems.items():
+                k = int(np.searchsorted(positions, r, side="right"))
+                shifted[r + k] = t
+            for i, t in snap.row_problems.items():
+                shifted[int(snap.rows[i])] = t
+            self.row_problems = shifted
         self.source_rows = None
 
     def add_weight_column(self, fill: float = 1.0) -> None:
@@ -317,3 +336,4 @@ class RowsSnapshot:
     columns: dict[str, ColumnRows]
     ids: np.ndarray | None
     extras: dict[str, np.ndarray]
+    row_problems: dict[int, str] = field(default_factory=dict)

@@ -53,12 +53,14 @@ from .io_read import (
     _strip_names,
     check_raw,
     detect_layout,
+    is_regular,
     is_spreadsheet,
     map_frame,
     open_head,
     parse_delimited,
+    spooled,
 )
-from .loss import LossOptions, LossTotals, binary_entropy
+from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
@@ -356,6 +358,10 @@ def stream_compute(
     is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
     whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
     """
+    if not is_regular(path):  # a pipe, FIFO or /dev/stdin: read it once, into a file
+        with spooled(path) as regular:
+            return stream_compute(regular, options, read_options, chunk_rows=chunk_rows,
+                                  block_bytes=block_bytes, progress=progress, source=source)
     path = Path(path)
     read_options = replace(
         read_options or ReadOptions(), load_ids=False, load_extras=False, n_rows=None,
@@ -685,14 +691,10 @@ class _Run:
 
     def _result(self) -> StreamResult:
         n = self.n
-        sum_w = float(n) if not self.weighted else self.sum_w.value
-        sum_loss = math.inf if self.n_infinite else self.sum_loss.value
-        sum_wy = self.sum_wy.value
-        base_rate = sum_wy / sum_w if sum_w > 0 else math.nan
-        base_rate = min(max(base_rate, 0.0), 1.0) if math.isfinite(base_rate) else base_rate
-        t = LossTotals(
-            n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=self.n_infinite,
-            base_rate=base_rate, baseline=binary_entropy(base_rate),
+        t = LossTotals.from_sums(
+            n=n, sum_weight=float(n) if not self.weighted else self.sum_w.value,
+            sum_loss=self.sum_loss.value, n_infinite=self.n_infinite,
+            sum_weighted_labels=self.sum_wy.value, reduction=self.options.reduction_used,
         )
         limit = INVALID_LIST_LIMIT
         summary = dict(self.template)

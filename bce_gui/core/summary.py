@@ -7,6 +7,7 @@ from typing import Any
 from .dataset import Dataset
 from .evaluate import Evaluation
 from .formatting import json_number
+from .loss import REDUCTION_DESCRIPTIONS
 
 INVALID_LIST_LIMIT = 1000
 
@@ -50,6 +51,8 @@ def summary_dict(
         "label_smoothing": opts.label_smoothing,
         "pos_weight": opts.pos_weight,
         "weighted": dataset.weight is not None,
+        "reduction": opts.reduction_used,
+        "reduction_description": REDUCTION_DESCRIPTIONS[opts.reduction_used],
         "sum_loss": json_number(t.sum_loss),
         "sum_weight": json_number(t.sum_weight),
         "n_infinite": t.n_infinite,

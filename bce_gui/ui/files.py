@@ -376,7 +376,7 @@ class FileController(QObject):
             "columns": _saved_headers(dataset),
             "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
                         "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
-                        "soft_labels": opts.soft_labels},
+                        "soft_labels": opts.soft_labels, "reduction": opts.reduction},
         }
 
         folder = recovery_dir()
@@ -449,7 +449,8 @@ class FileController(QObject):
             options = LossOptions(policy=make_policy(o.get("policy", "exact"),
                                                      o.get("eps") if o.get("policy") == "custom" else None),
                                   logits=bool(o.get("logits")), label_smoothing=float(o.get("label_smoothing", 0)),
-                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")))
+                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")),
+                                  reduction=o.get("reduction") or None)
         except ValueError:
             options = self.doc.options
         panel = getattr(self.window, "settings_panel", None)

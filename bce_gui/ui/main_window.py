@@ -6,6 +6,7 @@ one undo operation. Data lives in the :class:`Document`.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -299,10 +300,7 @@ class MainWindow(QMainWindow):
         self.plot.refresh()
 
     def switch_policy(self, name: str) -> None:
-        opts = self.doc.options
-        new = LossOptions(policy=make_policy(name), logits=opts.logits,
-                          label_smoothing=opts.label_smoothing, pos_weight=opts.pos_weight,
-                          soft_labels=opts.soft_labels)
+        new = dataclasses.replace(self.doc.options, policy=make_policy(name))
         self.settings_panel.set_options(new)
         self.set_options(new)
 
@@ -469,6 +467,7 @@ class MainWindow(QMainWindow):
                 pos_weight=(float(s.value("loss/pos_weight")) if s.value("loss/pos_weight") not in (None, "")
                             else None),
                 soft_labels=s.value("loss/soft_labels", False, type=bool),
+                reduction=str(s.value("loss/reduction", "")) or None,
             )
         except (ValueError, TypeError):
             return LossOptions()
@@ -502,6 +501,7 @@ class MainWindow(QMainWindow):
         s.setValue("loss/label_smoothing", o.label_smoothing)
         s.setValue("loss/pos_weight", "" if o.pos_weight is None else repr(o.pos_weight))
         s.setValue("loss/soft_labels", o.soft_labels)
+        s.setValue("loss/reduction", o.reduction or "")
         s.setValue("view/units", self.model.units)
         s.setValue("view/log_axis", self.plot.log_axis.isChecked())
         s.sync()

@@ -1,4 +1,4 @@
-"""Loss settings in the window: convention, probabilities or logits, smoothing, units."""
+"""Loss settings in the window: convention, probabilities or logits, smoothing, reduction, units."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.loss import LossOptions, OptionsError
+from ..core.loss import REDUCTION_DESCRIPTIONS, LossOptions, OptionsError, default_reduction
 from ..core.policies import PolicyError, make_policy
 
 POLICIES = [
@@ -62,6 +62,16 @@ class SettingsPanel(QGroupBox):
         self.pos_weight.setSpecialValueText("off")
         self.pos_weight.setAccessibleName("Positive class weight")
         self.pos_weight.setToolTip("PyTorch's pos_weight (logits only): class-1 rows count this many times")
+        self.reduction = QComboBox()
+        self.reduction.addItem("", None)  # "Library default (...)": the text follows the convention
+        for key in ("weighted-mean", "mean", "sum"):
+            self.reduction.addItem(REDUCTION_DESCRIPTIONS[key].capitalize(), key)
+        self.reduction.setAccessibleName("Reduction")
+        self.reduction.setToolTip(
+            "How weighted row losses become one number. scikit-learn divides Σ w·loss by Σ w; "
+            "PyTorch and Keras by default divide it by N, the number of rows. Without weights "
+            "both means agree."
+        )
         self.soft = QCheckBox("Allow soft labels in [0, 1]")
         self.units = QComboBox()
         self.units.addItem("nats (natural log)", "nats")
@@ -77,13 +87,15 @@ class SettingsPanel(QGroupBox):
         form.addRow("&Predicted values:", self.input_kind)
         form.addRow("Label &smoothing:", self.smoothing)
         form.addRow("P&os. weight:", self.pos_weight)
+        form.addRow("&Reduction:", self.reduction)
         form.addRow("", self.soft)
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
 
         self.set_options(options)
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
-                    self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled):
+                    self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled,
+                    self.reduction.currentIndexChanged):
             sig.connect(self._emit)
         self.eps.editingFinished.connect(self._emit)
         self.units.currentIndexChanged.connect(lambda: self.unitsChanged.emit(self.units.currentData()))
@@ -98,6 +110,7 @@ class SettingsPanel(QGroupBox):
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
             self.soft.setChecked(options.soft_labels)
+            self.reduction.setCurrentIndex(max(0, self.reduction.findData(options.reduction)))
             self._sync_enabled()
         finally:
             self._updating = False
@@ -108,6 +121,8 @@ class SettingsPanel(QGroupBox):
     def _sync_enabled(self) -> None:
         self.eps.setEnabled(self.policy.currentData() == "custom")
         self.pos_weight.setEnabled(bool(self.input_kind.currentData()))
+        default = REDUCTION_DESCRIPTIONS[default_reduction(self.policy.currentData())]
+        self.reduction.setItemText(0, f"Library default ({default})")
 
     def current_options(self) -> LossOptions:
         name = self.policy.currentData()
@@ -125,6 +140,7 @@ class SettingsPanel(QGroupBox):
             label_smoothing=self.smoothing.value(),
             pos_weight=pw,
             soft_labels=self.soft.isChecked(),
+            reduction=self.reduction.currentData(),
         )
 
     def _emit(self, *_args) -> None:
