@@ -52,8 +52,9 @@ def parse_cell(text: str) -> tuple[float, str | None]:
     """Read what a user typed into a number cell.
 
     Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``),
-    ``(nan, None)`` for an empty cell, and ``(nan, text)`` for anything else, so the text is kept
-    and reported instead of being lost.
+    ``(nan, None)`` for an empty cell, ``(±inf, text)`` for a number too large for a float
+    (``1e400``), and ``(nan, text)`` for anything else, so the text is kept and reported
+    instead of being lost.
     """
     t = text.strip()
     if not t:
@@ -67,6 +68,8 @@ def parse_cell(text: str) -> tuple[float, str | None]:
         return math.nan, t
     if math.isnan(v):
         return math.nan, t
+    if math.isinf(v):
+        return v, t  # "1e400" is kept as typed (the number alone would show as "inf")
     return v, None
 
 
@@ -84,7 +87,8 @@ class NumericColumn:
 
     ``values[i]`` is NaN both for an empty cell and for text such as ``abc``; ``text[i]`` holds
     ``"abc"`` in the second case, so validation can tell the two apart and the UI can show what
-    was typed.
+    was typed. ``text`` also keeps what was typed for a number that is not finite (``1e400``,
+    whose value is inf).
     """
 
     values: np.ndarray

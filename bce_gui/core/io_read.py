@@ -110,6 +110,9 @@ class ImportInfo:
     mapping: dict[str, str] = field(default_factory=dict)
     n_rows: int = 0
     n_blank_rows: int = 0
+    #: Things worth a look that did not stop the read, one sentence each, keyed by column (the
+    #: first occurrence per column: a stream shares this dict between its blocks).
+    warnings: dict[str, str] = field(default_factory=dict)
     # 1-based file line / sheet row of the header (or of the first data row without a header).
     # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
     first_line: int = 1
@@ -530,7 +533,8 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
 
     ``fast``: None tries the fast path (numbers parsed while reading) and falls back to text
     columns; True returns None where the fast path does not apply; False reads text columns.
-    ``line_offset`` is added to the line numbers of errors (default: the leading blank lines).
+    ``line_offset`` (lines of the file above ``data``; default: the leading lines) numbers the
+    line named when the text cannot be parsed at all.
 
     A record with more fields than the header (or the first row, without a header) is kept,
     cut to the header's width, and marked in :data:`FIELDS_COLUMN`: the dataset lists it as
@@ -557,7 +561,8 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
         expected = int(counts[0]) if counts.size else 0
         ragged = np.flatnonzero(counts > expected)
         if ragged.size == 0:
-            raise TableReadError(path, f"is not a well-formed table: {_first_line(exc)}") from None
+            offset = layout.n_leading if line_offset is None else line_offset
+            raise TableReadError(path, f"is not a well-formed table: {_parse_error(exc, data, offset)}") from None
         try:
             frame = _read_text(data, delimiter, has_header, options.n_rows, ragged=True)
         except pl.exceptions.PolarsError as exc2:
@@ -569,7 +574,6 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
         frame = frame.with_columns(
             pl.Series(FIELDS_COLUMN, fields).fill_nan(None).cast(pl.Int64)
         )
-        del line_offset  # (row numbers come from the frame's rows, as for any invalid cell)
     if not has_header:
         # polars names them column_1, column_2, ... in some versions and column_0, ... in
         # others; spreadsheets and 1-based --actual-column numbers use column_1.
@@ -582,6 +586,21 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
             f"({', '.join(table_columns(frame)) or 'none'}); expected at least actual and predicted",
         )
     return frame
+
+
+def _parse_error(exc: Exception, data: bytes, line_offset: int) -> str:
+    """polars' error as one sentence naming the line and column:
+    'line 7, column 'a': the field "3"x is not properly quoted'."""
+    text = str(exc)
+    m = re.search(r"could not parse `(.*?)` as dtype `\w+` at column '(.*?)'", text, re.S)
+    if not m:
+        return _first_line(exc)
+    field_text, column = m.group(1), m.group(2)
+    pos = data.find(field_text.encode("utf-8"))
+    line = data.count(b"\n", 0, pos) + 1 + line_offset
+    where = f"line {line}, " if pos >= 0 else ""
+    shown = one_line(field_text.strip(), 60)
+    return f"{where}column {column!r}: the field {shown} is not properly quoted"
 
 
 def _read_text(data: bytes, delimiter: str, has_header: bool, n_rows: int | None, *, ragged: bool):
@@ -786,6 +805,8 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
         if floats is not None:
             frame = _exact_numbers(frame, floats)
     sheet_name = names[sheet] if isinstance(sheet, int) else sheet
+    if frame.height and frame.width:
+        frame = _with_error_cells(path, sheet_name, frame)
     blank = frame.select(
         pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in frame.columns])
     ).to_series() if frame.width else None
@@ -810,6 +831,100 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     if frame.width < 2:
         raise TableReadError(path, "is not a table: only one column was found")
     return frame, info
+
+
+def _with_error_cells(path: Path, sheet_name: str, frame):
+    """Put the text of error cells (``#N/A``, ``#DIV/0!``) into the frame: calamine reads them
+    as empty, so an invalid cell was reported as ``''`` instead of what the sheet shows.
+
+    Only for .xlsx/.xlsm (a zip of XML): the sheet's XML is searched for error cells (``t="e"``)
+    and parsed only when it has some.
+    """
+    import polars as pl
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml_path = _xlsx_sheet_path(zf, sheet_name)
+            if xml_path is None:
+                return frame
+            with zf.open(xml_path) as fh:
+                if not _contains(fh, b't="e"'):
+                    return frame
+            with zf.open(xml_path) as fh:
+                errors, first_col = _error_cells(fh)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+        return frame  # not an xlsx, or XML we do not understand: keep calamine's reading
+    by_column: dict[int, tuple[list[int], list[str]]] = {}
+    for row, col, text in errors:
+        j, i = col - first_col, row - 1
+        if 0 <= j < frame.width and 0 <= i < frame.height:
+            rows, texts = by_column.setdefault(j, ([], []))
+            rows.append(i)
+            texts.append(text)
+    columns = []
+    for j, name in enumerate(frame.columns):
+        series = frame.get_column(name)
+        if j in by_column:
+            rows, texts = by_column[j]
+            series = series.scatter(rows, pl.Series(texts, dtype=pl.Utf8))
+        columns.append(series)
+    return pl.DataFrame(columns)
+
+
+def _contains(fh, needle: bytes, block: int = 1 << 20) -> bool:
+    tail = b""
+    while True:
+        chunk = fh.read(block)
+        if not chunk:
+            return False
+        if needle in tail + chunk:
+            return True
+        tail = chunk[-len(needle):]
+
+
+def _xlsx_sheet_path(zf, sheet_name: str) -> str | None:
+    """The path inside the zip of the worksheet named ``sheet_name``."""
+    import xml.etree.ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((el.get(f"{ns_rel}id") for el in book.iter(f"{ns_main}sheet")
+                if el.get("name") == sheet_name), None)
+    if rid is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for el in rels:
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _error_cells(fh) -> tuple[list[tuple[int, int, str]], int]:
+    """(row, column, text) of each error cell (1-based), and the first used column."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    errors = []
+    first_col = None
+    for _event, el in ET.iterparse(fh):
+        if el.tag != f"{ns}c":
+            continue
+        ref = el.get("r", "")
+        letters = ref.rstrip("0123456789")
+        if letters and ref[len(letters):]:
+            col = 0
+            for ch in letters.upper():
+                col = col * 26 + ord(ch) - 64
+            first_col = col if first_col is None else min(first_col, col)
+            if el.get("t") == "e":
+                value = el.find(f"{ns}v")
+                errors.append((int(ref[len(letters):]), col, (value.text or "#ERROR") if value is not None
+                               else "#ERROR"))
+        el.clear()
+    return errors, first_col or 1
 
 
 def _exact_numbers(text, floats):
@@ -898,6 +1013,9 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
     actual_values = _first_cast(frame, mapping["actual"], decimal)
     blank = _blank_rows(frame, np.flatnonzero(np.isnan(actual_values)))
     first_row = info.first_line + (1 if info.has_header else 0)
+    if decimal == ",":
+        for role in numeric_roles:
+            _warn_thousands(frame, mapping[role], first_row, info)
     source_rows = None
     n_blank = int(blank.size)
     if n_blank:
@@ -939,7 +1057,8 @@ def _frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
         weight=columns.get("weight"),
         ids=ids,
         extras=extras,
-        column_names={role: mapping[role] for role in mapping} if info.has_header else {},
+        # Without a header a column is named by its role, as a header would usually name it.
+        column_names={role: mapping[role] if info.has_header else role for role in mapping},
         source_rows=source_rows,
         first_row=first_row,
         header_order=list(headers) if info.has_header else None,
@@ -982,8 +1101,9 @@ def _detect_decimal(frame, names: list[str], info: ImportInfo) -> str:
     import polars as pl
 
     names = [n for n in names if frame.schema[n] == pl.Utf8]
-    if info.delimiter == "," or not names:
+    if not names:
         return "."  # numbers parsed while reading (the fast path) had no decimal comma
+    # (A comma-separated file has decimal commas only in quoted cells, "0,9": they count too.)
     comma = r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$"
     point = r"^\s*[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?\s*$"
     sample = frame.head(10_000)
@@ -994,6 +1114,30 @@ def _detect_decimal(frame, names: list[str], info: ImportInfo) -> str:
     k = len(names)
     n_comma, n_point = sum(v or 0 for v in stats[:k]), sum(v or 0 for v in stats[k:])
     return "," if n_comma > n_point else "."
+
+
+#: "1.000" or "12.345.678": a '.' between groups of three digits, no decimal comma.
+_THOUSANDS = r"^\s*[+-]?\d{1,3}(\.\d{3})+\s*$"
+
+
+def _warn_thousands(frame, name: str, first_row: int, info: ImportInfo) -> None:
+    """In a file with decimal commas, a cell such as ``1.000`` is read with '.' as the decimal
+    point (1.0), yet it may be a thousand written with a '.' separator: say so, naming the
+    column and the first such cell (once per column)."""
+    import polars as pl
+
+    if name in info.warnings or frame.schema[name] != pl.Utf8:
+        return
+    hits = frame.get_column(name).str.contains(_THOUSANDS).fill_null(False)
+    if not hits.any():
+        return
+    row = int(hits.arg_max())
+    text = frame.get_column(name)[row].strip()
+    info.warnings[name] = (
+        f"column {name!r}: {text!r} (row {first_row + row}) has '.' between groups of three "
+        f"digits in a file with decimal commas; it was read as {float(text):g}. If '.' "
+        f"separates thousands in this column, correct the file"
+    )
 
 
 def _first_cast(frame, name: str, decimal: str) -> np.ndarray:
@@ -1039,6 +1183,10 @@ def _numeric_column(frame, name: str, decimal: str, values: np.ndarray | None = 
             typed = frame.get_column(name).gather(bad_rows).to_list()
             cells = {int(r): str(t) for r, t in zip(bad_rows, typed)}
             values[bad_rows] = np.nan
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:  # "1e400" or "inf": report what was typed, not "inf"
+        typed = frame.get_column(name).gather(infinite).str.strip_chars().to_list()
+        cells.update({int(r): str(t) for r, t in zip(infinite, typed)})
     return NumericColumn(values=np.ascontiguousarray(values), text=cells)
 
 

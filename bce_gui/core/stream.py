@@ -370,7 +370,9 @@ def stream_compute(
     if chunk_rows is not None and chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     head = open_head(path)
-    if is_spreadsheet(path, head):
+    if is_spreadsheet(path, head) or _cr_only(path):
+        # Spreadsheets are read whole; so are files with old Mac line ends (CR only), whose
+        # blocks could not end at a line break.
         return _in_memory(path, options, read_options, source)
     encoding = read_options.encoding
     fast: bool | None = None
@@ -395,14 +397,22 @@ def stream_compute(
         restarts += 1
 
 
+def _cr_only(path: Path) -> bool:
+    """True when the file's beginning has CR line ends but no LF."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    return b"\r" in head and b"\n" not in head
+
+
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
                source: str | None) -> StreamResult:
     from .io_read import read_table
 
-    dataset, _info = read_table(path, read_options)
+    dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)
     return StreamResult(
-        summary=summary_dict(dataset, evaluation, source=source),
+        summary=summary_dict(dataset, evaluation, source=source,
+                             warnings=list(info.warnings.values())),
         totals=evaluation.totals, streamed=False, n_chunks=1,
     )
 
@@ -432,6 +442,7 @@ class _Run:
         self.template: dict | None = None
         self.weighted = False
         self.n_chunks = 0
+        self.warnings: dict[str, str] = {}
 
     def close(self) -> None:
         if self.text is not None:
@@ -453,6 +464,8 @@ class _Run:
                 eof = not more
                 raw += more
                 head = raw if eof else _complete_lines(raw)
+                if not head and len(raw) >= 8 * first_read:
+                    head = raw  # a line of megabytes: detection refuses it (too many columns)
         if isinstance(encoding, tuple):  # a restart with a fallback encoding
             mode, explicit = encoding[1], False
         elif encoding:
@@ -495,24 +508,29 @@ class _Run:
         if not pending or pending.isspace():
             raise TableReadError(path, "is empty")
         pending = self._fill_head(pending, SNIFF_BYTES + 1, 0)
-        layout = detect_layout(path, pending, ropts)[1]  # (pending has no leading blank line)
-        layout.n_leading = n_leading
+        # The lines above the header that detection drops (Excel's sep= line, # comments)
+        # are dropped here too, and counted with the blank lines.
+        pending, layout = detect_layout(path, pending, ropts)
+        layout.n_leading += n_leading
+        # The header (or the first row), parsed with every block.
         prefix = pending[: _record_end(pending, first=True) or len(pending)]
-        prefix_lines = prefix.count(b"\n")  # the header (or first row), parsed with every block
+        prefix_lines = prefix.count(b"\n")
         sample = pending[:SNIFF_BYTES]
         target = self._read_size(len(sample) / max(1, sample.count(b"\n")))
 
         info = ImportInfo(
             path=str(path), format="tsv" if layout.delimiter == "\t" else "csv",
             encoding=self.encoding_mode, delimiter=layout.delimiter,
-            has_header=layout.has_header, first_line=n_leading + 1,
+            has_header=layout.has_header, first_line=layout.n_leading + 1,
         )
+        self.warnings = info.warnings  # shared by every block's copy of info
         decimal = ropts.decimal
-        if decimal is None and layout.delimiter != ",":
+        # (A comma-separated file can have decimal commas only in quoted cells: "0,9".)
+        if decimal is None and (layout.delimiter != "," or b'"' in pending[:SNIFF_BYTES]):
             pending, decimal = self._head_decimal(pending, layout)
         check = text._decoder is None  # UTF-8 passed through: check each block
         records = 0  # data records (blank ones included) before the current block
-        line = info.first_line  # file line of the current block's first line
+        line = info.first_line  # file line of the current block's first line (for errors)
         tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
@@ -533,7 +551,7 @@ class _Run:
                 _check_utf8(data, lead, len(data))
             quoted = data.find(b'"', lead) >= 0
             if first:
-                frame = parse_delimited(path, data, layout, ropts, fast=fast, line_offset=n_leading)
+                frame = parse_delimited(path, data, layout, ropts, fast=fast)
                 if fast is None:
                     fast = _parsed_numbers(frame)
             else:
@@ -713,6 +731,7 @@ class _Run:
             "baseline_loss": json_number(t.baseline),
             "baseline_bits": json_number(t.baseline_bits),
             "skill": json_number(t.skill),
+            "warnings": list(self.warnings.values()),
         })
         return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
 

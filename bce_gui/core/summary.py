@@ -18,6 +18,7 @@ def summary_dict(
     *,
     source: str | None = None,
     invalid_limit: int = INVALID_LIST_LIMIT,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them."""
     t = evaluation.totals
@@ -62,4 +63,5 @@ def summary_dict(
         "baseline_bits": json_number(t.baseline_bits),
         "skill": json_number(t.skill),
         "source": source,
+        "warnings": list(warnings or []),
     }

@@ -27,6 +27,7 @@ from ..core.policies import make_policy
 from ..core.report import report_html
 from .document import Document
 from .loader import FileLoad
+from .plain_text import rich_text
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
@@ -88,7 +89,7 @@ class FileController(QObject):
     # -- helpers ------------------------------------------------------------------------------
 
     def _error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.window, title, message)
+        QMessageBox.warning(self.window, title, rich_text(message))  # (it quotes file text)
 
     def _status(self, text: str, ms: int = 5000) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -106,7 +107,7 @@ class FileController(QObject):
         name = Path(self.path).name if self.path else "this table"
         answer = QMessageBox.question(
             self.window, "Unsaved changes",
-            f"Save the changes to {name} before {action}?",
+            rich_text(f"Save the changes to {name} before {action}?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
@@ -428,8 +429,8 @@ class FileController(QObject):
         else:
             answer = QMessageBox.question(
                 self.window, "Restore unsaved work?",
-                f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-                f"({meta.get('rows', '?')} rows, autosaved {when})?",
+                rich_text(f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
+                          f"({meta.get('rows', '?')} rows, autosaved {when})?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )

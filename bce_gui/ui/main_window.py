@@ -34,6 +34,7 @@ from .document import Document
 from .files import FileController
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
+from .plain_text import rich_text
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import (
@@ -314,7 +315,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for i, path in enumerate(self.files.recent()):
             act = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
-            act.setToolTip(path)
+            act.setToolTip(rich_text(path))
             act.setStatusTip(path)
             act.triggered.connect(lambda _checked=False, p=path: self.files.open_path(p))
         if not self.files.recent():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +17,13 @@ from PySide6.QtWidgets import (
 
 from ..core.loss import REDUCTION_DESCRIPTIONS, LossOptions, OptionsError, default_reduction
 from ..core.policies import PolicyError, make_policy
+
+REDUCTION_FORMULAS = {"weighted-mean": "Σw·l/Σw", "mean": "Σw·l/N", "sum": "Σw·l"}
+REDUCTION_LABELS = {
+    "weighted-mean": "Weighted mean, Σw·l/Σw",
+    "mean": "Mean over rows, Σw·l/N",
+    "sum": "Sum, Σw·l",
+}
 
 POLICIES = [
     ("exact", "Exact (no clipping)"),
@@ -65,7 +72,10 @@ class SettingsPanel(QGroupBox):
         self.reduction = QComboBox()
         self.reduction.addItem("", None)  # "Library default (...)": the text follows the convention
         for key in ("weighted-mean", "mean", "sum"):
-            self.reduction.addItem(REDUCTION_DESCRIPTIONS[key].capitalize(), key)
+            self.reduction.addItem(REDUCTION_LABELS[key], key)
+        # The width must not follow the default's text (it changes with the convention).
+        self.reduction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reduction.setMinimumContentsLength(18)
         self.reduction.setAccessibleName("Reduction")
         self.reduction.setToolTip(
             "How weighted row losses become one number. scikit-learn divides Σ w·loss by Σ w; "
@@ -121,8 +131,10 @@ class SettingsPanel(QGroupBox):
     def _sync_enabled(self) -> None:
         self.eps.setEnabled(self.policy.currentData() == "custom")
         self.pos_weight.setEnabled(bool(self.input_kind.currentData()))
-        default = REDUCTION_DESCRIPTIONS[default_reduction(self.policy.currentData())]
-        self.reduction.setItemText(0, f"Library default ({default})")
+        default = default_reduction(self.policy.currentData())
+        self.reduction.setItemText(0, f"Library default ({REDUCTION_FORMULAS[default]})")
+        self.reduction.setItemData(0, f"As the convention's library: {REDUCTION_DESCRIPTIONS[default]}",
+                                   Qt.ItemDataRole.ToolTipRole)
 
     def current_options(self) -> LossOptions:
         name = self.policy.currentData()

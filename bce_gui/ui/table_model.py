@@ -23,9 +23,10 @@ from PySide6.QtWidgets import QApplication, QStyle
 from ..core.evaluate import terms_for_rows
 from ..core.formatting import fmt_number
 from ..core.loss import LN2
-from ..core.validation import Reason
+from ..core.validation import ROW, Reason
 from . import commands
 from .document import Document
+from .plain_text import rich_text
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
@@ -176,7 +177,7 @@ class ObservationsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 name = self.doc.dataset.column_names.get(col.key)
                 extra = f" (file column: {name})" if name and name != col.title else ""
-                return col.tip + extra
+                return rich_text(col.tip + extra)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return str(self.data_row(section) + 1)
@@ -288,6 +289,9 @@ class ObservationsModel(QAbstractTableModel):
         live = self.doc.live
         if not live.valid[row]:
             reasons = []
+            problem = self.doc.dataset.row_problems.get(row)
+            if problem and self._reason(ROW, row):
+                reasons.append(f"the file's row has {problem}")
             for key in ("actual", "predicted", "weight"):
                 r = self._reason(key, row)
                 if r:

@@ -285,7 +285,7 @@ def test_no_header(tmp_path):
     rows[40] = (1, "x")
     body = "\n".join(f"{a},{b}" for a, b in rows) + "\n"
     s = check(write(tmp_path, "nohead.csv", body), blocks=(1, 50))
-    assert s["invalid"] == [{"row": 41, "column": "Predicted", "value": "x", "reason": "not a number"}]
+    assert s["invalid"] == [{"row": 41, "column": "predicted", "value": "x", "reason": "not a number"}]
     three = "\n".join(f"id{i},{a},{b}" for i, (a, b) in enumerate(rows)) + "\n"
     check(write(tmp_path, "nohead3.csv", three), chunks=[7], blocks=(3, 200))
 
