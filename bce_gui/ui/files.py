@@ -20,7 +20,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButto
 
 from ..core.dataset import ROLE_TITLES
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
-from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
+from ..core.io_write import (
+    ReadOnlyFile,
+    TableWriteError,
+    atomic_write,
+    write_results,
+    write_summary_json,
+    write_table,
+)
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
@@ -36,6 +43,9 @@ AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
 BACKGROUND_AUTOSAVE_ROWS = 100_000
+#: Setting: true keeps text such as "=SUM(1)" as it is in saved CSV/TSV files (by default it is
+#: saved as "'=SUM(1)", so that a spreadsheet opening the file shows it instead of running it).
+KEEP_FORMULA_TEXT_KEY = "files/keep_formula_text"
 #: "yes" or "no" answers the restore question at start without a dialog (tests, scripts).
 AUTO_RESTORE_ENV = "BCE_LAB_AUTO_RESTORE"
 
@@ -186,6 +196,8 @@ class FileController(QObject):
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}")
         self.pathChanged.emit(path)
+        if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
+            self._error("Check these numbers", "\n".join(info.warnings.values()))
 
     def _failed(self, message: str) -> None:
         self._status("Could not open the file")
@@ -232,8 +244,22 @@ class FileController(QObject):
         return self._write(path)
 
     def _write(self, path: str) -> bool:
+        # Text that a spreadsheet would run as a formula is saved with a leading apostrophe,
+        # unless the user opted out (setting files/keep_formula_text).
+        guard = not self.settings.value(KEEP_FORMULA_TEXT_KEY, False, type=bool)
         try:
-            write_table(self.doc.dataset, path)
+            try:
+                write_table(self.doc.dataset, path, guard_formulas=guard)
+            except ReadOnlyFile:
+                answer = QMessageBox.question(
+                    self.window, "Read-only file",
+                    rich_text(f"{Path(path).name} is read-only. Replace it anyway?"),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                write_table(self.doc.dataset, path, guard_formulas=guard, replace_read_only=True)
         except (TableWriteError, OSError, *_xlsx_errors()) as exc:
             self._error("Cannot save", _naming(path, exc))
             return False
@@ -384,7 +410,9 @@ class FileController(QObject):
 
         def job() -> Path:
             folder.mkdir(parents=True, exist_ok=True)
-            write_table(dataset, folder / "recovery.csv")
+            # The app's own file, read back by the app: kept exactly as typed (no formula guard).
+            write_table(dataset, folder / "recovery.csv", guard_formulas=False,
+                        replace_read_only=True)
             data = json.dumps(meta, indent=2).encode("utf-8")
             atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
             return folder / "recovery.json"
