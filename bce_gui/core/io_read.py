@@ -328,7 +328,7 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     """
     best: tuple[int, int, int, str] | None = None
     for rank, delim in enumerate(DELIMITERS):
-        rows = list(csv.reader(lines, delimiter=delim))
+        rows = list(csv.reader(lines, delimiter=delim, skipinitialspace=True))
         counts = {len(row) for row in rows}
         if len(counts) == 1:
             n = counts.pop()
@@ -343,7 +343,7 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     # ("It jumped, over the dog.") rather than a table.
     scores = []
     for rank, delim in enumerate(DELIMITERS):
-        rows = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        rows = [len(r) for r in csv.reader(lines, delimiter=delim, skipinitialspace=True)]
         if rows and max(rows) > 1:
             mode = max(set(rows), key=lambda k: (rows.count(k), k))
             if mode > 1 and 2 * rows.count(mode) >= len(rows):
@@ -510,8 +510,8 @@ def _check_width(path: Path, data: bytes, delimiter: str) -> None:
     if fields > MAX_COLUMNS:
         raise TableReadError(
             path,
-            f"is not a table BCE Lab can read: its first line has {fields:,} fields "
-            f"(separated by {delimiter!r}); at most {MAX_COLUMNS:,} columns are read",
+            f"is not a table BCE Lab can read: its first line has more than {MAX_COLUMNS:,} "
+            f"fields (separated by {delimiter!r}); at most {MAX_COLUMNS:,} columns are read",
         )
 
 

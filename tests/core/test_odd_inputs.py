@@ -128,7 +128,7 @@ def test_a_wide_line_is_refused_early_with_a_short_message(tmp_path):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     message = failure(path)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    assert f"at most {MAX_COLUMNS:,} columns" in message and "200,001 fields" in message
+    assert f"at most {MAX_COLUMNS:,} columns" in message and "more than 16,384 fields" in message
     assert len(message) < 300
     assert grown_mb < 200  # (it used 0.9 GB for 1 MB of such a line)
 
