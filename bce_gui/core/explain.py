@@ -46,11 +46,15 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
 def reduction_text(options: LossOptions) -> str:
     """"Reduction: weighted mean, Σw·l/Σw (scikit-learn's default)." for the panel and reports."""
     used = options.reduction_used
-    how = REDUCTION_DESCRIPTIONS[used]
+    owner = _DEFAULT_OWNER.get(options.policy.name, "the convention's")
     if options.reduction is None:
-        return f"Reduction: {how} ({options.policy.label}'s default)."
-    return f"Reduction: {how} (chosen; {options.policy.label}'s default is " \
-           f"{REDUCTION_DESCRIPTIONS[default_reduction(options.policy.name)]})."
+        return f"Reduction: {REDUCTION_DESCRIPTIONS[used]} ({owner} default)."
+    default = REDUCTION_DESCRIPTIONS[default_reduction(options.policy.name)]
+    return f"Reduction: {REDUCTION_DESCRIPTIONS[used]} (chosen; {owner} default is {default})."
+
+
+_DEFAULT_OWNER = {"exact": "the textbook's", "sklearn": "scikit-learn's", "torch": "PyTorch's",
+                  "keras": "Keras'", "custom": "scikit-learn's"}
 
 
 def _keep_zeros(x: float) -> str:

@@ -248,6 +248,10 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
     from dataclasses import replace
 
     options = replace(options or ReadOptions(), n_rows=n_rows)
+    if not is_regular(path):
+        # A preview and then the load would read it twice; a pipe can be read only once.
+        raise TableReadError(path, "is a pipe or a device, not a file: save it to a file to open it "
+                                   "here (bce-lab compute reads it as it is)")
     frame, info = load_frame(path, options)
     problem = None
     try:

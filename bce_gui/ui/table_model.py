@@ -212,12 +212,16 @@ class ObservationsModel(QAbstractTableModel):
             return ds.cell_text(col.key, row)
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        reason = self._reason(col.key, row)
+        # A row the file itself got wrong (too many fields) marks each of its cells.
+        reason = self._reason(col.key, row) or self._reason(ROW, row)
         if role == R.BackgroundRole and reason:
             return QBrush(INVALID_BG)
         if role == R.DecorationRole and reason:
             return self._warn_icon
         if role == R.ToolTipRole:
+            if reason == Reason.ROW_SHAPE:
+                problem = ds.row_problems.get(row, reason.message)
+                return f"The file's row has {problem} — this row is excluded from the loss"
             if reason:
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):

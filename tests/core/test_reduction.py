@@ -130,3 +130,24 @@ def test_baseline_is_reduced_like_the_loss_so_skill_does_not_depend_on_it():
     assert t["sum"].baseline == pytest.approx(t["weighted-mean"].baseline * sw, rel=1e-14)
     for r in ("mean", "sum"):
         assert t[r].skill == pytest.approx(t["weighted-mean"].skill, rel=1e-12)
+
+
+def test_the_formula_and_the_summary_say_which_reduction():
+    from bce_gui.core.explain import formula_text, reduction_text
+    from bce_gui.core.summary import summary_dict
+
+    ds = Dataset.from_arrays([1, 0, 1, 0], [0.8, 0.3, 0.6, 0.1], [1, 2, 0.5, 1])
+    texts = {}
+    for r in (None, *REDUCTIONS):
+        opts = LossOptions(policy=make_policy("torch"), reduction=r)
+        ev = evaluate(ds, opts)
+        texts[r] = formula_text(ev.totals, opts)
+        s = summary_dict(ds, ev)
+        assert s["reduction"] == opts.reduction_used
+    assert texts[None].startswith("(1/N) Σ w·loss = (1/4)(") and texts[None].endswith("0.3243")
+    assert texts["weighted-mean"].startswith("(1/Σw) Σ w·loss = (1/4.5)(")
+    assert texts["sum"].startswith("Σ w·loss = (")
+    assert reduction_text(LossOptions(policy=make_policy("keras"))) == \
+        "Reduction: mean over rows of w·l, Σw·l/N (Keras' default)."
+    assert reduction_text(LossOptions(reduction="sum")) == \
+        "Reduction: sum of w·l, Σw·l (chosen; the textbook's default is weighted mean, Σw·l/Σw)."

@@ -154,3 +154,25 @@ def test_saved_csv_guards_formulas_unless_the_user_opts_out(window, qtbot, tmp_p
     w.settings.setValue(KEEP_FORMULA_TEXT_KEY, True)
     assert w.files._write(str(target))
     assert read_table(target)[0].ids.tolist() == ["=HYPERLINK(\"x\")", "@SUM(1)"]
+
+
+@pytest.mark.timeout(60)
+def test_opening_a_fifo_in_the_window_says_so_instead_of_hanging(window, tmp_path, dialogs):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert not window.files.open_path(str(fifo), ask=False)
+    warning = dialogs.of("warning")[0].text
+    assert "pipe.csv" in warning and "not a file" in warning
+
+
+def test_cells_of_a_ragged_row_are_marked(window, qtbot, tmp_path):
+    w = window
+    path = tmp_path / "r.csv"
+    path.write_text("id,actual,predicted\na,1,0.9\nb,0,0.2,9\n")
+    open_file(w, qtbot, path)
+    index = w.model.index(1, w.model.column_of("predicted"))
+    assert w.model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    tip = w.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "The file's row has 4 fields, header has 3 — this row is excluded from the loss"
+    assert w.model.data(w.model.index(0, w.model.column_of("predicted")),
+                        Qt.ItemDataRole.BackgroundRole) is None
