@@ -668,18 +668,13 @@ def _skip_initial_space(data: bytes, delimiter: str) -> bytes:
     quotes = np.flatnonzero(arr == 34)
     outside = np.searchsorted(quotes, space) % 2 == 0
     space = space[outside]
-    # A space is dropped when the byte before it is the delimiter or another dropped space.
-    drop = np.zeros(space.size, dtype=bool)
-    prev = np.concatenate(([-2], space[:-1]))
-    d = ord(delimiter)
+    # A run of spaces is dropped when the byte before the run is the delimiter.
     after_delim = np.zeros(space.size, dtype=bool)
     nz = space > 0
-    after_delim[nz] = arr[space[nz] - 1] == d
-    # runs of consecutive spaces: a space continues a run when prev == space - 1
-    run_start = prev != space - 1
+    after_delim[nz] = arr[space[nz] - 1] == ord(delimiter)
+    run_start = np.concatenate(([-2], space[:-1])) != space - 1
     run_id = np.cumsum(run_start) - 1
-    starts_after_delim = after_delim[run_start]
-    drop = starts_after_delim[run_id]
+    drop = after_delim[run_start][run_id]
     if not drop.any():
         return data
     keep = np.ones(arr.size, dtype=bool)
