@@ -12,10 +12,13 @@ import sys
 from typing import Sequence
 
 from . import __version__
+from .core.formatting import one_line
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # as a shell reports a program stopped by Ctrl+C (128 + SIGINT)
+EXIT_BROKEN_PIPE = 141  # as a shell reports a program ended by SIGPIPE (128 + 13), silently
+REDUCTION_CHOICES = ("weighted-mean", "mean", "sum")  # as core.loss.REDUCTIONS (not imported: fast --help)
 
 COMPUTE_EPILOG = """\
 examples:
@@ -39,7 +42,8 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument(
         "file",
         metavar="FILE",
-        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv",
+        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv; "
+        "- reads standard input",
     )
     conv = parser.add_argument_group("loss convention")
     conv.add_argument(
@@ -73,6 +77,16 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         type=float,
         metavar="W",
         help="PyTorch's pos_weight for logits: class-1 rows count W times; e.g. --logits --pos-weight 3",
+    )
+    conv.add_argument(
+        "--reduction",
+        choices=REDUCTION_CHOICES,
+        metavar="HOW",
+        help="how weighted row losses become one number: weighted-mean (sum(w*l)/sum(w), "
+        "scikit-learn's log_loss), mean (sum(w*l)/N, N rows: PyTorch's and Keras' default), "
+        "sum (sum(w*l)). Default: the convention's own library default (weighted-mean for "
+        "exact, sklearn and custom; mean for torch and keras). Without weights both means "
+        "agree. e.g. --policy torch --reduction weighted-mean",
     )
     conv.add_argument(
         "--soft-labels",
@@ -116,8 +130,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is ONE line on stderr (not the whole usage), status 2."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bce-lab",
         description="BCE Lab: compute, inspect and explain binary cross-entropy (log loss). "
         "Without a command it opens the window.",
@@ -138,8 +159,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"bce-lab: error: {message}", file=sys.stderr)
+    _err(f"bce-lab: error: {one_line(message)}")
     return EXIT_ERROR
+
+
+def _err(line: str) -> None:
+    """One line on stderr; nothing if stderr itself is gone."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+class OutputError(Exception):
+    """Standard output cannot be written (closed, full disk); ``str`` says why."""
+
+
+def write_stdout(text: str) -> None:
+    """Print the result. A closed pipe (``| head -1``) raises BrokenPipeError for the caller to
+    end quietly; any other failure to write becomes :class:`OutputError`."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("standard output is closed")
+    try:
+        data = (text + "\n").encode(getattr(stream, "encoding", None) or "utf-8", "backslashreplace")
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:  # a text-only stream (a test's capture)
+            stream.write(text + "\n")
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError(f"cannot write the result to standard output ({reason})") from None
 
 
 def run_compute(args: argparse.Namespace) -> int:
@@ -149,12 +209,12 @@ def run_compute(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if progress is not None:
             progress.clear()
-        print("bce-lab: interrupted", file=sys.stderr)
+        _err("bce-lab: interrupted")
         return EXIT_INTERRUPTED
 
 
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
-    from .core.io_read import ReadOptions, TableReadError
+    from .core.io_read import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
     from .core.stream import keep_block_memory, stream_compute
@@ -166,6 +226,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
             label_smoothing=args.label_smoothing,
             pos_weight=args.pos_weight,
             soft_labels=args.soft_labels,
+            reduction=args.reduction,
         )
     except (PolicyError, OptionsError) as exc:
         return _fail(str(exc))
@@ -185,10 +246,17 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     # flat); a spreadsheet is read whole.
     keep_block_memory()
     try:
-        result = stream_compute(
-            args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-            source=args.file,
-        )
+        if args.file == "-":  # standard input, as Unix tools read it
+            if sys.stdin is None:
+                return _fail("standard input is closed")
+            with spooled(None, sys.stdin.buffer, name="stdin") as path:
+                result = stream_compute(path, options, read_opts, chunk_rows=args.chunk_rows,
+                                        progress=progress, source="-")
+        else:
+            result = stream_compute(
+                args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
+                source=args.file,
+            )
     except TableReadError as exc:
         return _fail(str(exc))
     finally:
@@ -207,18 +275,23 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if result.totals.n == 0:
         first_at = f"; first at {where}" if where else ""
         return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
-    if result.totals.sum_weight == 0:
-        return _fail(f"{args.file}: the weights of the valid rows add up to 0")
-    if n_invalid:
-        print(
-            f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at {where}",
-            file=sys.stderr,
+    if result.totals.sum_weight == 0 and result.totals.reduction == "weighted-mean":
+        # scikit-learn raises here ("Weights sum to zero"); PyTorch and Keras divide by N: 0.
+        return _fail(
+            f"{args.file}: the weights of the valid rows add up to 0, so their weighted mean is "
+            "undefined (--reduction mean or sum gives 0)"
         )
+    if n_invalid:
+        _err(f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at "
+             f"{one_line(where)}")
+    for warning in summary.get("warnings", []):
+        _err(f"bce-lab: warning: {one_line(warning)}")
 
-    if args.json:
-        print(json.dumps(summary, allow_nan=False))
-    else:
-        print(human_summary(summary))
+    text = json.dumps(summary, allow_nan=False) if args.json else human_summary(summary)
+    try:
+        write_stdout(text)
+    except OutputError as exc:
+        return _fail(str(exc))
     return EXIT_OK
 
 
@@ -289,6 +362,7 @@ def human_summary(summary: dict) -> str:
     lines.append(f"  rows used    {summary['n']}" + (" (weighted)" if summary["weighted"] else ""))
     lines.append(f"  invalid      {summary['n_invalid']}")
     lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")
+    lines.append(f"  reduction    {summary['reduction']}: {summary['reduction_description']}")
     if summary["base_rate"] is not None:
         lines.append(
             f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
@@ -318,12 +392,47 @@ def run_and_exit(argv: Sequence[str] | None = None) -> None:
     import os
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    code = main(argv)
+    try:
+        code = main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``compute F | head -1``): end quietly, as Unix tools do. Point
+        # stdout at /dev/null so the interpreter's own final flush cannot complain again.
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
+    except SystemExit as exc:  # --help, --version, usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            code = EXIT_BROKEN_PIPE
+        except (OSError, ValueError):
+            pass
+    except OSError as exc:  # output that failed at the final flush (a full disk)
+        _silence_stdout()
+        code = _fail(f"cannot write to standard output ({exc.strerror or exc})")
     if argv[:1] == ["compute"]:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except (OSError, ValueError):
+                pass
         os._exit(code)
     sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _gui(argv: list[str]) -> int:

@@ -286,6 +286,61 @@ def test_weights_adding_up_to_zero(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------------------------
+# Weighted files: each library's reduction (issue 15)
+# --------------------------------------------------------------------------------------------
+
+ISSUE_ROWS = "actual,predicted,weight\n1,0.8,1\n0,0.3,2\n1,0.6,0.5\n0,0.1,1\n"
+
+
+@pytest.mark.parametrize(("policy", "expected", "reduction"), [
+    ("sklearn", 0.2882815, "weighted-mean"),
+    ("exact", 0.2882815, "weighted-mean"),
+    ("torch", 0.3243167, "mean"),   # PyTorch 2.13: binary_cross_entropy(weight=w), mean
+    ("keras", 0.3243167, "mean"),   # Keras 3.15: sum_over_batch_size
+])
+def test_weighted_file_reduces_as_each_library(tmp_path, capsys, policy, expected, reduction):
+    path = write(tmp_path, "w.csv", ISSUE_ROWS)
+    _, out, _ = run_json(capsys, path, "--policy", policy)
+    assert out["loss"] == pytest.approx(expected, abs=5e-8)
+    assert out["reduction"] == reduction
+    assert out["reduction_description"] == {
+        "weighted-mean": "weighted mean, Σw·l/Σw", "mean": "mean over rows of w·l, Σw·l/N"}[reduction]
+
+
+@pytest.mark.parametrize(("reduction", "expected"), [
+    ("weighted-mean", 0.2882815), ("mean", 0.3243167), ("sum", 4 * 0.3243167)])
+def test_reduction_option(tmp_path, capsys, reduction, expected):
+    path = write(tmp_path, "w.csv", ISSUE_ROWS)
+    for policy in ("torch", "sklearn"):
+        _, out, _ = run_json(capsys, path, "--policy", policy, "--reduction", reduction)
+        assert out["loss"] == pytest.approx(expected, abs=2e-7), policy
+        assert out["reduction"] == reduction
+
+
+def test_human_summary_names_the_reduction(tmp_path, capsys):
+    assert main(["compute", str(write(tmp_path, "w.csv", ISSUE_ROWS)), "--policy", "torch"]) == 0
+    out = capsys.readouterr().out
+    assert "reduction    mean: mean over rows of w·l, Σw·l/N" in out
+
+
+def test_unknown_reduction_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compute", str(write(tmp_path, "w.csv", ISSUE_ROWS)), "--reduction", "median"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--reduction" in err
+
+
+def test_all_zero_weights_per_library(tmp_path, capsys):
+    path = write(tmp_path, "z.csv", "actual,predicted,weight\n1,0.8,0\n0,0.3,0\n")
+    line = run_fail(capsys, path, "--policy", "sklearn")
+    assert "add up to 0" in line and "weighted mean is undefined" in line
+    for policy in ("torch", "keras"):
+        _, out, _ = run_json(capsys, path, "--policy", policy)
+        assert out["loss"] == 0.0 and out["n"] == 2
+
+
+# --------------------------------------------------------------------------------------------
 # Errors: exit 2, one line, no traceback
 # --------------------------------------------------------------------------------------------
 
@@ -375,6 +430,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     promised = [
         "--policy", "--eps", "--logits", "--label-smoothing", "--pos-weight", "--actual-column",
         "--predicted-column", "--weight-column", "--id-column", "--strict", "--json",
+        "--reduction",
     ]
     for option in promised:
         assert option in out, option
@@ -384,6 +440,10 @@ def test_help_documents_every_option_with_an_example(capsys):
         if action.option_strings and action.dest != "help":
             assert "e.g." in (action.help or ""), action.option_strings
     assert "compute" in out and "exit status" in out
+    flat = " ".join(out.split())
+    for reduction in ("weighted-mean", "mean", "sum"):
+        assert reduction in flat
+    assert "sum(w*l)/sum(w)" in flat and "sum(w*l)/N" in flat
 
 
 def test_top_level_help_mentions_compute(capsys):
@@ -454,3 +514,86 @@ def test_no_display_prints_one_line_and_exits_nonzero(args):
     assert len(output) == 1, proc.stdout + proc.stderr
     assert "compute" in output[0]
     assert "Traceback" not in proc.stderr and "qt.qpa" not in proc.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# Output errors and unusual sources (issue 15, items 4, 5, 10)
+# --------------------------------------------------------------------------------------------
+
+
+def _shell(command: str, tmp_path, timeout=60) -> subprocess.CompletedProcess:
+    """Run ``command`` in sh with $BCE bound to this interpreter running main.py."""
+    env = dict(os.environ, BCE=f"{sys.executable} {MAIN}")
+    return subprocess.run(["sh", "-c", command], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def _big(tmp_path) -> Path:
+    lines = ["actual,predicted"] + [f"{i % 2},0.{i % 9 + 1}" for i in range(50)]
+    return write(tmp_path, "big.csv", "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("reader", ["head -1", "true"])
+def test_a_closed_pipe_ends_quietly(tmp_path, reader):
+    path = _big(tmp_path)
+    proc = _shell(f'$BCE compute {path} --json | {reader}; echo "status=${{PIPESTATUS:-}}"', tmp_path)
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    assert proc.stderr == ""
+    # Without the shell's pipe: the status itself (141 = 128 + SIGPIPE, as a killed tool).
+    p = subprocess.Popen([sys.executable, str(MAIN), "compute", str(path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) in (0, 141) and err == ""
+
+
+def test_a_full_disk_on_stdout_is_one_line(tmp_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    proc = _shell(f"$BCE compute {_big(tmp_path)} --json > /dev/full", tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "No space left" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_a_closed_stdout_is_one_line(tmp_path):
+    proc = _shell(f"$BCE compute {_big(tmp_path)} >&-", tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "standard output" in lines[0], proc.stderr
+
+
+def test_dash_reads_standard_input(tmp_path):
+    path = csv_file(tmp_path)
+    for command in (f"$BCE compute - --json < {path}", f"cat {path} | $BCE compute - --json",
+                    f"cat {path} | $BCE compute /dev/stdin --json"):
+        proc = _shell(command, tmp_path)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert json.loads(proc.stdout)["loss"] == pytest.approx(sk(Y, P), rel=1e-12), command
+    empty = _shell("$BCE compute - < /dev/null", tmp_path)
+    assert empty.returncode == 2 and empty.stderr.strip() == "bce-lab: error: stdin: is empty"
+
+
+def test_a_fifo_does_not_hang(tmp_path):
+    fifo = tmp_path / "in.csv"
+    os.mkfifo(fifo)
+    proc = _shell(f"cat {csv_file(tmp_path, 'src.csv')} > {fifo} & $BCE compute {fifo} --json; wait",
+                  tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["n"] == len(Y)
+
+
+@pytest.mark.parametrize("args", [["--chunk-rows", "0"], ["--chunk-rows", "x"], ["--policy"],
+                                  ["--nope"]])
+def test_usage_errors_are_one_line(tmp_path, capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(["compute", str(csv_file(tmp_path)), *args])
+    assert exc.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "usage" not in err
+    assert "--help" in err
+
+
+def test_a_newline_in_the_file_name_keeps_the_error_on_one_line(tmp_path, capsys):
+    line = run_fail(capsys, write(tmp_path, "a\nb.csv", "foo,bar\n1,2\n"))
+    assert "a\\nb.csv" in line

@@ -45,7 +45,7 @@ def resolve_column(requested: str, headers: list[str]) -> str:
         if 1 <= k <= len(headers):
             return headers[k - 1]
     raise ColumnError(
-        f"there is no column {requested!r}; the columns are: {', '.join(headers) or '(none)'}"
+        f"there is no column {requested!r}; the columns are: {column_list(headers)}"
     )
 
 
@@ -58,6 +58,7 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
         col = resolve_column(requested, headers)
         mapping[role] = col
         taken.add(col)
+    check_distinct(mapping)
     normalised = {h: normalise(h) for h in headers}
     for role in (*REQUIRED_ROLES, *OPTIONAL_ROLES):
         if role in mapping:
@@ -69,6 +70,19 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
                 taken.add(match)
                 break
     return mapping
+
+
+def check_distinct(mapping: dict[str, str]) -> None:
+    """Refuse one column given two roles (``--actual-column y --predicted-column y``): the loss
+    would compare a column with itself."""
+    seen: dict[str, str] = {}
+    for role, column in mapping.items():
+        if column in seen:
+            raise ColumnError(
+                f"column {column!r} is given two roles ({seen[column]} and {role}); "
+                "each role needs a column of its own"
+            )
+        seen[column] = role
 
 
 def headerless_names(n_columns: int) -> list[str] | None:
@@ -85,8 +99,16 @@ def missing_role_message(role: str, headers: list[str]) -> str:
     examples = ", ".join(SYNONYMS[role][:6])
     return (
         f"no column for {what} was found (expected a header such as {examples}); "
-        f"the columns are: {', '.join(headers)}"
+        f"the columns are: {column_list(headers)}"
     )
+
+
+def column_list(headers: list[str], limit: int = 20) -> str:
+    """'a, b, c' for a message; a long header is cut: 'a, b, … (40,000 columns)'."""
+    if not headers:
+        return "(none)"
+    shown = ", ".join(h if len(h) <= 40 else h[:39] + "…" for h in headers[:limit])
+    return shown if len(headers) <= limit else f"{shown}, … ({len(headers):,} columns)"
 
 
 def unique_names(names: list[str]) -> list[str]:

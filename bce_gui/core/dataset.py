@@ -52,8 +52,9 @@ def parse_cell(text: str) -> tuple[float, str | None]:
     """Read what a user typed into a number cell.
 
     Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``),
-    ``(nan, None)`` for an empty cell, and ``(nan, text)`` for anything else, so the text is kept
-    and reported instead of being lost.
+    ``(nan, None)`` for an empty cell, ``(±inf, text)`` for a number too large for a float
+    (``1e400``), and ``(nan, text)`` for anything else, so the text is kept and reported
+    instead of being lost.
     """
     t = text.strip()
     if not t:
@@ -67,6 +68,8 @@ def parse_cell(text: str) -> tuple[float, str | None]:
         return math.nan, t
     if math.isnan(v):
         return math.nan, t
+    if math.isinf(v):
+        return v, t  # "1e400" is kept as typed (the number alone would show as "inf")
     return v, None
 
 
@@ -84,7 +87,8 @@ class NumericColumn:
 
     ``values[i]`` is NaN both for an empty cell and for text such as ``abc``; ``text[i]`` holds
     ``"abc"`` in the second case, so validation can tell the two apart and the UI can show what
-    was typed.
+    was typed. ``text`` also keeps what was typed for a number that is not finite (``1e400``,
+    whose value is inf).
     """
 
     values: np.ndarray
@@ -172,6 +176,9 @@ class Dataset:
     first_row: int = 2
     #: The file's header, in its order (None for a file without a header or a new table).
     header_order: list[str] | None = None
+    #: Rows the file itself got wrong, with why (0-based data row -> "4 fields, header has 3"):
+    #: such a row is listed as invalid and left out of the loss, however its cells read.
+    row_problems: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.actual)
@@ -249,6 +256,8 @@ class Dataset:
             self.ids = np.insert(self.ids, at, empty_text(count))
         for name, col in self.extras.items():
             self.extras[name] = np.insert(col, at, empty_text(count))
+        if self.row_problems:
+            self.row_problems = {(r + count if r >= at else r): t for r, t in self.row_problems.items()}
         self.source_rows = None
 
     def take_rows(self, rows: np.ndarray) -> "RowsSnapshot":
@@ -262,6 +271,8 @@ class Dataset:
             },
             ids=None if self.ids is None else self.ids[rows].copy(),
             extras={name: col[rows].copy() for name, col in self.extras.items()},
+            row_problems={i: self.row_problems[int(r)] for i, r in enumerate(rows)
+                          if int(r) in self.row_problems},
         )
 
     def delete_rows(self, rows: np.ndarray) -> "RowsSnapshot":
@@ -273,6 +284,10 @@ class Dataset:
             self.ids = np.delete(self.ids, snap.rows)
         for name in self.extras:
             self.extras[name] = np.delete(self.extras[name], snap.rows)
+        if self.row_problems:
+            gone = set(snap.rows.tolist())
+            self.row_problems = {r - int(np.searchsorted(snap.rows, r)): t
+                                 for r, t in self.row_problems.items() if r not in gone}
         self.source_rows = None
         return snap
 
@@ -284,6 +299,14 @@ class Dataset:
             self.ids = np.insert(self.ids, positions, snap.ids)
         for name, values in snap.extras.items():
             self.extras[name] = np.insert(self.extras[name], positions, values)
+        if self.row_problems or snap.row_problems:
+            shifted = {}
+            for r, t in self.row_problems.items():
+                k = int(np.searchsorted(positions, r, side="right"))
+                shifted[r + k] = t
+            for i, t in snap.row_problems.items():
+                shifted[int(snap.rows[i])] = t
+            self.row_problems = shifted
         self.source_rows = None
 
     def add_weight_column(self, fill: float = 1.0) -> None:
@@ -317,3 +340,4 @@ class RowsSnapshot:
     columns: dict[str, ColumnRows]
     ids: np.ndarray | None
     extras: dict[str, np.ndarray]
+    row_problems: dict[int, str] = field(default_factory=dict)

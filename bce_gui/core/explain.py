@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -9,26 +10,51 @@ import numpy as np
 from .dataset import Dataset
 from .evaluate import terms_for_rows
 from .formatting import fmt_number, fmt_result, localize
-from .loss import LN2, LossOptions, LossTotals
+from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction
 
 
 def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None) -> str:
-    """−(1/N) Σ ln(corrected p) = −(1/10)(−2.140) = 0.214, adapted to weights and infinities."""
+    """−(1/N) Σ ln(corrected p) = −(1/10)(−2.140) = 0.214, adapted to the reduction, weights and
+    infinities (Σ w·loss divided by Σ w, by N, or not at all)."""
     if totals.n == 0:
         return "No valid rows: the loss is undefined."
     weighted = not math.isclose(totals.sum_weight, totals.n) or options.pos_weight is not None
+    reduction = totals.reduction
     if weighted:
-        lhs = "(1/Σw) Σ w·loss"
-        denom = f"1/{fmt_number(totals.sum_weight, 6)}"
+        term = "Σ w·loss"
+        if reduction == "weighted-mean":
+            lhs, denom = f"(1/Σw) {term}", f"1/{fmt_number(totals.sum_weight, 6)}"
+        elif reduction == "mean":
+            lhs, denom = f"(1/N) {term}", f"1/{totals.n}"
+        else:
+            lhs, denom = term, None
     else:
-        lhs = "−(1/N) Σ ln(corrected p)"
-        denom = f"1/{totals.n}"
+        term = "Σ ln(corrected p)"
+        lhs, denom = (f"−{term}", None) if reduction == "sum" else (f"−(1/N) {term}", f"1/{totals.n}")
     if totals.n_infinite:
         return f"{lhs} = ∞  ({totals.n_infinite} row(s) give probability 0 to the actual class)"
+    if not math.isfinite(totals.mean):
+        return f"{lhs} is undefined: the weights of the valid rows add up to 0."
     if weighted:
-        return f"{lhs} = ({denom})({fmt_number(totals.sum_loss, 4)}) = {fmt_result(totals.mean)}"
+        factor = f"({denom})" if denom else ""
+        return f"{lhs} = {factor}({fmt_number(totals.sum_loss, 4)}) = {fmt_result(totals.mean)}"
     s = -totals.sum_loss if sum_ln is None else sum_ln
-    return f"{lhs} = −({denom})({_keep_zeros(s)}) = {fmt_result(totals.mean)}"
+    factor = f"({denom})" if denom else ""
+    return f"{lhs} = −{factor}({_keep_zeros(s)}) = {fmt_result(totals.mean)}"
+
+
+def reduction_text(options: LossOptions) -> str:
+    """"Reduction: weighted mean, Σw·l/Σw (scikit-learn's default)." for the panel and reports."""
+    used = options.reduction_used
+    owner = _DEFAULT_OWNER.get(options.policy.name, "the convention's")
+    if options.reduction is None:
+        return f"Reduction: {REDUCTION_DESCRIPTIONS[used]} ({owner} default)."
+    default = REDUCTION_DESCRIPTIONS[default_reduction(options.policy.name)]
+    return f"Reduction: {REDUCTION_DESCRIPTIONS[used]} (chosen; {owner} default is {default})."
+
+
+_DEFAULT_OWNER = {"exact": "the textbook's", "sklearn": "scikit-learn's", "torch": "PyTorch's",
+                  "keras": "Keras'", "custom": "scikit-learn's"}
 
 
 def _keep_zeros(x: float) -> str:
@@ -64,8 +90,9 @@ def walkthrough_html(
             how = f"{fmt_number(p, 4)}" if y == 1 else f"1 − {fmt_number(p, 4)} = "
             corrected = fmt_number(terms.corrected[k], 4)
             shown = corrected if y == 1 else f"{how}{corrected}"
+            # File text is escaped: an ID such as "<!--" or "<img src=...>" is shown, not obeyed.
             parts.append(
-                f"<tr><td>{dataset.id_text(int(r))}</td><td>{fmt_number(y)}</td>"
+                f"<tr><td>{html.escape(dataset.id_text(int(r)))}</td><td>{fmt_number(y)}</td>"
                 f"<td>{fmt_number(p, 4)}</td><td>{shown}</td>"
                 f"<td>{fmt_number(terms.ln_corrected[k], 4)}</td></tr>"
             )
@@ -73,12 +100,13 @@ def walkthrough_html(
         more = int(np.count_nonzero(valid)) - rows.size
         if more > 0:
             parts.append(f"<p>… and {more} more valid row(s).</p>")
-    parts.append(f"<p><b>Result.</b> {formula_text(totals, options)}</p>")
+    parts.append(f"<p><b>Result.</b> {html.escape(formula_text(totals, options))}</p>")
     if totals.n and math.isfinite(totals.mean):
         parts.append(
             f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
             f"A model that always predicted the base rate {fmt_number(totals.base_rate, 3)} would "
             f"score {fmt_number(totals.baseline, 4)} nats.</p>"
         )
-    parts.append(f"<p><b>Convention.</b> {options.policy.description}</p>")
+    parts.append(f"<p><b>Convention.</b> {html.escape(options.policy.description)} "
+                 f"{html.escape(reduction_text(options))}</p>")
     return "\n".join(parts)

@@ -171,3 +171,15 @@ def json_number(x: float) -> float | str | None:
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     return x
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` as one line: control characters (a newline or a CR in a file name or a cell) are
+    shown escaped (``\\n``), so a message stays one line; longer than ``limit`` characters, it
+    is cut with "…" (a header of 300,000 column names must not become a 5 MB message)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text

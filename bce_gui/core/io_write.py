@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -20,25 +23,61 @@ from .columns import unique_names
 from .dataset import ROLE_TITLES, Dataset, NumericColumn
 from .dialect import CsvDialect
 from .evaluate import Evaluation, terms_for_rows
+from .formatting import one_line
 from .summary import summary_dict
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 
 
-class TableWriteError(Exception):
-    """A file could not be written; ``str(err)`` is one sentence for the user."""
+class TableWriteError(OSError):
+    """A file could not be written; ``str(err)`` is one sentence for the user, naming the file.
+    (An OSError, with the cause's ``errno`` when there is one.)"""
 
-    def __init__(self, path: str | os.PathLike, message: str):
+    def __init__(self, path: str | os.PathLike, message: str, errno: int | None = None):
         self.path = str(path)
-        super().__init__(f"{Path(path).name}: {message}")
+        super().__init__(f"{one_line(Path(path).name, 200)}: {message}")
+        self.errno = errno
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> None:
-    """Call ``write(fh)`` on a temporary file beside ``path``, then rename it over ``path``."""
+class ReadOnlyFile(TableWriteError):
+    """The destination exists and is read-only: the caller asks before replacing it."""
+
+
+TEMP_SUFFIX = ".tmp"
+#: A temporary file of an older version (no process id in its name) is removed when older.
+_STALE_SECONDS = 600
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None], *,
+                 replace_read_only: bool = False) -> None:
+    """Call ``write(fh)`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    * Through a symbolic link, the link's target is replaced (the link stays a link).
+    * The file keeps the permissions it had; a new file gets those the user's umask gives
+      (0644 with umask 022), not the temporary file's private 0600.
+    * A read-only file raises :class:`ReadOnlyFile` unless ``replace_read_only``.
+    * A failed write (a full disk, say) raises :class:`TableWriteError` naming the file; the
+      previous file is untouched and the temporary file removed.
+    * Temporary files of this kind left by a process that died mid-save (SIGKILL) are removed.
+    """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    folder = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise TableWriteError(path, f"cannot be written ({exc.strerror or exc})") from None
+    if existing is not None and not replace_read_only and _read_only(target, existing):
+        raise ReadOnlyFile(path, "is read-only")
+    remove_stale_temps(folder, target.name)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX,
+                                   dir=folder)
     except OSError as exc:
         raise TableWriteError(path, f"cannot write in {folder} ({exc.strerror or exc})") from None
     try:
@@ -46,18 +85,137 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) ->
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            except OSError:
-                pass  # keeping the old permissions is a courtesy, not a requirement
-        os.replace(tmp, path)
-    except BaseException:
+        mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~current_umask()
         try:
-            os.unlink(tmp)
+            os.chmod(tmp, mode)
         except OSError:
-            pass
+            pass  # (a file system without permissions, e.g. FAT): the rename still saves the data
+        os.replace(tmp, target)
+    except TableWriteError:
+        _unlink(tmp)
         raise
+    except OSError as exc:
+        _unlink(tmp)
+        kept = "the file on disk is unchanged" if existing is not None else "no file was written"
+        raise TableWriteError(
+            path, f"could not be written ({exc.strerror or exc}); {kept}", exc.errno
+        ) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _read_only(path: Path, st: os.stat_result) -> bool:
+    """No write permission for anyone, or none for this user (root may write anything, so
+    the mode bits decide for root)."""
+    if not st.st_mode & 0o222:
+        return True
+    return hasattr(os, "geteuid") and os.geteuid() != 0 and not os.access(path, os.W_OK)
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore it (briefly process-wide)
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def remove_stale_temps(folder: Path, name: str) -> list[Path]:
+    """Remove the temporary files ``.NAME.<pid>.<random>.tmp`` of saves of ``name`` whose
+    process is gone (killed mid-save), and nameless-pid ones of older versions after 10 minutes.
+    Returns what was removed."""
+    removed = []
+    prefix = f".{name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)):
+            continue
+        middle = entry.name[len(prefix):-len(TEMP_SUFFIX)]
+        pid_text = middle.split(".", 1)[0] if "." in middle else ""
+        try:
+            if pid_text.isdigit():
+                if int(pid_text) == os.getpid() or _alive(int(pid_text)):
+                    continue
+            elif time.time() - entry.stat(follow_symlinks=False).st_mtime < _STALE_SECONDS:
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheet formulas in text cells (CSV injection)
+# --------------------------------------------------------------------------------------------
+
+#: A text cell starting with one of these is run as a formula by spreadsheet programs
+#: (OWASP, "CSV Injection"): ``=HYPERLINK(...)``, ``@SUM(1)``, ``+1+1``, ``-2+3``.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(text: str) -> bool:
+    if not text or text[0] not in FORMULA_STARTS:
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False  # a number such as -0.5 or +1e-3 is data, not a formula
+
+
+def guard_formula(text: str | None) -> str | None:
+    """``'=cmd`` for ``=cmd``: the leading apostrophe makes a spreadsheet show the text."""
+    return "'" + text if text and _looks_like_formula(text) else text
+
+
+def _guard_cells(cells: list[str | None]) -> list[str | None]:
+    return [guard_formula(c) for c in cells]
+
+
+def _guard_text_column(column: np.ndarray) -> np.ndarray:
+    """The same on a numpy text column, checking in Python only the cells that start like a
+    formula (few, in real data)."""
+    starts = np.zeros(column.size, dtype=bool)
+    for ch in FORMULA_STARTS:
+        starts |= np.strings.startswith(column, ch)
+    if not starts.any():
+        return column
+    out = column.copy()
+    for i in np.flatnonzero(starts).tolist():
+        out[i] = guard_formula(str(column[i]))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -65,7 +223,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def numeric_text(column: NumericColumn, decimal: str = ".") -> list[str | None]:
+def numeric_text(column: NumericColumn, decimal: str = ".",
+                 guard_formulas: bool = False) -> list[str | None]:
     """A numeric column as the text cells a file holds: exact, with typed text kept.
 
     Numbers are written in their shortest round-trip form (0.94, not 0.93999999999999995), whole
@@ -84,30 +243,37 @@ def numeric_text(column: NumericColumn, decimal: str = ".") -> list[str | None]:
         series = series.str.replace(".", decimal, literal=True)
     text = series.to_list()
     for row, typed in column.text.items():
-        text[row] = typed
+        text[row] = guard_formula(typed) if guard_formulas else typed
     return text
 
 
-def table_columns(dataset: Dataset, decimal: str = ".") -> list[tuple[str, str, list[str]]]:
+def table_columns(dataset: Dataset, guard_formulas: bool = False,
+                  decimal: str = ".") -> list[tuple[str, str, list[str]]]:
     """(key, header, cells) of every column to save, in the file's original order where known.
 
-    ``key`` is a role (id, actual, predicted, weight) or ``extra:<name>``; numbers are written
-    with the decimal mark ``decimal``.
+    ``key`` is a role (id, actual, predicted, weight) or ``extra:<name>``. ``guard_formulas``
+    prefixes text that a spreadsheet would run as a formula with an apostrophe (headers too);
+    numbers are written with the decimal mark ``decimal``.
     """
     named = dataset.header_order is not None
 
     def title(role: str) -> str:
         return (dataset.column_names.get(role) if named else None) or ROLE_TITLES[role]
 
+    text = _guard_text_column if guard_formulas else (lambda column: column)
+
+    def numbers(column: NumericColumn) -> list[str | None]:
+        return numeric_text(column, decimal, guard_formulas)
+
     cols: dict[str, tuple[str, list[str]]] = {}
     if dataset.ids is not None:
-        cols["id"] = (title("id"), _text_cells(dataset.ids))
-    cols["actual"] = (title("actual"), numeric_text(dataset.actual, decimal))
-    cols["predicted"] = (title("predicted"), numeric_text(dataset.predicted, decimal))
+        cols["id"] = (title("id"), _text_cells(text(dataset.ids)))
+    cols["actual"] = (title("actual"), numbers(dataset.actual))
+    cols["predicted"] = (title("predicted"), numbers(dataset.predicted))
     if dataset.weight is not None:
-        cols["weight"] = (title("weight"), numeric_text(dataset.weight, decimal))
+        cols["weight"] = (title("weight"), numbers(dataset.weight))
     for name, values in dataset.extras.items():
-        cols[f"extra:{name}"] = (name, _text_cells(values))
+        cols[f"extra:{name}"] = (name, _text_cells(text(values)))
 
     order = list(cols)
     if named:
@@ -117,30 +283,57 @@ def table_columns(dataset: Dataset, decimal: str = ".") -> list[tuple[str, str, 
             if key not in order:
                 after = order.index("predicted") + 1 if key == "weight" else len(order)
                 order.insert(after, key)
-    return [(key, *cols[key]) for key in order]
+    out = [(key, *cols[key]) for key in order]
+    if guard_formulas:
+        out = [(key, guard_formula(header), cells) for key, header, cells in out]
+    return out
 
 
 def write_table(dataset: Dataset, path: str | os.PathLike, fmt: str | None = None,
-                dialect: CsvDialect | None = None) -> None:
+                dialect: CsvDialect | None = None, *,
+                guard_formulas: bool = True, replace_read_only: bool = False) -> None:
     """Save observations as CSV, TSV or .xlsx (chosen by ``fmt`` or the file's extension).
 
     ``dialect``: the delimiter, decimal mark, encoding and line ends of CSV or TSV text (default
-    UTF-8 with ``,`` or a tab, a decimal point and LF).
+    UTF-8 with ``,`` or a tab, a decimal point and LF). In CSV and TSV, text that a spreadsheet
+    would run as a formula (``=HYPERLINK(...)``) is written with a leading apostrophe unless
+    ``guard_formulas`` is False (the app's own recovery files, or a user who opted out). An
+    .xlsx cell holds such text as text: nothing to guard.
     """
     path = Path(path)
     fmt = (fmt or _format_for(path)).lower()
     if dialect is not None and fmt != "xlsx":
-        columns = table_columns(dataset, dialect.decimal)
-        atomic_write(path, lambda fh: _write_in_dialect(fh, columns, dialect, path))
+        columns = table_columns(dataset, guard_formulas, dialect.decimal)
+        atomic_write(path, lambda fh: _write_in_dialect(fh, columns, dialect, path),
+                     replace_read_only=replace_read_only)
         return
-    columns = table_columns(dataset)
     if fmt == "xlsx":
         if len(dataset) > XLSX_MAX_ROWS:
             raise TableWriteError(path, f"has {len(dataset):,} rows; .xlsx holds at most {XLSX_MAX_ROWS:,}")
-        atomic_write(path, lambda fh: _write_xlsx(fh, columns, dataset))
+        columns = table_columns(dataset)
+        data = _xlsx_bytes(path, columns, dataset)
+        atomic_write(path, lambda fh: fh.write(data), replace_read_only=replace_read_only)
         return
+    columns = table_columns(dataset, guard_formulas)
     delimiter = "\t" if fmt == "tsv" else ","
-    atomic_write(path, lambda fh: _write_delimited(fh, columns, delimiter))
+    atomic_write(path, lambda fh: _write_delimited(fh, columns, delimiter),
+                 replace_read_only=replace_read_only)
+
+
+def _xlsx_bytes(path: Path, columns, dataset: Dataset) -> bytes:
+    """The workbook in memory (at most ~1e6 rows): xlsxwriter writing straight into a file that
+    fails (a full disk) left a ZipFile whose clean-up raised again ("Exception ignored in
+    ZipFile.__del__"); the bytes are then written by :func:`atomic_write`."""
+    import io
+
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    buffer = io.BytesIO()
+    try:
+        _write_xlsx(buffer, columns, dataset)
+    except (XlsxWriterException, OSError) as exc:
+        raise TableWriteError(path, f"could not be written ({one_line(str(exc), 200)})") from None
+    return buffer.getvalue()
 
 
 def _format_for(path: Path) -> str:
@@ -266,11 +459,13 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     def num(values: np.ndarray) -> pl.Series:
         return pl.Series(np.where(valid, values, np.nan)).fill_nan(None)
 
-    ids = dataset.id_texts() if dataset.ids is not None else [str(i + 1) for i in range(len(dataset))]
+    # An export for spreadsheets: text that would run as a formula gets an apostrophe.
+    ids = (_guard_text_column(dataset.ids).tolist() if dataset.ids is not None
+           else [str(i + 1) for i in range(len(dataset))])
     frame = pl.DataFrame({
         "id": ids,
-        "actual": numeric_text(dataset.actual, dialect.decimal),
-        "predicted": numeric_text(dataset.predicted, dialect.decimal),
+        "actual": numeric_text(dataset.actual, dialect.decimal, guard_formulas=True),
+        "predicted": numeric_text(dataset.predicted, dialect.decimal, guard_formulas=True),
         "corrected_probability": num(terms.corrected),
         "ln_corrected_probability": num(terms.ln_corrected),
         "row_loss": num(evaluation.loss),

@@ -8,15 +8,20 @@ after an edit costs O(rows touched), not O(table).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation
-from .loss import LossOptions, LossTotals, binary_entropy, row_losses
+from .loss import LossOptions, LossTotals, row_losses
 from .summation import ExactSum
-from .validation import Validity, validate_actual, validate_predicted, validate_weight
+from .validation import (
+    ROW,
+    Validity,
+    row_codes,
+    validate_actual,
+    validate_predicted,
+    validate_weight,
+)
 
 
 class LiveEvaluation:
@@ -44,6 +49,8 @@ class LiveEvaluation:
         }
         if ds.weight is not None:
             self.codes["weight"] = validate_weight(ds.weight)
+        if ds.row_problems:
+            self.codes[ROW] = row_codes(ds, np.arange(len(ds)))
         self.valid = self._valid_mask(slice(None))
         self.loss = row_losses(ds.actual.values, ds.predicted.values, opts)
         self.loss[~self.valid] = np.nan
@@ -67,6 +74,8 @@ class LiveEvaluation:
         ok &= self.codes["predicted"][rows] == 0
         if "weight" in self.codes:
             ok &= self.codes["weight"][rows] == 0
+        if ROW in self.codes:
+            ok &= self.codes[ROW][rows] == 0
         return ok
 
     def _accumulate(self, rows: np.ndarray, sign: int) -> None:
@@ -115,6 +124,10 @@ class LiveEvaluation:
         self.codes["predicted"][rows] = validate_predicted(sub(ds.predicted), opts.logits)
         if ds.weight is not None:
             self.codes["weight"][rows] = validate_weight(sub(ds.weight))
+        if ds.row_problems and ROW not in self.codes:
+            self.codes[ROW] = np.zeros(len(ds), dtype=np.uint8)
+        if ROW in self.codes:
+            self.codes[ROW][rows] = row_codes(ds, rows)
         self.valid[rows] = self._valid_mask(rows)
         loss = row_losses(ds.actual.values[rows], ds.predicted.values[rows], opts)
         loss[~self.valid[rows]] = np.nan
@@ -168,17 +181,10 @@ class LiveEvaluation:
 
     @property
     def totals(self) -> LossTotals:
-        sum_w = self._sum_w.value
-        base = self._sum_wy.value / sum_w if sum_w > 0 else math.nan
-        if math.isfinite(base):
-            base = min(max(base, 0.0), 1.0)
-        return LossTotals(
-            n=self._n,
-            sum_weight=sum_w,
-            sum_loss=math.inf if self._n_inf else self._sum_loss.value,
-            n_infinite=self._n_inf,
-            base_rate=base,
-            baseline=binary_entropy(base),
+        return LossTotals.from_sums(
+            n=self._n, sum_weight=self._sum_w.value, sum_loss=self._sum_loss.value,
+            n_infinite=self._n_inf, sum_weighted_labels=self._sum_wy.value,
+            reduction=self.options.reduction_used,
         )
 
     def snapshot(self) -> Evaluation:

@@ -31,17 +31,44 @@ class OptionsError(ValueError):
     """Loss options that cannot be combined or are out of range."""
 
 
+#: How the row losses become one number (the libraries' names for each in the descriptions):
+#: ``weighted-mean`` Σ w·l / Σ w (scikit-learn's ``log_loss``, Keras' ``mean_with_sample_weight``),
+#: ``mean`` Σ w·l / N (PyTorch's default ``reduction='mean'``, Keras' default
+#: ``sum_over_batch_size``), ``sum`` Σ w·l (``normalize=False``, ``reduction='sum'``).
+#: Without weights the two means are the same number.
+REDUCTIONS = ("weighted-mean", "mean", "sum")
+REDUCTION_DESCRIPTIONS = {
+    "weighted-mean": "weighted mean, Σw·l/Σw",
+    "mean": "mean over rows of w·l, Σw·l/N",
+    "sum": "sum of w·l, Σw·l",
+}
+
+
+def default_reduction(policy_name: str) -> str:
+    """The reduction each convention's library applies by default."""
+    return "mean" if policy_name in ("torch", "keras") else "weighted-mean"
+
+
 @dataclass(frozen=True)
 class LossOptions:
-    """How predictions are read and which convention turns them into a loss."""
+    """How predictions are read and which convention turns them into a loss.
+
+    ``reduction`` None means the convention's own library default (:func:`default_reduction`);
+    :attr:`reduction_used` is the one in force.
+    """
 
     policy: ClipPolicy = field(default_factory=make_policy)
     logits: bool = False
     label_smoothing: float = 0.0
     pos_weight: float | None = None
     soft_labels: bool = False
+    reduction: str | None = None
 
     def __post_init__(self) -> None:
+        if self.reduction is not None and self.reduction not in REDUCTIONS:
+            raise OptionsError(
+                f"unknown reduction {self.reduction!r}; choose one of: {', '.join(REDUCTIONS)}"
+            )
         if not (0.0 <= self.label_smoothing <= 1.0) or math.isnan(self.label_smoothing):
             raise OptionsError(
                 f"label smoothing must be between 0 and 1, not {self.label_smoothing:g}"
@@ -51,6 +78,11 @@ class LossOptions:
                 raise OptionsError("pos_weight applies to logits only (as in PyTorch); add --logits")
             if not (math.isfinite(self.pos_weight) and self.pos_weight > 0):
                 raise OptionsError(f"pos_weight must be a positive number, not {self.pos_weight:g}")
+
+    @property
+    def reduction_used(self) -> str:
+        """The reduction in force: the one chosen, else the convention's default."""
+        return self.reduction or default_reduction(self.policy.name)
 
     @property
     def hard_labels(self) -> bool:
@@ -317,7 +349,12 @@ def _corrected_probability(
 
 @dataclass(frozen=True)
 class LossTotals:
-    """The loss over the valid rows, and what it means against a no-skill baseline."""
+    """The loss over the valid rows, and what it means against a no-skill baseline.
+
+    This is the one place that turns the sums into the reported loss (:attr:`mean`), according
+    to ``reduction``: the in-memory, live and streamed evaluations all build it with
+    :meth:`from_sums`.
+    """
 
     n: int
     sum_weight: float
@@ -325,19 +362,50 @@ class LossTotals:
     n_infinite: int
     base_rate: float
     baseline: float
+    reduction: str = "weighted-mean"
+
+    @classmethod
+    def from_sums(cls, *, n: int, sum_weight: float, sum_loss: float, n_infinite: int,
+                  sum_weighted_labels: float, reduction: str) -> "LossTotals":
+        """Totals from the sums over the valid rows: Σ w·loss, Σ w, Σ w·y and the counts.
+
+        The base rate is Σ w·y / Σ w (clamped to [0, 1] against rounding); the no-skill
+        baseline is the loss of predicting it for every row, reduced the same way as the loss,
+        so that the skill compares like with like.
+        """
+        base_rate = sum_weighted_labels / sum_weight if sum_weight > 0 else math.nan
+        if math.isfinite(base_rate):
+            base_rate = min(max(base_rate, 0.0), 1.0)
+        entropy = binary_entropy(base_rate)
+        scale = {"weighted-mean": 1.0,
+                 "mean": sum_weight / n if n else math.nan,
+                 "sum": sum_weight}[reduction]
+        return cls(
+            n=n, sum_weight=sum_weight, sum_loss=math.inf if n_infinite else sum_loss,
+            n_infinite=n_infinite, base_rate=base_rate, baseline=entropy * scale,
+            reduction=reduction,
+        )
 
     @property
     def mean(self) -> float:
-        """Weighted mean loss in nats: Σ w·loss / Σ w (inf if any row is infinite)."""
+        """The loss in nats, reduced as ``reduction`` says (inf if any counted row is infinite):
+        Σ w·loss / Σ w, Σ w·loss / N, or Σ w·loss. NaN when it is undefined (no valid row, or
+        weights adding up to 0 under the weighted mean, where scikit-learn raises)."""
+        if self.n == 0:
+            return math.nan
         if self.n_infinite:
             return math.inf
-        if self.n == 0 or self.sum_weight == 0.0:
+        if self.reduction == "sum":
+            return self.sum_loss
+        if self.reduction == "mean":
+            return self.sum_loss / self.n
+        if self.sum_weight == 0.0:
             return math.nan
         return self.sum_loss / self.sum_weight
 
     @property
     def mean_bits(self) -> float:
-        """The mean loss in bits (nats / ln 2)."""
+        """The loss in bits (nats / ln 2)."""
         return self.mean / LN2
 
     @property
@@ -350,7 +418,7 @@ class LossTotals:
         m = self.mean
         if not math.isfinite(m):
             return -math.inf if m == math.inf else math.nan
-        if self.baseline == 0.0:
+        if not self.baseline:  # 0 (one class only) or NaN
             return math.nan
         return 1.0 - m / self.baseline
 
@@ -379,6 +447,7 @@ def totals(
     actual: np.ndarray,
     weights: np.ndarray | None = None,
     valid: np.ndarray | None = None,
+    reduction: str = "weighted-mean",
 ) -> LossTotals:
     """Aggregate per-row losses over the valid rows (rows with weight 0 contribute nothing)."""
     loss = np.asarray(loss, dtype=np.float64)
@@ -406,16 +475,8 @@ def totals(
         sum_loss = accurate_sum(contrib) if not n_inf else math.inf
         sum_w = accurate_sum(w)
         sum_wy = accurate_sum(w * y)
-    base_rate = sum_wy / sum_w if sum_w > 0 else math.nan
-    base_rate = min(max(base_rate, 0.0), 1.0) if math.isfinite(base_rate) else base_rate
-    return LossTotals(
-        n=n,
-        sum_weight=sum_w,
-        sum_loss=sum_loss,
-        n_infinite=n_inf,
-        base_rate=base_rate,
-        baseline=binary_entropy(base_rate),
-    )
+    return LossTotals.from_sums(n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=n_inf,
+                                sum_weighted_labels=sum_wy, reduction=reduction)
 
 
 def log_loss(
@@ -429,16 +490,19 @@ def log_loss(
     label_smoothing: float = 0.0,
     pos_weight: float | None = None,
     soft_labels: bool = False,
+    reduction: str | None = None,
 ) -> float:
-    """Mean binary cross-entropy of valid inputs, in nats: a one-call convenience for scripts."""
+    """Binary cross-entropy of valid inputs in nats, reduced as the convention's library does
+    (or as ``reduction`` says): a one-call convenience for scripts."""
     options = LossOptions(
         policy=make_policy(policy, eps),
         logits=logits,
         label_smoothing=label_smoothing,
         pos_weight=pos_weight,
         soft_labels=soft_labels,
+        reduction=reduction,
     )
     y = np.asarray(actual, dtype=np.float64)
     x = np.asarray(predicted, dtype=np.float64)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
-    return totals(row_losses(y, x, options), y, w).mean
+    return totals(row_losses(y, x, options), y, w, reduction=options.reduction_used).mean

@@ -11,7 +11,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation, terms_for_rows
-from .explain import formula_text
+from .explain import formula_text, reduction_text
 from .formatting import fmt_count, fmt_number, fmt_percent
 from .loss import LN2
 
@@ -70,7 +70,8 @@ def report_html(
         f"<p>{esc(formula_text(t, opts))}</p>",
         f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
-        f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)}</p>",
+        f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)} "
+        f"{esc(reduction_text(opts))}</p>",
     ]
     extras = []
     if opts.logits:

@@ -53,12 +53,14 @@ from .io_read import (
     _strip_names,
     check_raw,
     detect_layout,
+    is_regular,
     is_spreadsheet,
     map_frame,
     open_head,
     parse_delimited,
+    spooled,
 )
-from .loss import LossOptions, LossTotals, binary_entropy
+from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
@@ -356,6 +358,10 @@ def stream_compute(
     is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
     whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
     """
+    if not is_regular(path):  # a pipe, FIFO or /dev/stdin: read it once, into a file
+        with spooled(path) as regular:
+            return stream_compute(regular, options, read_options, chunk_rows=chunk_rows,
+                                  block_bytes=block_bytes, progress=progress, source=source)
     path = Path(path)
     read_options = replace(
         read_options or ReadOptions(), load_ids=False, load_extras=False, n_rows=None,
@@ -364,7 +370,9 @@ def stream_compute(
     if chunk_rows is not None and chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     head = open_head(path)
-    if is_spreadsheet(path, head):
+    if is_spreadsheet(path, head) or _cr_only(path):
+        # Spreadsheets are read whole; so are files with old Mac line ends (CR only), whose
+        # blocks could not end at a line break.
         return _in_memory(path, options, read_options, source)
     encoding = read_options.encoding
     fast: bool | None = None
@@ -389,14 +397,22 @@ def stream_compute(
         restarts += 1
 
 
+def _cr_only(path: Path) -> bool:
+    """True when the file's beginning has CR line ends but no LF."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    return b"\r" in head and b"\n" not in head
+
+
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
                source: str | None) -> StreamResult:
     from .io_read import read_table
 
-    dataset, _info = read_table(path, read_options)
+    dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)
     return StreamResult(
-        summary=summary_dict(dataset, evaluation, source=source),
+        summary=summary_dict(dataset, evaluation, source=source,
+                             warnings=list(info.warnings.values())),
         totals=evaluation.totals, streamed=False, n_chunks=1,
     )
 
@@ -426,6 +442,7 @@ class _Run:
         self.template: dict | None = None
         self.weighted = False
         self.n_chunks = 0
+        self.warnings: dict[str, str] = {}
 
     def close(self) -> None:
         if self.text is not None:
@@ -447,6 +464,8 @@ class _Run:
                 eof = not more
                 raw += more
                 head = raw if eof else _complete_lines(raw)
+                if not head and len(raw) >= 8 * first_read:
+                    head = raw  # a line of megabytes: detection refuses it (too many columns)
         if isinstance(encoding, tuple):  # a restart with a fallback encoding
             mode, explicit = encoding[1], False
         elif encoding:
@@ -489,24 +508,29 @@ class _Run:
         if not pending or pending.isspace():
             raise TableReadError(path, "is empty")
         pending = self._fill_head(pending, SNIFF_BYTES + 1, 0)
-        layout = detect_layout(path, pending, ropts)[1]  # (pending has no leading blank line)
-        layout.n_leading = n_leading
+        # The lines above the header that detection drops (Excel's sep= line, # comments)
+        # are dropped here too, and counted with the blank lines.
+        pending, layout = detect_layout(path, pending, ropts)
+        layout.n_leading += n_leading
+        # The header (or the first row), parsed with every block.
         prefix = pending[: _record_end(pending, first=True) or len(pending)]
-        prefix_lines = prefix.count(b"\n")  # the header (or first row), parsed with every block
+        prefix_lines = prefix.count(b"\n")
         sample = pending[:SNIFF_BYTES]
         target = self._read_size(len(sample) / max(1, sample.count(b"\n")))
 
         info = ImportInfo(
             path=str(path), format="tsv" if layout.delimiter == "\t" else "csv",
             encoding=self.encoding_mode, delimiter=layout.delimiter,
-            has_header=layout.has_header, first_line=n_leading + 1,
+            has_header=layout.has_header, first_line=layout.n_leading + 1,
         )
+        self.warnings = info.warnings  # shared by every block's copy of info
         decimal = ropts.decimal
-        if decimal is None and layout.delimiter != ",":
+        # (A comma-separated file can have decimal commas only in quoted cells: "0,9".)
+        if decimal is None and (layout.delimiter != "," or b'"' in pending[:SNIFF_BYTES]):
             pending, decimal = self._head_decimal(pending, layout)
         check = text._decoder is None  # UTF-8 passed through: check each block
         records = 0  # data records (blank ones included) before the current block
-        line = info.first_line  # file line of the current block's first line
+        line = info.first_line  # file line of the current block's first line (for errors)
         tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
@@ -527,7 +551,7 @@ class _Run:
                 _check_utf8(data, lead, len(data))
             quoted = data.find(b'"', lead) >= 0
             if first:
-                frame = parse_delimited(path, data, layout, ropts, fast=fast, line_offset=n_leading)
+                frame = parse_delimited(path, data, layout, ropts, fast=fast)
                 if fast is None:
                     fast = _parsed_numbers(frame)
             else:
@@ -685,14 +709,10 @@ class _Run:
 
     def _result(self) -> StreamResult:
         n = self.n
-        sum_w = float(n) if not self.weighted else self.sum_w.value
-        sum_loss = math.inf if self.n_infinite else self.sum_loss.value
-        sum_wy = self.sum_wy.value
-        base_rate = sum_wy / sum_w if sum_w > 0 else math.nan
-        base_rate = min(max(base_rate, 0.0), 1.0) if math.isfinite(base_rate) else base_rate
-        t = LossTotals(
-            n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=self.n_infinite,
-            base_rate=base_rate, baseline=binary_entropy(base_rate),
+        t = LossTotals.from_sums(
+            n=n, sum_weight=float(n) if not self.weighted else self.sum_w.value,
+            sum_loss=self.sum_loss.value, n_infinite=self.n_infinite,
+            sum_weighted_labels=self.sum_wy.value, reduction=self.options.reduction_used,
         )
         limit = INVALID_LIST_LIMIT
         summary = dict(self.template)
@@ -711,6 +731,7 @@ class _Run:
             "baseline_loss": json_number(t.baseline),
             "baseline_bits": json_number(t.baseline_bits),
             "skill": json_number(t.skill),
+            "warnings": list(self.warnings.values()),
         })
         return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
 

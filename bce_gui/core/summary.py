@@ -7,6 +7,7 @@ from typing import Any
 from .dataset import Dataset
 from .evaluate import Evaluation
 from .formatting import json_number
+from .loss import REDUCTION_DESCRIPTIONS
 
 INVALID_LIST_LIMIT = 1000
 
@@ -17,6 +18,7 @@ def summary_dict(
     *,
     source: str | None = None,
     invalid_limit: int = INVALID_LIST_LIMIT,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them."""
     t = evaluation.totals
@@ -50,6 +52,8 @@ def summary_dict(
         "label_smoothing": opts.label_smoothing,
         "pos_weight": opts.pos_weight,
         "weighted": dataset.weight is not None,
+        "reduction": opts.reduction_used,
+        "reduction_description": REDUCTION_DESCRIPTIONS[opts.reduction_used],
         "sum_loss": json_number(t.sum_loss),
         "sum_weight": json_number(t.sum_weight),
         "n_infinite": t.n_infinite,
@@ -59,4 +63,5 @@ def summary_dict(
         "baseline_bits": json_number(t.baseline_bits),
         "skill": json_number(t.skill),
         "source": source,
+        "warnings": list(warnings or []),
     }

@@ -23,7 +23,8 @@ class Reason(IntEnum):
     SOFT_LABEL_RANGE = 5
     NEGATIVE_WEIGHT = 6
     NOT_FINITE = 7
-    FORMULA = 8
+    ROW_SHAPE = 8  # the file's row itself is wrong (too many fields); the text says how
+    FORMULA = 9
 
     @property
     def message(self) -> str:
@@ -39,10 +40,14 @@ _MESSAGES = {
     Reason.SOFT_LABEL_RANGE: "label outside [0, 1]",
     Reason.NEGATIVE_WEIGHT: "negative weight",
     Reason.NOT_FINITE: "not a finite number",
+    Reason.ROW_SHAPE: "the row does not fit the header",
     Reason.FORMULA: "formula without a saved value",
 }
 
 CHECKED_ROLES = ("actual", "predicted", "weight")
+#: The pseudo-role of problems of a whole row (``Dataset.row_problems``), reported first.
+ROW = "row"
+ROW_COLUMN = "(whole row)"
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,11 @@ class Validity:
         out: list[Issue] = []
         rows = self.invalid_rows()
         for row in rows:
+            if self.reason(ROW, int(row)) != Reason.OK:
+                problem = dataset.row_problems.get(int(row), Reason.ROW_SHAPE.message)
+                out.append(Issue(row=int(row), role=ROW, column=ROW_COLUMN, value="", reason=problem))
+                if limit is not None and len(out) >= limit:
+                    return out
             for role in CHECKED_ROLES:
                 code = self.reason(role, int(row))
                 if code == Reason.OK:
@@ -182,8 +192,17 @@ def validate(dataset: Dataset, *, logits: bool = False, soft_labels: bool = Fals
     }
     if dataset.weight is not None:
         codes["weight"] = validate_weight(dataset.weight)
+    if dataset.row_problems:
+        codes[ROW] = row_codes(dataset, np.arange(len(dataset)))
     bad = codes["actual"] != 0
-    for role in ("predicted", "weight"):
+    for role in ("predicted", "weight", ROW):
         if role in codes:
             bad |= codes[role] != 0
     return Validity(codes=codes, valid=~bad)
+
+
+def row_codes(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
+    """ROW_SHAPE for the given rows that have a row problem, else OK."""
+    problems = dataset.row_problems
+    return np.array([Reason.ROW_SHAPE if int(r) in problems else Reason.OK for r in rows.tolist()],
+                    dtype=np.uint8) if problems else np.zeros(rows.size, dtype=np.uint8)

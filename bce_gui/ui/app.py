@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core import memory
+from .plain_text import rich_text
 
 ORGANIZATION = "BCE Lab"
 APPLICATION = "BCE Lab"
@@ -62,7 +63,7 @@ def install_excepthook(window) -> None:
         box.setWindowTitle("Unexpected error")
         box.setText("BCE Lab hit an unexpected error. Your data is still open; please save it.")
         note = f"\n\nUnsaved work was also written to {saved.parent}." if saved else ""
-        box.setInformativeText(f"{exc_type.__name__}: {exc}{note}")
+        box.setInformativeText(rich_text(f"{exc_type.__name__}: {exc}{note}"))
         box.setDetailedText(details)
         box.exec()
 

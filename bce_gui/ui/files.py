@@ -22,13 +22,21 @@ from ..core.dataset import ROLE_TITLES
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
-from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
+from ..core.io_write import (
+    ReadOnlyFile,
+    TableWriteError,
+    atomic_write,
+    write_results,
+    write_summary_json,
+    write_table,
+)
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..core.report import report_html
 from .document import Document
 from .loader import FileLoad
+from .plain_text import rich_text
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 #: Save As offers the dialect through the file type; the default (listed first) is the file's
@@ -45,6 +53,9 @@ AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
 BACKGROUND_AUTOSAVE_ROWS = 100_000
+#: Setting: true keeps text such as "=SUM(1)" as it is in saved CSV/TSV files (by default it is
+#: saved as "'=SUM(1)", so that a spreadsheet opening the file shows it instead of running it).
+KEEP_FORMULA_TEXT_KEY = "files/keep_formula_text"
 #: "yes" or "no" answers the restore question at start without a dialog (tests, scripts).
 AUTO_RESTORE_ENV = "BCE_LAB_AUTO_RESTORE"
 
@@ -100,7 +111,7 @@ class FileController(QObject):
     # -- helpers ------------------------------------------------------------------------------
 
     def _error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.window, title, message)
+        QMessageBox.warning(self.window, title, rich_text(message))  # (it quotes file text)
 
     def _status(self, text: str, ms: int = 5000) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -118,7 +129,7 @@ class FileController(QObject):
         name = Path(self.path).name if self.path else "this table"
         answer = QMessageBox.question(
             self.window, "Unsaved changes",
-            f"Save the changes to {name} before {action}?",
+            rich_text(f"Save the changes to {name} before {action}?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
@@ -198,6 +209,8 @@ class FileController(QObject):
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}")
         self.pathChanged.emit(path)
+        if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
+            self._error("Check these numbers", "\n".join(info.warnings.values()))
 
     def _failed(self, message: str) -> None:
         self._status("Could not open the file")
@@ -292,8 +305,23 @@ class FileController(QObject):
             dialect = dialect or self._dialects.get(path)
         else:
             dialect = None
+        # Text that a spreadsheet would run as a formula is saved with a leading apostrophe,
+        # unless the user opted out (setting files/keep_formula_text).
+        guard = not self.settings.value(KEEP_FORMULA_TEXT_KEY, False, type=bool)
         try:
-            write_table(self.doc.dataset, path, dialect=dialect)
+            try:
+                write_table(self.doc.dataset, path, dialect=dialect, guard_formulas=guard)
+            except ReadOnlyFile:
+                answer = QMessageBox.question(
+                    self.window, "Read-only file",
+                    rich_text(f"{Path(path).name} is read-only. Replace it anyway?"),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                write_table(self.doc.dataset, path, dialect=dialect, guard_formulas=guard,
+                            replace_read_only=True)
         except (TableWriteError, OSError, *_xlsx_errors()) as exc:
             self._error("Cannot save", _naming(path, exc))
             return False
@@ -451,14 +479,16 @@ class FileController(QObject):
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
                         "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
-                        "soft_labels": opts.soft_labels},
+                        "soft_labels": opts.soft_labels, "reduction": opts.reduction},
         }
 
         folder = recovery_dir()
 
         def job() -> Path:
             folder.mkdir(parents=True, exist_ok=True)
-            write_table(dataset, folder / "recovery.csv")
+            # The app's own file, read back by the app: kept exactly as typed (no formula guard).
+            write_table(dataset, folder / "recovery.csv", guard_formulas=False,
+                        replace_read_only=True)
             data = json.dumps(meta, indent=2).encode("utf-8")
             atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
             return folder / "recovery.json"
@@ -503,8 +533,8 @@ class FileController(QObject):
         else:
             answer = QMessageBox.question(
                 self.window, "Restore unsaved work?",
-                f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-                f"({meta.get('rows', '?')} rows, autosaved {when})?",
+                rich_text(f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
+                          f"({meta.get('rows', '?')} rows, autosaved {when})?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )
@@ -524,7 +554,8 @@ class FileController(QObject):
             options = LossOptions(policy=make_policy(o.get("policy", "exact"),
                                                      o.get("eps") if o.get("policy") == "custom" else None),
                                   logits=bool(o.get("logits")), label_smoothing=float(o.get("label_smoothing", 0)),
-                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")))
+                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")),
+                                  reduction=o.get("reduction") or None)
         except ValueError:
             options = self.doc.options
         panel = getattr(self.window, "settings_panel", None)

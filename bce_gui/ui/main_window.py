@@ -6,6 +6,7 @@ one undo operation. Data lives in the :class:`Document`.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
@@ -37,6 +38,7 @@ from .files import FileController
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
+from .plain_text import rich_text
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import (
@@ -375,10 +377,7 @@ class MainWindow(QMainWindow):
         self.plot.refresh()
 
     def switch_policy(self, name: str) -> None:
-        opts = self.doc.options
-        new = LossOptions(policy=make_policy(name), logits=opts.logits,
-                          label_smoothing=opts.label_smoothing, pos_weight=opts.pos_weight,
-                          soft_labels=opts.soft_labels)
+        new = dataclasses.replace(self.doc.options, policy=make_policy(name))
         self.settings_panel.set_options(new)
         self.set_options(new)
 
@@ -436,7 +435,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for i, path in enumerate(self.files.recent()):
             act = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
-            act.setToolTip(path)
+            act.setToolTip(rich_text(path))
             act.setStatusTip(path)
             act.triggered.connect(lambda _checked=False, p=path: self.files.open_path(p))
         if not self.files.recent():
@@ -589,6 +588,7 @@ class MainWindow(QMainWindow):
                 pos_weight=(float(s.value("loss/pos_weight")) if s.value("loss/pos_weight") not in (None, "")
                             else None),
                 soft_labels=s.value("loss/soft_labels", False, type=bool),
+                reduction=str(s.value("loss/reduction", "")) or None,
             )
         except (ValueError, TypeError):
             return LossOptions()
@@ -622,6 +622,7 @@ class MainWindow(QMainWindow):
         s.setValue("loss/label_smoothing", o.label_smoothing)
         s.setValue("loss/pos_weight", "" if o.pos_weight is None else repr(o.pos_weight))
         s.setValue("loss/soft_labels", o.soft_labels)
+        s.setValue("loss/reduction", o.reduction or "")
         s.setValue("view/units", self.model.units)
         s.setValue("view/log_axis", self.plot.log_axis.isChecked())
         s.setValue("view/number_format", self.number_format)

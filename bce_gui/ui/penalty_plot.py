@@ -29,6 +29,7 @@ from ..core.formatting import fmt_count, fmt_number, localize
 from ..core.loss import LossOptions, class_log_probs
 from . import theme
 from .document import Document
+from .plain_text import rich_text
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
@@ -510,7 +511,7 @@ class PenaltyPlot(QWidget):
         loss = live.loss[row] if row < live.loss.size else np.nan
         actual = ds.actual.values[row]
         corrected = x if actual == 1.0 else 1.0 - x
-        return (
+        return rich_text(  # (the ID is file text)
             f"ID {ds.id_text(row) if ds.cell_text('id', row) else row + 1}\n"
             f"actual class {fmt_number(actual)}\n"
             f"p = {fmt_number(x, 6)}\n"

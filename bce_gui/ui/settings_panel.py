@@ -1,8 +1,8 @@
-"""Loss settings in the window: convention, probabilities or logits, smoothing, units."""
+"""Loss settings in the window: convention, probabilities or logits, smoothing, reduction, units."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,10 +13,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.formatting import NumberParseError
-from ..core.loss import LossOptions, OptionsError
+from ..core.loss import REDUCTION_DESCRIPTIONS, LossOptions, OptionsError, default_reduction
 from ..core.policies import PolicyError, make_policy
 from . import theme
 from .numbers import NumberEdit, NumberSpinBox
+
+REDUCTION_FORMULAS = {"weighted-mean": "Σw·l/Σw", "mean": "Σw·l/N", "sum": "Σw·l"}
+REDUCTION_LABELS = {
+    "weighted-mean": "Weighted mean, Σw·l/Σw",
+    "mean": "Mean over rows, Σw·l/N",
+    "sum": "Sum, Σw·l",
+}
 
 POLICIES = [
     ("exact", "Exact (no clipping)"),
@@ -62,6 +69,19 @@ class SettingsPanel(QGroupBox):
         self.pos_weight.setSpecialValueText("off")
         self.pos_weight.setAccessibleName("Positive class weight")
         self.pos_weight.setToolTip("PyTorch's pos_weight (logits only): class-1 rows count this many times")
+        self.reduction = QComboBox()
+        self.reduction.addItem("", None)  # "Library default (...)": the text follows the convention
+        for key in ("weighted-mean", "mean", "sum"):
+            self.reduction.addItem(REDUCTION_LABELS[key], key)
+        # The width must not follow the default's text (it changes with the convention).
+        self.reduction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reduction.setMinimumContentsLength(12)
+        self.reduction.setAccessibleName("Reduction")
+        self.reduction.setToolTip(
+            "How weighted row losses become one number. scikit-learn divides Σ w·loss by Σ w; "
+            "PyTorch and Keras by default divide it by N, the number of rows. Without weights "
+            "both means agree."
+        )
         self.soft = QCheckBox("Allow soft labels in [0, 1]")
         self.units = QComboBox()
         self.units.addItem("nats (natural log)", "nats")
@@ -77,6 +97,7 @@ class SettingsPanel(QGroupBox):
         form.addRow("&Predicted values:", self.input_kind)
         form.addRow("Label &smoothing:", self.smoothing)
         form.addRow("P&os. weight:", self.pos_weight)
+        form.addRow("&Reduction:", self.reduction)
         form.addRow("", self.soft)
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
@@ -91,7 +112,8 @@ class SettingsPanel(QGroupBox):
 
         self.set_options(options)
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
-                    self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled):
+                    self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled,
+                    self.reduction.currentIndexChanged):
             sig.connect(self._emit)
         self.eps.editingFinished.connect(self._emit)
         self.smoothing.invalidText.connect(lambda text: self._invalid("Label smoothing", text))
@@ -108,6 +130,7 @@ class SettingsPanel(QGroupBox):
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
             self.soft.setChecked(options.soft_labels)
+            self.reduction.setCurrentIndex(max(0, self.reduction.findData(options.reduction)))
             self._sync_enabled()
         finally:
             self._updating = False
@@ -123,6 +146,10 @@ class SettingsPanel(QGroupBox):
     def _sync_enabled(self) -> None:
         self.eps.setEnabled(self.policy.currentData() == "custom")
         self.pos_weight.setEnabled(bool(self.input_kind.currentData()))
+        default = default_reduction(self.policy.currentData())
+        self.reduction.setItemText(0, f"Library default ({REDUCTION_FORMULAS[default]})")
+        self.reduction.setItemData(0, f"As the convention's library: {REDUCTION_DESCRIPTIONS[default]}",
+                                   Qt.ItemDataRole.ToolTipRole)
 
     def current_options(self) -> LossOptions:
         name = self.policy.currentData()
@@ -140,6 +167,7 @@ class SettingsPanel(QGroupBox):
             label_smoothing=self.smoothing.value(),
             pos_weight=pw,
             soft_labels=self.soft.isChecked(),
+            reduction=self.reduction.currentData(),
         )
 
     def _invalid(self, field: str, text: str) -> None:

@@ -7,7 +7,7 @@ import math
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..core.explain import formula_text
+from ..core.explain import formula_text, reduction_text
 from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from ..core.loss import LN2
 from . import theme
@@ -44,13 +44,16 @@ class SummaryPanel(QFrame):
         self.formula_label.setAccessibleName("Formula")
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula_label.setWordWrap(True)
+        self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
         self.other_units_label = QLabel()
         self.meaning_label = QLabel()
         self.meaning_label.setWordWrap(True)
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
+        self.policy_label.setTextFormat(Qt.TextFormat.PlainText)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
+        self.infinite_label.setTextFormat(Qt.TextFormat.PlainText)  # it shows IDs from the file
         self._apply_colours()
         self.clip_button = QPushButton("Use scikit-learn clipping")
         self.clip_button.setToolTip("Clip probabilities to [ε, 1 − ε] as sklearn.metrics.log_loss does")
@@ -146,4 +149,6 @@ class SummaryPanel(QFrame):
                 f"The loss is infinite: {names}{more} {verb} probability 0 to the class that "
                 "actually happened, and ln 0 = −∞. Clip probabilities to get a finite number."
             )
-        self.policy_label.setText(f"Convention: {opts.policy.label}. {opts.policy.description}")
+        self.policy_label.setText(
+            f"Convention: {opts.policy.label}. {opts.policy.description} {reduction_text(opts)}"
+        )

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import QApplication, QStyle
 from ..core.evaluate import terms_for_rows
 from ..core.formatting import fmt_cell, fmt_count, fmt_exact, fmt_number
 from ..core.loss import LN2
-from ..core.validation import Reason
+from ..core.validation import ROW, Reason
 from . import commands, theme
 from .document import Document
+from .plain_text import rich_text
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
@@ -175,7 +176,7 @@ class ObservationsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 name = self.doc.dataset.column_names.get(col.key)
                 extra = f" (file column: {name})" if name and name != col.title else ""
-                return col.tip + extra
+                return rich_text(col.tip + extra)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return str(self.data_row(section) + 1)
@@ -215,12 +216,16 @@ class ObservationsModel(QAbstractTableModel):
             return fmt_exact(value) if role == R.EditRole else fmt_cell(value)
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        reason = self._reason(col.key, row)
+        # A row the file itself got wrong (too many fields) marks each of its cells.
+        reason = self._reason(col.key, row) or self._reason(ROW, row)
         if role == R.BackgroundRole and reason:
             return self._invalid_bg
         if role == R.DecorationRole and reason:
             return self._warn_icon
         if role == R.ToolTipRole:
+            if reason == Reason.ROW_SHAPE:
+                problem = ds.row_problems.get(row, reason.message)
+                return f"The file's row has {problem} — this row is excluded from the loss"
             if reason:
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):
@@ -292,6 +297,9 @@ class ObservationsModel(QAbstractTableModel):
         live = self.doc.live
         if not live.valid[row]:
             reasons = []
+            problem = self.doc.dataset.row_problems.get(row)
+            if problem and self._reason(ROW, row):
+                reasons.append(f"the file's row has {problem}")
             for key in ("actual", "predicted", "weight"):
                 r = self._reason(key, row)
                 if r:

@@ -37,8 +37,16 @@ def test_parse_cell_keeps_non_numbers_as_text(text):
 
 
 def test_infinity_is_a_number_for_validation_to_reject():
-    v, bad = parse_cell("inf")
-    assert v == math.inf and bad is None
+    """inf is a number (validation rejects it); what was typed is kept to show it (issue 15)."""
+    v, typed = parse_cell("inf")
+    assert v == math.inf and typed == "inf"
+    v, typed = parse_cell(" 1e400 ")
+    assert v == math.inf and typed == "1e400"
+    col = NumericColumn.from_floats([0.5])
+    col.set_cell(0, "-1e999")
+    assert col.values[0] == -math.inf and col.cell_text(0) == "-1e999"
+    col.set_cell(0, "0.25")
+    assert col.cell_text(0) == "0.25" and not col.text
 
 
 def test_number_text_round_trips():

@@ -638,7 +638,6 @@ def check_error(err: pytest.ExceptionInfo, name: str, *needles: str) -> str:
         ("nocols.csv", b"foo,bar\n1,0.5\n", ["actual class", "the columns are: foo, bar"]),
         ("textonly.csv", b"foo,bar\nx,y\n", ["actual class", "foo, bar"]),
         ("nopred.csv", b"actual,bar,baz\n1,0.5,2\n", ["predicted probability", "actual, bar, baz"]),
-        ("ragged.csv", b"actual,predicted\n1,0.9\n1,0.5\n0,0.2,7\n", ["row 4", "3 fields"]),
     ],
 )
 def test_unreadable_files(tmp_path, name, content, needles):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -226,7 +227,10 @@ def test_tiny_custom_eps_clips_class0_probability_at_eps_itself():
 
 def test_fixture_has_expected_shape():
     assert {c["library"] for c in CASES} == {"torch", "keras"}
-    assert len(TORCH_CASES) >= 8 and len(KERAS_CASES) >= 7
+    assert len(TORCH_CASES) >= 14 and len(KERAS_CASES) >= 13
+    weighted = [c for c in CASES if c["weights"] is not None]
+    assert all("sum" in c for c in weighted)
+    assert all("weighted_mean" in c for c in weighted if c["library"] == "keras")
     for c in CASES:
         n = len(c["y_true"])
         assert len(c["per_row"]) == n, c["name"]
@@ -250,22 +254,52 @@ def test_torch_per_row(case):
 
 @pytest.mark.parametrize("case", TORCH_CASES, ids=lambda c: c["name"])
 def test_torch_mean(case):
+    """The torch convention reduces as torch does by default: Σ w·loss / N (N rows)."""
     y, x, _ = _case_inputs(case)
     opts = _case_options(case)
-    loss = row_losses(y, x, opts)
-    n = y.size
-    if case["weights"] is None:
-        t = totals(loss, y)
-        assert_close(t.mean, case["mean"], rel=1e-9, floor=1e-300, what=case["name"])
-        return
-    # torch's weighted "mean" is Σ w·loss / N; reproduce it from our per-row values ...
-    w = _arr(case["weights"])
-    torch_style = math.fsum(w * loss) / n
-    assert_close(torch_style, case["mean"], rel=1e-9, floor=1e-300, what=case["name"])
-    # ... and document that our weighted mean is Σ w·loss / Σ w, which differs from torch's.
-    ours = totals(loss, y, w).mean
-    assert ours == pytest.approx(case["mean"] * n / math.fsum(w), rel=1e-9)
-    assert abs(ours - case["mean"]) > 1e-3 * case["mean"]
+    assert opts.reduction_used == "mean"
+    w = None if case["weights"] is None else _arr(case["weights"])
+    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    assert_close(t.mean, case["mean"], rel=1e-9, floor=1e-300, what=case["name"])
+
+
+@pytest.mark.parametrize("case", [c for c in TORCH_CASES if c["weights"] is not None],
+                         ids=lambda c: c["name"])
+def test_torch_reduction_sum(case):
+    """--reduction sum is torch's reduction='sum'."""
+    y, x, _ = _case_inputs(case)
+    opts = replace(_case_options(case), reduction="sum")
+    t = totals(row_losses(y, x, opts), y, _arr(case["weights"]), reduction=opts.reduction_used)
+    assert_close(t.mean, case["sum"], rel=1e-9, floor=1e-300, what=case["name"])
+
+
+def test_issue_15_example_under_each_library():
+    """y = 1, 0, 1, 0; p = 0.8, 0.3, 0.6, 0.1; w = 1, 2, 0.5, 1 (measured with the libraries)."""
+    y, p, w = [1, 0, 1, 0], [0.8, 0.3, 0.6, 0.1], [1, 2, 0.5, 1]
+    assert log_loss(y, p, w, policy="sklearn") == pytest.approx(0.2882815, abs=5e-8)
+    assert log_loss(y, p, w, policy="sklearn") == pytest.approx(
+        sk_log_loss(y, p, labels=[0, 1], sample_weight=w), rel=1e-12)
+    for policy in ("torch", "keras"):
+        assert log_loss(y, p, w, policy=policy) == pytest.approx(0.3243167, abs=5e-8), policy
+    # The same numbers on demand, whatever the convention.
+    assert log_loss(y, p, w, policy="torch", reduction="weighted-mean") == pytest.approx(
+        0.2882815, abs=5e-8)
+    assert log_loss(y, p, w, policy="sklearn", reduction="mean") == pytest.approx(0.3243167, abs=5e-8)
+    ref = {c["name"]: c for c in CASES}
+    assert ref["torch_bce_weighted_issue15"]["mean"] == pytest.approx(0.3243167, abs=5e-8)
+    assert ref["keras_bce_weighted_issue15"]["weighted_mean"] == pytest.approx(0.2882815, abs=5e-7)
+
+
+def test_all_zero_weights_per_library():
+    """scikit-learn raises (our weighted mean is undefined: NaN); torch and Keras give 0."""
+    y, p, w = [1, 0, 1, 0], [0.8, 0.3, 0.6, 0.1], [0, 0, 0, 0]
+    with pytest.raises((ValueError, ZeroDivisionError)):
+        sk_log_loss(y, p, labels=[0, 1], sample_weight=w)
+    assert math.isnan(log_loss(y, p, w, policy="sklearn"))
+    ref = {c["name"]: c for c in CASES}
+    for policy in ("torch", "keras"):
+        assert log_loss(y, p, w, policy=policy) == 0.0 == ref[f"{policy}_bce_weights_all_zero"]["mean"]
+        assert log_loss(y, p, w, policy=policy, reduction="sum") == 0.0
 
 
 def test_torch_clamps_log_terms_at_minus_100():
@@ -318,18 +352,29 @@ def test_keras_per_row(case):
 
 @pytest.mark.parametrize("case", KERAS_CASES, ids=lambda c: c["name"])
 def test_keras_mean(case):
+    """Keras' default sum_over_batch_size: Σ w·loss / N."""
     y, x, _ = _case_inputs(case)
     opts = _case_options(case)
-    loss = row_losses(y, x, opts)
-    n = y.size
-    if case["weights"] is None:
-        assert_close(totals(loss, y).mean, case["mean"], rel=KERAS_REL, floor=KERAS_FLOOR)
-        return
+    assert opts.reduction_used == "mean"
+    w = None if case["weights"] is None else _arr(case["weights"])
+    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    assert_close(t.mean, case["mean"], rel=KERAS_REL, floor=KERAS_FLOOR, what=case["name"])
+
+
+@pytest.mark.parametrize("case", [c for c in KERAS_CASES if c["weights"] is not None],
+                         ids=lambda c: c["name"])
+@pytest.mark.parametrize("reduction,key", [("sum", "sum"), ("weighted-mean", "weighted_mean")])
+def test_keras_other_reductions(case, reduction, key):
+    """reduction="sum" and "mean_with_sample_weight" (Σ w·loss / Σ w)."""
+    y, x, _ = _case_inputs(case)
+    opts = replace(_case_options(case), reduction=reduction)
     w = _arr(case["weights"])
-    assert_close(math.fsum(w * loss) / n, case["mean"], rel=KERAS_REL, floor=KERAS_FLOOR)
-    ours = totals(loss, y, w).mean
-    assert ours == pytest.approx(case["mean"] * n / math.fsum(w), rel=KERAS_REL)
-    assert abs(ours - case["mean"]) > 1e-3 * case["mean"]
+    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    if key == "weighted_mean" and math.fsum(w) == 0.0:
+        # Keras divides with divide_no_nan (0); we, as scikit-learn, call it undefined.
+        assert case[key] == 0.0 and math.isnan(t.mean)
+        return
+    assert_close(t.mean, case[key], rel=KERAS_REL, floor=KERAS_FLOOR, what=case["name"])
 
 
 def test_keras_class0_term_is_log1p_of_clipped_p():

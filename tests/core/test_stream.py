@@ -285,7 +285,7 @@ def test_no_header(tmp_path):
     rows[40] = (1, "x")
     body = "\n".join(f"{a},{b}" for a, b in rows) + "\n"
     s = check(write(tmp_path, "nohead.csv", body), blocks=(1, 50))
-    assert s["invalid"] == [{"row": 41, "column": "Predicted", "value": "x", "reason": "not a number"}]
+    assert s["invalid"] == [{"row": 41, "column": "predicted", "value": "x", "reason": "not a number"}]
     three = "\n".join(f"id{i},{a},{b}" for i, (a, b) in enumerate(rows)) + "\n"
     check(write(tmp_path, "nohead3.csv", three), chunks=[7], blocks=(3, 200))
 
@@ -394,7 +394,10 @@ def test_fast_path_decided_for_the_whole_file(tmp_path):
     clean = path.with_name("clean.csv")
     clean.write_text("\n".join(lines[:4900] + lines[4901:]) + "\n")
     s = check(clean, chunks=[1000], blocks=(1 << 12,))
-    assert s["n_invalid"] == 0 and s["n"] == 4998  # the ID-only row is blank on the fast path
+    # The ID-only row is invalid (missing values) on the fast path too: every column is read
+    # there now (a row is blank only when every cell is), as on the text path and in the window.
+    assert s["n_invalid"] == 1 and s["n"] == 4998
+    assert [i["row"] for i in s["invalid"]] == [11, 11]
 
 
 def test_column_options_and_tsv(tmp_path):
@@ -443,8 +446,6 @@ def test_no_valid_row_at_all(tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
         (b"Just a note\nwith no table\n", "not a table"),
         (b"foo,bar\n1,0.5\n", "foo, bar"),
-        (b"actual,predicted\n1,0.5\n0,abc\n1,0.2,9\n", "row 4 has 3 fields"),
-        (b"1,0.5\n0,abc\n\n1,0.2,9\n", "row 4 has 3 fields"),
         (b"\xef\xbb\xbfa;b;c;d;e\n1;2;3;4;5\n", "actual"),
     ],
 )
@@ -457,22 +458,38 @@ def test_errors_are_the_in_memory_errors(tmp_path, content, needle):
         assert streamed(path, chunk_rows=chunk_rows, block_bytes=block_bytes) == message
 
 
+def _row_problems(summary):
+    return [(i["row"], i["reason"]) for i in summary["invalid"] if i["column"] == "(whole row)"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"actual,predicted\n1,0.5\n0,abc\n1,0.2,9\n", [(4, "3 fields, header has 2")]),
+    (b"1,0.5\n0,abc\n\n1,0.2,9\n", [(4, "3 fields, first row has 2")]),
+    (b"id,actual,predicted\n1,0,1,0.3\n2,1,0.4\n", [(2, "4 fields, header has 3")]),
+])
+def test_ragged_rows_are_listed_as_invalid_streamed_as_in_memory(tmp_path, content, expected):
+    """A row with too many fields is one invalid row (never taken with shifted values)."""
+    path = tmp_path / "r.csv"
+    path.write_bytes(content)
+    s = check(path, chunks=[1, 2, 1000], blocks=(1, 5))
+    assert _row_problems(s) == expected
+
+
 def test_ragged_row_in_a_later_block_names_its_line(tmp_path):
     lines = ["actual,predicted"] + ["1,0.5"] * 500 + ["0,abc", '1,"two\nlines"', "1,0.2,9"] + ["0,0.1"] * 50
     path = write(tmp_path, "ragged.csv", "\n".join(lines) + "\n")
-    message = in_memory(path)
-    assert "row 505 has 3 fields" in message
-    for block_bytes in (None, 64, 1000):
-        assert streamed(path, chunk_rows=100, block_bytes=block_bytes) == message
+    s = check(path, chunks=[100], blocks=(64, 1000))
+    # Rows are numbered as a spreadsheet shows them (the two-line record is one row), as for
+    # every invalid cell.
+    assert _row_problems(s) == [(504, "3 fields, header has 2")]
+    assert s["n"] == 550 and s["n_invalid"] == 3
 
 
 def test_ragged_row_without_quotes_in_a_later_block(tmp_path):
     lines = ["actual,predicted"] + ["1,0.5"] * 3000 + ["0,abc"] + ["1,0.25"] * 100 + ["1,0.2,9"]
     path = write(tmp_path, "ragged2.csv", "\n".join(lines) + "\n")
-    message = in_memory(path)
-    assert "row 3103 has 3 fields" in message
-    for block_bytes in (None, 1000, 1 << 12):
-        assert streamed(path, chunk_rows=1000, block_bytes=block_bytes) == message
+    s = check(path, chunks=[1000], blocks=(1000, 1 << 12))
+    assert _row_problems(s) == [(3103, "3 fields, header has 2")]
 
 
 def test_missing_file_and_folder(tmp_path):

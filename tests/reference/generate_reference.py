@@ -7,13 +7,12 @@ run by the tests or by CI; it only needs re-running when the cases change.
 How to regenerate (in a virtualenv outside the repository):
 
     python3 -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install torch==2.13.0      # CPU wheel
-    /tmp/refvenv/bin/pip install keras numpy
+    /tmp/refvenv/bin/pip install torch==2.13.0 keras==3.15.0 numpy   # torch: the CPU wheel
     cd <repo root>
     /tmp/refvenv/bin/python tests/reference/generate_reference.py
 
-Versions used for the committed fixture:
-    Python 3.11.7, torch 2.13.0+cpu, keras 3.15.1 (backend: torch), numpy 2.4.6
+Versions used for the committed fixture (also recorded in the JSON's "versions"):
+    Python 3.11, torch 2.13.0+cpu, keras 3.15.0 (backend: torch), numpy 2.4.6
 
 Keras backend: Keras 3.15.1's "numpy" backend cannot be imported without
 scipy and jax (keras/src/backend/numpy/math.py imports jax), so this script
@@ -28,6 +27,13 @@ Keras per-row values are computed with
 y_pred reshaped to (N, 1), so that the per-sample mean over the last axis is
 a mean over one element, i.e. the per-row loss. The "mean" of a Keras case is
 the default reduction ("sum_over_batch_size") on the same (N, 1) inputs.
+
+Weighted cases also record the other reductions each library offers, so that
+BCE Lab's ``--reduction`` can be checked against them: ``sum`` (torch
+``reduction="sum"``, Keras ``reduction="sum"``) and, for Keras,
+``weighted_mean`` (``reduction="mean_with_sample_weight"``: sum(w * loss) /
+sum(w)). The default "mean" of both libraries divides sum(w * loss) by N, the
+number of rows, not by the sum of the weights.
 
 Keras inputs are cast to float32 (``np.asarray(x, dtype=np.float32)``)
 before the call; the JSON records the inputs as written here (float64), so a
@@ -87,6 +93,16 @@ LOGITS_Y = [y for _ in LOGIT_VALUES for y in (0.0, 1.0)]
 # (f)
 POS_WEIGHT = 3.0
 
+# (h) the example of issue 15: scikit-learn gives 0.2882815, torch and Keras 0.3243167
+ISSUE_Y = [1.0, 0.0, 1.0, 0.0]
+ISSUE_P = [0.8, 0.3, 0.6, 0.1]
+ISSUE_W = [1.0, 2.0, 0.5, 1.0]
+ZERO_W = [0.0, 0.0, 0.0, 0.0]
+
+# (i) weights on the extremes and on the logits
+EXTREME_W = [0.5, 2.0, 1.0, 3.0, 0.25, 1.0, 4.0, 1.0, 1.0, 0.5, 2.0, 7.0, 1.5, 0.0]
+LOGITS_W = [float(1 + (i % 4)) * 0.5 for i in range(20)]
+
 # (g) seeded random case
 RANDOM_SEED = 20240611
 RANDOM_N = 1000
@@ -102,6 +118,7 @@ def make_random_case():
 
 
 RAND_Y, RAND_P, RAND_LOGITS = make_random_case()
+RAND_W = (np.random.default_rng(RANDOM_SEED + 1).random(RANDOM_N) * 5.0).tolist()
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -159,19 +176,28 @@ def torch_bce(name, y, p, weights=None, note=None):
     kw = {} if weights is None else {"weight": t64(weights)}
     per_row = F.binary_cross_entropy(t64(p), t64(y), reduction="none", **kw)
     mean = F.binary_cross_entropy(t64(p), t64(y), reduction="mean", **kw)
-    return case(name, "torch", TORCH_BCE, y, "float64", to_floats(per_row),
-                to_float(mean), y_pred=p, weights=weights, note=note)
+    out = case(name, "torch", TORCH_BCE, y, "float64", to_floats(per_row),
+               to_float(mean), y_pred=p, weights=weights, note=note)
+    if weights is not None:
+        out["sum"] = to_float(F.binary_cross_entropy(t64(p), t64(y), reduction="sum", **kw))
+    return out
 
 
-def torch_bce_logits(name, y, z, pos_weight=None, note=None):
+def torch_bce_logits(name, y, z, pos_weight=None, weights=None, note=None):
     kw = {} if pos_weight is None else {"pos_weight": t64([pos_weight])}
+    if weights is not None:
+        kw["weight"] = t64(weights)
     per_row = F.binary_cross_entropy_with_logits(t64(z), t64(y),
                                                  reduction="none", **kw)
     mean = F.binary_cross_entropy_with_logits(t64(z), t64(y),
                                               reduction="mean", **kw)
-    return case(name, "torch", TORCH_BCE_LOGITS, y, "float64",
-                to_floats(per_row), to_float(mean), logits=z,
-                pos_weight=pos_weight, note=note)
+    out = case(name, "torch", TORCH_BCE_LOGITS, y, "float64",
+               to_floats(per_row), to_float(mean), logits=z, weights=weights,
+               pos_weight=pos_weight, note=note)
+    if weights is not None:
+        out["sum"] = to_float(F.binary_cross_entropy_with_logits(
+            t64(z), t64(y), reduction="sum", **kw))
+    return out
 
 
 def torch_cases():
@@ -202,6 +228,23 @@ def torch_cases():
             "torch_bce_logits_random_1000", RAND_Y, RAND_LOGITS,
             note=f"seeded random: same y and p as torch_bce_random_1000, "
                  "logits = log(p) - log1p(-p) in float64."),
+        torch_bce(
+            "torch_bce_weighted_issue15", ISSUE_Y, ISSUE_P, weights=ISSUE_W,
+            note="the example of issue 15; mean = sum(w * loss) / N."),
+        torch_bce(
+            "torch_bce_weights_all_zero", ISSUE_Y, ISSUE_P, weights=ZERO_W,
+            note="every weight 0: mean and sum are 0 (scikit-learn raises)."),
+        torch_bce("torch_bce_weighted_extremes", EXTREME_Y, EXTREME_P, weights=EXTREME_W),
+        torch_bce_logits(
+            "torch_bce_logits_weighted", LOGITS_Y, LOGITS, weights=LOGITS_W,
+            note="weight multiplies each row's loss; mean divides by N."),
+        torch_bce_logits(
+            "torch_bce_logits_weighted_pos_weight", LOGITS_Y, LOGITS,
+            weights=LOGITS_W, pos_weight=POS_WEIGHT),
+        torch_bce(
+            "torch_bce_weighted_random_1000", RAND_Y, RAND_P, weights=RAND_W,
+            note=f"same y and p as torch_bce_random_1000; weights = "
+                 f"numpy.random.default_rng({RANDOM_SEED + 1}).random(1000) * 5."),
     ]
 
 
@@ -233,9 +276,15 @@ def keras_bce(name, y, p=None, logits=None, weights=None, label_smoothing=0.0,
         col32(y), col32(x), **kw)
     assert str(per_row.dtype).endswith("float32"), per_row.dtype
     full_note = KERAS_CAST_NOTE + (f". {note}" if note else ".")
-    return case(name, "keras", KERAS_BCE, y, "float32",
-                to_floats(per_row), to_float(mean), y_pred=p, logits=logits, weights=weights,
-                label_smoothing=label_smoothing, note=full_note)
+    out = case(name, "keras", KERAS_BCE, y, "float32",
+               to_floats(per_row), to_float(mean), y_pred=p, logits=logits, weights=weights,
+               label_smoothing=label_smoothing, note=full_note)
+    if weights is not None:
+        for key, reduction in (("sum", "sum"), ("weighted_mean", "mean_with_sample_weight")):
+            out[key] = to_float(keras.losses.BinaryCrossentropy(
+                from_logits=from_logits, label_smoothing=label_smoothing,
+                reduction=reduction)(col32(y), col32(x), **kw))
+    return out
 
 
 def keras_cases():
@@ -266,6 +315,20 @@ def keras_cases():
                  "loss; default reduction 'sum_over_batch_size' gives "
                  "mean = sum(weight * loss) / N (divides by N, not by sum "
                  "of weights)."),
+        keras_bce(
+            "keras_bce_weighted_issue15", ISSUE_Y, p=ISSUE_P, weights=ISSUE_W,
+            note="the example of issue 15."),
+        keras_bce(
+            "keras_bce_weights_all_zero", ISSUE_Y, p=ISSUE_P, weights=ZERO_W,
+            note="every weight 0."),
+        keras_bce("keras_bce_weighted_extremes", EXTREME_Y, p=EXTREME_P, weights=EXTREME_W),
+        keras_bce("keras_bce_from_logits_weighted", LOGITS_Y, logits=LOGITS, weights=LOGITS_W),
+        keras_bce(
+            "keras_bce_weighted_label_smoothing_0.1", ORD_Y, p=ORD_P, weights=ORD_W,
+            label_smoothing=0.1),
+        keras_bce(
+            "keras_bce_weighted_random_1000", RAND_Y, p=RAND_P, weights=RAND_W,
+            note="same y, p and weights as torch_bce_weighted_random_1000."),
     ]
 
 

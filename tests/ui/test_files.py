@@ -588,21 +588,47 @@ def test_unreadable_file_warns_once_and_keeps_the_data(name, content, tmp_path, 
 
 
 def test_file_broken_after_the_preview_rows_fails_in_the_background(tmp_path, window, qtbot, dialogs):
-    # The preview reads the first 4 MB; a row with a field too many after them is found only by
-    # the full read in the background.
+    # The preview reads the first 4 MB; a badly quoted field after them is found only by the
+    # full read in the background.
     w = window
     before = snapshot(w.doc.dataset)
+    block = "".join(f"r{i},{i % 2},0.{i % 9 + 1}\n" for i in range(1000)).encode()
+    path = tmp_path / "broken.csv"
+    with open(path, "wb") as fh:
+        fh.write(b"id,actual,predicted\n" + block * 500 + b'late,1,"0.5"x\n' + block)
+    assert path.stat().st_size > 5_000_000
+    assert open_via_menu(w, qtbot, dialogs, path) is False
+    warnings = dialogs.of("warning")
+    assert len(warnings) == 1 and "broken.csv" in warnings[0].text and "line 500002" in warnings[0].text
+    assert_same(snapshot(w.doc.dataset), before)
+    assert w.doc.source_path is None and w.windowTitle() == "Worked example[*] — BCE Lab"
+    assert str(path.resolve()) not in w.files.recent()
+
+
+def test_row_with_too_many_fields_after_the_preview_rows_is_listed_as_invalid(tmp_path, window,
+                                                                              qtbot, dialogs):
+    """The window takes the same ragged-row rule as compute: the row is invalid, never shifted."""
+    w = window
     block = "".join(f"r{i},{i % 2},0.{i % 9 + 1}\n" for i in range(1000)).encode()
     path = tmp_path / "ragged.csv"
     with open(path, "wb") as fh:
         fh.write(b"id,actual,predicted\n" + block * 500 + b"late,1,0.5,surprise\n" + block)
-    assert path.stat().st_size > 5_000_000
-    assert open_via_menu(w, qtbot, dialogs, path) is False
-    warnings = dialogs.of("warning")
-    assert len(warnings) == 1 and "ragged.csv" in warnings[0].text and "500002" in warnings[0].text
-    assert_same(snapshot(w.doc.dataset), before)
-    assert w.doc.source_path is None and w.windowTitle() == "Worked example[*] — BCE Lab"
-    assert str(path.resolve()) not in w.files.recent()
+    assert open_via_menu(w, qtbot, dialogs, path) is True
+    assert not dialogs.of("warning")
+    doc = w.doc
+    row = 500_000  # data row of the file's line 500002
+    assert doc.dataset.row_problems == {row: "4 fields, header has 3"}
+    assert not doc.live.valid[row] and doc.live.validity.n_invalid == 1
+    assert doc.live.totals.n == 501_000
+    note = w.model.data(w.model.index(row, w.model.column_of("note")))
+    assert "4 fields, header has 3" in note
+    # Deleting rows above it keeps the mark on its row.
+    from bce_gui.ui.commands import RemoveRowsCommand
+    doc.undo_stack.push(RemoveRowsCommand(doc, np.array([0, 1])))
+    assert doc.dataset.row_problems == {row - 2: "4 fields, header has 3"}
+    assert not doc.live.valid[row - 2]
+    doc.undo_stack.undo()
+    assert doc.dataset.row_problems == {row: "4 fields, header has 3"} and not doc.live.valid[row]
 
 
 def big_csv(path: Path, rows: int = 2_500_000) -> Path:
