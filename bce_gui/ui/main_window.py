@@ -173,7 +173,13 @@ class MainWindow(QMainWindow):
             act.setStatusTip(tip)
             act.setToolTip(tip)
         act.setCheckable(checkable)
-        act.triggered.connect(slot)
+        # PySide6 delivers a shortcut's triggered() to a C++ slot such as QCheckBox.setChecked
+        # with no argument (TypeError), and a menu click's triggered(bool) to slots that take
+        # none: pass each slot exactly what it takes, the action's own tick for checkable ones.
+        if checkable:
+            act.triggered.connect(lambda *_args: slot(act.isChecked()))
+        else:
+            act.triggered.connect(lambda *_args: slot())
         self.addAction(act)
         return act
 
