@@ -27,6 +27,11 @@ from .policies import KERAS_EPSILON, TORCH_LOG_FLOOR, ClipPolicy, make_policy
 LN2 = math.log(2.0)
 
 
+def to_units(nats, units: str):
+    """A loss in nats expressed in ``units`` ("nats" or "bits"); numbers or arrays."""
+    return nats / LN2 if units == "bits" else nats
+
+
 class OptionsError(ValueError):
     """Loss options that cannot be combined or are out of range."""
 

@@ -188,7 +188,8 @@ def test_clicking_a_density_mark_selects_the_worst_row_in_its_bin(window, qtbot,
     in_bin = np.flatnonzero((y == 0) & (p >= lo) & (p < lo + 1 / penalty_plot.BINS))
     assert in_bin.size >= 1
     expected = int(in_bin[np.argmax(p[in_bin])])  # class 0: the loss grows with p
-    assert "rows of actual class 0" in plot._tip(mark.pos().x(), mark.pos().y(), mark.data())
+    noun = "row" if in_bin.size == 1 else "rows"  # "1 row", never "1 rows"
+    assert f"{in_bin.size} {noun} of actual class 0" in plot._tip(mark.pos().x(), mark.pos().y(), mark.data())
     with qtbot.waitSignal(plot.rowClicked, timeout=2000) as clicked:
         plot.density0.sigClicked.emit(plot.density0, [mark], None)
     assert clicked.args == [expected]
