@@ -9,7 +9,7 @@ import numpy as np
 from .dataset import Dataset
 from .evaluate import terms_for_rows
 from .formatting import fmt_number, fmt_result
-from .loss import LN2, LossOptions, LossTotals
+from .loss import LN2, LossOptions, LossTotals, to_units
 
 
 def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None) -> str:
@@ -29,6 +29,48 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
         return f"{lhs} = ({denom})({fmt_number(totals.sum_loss, 4)}) = {fmt_result(totals.mean)}"
     s = -totals.sum_loss if sum_ln is None else sum_ln
     return f"{lhs} = −({denom})({_keep_zeros(s)}) = {fmt_result(totals.mean)}"
+
+
+def active_options(options: LossOptions, weighted: bool = False) -> list[str]:
+    """Every setting that makes this loss differ from the textbook formula, in words (the
+    convention is named separately, with its description)."""
+    out = []
+    if options.logits:
+        out.append("predictions read as logits")
+    if options.label_smoothing:
+        out.append(f"label smoothing {options.label_smoothing:g}")
+    if options.pos_weight is not None:
+        out.append(f"pos_weight {options.pos_weight:g} (class-1 rows count {options.pos_weight:g}×)")
+    if options.soft_labels:
+        out.append("soft labels allowed")
+    if weighted:
+        out.append("rows weighted by the weight column")
+    return out
+
+
+def options_sentence(items: list[str]) -> str:
+    """["a", "b"] -> "A; b." """
+    text = "; ".join(items)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats", digits: int = 4) -> str:
+    """The no-skill baseline, computed with the same options as the loss, and the model's skill
+    against it ("" when there is nothing to compare)."""
+    if not totals.n or not math.isfinite(totals.mean):
+        return ""
+    if not totals.baseline > 0:
+        return "All valid rows have the same class: no baseline to compare with."
+    q = totals.baseline_prediction
+    if options.pos_weight is None and not options.label_smoothing:
+        what = f"always predict the base rate {fmt_number(totals.base_rate, 3)}"
+    else:
+        what = (f"always predict p = {fmt_number(q, 3)}, the best constant with these options; "
+                f"base rate {fmt_number(totals.base_rate, 3)}")
+    skill = totals.skill
+    verdict = f"removes {skill:.0%} of it" if skill >= 0 else f"is {-skill:.0%} worse than that"
+    return (f"No-skill baseline ({what}): {fmt_number(to_units(totals.baseline, units), digits)} "
+            f"{units}. This model {verdict}.")
 
 
 def _keep_zeros(x: float) -> str:
@@ -77,8 +119,10 @@ def walkthrough_html(
     if totals.n and math.isfinite(totals.mean):
         parts.append(
             f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
-            f"A model that always predicted the base rate {fmt_number(totals.base_rate, 3)} would "
-            f"score {fmt_number(totals.baseline, 4)} nats.</p>"
+            f"{baseline_text(totals, options)}</p>"
         )
     parts.append(f"<p><b>Convention.</b> {options.policy.description}</p>")
+    extras = active_options(options, dataset.weight is not None)
+    if extras:
+        parts.append(f"<p><b>Options.</b> {options_sentence(extras)}</p>")
     return "\n".join(parts)

@@ -8,13 +8,12 @@ after an edit costs O(rows touched), not O(table).
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation
-from .loss import LossOptions, LossTotals, binary_entropy, row_losses
+from .loss import LossOptions, LossTotals, row_losses
 from .summation import ExactSum
 from .validation import Validity, validate_actual, validate_predicted, validate_weight
 
@@ -168,18 +167,8 @@ class LiveEvaluation:
 
     @property
     def totals(self) -> LossTotals:
-        sum_w = self._sum_w.value
-        base = self._sum_wy.value / sum_w if sum_w > 0 else math.nan
-        if math.isfinite(base):
-            base = min(max(base, 0.0), 1.0)
-        return LossTotals(
-            n=self._n,
-            sum_weight=sum_w,
-            sum_loss=math.inf if self._n_inf else self._sum_loss.value,
-            n_infinite=self._n_inf,
-            base_rate=base,
-            baseline=binary_entropy(base),
-        )
+        return LossTotals.from_sums(self._n, self._sum_w.value, self._sum_loss.value, self._n_inf,
+                                    self._sum_wy.value, self.options)
 
     def snapshot(self) -> Evaluation:
         """An :class:`Evaluation` view of the current state (for the summary, exports)."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation, terms_for_rows
-from .explain import formula_text
+from .explain import active_options, baseline_text, formula_text, options_sentence
 from .formatting import fmt_number
 from .loss import LN2
 
@@ -72,20 +72,12 @@ def report_html(
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)}</p>",
     ]
-    extras = []
-    if opts.logits:
-        extras.append("predictions are logits")
-    if opts.label_smoothing:
-        extras.append(f"label smoothing {opts.label_smoothing:g}")
-    if opts.pos_weight is not None:
-        extras.append(f"pos_weight {opts.pos_weight:g}")
+    extras = active_options(opts)  # the weights are named with the row counts above
     if extras:
-        parts.append(f"<p>Options: {esc(', '.join(extras))}.</p>")
-    if t.n and t.baseline > 0 and math.isfinite(t.mean):
-        parts.append(
-            f"<p>No-skill baseline (always predicting the base rate {fmt_number(t.base_rate, 4)}): "
-            f"{fmt_number(t.baseline, 4)} nats; skill {t.skill:.1%}.</p>"
-        )
+        parts.append(f"<p>Options: {esc(options_sentence(extras))}</p>")
+    meaning = baseline_text(t, opts)
+    if meaning:
+        parts.append(f"<p>{esc(meaning)}</p>")
     if t.n_infinite:
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")

@@ -58,7 +58,7 @@ from .io_read import (
     open_head,
     parse_delimited,
 )
-from .loss import LossOptions, LossTotals, binary_entropy
+from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
@@ -687,13 +687,7 @@ class _Run:
         n = self.n
         sum_w = float(n) if not self.weighted else self.sum_w.value
         sum_loss = math.inf if self.n_infinite else self.sum_loss.value
-        sum_wy = self.sum_wy.value
-        base_rate = sum_wy / sum_w if sum_w > 0 else math.nan
-        base_rate = min(max(base_rate, 0.0), 1.0) if math.isfinite(base_rate) else base_rate
-        t = LossTotals(
-            n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=self.n_infinite,
-            base_rate=base_rate, baseline=binary_entropy(base_rate),
-        )
+        t = LossTotals.from_sums(n, sum_w, sum_loss, self.n_infinite, self.sum_wy.value, self.options)
         limit = INVALID_LIST_LIMIT
         summary = dict(self.template)
         summary.update({

@@ -7,9 +7,9 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..core.explain import formula_text
+from ..core.explain import active_options, baseline_text, formula_text, options_sentence
 from ..core.formatting import fmt_number, fmt_result
-from ..core.loss import LN2
+from ..core.loss import to_units
 from .document import Document
 
 
@@ -50,6 +50,9 @@ class SummaryPanel(QFrame):
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
         self.policy_label.setStyleSheet("color: #444;")
+        self.options_label = QLabel()
+        self.options_label.setObjectName("optionsNote")
+        self.options_label.setWordWrap(True)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
         self.infinite_label.setStyleSheet("color: #a40000;")
@@ -64,7 +67,8 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label,
-                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label):
+                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
+                  self.options_label):
             layout.addWidget(w)
         layout.addStretch(1)
 
@@ -86,7 +90,7 @@ class SummaryPanel(QFrame):
         n_invalid = self.doc.live.validity.n_invalid
         bits = self.units == "bits"
         mean = t.mean
-        shown = mean / LN2 if bits and math.isfinite(mean) else mean
+        shown = to_units(mean, self.units) if math.isfinite(mean) else mean
         if t.n == 0:
             self.loss_label.setText("—")
             self.unit_label.setText("no valid observations yet")
@@ -100,21 +104,9 @@ class SummaryPanel(QFrame):
         self.formula_label.setText(formula_text(t, opts))
         finite = t.n > 0 and math.isfinite(mean)
         if finite:
-            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(mean / LN2, 4)} bits"
+            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(to_units(mean, 'bits'), 4)} bits"
             self.other_units_label.setText(other)
-            if t.baseline > 0:
-                skill = t.skill
-                verdict = (
-                    f"removes {skill:.0%} of it" if skill >= 0 else
-                    f"is {-skill:.0%} worse than that"
-                )
-                self.meaning_label.setText(
-                    f"No-skill baseline (always predict the base rate {fmt_number(t.base_rate, 3)}): "
-                    f"{fmt_number(t.baseline / (LN2 if bits else 1), 4)} {'bits' if bits else 'nats'}. "
-                    f"This model {verdict}."
-                )
-            else:
-                self.meaning_label.setText("All valid rows have the same class: no baseline to compare with.")
+            self.meaning_label.setText(baseline_text(t, opts, self.units))
         else:
             self.other_units_label.setText("")
             self.meaning_label.setText("")
@@ -133,3 +125,6 @@ class SummaryPanel(QFrame):
                 "actually happened, and ln 0 = −∞. Clip probabilities to get a finite number."
             )
         self.policy_label.setText(f"Convention: {opts.policy.label}. {opts.policy.description}")
+        extras = active_options(opts, self.doc.has_weight)
+        self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
+        self.options_label.setVisible(bool(extras))

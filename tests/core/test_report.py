@@ -208,7 +208,17 @@ def test_infinite_loss_clipping_weights_and_options_are_stated():
     opts = LossOptions(logits=True, label_smoothing=0.1, pos_weight=2.0)
     page = Page(report_html(w, evaluate(w, opts), source=None, now=NOW))
     assert "weighted by the weight column" in page.text
-    assert "Options: predictions are logits, label smoothing 0.1, pos_weight 2." in page.text
+    assert ("Options: Predictions read as logits; label smoothing 0.1; pos_weight 2 (class-1 rows count 2×)."
+            in page.text)
+    # The baseline is the best constant prediction under the same options, found here by search:
+    # mean over rows of w·(−pos_weight·ys·ln q − (1 − ys)·ln(1 − q)), ys the smoothed labels.
+    q = np.linspace(0.001, 0.999, 99_801)
+    ys = np.array([1.0, 0.0]) * 0.9 + 0.05
+    wts = np.array([3.0, 1.0])
+    mean = sum(wt * -(2.0 * y * np.log(q) + (1 - y) * np.log1p(-q)) for wt, y in zip(wts, ys)) / wts.sum()
+    best = int(np.argmin(mean))
+    assert f"always predict p = {q[best]:.3g}, the best constant with these options" in page.text
+    assert f"{mean[best]:.4g} nats" in page.text
 
 
 def test_no_valid_rows_and_truncated_invalid_list():
