@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+import numpy as np
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QTextBrowser,
@@ -23,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.clipboard import PasteError, parse_block, plan_paste
 from ..core.dataset import Dataset
+from ..core.formatting import count_text
 from ..core.explain import walkthrough_html
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
@@ -35,13 +39,7 @@ from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
-from .table_views import (
-    DataTableView,
-    LinkedTables,
-    copy_text,
-    parse_clipboard,
-    paste_target,
-)
+from .table_views import DataTableView, LinkedTables, copy_text, paste_start
 
 
 def load_worked_example() -> Dataset:
@@ -364,30 +362,48 @@ class MainWindow(QMainWindow):
         commands.edit_cells(self.doc, edits, label if isinstance(label, str) else "Clear cells")
 
     def paste(self) -> None:
-        block = parse_clipboard(QGuiApplication.clipboard().text())
+        """Where the user sees the selection; below the last row (nothing selected) or a block
+        with a header row: added at the end, columns matched by header (core.clipboard)."""
+        block = parse_block(QGuiApplication.clipboard().text())
         if not block:
             return
-        view_row, col = paste_target(self.obs_view)
-        n_inputs = self.model.input_column_count()
-        col = min(max(col, 0), n_inputs - 1)
-        roles = [c.key for c in self.model.columns[col:n_inputs]]
-        width = max(len(r) for r in block)
-        dropped = max(0, width - len(roles))
-        roles = roles[:width]
-        data_rows = [self.model.data_row(v) for v in range(view_row, min(view_row + len(block), self.model.rowCount()))]
-        added = commands.paste_block(self.doc, data_rows, roles, block)
-        msg = f"Pasted {len(block)} row(s)" + (f", {added} added" if added else "")
-        if dropped:
-            msg += f"; {dropped} extra column(s) ignored"
-        self.statusBar().showMessage(msg, 5000)
+        start = paste_start(self.obs_view)
+        shown = [c.key for c in self.model.columns if not c.result]
+        try:
+            plan = plan_paste(block, shown, None if start is None else start[1])
+        except PasteError as exc:
+            QMessageBox.warning(self, "Paste", str(exc))
+            return
+        rows = np.empty(0, dtype=np.int64)
+        if not plan.append:
+            rows = self.model.data_rows(range(start[0], min(start[0] + plan.n_rows, self.model.rowCount())))
+        first = len(self.doc) if plan.append else int(rows[0]) if rows.size else len(self.doc)
+        added = commands.paste(self.doc, plan, rows)
+        msg = f"Pasted {count_text(plan.n_rows, 'row')}"
+        if added:
+            msg += " added at the end" if added == plan.n_rows else f", {count_text(added, 'row')} of them added"
+        if plan.ignored:
+            msg += f"; not used: {', '.join(plan.ignored)}"
+        self.statusBar().showMessage(msg, 8000)
+        self._go_to_data_row(first, shown.index(plan.roles[0]) if plan.roles else 0)
+
+    def _go_to_data_row(self, data_row: int, column: int) -> None:
+        """Make this cell the current and only selected one, scrolled into view."""
+        v = self.model.view_row(data_row)
+        if v < 0:
+            return
+        index = self.model.index(v, column)
+        self.obs_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.obs_view.scrollTo(index)
 
     def insert_row(self) -> None:
         idx = self.obs_view.currentIndex()
         at = self.model.data_row(idx.row()) if idx.isValid() else len(self.doc)
         commands.insert_rows(self.doc, at, 1)
-        v = self.model.view_row(at)
-        if v >= 0:
-            self.obs_view.setCurrentIndex(self.model.index(v, max(idx.column(), 0)))
+        # The new row alone is selected (the old selection moved down with its rows): a paste
+        # now fills it instead of starting at the row below.
+        self._go_to_data_row(at, max(idx.column(), 0))
 
     def delete_rows(self) -> None:
         rows = self.tables.selected_data_rows()

@@ -6,9 +6,7 @@ import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from ..core.clipboard import format_block, parse_block
-from ..core.columns import SYNONYMS, normalise
-from ..core.dataset import parse_cell
+from ..core.clipboard import format_block
 from .table_model import SortKeyRole, ObservationsModel
 
 
@@ -166,31 +164,11 @@ def cell_copy_text(model: ObservationsModel, view_row: int, column: int) -> str:
     return model.data(index, Qt.ItemDataRole.DisplayRole) or ""
 
 
-def strip_header_row(block: list[list[str]]) -> list[list[str]]:
-    """Drop a pasted header row (e.g. 'id  actual  predicted' copied with the data)."""
-    if len(block) < 2:
-        return block
-    first = [normalise(c) for c in block[0]]
-    known = {s for syns in SYNONYMS.values() for s in syns}
-    numbers = [parse_cell(c)[1] is None and c.strip() != "" for c in block[0]]
-    if any(f in known for f in first) and not any(numbers):
-        return block[1:]
-    return block
-
-
-def paste_target(view: QTableView) -> tuple[int, int]:
-    """(view row, column) where a paste starts: the top-left of the selection, or the current cell."""
-    idx = view.currentIndex()
-    sel = view.selectionModel().selection()
-    if len(sel):
-        top = min(r.top() for r in sel)
-        left = min(r.left() for r in sel if not view.isColumnHidden(r.left())) if any(
-            not view.isColumnHidden(r.left()) for r in sel) else idx.column()
-        return top, left
-    if idx.isValid():
-        return idx.row(), idx.column()
-    return 0, 0
-
-
-def parse_clipboard(text: str) -> list[list[str]]:
-    return strip_header_row(parse_block(text))
+def paste_start(view: QTableView) -> tuple[int, int] | None:
+    """(view row, column) of the selection's top-left cell, where a paste starts; None when
+    nothing is selected (the user clicked below the last row: the block is added at the end).
+    The current cell alone does not count: it stays where it was after such a click."""
+    sel = [r for r in view.selectionModel().selection() if not view.isColumnHidden(r.left())]
+    if not sel:
+        return None
+    return min(r.top() for r in sel), min(r.left() for r in sel)
