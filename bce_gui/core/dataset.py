@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .formatting import fmt_number
+
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
 #: cell for text up to 15 bytes (IDs usually are), against ~65 for an array of Python str objects.
 #: An empty cell is "" (the dtype has no missing-value marker, so sorting stays possible).
@@ -34,6 +36,9 @@ def text_array(values) -> np.ndarray:
 def empty_text(count: int) -> np.ndarray:
     return np.full(count, "", dtype=TEXT)
 
+
+#: Significant digits of a number shown in a table cell, a report or a tooltip.
+DISPLAY_DIGITS = 6
 
 ROLES = ("id", "actual", "predicted", "weight")
 ROLE_TITLES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
@@ -130,6 +135,16 @@ class NumericColumn:
         if row in self.text:
             return self.text[row]
         return number_text(float(self.values[row]))
+
+    def display_text(self, row: int, digits: int = DISPLAY_DIGITS) -> str:
+        """The cell as a table shows it: the typed text, a whole number in full, any other
+        number to ``digits`` significant digits (the value keeps every digit)."""
+        if row in self.text:
+            return self.text[row]
+        v = float(self.values[row])
+        if math.isnan(v) or (v.is_integer() and abs(v) < 1e15):
+            return number_text(v)
+        return fmt_number(v, digits)
 
     @classmethod
     def from_floats(cls, values) -> "NumericColumn":

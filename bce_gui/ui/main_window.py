@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -40,6 +41,14 @@ from .settings_panel import SettingsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import DataTableView, LinkedTables, copy_text, paste_start
+from .widgets import ElidedLabel
+
+#: The window's size on first start, when the screen has room for it (else: as large as fits).
+DEFAULT_SIZE = QSize(1400, 860)
+#: The plot keeps at least this share of the right column's height whatever the summary says.
+PLOT_SHARE = 0.35
+#: The tables take at most this share (%) of the window's width when it is divided for them.
+TABLES_SHARE = 58
 
 
 def load_worked_example() -> Dataset:
@@ -98,8 +107,10 @@ class MainWindow(QMainWindow):
         self.invalid_only.setToolTip("Show only the rows excluded from the loss")
         self.worst_first = QCheckBox("Worst rows first")
         self.worst_first.setToolTip("Sort by row loss, largest first")
-        self.row_count = QLabel()
-        self.busy_label = QLabel()
+        # Status texts elide instead of widening the pane (and with it the window).
+        self.row_count = ElidedLabel()
+        self.row_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.busy_label = ElidedLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: a sort gives no progress to report
         self.busy_bar.setMaximumWidth(90)
@@ -111,16 +122,19 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         bar.addWidget(self.invalid_only)
         bar.addWidget(self.worst_first)
-        bar.addWidget(self.busy_label)
-        bar.addWidget(self.busy_bar)
-        bar.addWidget(self.row_count)
+        bar.addWidget(self.row_count, 1)
+        # A background sort is reported in the status bar, with the loading progress: showing it
+        # there never changes the width the tables' pane needs.
+        for w in (self.busy_label, self.busy_bar):
+            self.statusBar().addPermanentWidget(w)
 
         self.table_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table_splitter.setObjectName("tableSplitter")
         self.table_splitter.addWidget(self.obs_view)
         self.table_splitter.addWidget(self.res_view)
-        self.table_splitter.setStretchFactor(0, 4)
-        self.table_splitter.setStretchFactor(1, 5)
+        self.table_splitter.setStretchFactor(0, 0)  # the observations keep their width
+        self.table_splitter.setStretchFactor(1, 1)
+        self.table_splitter.setCollapsible(0, False)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(6, 6, 0, 6)
@@ -132,9 +146,17 @@ class MainWindow(QMainWindow):
         top = QWidget()
         th = QHBoxLayout(top)
         th.setContentsMargins(0, 0, 0, 0)
-        th.addWidget(self.summary, 3)
-        th.addWidget(self.settings_panel, 2)
-        self.right_splitter.addWidget(top)
+        th.addWidget(self.summary, 1)  # the summary takes the room the settings do not need
+        th.addWidget(self.settings_panel, 0)
+        # The splitter gives the summary the height its content needs (see _fit_summary); only
+        # where even that leaves the plot too little does the summary scroll, never cut.
+        self.top_area = QScrollArea()
+        self.top_area.setObjectName("summaryArea")
+        self.top_area.setWidget(top)
+        self.top_area.setWidgetResizable(True)
+        self.top_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.top_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right_splitter.addWidget(self.top_area)
         self.right_splitter.addWidget(self.plot)
         self.right_splitter.setStretchFactor(0, 0)
         self.right_splitter.setStretchFactor(1, 1)
@@ -143,8 +165,10 @@ class MainWindow(QMainWindow):
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(left)
         self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setStretchFactor(0, 5)
-        self.main_splitter.setStretchFactor(1, 5)
+        # A wider or narrower window changes the right side (plot); the tables keep the width
+        # their columns need.
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.main_splitter)
 
         self.explain_dock = QDockWidget("How is this computed?", self)
@@ -152,8 +176,14 @@ class MainWindow(QMainWindow):
         self.explain_dock.setWidget(self.explain)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
         self.explain_dock.hide()
-        self.resize(1400, 860)
+        self.resize(DEFAULT_SIZE)
         self._sized = False
+        self._summary_auto = True  # the summary's height follows its content until dragged
+        self._split_auto = True  # tables | right side follows the window's size until dragged
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_summary)
 
         QWidget.setTabOrder(self.obs_view, self.res_view)
         QWidget.setTabOrder(self.res_view, self.invalid_only)
@@ -289,6 +319,11 @@ class MainWindow(QMainWindow):
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
+        self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
+        self.res_view.widened.connect(self._refit_tables)  # notes appeared
+        self.summary.contentChanged.connect(self._fit_timer.start)
+        self.right_splitter.splitterMoved.connect(self._summary_dragged)
+        self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
 
@@ -315,6 +350,7 @@ class MainWindow(QMainWindow):
         self.summary.set_units(units)
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
+        self._fit_tables()  # "Row loss (bits)"
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -446,6 +482,7 @@ class MainWindow(QMainWindow):
                 header.setSortIndicator(self.model.column_of(state[0]), state[1])
             else:
                 header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._refit_tables()  # other rows in view, and the sorted column's arrow
         if self.worst_first.isChecked() and state != ("loss", Qt.SortOrder.DescendingOrder):
             self.worst_first.blockSignals(True)
             self.worst_first.setChecked(False)
@@ -532,16 +569,117 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
+            restored = self.settings.value("window/geometry") is not None
+            self.fit_to_screen(default=not restored)
             if self.settings.value("window/main_splitter") is None:
                 self.default_layout()
+            else:
+                self._split_auto = False  # the user's own division, as they left it
+                self._fit_tables()
+                self._fit_summary()
+
+    def fit_to_screen(self, default: bool = False) -> None:
+        """Keep the window on its screen: a restored size from a larger screen (or a width the
+        window grew to) is cut to the screen's free area. ``default``: first start, no saved
+        size: DEFAULT_SIZE, or 85 % of a larger screen, or maximised on a smaller one."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        if extra.height() <= 0 and QGuiApplication.platformName() == "xcb":
+            extra = QSize(8, 40)  # an X11 window manager frames the window only after it is shown
+        room = avail.size() - extra
+        if default:
+            if DEFAULT_SIZE.width() > room.width() or DEFAULT_SIZE.height() > room.height():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+                return
+            self.resize(DEFAULT_SIZE.expandedTo(QSize(avail.width() * 85 // 100, avail.height() * 85 // 100))
+                        .boundedTo(room))
+        elif self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room))
+        frame = self.frameGeometry()
+        if not avail.contains(frame):
+            self.move(max(avail.left(), min(frame.left(), avail.right() - frame.width())),
+                      max(avail.top(), min(frame.top(), avail.bottom() - frame.height())))
 
     def default_layout(self) -> None:
-        """Tables on the left half; summary and settings above a tall plot on the right."""
-        w, h = max(self.width(), 800), max(self.height(), 500)
-        self.main_splitter.setSizes([w * 53 // 100, w * 47 // 100])
-        self.table_splitter.setSizes([w * 19 // 100, w * 34 // 100])
-        top = min(self.right_splitter.widget(0).sizeHint().height(), h // 2)
-        self.right_splitter.setSizes([top, h - top])
+        """Tables sized to their columns on the left; summary and settings, as tall as their
+        content, above the plot on the right."""
+        self._split_auto = True
+        self._fit_summary()
+        self._fit_tables(main=True)
+        self._summary_auto = True
+        self._fit_summary()
+
+    def _fit_tables(self, main: bool = False) -> None:
+        """Give each table pane the width its columns need (the observations exactly; the
+        results the rest). ``main``: also divide the window between tables and the right side
+        (summary, settings and plot), which keeps at least 100 − TABLES_SHARE %."""
+        obs, res = self.obs_view.fit_columns(), self.res_view.fit_columns()
+        left, right = self.main_splitter.sizes()
+        total = left + right
+        if total <= 0:
+            return
+        if main:
+            margins = self.left_pane_margins()
+            left = min(obs + res + margins, total * TABLES_SHARE // 100)
+            self.main_splitter.setSizes([left, total - left])
+        inner = sum(self.table_splitter.sizes())
+        if inner > 0:
+            first = min(obs, inner * 45 // 100) if obs + res > inner else obs
+            self.table_splitter.setSizes([first, inner - first])
+
+    def _refit_tables(self) -> None:
+        """New data, columns or window size: refit, dividing the window again unless the user
+        has placed the divider between tables and plot."""
+        self._fit_tables(main=self._split_auto)
+
+    def left_pane_margins(self) -> int:
+        lv = self.main_splitter.widget(0).layout()
+        m = lv.contentsMargins()
+        return m.left() + m.right() + self.table_splitter.handleWidth()
+
+    def _summary_dragged(self, *_args) -> None:
+        self._summary_auto = False
+
+    def _main_dragged(self, *_args) -> None:
+        self._split_auto = False
+        self._fit_timer.start()
+
+    def _fit_summary(self) -> None:
+        """The summary and settings get the height their content needs at the current width
+        (an infinite loss adds its explanation and buttons), the plot the rest; never less than
+        PLOT_SHARE for the plot. Once the user drags the divider, it only grows to fit."""
+        top, area = self.top_area.widget(), self.top_area
+        # The settings show whole names when there is room, but leave the summary at least half.
+        sp = self.settings_panel
+        width = area.width() - 2 * area.frameWidth()
+        sp.setMaximumWidth(max(sp.minimumSizeHint().width(), width * 48 // 100))
+        # The scroll area only ever scrolls up and down: it is as wide as what it holds needs.
+        scroll = area.verticalScrollBar().sizeHint().width()
+        area.setMinimumWidth(top.minimumSizeHint().width() + scroll)
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0 or width <= 0:
+            return
+        need = top.heightForWidth(width) if top.hasHeightForWidth() else top.sizeHint().height()
+        need = max(need, top.minimumSizeHint().height())
+        height = min(need, int(total * (1 - PLOT_SHARE)))
+        if sizes[0] < height or (self._summary_auto and sizes[0] != height):
+            self.right_splitter.setSizes([height, total - height])
+        else:
+            height = sizes[0]
+        # A scroll bar only when even the room allowed cannot hold it all (a very short window).
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if need <= height
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._sized:
+            self._refit_tables()  # e.g. the window manager maximised the first window
+        self._fit_timer.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if not self.files.maybe_save("closing"):

@@ -24,7 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
 from ..core.loss import to_units
 from ..core.penalty import (
@@ -38,6 +38,7 @@ from ..core.penalty import (
     probability_of_class1,
 )
 from .document import Document
+from .widgets import ElidedLabel
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
@@ -138,13 +139,12 @@ class PenaltyPlot(QWidget):
         self.reset_button = QPushButton("Reset view")
         self.reset_button.setToolTip("Show all points again (or double-click the plot)")
         self.reset_button.clicked.connect(self.reset_view)
-        self.note = QLabel("")
+        self.note = ElidedLabel("")  # a long density note elides instead of widening the pane
         self.note.setStyleSheet("color: #555;")
         bar = QHBoxLayout()
         bar.addWidget(self.log_axis)
         bar.addWidget(self.reset_button)
-        bar.addStretch(1)
-        bar.addWidget(self.note)
+        bar.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)

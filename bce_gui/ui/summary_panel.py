@@ -20,6 +20,8 @@ class SummaryPanel(QFrame):
     switchPolicyRequested = Signal(str)
     #: The user asked to see these data rows (the ones making the loss infinite).
     showRowsRequested = Signal(object)
+    #: What the panel says changed (its height may have to change with it).
+    contentChanged = Signal()
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,8 @@ class SummaryPanel(QFrame):
         self.loss_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unit_label = QLabel()
         self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        self.caption.setWordWrap(True)
         self.formula_label = QLabel()
         self.formula_label.setAccessibleName("Formula")
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,12 +68,18 @@ class SummaryPanel(QFrame):
             lambda: self.showRowsRequested.emit(self.doc.live.snapshot().infinite_rows())
         )
 
+        for label in (self.caption, self.counts_label, self.formula_label, self.meaning_label,
+                      self.policy_label, self.options_label, self.infinite_label):
+            if label.wordWrap():
+                # A wrapped label's own minimum is a comfortable reading width (up to ~400 px),
+                # which would keep the tables narrow: let it wrap down to a narrow column.
+                label.setMinimumWidth(120)
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label,
                   self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
                   self.options_label):
-            layout.addWidget(w)
+            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
         layout.addStretch(1)
 
         doc.totalsChanged.connect(self.refresh)
@@ -128,3 +138,6 @@ class SummaryPanel(QFrame):
         extras = active_options(opts, self.doc.has_weight)
         self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
         self.options_label.setVisible(bool(extras))
+        for label in (self.other_units_label, self.meaning_label):
+            label.setVisible(bool(label.text()))  # no blank gap above the infinite-loss note
+        self.contentChanged.emit()

@@ -208,6 +208,8 @@ class ObservationsModel(QAbstractTableModel):
                 if role == R.DisplayRole and not text:
                     return ""
                 return text
+            if role == R.DisplayRole:  # the number to the precision shown everywhere (6 digits)
+                return ds.column(col.key).display_text(row)
             return ds.cell_text(col.key, row)
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -221,6 +223,10 @@ class ObservationsModel(QAbstractTableModel):
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):
                 return "No ID: the row number is shown instead"
+            if col.key != "id":
+                full = ds.cell_text(col.key, row)
+                if full != ds.column(col.key).display_text(row):
+                    return f"{col.title}: {full}"  # the value as stored, every digit
         if role == R.AccessibleDescriptionRole and reason:
             return f"invalid: {reason.message}"
         return None
@@ -291,10 +297,10 @@ class ObservationsModel(QAbstractTableModel):
             for key in ("actual", "predicted", "weight"):
                 r = self._reason(key, row)
                 if r:
-                    reasons.append(f"{INPUT_COLUMNS[key].title}: {r.message}")
-            return "excluded — " + "; ".join(reasons)
+                    reasons.append(f"{INPUT_COLUMNS[key].title} {r.message}")
+            return "excluded: " + "; ".join(reasons)
         if np.isinf(live.loss[row]):
-            return "infinite — probability 0 for the actual class"
+            return "infinite: p = 0 for the actual class"
         return ""
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 from ..core.clipboard import format_block
 from .table_model import SortKeyRole, ObservationsModel
@@ -34,6 +34,9 @@ def selected_view_rows(view: QTableView) -> np.ndarray:
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
 
+    #: A column grew to show its content (a note appeared): the pane may need more room.
+    widened = Signal()
+
     def __init__(self, model: ObservationsModel, results: bool, name: str, parent=None) -> None:
         super().__init__(parent)
         self.results = results
@@ -54,6 +57,9 @@ class DataTableView(QTableView):
             self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             self.verticalHeader().hide()
         else:
+            # One vertical scroll bar, the results pane's, at the right edge of both tables: in
+            # the observations pane it covered the Predicted column. The panes scroll together.
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.setEditTriggers(
                 QAbstractItemView.EditTrigger.DoubleClicked
                 | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -61,17 +67,58 @@ class DataTableView(QTableView):
             )
         model.modelReset.connect(self.apply_columns)
         self.apply_columns()
+        if results:
+            # Notes appear with edits: the Note column grows to show them (the pane scrolls
+            # sideways if it must; the full note is also the cell's tooltip).
+            self._note_timer = QTimer(self)
+            self._note_timer.setSingleShot(True)
+            self._note_timer.setInterval(0)
+            self._note_timer.timeout.connect(self.fit_note)
+            model.dataChanged.connect(self._note_timer.start)
+            model.layoutChanged.connect(self._note_timer.start)
+            self.verticalScrollBar().valueChanged.connect(self._note_timer.start)
+
+    def fit_note(self) -> None:
+        c = self.model().column_of("note")
+        if c >= 0 and not self.isColumnHidden(c):
+            need = self.sizeHintForColumn(c) + 4
+            if need > self.columnWidth(c):
+                self.setColumnWidth(c, need)
+                self.widened.emit()
 
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
         for i, col in enumerate(model.columns):
             self.setColumnHidden(i, col.result != self.results)
         self.horizontalHeader().setStretchLastSection(True)
-        width = self.fontMetrics().horizontalAdvance("−0.0000000")
+        self.fit_columns()
+
+    def _title_width(self, section: int) -> int:
+        title = self.model().headerData(section, Qt.Orientation.Horizontal) or ""
+        return self.horizontalHeader().fontMetrics().horizontalAdvance(str(title))
+
+    def fit_columns(self) -> int:
+        """Size each shown column to its title and the values in view; return the width this
+        pane needs to show them all without scrolling sideways (row numbers, the scroll bar and
+        the frame included). Column widths never widen the window: the splitter gives the pane
+        this width when there is room, and the pane scrolls sideways when there is not."""
+        model: ObservationsModel = self.model()
+        header = self.horizontalHeader()
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin // 2
+        total = 0
         for i, col in enumerate(model.columns):
-            if col.result == self.results and col.key != "note":
-                title = self.fontMetrics().horizontalAdvance(col.title + " (nats)") + 16
-                self.setColumnWidth(i, max(title, width if col.key != "id" else width * 3 // 4))
+            if self.isColumnHidden(i):
+                continue
+            title = self._title_width(i) + margin + (arrow if header.sortIndicatorSection() == i else 0)
+            width = max(title, self.sizeHintForColumn(i) + 4)
+            self.setColumnWidth(i, width)
+            total += width
+        if self.verticalHeader().isVisible() or not self.results:
+            total += self.verticalHeader().sizeHint().width()
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            total += self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return total + 2 * self.frameWidth()
 
 
 class LinkedTables:
@@ -85,6 +132,18 @@ class LinkedTables:
         obs.verticalScrollBar().valueChanged.connect(res.verticalScrollBar().setValue)
         res.verticalScrollBar().valueChanged.connect(obs.verticalScrollBar().setValue)
         obs.selectionModel().currentRowChanged.connect(self._current_obs)
+        for view in (obs, res):
+            view.horizontalScrollBar().rangeChanged.connect(self._sideways)
+        self._sideways()
+
+    def _sideways(self, *_args) -> None:
+        """Both panes show a horizontal scroll bar, or neither: their rows keep the same height
+        of view, so the last row of one is the last row of the other."""
+        need = any(v.horizontalScrollBar().maximum() > 0 for v in (self.obs, self.res))
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if need else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        for v in (self.obs, self.res):
+            if v.horizontalScrollBarPolicy() != policy:
+                v.setHorizontalScrollBarPolicy(policy)
 
     def _mirror(self, source: QTableView, target: QTableView) -> None:
         if self._busy:
