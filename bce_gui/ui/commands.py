@@ -8,8 +8,11 @@ import sys
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
+from dataclasses import fields
+
 from ..core.clipboard import PastePlan
 from ..core.dataset import CellBlock, ColumnRows, NumericColumn
+from ..core.loss import LossOptions
 from .document import Document
 
 
@@ -114,6 +117,42 @@ class AppendRowsCommand(QUndoCommand):
         self.doc.apply_remove(np.arange(self.at, self.at + len(self.block)))
 
 
+def _changed_fields(a: LossOptions, b: LossOptions) -> set[str]:
+    return {f.name for f in fields(LossOptions) if getattr(a, f.name) != getattr(b, f.name)}
+
+
+class SetOptionsCommand(QUndoCommand):
+    """Change the loss options (a setting, the one-click clipping). Steps of one setting in a
+    row (a spin box's arrows) are one undo step."""
+
+    ID = 0x0B7
+
+    def __init__(self, doc: Document, options: LossOptions, text: str = "Change settings") -> None:
+        super().__init__(text)
+        self.doc, self.old, self.new = doc, doc.options, options
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other) -> bool:  # noqa: N802 (Qt name)
+        if not isinstance(other, SetOptionsCommand):
+            return False
+        mine, theirs = _changed_fields(self.old, self.new), _changed_fields(other.old, other.new)
+        if len(mine) != 1 or mine != theirs or other.old != self.new:
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.set_options(self.new)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.set_options(self.old)
+
+
 class WeightColumnCommand(QUndoCommand):
     """Add a weight column of ones, or remove the weight column (keeping it for undo)."""
 
@@ -188,6 +227,11 @@ def _slice_block(block: CellBlock, a: int, b: int) -> CellBlock:
     numbers = {role: ColumnRows(c.values[a:b].copy(), {i - a: t for i, t in c.text.items() if a <= i < b})
                for role, c in block.numbers.items()}
     return CellBlock(numbers, None if block.ids is None else block.ids[a:b].copy())
+
+
+def set_options(doc: Document, options: LossOptions, text: str = "Change settings") -> None:
+    if options != doc.options:
+        doc.undo_stack.push(SetOptionsCommand(doc, options, text))
 
 
 def set_weight_column(doc: Document, present: bool) -> None:

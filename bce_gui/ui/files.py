@@ -29,7 +29,8 @@ from .document import Document
 from .loader import FileLoad
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
-SAVE_FILTER = "CSV (*.csv);;TSV (*.tsv);;Excel workbook (*.xlsx)"
+SAVE_FILTERS = {".csv": "CSV (*.csv)", ".tsv": "TSV (*.tsv)", ".xlsx": "Excel workbook (*.xlsx)"}
+SAVE_FILTER = ";;".join(SAVE_FILTERS.values())
 MAX_RECENT = 8
 AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
@@ -218,7 +219,12 @@ class FileController(QObject):
 
     def save_as(self) -> bool:
         suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested, SAVE_FILTER)
+        suffix = Path(suggested).suffix.lower()
+        if suffix not in SAVE_FILTERS:  # .xls, .ods, .txt: offered as the nearest type it can write
+            suffix = ".xlsx" if suffix in (".xls", ".ods") else ".csv"
+            suggested = str(Path(suggested).with_suffix(suffix))
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested, SAVE_FILTER,
+                                                   SAVE_FILTERS[suffix])  # the filter matches the name
         if not path:
             return False
         if not Path(path).suffix:
@@ -452,12 +458,7 @@ class FileController(QObject):
                                   pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")))
         except ValueError:
             options = self.doc.options
-        panel = getattr(self.window, "settings_panel", None)
-        if panel is not None:  # show the restored convention, not the one the panel started with
-            panel.set_options(options)
-            self.window.set_options(options)
-        else:
-            self.doc.set_options(options)
+        self.doc.set_options(options)  # the settings panel follows the document
         self.doc.set_dataset(dataset, meta.get("source_path"))
         self.doc.undo_stack.resetClean()  # restored work is unsaved work
         self.pathChanged.emit(self.path)

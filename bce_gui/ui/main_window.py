@@ -6,6 +6,7 @@ one undo operation. Data lives in the :class:`Document`.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         self._sized = False
         self._summary_auto = True  # the summary's height follows its content until dragged
         self._split_auto = True  # tables | right side follows the window's size until dragged
+        self._to_top = False  # scroll to the top when the worst-first order arrives
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.settings_panel.optionsChanged.connect(self.set_options)
+        self.doc.optionsChanged.connect(self._options_changed)
         self.settings_panel.unitsChanged.connect(self.set_units)
         self.summary.switchPolicyRequested.connect(self.switch_policy)
         self.summary.showRowsRequested.connect(self.tables.select_data_rows)
@@ -304,6 +307,7 @@ class MainWindow(QMainWindow):
         self.obs_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.invalid_only.toggled.connect(self.model.set_invalid_only)
         self.invalid_only.toggled.connect(self.actions["invalid_only"].setChecked)
+        self.worst_first.toggled.connect(self._worst_first_toggled)
         self.worst_first.toggled.connect(self.model.set_worst_first)
         self.worst_first.toggled.connect(self.actions["worst_first"].setChecked)
         self.plot.log_axis.toggled.connect(self.actions["log_axis"].setChecked)
@@ -333,17 +337,17 @@ class MainWindow(QMainWindow):
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
 
-    def set_options(self, options: LossOptions) -> None:
-        self.doc.set_options(options)
+    def set_options(self, options: LossOptions, text: str = "Change settings") -> None:
+        """A change of settings is one undo step; the panel shows what the document uses."""
+        commands.set_options(self.doc, options, text)
+
+    def _options_changed(self) -> None:
+        self.settings_panel.set_options(self.doc.options)  # also after Undo / Redo
         self.plot.refresh()
 
     def switch_policy(self, name: str) -> None:
-        opts = self.doc.options
-        new = LossOptions(policy=make_policy(name), logits=opts.logits,
-                          label_smoothing=opts.label_smoothing, pos_weight=opts.pos_weight,
-                          soft_labels=opts.soft_labels)
-        self.settings_panel.set_options(new)
-        self.set_options(new)
+        new = dataclasses.replace(self.doc.options, policy=make_policy(name))
+        self.set_options(new, f"Use {new.policy.label} clipping")
 
     def set_units(self, units: str) -> None:
         self.model.set_units(units)
@@ -469,6 +473,9 @@ class MainWindow(QMainWindow):
             order = Qt.SortOrder.AscendingOrder
         self.model.sort(section, order)
 
+    def _worst_first_toggled(self, on: bool) -> None:
+        self._to_top = on  # the worst rows are at the top: show them when the order arrives
+
     def _busy_changed(self, text: str) -> None:
         self.busy_label.setText(text)
         self.busy_label.setVisible(bool(text))
@@ -488,6 +495,9 @@ class MainWindow(QMainWindow):
             self.worst_first.setChecked(False)
             self.worst_first.blockSignals(False)
             self.actions["worst_first"].setChecked(False)
+        if self._to_top and state == ("loss", Qt.SortOrder.DescendingOrder):
+            self._to_top = False
+            self.obs_view.scrollToTop()  # the results pane follows
         self._refresh_status()
         self._selection_changed()
 

@@ -297,7 +297,7 @@ class ObservationsModel(QAbstractTableModel):
             for key in ("actual", "predicted", "weight"):
                 r = self._reason(key, row)
                 if r:
-                    reasons.append(f"{INPUT_COLUMNS[key].title} {r.message}")
+                    reasons.append(f"{INPUT_COLUMNS[key].title} {r.short}")  # in full: the cell's tooltip
             return "excluded: " + "; ".join(reasons)
         if np.isinf(live.loss[row]):
             return "infinite: p = 0 for the actual class"

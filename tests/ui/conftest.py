@@ -25,6 +25,7 @@ class DialogCall:
     kind: str  # "question", "warning", "information", "critical", "about", "open", "save"
     title: str
     text: str
+    selected_filter: str = ""  # file dialogs: the filter chosen when the dialog opens
 
 
 @dataclass
@@ -62,9 +63,10 @@ class DialogStub:
 
     def _file(self, kind: str):
         def ask(parent=None, caption="", directory="", filter="", *args, **kwargs):
-            self.calls.append(DialogCall(kind, caption, directory))
+            selected = args[0] if args else kwargs.get("selectedFilter", "")
+            self.calls.append(DialogCall(kind, caption, directory, selected))
             path = self._next(kind, "")
-            return (str(path), filter.split(";;")[0] if path else "")
+            return (str(path), (selected or filter.split(";;")[0]) if path else "")
 
         return ask
 

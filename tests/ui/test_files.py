@@ -1100,7 +1100,8 @@ def test_save_as_a_spreadsheet_type_the_app_cannot_write_is_refused(name, tmp_pa
 
 def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window, qtbot, dialogs):
     # As if book.xls had been opened: Ctrl+S goes to Save As (a foreign workbook), which
-    # suggests the same name; accepting it must not replace the workbook with CSV text.
+    # suggests book.xlsx, a type it can write; typing the .xls name back must not replace the
+    # workbook with CSV text.
     w = window
     book = tmp_path / "book.xls"
     book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE2 (Excel 97) header
@@ -1109,7 +1110,8 @@ def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window
     set_cell(w, 0, "predicted", "0.5")
     dialogs.answer("save", str(book))
     press(qtbot, w, Qt.Key.Key_S)
-    assert dialogs.of("save")[0].text == str(book)  # the suggested name
+    assert dialogs.of("save")[0].text == str(book.with_suffix(".xlsx"))  # the suggested name
+    assert dialogs.of("save")[0].selected_filter == "Excel workbook (*.xlsx)"
     assert len(dialogs.of("warning")) == 1
     assert book.read_bytes() == original
     assert w.isWindowModified()
