@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,6 +47,51 @@ def active_options(options: LossOptions, weighted: bool = False) -> list[str]:
     if weighted:
         out.append("rows weighted by the weight column")
     return out
+
+
+def settings_note(options: LossOptions) -> str:
+    """The settings that differ from the defaults, in a few words ("" when none do): what the
+    status bar names after a file is opened, since settings carry over from the last file."""
+    items = [] if options.policy.name == "exact" else [f"{options.policy.label} convention"]
+    return ", ".join(items + active_options(options))
+
+
+@dataclass(frozen=True)
+class InputKindHint:
+    """The predicted values contradict the current setting: what to say and what to offer."""
+
+    message: str
+    question: str
+    options: LossOptions
+
+
+#: Under "probabilities", at least this share of the numbers outside [0, 1] suggests logits (a
+#: few stray values are reported as invalid rows instead).
+LOGIT_SHARE = 0.25
+
+
+def input_kind_hint(dataset: Dataset, options: LossOptions, name: str = "this file") -> InputKindHint | None:
+    """Do the predicted values contradict the "probabilities or logits" setting? All numbers in
+    [0, 1] read as logits, or many numbers outside [0, 1] read as probabilities."""
+    v = dataset.predicted.values
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    outside = int(np.count_nonzero((v < 0.0) | (v > 1.0)))
+    if options.logits and outside == 0:
+        return InputKindHint(
+            f"All {v.size:,} predicted values of {name} lie between 0 and 1, as probabilities do, "
+            "but the settings (kept from before) read them as logits.",
+            "Read them as probabilities?",
+            replace(options, logits=False, pos_weight=None))
+    if not options.logits and outside >= LOGIT_SHARE * v.size:
+        return InputKindHint(
+            f"{outside:,} of the {v.size:,} predicted values of {name} ({outside / v.size:.0%}) lie "
+            "outside [0, 1], which probabilities cannot: they look like logits (log-odds), and as "
+            "probabilities those rows are excluded.",
+            "Read them as logits?",
+            replace(options, logits=True))
+    return None
 
 
 def options_sentence(items: list[str]) -> str:

@@ -19,12 +19,14 @@ from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from ..core.dataset import ROLE_TITLES
+from ..core.explain import input_kind_hint, settings_note
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import TableWriteError, atomic_write, write_results, write_summary_json, write_table
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..core.report import report_html
+from . import commands
 from .document import Document
 from .loader import FileLoad
 
@@ -184,8 +186,29 @@ class FileController(QObject):
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
-        self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}")
+        settings = settings_note(self.doc.options)  # they carried over from the last file
+        note += f"; settings: {settings}" if settings else ""
+        self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
+        self._check_input_kind(Path(path).name)
+
+    def _check_input_kind(self, name: str) -> None:
+        """Say so when the file's values contradict "probabilities or logits", and offer to
+        switch (one undo step; the file as opened stays unmodified)."""
+        hint = input_kind_hint(self.doc.dataset, self.doc.options, name)
+        if hint is None:
+            return
+        answer = QMessageBox.question(self.window, "Probabilities or logits?", f"{hint.message}\n\n{hint.question}",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self._status(f"{name}: {hint.message} Kept as they are.", 15000)
+            return
+        commands.set_options(self.doc, hint.options, "Read predictions as " + ("logits" if hint.options.logits
+                                                                               else "probabilities"))
+        self.doc.undo_stack.setClean()
+        self._status(f"Opened {name}: predicted values read as "
+                     + ("logits" if hint.options.logits else "probabilities") + " (Undo goes back)", 15000)
 
     def _failed(self, message: str) -> None:
         self._status("Could not open the file")
