@@ -9,6 +9,7 @@ start offers to restore after a crash.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -34,6 +35,8 @@ OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*
 SAVE_FILTERS = {".csv": "CSV (*.csv)", ".tsv": "TSV (*.tsv)", ".xlsx": "Excel workbook (*.xlsx)"}
 SAVE_FILTER = ";;".join(SAVE_FILTERS.values())
 MAX_RECENT = 8
+#: Width of an exported plot image, in pixels (print-friendly).
+PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
@@ -314,13 +317,16 @@ class FileController(QObject):
         svg = Path(path).suffix.lower() == ".svg"
         return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot_widget, svg))), path)
 
-    def export_report(self, plot_widget, path: str | None = None) -> bool:
+    def export_report(self, plot, path: str | None = None) -> bool:
+        """``plot``: the window's PenaltyPlot; the report shows it without the selection ring
+        (the window's state at the moment, not something the data says)."""
         path = path or self._ask_path("Export report", ".pdf", "PDF (*.pdf);;HTML page (*.html)")
         if not path:
             return False
         snap = self.doc.live.snapshot()
         source = Path(self.path).name if self.path else None
-        png = plot_bytes(plot_widget, svg=False)
+        with plot.without_selection() as plot_widget:
+            png = plot_bytes(plot_widget, svg=False)
         if Path(path).suffix.lower() in (".html", ".htm"):
             page = report_html(self.doc.dataset, snap, source=source, plot_png=png)
             return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
@@ -518,15 +524,15 @@ def _xlsx_errors() -> tuple[type[Exception], ...]:
 def plot_bytes(plot_widget, svg: bool) -> bytes:
     """The plot as PNG or SVG bytes, for atomic writing.
 
-    PNG comes from pyqtgraph's ImageExporter at a print-friendly width. SVG is drawn by Qt's own
-    QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt 6.11
-    writes for closed symbols ("not enough values to unpack").
+    PNG: the widget as the window shows it, drawn 1200 px wide (pyqtgraph's ImageExporter
+    re-laid the plot out at that width, with a tiny legend beside huge axes). SVG is drawn by
+    Qt's own QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt
+    6.11 writes for closed symbols ("not enough values to unpack").
     """
-    import pyqtgraph.exporters as exporters
+    from PySide6.QtCore import QRect, QSize, Qt
+    from PySide6.QtGui import QPainter, QPixmap
 
     if svg:
-        from PySide6.QtCore import QRect, QSize
-        from PySide6.QtGui import QPainter
         from PySide6.QtSvg import QSvgGenerator
 
         buffer = QBuffer()
@@ -541,9 +547,15 @@ def plot_bytes(plot_widget, svg: bool) -> bytes:
         plot_widget.render(painter)
         painter.end()
         return bytes(buffer.data())
-    exporter = exporters.ImageExporter(plot_widget.getPlotItem())
-    exporter.parameters()["width"] = 1200
-    image: QImage = exporter.export(toBytes=True)
+    # The widget as the window shows it, drawn at a higher device pixel ratio: the same layout
+    # (legend, symbols and text in proportion), sharp at PNG_WIDTH pixels.
+    size = plot_widget.size()
+    ratio = max(PNG_WIDTH / max(size.width(), 1), 1.0)
+    pixmap = QPixmap(QSize(math.ceil(size.width() * ratio), math.ceil(size.height() * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.white)
+    QWidget.render(plot_widget, pixmap)  # QWidget's, not QGraphicsView's painter-only render()
+    image = pixmap.toImage().scaledToWidth(PNG_WIDTH, Qt.TransformationMode.SmoothTransformation)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")

@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         a["export_plot"] = self._action("&Plot (PNG or SVG)…", lambda: self.files.export_plot(self.plot.plot),
                                         None, "The penalty curve as an image")
         a["export_report"] = self._action("Re&port (PDF or HTML)…",
-                                          lambda: self.files.export_report(self.plot.plot), "Ctrl+Shift+P",
+                                          lambda: self.files.export_report(self.plot), "Ctrl+Shift+P",
                                           "Summary, formula, plot, worst and invalid rows")
         a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
         a["quit"] = self._action("&Quit", self.close, "Ctrl+Q", "Quit BCE Lab")

@@ -345,10 +345,15 @@ class PenaltyPlot(QWidget):
     def without_selection(self):
         """The plot as a report shows it: the selection ring is the window's state, not the data's."""
         shown = self.selected.isVisible()
-        self.selected.hide()
+        entries = [w for sample, label in self.legend.items if sample.item is self.selected
+                   for w in (sample, label)]
+        for item in (self.selected, *entries):
+            item.hide()
         try:
             yield self.plot
         finally:
+            for item in entries:
+                item.show()
             self.selected.setVisible(shown)
 
     def selected_points(self) -> tuple[np.ndarray, np.ndarray]:
