@@ -30,6 +30,7 @@ from ..core.report import report_html
 from . import commands
 from .document import Document
 from .loader import FileLoad
+from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 SAVE_FILTERS = {".csv": "CSV (*.csv)", ".tsv": "TSV (*.tsv)", ".xlsx": "Excel workbook (*.xlsx)"}
@@ -87,6 +88,10 @@ class FileController(QObject):
         #: Bumped whenever the recovery files become unwanted (saved, clean, closed): a
         #: background autosave that finishes afterwards removes what it wrote.
         self._recovery_generation = 0
+        self._shut = False
+        # This instance's own recovery folder, locked while it runs (recovery_dir() is looked
+        # up each time: tests point it elsewhere).
+        self.recovery = RecoveryStore(lambda: recovery_dir())
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
@@ -158,6 +163,8 @@ class FileController(QObject):
         return True
 
     def start_load(self, path: str, options: ReadOptions) -> None:
+        if self._shut:  # the window closed (a SIGTERM while the file was being previewed)
+            return
         self._load_ok = False
         doc_options = self.doc.options
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
@@ -414,49 +421,69 @@ class FileController(QObject):
                         "soft_labels": opts.soft_labels},
         }
 
-        folder = recovery_dir()
+        folder = self.recovery.own_folder()
 
         def job() -> Path:
-            folder.mkdir(parents=True, exist_ok=True)
-            write_table(dataset, folder / "recovery.csv")
+            write_table(dataset, folder / DATA_NAME)
             data = json.dumps(meta, indent=2).encode("utf-8")
-            atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
-            return folder / "recovery.json"
+            atomic_write(folder / META_NAME, lambda fh: fh.write(data))
+            return folder / META_NAME
 
         return job
 
     def remove_recovery(self) -> None:
+        """Nothing unsaved any more: this instance's recovery files go (never another's)."""
         if threading.current_thread() is threading.main_thread():
             self._recovery_generation += 1
-        for name in ("recovery.json", "recovery.csv"):
-            try:
-                os.unlink(recovery_dir() / name)
-            except FileNotFoundError:
-                pass
-            except OSError:
-                pass  # a stale recovery file is offered again next time, which is harmless
+        self.recovery.remove_files()
 
-    @staticmethod
-    def pending_recovery() -> dict | None:
-        meta_path = recovery_dir() / "recovery.json"
-        try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        return meta if (recovery_dir() / "recovery.csv").exists() else None
+    def shut_down(self, keep_recovery: bool) -> None:
+        """The window closes: a running load is stopped and waited for (Qt aborts the process
+        if a running thread is destroyed at exit), no new one starts, and the recovery folder is
+        closed (see :meth:`close_recovery`)."""
+        self._shut = True
+        if self.load is not None:
+            self.load.stop()
+        self.close_recovery(keep_recovery)
+
+    def close_recovery(self, keep: bool) -> None:
+        """The window closes: unlock this instance's recovery folder; ``keep`` its files (unsaved
+        work written at a SIGTERM) for the next start to offer."""
+        self._autosave.stop()
+        if not keep:
+            self._recovery_generation += 1  # a write still running removes what it wrote
+        self.finish_autosave()
+        self.recovery.close(keep_files=keep)
+
+    def finish_autosave(self, timeout_s: float = 30.0) -> None:
+        """Wait for an autosave running on its worker thread (before writing or closing)."""
+        thread = self._autosave_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout_s)
 
     def offer_recovery(self) -> bool:
-        """After a crash, offer to restore the autosaved work. True when restored.
+        """After a crash, offer to restore the autosaved work of instances that are no longer
+        running (never a running window's own autosave), newest first. True when restored.
 
         For tests and scripted use, the environment variable ``BCE_LAB_AUTO_RESTORE`` answers
         the question without showing it: ``yes`` restores, ``no`` discards the recovery files.
         Any other value (or none) asks the user.
         """
-        meta = self.pending_recovery()
-        if meta is None:
+        orphans = self.recovery.orphans()
+        try:
+            for k, orphan in enumerate(orphans):
+                if self._offer(orphan, others=len(orphans) - k - 1):
+                    return True
             return False
+        finally:
+            for orphan in orphans:
+                orphan.release()  # not answered yet (one was restored): offered next time
+
+    def _offer(self, orphan: Orphan, others: int) -> bool:
+        meta = orphan.meta
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta.get("saved_at", 0)))
         name = Path(meta["source_path"]).name if meta.get("source_path") else "an unsaved table"
+        more = f" ({others} more after this one.)" if others else ""
         scripted = os.environ.get(AUTO_RESTORE_ENV, "").strip().lower()
         if scripted in ("yes", "no"):
             answer = QMessageBox.StandardButton.Yes if scripted == "yes" else QMessageBox.StandardButton.No
@@ -464,18 +491,18 @@ class FileController(QObject):
             answer = QMessageBox.question(
                 self.window, "Restore unsaved work?",
                 f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-                f"({meta.get('rows', '?')} rows, autosaved {when})?",
+                f"({meta.get('rows', '?')} rows, autosaved {when})?{more}",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )
         if answer != QMessageBox.StandardButton.Yes:
-            self.remove_recovery()
+            orphan.discard()  # a dead instance's files, declined: only they go
             return False
         try:
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(recovery_dir() / "recovery.csv", ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -490,6 +517,9 @@ class FileController(QObject):
         self.doc.set_options(options)  # the settings panel follows the document
         self.doc.set_dataset(dataset, meta.get("source_path"))
         self.doc.undo_stack.resetClean()  # restored work is unsaved work
+        # Now this instance's unsaved work: in its own recovery folder before the old one goes.
+        if self.write_recovery() is not None:
+            orphan.discard()
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self._summary_auto = True  # the summary's height follows its content until dragged
         self._split_auto = True  # tables | right side follows the window's size until dragged
         self._to_top = False  # scroll to the top when the worst-first order arrives
+        self._closing_for_signal = False
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -692,13 +693,23 @@ class MainWindow(QMainWindow):
         self._fit_timer.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if not self.files.maybe_save("closing"):
+        if not self._closing_for_signal and not self.files.maybe_save("closing"):
             event.ignore()
             return
-        self.files.cancel_load()
         self.save_state()
-        self.files.remove_recovery()  # a clean exit leaves nothing to recover
+        # A clean exit leaves nothing to recover; one by signal keeps the unsaved work it wrote.
+        self.files.shut_down(keep_recovery=self._closing_for_signal and not self.doc.undo_stack.isClean())
         super().closeEvent(event)
+
+    def close_for_signal(self) -> None:
+        """SIGTERM / Ctrl+C: nobody may be there to answer "Save changes?" (a logout, a
+        shutdown). Unsaved work goes to this instance's recovery folder, the window closes
+        without asking, and the next start offers the work back."""
+        self._closing_for_signal = True
+        if not self.doc.undo_stack.isClean():
+            self.files.finish_autosave()
+            self.files.write_recovery()
+        self.close()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if any(u.isLocalFile() for u in event.mimeData().urls()):
