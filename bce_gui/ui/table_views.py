@@ -31,6 +31,10 @@ def selected_view_rows(view: QTableView) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
+#: Rows looked at when a column is sized to its content (about a screenful).
+FIT_ROWS = 60
+
+
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
 
@@ -52,6 +56,9 @@ class DataTableView(QTableView):
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.horizontalHeader().setSectionsClickable(True)
         self.horizontalHeader().setHighlightSections(False)
+        # Widths from the rows a screen shows, not from a thousand rows (Qt's default): fitting
+        # the columns of a ten-million-row table stays a matter of milliseconds.
+        self.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         if results:
             self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -91,7 +98,7 @@ class DataTableView(QTableView):
         for i, col in enumerate(model.columns):
             self.setColumnHidden(i, col.result != self.results)
         self.horizontalHeader().setStretchLastSection(True)
-        self.fit_columns()
+        # (the window fits the columns' widths after a reset, with the panes' division)
 
     def _title_width(self, section: int) -> int:
         title = self.model().headerData(section, Qt.Orientation.Horizontal) or ""
