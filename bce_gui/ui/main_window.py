@@ -634,10 +634,13 @@ class MainWindow(QMainWindow):
         if total <= 0:
             return
         if main:
-            margins = self.left_pane_margins()
-            left = min(obs + res + margins, total * TABLES_SHARE // 100)
+            left = min(obs + res + self.left_pane_margins(), total * TABLES_SHARE // 100)
             self.main_splitter.setSizes([left, total - left])
-        inner = sum(self.table_splitter.sizes())
+            # (the table splitter learns its new width only at the next layout: compute it)
+            left = self.main_splitter.sizes()[0]
+            inner = left - self.left_pane_margins()
+        else:
+            inner = sum(self.table_splitter.sizes())
         if inner > 0:
             first = min(obs, inner * 45 // 100) if obs + res > inner else obs
             self.table_splitter.setSizes([first, inner - first])

@@ -118,7 +118,7 @@ class DataTableView(QTableView):
             if self.isColumnHidden(i):
                 continue
             title = self._title_width(i) + margin + (arrow if header.sortIndicatorSection() == i else 0)
-            width = max(title, self.sizeHintForColumn(i) + 4)
+            width = max(title, self.sizeHintForColumn(i) + 4, header.minimumSectionSize())
             self.setColumnWidth(i, width)
             total += width
         if self.verticalHeader().isVisible() or not self.results:
