@@ -25,7 +25,7 @@ from _common import Figure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCALE_SCRIPTS = ["bench_open_large.py", "bench_edit_latency.py", "bench_memory.py", "bench_view_ops.py",
-                 "bench_plot.py", "bench_startup.py"]
+                 "bench_plot.py", "bench_startup.py", "bench_paste.py"]
 
 
 def print_table(figures: list[Figure]) -> None:

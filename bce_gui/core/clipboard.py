@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
+
+from .columns import SYNONYMS, normalise
+from .dataset import parse_cell
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -24,8 +28,10 @@ def parse_block(text: str) -> list[list[str]]:
         if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in inner.replace('""', ""):
             return [[inner.replace('""', '"')]]
         return [[text]]
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
-    return [row if row else [""] for row in rows]
+    rows = [row if row else [""] for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')]
+    if text.endswith("\n"):
+        rows.append([""])  # the reader drops a last empty line: a last row of one empty cell
+    return rows
 
 
 def format_block(rows: list[list[str]]) -> str:
@@ -33,5 +39,106 @@ def format_block(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", quotechar='"', lineterminator="\n",
                         quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(rows)
+    for row in rows:
+        if row == [""]:
+            # csv writes a lone empty field as "" (so a reader can tell it from no row);
+            # spreadsheets write an empty line, and paste the "" back as two quote marks.
+            out.write("\n")
+        else:
+            writer.writerow(row)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a pasted block goes
+# ---------------------------------------------------------------------------------------------
+
+
+class PasteError(ValueError):
+    """A block that cannot go where it was pasted; the message says what to do instead."""
+
+
+@dataclass
+class PastePlan:
+    """Where each column of a pasted block goes.
+
+    ``columns`` maps a role (id, actual, predicted, weight) to the texts of its cells, one per
+    block row; ``append`` says the rows are added at the end of the table (a block with a header
+    row, or a paste below the last row); ``ignored`` names block columns that go nowhere.
+    """
+
+    columns: dict[str, list[str]]
+    n_rows: int
+    append: bool
+    header: bool = False
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.columns)
+
+
+ROLE_NAMES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
+
+
+def header_roles(cells: list[str]) -> list[str | None] | None:
+    """The role each cell of a header row names (None for a name not known), or None when the
+    row is not a header: it names no known column, or it holds a number."""
+    known = {syn: role for role, syns in SYNONYMS.items() for syn in syns}
+    names = [normalise(c) for c in cells]
+    if any(parse_cell(c)[1] is None and c.strip() for c in cells):
+        return None  # a number: data, not a header
+    if not any(n in known for n in names):
+        return None
+    roles: list[str | None] = []
+    for n in names:
+        role = known.get(n)
+        roles.append(role if role not in roles else None)  # a second "p" column goes nowhere
+    return roles
+
+
+def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None) -> PastePlan:
+    """Decide where a block of cells goes.
+
+    ``shown_roles``: the table's input columns in order; ``start``: the position in it of the
+    selection's left column, or None when nothing is selected (a click below the last row).
+    A block whose first row is a header is matched to the columns by name and appended; a block
+    pasted with nothing selected is appended, its columns read as a file without a header is
+    ((actual, predicted) or (id, actual, predicted[, weight])); otherwise the block is written
+    from the selection's top-left cell. Raises :class:`PasteError` when a block would lose
+    columns only because it was pasted too far to the right.
+    """
+    if not block:
+        return PastePlan({}, 0, False)
+    width = max(len(r) for r in block)
+    header = header_roles(block[0]) if len(block) >= 2 else None
+    if header is not None:
+        rows = block[1:]
+        roles = header + [None] * (width - len(header))
+        names = block[0] + [""] * (width - len(block[0]))
+        ignored = [names[k] or f"column {k + 1}" for k, r in enumerate(roles) if r is None]
+        append = True
+    elif start is None:
+        rows = block
+        if width == 2:
+            roles = ["actual", "predicted"]
+        else:
+            order = ["id", "actual", "predicted", "weight"]
+            roles = order[:width] + [None] * max(0, width - len(order))
+        ignored = [f"column {k + 1}" for k, r in enumerate(roles) if r is None]
+        append = True
+    else:
+        rows = block
+        room = len(shown_roles) - start
+        if width > room and width <= len(shown_roles):
+            first = ROLE_NAMES.get(shown_roles[start], shown_roles[start])
+            raise PasteError(
+                f"The clipboard holds {width} columns, but from the {first} column on the table has "
+                f"only {room}. Select the cell where the block should start (the {ROLE_NAMES['id']} "
+                "column for a block that starts with IDs) and paste again; nothing was changed.")
+        roles = list(shown_roles[start:start + width]) + [None] * max(0, width - room)
+        ignored = [f"column {k + 1}" for k, r in enumerate(roles) if r is None]
+        append = False
+    columns = {role: [r[k] if k < len(r) else "" for r in rows]
+               for k, role in enumerate(roles) if role is not None}
+    return PastePlan(columns, len(rows), append, header is not None, ignored)

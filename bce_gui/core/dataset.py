@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .formatting import fmt_number
+
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
 #: cell for text up to 15 bytes (IDs usually are), against ~65 for an array of Python str objects.
 #: An empty cell is "" (the dtype has no missing-value marker, so sorting stays possible).
@@ -34,6 +36,9 @@ def text_array(values) -> np.ndarray:
 def empty_text(count: int) -> np.ndarray:
     return np.full(count, "", dtype=TEXT)
 
+
+#: Significant digits of a number shown in a table cell, a report or a tooltip.
+DISPLAY_DIGITS = 6
 
 ROLES = ("id", "actual", "predicted", "weight")
 ROLE_TITLES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
@@ -73,9 +78,36 @@ def parse_cell(text: str) -> tuple[float, str | None]:
     return v, None
 
 
+def parse_cells(texts: list[str]) -> "ColumnRows":
+    """:func:`parse_cell` over many cells at once (a pasted column of 100,000 numbers).
+
+    numpy converts a list of plain numbers in one call; only the cells that call cannot take
+    (empty, text, a decimal comma) or that Python's float() reads differently from
+    :func:`parse_cell` ('nan', '1_000') go through :func:`parse_cell` one by one.
+    """
+    n = len(texts)
+    try:
+        values = np.array(texts, dtype=np.float64) if n else np.empty(0)
+        # NaN: empty, text or 'nan'; inf: '1e400' is kept as typed (see parse_cell)
+        recheck = np.flatnonzero(~np.isfinite(values)).tolist()
+        if "_" in "".join(texts):
+            recheck = sorted(set(recheck) | {i for i, t in enumerate(texts) if "_" in t})
+    except ValueError:
+        values = np.empty(n, dtype=np.float64)
+        recheck = range(n)
+    text: dict[int, str] = {}
+    for i in recheck:
+        v, bad = parse_cell(texts[i])
+        values[i] = v
+        if bad is not None:
+            text[i] = bad
+    return ColumnRows(values, text)
+
+
 @dataclass
 class ColumnRows:
-    """Cells taken out of a column (for undo): values and the texts of non-number cells."""
+    """Cells of some rows of a column (taken for undo, or parsed from a paste): their values and
+    the texts of the cells that are not numbers (keyed by position in ``values``)."""
 
     values: np.ndarray
     text: dict[int, str]
@@ -109,6 +141,16 @@ class NumericColumn:
             return self.text[row]
         return number_text(float(self.values[row]))
 
+    def display_text(self, row: int, digits: int = DISPLAY_DIGITS) -> str:
+        """The cell as a table shows it: the typed text, a whole number in full, any other
+        number to ``digits`` significant digits (the value keeps every digit)."""
+        if row in self.text:
+            return self.text[row]
+        v = float(self.values[row])
+        if math.isnan(v) or (v.is_integer() and abs(v) < 1e15):
+            return number_text(v)
+        return fmt_number(v, digits)
+
     @classmethod
     def from_floats(cls, values) -> "NumericColumn":
         return cls(np.asarray(values, dtype=np.float64))
@@ -133,6 +175,16 @@ class NumericColumn:
             values=self.values[rows].copy(),
             text={i: self.text[int(r)] for i, r in enumerate(rows) if int(r) in self.text},
         )
+
+    def put(self, rows: np.ndarray, cells: ColumnRows) -> None:
+        """Write ``cells`` into ``rows`` (unique; in the order of ``cells``)."""
+        self.values[rows] = cells.values
+        if self.text:  # the old texts of these rows go (walk the smaller of the two)
+            targets = set(np.asarray(rows).tolist())
+            for r in [r for r in self.text if r in targets] if len(self.text) < len(targets) else targets:
+                self.text.pop(r, None)
+        for i, t in cells.text.items():
+            self.text[int(rows[i])] = t
 
     def delete(self, rows: np.ndarray) -> None:
         """Delete the given rows (sorted, unique)."""
@@ -245,6 +297,25 @@ class Dataset:
             return
         self.column(role).set_cell(row, text)
 
+    def read_cells(self, rows: np.ndarray, roles) -> "CellBlock":
+        """The cells of ``rows`` in these roles (for undo of a block write)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        numbers = {r: self.column(r).take(rows) for r in roles if r != "id"}
+        ids = None
+        if "id" in roles:
+            ids = empty_text(rows.size) if self.ids is None else self.ids[rows].copy()
+        return CellBlock(numbers=numbers, ids=ids)
+
+    def write_cells(self, rows: np.ndarray, block: "CellBlock") -> None:
+        """Write a block of cells into ``rows`` (unique data rows, in the block's order)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        for role, cells in block.numbers.items():
+            self.column(role).put(rows, cells)
+        if block.ids is not None:
+            if self.ids is None:
+                self.ids = empty_text(len(self))
+            self.ids[rows] = block.ids
+
     def _numeric_columns(self) -> list[NumericColumn]:
         return [c for c in (self.actual, self.predicted, self.weight) if c is not None]
 
@@ -330,6 +401,37 @@ class Dataset:
             weight=None if weights is None else NumericColumn.from_floats(weights),
             ids=None if ids is None else text_array(ids),
         )
+
+
+@dataclass
+class CellBlock:
+    """Cells for some rows, by role: numbers parsed (kept as typed when not a number), IDs as text.
+
+    What a paste writes, and what it overwrote (for undo): numpy arrays, not a Python object
+    per cell, so a block of 100,000 rows costs a few megabytes.
+    """
+
+    numbers: dict[str, ColumnRows]
+    ids: np.ndarray | None = None
+
+    @classmethod
+    def parse(cls, columns: dict[str, list[str]]) -> "CellBlock":
+        """From the texts of each role's cells (a pasted block, one list per role)."""
+        numbers = {role: parse_cells([t.strip() for t in texts])
+                   for role, texts in columns.items() if role != "id"}
+        ids = None
+        if "id" in columns:
+            ids = np.strings.strip(np.asarray(columns["id"], dtype=TEXT)) if columns["id"] else empty_text(0)
+        return cls(numbers=numbers, ids=ids)
+
+    @property
+    def roles(self) -> list[str]:
+        return [*(["id"] if self.ids is not None else []), *self.numbers]
+
+    def __len__(self) -> int:
+        if self.ids is not None:
+            return int(self.ids.size)
+        return next((int(c.values.size) for c in self.numbers.values()), 0)
 
 
 @dataclass

@@ -53,7 +53,7 @@ def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
     loss = row_losses(y, dataset.predicted.values, options)
     if not validity.all_valid:
         loss[~validity.valid] = np.nan
-    t = totals(loss, y, dataset.weights, validity.valid, reduction=options.reduction_used)
+    t = totals(loss, y, dataset.weights, validity.valid, options)
     return Evaluation(
         options=options, validity=validity, loss=loss, totals=t, weights=dataset.weights
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .dataset import Dataset
 from .evaluate import terms_for_rows
-from .formatting import fmt_number, fmt_result, localize
-from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction
+from .formatting import fmt_number, fmt_percent, fmt_result, localize
+from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction, to_units
 
 
 def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None) -> str:
@@ -55,6 +56,93 @@ def reduction_text(options: LossOptions) -> str:
 
 _DEFAULT_OWNER = {"exact": "the textbook's", "sklearn": "scikit-learn's", "torch": "PyTorch's",
                   "keras": "Keras'", "custom": "scikit-learn's"}
+
+
+def active_options(options: LossOptions, weighted: bool = False) -> list[str]:
+    """Every setting that makes this loss differ from the textbook formula, in words (the
+    convention is named separately, with its description)."""
+    out = []
+    if options.logits:
+        out.append("predictions read as logits")
+    if options.label_smoothing:
+        out.append(f"label smoothing {options.label_smoothing:g}")
+    if options.pos_weight is not None:
+        out.append(f"pos_weight {options.pos_weight:g} (class-1 rows count {options.pos_weight:g}×)")
+    if options.soft_labels:
+        out.append("soft labels allowed")
+    if weighted:
+        out.append("rows weighted by the weight column")
+    return out
+
+
+def settings_note(options: LossOptions) -> str:
+    """The settings that differ from the defaults, in a few words ("" when none do): what the
+    status bar names after a file is opened, since settings carry over from the last file."""
+    items = [] if options.policy.name == "exact" else [f"{options.policy.label} convention"]
+    return ", ".join(items + active_options(options))
+
+
+@dataclass(frozen=True)
+class InputKindHint:
+    """The predicted values contradict the current setting: what to say and what to offer."""
+
+    message: str
+    question: str
+    options: LossOptions
+
+
+#: Under "probabilities", at least this share of the numbers outside [0, 1] suggests logits (a
+#: few stray values are reported as invalid rows instead).
+LOGIT_SHARE = 0.25
+
+
+def input_kind_hint(dataset: Dataset, options: LossOptions, name: str = "this file") -> InputKindHint | None:
+    """Do the predicted values contradict the "probabilities or logits" setting? All numbers in
+    [0, 1] read as logits, or many numbers outside [0, 1] read as probabilities."""
+    v = dataset.predicted.values
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    outside = int(np.count_nonzero((v < 0.0) | (v > 1.0)))
+    if options.logits and outside == 0:
+        return InputKindHint(
+            f"All {v.size:,} predicted values of {name} lie between 0 and 1, as probabilities do, "
+            "but the settings (kept from before) read them as logits.",
+            "Read them as probabilities?",
+            replace(options, logits=False, pos_weight=None))
+    if not options.logits and outside >= LOGIT_SHARE * v.size:
+        return InputKindHint(
+            f"{outside:,} of the {v.size:,} predicted values of {name} ({outside / v.size:.0%}) lie "
+            "outside [0, 1], which probabilities cannot: they look like logits (log-odds), and as "
+            "probabilities those rows are excluded.",
+            "Read them as logits?",
+            replace(options, logits=True))
+    return None
+
+
+def options_sentence(items: list[str]) -> str:
+    """["a", "b"] -> "A; b." """
+    text = "; ".join(items)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats", digits: int = 4) -> str:
+    """The no-skill baseline, computed with the same options as the loss, and the model's skill
+    against it ("" when there is nothing to compare)."""
+    if not totals.n or not math.isfinite(totals.mean):
+        return ""
+    if not totals.baseline > 0:
+        return "All valid rows have the same class: no baseline to compare with."
+    q = totals.baseline_prediction
+    if options.pos_weight is None and not options.label_smoothing:
+        what = f"always predict the base rate {fmt_number(totals.base_rate, 3)}"
+    else:
+        what = (f"always predict p = {fmt_number(q, 3)}, the best constant with these options; "
+                f"base rate {fmt_number(totals.base_rate, 3)}")
+    skill = totals.skill
+    verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
+    return (f"No-skill baseline ({what}): {fmt_number(to_units(totals.baseline, units), digits)} "
+            f"{units}. This model {verdict}.")
 
 
 def _keep_zeros(x: float) -> str:
@@ -104,9 +192,11 @@ def walkthrough_html(
     if totals.n and math.isfinite(totals.mean):
         parts.append(
             f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
-            f"A model that always predicted the base rate {fmt_number(totals.base_rate, 3)} would "
-            f"score {fmt_number(totals.baseline, 4)} nats.</p>"
+            f"{baseline_text(totals, options)}</p>"
         )
     parts.append(f"<p><b>Convention.</b> {html.escape(options.policy.description)} "
                  f"{html.escape(reduction_text(options))}</p>")
+    extras = active_options(options, dataset.weight is not None)
+    if extras:
+        parts.append(f"<p><b>Options.</b> {html.escape(options_sentence(extras))}</p>")
     return "\n".join(parts)

@@ -142,6 +142,11 @@ def parse_number(text: str, *, finite: bool = True) -> float:
     return value
 
 
+def count_text(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 row", "2 rows", "1,000 rows": a count with its noun in the right number."""
+    return f"{fmt_count(n)} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def fmt_plain(x: float, digits: int = 6) -> str:
     """Like :func:`fmt_number` but ASCII only (for terminals, CSV and JSON-adjacent text)."""
     return _fmt(x, digits, ("inf", "-inf"), "-")

@@ -151,7 +151,12 @@ class LiveEvaluation:
     def rows_removed(self, rows) -> None:
         """Rows are about to be (or were) removed: call with their indices *before* removal."""
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        self._accumulate(rows, -1)
+        # Most of the table going (the undo of a large paste): sum what stays instead. A large
+        # block entered the sums as its rounded total, so subtracting its rows one by one would
+        # not give back the exact total of before.
+        most = rows.size > self.valid.size - rows.size
+        if not most:
+            self._accumulate(rows, -1)
         for role, codes in self.codes.items():
             self.codes[role] = np.delete(codes, rows)
         self.valid = np.delete(self.valid, rows)
@@ -159,6 +164,9 @@ class LiveEvaluation:
         self._y = np.delete(self._y, rows)
         if self._w is not None:
             self._w = np.delete(self._w, rows)
+        if most:
+            self._reset_sums()
+            self._accumulate(np.arange(self.valid.size), +1)
 
     def rows_restored(self, rows) -> None:
         """Rows were put back (undo of a removal) at these final positions."""
@@ -183,8 +191,7 @@ class LiveEvaluation:
     def totals(self) -> LossTotals:
         return LossTotals.from_sums(
             n=self._n, sum_weight=self._sum_w.value, sum_loss=self._sum_loss.value,
-            n_infinite=self._n_inf, sum_weighted_labels=self._sum_wy.value,
-            reduction=self.options.reduction_used,
+            n_infinite=self._n_inf, sum_weighted_labels=self._sum_wy.value, options=self.options,
         )
 
     def snapshot(self) -> Evaluation:

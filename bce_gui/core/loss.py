@@ -27,6 +27,11 @@ from .policies import KERAS_EPSILON, TORCH_LOG_FLOOR, ClipPolicy, make_policy
 LN2 = math.log(2.0)
 
 
+def to_units(nats, units: str):
+    """A loss in nats expressed in ``units`` ("nats" or "bits"); numbers or arrays."""
+    return nats / LN2 if units == "bits" else nats
+
+
 class OptionsError(ValueError):
     """Loss options that cannot be combined or are out of range."""
 
@@ -363,27 +368,32 @@ class LossTotals:
     base_rate: float
     baseline: float
     reduction: str = "weighted-mean"
+    #: The constant prediction the baseline makes: the base rate, unless pos_weight or label
+    #: smoothing move the best constant (see :func:`no_skill`).
+    baseline_prediction: float = math.nan
 
     @classmethod
     def from_sums(cls, *, n: int, sum_weight: float, sum_loss: float, n_infinite: int,
-                  sum_weighted_labels: float, reduction: str) -> "LossTotals":
+                  sum_weighted_labels: float, options: "LossOptions | None" = None) -> "LossTotals":
         """Totals from the sums over the valid rows: Σ w·loss, Σ w, Σ w·y and the counts.
 
         The base rate is Σ w·y / Σ w (clamped to [0, 1] against rounding); the no-skill
-        baseline is the loss of predicting it for every row, reduced the same way as the loss,
-        so that the skill compares like with like.
+        baseline is the loss of the best constant prediction under the same options as the loss
+        (:func:`no_skill`), reduced the same way as the loss, so that the skill compares like
+        with like. Without ``options``: the weighted mean and the plain binary entropy.
         """
         base_rate = sum_weighted_labels / sum_weight if sum_weight > 0 else math.nan
         if math.isfinite(base_rate):
             base_rate = min(max(base_rate, 0.0), 1.0)
-        entropy = binary_entropy(base_rate)
+        reduction = options.reduction_used if options is not None else "weighted-mean"
+        prediction, baseline = no_skill(base_rate, options)
         scale = {"weighted-mean": 1.0,
                  "mean": sum_weight / n if n else math.nan,
                  "sum": sum_weight}[reduction]
         return cls(
             n=n, sum_weight=sum_weight, sum_loss=math.inf if n_infinite else sum_loss,
-            n_infinite=n_infinite, base_rate=base_rate, baseline=entropy * scale,
-            reduction=reduction,
+            n_infinite=n_infinite, base_rate=base_rate, baseline=baseline * scale,
+            reduction=reduction, baseline_prediction=prediction,
         )
 
     @property
@@ -432,6 +442,30 @@ def binary_entropy(q: float) -> float:
     return -(q * math.log(q) + (1.0 - q) * math.log1p(-q))
 
 
+def no_skill(base_rate: float, options: LossOptions | None = None) -> tuple[float, float]:
+    """(p, loss): the constant prediction of a model without skill, and its mean loss, computed
+    with the same options as the loss (convention, smoothing, pos_weight).
+
+    Always predicting p costs −(A·ln P₁(p) + B·ln P₀(p)) a row on average, with A = pos_weight·ȳ
+    and B = 1 − ȳ, ȳ the (weighted) mean label after smoothing; the best constant is
+    p = A / (A + B). Without pos_weight and smoothing that is the base rate, and the loss its
+    binary entropy.
+    """
+    if not (0.0 <= base_rate <= 1.0):
+        return math.nan, math.nan
+    if options is None or (options.pos_weight is None and options.label_smoothing == 0.0):
+        a_, b_ = base_rate, 1.0 - base_rate
+    else:
+        ys = base_rate * (1.0 - options.label_smoothing) + 0.5 * options.label_smoothing
+        a_, b_ = (options.pos_weight or 1.0) * ys, 1.0 - ys
+    p = a_ / (a_ + b_)
+    if a_ == 0.0 or b_ == 0.0 or options is None:
+        return p, binary_entropy(p) * (a_ + b_)
+    predicted = math.log(p) - math.log1p(-p) if options.logits else p
+    lp, l0 = class_log_probs(np.array([predicted]), options)
+    return p, -(a_ * float(lp[0]) + b_ * float(l0[0]))
+
+
 def accurate_sum(values: np.ndarray) -> float:
     """Sum of a float64 column with pairwise summation (error ~ log2(n)·eps, not n·eps).
 
@@ -447,9 +481,10 @@ def totals(
     actual: np.ndarray,
     weights: np.ndarray | None = None,
     valid: np.ndarray | None = None,
-    reduction: str = "weighted-mean",
+    options: LossOptions | None = None,
 ) -> LossTotals:
-    """Aggregate per-row losses over the valid rows (rows with weight 0 contribute nothing)."""
+    """Aggregate per-row losses over the valid rows (rows with weight 0 contribute nothing).
+    ``options``: those of the loss, for its no-skill baseline (None: the plain binary entropy)."""
     loss = np.asarray(loss, dtype=np.float64)
     y = np.asarray(actual, dtype=np.float64)
     if valid is not None and not valid.all():
@@ -476,7 +511,7 @@ def totals(
         sum_w = accurate_sum(w)
         sum_wy = accurate_sum(w * y)
     return LossTotals.from_sums(n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=n_inf,
-                                sum_weighted_labels=sum_wy, reduction=reduction)
+                                sum_weighted_labels=sum_wy, options=options)
 
 
 def log_loss(
@@ -505,4 +540,4 @@ def log_loss(
     y = np.asarray(actual, dtype=np.float64)
     x = np.asarray(predicted, dtype=np.float64)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
-    return totals(row_losses(y, x, options), y, w, reduction=options.reduction_used).mean
+    return totals(row_losses(y, x, options), y, w, options=options).mean

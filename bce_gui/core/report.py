@@ -11,8 +11,8 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation, terms_for_rows
-from .explain import formula_text, reduction_text
-from .formatting import fmt_count, fmt_number, fmt_percent
+from .explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
+from .formatting import fmt_count, fmt_number, fmt_result
 from .loss import LN2
 
 STYLE = """
@@ -22,13 +22,17 @@ h2 { font-size: 13pt; margin-top: 14pt; border-bottom: 1px solid #ccc; }
 .loss { font-size: 26pt; font-weight: bold; }
 .muted { color: #666; }
 table { border-collapse: collapse; }
-th, td { border: 1px solid #bbb; padding: 2pt 6pt; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; }
 th { background: #eef2f6; }
 td.num { text-align: right; }
 """
+# (Padding in px: Qt's QTextDocument, which makes the PDF, drops a padding given in pt.)
 
-#: Tables with visible cells and room around the numbers (QTextDocument renders this in the PDF).
-TABLE = "<table cellpadding='4' cellspacing='0' border='1'>"
+#: Tables with visible cells and room around the numbers, in the HTML and the PDF alike; each
+#: table's <thead> row is repeated where the PDF breaks it across pages.
+TABLE = "<table cellspacing='0'>"
+#: Under each table of rows: how its rows are numbered.
+ROW_NOTE = "<p class='muted'>Rows are numbered as in BCE Lab's table.</p>"
 
 
 def report_html(
@@ -62,9 +66,10 @@ def report_html(
     if t.n == 0:
         parts.append("<p class='loss'>—</p><p>No valid rows: the loss is undefined.</p>")
     else:
-        parts.append(f"<p class='loss'>{esc(fmt_number(t.mean, 6))} nats</p>")
+        # to the precision the window shows
+        parts.append(f"<p class='loss'>{esc(fmt_result(t.mean))} nats</p>")
         if math.isfinite(t.mean):
-            parts.append(f"<p>= {esc(fmt_number(t.mean / LN2, 6))} bits per observation</p>")
+            parts.append(f"<p>= {esc(fmt_number(t.mean / LN2, 4))} bits per observation</p>")
     parts += [
         "<h2>How it was computed</h2>",
         f"<p>{esc(formula_text(t, opts))}</p>",
@@ -73,20 +78,12 @@ def report_html(
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)} "
         f"{esc(reduction_text(opts))}</p>",
     ]
-    extras = []
-    if opts.logits:
-        extras.append("predictions are logits")
-    if opts.label_smoothing:
-        extras.append(f"label smoothing {fmt_number(opts.label_smoothing)}")
-    if opts.pos_weight is not None:
-        extras.append(f"pos_weight {fmt_number(opts.pos_weight)}")
+    extras = active_options(opts)  # the weights are named with the row counts above
     if extras:
-        parts.append(f"<p>Options: {esc(', '.join(extras))}.</p>")
-    if t.n and t.baseline > 0 and math.isfinite(t.mean):
-        parts.append(
-            f"<p>No-skill baseline (always predicting the base rate {fmt_number(t.base_rate, 4)}): "
-            f"{fmt_number(t.baseline, 4)} nats; skill {fmt_percent(t.skill, 1)}.</p>"
-        )
+        parts.append(f"<p>Options: {esc(options_sentence(extras))}</p>")
+    meaning = baseline_text(t, opts)
+    if meaning:
+        parts.append(f"<p>{esc(meaning)}</p>")
     if t.n_infinite:
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")
@@ -95,7 +92,7 @@ def report_html(
     if plot_png is not None:
         src = "data:image/png;base64," + base64.b64encode(plot_png).decode("ascii")
     if src:
-        parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='640'></p>"]
+        parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='540'></p>"]
 
     rows = evaluation.worst_rows(worst)
     if rows.size:
@@ -105,34 +102,53 @@ def report_html(
     if issues:
         n_inv = evaluation.validity.n_invalid
         parts.append(f"<h2>Invalid rows ({fmt_count(n_inv)}, excluded)</h2>")
-        parts.append(TABLE + "<tr><th>Row</th><th>ID</th><th>Column</th><th>Value</th><th>Reason</th></tr>")
+        parts.append(TABLE + f"<thead><tr>{_row_heads(dataset)}<th>ID</th><th>Column</th>"
+                     "<th>Value</th><th>Reason</th></tr></thead>")
         for i in issues:
             parts.append(
-                f"<tr><td class='num'>{dataset.spreadsheet_row(i.row)}</td>"
-                f"<td>{esc(dataset.cell_text('id', i.row))}</td><td>{esc(i.column)}</td>"
+                f"<tr>{_row_cells(dataset, i.row)}<td>{esc(dataset.cell_text('id', i.row))}</td>"
+                f"<td>{esc(i.column)}</td>"
                 f"<td>{esc(i.value)}</td><td>{esc(i.reason)}</td></tr>"
             )
-        parts.append("</table>")
+        parts.append("</table>" + ROW_NOTE)
         if len(issues) >= invalid_limit and n_inv > invalid_limit:
             parts.append(f"<p class='muted'>… the first {invalid_limit} of them are listed.</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
+def _file_lines(dataset: Dataset) -> bool:
+    """The file's own line numbers are known and differ from "row + 1" (blank lines skipped)."""
+    return dataset.source_rows is not None
+
+
+def _row_heads(dataset: Dataset) -> str:
+    return "<th>Row</th>" + ("<th>File line</th>" if _file_lines(dataset) else "")
+
+
+def _row_cells(dataset: Dataset, row: int) -> str:
+    """The row as the window numbers it (and, where it differs by more than the header, the
+    line of the file it came from)."""
+    cells = f"<td class='num'>{row + 1}</td>"
+    if _file_lines(dataset):
+        cells += f"<td class='num'>{dataset.spreadsheet_row(row)}</td>"
+    return cells
+
+
 def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> str:
     terms = terms_for_rows(dataset, evaluation.options, rows)
-    out = [TABLE + "<tr><th>Row</th><th>ID</th><th>Actual</th><th>Predicted</th>"
-           "<th>Corrected p</th><th>ln(corrected p)</th><th>Row loss</th></tr>"]
+    out = [TABLE + f"<thead><tr>{_row_heads(dataset)}<th>ID</th><th>Actual</th><th>Predicted</th>"
+           "<th>Corrected p</th><th>ln(corrected p)</th><th>Row loss (nats)</th></tr></thead>"]
     for k, r in enumerate(rows):
         r = int(r)
         out.append(
-            f"<tr><td class='num'>{dataset.spreadsheet_row(r)}</td>"
+            f"<tr>{_row_cells(dataset, r)}"
             f"<td>{html.escape(dataset.cell_text('id', r))}</td>"
-            f"<td class='num'>{html.escape(dataset.actual.cell_text(r))}</td>"
-            f"<td class='num'>{html.escape(dataset.predicted.cell_text(r))}</td>"
+            f"<td class='num'>{html.escape(dataset.actual.display_text(r))}</td>"
+            f"<td class='num'>{html.escape(dataset.predicted.display_text(r))}</td>"
             f"<td class='num'>{fmt_number(terms.corrected[k], 5)}</td>"
             f"<td class='num'>{fmt_number(terms.ln_corrected[k], 5)}</td>"
             f"<td class='num'>{fmt_number(evaluation.loss[r], 5)}</td></tr>"
         )
-    out.append("</table>")
+    out.append("</table>" + ROW_NOTE)
     return "".join(out)

@@ -712,7 +712,7 @@ class _Run:
         t = LossTotals.from_sums(
             n=n, sum_weight=float(n) if not self.weighted else self.sum_w.value,
             sum_loss=self.sum_loss.value, n_infinite=self.n_infinite,
-            sum_weighted_labels=self.sum_wy.value, reduction=self.options.reduction_used,
+            sum_weighted_labels=self.sum_wy.value, options=self.options,
         )
         limit = INVALID_LIST_LIMIT
         summary = dict(self.template)

@@ -30,6 +30,11 @@ class Reason(IntEnum):
     def message(self) -> str:
         return _MESSAGES[self]
 
+    @property
+    def short(self) -> str:
+        """A few words after the column's name, for a table's Note ("Predicted outside [0, 1]")."""
+        return _SHORT.get(self, _MESSAGES[self])
+
 
 _MESSAGES = {
     Reason.OK: "",
@@ -42,6 +47,15 @@ _MESSAGES = {
     Reason.NOT_FINITE: "not a finite number",
     Reason.ROW_SHAPE: "the row does not fit the header",
     Reason.FORMULA: "formula without a saved value",
+}
+
+_SHORT = {
+    Reason.MISSING: "missing",
+    Reason.PROBABILITY_RANGE: "outside [0, 1]",
+    Reason.LABEL: "not 0 or 1",
+    Reason.SOFT_LABEL_RANGE: "outside [0, 1]",
+    Reason.NEGATIVE_WEIGHT: "negative",
+    Reason.NOT_FINITE: "not finite",
 }
 
 CHECKED_ROLES = ("actual", "predicted", "weight")

@@ -30,10 +30,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def install_quit_on_signals(app: QApplication, window) -> QTimer:
-    """SIGTERM and Ctrl+C close the window the normal way (settings are saved)."""
+    """SIGTERM and Ctrl+C close the window without asking: settings are saved, and unsaved work
+    is written to the recovery folder for the next start to offer (a question would wait for
+    nobody during a logout or shutdown)."""
 
     def handler(_signum, _frame):
-        window.close()
+        window.close_for_signal()
         app.quit()
 
     signal.signal(signal.SIGTERM, handler)

@@ -8,7 +8,11 @@ import sys
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from ..core.dataset import NumericColumn
+from dataclasses import fields
+
+from ..core.clipboard import PastePlan
+from ..core.dataset import CellBlock, ColumnRows, NumericColumn
+from ..core.loss import LossOptions
 from .document import Document
 
 
@@ -76,6 +80,79 @@ class RemoveRowsCommand(QUndoCommand):
         self.doc.apply_restore(self.snap)
 
 
+class SetBlockCommand(QUndoCommand):
+    """Write a block of cells into rows (a paste over existing rows); keeps the old cells as numpy
+    columns, not one Python object per cell."""
+
+    def __init__(self, doc: Document, rows: np.ndarray, block: CellBlock, text: str = "Paste") -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.new = block
+        self.old = doc.dataset.read_cells(self.rows, block.roles)
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.apply_block(self.rows, self.new)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.apply_block(self.rows, self.old)
+
+
+class AppendRowsCommand(QUndoCommand):
+    """Add rows holding a block of cells at the end of the table (a paste below the last row)."""
+
+    def __init__(self, doc: Document, block: CellBlock, text: str = "Paste rows") -> None:
+        super().__init__(text)
+        self.doc, self.block = doc, block
+        self.at = len(doc.dataset)
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.apply_append(self.block)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.apply_remove(np.arange(self.at, self.at + len(self.block)))
+
+
+def _changed_fields(a: LossOptions, b: LossOptions) -> set[str]:
+    return {f.name for f in fields(LossOptions) if getattr(a, f.name) != getattr(b, f.name)}
+
+
+class SetOptionsCommand(QUndoCommand):
+    """Change the loss options (a setting, the one-click clipping). Steps of one setting in a
+    row (a spin box's arrows) are one undo step."""
+
+    ID = 0x0B7
+
+    def __init__(self, doc: Document, options: LossOptions, text: str = "Change settings") -> None:
+        super().__init__(text)
+        self.doc, self.old, self.new = doc, doc.options, options
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other) -> bool:  # noqa: N802 (Qt name)
+        if not isinstance(other, SetOptionsCommand):
+            return False
+        mine, theirs = _changed_fields(self.old, self.new), _changed_fields(other.old, other.new)
+        if len(mine) != 1 or mine != theirs or other.old != self.new:
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.set_options(self.new)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.set_options(self.old)
+
+
 class WeightColumnCommand(QUndoCommand):
     """Add a weight column of ones, or remove the weight column (keeping it for undo)."""
 
@@ -117,34 +194,44 @@ def delete_rows(doc: Document, rows) -> None:
         doc.undo_stack.push(RemoveRowsCommand(doc, rows))
 
 
-def paste_block(doc: Document, data_rows: list[int], roles: list[str], block: list[list[str]],
-                append_from: int | None = None) -> int:
-    """Paste a block of text cells.
+def paste(doc: Document, plan: PastePlan, data_rows: np.ndarray) -> int:
+    """Paste a planned block as one undo step; returns the number of rows added.
 
-    ``data_rows`` are the target data rows for the block's first rows (as the view maps them);
-    rows of the block beyond them are appended at the end of the table. ``roles`` are the target
-    columns for the block's columns (extra block columns are ignored). Returns the number of
-    rows appended. One undo step.
+    Not appending, the block's first rows go into ``data_rows`` (the view rows from the
+    selection down, as data rows) and the rest is added at the end. A block naming a weight
+    column adds one to a table without.
     """
-    n_extra = max(0, len(block) - len(data_rows))
-    targets = list(data_rows[: len(block)])
+    n = plan.n_rows
+    if not n or not plan.columns:
+        return 0
+    block = CellBlock.parse(plan.columns)
+    over = 0 if plan.append else min(n, len(data_rows))
     stack = doc.undo_stack
-    stack.beginMacro(f"Paste {len(block)}×{len(roles)} cells")
+    stack.beginMacro(f"Paste {n:,}×{len(plan.columns)} cells")
     try:
-        if n_extra:
-            start = len(doc)
-            stack.push(InsertRowsCommand(doc, start, n_extra, "Add rows for paste"))
-            targets += list(range(start, start + n_extra))
-        edits = []
-        for r, cells in zip(targets, block):
-            for role, text in zip(roles, cells):
-                edits.append((int(r), role, text.strip()))
-        edits = [e for e in edits if doc.dataset.cell_text(e[1], e[0]) != e[2]]
-        if edits:
-            stack.push(SetCellsCommand(doc, edits, "Paste"))
+        if "weight" in plan.columns and not doc.has_weight:
+            stack.push(WeightColumnCommand(doc, True))
+        if over:
+            head = _slice_block(block, 0, over)
+            stack.push(SetBlockCommand(doc, np.asarray(data_rows[:over], dtype=np.int64), head))
+        if n > over:
+            stack.push(AppendRowsCommand(doc, _slice_block(block, over, n)))
     finally:
         stack.endMacro()
-    return n_extra
+    return n - over
+
+
+def _slice_block(block: CellBlock, a: int, b: int) -> CellBlock:
+    if a == 0 and b == len(block):
+        return block
+    numbers = {role: ColumnRows(c.values[a:b].copy(), {i - a: t for i, t in c.text.items() if a <= i < b})
+               for role, c in block.numbers.items()}
+    return CellBlock(numbers, None if block.ids is None else block.ids[a:b].copy())
+
+
+def set_options(doc: Document, options: LossOptions, text: str = "Change settings") -> None:
+    if options != doc.options:
+        doc.undo_stack.push(SetOptionsCommand(doc, options, text))
 
 
 def set_weight_column(doc: Document, present: bool) -> None:

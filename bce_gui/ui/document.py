@@ -14,11 +14,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core import memory
-from ..core.dataset import Dataset, RowsSnapshot
+from ..core.dataset import CellBlock, Dataset, RowsSnapshot
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 
 INPUT_ROLES = ("id", "actual", "predicted", "weight")
+#: After adding or removing this many rows, freed memory is handed back to the system at once.
+TRIM_ROWS = 10_000
 
 
 class Document(QObject):
@@ -108,6 +110,27 @@ class Document(QObject):
         if numeric_rows:
             self.totalsChanged.emit()
 
+    def apply_block(self, rows: np.ndarray, block: CellBlock) -> None:
+        """Write a block of cells into data rows ``rows`` (a paste), numpy column by column."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self.dataset.write_cells(rows, block)
+        numeric = bool(block.numbers)
+        if numeric:
+            self.live.rows_changed(rows)
+        self.cellsChanged.emit(np.unique(rows))
+        if numeric:
+            self.totalsChanged.emit()
+
+    def apply_append(self, block: CellBlock) -> None:
+        """Add the block's rows at the end of the table."""
+        at, count = len(self.dataset), len(block)
+        self.rowsAboutToBeInserted.emit(at, count)
+        self.dataset.insert_rows(at, count)
+        self.dataset.write_cells(np.arange(at, at + count), block)
+        self.live.rows_inserted(at, count)
+        self.rowsInserted.emit(at, count)
+        self.totalsChanged.emit()
+
     def apply_insert(self, at: int, count: int) -> None:
         self.rowsAboutToBeInserted.emit(at, count)
         self.dataset.insert_rows(at, count)
@@ -122,6 +145,8 @@ class Document(QObject):
         snap = self.dataset.delete_rows(rows)
         self.rowsRemoved.emit(rows)
         self.totalsChanged.emit()
+        if rows.size >= TRIM_ROWS:
+            memory.trim()  # e.g. the undo of a large paste: the rows' memory goes back now
         return snap
 
     def apply_restore(self, snap: RowsSnapshot) -> None:

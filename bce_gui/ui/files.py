@@ -9,6 +9,7 @@ start offers to restore after a crash.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButto
 from ..core.dataset import ROLE_TITLES
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
+from ..core.explain import input_kind_hint, settings_note
 from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import (
     ReadOnlyFile,
@@ -34,9 +36,11 @@ from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.policies import make_policy
 from ..core.report import report_html
+from . import commands
 from .document import Document
 from .loader import FileLoad
 from .plain_text import rich_text
+from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
 OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 #: Save As offers the dialect through the file type; the default (listed first) is the file's
@@ -49,6 +53,8 @@ SAVE_FILTERS = {
 }
 RESULTS_FILTERS = {key: SAVE_FILTERS[key] for key in ("csv", "csv;")}
 MAX_RECENT = 8
+#: Width of an exported plot image, in pixels (print-friendly).
+PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
 #: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
@@ -104,6 +110,10 @@ class FileController(QObject):
         #: Bumped whenever the recovery files become unwanted (saved, clean, closed): a
         #: background autosave that finishes afterwards removes what it wrote.
         self._recovery_generation = 0
+        self._shut = False
+        # This instance's own recovery folder, locked while it runs (recovery_dir() is looked
+        # up each time: tests point it elsewhere).
+        self.recovery = RecoveryStore(lambda: recovery_dir())
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
@@ -175,6 +185,8 @@ class FileController(QObject):
         return True
 
     def start_load(self, path: str, options: ReadOptions) -> None:
+        if self._shut:  # the window closed (a SIGTERM while the file was being previewed)
+            return
         self._load_ok = False
         doc_options = self.doc.options
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
@@ -207,10 +219,31 @@ class FileController(QObject):
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
-        self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}")
+        settings = settings_note(self.doc.options)  # they carried over from the last file
+        note += f"; settings: {settings}" if settings else ""
+        self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(info.warnings.values()))
+        self._check_input_kind(Path(path).name)
+
+    def _check_input_kind(self, name: str) -> None:
+        """Say so when the file's values contradict "probabilities or logits", and offer to
+        switch (one undo step; the file as opened stays unmodified)."""
+        hint = input_kind_hint(self.doc.dataset, self.doc.options, name)
+        if hint is None:
+            return
+        answer = QMessageBox.question(self.window, "Probabilities or logits?", f"{hint.message}\n\n{hint.question}",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self._status(f"{name}: {hint.message} Kept as they are.", 15000)
+            return
+        commands.set_options(self.doc, hint.options, "Read predictions as " + ("logits" if hint.options.logits
+                                                                               else "probabilities"))
+        self.doc.undo_stack.setClean()
+        self._status(f"Opened {name}: predicted values read as "
+                     + ("logits" if hint.options.logits else "probabilities") + " (Undo goes back)", 15000)
 
     def _failed(self, message: str) -> None:
         self._status("Could not open the file")
@@ -244,9 +277,15 @@ class FileController(QObject):
 
     def save_as(self) -> bool:
         suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
+        suffix = Path(suggested).suffix.lower()
+        if suffix not in (".csv", ".tsv", ".tab", ".xlsx"):  # .xls, .ods, .txt: the nearest type it can write
+            suffix = ".xlsx" if suffix in (".xls", ".ods") else ".csv"
+            suggested = str(Path(suggested).with_suffix(suffix))
         filters = self._filters(SAVE_FILTERS, self.dialect)
+        initial = filters["xlsx"] if suffix == ".xlsx" else (filters["tsv"] if suffix in (".tsv", ".tab")
+                                                           else next(iter(filters.values())))
         path, chosen = QFileDialog.getSaveFileName(self.window, "Save observations", suggested,
-                                                   ";;".join(filters.values()))
+                                                   ";;".join(filters.values()), initial)  # matches the name
         if not path:
             return False
         chosen_key = next((k for k, f in filters.items() if f == chosen), None)
@@ -388,6 +427,8 @@ class FileController(QObject):
         return self._export("plot", lambda p: atomic_write(p, lambda fh: fh.write(plot_bytes(plot, svg))), path)
 
     def export_report(self, plot, path: str | None = None) -> bool:
+        """``plot``: the window's PenaltyPlot; the report shows it without the selection ring
+        (the window's state at the moment, not something the data says)."""
         path = path or self._ask_path("Export report", ".pdf", "PDF (*.pdf);;HTML page (*.html)")
         if not path:
             return False
@@ -482,51 +523,70 @@ class FileController(QObject):
                         "soft_labels": opts.soft_labels, "reduction": opts.reduction},
         }
 
-        folder = recovery_dir()
+        folder = self.recovery.own_folder()
 
         def job() -> Path:
-            folder.mkdir(parents=True, exist_ok=True)
             # The app's own file, read back by the app: kept exactly as typed (no formula guard).
-            write_table(dataset, folder / "recovery.csv", guard_formulas=False,
-                        replace_read_only=True)
+            write_table(dataset, folder / DATA_NAME, guard_formulas=False, replace_read_only=True)
             data = json.dumps(meta, indent=2).encode("utf-8")
-            atomic_write(folder / "recovery.json", lambda fh: fh.write(data))
-            return folder / "recovery.json"
+            atomic_write(folder / META_NAME, lambda fh: fh.write(data))
+            return folder / META_NAME
 
         return job
 
     def remove_recovery(self) -> None:
+        """Nothing unsaved any more: this instance's recovery files go (never another's)."""
         if threading.current_thread() is threading.main_thread():
             self._recovery_generation += 1
-        for name in ("recovery.json", "recovery.csv"):
-            try:
-                os.unlink(recovery_dir() / name)
-            except FileNotFoundError:
-                pass
-            except OSError:
-                pass  # a stale recovery file is offered again next time, which is harmless
+        self.recovery.remove_files()
 
-    @staticmethod
-    def pending_recovery() -> dict | None:
-        meta_path = recovery_dir() / "recovery.json"
-        try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        return meta if (recovery_dir() / "recovery.csv").exists() else None
+    def shut_down(self, keep_recovery: bool) -> None:
+        """The window closes: a running load is stopped and waited for (Qt aborts the process
+        if a running thread is destroyed at exit), no new one starts, and the recovery folder is
+        closed (see :meth:`close_recovery`)."""
+        self._shut = True
+        if self.load is not None:
+            self.load.stop()
+        self.close_recovery(keep_recovery)
+
+    def close_recovery(self, keep: bool) -> None:
+        """The window closes: unlock this instance's recovery folder; ``keep`` its files (unsaved
+        work written at a SIGTERM) for the next start to offer."""
+        self._autosave.stop()
+        if not keep:
+            self._recovery_generation += 1  # a write still running removes what it wrote
+        self.finish_autosave()
+        self.recovery.close(keep_files=keep)
+
+    def finish_autosave(self, timeout_s: float = 30.0) -> None:
+        """Wait for an autosave running on its worker thread (before writing or closing)."""
+        thread = self._autosave_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout_s)
 
     def offer_recovery(self) -> bool:
-        """After a crash, offer to restore the autosaved work. True when restored.
+        """After a crash, offer to restore the autosaved work of instances that are no longer
+        running (never a running window's own autosave), newest first. True when restored.
 
         For tests and scripted use, the environment variable ``BCE_LAB_AUTO_RESTORE`` answers
         the question without showing it: ``yes`` restores, ``no`` discards the recovery files.
         Any other value (or none) asks the user.
         """
-        meta = self.pending_recovery()
-        if meta is None:
+        orphans = self.recovery.orphans()
+        try:
+            for k, orphan in enumerate(orphans):
+                if self._offer(orphan, others=len(orphans) - k - 1):
+                    return True
             return False
+        finally:
+            for orphan in orphans:
+                orphan.release()  # not answered yet (one was restored): offered next time
+
+    def _offer(self, orphan: Orphan, others: int) -> bool:
+        meta = orphan.meta
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta.get("saved_at", 0)))
         name = Path(meta["source_path"]).name if meta.get("source_path") else "an unsaved table"
+        more = f" ({others} more after this one.)" if others else ""
         scripted = os.environ.get(AUTO_RESTORE_ENV, "").strip().lower()
         if scripted in ("yes", "no"):
             answer = QMessageBox.StandardButton.Yes if scripted == "yes" else QMessageBox.StandardButton.No
@@ -534,18 +594,18 @@ class FileController(QObject):
             answer = QMessageBox.question(
                 self.window, "Restore unsaved work?",
                 rich_text(f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-                          f"({meta.get('rows', '?')} rows, autosaved {when})?"),
+                          f"({meta.get('rows', '?')} rows, autosaved {when})?{more}"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )
         if answer != QMessageBox.StandardButton.Yes:
-            self.remove_recovery()
+            orphan.discard()  # a dead instance's files, declined: only they go
             return False
         try:
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(recovery_dir() / "recovery.csv", ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -558,15 +618,13 @@ class FileController(QObject):
                                   reduction=o.get("reduction") or None)
         except ValueError:
             options = self.doc.options
-        panel = getattr(self.window, "settings_panel", None)
-        if panel is not None:  # show the restored convention, not the one the panel started with
-            panel.set_options(options)
-            self.window.set_options(options)
-        else:
-            self.doc.set_options(options)
+        self.doc.set_options(options)  # the settings panel follows the document
         self.doc.set_dataset(dataset, meta.get("source_path"))
         self._remember_dialect(self.path, CsvDialect.from_dict(meta.get("dialect")))
         self.doc.undo_stack.resetClean()  # restored work is unsaved work
+        # Now this instance's unsaved work: in its own recovery folder before the old one goes.
+        if self.write_recovery() is not None:
+            orphan.discard()
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
@@ -608,15 +666,15 @@ def plot_bytes(plot, svg: bool) -> bytes:
 def _widget_bytes(plot_widget, svg: bool) -> bytes:
     """The plot as PNG or SVG bytes, for atomic writing.
 
-    PNG comes from pyqtgraph's ImageExporter at a print-friendly width. SVG is drawn by Qt's own
-    QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt 6.11
-    writes for closed symbols ("not enough values to unpack").
+    PNG: the widget as the window shows it, drawn 1200 px wide (pyqtgraph's ImageExporter
+    re-laid the plot out at that width, with a tiny legend beside huge axes). SVG is drawn by
+    Qt's own QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt
+    6.11 writes for closed symbols ("not enough values to unpack").
     """
-    import pyqtgraph.exporters as exporters
+    from PySide6.QtCore import QRect, QSize, Qt
+    from PySide6.QtGui import QPainter, QPixmap
 
     if svg:
-        from PySide6.QtCore import QRect, QSize
-        from PySide6.QtGui import QPainter
         from PySide6.QtSvg import QSvgGenerator
 
         buffer = QBuffer()
@@ -631,9 +689,15 @@ def _widget_bytes(plot_widget, svg: bool) -> bytes:
         plot_widget.render(painter)
         painter.end()
         return bytes(buffer.data())
-    exporter = exporters.ImageExporter(plot_widget.getPlotItem())
-    exporter.parameters()["width"] = 1200
-    image: QImage = exporter.export(toBytes=True)
+    # The widget as the window shows it, drawn at a higher device pixel ratio: the same layout
+    # (legend, symbols and text in proportion), sharp at PNG_WIDTH pixels.
+    size = plot_widget.size()
+    ratio = max(PNG_WIDTH / max(size.width(), 1), 1.0)
+    pixmap = QPixmap(QSize(math.ceil(size.width() * ratio), math.ceil(size.height() * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.white)
+    QWidget.render(plot_widget, pixmap)  # QWidget's, not QGraphicsView's painter-only render()
+    image = pixmap.toImage().scaledToWidth(PNG_WIDTH, Qt.TransformationMode.SmoothTransformation)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")

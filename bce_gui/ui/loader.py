@@ -86,7 +86,7 @@ class FileLoad(QObject):
             # Quitting mid-load (Quit, closing the window, SIGTERM) must not destroy the running
             # thread: Qt aborts the whole process ("QThread: Destroyed while thread is still
             # running"). Stop the read and wait for it instead.
-            app.aboutToQuit.connect(self._stop)
+            app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
         self.thread.start()
@@ -99,7 +99,8 @@ class FileLoad(QObject):
     def cancel(self) -> None:
         self.worker.cancel()
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """Cancel and wait until the thread has ended (closing the window, quitting)."""
         self.cancel()
         # worker.done reaches thread.quit through the GUI thread's event loop, which is not
         # running any more: end the thread's loop from here so that wait() returns.

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt
+import numpy as np
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QLocale, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,14 +20,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.clipboard import PasteError, parse_block, plan_paste
 from ..core.dataset import Dataset
+from ..core.formatting import count_text
 from ..core.explain import walkthrough_html
 from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import LossOptions
@@ -41,13 +46,15 @@ from .settings_panel import SettingsPanel
 from .plain_text import rich_text
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
-from .table_views import (
-    DataTableView,
-    LinkedTables,
-    copy_text,
-    parse_clipboard,
-    paste_target,
-)
+from .table_views import DataTableView, LinkedTables, copy_text, paste_start
+from .widgets import ElidedLabel
+
+#: The window's size on first start, when the screen has room for it (else: as large as fits).
+DEFAULT_SIZE = QSize(1400, 860)
+#: The plot keeps at least this share of the right column's height whatever the summary says.
+PLOT_SHARE = 0.35
+#: The tables take at most this share (%) of the window's width when it is divided for them.
+TABLES_SHARE = 58
 
 
 def load_worked_example() -> Dataset:
@@ -111,8 +118,10 @@ class MainWindow(QMainWindow):
         self.invalid_only.setToolTip("Show only the rows excluded from the loss")
         self.worst_first = QCheckBox("Worst rows first")
         self.worst_first.setToolTip("Sort by row loss, largest first")
-        self.row_count = QLabel()
-        self.busy_label = QLabel()
+        # Status texts elide instead of widening the pane (and with it the window).
+        self.row_count = ElidedLabel()
+        self.row_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.busy_label = ElidedLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # indeterminate: a sort gives no progress to report
         self.busy_bar.setMaximumWidth(90)
@@ -124,16 +133,19 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         bar.addWidget(self.invalid_only)
         bar.addWidget(self.worst_first)
-        bar.addWidget(self.busy_label)
-        bar.addWidget(self.busy_bar)
-        bar.addWidget(self.row_count)
+        bar.addWidget(self.row_count, 1)
+        # A background sort is reported in the status bar, with the loading progress: showing it
+        # there never changes the width the tables' pane needs.
+        for w in (self.busy_label, self.busy_bar):
+            self.statusBar().addPermanentWidget(w)
 
         self.table_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table_splitter.setObjectName("tableSplitter")
         self.table_splitter.addWidget(self.obs_view)
         self.table_splitter.addWidget(self.res_view)
-        self.table_splitter.setStretchFactor(0, 4)
-        self.table_splitter.setStretchFactor(1, 5)
+        self.table_splitter.setStretchFactor(0, 0)  # the observations keep their width
+        self.table_splitter.setStretchFactor(1, 1)
+        self.table_splitter.setCollapsible(0, False)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(6, 6, 0, 6)
@@ -145,9 +157,18 @@ class MainWindow(QMainWindow):
         top = QWidget()
         th = QHBoxLayout(top)
         th.setContentsMargins(0, 0, 0, 0)
-        th.addWidget(self.summary, 3)
-        th.addWidget(self.settings_panel, 2)
-        self.right_splitter.addWidget(top)
+        th.addWidget(self.summary, 1)  # the summary takes the room the settings do not need
+        th.addWidget(self.settings_panel, 0)
+        # The splitter gives the summary the height its content needs (see _fit_summary); only
+        # where even that leaves the plot too little does the summary scroll, never cut.
+        self.top_area = QScrollArea()
+        self.top_area.setObjectName("summaryArea")
+        self.top_area.setAccessibleName("Summary and settings")
+        self.top_area.setWidget(top)
+        self.top_area.setWidgetResizable(True)
+        self.top_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.top_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right_splitter.addWidget(self.top_area)
         self.right_splitter.addWidget(self.plot)
         self.right_splitter.setStretchFactor(0, 0)
         self.right_splitter.setStretchFactor(1, 1)
@@ -156,8 +177,10 @@ class MainWindow(QMainWindow):
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(left)
         self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setStretchFactor(0, 5)
-        self.main_splitter.setStretchFactor(1, 5)
+        # A wider or narrower window changes the right side (plot); the tables keep the width
+        # their columns need.
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.main_splitter)
 
         self.explain_dock = QDockWidget("How is this computed?", self)
@@ -175,13 +198,21 @@ class MainWindow(QMainWindow):
         for view in (self.obs_view, self.res_view):
             view.setMinimumWidth(10 * em)
         self.plot.setMinimumSize(16 * em, 8 * em)
+        self._summary_auto = True  # the summary's height follows its content until dragged
+        self._split_auto = True  # tables | right side follows the window's size until dragged
+        self._to_top = False  # scroll to the top when the worst-first order arrives
+        self._closing_for_signal = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_summary)
 
         # Tab goes through the window in reading order: tables, their options, the summary's
         # buttons (shown for an infinite loss), the settings top to bottom, then the plot.
         sp = self.settings_panel
         chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
                  self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
-                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.soft, sp.units,
+                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.units,
                  self.plot.log_axis, self.plot.reset_button, self.plot.plot, self.explain]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
@@ -207,7 +238,13 @@ class MainWindow(QMainWindow):
             act.setStatusTip(tip)
             act.setToolTip(tip)
         act.setCheckable(checkable)
-        act.triggered.connect(slot)
+        # PySide6 delivers a shortcut's triggered() to a C++ slot such as QCheckBox.setChecked
+        # with no argument (TypeError), and a menu click's triggered(bool) to slots that take
+        # none: pass each slot exactly what it takes, the action's own tick for checkable ones.
+        if checkable:
+            act.triggered.connect(lambda *_args: slot(act.isChecked()))
+        else:
+            act.triggered.connect(lambda *_args: slot())
         self.addAction(act)
         return act
 
@@ -273,10 +310,10 @@ class MainWindow(QMainWindow):
         locale = QLocale()
         a["numbers_system"] = self._action(
             f"Your &locale ({locale.name()}: {fmt_number(0.5, style=locale_style(locale))})",
-            lambda: self.set_number_format(SYSTEM), None,
+            lambda _on: self.set_number_format(SYSTEM), None,
             "Numbers with the decimal mark of your locale", checkable=True)
         a["numbers_english"] = self._action(
-            f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda: self.set_number_format(ENGLISH), None,
+            f"&English ({fmt_number(0.5, style=C_STYLE)})", lambda _on: self.set_number_format(ENGLISH), None,
             "Numbers with a decimal point", checkable=True)
         a["sort_up"] = self._action("Sort &ascending by this column", lambda: self.sort_current(False),
                                     "Ctrl+Shift+A", "Sort the rows by the column of the current cell, smallest first")
@@ -326,6 +363,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.settings_panel.optionsChanged.connect(self.set_options)
+        self.doc.optionsChanged.connect(self._options_changed)
         self.settings_panel.unitsChanged.connect(self.set_units)
         self.summary.switchPolicyRequested.connect(self.switch_policy)
         self.summary.showRowsRequested.connect(self.tables.select_data_rows)
@@ -333,6 +371,7 @@ class MainWindow(QMainWindow):
         self.obs_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.invalid_only.toggled.connect(self.model.set_invalid_only)
         self.invalid_only.toggled.connect(self.actions["invalid_only"].setChecked)
+        self.worst_first.toggled.connect(self._worst_first_toggled)
         self.worst_first.toggled.connect(self.model.set_worst_first)
         self.worst_first.toggled.connect(self.actions["worst_first"].setChecked)
         self.plot.log_axis.toggled.connect(self.actions["log_axis"].setChecked)
@@ -350,6 +389,11 @@ class MainWindow(QMainWindow):
         self.doc.columnsChanged.connect(self._columns_changed)
         self.doc.replaced.connect(self._another_table)
         self.invalid_only.toggled.connect(self._show_notes)
+        self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
+        self.res_view.widened.connect(self._refit_tables)  # notes appeared
+        self.summary.contentChanged.connect(self._fit_timer.start)
+        self.right_splitter.splitterMoved.connect(self._summary_dragged)
+        self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
 
@@ -372,20 +416,24 @@ class MainWindow(QMainWindow):
             self.res_view.scrollTo(self.model.index(0, self.model.column_of("note")),
                                    QAbstractItemView.ScrollHint.PositionAtTop)
 
-    def set_options(self, options: LossOptions) -> None:
-        self.doc.set_options(options)
+    def set_options(self, options: LossOptions, text: str = "Change settings") -> None:
+        """A change of settings is one undo step; the panel shows what the document uses."""
+        commands.set_options(self.doc, options, text)
+
+    def _options_changed(self) -> None:
+        self.settings_panel.set_options(self.doc.options)  # also after Undo / Redo
         self.plot.refresh()
 
     def switch_policy(self, name: str) -> None:
         new = dataclasses.replace(self.doc.options, policy=make_policy(name))
-        self.settings_panel.set_options(new)
-        self.set_options(new)
+        self.set_options(new, f"Use {new.policy.label} clipping")
 
     def set_units(self, units: str) -> None:
         self.model.set_units(units)
         self.summary.set_units(units)
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
+        self._fit_tables()  # "Row loss (bits)"
 
     def set_number_format(self, choice: str) -> None:
         """Show every number in the user's locale (``system``) or in English (``english``)."""
@@ -477,30 +525,48 @@ class MainWindow(QMainWindow):
         commands.edit_cells(self.doc, edits, label if isinstance(label, str) else "Clear cells")
 
     def paste(self) -> None:
-        block = parse_clipboard(QGuiApplication.clipboard().text())
+        """Where the user sees the selection; below the last row (nothing selected) or a block
+        with a header row: added at the end, columns matched by header (core.clipboard)."""
+        block = parse_block(QGuiApplication.clipboard().text())
         if not block:
             return
-        view_row, col = paste_target(self.obs_view)
-        n_inputs = self.model.input_column_count()
-        col = min(max(col, 0), n_inputs - 1)
-        roles = [c.key for c in self.model.columns[col:n_inputs]]
-        width = max(len(r) for r in block)
-        dropped = max(0, width - len(roles))
-        roles = roles[:width]
-        data_rows = [self.model.data_row(v) for v in range(view_row, min(view_row + len(block), self.model.rowCount()))]
-        added = commands.paste_block(self.doc, data_rows, roles, block)
-        msg = f"Pasted {len(block)} row(s)" + (f", {added} added" if added else "")
-        if dropped:
-            msg += f"; {dropped} extra column(s) ignored"
-        self.statusBar().showMessage(msg, 5000)
+        start = paste_start(self.obs_view)
+        shown = [c.key for c in self.model.columns if not c.result]
+        try:
+            plan = plan_paste(block, shown, None if start is None else start[1])
+        except PasteError as exc:
+            QMessageBox.warning(self, "Paste", str(exc))
+            return
+        rows = np.empty(0, dtype=np.int64)
+        if not plan.append:
+            rows = self.model.data_rows(range(start[0], min(start[0] + plan.n_rows, self.model.rowCount())))
+        first = len(self.doc) if plan.append else int(rows[0]) if rows.size else len(self.doc)
+        added = commands.paste(self.doc, plan, rows)
+        msg = f"Pasted {count_text(plan.n_rows, 'row')}"
+        if added:
+            msg += " added at the end" if added == plan.n_rows else f", {count_text(added, 'row')} of them added"
+        if plan.ignored:
+            msg += f"; not used: {', '.join(plan.ignored)}"
+        self.statusBar().showMessage(msg, 8000)
+        self._go_to_data_row(first, shown.index(plan.roles[0]) if plan.roles else 0)
+
+    def _go_to_data_row(self, data_row: int, column: int) -> None:
+        """Make this cell the current and only selected one, scrolled into view."""
+        v = self.model.view_row(data_row)
+        if v < 0:
+            return
+        index = self.model.index(v, column)
+        self.obs_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.obs_view.scrollTo(index)
 
     def insert_row(self) -> None:
         idx = self.obs_view.currentIndex()
         at = self.model.data_row(idx.row()) if idx.isValid() else len(self.doc)
         commands.insert_rows(self.doc, at, 1)
-        v = self.model.view_row(at)
-        if v >= 0:
-            self.obs_view.setCurrentIndex(self.model.index(v, max(idx.column(), 0)))
+        # The new row alone is selected (the old selection moved down with its rows): a paste
+        # now fills it instead of starting at the row below.
+        self._go_to_data_row(at, max(idx.column(), 0))
 
     def delete_rows(self) -> None:
         rows = self.tables.selected_data_rows()
@@ -530,6 +596,9 @@ class MainWindow(QMainWindow):
             order = Qt.SortOrder.AscendingOrder
         self.model.sort(section, order)
 
+    def _worst_first_toggled(self, on: bool) -> None:
+        self._to_top = on  # the worst rows are at the top: show them when the order arrives
+
     def _busy_changed(self, text: str) -> None:
         self.busy_label.setText(text)
         self.busy_label.setVisible(bool(text))
@@ -543,11 +612,15 @@ class MainWindow(QMainWindow):
                 header.setSortIndicator(self.model.column_of(state[0]), state[1])
             else:
                 header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._refit_tables()  # other rows in view, and the sorted column's arrow
         if self.worst_first.isChecked() and state != ("loss", Qt.SortOrder.DescendingOrder):
             self.worst_first.blockSignals(True)
             self.worst_first.setChecked(False)
             self.worst_first.blockSignals(False)
             self.actions["worst_first"].setChecked(False)
+        if self._to_top and state == ("loss", Qt.SortOrder.DescendingOrder):
+            self._to_top = False
+            self.obs_view.scrollToTop()  # the results pane follows
         self._refresh_status()
         self._selection_changed()
 
@@ -632,8 +705,40 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
+            restored = self.settings.value("window/geometry") is not None
+            self.fit_to_screen(default=not restored)
             if self.settings.value("window/main_splitter") is None or self._pane_collapsed():
                 self.default_layout()
+            else:
+                self._split_auto = False  # the user's own division, as they left it
+                self._fit_tables()
+                self._fit_summary()
+
+    def fit_to_screen(self, default: bool = False) -> None:
+        """Keep the window on its screen: a restored size from a larger screen (or a width the
+        window grew to) is cut to the screen's free area. ``default``: first start, no saved
+        size: DEFAULT_SIZE, or 85 % of a larger screen, or maximised on a smaller one."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra = QSize(frame.width() - self.width(), frame.height() - self.height())
+        if extra.height() <= 0 and QGuiApplication.platformName() == "xcb":
+            extra = QSize(8, 40)  # an X11 window manager frames the window only after it is shown
+        room = avail.size() - extra
+        if default:
+            if DEFAULT_SIZE.width() > room.width() or DEFAULT_SIZE.height() > room.height():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+                return
+            self.resize(DEFAULT_SIZE.expandedTo(QSize(avail.width() * 85 // 100, avail.height() * 85 // 100))
+                        .boundedTo(room))
+        elif self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room))
+        frame = self.frameGeometry()
+        if not avail.contains(frame):
+            self.move(max(avail.left(), min(frame.left(), avail.right() - frame.width())),
+                      max(avail.top(), min(frame.top(), avail.bottom() - frame.height())))
 
     def _pane_collapsed(self) -> bool:
         """A splitter pane at (next to) nothing, e.g. as saved by an older version."""
@@ -641,21 +746,103 @@ class MainWindow(QMainWindow):
                    for size in splitter.sizes())
 
     def default_layout(self) -> None:
-        """Tables on the left half; summary and settings above a tall plot on the right."""
-        w, h = max(self.width(), 800), max(self.height(), 500)
-        self.main_splitter.setSizes([w * 53 // 100, w * 47 // 100])
-        self.table_splitter.setSizes([w * 19 // 100, w * 34 // 100])
-        top = min(self.right_splitter.widget(0).sizeHint().height(), h // 2)
-        self.right_splitter.setSizes([top, h - top])
+        """Tables sized to their columns on the left; summary and settings, as tall as their
+        content, above the plot on the right."""
+        self._split_auto = True
+        self._fit_summary()
+        self._fit_tables(main=True)
+        self._summary_auto = True
+        self._fit_summary()
+
+    def _fit_tables(self, main: bool = False) -> None:
+        """Give each table pane the width its columns need (the observations exactly; the
+        results the rest). ``main``: also divide the window between tables and the right side
+        (summary, settings and plot), which keeps at least 100 − TABLES_SHARE %."""
+        obs, res = self.obs_view.fit_columns(), self.res_view.fit_columns()
+        left, right = self.main_splitter.sizes()
+        total = left + right
+        if total <= 0:
+            return
+        if main:
+            left = min(obs + res + self.left_pane_margins(), total * TABLES_SHARE // 100)
+            self.main_splitter.setSizes([left, total - left])
+            # (the table splitter learns its new width only at the next layout: compute it)
+            left = self.main_splitter.sizes()[0]
+            inner = left - self.left_pane_margins()
+        else:
+            inner = sum(self.table_splitter.sizes())
+        if inner > 0:
+            first = min(obs, inner * 45 // 100) if obs + res > inner else obs
+            self.table_splitter.setSizes([first, inner - first])
+
+    def _refit_tables(self) -> None:
+        """New data, columns or window size: refit, dividing the window again unless the user
+        has placed the divider between tables and plot."""
+        self._fit_tables(main=self._split_auto)
+
+    def left_pane_margins(self) -> int:
+        lv = self.main_splitter.widget(0).layout()
+        m = lv.contentsMargins()
+        return m.left() + m.right() + self.table_splitter.handleWidth()
+
+    def _summary_dragged(self, *_args) -> None:
+        self._summary_auto = False
+
+    def _main_dragged(self, *_args) -> None:
+        self._split_auto = False
+        self._fit_timer.start()
+
+    def _fit_summary(self) -> None:
+        """The summary and settings get the height their content needs at the current width
+        (an infinite loss adds its explanation and buttons), the plot the rest; never less than
+        PLOT_SHARE for the plot. Once the user drags the divider, it only grows to fit."""
+        top, area = self.top_area.widget(), self.top_area
+        # The settings show whole names when there is room, but leave the summary at least half.
+        sp = self.settings_panel
+        width = area.width() - 2 * area.frameWidth()
+        sp.setMaximumWidth(max(sp.minimumSizeHint().width(), width * 48 // 100))
+        # The scroll area only ever scrolls up and down: it is as wide as what it holds needs.
+        scroll = area.verticalScrollBar().sizeHint().width()
+        area.setMinimumWidth(top.minimumSizeHint().width() + scroll)
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0 or width <= 0:
+            return
+        need = top.heightForWidth(width) if top.hasHeightForWidth() else top.sizeHint().height()
+        need = max(need, top.minimumSizeHint().height())
+        height = min(need, int(total * (1 - PLOT_SHARE)))
+        if sizes[0] < height or (self._summary_auto and sizes[0] != height):
+            self.right_splitter.setSizes([height, total - height])
+        else:
+            height = sizes[0]
+        # A scroll bar only when even the room allowed cannot hold it all (a very short window).
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if need <= height
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._sized:
+            self._refit_tables()  # e.g. the window manager maximised the first window
+        self._fit_timer.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if not self.files.maybe_save("closing"):
+        if not self._closing_for_signal and not self.files.maybe_save("closing"):
             event.ignore()
             return
-        self.files.cancel_load()
         self.save_state()
-        self.files.remove_recovery()  # a clean exit leaves nothing to recover
+        # A clean exit leaves nothing to recover; one by signal keeps the unsaved work it wrote.
+        self.files.shut_down(keep_recovery=self._closing_for_signal and not self.doc.undo_stack.isClean())
         super().closeEvent(event)
+
+    def close_for_signal(self) -> None:
+        """SIGTERM / Ctrl+C: nobody may be there to answer "Save changes?" (a logout, a
+        shutdown). Unsaved work goes to this instance's recovery folder, the window closes
+        without asking, and the next start offers the work back."""
+        self._closing_for_signal = True
+        if not self.doc.undo_stack.isClean():
+            self.files.finish_autosave()
+            self.files.write_recovery()
+        self.close()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if any(u.isLocalFile() for u in event.mimeData().urls()):

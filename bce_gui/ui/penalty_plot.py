@@ -1,8 +1,9 @@
 """The penalty curve: −ln(p) for class 1 and −ln(1 − p) for class 0, with the observations on it.
 
 Each observation is a point at (p, its row loss) on its class's curve. Points carry their data
-row, so a click selects the row in the table, and selected rows are ringed. Curves follow the
-clipping convention in force (PyTorch's curve flattens at 100, scikit-learn's at 36.04).
+row, so a click selects the row in the table, and selected rows are ringed. Curves follow every
+option in force (PyTorch's curve flattens at 100, scikit-learn's at 36.04, pos_weight raises the
+class-1 curve); what is drawn where is computed in ``core.penalty``, this widget only displays it.
 
 Colours are Okabe–Ito (safe for colour-blind readers), and the classes also differ in symbol.
 
@@ -23,13 +24,24 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
-from ..core.formatting import fmt_count, fmt_number, localize
-from ..core.loss import LossOptions, class_log_probs
+from ..core.formatting import fmt_count, localize
+from ..core.loss import to_units
+from ..core.penalty import (
+    bin_heights,
+    bin_tip,
+    curves,
+    extreme_prediction,
+    log_coordinates,
+    lowest_positive,
+    point_tip,
+    probability_of_class1,
+)
 from . import theme
 from .document import Document
 from .plain_text import rich_text
+from .widgets import ElidedLabel
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
 CLASS0_COLOR = "#D55E00"  # Okabe–Ito vermillion
@@ -46,12 +58,6 @@ def _level_brushes(colour: str) -> list:
     c = QColor(colour)
     return [pg.mkBrush(c.red(), c.green(), c.blue(), int(a))
             for a in np.linspace(70, 220, DENSITY_LEVELS)]
-
-
-def _grid() -> np.ndarray:
-    """p values dense near 0 and 1, where the curves bend hardest."""
-    edge = np.logspace(-12, -1, 120)
-    return np.unique(np.concatenate([edge, np.linspace(0.1, 0.9, 161), 1.0 - edge]))
 
 
 class _Axis(pg.AxisItem):
@@ -128,6 +134,7 @@ class PenaltyPlot(QWidget):
         self.units = "nats"
         self._selected = np.empty(0, dtype=np.int64)
         self._y_top = 5.0
+        self._y_low = 1e-4  # the smallest positive loss drawn: the bottom of a log-scaled view
         self._density = False
         self._codes = np.empty(0, dtype=np.int16)  # per row: bin + BINS * (class 0), -1 not drawn
         self._counts = np.zeros(2 * BINS, dtype=np.int64)
@@ -189,12 +196,11 @@ class PenaltyPlot(QWidget):
         self.reset_button = QPushButton("Reset view")
         self.reset_button.setToolTip("Show all points again (or double-click the plot)")
         self.reset_button.clicked.connect(self.reset_view)
-        self.note = QLabel("")
+        self.note = ElidedLabel("")  # a long density note elides instead of widening the pane
         bar = QHBoxLayout()
         bar.addWidget(self.log_axis)
         bar.addWidget(self.reset_button)
-        bar.addStretch(1)
-        bar.addWidget(self.note)
+        bar.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -273,7 +279,8 @@ class PenaltyPlot(QWidget):
         self._selected = np.empty(0, dtype=np.int64)
         self._apply_style(QApplication.style().standardPalette(), scale=1.0)  # redraws
         try:
-            yield self.plot
+            with self.without_selection() as plot:  # nor its legend entry
+                yield plot
         finally:
             self._selected = selected
             self._apply_style()
@@ -309,6 +316,7 @@ class PenaltyPlot(QWidget):
         finite = y[np.isfinite(y)]
         if finite.size:
             self._y_top = max(self._y_top, float(finite.max()) * 1.15)
+            self._y_low = min(self._y_low, lowest_positive(finite, self._y_low))
         self._recent = (self._recent + [int(r) for r in rows[:RECENT_EXACT]])[-RECENT_EXACT:]
 
     def _on_timer(self) -> None:
@@ -319,34 +327,30 @@ class PenaltyPlot(QWidget):
 
     # -- data ---------------------------------------------------------------------------------
 
-    def _curve_options(self) -> LossOptions:
-        opts = self.doc.options
-        return LossOptions(policy=opts.policy)
-
     def _x_of(self, rows) -> np.ndarray:
         """The probability of class 1 of ``rows`` (the sigmoid of the logit for logits)."""
-        x = self.doc.dataset.predicted.values[rows]
-        if self.doc.options.logits:
-            with np.errstate(over="ignore"):
-                x = np.exp(-np.logaddexp(0.0, -x))
-        return x
+        return probability_of_class1(self.doc.dataset.predicted.values[rows], self.doc.options)
 
     def _positions(self, rows) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) of ``rows``: x the probability of class 1, y the row's loss in the units shown
-        (NaN when the row is excluded, +inf when its loss is infinite)."""
-        ds, live = self.doc.dataset, self.doc.live
-        x = self._x_of(rows)
+        """(x, y) of ``rows``: x the probability of class 1, y the row's loss in the units shown,
+        the same number the table and the tooltip show (NaN when the row is excluded, +inf when
+        its loss is infinite)."""
+        live = self.doc.live
         y = np.where(live.valid[rows], live.loss[rows], np.nan)
-        if self.doc.options.pos_weight is not None:
-            # Points sit on the curves: show -ln(corrected p), without the pos_weight factor.
-            y = np.where(ds.actual.values[rows] == 1.0, y / self.doc.options.pos_weight, y)
-        return x, self._scale(y)
+        return self._x_of(rows), to_units(y, self.units)
 
-    def _scale(self, y: np.ndarray) -> np.ndarray:
-        return y / np.log(2.0) if self.units == "bits" else y
+    @property
+    def log_scale(self) -> bool:
+        return self.log_axis.isChecked()
+
+    def _view_y(self, y: np.ndarray) -> np.ndarray:
+        """Heights as the view places them: on a log-scaled axis pyqtgraph transforms its curves
+        itself but not scatter items, which must be given log10 of the height."""
+        return log_coordinates(y, self._y_low) if self.log_scale else y
 
     def _draw_y(self, y: np.ndarray) -> np.ndarray:
-        return np.where(np.isposinf(y), self._y_top, y)  # infinite losses drawn at the top, as ∞
+        # infinite losses drawn at the top, as ∞
+        return self._view_y(np.where(np.isposinf(y), self._y_top, y))
 
     def _bin_codes(self, rows, drawn: np.ndarray | None = None) -> np.ndarray:
         """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn.
@@ -364,16 +368,17 @@ class PenaltyPlot(QWidget):
         self._refresh_timer.stop()
         self._full_needed = False
         self._recent = []
-        grid = _grid()
-        lp, l0 = class_log_probs(grid, self._curve_options())
-        self.curve1.setData(grid, self._scale(-lp))
-        self.curve0.setData(grid, self._scale(-l0))
         live = self.doc.live
-        loss = self._scale(live.loss)
+        loss = to_units(live.loss, self.units)
         drawn = live.valid & ~np.isnan(loss)
         finite = drawn & np.isfinite(loss)
         top = float(np.max(loss, where=finite, initial=0.0)) if finite.any() else 5.0
         self._y_top = max(top * 1.15, 5.0)
+        self._y_low = min(lowest_positive(loss[finite], 1e-4), 1e-4)
+        opts = self.doc.options
+        x, l1, l0 = curves(opts, self.units, extreme_prediction(self.doc.dataset.predicted.values[drawn], opts))
+        self.curve1.setData(x, l1, connect="finite")
+        self.curve0.setData(x, l0, connect="finite")
         total = int(np.count_nonzero(drawn))
         self._density = total > MAX_POINTS
         if self._density:
@@ -432,16 +437,16 @@ class PenaltyPlot(QWidget):
         """One mark per non-empty bin, in DENSITY_LEVELS sizes and opacities (log of the count).
         Few distinct symbols keep pyqtgraph's symbol atlas small: a redraw costs milliseconds."""
         centres = (np.arange(BINS) + 0.5) / BINS
-        lp, l0 = class_log_probs(centres, self._curve_options())
+        h1, h0 = bin_heights(centres, self.doc.options, self.units)
         biggest = max(int(self._counts.max()), 1)
         for item, counts, curve, brushes, cls in (
-            (self.density1, self._counts[:BINS], -lp, self._brushes1, 0),
-            (self.density0, self._counts[BINS:], -l0, self._brushes0, BINS),
+            (self.density1, self._counts[:BINS], h1, self._brushes1, 0),
+            (self.density0, self._counts[BINS:], h0, self._brushes0, BINS),
         ):
             bins = np.flatnonzero(counts)
             level = np.ceil(np.log1p(counts[bins]) / np.log1p(biggest) * DENSITY_LEVELS).astype(int)
             level = np.clip(level, 1, DENSITY_LEVELS) - 1
-            item.setData(x=centres[bins], y=self._scale(curve[bins]), size=DENSITY_SIZES[level],
+            item.setData(x=centres[bins], y=self._draw_y(curve[bins]), size=DENSITY_SIZES[level],
                          brush=[brushes[k] for k in level], data=-(bins + cls) - 1)
 
     def set_units(self, units: str) -> None:
@@ -465,6 +470,21 @@ class PenaltyPlot(QWidget):
         rows = np.asarray(rows, dtype=np.int64)
         self._selected = rows[:MAX_SELECTED]
         self._draw_selected()
+
+    @contextmanager
+    def without_selection(self):
+        """The plot as a report shows it: the selection ring is the window's state, not the data's."""
+        shown = self.selected.isVisible()
+        entries = [w for sample, label in self.legend.items if sample.item is self.selected
+                   for w in (sample, label)]
+        for item in (self.selected, *entries):
+            item.hide()
+        try:
+            yield self.plot
+        finally:
+            for item in entries:
+                item.show()
+            self.selected.setVisible(shown)
 
     def selected_points(self) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) of the ringed points (for tests and accessibility)."""
@@ -499,25 +519,18 @@ class PenaltyPlot(QWidget):
     def _bin_tip(self, code: int) -> str:
         cls, b = (1, code) if code < BINS else (0, code - BINS)
         count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
-        return (f"{fmt_count(count)} rows of actual class {cls}\n"
-                f"with p in [{localize(f'{b / BINS:.3f}')}, {localize(f'{(b + 1) / BINS:.3f}')})\n"
-                "click: select the worst of them")
+        return bin_tip(count, cls, b / BINS, (b + 1) / BINS)
 
     def _tip(self, x, y, data) -> str:
         if int(data) < 0:
             return self._bin_tip(-int(data) - 1)
         row = int(data)
-        ds, live = self.doc.dataset, self.doc.live
-        loss = live.loss[row] if row < live.loss.size else np.nan
-        actual = ds.actual.values[row]
-        corrected = x if actual == 1.0 else 1.0 - x
-        return rich_text(  # (the ID is file text)
-            f"ID {ds.id_text(row) if ds.cell_text('id', row) else row + 1}\n"
-            f"actual class {fmt_number(actual)}\n"
-            f"p = {fmt_number(x, 6)}\n"
-            f"corrected p = {fmt_number(corrected, 6)}\n"
-            f"loss = {fmt_number(self._scale(np.array([loss]))[0], 6)} {self.units}"
-        )
+        live = self.doc.live
+        if row >= live.loss.size:
+            return ""
+        # (the ID is file text: shown as text, never as markup)
+        return rich_text(point_tip(self.doc.dataset, self.doc.options, row, float(live.loss[row]),
+                                   self.units))
 
     # -- view ---------------------------------------------------------------------------------
 
@@ -530,6 +543,7 @@ class PenaltyPlot(QWidget):
             return
         self.plot.getPlotItem().setLogMode(x=False, y=on)
         self._auto_view = True
+        self._draw()  # the points' coordinates change with the axis
         self.reset_view()
 
     def reset_view(self, *_args) -> None:
@@ -538,7 +552,8 @@ class PenaltyPlot(QWidget):
         item = self.plot.getPlotItem()
         item.disableAutoRange()
         item.setXRange(0.0, 1.0, padding=0.02)
-        if self.log_axis.isChecked():
-            item.setYRange(-4, np.log10(max(self._y_top, 1.0)) + 0.2, padding=0)
+        if self.log_scale:
+            low, top = log_coordinates(np.array([self._y_low, max(self._y_top, 1.0)]))
+            item.setYRange(low - 0.3, top + 0.2, padding=0)
         else:
             item.setYRange(-0.03 * self._y_top, self._y_top * 1.12, padding=0)

@@ -90,7 +90,14 @@ class SettingsPanel(QGroupBox):
         self.error = QLabel("")
         theme.set_text_colour(self.error, theme.warning_text(self.palette()))
         self.error.setWordWrap(True)
+        self.error.setMinimumWidth(120)  # wraps in a narrow panel instead of widening it
 
+        for combo in (self.policy, self.input_kind, self.units):
+            # Whole names when there is room; as narrow as ten characters when space is short
+            # (the popup always shows whole names).
+            combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("0" * 8) + 30)
+        for spin in (self.smoothing, self.pos_weight):
+            spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("0000.000") + 30)
         form = QFormLayout(self)
         form.addRow("&Convention:", self.policy)
         form.addRow("Epsi&lon:", self.eps)  # (Alt+E opens the Edit menu)
@@ -98,7 +105,7 @@ class SettingsPanel(QGroupBox):
         form.addRow("Label &smoothing:", self.smoothing)
         form.addRow("P&os. weight:", self.pos_weight)
         form.addRow("&Reduction:", self.reduction)
-        form.addRow("", self.soft)
+        form.addRow(self.soft)  # across both columns: the panel stays narrow
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
 

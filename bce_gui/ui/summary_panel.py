@@ -7,9 +7,9 @@ import math
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..core.explain import formula_text, reduction_text
-from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
-from ..core.loss import LN2
+from ..core.explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
+from ..core.formatting import fmt_count, fmt_number, fmt_result
+from ..core.loss import to_units
 from . import theme
 from .document import Document
 
@@ -21,6 +21,8 @@ class SummaryPanel(QFrame):
     switchPolicyRequested = Signal(str)
     #: The user asked to see these data rows (the ones making the loss infinite).
     showRowsRequested = Signal(object)
+    #: What the panel says changed (its height may have to change with it).
+    contentChanged = Signal()
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,8 @@ class SummaryPanel(QFrame):
         self.loss_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unit_label = QLabel()
         self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        self.caption.setWordWrap(True)
         self.formula_label = QLabel()
         self.formula_label.setAccessibleName("Formula")
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -51,6 +55,9 @@ class SummaryPanel(QFrame):
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
         self.policy_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.options_label = QLabel()
+        self.options_label.setObjectName("optionsNote")
+        self.options_label.setWordWrap(True)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
         self.infinite_label.setTextFormat(Qt.TextFormat.PlainText)  # it shows IDs from the file
@@ -63,11 +70,18 @@ class SummaryPanel(QFrame):
             lambda: self.showRowsRequested.emit(self.doc.live.snapshot().infinite_rows())
         )
 
+        for label in (self.caption, self.counts_label, self.formula_label, self.meaning_label,
+                      self.policy_label, self.options_label, self.infinite_label):
+            if label.wordWrap():
+                # A wrapped label's own minimum is a comfortable reading width (up to ~400 px),
+                # which would keep the tables narrow: let it wrap down to a narrow column.
+                label.setMinimumWidth(120)
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label,
-                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label):
-            layout.addWidget(w)
+                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
+                  self.options_label):
+            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
         layout.addStretch(1)
 
         doc.totalsChanged.connect(self.refresh)
@@ -100,7 +114,7 @@ class SummaryPanel(QFrame):
         n_invalid = self.doc.live.validity.n_invalid
         bits = self.units == "bits"
         mean = t.mean
-        shown = mean / LN2 if bits and math.isfinite(mean) else mean
+        shown = to_units(mean, self.units) if math.isfinite(mean) else mean
         if t.n == 0:
             self.loss_label.setText("—")
             self.unit_label.setText("no valid observations yet")
@@ -117,21 +131,9 @@ class SummaryPanel(QFrame):
         self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         finite = t.n > 0 and math.isfinite(mean)
         if finite:
-            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(mean / LN2, 4)} bits"
+            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(to_units(mean, 'bits'), 4)} bits"
             self.other_units_label.setText(other)
-            if t.baseline > 0:
-                skill = t.skill
-                verdict = (
-                    f"removes {fmt_percent(skill)} of it" if skill >= 0 else
-                    f"is {fmt_percent(-skill)} worse than that"
-                )
-                self.meaning_label.setText(
-                    f"No-skill baseline (always predict the base rate {fmt_number(t.base_rate, 3)}): "
-                    f"{fmt_number(t.baseline / (LN2 if bits else 1), 4)} {'bits' if bits else 'nats'}. "
-                    f"This model {verdict}."
-                )
-            else:
-                self.meaning_label.setText("All valid rows have the same class: no baseline to compare with.")
+            self.meaning_label.setText(baseline_text(t, opts, self.units))
         else:
             self.other_units_label.setText("")
             self.meaning_label.setText("")
@@ -152,3 +154,9 @@ class SummaryPanel(QFrame):
         self.policy_label.setText(
             f"Convention: {opts.policy.label}. {opts.policy.description} {reduction_text(opts)}"
         )
+        extras = active_options(opts, self.doc.has_weight)
+        self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
+        self.options_label.setVisible(bool(extras))
+        for label in (self.other_units_label, self.meaning_label):
+            label.setVisible(bool(label.text()))  # no blank gap above the infinite-loss note
+        self.contentChanged.emit()

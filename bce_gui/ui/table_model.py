@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.evaluate import terms_for_rows
-from ..core.formatting import fmt_cell, fmt_count, fmt_exact, fmt_number
+from ..core.formatting import fmt_count, fmt_exact, fmt_number
 from ..core.loss import LN2
 from ..core.validation import ROW, Reason
 from . import commands, theme
@@ -209,11 +209,11 @@ class ObservationsModel(QAbstractTableModel):
                     return ""
                 return text
             column = ds.column(col.key)
+            if role == R.DisplayRole:  # to the precision shown everywhere (6 digits), no float noise
+                return column.display_text(row)
             if row in column.text:  # typed text that is not a number: as typed
                 return column.text[row]
-            # Shown as a spreadsheet shows it (no float noise), edited and copied exactly.
-            value = float(column.values[row])
-            return fmt_exact(value) if role == R.EditRole else fmt_cell(value)
+            return fmt_exact(float(column.values[row]))  # edited and copied exactly
         if role == R.TextAlignmentRole and col.key != "id":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # A row the file itself got wrong (too many fields) marks each of its cells.
@@ -230,6 +230,10 @@ class ObservationsModel(QAbstractTableModel):
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):
                 return "No ID: the row number is shown instead"
+            if col.key != "id":
+                full = ds.cell_text(col.key, row)
+                if full != ds.column(col.key).display_text(row):
+                    return f"{col.title}: {full}"  # the value as stored, every digit
         if role == R.AccessibleDescriptionRole and reason:
             return f"invalid: {reason.message}"
         return None
@@ -303,10 +307,10 @@ class ObservationsModel(QAbstractTableModel):
             for key in ("actual", "predicted", "weight"):
                 r = self._reason(key, row)
                 if r:
-                    reasons.append(f"{INPUT_COLUMNS[key].title}: {r.message}")
-            return "excluded — " + "; ".join(reasons)
+                    reasons.append(f"{INPUT_COLUMNS[key].title} {r.short}")  # in full: the cell's tooltip
+            return "excluded: " + "; ".join(reasons)
         if np.isinf(live.loss[row]):
-            return "infinite — probability 0 for the actual class"
+            return "infinite: p = 0 for the actual class"
         return ""
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):

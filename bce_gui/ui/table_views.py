@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemDelegate,
     QAbstractItemView,
     QAbstractScrollArea,
     QHeaderView,
+    QStyle,
     QTableView,
 )
 
-from ..core.clipboard import format_block, parse_block
-from ..core.columns import SYNONYMS, normalise
-from ..core.dataset import parse_cell
+from ..core.clipboard import format_block
 from ..core.formatting import fmt_exact
 from .table_model import SortKeyRole, ObservationsModel
 
@@ -41,8 +40,15 @@ def selected_view_rows(view: QTableView) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
+#: Rows looked at when a column is sized to its content (about a screenful).
+FIT_ROWS = 60
+
+
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
+
+    #: A column grew to show its content (a note appeared): the pane may need more room.
+    widened = Signal()
 
     def __init__(self, model: ObservationsModel, results: bool, name: str, parent=None) -> None:
         super().__init__(parent)
@@ -59,12 +65,18 @@ class DataTableView(QTableView):
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.horizontalHeader().setSectionsClickable(True)
         self.horizontalHeader().setHighlightSections(False)
+        # Widths from the rows a screen shows, not from a thousand rows (Qt's default): fitting
+        # the columns of a ten-million-row table stays a matter of milliseconds.
+        self.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         if results:
             self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             self.verticalHeader().hide()
             self.setTabKeyNavigation(False)  # read-only: Tab goes on to the next control
         else:
+            # One vertical scroll bar, the results pane's, at the right edge of both tables: in
+            # the observations pane it covered the Predicted column. The panes scroll together.
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.setEditTriggers(
                 QAbstractItemView.EditTrigger.DoubleClicked
                 | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -75,6 +87,16 @@ class DataTableView(QTableView):
         corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
         if corner is not None:
             corner.setAccessibleName("Select all cells")
+        if results:
+            # Notes appear with edits: the Note column grows to show them (the pane scrolls
+            # sideways if it must; the full note is also the cell's tooltip).
+            self._note_timer = QTimer(self)
+            self._note_timer.setSingleShot(True)
+            self._note_timer.setInterval(0)
+            self._note_timer.timeout.connect(self.fit_note)
+            model.dataChanged.connect(self._note_timer.start)
+            model.layoutChanged.connect(self._note_timer.start)
+            self.verticalScrollBar().valueChanged.connect(self._note_timer.start)
 
     # -- keyboard: as in a spreadsheet, and never a trap ----------------------------------------
 
@@ -141,16 +163,47 @@ class DataTableView(QTableView):
         if event.type() == QEvent.Type.PaletteChange:
             self.model().set_palette(self.palette())
 
+    def fit_note(self) -> None:
+        c = self.model().column_of("note")
+        if c >= 0 and not self.isColumnHidden(c):
+            need = self.sizeHintForColumn(c) + 4
+            if need > self.columnWidth(c):
+                self.setColumnWidth(c, need)
+                self.widened.emit()
+
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
         for i, col in enumerate(model.columns):
             self.setColumnHidden(i, col.result != self.results)
         self.horizontalHeader().setStretchLastSection(True)
-        width = self.fontMetrics().horizontalAdvance("−0.0000000")
+        # (the window fits the columns' widths after a reset, with the panes' division)
+
+    def _title_width(self, section: int) -> int:
+        title = self.model().headerData(section, Qt.Orientation.Horizontal) or ""
+        return self.horizontalHeader().fontMetrics().horizontalAdvance(str(title))
+
+    def fit_columns(self) -> int:
+        """Size each shown column to its title and the values in view; return the width this
+        pane needs to show them all without scrolling sideways (row numbers, the scroll bar and
+        the frame included). Column widths never widen the window: the splitter gives the pane
+        this width when there is room, and the pane scrolls sideways when there is not."""
+        model: ObservationsModel = self.model()
+        header = self.horizontalHeader()
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin // 2
+        total = 0
         for i, col in enumerate(model.columns):
-            if col.result == self.results and col.key != "note":
-                title = self.fontMetrics().horizontalAdvance(col.title + " (nats)") + 16
-                self.setColumnWidth(i, max(title, width if col.key != "id" else width * 3 // 4))
+            if self.isColumnHidden(i):
+                continue
+            title = self._title_width(i) + margin + (arrow if header.sortIndicatorSection() == i else 0)
+            width = max(title, self.sizeHintForColumn(i) + 4, header.minimumSectionSize())
+            self.setColumnWidth(i, width)
+            total += width
+        if self.verticalHeader().isVisible() or not self.results:
+            total += self.verticalHeader().sizeHint().width()
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            total += self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return total + 2 * self.frameWidth()
 
 
 class LinkedTables:
@@ -164,6 +217,18 @@ class LinkedTables:
         obs.verticalScrollBar().valueChanged.connect(res.verticalScrollBar().setValue)
         res.verticalScrollBar().valueChanged.connect(obs.verticalScrollBar().setValue)
         obs.selectionModel().currentRowChanged.connect(self._current_obs)
+        for view in (obs, res):
+            view.horizontalScrollBar().rangeChanged.connect(self._sideways)
+        self._sideways()
+
+    def _sideways(self, *_args) -> None:
+        """Both panes show a horizontal scroll bar, or neither: their rows keep the same height
+        of view, so the last row of one is the last row of the other."""
+        need = any(v.horizontalScrollBar().maximum() > 0 for v in (self.obs, self.res))
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if need else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        for v in (self.obs, self.res):
+            if v.horizontalScrollBarPolicy() != policy:
+                v.setHorizontalScrollBarPolicy(policy)
 
     def _mirror(self, source: QTableView, target: QTableView) -> None:
         if self._busy:
@@ -243,31 +308,11 @@ def cell_copy_text(model: ObservationsModel, view_row: int, column: int) -> str:
     return model.data(index, Qt.ItemDataRole.DisplayRole) or ""
 
 
-def strip_header_row(block: list[list[str]]) -> list[list[str]]:
-    """Drop a pasted header row (e.g. 'id  actual  predicted' copied with the data)."""
-    if len(block) < 2:
-        return block
-    first = [normalise(c) for c in block[0]]
-    known = {s for syns in SYNONYMS.values() for s in syns}
-    numbers = [parse_cell(c)[1] is None and c.strip() != "" for c in block[0]]
-    if any(f in known for f in first) and not any(numbers):
-        return block[1:]
-    return block
-
-
-def paste_target(view: QTableView) -> tuple[int, int]:
-    """(view row, column) where a paste starts: the top-left of the selection, or the current cell."""
-    idx = view.currentIndex()
-    sel = view.selectionModel().selection()
-    if len(sel):
-        top = min(r.top() for r in sel)
-        left = min(r.left() for r in sel if not view.isColumnHidden(r.left())) if any(
-            not view.isColumnHidden(r.left()) for r in sel) else idx.column()
-        return top, left
-    if idx.isValid():
-        return idx.row(), idx.column()
-    return 0, 0
-
-
-def parse_clipboard(text: str) -> list[list[str]]:
-    return strip_header_row(parse_block(text))
+def paste_start(view: QTableView) -> tuple[int, int] | None:
+    """(view row, column) of the selection's top-left cell, where a paste starts; None when
+    nothing is selected (the user clicked below the last row: the block is added at the end).
+    The current cell alone does not count: it stays where it was after such a click."""
+    sel = [r for r in view.selectionModel().selection() if not view.isColumnHidden(r.left())]
+    if not sel:
+        return None
+    return min(r.top() for r in sel), min(r.left() for r in sel)

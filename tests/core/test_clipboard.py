@@ -78,3 +78,62 @@ def test_spreadsheet_style_paste():
     """What LibreOffice/Excel put on the clipboard for a 3x3 range with a header row."""
     text = "ID\tActual\tPredicted\r\nID1\t1\t0.94\r\nID2\t0\t0,10\r\n"
     assert parse_block(text) == [["ID", "Actual", "Predicted"], ["ID1", "1", "0.94"], ["ID2", "0", "0,10"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a pasted block goes
+# ---------------------------------------------------------------------------------------------
+
+from bce_gui.core.clipboard import PasteError, header_roles, plan_paste  # noqa: E402
+from bce_gui.core.dataset import parse_cell, parse_cells  # noqa: E402
+
+SHOWN = ["id", "actual", "predicted"]
+
+
+def test_a_copied_empty_cell_is_an_empty_line_and_pastes_back_empty():
+    assert format_block([[""]]) == "\n"
+    assert parse_block("\n") == [[""]]
+    assert parse_block(format_block([["a"], [""]])) == [["a"], [""]]
+
+
+def test_header_rows_are_recognised_by_name_and_never_hold_numbers():
+    assert header_roles(["Y_true", "proba", "who", "ID"]) == ["actual", "predicted", None, "id"]
+    assert header_roles(["p", "p"]) == ["predicted", None]
+    assert header_roles(["1", "0.5"]) is None
+    assert header_roles(["id", "0.5"]) is None
+    assert header_roles(["foo", "bar"]) is None
+
+
+def test_plan_with_a_header_appends_and_names_what_it_ignores():
+    plan = plan_paste([["predicted", "extra", "actual"], ["0.5", "x", "1"]], SHOWN, 1)
+    assert plan.append and plan.header and plan.n_rows == 1
+    assert plan.columns == {"predicted": ["0.5"], "actual": ["1"]}
+    assert plan.ignored == ["extra"]
+
+
+def test_plan_with_nothing_selected_reads_columns_as_a_headerless_file():
+    assert plan_paste([["1", "0.5"]], SHOWN, None).columns == {"actual": ["1"], "predicted": ["0.5"]}
+    plan = plan_paste([["a", "1", "0.5", "2", "z"]], SHOWN + ["weight"], None)
+    assert plan.append and plan.roles == ["id", "actual", "predicted", "weight"] and plan.ignored == ["column 5"]
+
+
+def test_plan_over_a_selection_and_a_block_that_does_not_fit():
+    plan = plan_paste([["1", "0.5"], ["0"]], SHOWN, 1)
+    assert not plan.append and plan.columns == {"actual": ["1", "0"], "predicted": ["0.5", ""]}
+    with pytest.raises(PasteError, match="3 columns.*Predicted column on the table has only 1"):
+        plan_paste([["a", "1", "0.5"]], SHOWN, 2)
+    wide = plan_paste([["a", "1", "0.5", "n1", "n2"]], SHOWN, 0)  # wider than the whole table
+    assert wide.roles == SHOWN and wide.ignored == ["column 4", "column 5"]
+
+
+def test_parse_cells_agrees_with_parse_cell_cell_by_cell():
+    rng = random.Random(5)
+    pieces = ["1", "0.5", "", " 2 ", "abc", "nan", "NaN", "1_000", "0,5", "inf", "-1e-300", "1.", "+.5",
+              "1e400", "0x10", "١", "1,000.5"]
+    for _ in range(200):
+        cells = [rng.choice(pieces) for _ in range(rng.randint(0, 8))]
+        got = parse_cells(cells)
+        for i, c in enumerate(cells):
+            v, bad = parse_cell(c)
+            assert (got.values[i] == v) or (v != v and got.values[i] != got.values[i]), (c, got.values[i], v)
+            assert got.text.get(i) == bad, c

@@ -224,3 +224,21 @@ def test_weight_column_add_and_remove():
     assert ds.column_names["weight"] == "Weight"
     col = ds.remove_weight_column()
     assert ds.weight is None and len(col) == len(ds)
+
+
+def test_a_block_of_cells_is_written_and_read_back_for_undo():
+    import numpy as np
+
+    from bce_gui.core.dataset import CellBlock, Dataset
+
+    ds = Dataset.from_arrays([1, 0, 1], [0.5, 0.2, 0.9], ids=["a", "b", "c"])
+    ds.predicted.set_cell(2, "oops")
+    rows = np.array([2, 0])
+    before = ds.read_cells(rows, ["id", "predicted"])
+    block = CellBlock.parse({"id": [" X", "Y "], "predicted": ["0,25", "n/a"]})
+    ds.write_cells(rows, block)
+    assert [ds.cell_text("id", i) for i in range(3)] == ["Y", "b", "X"]
+    assert [ds.cell_text("predicted", i) for i in range(3)] == ["n/a", "0.2", "0.25"]
+    ds.write_cells(rows, before)
+    assert [ds.cell_text("id", i) for i in range(3)] == ["a", "b", "c"]
+    assert [ds.cell_text("predicted", i) for i in range(3)] == ["0.5", "0.2", "oops"]

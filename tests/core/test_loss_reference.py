@@ -259,7 +259,7 @@ def test_torch_mean(case):
     opts = _case_options(case)
     assert opts.reduction_used == "mean"
     w = None if case["weights"] is None else _arr(case["weights"])
-    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    t = totals(row_losses(y, x, opts), y, w, options=opts)
     assert_close(t.mean, case["mean"], rel=1e-9, floor=1e-300, what=case["name"])
 
 
@@ -269,7 +269,7 @@ def test_torch_reduction_sum(case):
     """--reduction sum is torch's reduction='sum'."""
     y, x, _ = _case_inputs(case)
     opts = replace(_case_options(case), reduction="sum")
-    t = totals(row_losses(y, x, opts), y, _arr(case["weights"]), reduction=opts.reduction_used)
+    t = totals(row_losses(y, x, opts), y, _arr(case["weights"]), options=opts)
     assert_close(t.mean, case["sum"], rel=1e-9, floor=1e-300, what=case["name"])
 
 
@@ -357,7 +357,7 @@ def test_keras_mean(case):
     opts = _case_options(case)
     assert opts.reduction_used == "mean"
     w = None if case["weights"] is None else _arr(case["weights"])
-    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    t = totals(row_losses(y, x, opts), y, w, options=opts)
     assert_close(t.mean, case["mean"], rel=KERAS_REL, floor=KERAS_FLOOR, what=case["name"])
 
 
@@ -369,7 +369,7 @@ def test_keras_other_reductions(case, reduction, key):
     y, x, _ = _case_inputs(case)
     opts = replace(_case_options(case), reduction=reduction)
     w = _arr(case["weights"])
-    t = totals(row_losses(y, x, opts), y, w, reduction=opts.reduction_used)
+    t = totals(row_losses(y, x, opts), y, w, options=opts)
     if key == "weighted_mean" and math.fsum(w) == 0.0:
         # Keras divides with divide_no_nan (0); we, as scikit-learn, call it undefined.
         assert case[key] == 0.0 and math.isnan(t.mean)

@@ -101,8 +101,8 @@ def test_report_shows_loss_formula_convention_source_and_time():
     mean = sum(losses.values()) / len(losses)
     assert len(losses) == 8
 
-    assert f"{mean:.6g} nats" in page.text
-    assert f"{mean / math.log(2):.6g} bits" in page.text
+    assert f"{mean:.4g} nats" in page.text  # to the precision the window shows
+    assert f"{mean / math.log(2):.4g} bits" in page.text
     formula = next(p for p in page.paragraphs if "Σ ln(corrected p)" in p)
     assert formula.startswith("−(1/N) Σ ln(corrected p) = −(1/8)(")
     assert formula.endswith(f"= {mean:.4g}")
@@ -121,9 +121,9 @@ def test_worst_rows_are_listed_largest_loss_first():
     page = Page(report_html(ds, ev, source=None, worst=5, now=NOW))
     assert "The 5 worst rows" in page.headings
     table = page.tables[0]
-    assert table[0] == ["Row", "ID", "Actual", "Predicted", "Corrected p", "ln(corrected p)", "Row loss"]
+    assert table[0] == ["Row", "ID", "Actual", "Predicted", "Corrected p", "ln(corrected p)", "Row loss (nats)"]
     body = table[1:]
-    assert [int(r[0]) for r in body] == [r + 2 for r in order]  # spreadsheet rows: header is 1
+    assert [int(r[0]) for r in body] == [r + 1 for r in order]  # as the window numbers them
     assert [r[1] for r in body] == [str(ds.ids[r]) for r in order]
     for cells, r in zip(body, order):
         assert float(cells[6]) == float(f"{losses[r]:.5g}")
@@ -132,7 +132,7 @@ def test_worst_rows_are_listed_largest_loss_first():
     assert body[0][1] == "k" and body[1][1] == "c"
 
 
-def test_invalid_rows_with_spreadsheet_row_numbers_and_reasons():
+def test_invalid_rows_with_the_window_row_numbers_and_reasons():
     ds = _mixed()
     ev = evaluate(ds, LossOptions())
     page = Page(report_html(ds, ev, source="x.csv", now=NOW))
@@ -141,10 +141,10 @@ def test_invalid_rows_with_spreadsheet_row_numbers_and_reasons():
     # The ID names the row as the analyst knows it (the row number alone does not).
     assert table[0] == ["Row", "ID", "Column", "Value", "Reason"]
     assert table[1:] == [
-        ["8", "g", "Actual", "", "missing value"],
-        ["9", "h", "Actual", "2", "label is not 0 or 1"],
-        ["10", "i", "Predicted", "<b>n/a</b>", "not a number"],
-        ["11", "j", "Predicted", "1.5", "probability outside [0, 1]"],
+        ["7", "g", "Actual", "", "missing value"],
+        ["8", "h", "Actual", "2", "label is not 0 or 1"],
+        ["9", "i", "Predicted", "<b>n/a</b>", "not a number"],
+        ["10", "j", "Predicted", "1.5", "probability outside [0, 1]"],
     ]
 
 
@@ -154,8 +154,9 @@ def test_row_numbers_follow_the_file_when_blank_lines_were_skipped(tmp_path):
     ds, _ = read_table(src)
     page = Page(report_html(ds, evaluate(ds, LossOptions()), source=src.name, now=NOW))
     worst, invalid = page.tables
-    assert [r[0] for r in worst[1:]] == ["7", "3"]  # line numbers in the file (row c is 7)
-    assert invalid[1:] == [["6", "b", "predicted", "oops", "not a number"]]
+    assert worst[0][:2] == ["Row", "File line"]
+    assert [r[:2] for r in worst[1:]] == [["3", "7"], ["1", "3"]]  # window row; line in the file
+    assert invalid[1:] == [["2", "6", "b", "predicted", "oops", "not a number"]]
 
 
 def test_plot_embedded_as_data_uri_or_referenced():
@@ -185,7 +186,7 @@ def test_hostile_text_is_escaped_everywhere():
     assert "<img src=x" not in text and "<i>p</i>" not in text
     page = Page(text)
     assert set(page.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p",
-                              "b", "table", "tr", "th", "td", "img"}
+                              "b", "table", "thead", "tr", "th", "td", "img"}
     assert page.images == []
     assert page.tables[0][1][1] == "<script>alert('id')</script>"  # shown as text, intact
     assert page.tables[1][1][1:4] == ["ok", "<i>p</i>", "<img src=x onerror=alert(1)>"]
@@ -197,19 +198,29 @@ def test_infinite_loss_clipping_weights_and_options_are_stated():
     page = Page(report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW))
     assert "∞ nats" in page.text
     assert "The loss is infinite: 1 row(s) give probability 0" in page.text
-    assert page.tables[0][1][0] == "2" and page.tables[0][1][6] == "∞"
+    assert page.tables[0][1][0] == "1" and page.tables[0][1][6] == "∞"
 
     sk = make_policy("sklearn")
     page = Page(report_html(ds, evaluate(ds, LossOptions(policy=sk)), source=None, now=NOW))
     assert "Convention: scikit-learn." in page.text and sk.description in page.text
     expected = (-math.log(sk.eps) + 2 * math.log(2)) / 3
-    assert f"{expected:.6g} nats" in page.text
+    assert f"{expected:.4g} nats" in page.text
 
     w = Dataset.from_arrays([1, 0], [0.5, 0.5], weights=[3, 1])
     opts = LossOptions(logits=True, label_smoothing=0.1, pos_weight=2.0)
     page = Page(report_html(w, evaluate(w, opts), source=None, now=NOW))
     assert "weighted by the weight column" in page.text
-    assert "Options: predictions are logits, label smoothing 0.1, pos_weight 2." in page.text
+    assert ("Options: Predictions read as logits; label smoothing 0.1; pos_weight 2 (class-1 rows count 2×)."
+            in page.text)
+    # The baseline is the best constant prediction under the same options, found here by search:
+    # mean over rows of w·(−pos_weight·ys·ln q − (1 − ys)·ln(1 − q)), ys the smoothed labels.
+    q = np.linspace(0.001, 0.999, 99_801)
+    ys = np.array([1.0, 0.0]) * 0.9 + 0.05
+    wts = np.array([3.0, 1.0])
+    mean = sum(wt * -(2.0 * y * np.log(q) + (1 - y) * np.log1p(-q)) for wt, y in zip(wts, ys)) / wts.sum()
+    best = int(np.argmin(mean))
+    assert f"always predict p = {q[best]:.3g}, the best constant with these options" in page.text
+    assert f"{mean[best]:.4g} nats" in page.text
 
 
 def test_no_valid_rows_and_truncated_invalid_list():
@@ -219,3 +230,12 @@ def test_no_valid_rows_and_truncated_invalid_list():
     assert "Invalid rows (7, excluded)" in page.headings
     assert len(page.tables) == 1 and len(page.tables[0]) == 1 + 3
     assert "… the first 3 of them are listed." in page.text
+
+
+def test_numbers_are_printed_to_the_precision_the_window_shows():
+    p = [0.5488135039273248, 0.7151893663724195, 0.6027633760716439]
+    ds = Dataset.from_arrays([1, 0, 1], p)
+    page = Page(report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW))
+    predicted = {row[0]: row[3] for row in page.tables[0][1:]}
+    assert predicted == {"1": f"{p[0]:.6g}", "2": f"{p[1]:.6g}", "3": f"{p[2]:.6g}"}
+    assert "0.5488135039273248" not in report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW)

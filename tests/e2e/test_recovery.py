@@ -80,6 +80,10 @@ elif mode == "restore":
     def offer(self):
         restored = original_offer(self)
         report("restored" if restored else "not-restored", dump(self.window))
+        if os.environ.get("DRIVER_CLOSE"):  # then close the window as the user does
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(300, self.window.close)
         return restored
 
     FileController.offer_recovery = offer
@@ -222,7 +226,7 @@ def _edit_and_crash(tmp_path: Path, data: Path) -> dict:
     return edited
 
 
-@pytest.mark.parametrize("at_exit", ["discard", "save"])
+@pytest.mark.parametrize("at_exit", ["discard", "save", "sigterm"])
 def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_path):
     data = tmp_path / "preds.csv"
     data.write_text(CSV_TEXT)
@@ -231,6 +235,8 @@ def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_pat
     assert edited["modified"] is True
 
     env = _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", BCE_LAB_REPORT_READY="1", DRIVER_AT_EXIT=at_exit)
+    if at_exit != "sigterm":
+        env["DRIVER_CLOSE"] = "1"  # the user closes the window and is asked about the work
     app = _driver("restore", data, env)
     try:
         restored = _payload(app.next_line("restored "))
@@ -244,17 +250,63 @@ def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_pat
         assert restored["modified"] is True and restored["source"] == str(data)
         assert ready == "ready: preds.csv — BCE Lab"
     finally:
-        # A clean exit: the window closes the normal way and asks about the unsaved work.
-        code = app.stop()
+        if at_exit == "sigterm":
+            code = app.stop()
+        else:
+            app._finish()  # the window closes itself, after the question
+            code = app.proc.returncode
     assert code == 0, app.stderr
     assert "Traceback" not in app.stderr
     asked = [line for line in app.out if line.startswith("asked ")]
+    if at_exit == "sigterm":
+        # No question waits for nobody: the unsaved work is in the recovery folder, the file
+        # untouched, and the next start offers it again.
+        assert asked == []
+        files = _recovery_files(tmp_path)
+        assert [p.name for p in files] == ["recovery.csv", "recovery.json"]
+        rows = files[0].read_text("utf-8").splitlines()
+        assert rows[1].startswith("edited,") and ",0.42" in rows[2]
+        assert data.read_text() == CSV_TEXT
+        again = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", DRIVER_CLOSE="1"))
+        try:
+            restored = _payload(again.next_line("restored "))
+        finally:
+            again._finish()
+        assert restored["ids"] == edited["ids"] and restored["predicted"] == edited["predicted"]
+        return
     assert len(asked) == 1 and "preds.csv" in asked[0]
     assert _recovery_files(tmp_path) == []  # nothing left to recover after a clean exit
     if at_exit == "discard":
         assert data.read_text() == CSV_TEXT
     else:
         assert data.read_text() == CSV_TEXT.replace("a1,", "edited,").replace("0.2,", "0.42,")
+
+
+def test_a_second_instance_leaves_a_running_ones_autosave_alone(tmp_path):
+    """A running window's autosave is not a crash: another instance neither offers nor deletes
+    it; once that window's process dies, the next start offers it."""
+    data = tmp_path / "preds.csv"
+    data.write_text(CSV_TEXT)
+    first = _driver("edit", data, _env(tmp_path))
+    try:
+        edited = _payload(first.next_line("edited "))
+        assert _wait_for(lambda: len(_recovery_files(tmp_path)) == 2), "no autosave within the timeout"
+        # A second instance, told to discard anything it is offered: it is offered nothing.
+        second = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="no"))
+        try:
+            second.next_line("not-restored ")
+        finally:
+            code = second.stop()
+        assert code == 0, second.stderr
+        assert len(_recovery_files(tmp_path)) == 2  # the first one's autosave is still there
+    finally:
+        first.kill()
+    third = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", DRIVER_CLOSE="1"))
+    try:
+        restored = _payload(third.next_line("restored "))
+    finally:
+        third._finish()
+    assert restored["ids"] == edited["ids"] and restored["predicted"] == edited["predicted"]
 
 
 def test_declined_recovery_is_removed_and_the_file_opens_as_saved(tmp_path):

@@ -26,6 +26,7 @@ class DialogCall:
     title: str
     text: str
     filters: str = ""  # a file dialog's file types, ";;"-separated, as offered
+    selected_filter: str = ""  # file dialogs: the filter chosen when the dialog opens
 
 
 @dataclass
@@ -64,11 +65,12 @@ class DialogStub:
 
     def _file(self, kind: str):
         def ask(parent=None, caption="", directory="", filter="", *args, **kwargs):
-            self.calls.append(DialogCall(kind, caption, directory, filter))
+            selected = args[0] if args else kwargs.get("selectedFilter", "")
+            self.calls.append(DialogCall(kind, caption, directory, filter, selected))
             answer = self._next(kind, "")
             path, wanted = answer if isinstance(answer, tuple) else (answer, None)
             types = filter.split(";;")
-            chosen = next((t for t in types if wanted and wanted in t), types[0])
+            chosen = next((t for t in types if wanted and wanted in t), selected or types[0])
             return (str(path), chosen if path else "")
 
         return ask
@@ -101,6 +103,11 @@ def make_window(qtbot, settings_path):
         qtbot.addWidget(w)
         w.show()
         qtbot.waitExposed(w)
+        # The offscreen screen is 800x600, where a first start maximises the window: the tests
+        # drive it at the size it has on a desktop screen (layout tests choose their own).
+        if w.isMaximized():
+            w.showNormal()
+            w.resize(1400, 860)
         w.activateWindow()
         return w
 

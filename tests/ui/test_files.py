@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from sklearn.metrics import log_loss
 
 import bce_gui.ui.files as files_mod
@@ -896,7 +896,7 @@ def test_export_report_html_and_pdf(scored, tmp_path, dialogs):
     export(w, dialogs, "export_report", page)
     html = page.read_text("utf-8")
     loss = expected_loss()
-    assert f"{loss:.6g} nats" in html
+    assert f"{loss:.4g} nats" in html  # to the precision the window shows
     assert "scores.csv" in html
     assert "data:image/png;base64," in html  # the plot is embedded: the page stands alone
     # The worst rows, largest row loss first, computed here from the formula.
@@ -1003,9 +1003,22 @@ def test_recent_list_has_no_duplicates_and_at_most_eight(tmp_path, window):
 # ---------------------------------------------------------------------------------------------
 
 
+def written(folder: Path, name: str) -> Path | None:
+    """The recovery file ``name`` an instance wrote in its own folder under ``folder``, if any."""
+    found = sorted(folder.glob(f"*/{name}"))
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
 def wait_for_autosave(qtbot, folder: Path) -> None:
-    qtbot.waitUntil(lambda: (folder / "recovery.json").exists() and (folder / "recovery.csv").exists(),
+    qtbot.waitUntil(lambda: bool(written(folder, "recovery.json") and written(folder, "recovery.csv")),
                     timeout=10_000)
+
+
+def ends_without_cleaning_up(w) -> None:
+    """The first window's process ends leaving its recovery files (as a crash or a SIGTERM
+    does): its folder is no longer locked by a living instance."""
+    w.files.close_recovery(keep=True)
 
 
 def test_autosave_writes_recovery_and_saving_removes_it(tmp_path, window, qtbot, dialogs, recovery_folder):
@@ -1014,21 +1027,22 @@ def test_autosave_writes_recovery_and_saving_removes_it(tmp_path, window, qtbot,
     path.write_text(_lines(",", repr, ["id", "actual", "predicted"]))
     open_quietly(w, qtbot, path)
     set_cell(w, 2, "predicted", "0.15")
-    assert not (recovery_folder / "recovery.json").exists()  # not at once: after a pause
+    assert written(recovery_folder, "recovery.json") is None  # not at once: after a pause
     wait_for_autosave(qtbot, recovery_folder)
-    rows = read_csv_rows(recovery_folder / "recovery.csv")
+    assert written(recovery_folder, "recovery.csv").parent == w.files.recovery.folder  # its own
+    rows = read_csv_rows(written(recovery_folder, "recovery.csv"))
     assert rows[3] == ["c3", "1", "0.15"] and len(rows) == 7
-    meta = json.loads((recovery_folder / "recovery.json").read_text("utf-8"))
+    meta = json.loads(written(recovery_folder, "recovery.json").read_text("utf-8"))
     assert meta["source_path"] == str(path) and meta["rows"] == 6
     assert path.read_text().splitlines()[3] == "c3,1,0.65"  # the file itself is not touched
     # Going back to the saved state needs no recovery.
     w.doc.undo_stack.undo()
-    assert not (recovery_folder / "recovery.json").exists()
+    assert written(recovery_folder, "recovery.json") is None
     w.doc.undo_stack.redo()
     wait_for_autosave(qtbot, recovery_folder)
     press(qtbot, w, Qt.Key.Key_S)
-    assert not (recovery_folder / "recovery.json").exists()
-    assert not (recovery_folder / "recovery.csv").exists()
+    assert written(recovery_folder, "recovery.json") is None
+    assert written(recovery_folder, "recovery.csv") is None
 
 
 @pytest.mark.parametrize("answer", ["yes", "no", "ask"])
@@ -1045,6 +1059,7 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
     set_cell(w, 0, "id", "first")
     wait_for_autosave(qtbot, recovery_folder)
     edited = snapshot(w.doc.dataset)
+    ends_without_cleaning_up(w)
 
     # The next start (a new window on default settings) finds the autosaved work.
     w2 = make_window(load_example=False)
@@ -1058,7 +1073,7 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
         assert dialogs.of("question") == []
     if answer != "yes":  # "ask" is answered No by the stub
         assert restored is False
-        assert not (recovery_folder / "recovery.json").exists()
+        assert written(recovery_folder, "recovery.json") is None
         assert len(w2.doc) == 0 and not w2.isWindowModified()
         return
     assert restored is True
@@ -1073,9 +1088,12 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
     ref = float(log_loss(Y, np.clip(p, eps, 1 - eps), labels=[0, 1]))
     assert w2.doc.live.totals.mean == pytest.approx(ref, rel=1e-12)
     # Saving the restored work writes the original file and ends the recovery.
+    w2.activateWindow()  # Ctrl+S goes to the active window: this one, not the first
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w2)
     press(qtbot, w2, Qt.Key.Key_S)
+    assert w2.doc.undo_stack.isClean()
     assert read_csv_rows(path)[1] == ["first", "1", "0.9"] and read_csv_rows(path)[5] == ["e5", "1", "0"]
-    assert not (recovery_folder / "recovery.json").exists()
+    assert written(recovery_folder, "recovery.json") is None
 
 
 def test_work_on_a_file_with_columns_mapped_by_hand_is_restored(tmp_path, window, make_window, qtbot, dialogs,
@@ -1099,6 +1117,7 @@ def test_work_on_a_file_with_columns_mapped_by_hand_is_restored(tmp_path, window
     set_cell(w, 2, "predicted", "0.3")
     wait_for_autosave(qtbot, recovery_folder)
     edited = snapshot(w.doc.dataset)
+    ends_without_cleaning_up(w)
 
     w2 = make_window(load_example=False)
     monkeypatch.setenv(files_mod.AUTO_RESTORE_ENV, "yes")
@@ -1126,7 +1145,8 @@ def test_save_as_a_spreadsheet_type_the_app_cannot_write_is_refused(name, tmp_pa
 
 def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window, qtbot, dialogs):
     # As if book.xls had been opened: Ctrl+S goes to Save As (a foreign workbook), which
-    # suggests the same name; accepting it must not replace the workbook with CSV text.
+    # suggests book.xlsx, a type it can write; typing the .xls name back must not replace the
+    # workbook with CSV text.
     w = window
     book = tmp_path / "book.xls"
     book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE2 (Excel 97) header
@@ -1135,7 +1155,8 @@ def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window
     set_cell(w, 0, "predicted", "0.5")
     dialogs.answer("save", str(book))
     press(qtbot, w, Qt.Key.Key_S)
-    assert dialogs.of("save")[0].text == str(book)  # the suggested name
+    assert dialogs.of("save")[0].text == str(book.with_suffix(".xlsx"))  # the suggested name
+    assert dialogs.of("save")[0].selected_filter == "Excel workbook (*.xlsx)"
     assert len(dialogs.of("warning")) == 1
     assert book.read_bytes() == original
     assert w.isWindowModified()

@@ -81,7 +81,7 @@ def test_settings_tab_chain_is_not_split_by_the_infinite_loss_buttons(window, qt
         press(qtbot, K.Key_Tab)
         seen.append(focused())
     sp = w.settings_panel
-    settings = [sp.policy, sp.input_kind, sp.smoothing, sp.soft, sp.units]  # eps, pos_weight disabled
+    settings = [sp.policy, sp.input_kind, sp.smoothing, sp.reduction, sp.soft, sp.units]  # eps, pos_weight disabled
     start = seen.index(sp.policy)
     assert seen[start:start + len(settings)] == settings
     assert seen.index(w.summary.clip_button) < start and seen.index(w.summary.show_inf_button) < start

@@ -286,12 +286,13 @@ def test_paste_block_with_header_grows_table_and_undoes(window, qtbot):
     click_cell(qtbot, w.obs_view, 8, col(w, "id"))
     shortcut(qtbot, w.obs_view, Qt.Key.Key_V)
 
-    ids = EX_IDS[:8] + ["P1", "P2", "P3", "P4"]
-    y = EX_Y[:8] + [1, 0, 1, 0]
-    p = EX_P[:8] + [0.7, 0.3, 0.45, 0.05]
+    # A block with a header row is new rows: added at the end, nothing overwritten.
+    ids = EX_IDS + ["P1", "P2", "P3", "P4"]
+    y = EX_Y + [1, 0, 1, 0]
+    p = EX_P + [0.7, 0.3, 0.45, 0.05]
     ds = w.doc.dataset
-    assert len(ds) == w.model.rowCount() == 12
-    assert [ds.cell_text("id", i) for i in range(12)] == ids
+    assert len(ds) == w.model.rowCount() == 14
+    assert [ds.cell_text("id", i) for i in range(14)] == ids
     np.testing.assert_array_equal(ds.actual.values, y)
     np.testing.assert_array_equal(ds.predicted.values, p)
     assert shown_loss(w) == pytest.approx(sk_loss(y, p), rel=1e-12)
@@ -306,7 +307,7 @@ def test_paste_block_with_header_grows_table_and_undoes(window, qtbot):
     assert w.summary.loss_text() == "0.214"
 
     shortcut(qtbot, w.obs_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert w.model.rowCount() == 12
+    assert w.model.rowCount() == 14
     assert_same_data(snapshot(w.doc.dataset), after)
     assert shown_loss(w) == pytest.approx(sk_loss(y, p), rel=1e-12)
 

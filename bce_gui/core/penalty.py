@@ -1,0 +1,143 @@
+"""What the penalty plot draws, computed here so the plot only displays it.
+
+Each observation is drawn at (p, its row loss): p is the predicted probability of class 1 (the
+sigmoid of the logit under the logits option) and the height is the very loss the table and the
+summary use, under every option (convention, logits, label smoothing, pos_weight). The two curves
+are the losses a class-1 and a class-0 row would have at each p under the same options, so a
+point always sits on its class's curve and its tooltip says the height it is drawn at.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .dataset import Dataset
+from .formatting import count_text, fmt_number, localize
+from .loss import LossOptions, row_losses, row_terms, to_units
+
+#: Where the curves bend hardest they are sampled densely; below this distance from 0 and 1 only
+#: if a point or the convention's clipping lies there.
+CURVE_EDGE = 1e-12
+#: On a log-scaled axis a loss of exactly 0 (p = 1 for a class-1 row) is drawn at the bottom.
+LOG_FLOOR = 1e-16
+
+
+def probability_of_class1(predicted: np.ndarray, options: LossOptions) -> np.ndarray:
+    """The x of each point: p itself, or sigmoid(z) for logits (stable for |z| up to 1e308)."""
+    x = np.asarray(predicted, dtype=np.float64)
+    if not options.logits:
+        return x
+    with np.errstate(over="ignore"):
+        return np.exp(-np.logaddexp(0.0, -x))
+
+
+def class_losses(predicted: np.ndarray, options: LossOptions) -> tuple[np.ndarray, np.ndarray]:
+    """(loss of a class-1 row, loss of a class-0 row) at each predicted value, in nats, by the
+    engine itself: clipping, float32 (Keras), smoothing and pos_weight included."""
+    x = np.asarray(predicted, dtype=np.float64)
+    return row_losses(np.ones_like(x), x, options), row_losses(np.zeros_like(x), x, options)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
+
+
+def curves(options: LossOptions, units: str = "nats",
+           extreme: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, class-1 loss, class-0 loss) along the penalty curves, in ``units``.
+
+    The curves reach as far as the points do: down to the convention's clipping (scikit-learn's
+    ε = 2.2e-16 puts a p = 0 row at 36.04 nats) and to ``extreme``, the most extreme prediction
+    drawn (the smallest min(p, 1 − p) for probabilities, the largest |z| for logits).
+    Values that are not finite (ln 0 under the exact convention) are left out (NaN).
+    """
+    low = CURVE_EDGE
+    eps = options.policy.eps
+    if eps is not None:
+        low = min(low, eps / 2)  # past the clip, where the curve is flat
+    if extreme is not None and not options.logits and 0.0 < extreme < low:
+        low = extreme
+    decades = max(1, int(math.ceil(-math.log10(low))))
+    edge = np.logspace(-decades, -1, 12 * decades)
+    p = np.unique(np.concatenate([[0.0], edge, np.linspace(0.1, 0.9, 161), 1.0 - edge, [1.0]]))
+    if options.logits:
+        z = _logit(p[(p > 0) & (p < 1)])
+        if extreme is not None and math.isfinite(extreme) and extreme > z.max():
+            far = np.linspace(z.max(), extreme, 200)
+            z = np.unique(np.concatenate([-far, z, far]))
+        predicted = z
+        x = probability_of_class1(z, options)
+    else:
+        predicted = x = p
+    l1, l0 = class_losses(predicted, options)
+    l1 = np.where(np.isfinite(l1), to_units(l1, units), np.nan)
+    l0 = np.where(np.isfinite(l0), to_units(l0, units), np.nan)
+    return x, l1, l0
+
+
+def extreme_prediction(predicted: np.ndarray, options: LossOptions) -> float | None:
+    """The most extreme of these predictions, as :func:`curves` takes it (None if none)."""
+    v = np.asarray(predicted, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    if options.logits:
+        return float(np.max(np.abs(v)))
+    d = np.minimum(v, 1.0 - v)
+    d = d[d > 0]
+    return float(d.min()) if d.size else None
+
+
+def bin_heights(centres: np.ndarray, options: LossOptions, units: str) -> tuple[np.ndarray, np.ndarray]:
+    """Heights of density marks at bin centres of p: (class 1, class 0), on the curves."""
+    c = np.asarray(centres, dtype=np.float64)
+    predicted = _logit(c) if options.logits else c
+    l1, l0 = class_losses(predicted, options)
+    return to_units(l1, units), to_units(l0, units)
+
+
+def log_coordinates(y: np.ndarray, floor: float = LOG_FLOOR) -> np.ndarray:
+    """Where a log-scaled axis draws these heights (pyqtgraph's log mode draws y at log10 y):
+    heights at or below ``floor`` (a loss of 0) at the floor, NaN kept, +inf kept."""
+    y = np.asarray(y, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.isnan(y), np.nan, np.log10(np.maximum(y, floor)))
+
+
+def lowest_positive(y: np.ndarray, default: float) -> float:
+    """The smallest finite positive height (the bottom of a log-scaled view)."""
+    y = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(y) & (y > 0)
+    return float(y[ok].min()) if ok.any() else default
+
+
+def point_tip(dataset: Dataset, options: LossOptions, row: int, loss: float, units: str) -> str:
+    """The tooltip of one observation's point: what the table shows for its row, and the height
+    it is drawn at (its row loss, in ``units``)."""
+    y = float(dataset.actual.values[row])
+    pred = float(dataset.predicted.values[row])
+    terms = row_terms(np.array([y]), np.array([pred]), options)
+    p = float(probability_of_class1(np.array([pred]), options)[0])
+    who = dataset.cell_text("id", row) or f"row {row + 1}"
+    lines = [f"ID {who}" if dataset.cell_text("id", row) else who,
+             f"actual class {fmt_number(y)}"]
+    if options.logits:
+        lines.append(f"logit = {fmt_number(pred, 6)}, p = {fmt_number(p, 6)}")
+    else:
+        lines.append(f"p = {fmt_number(p, 6)}")
+    lines += [f"corrected p = {fmt_number(terms.corrected[0], 6)}",
+              f"ln(corrected p) = {fmt_number(terms.ln_corrected[0], 6)}",
+              f"row loss = {fmt_number(to_units(loss, units), 6)} {units}"]
+    if options.pos_weight is not None and y == 1.0:
+        lines[-1] += f" (pos_weight {fmt_number(options.pos_weight)} × −ln)"
+    return "\n".join(lines)
+
+
+def bin_tip(count: int, cls: int, low: float, high: float) -> str:
+    """The tooltip of a density mark."""
+    return (f"{count_text(count, 'row')} of actual class {cls}\n"
+            f"with p in [{localize(f'{low:.3f}')}, {localize(f'{high:.3f}')})\n"
+            "click: select the worst of them")
