@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -126,6 +126,19 @@ class SettingsPanel(QGroupBox):
         self.smoothing.invalidText.connect(lambda text: self._invalid("Label smoothing", text))
         self.pos_weight.invalidText.connect(lambda text: self._invalid("Pos. weight", text))
         self.units.currentIndexChanged.connect(lambda: self.unitsChanged.emit(self.units.currentData()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """Wide enough for every choice in full: the boxes may shrink in a narrow window (their
+        minimum), but where there is room they show "Library default (Σw·l/Σw)" whole."""
+        hint = super().sizeHint()
+        fm = self.fontMetrics()
+        short = 0
+        for box in (self.policy, self.input_kind, self.reduction, self.units):
+            longest = max((fm.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0)
+            # (the arrow, frame and padding take what the box's own hint has beyond its text)
+            chrome = box.sizeHint().width() - fm.horizontalAdvance("x" * box.minimumContentsLength())
+            short = max(short, longest + chrome - box.sizeHint().width())
+        return QSize(hint.width() + short, hint.height())
 
     def set_options(self, options: LossOptions) -> None:
         self._updating = True
