@@ -13,8 +13,9 @@ the real libraries; scikit-learn is compared live):
   of ±1000 are exact and a confident right answer keeps its tiny loss (z = (50, 0): 1.9e-22).
 * ``sklearn`` -- ``sklearn.metrics.log_loss(y, P, labels=...)`` (scikit-learn 1.9): each
   probability clipped to [eps, 1 - eps], eps = float64 machine epsilon; rows that do not sum
-  to 1 are used as given (scikit-learn 1.9 only warns, "The y_prob values do not sum to one";
-  versions before 1.5 renormalised them). Logits are turned into probabilities by a softmax
+  to 1 are used as given (scikit-learn 1.9.1, installed here, only warns "The y_prob values do
+  not sum to one" when a row sum is off by more than sqrt(eps) ≈ 1.5e-8, and raises for a value
+  below 0 or above 1; versions before 1.5 renormalised the rows). Logits are turned into probabilities by a softmax
   first, as the binary engine does with the sigmoid.
 * ``torch``   -- ``torch.nn.CrossEntropyLoss`` for logits (its log-softmax, rounded as aten
   rounds it: ``(z - max) - log Σ exp(z - max)``); ``NLLLoss`` of ``log(p)`` for probabilities,
@@ -29,18 +30,24 @@ the real libraries; scikit-learn is compared live):
   its sum, then clipped to [1e-7, 1 - 1e-7]; label smoothing y(1 - a) + a/K; ``from_logits``
   is torch's float32 log-softmax. Keras adds a row's K float32 values in the order of torch's
   vectorised reduction, which depends on the CPU; here they are added in float64 and rounded
-  once, so a row loss agrees with Keras to about 3e-7 relative (one or two float32 steps), not
-  bit for bit as the binary Keras convention does.
+  once, so a row loss is within one float32 step of Keras' (1.2e-7 absolute for a loss near 0),
+  not bit for bit as the binary Keras convention is.
 * ``custom``  -- like ``sklearn`` with the analyst's epsilon.
 
 ``renormalize`` (``--renormalize``) divides each row whose probabilities do not sum to 1 by
 its sum before the convention acts (as Keras does to every row); rows summing to 1 within
 :data:`SUM_TOLERANCE` are used exactly as given, so a well-formed file is untouched.
 
-K = 2 gives the binary engine's loss (:mod:`bce_gui.core.loss`, p = p_1): bit for bit under
-``sklearn``/``custom`` and for ``exact`` logits (0, z); within one rounding of 1 - p for
-``exact`` probabilities (the file's p_0 is used, not 1 - p_1); within float32 rounding for
-``keras``; for ``torch`` except where binary torch clamps a log at -100 (see above).
+K = 2 (columns p_0, p_1) gives the binary engine's loss (:mod:`bce_gui.core.loss`, p = p_1):
+bit for bit under ``sklearn`` and ``custom``; under ``exact`` with the same corrected
+probability and a loss within 1.2e-16 (the file's p_0 = fl(1 - p) is logged, where the binary
+engine takes ``log1p(-p)``); under ``torch`` likewise, except that binary torch clamps a log at -100 where
+``NLLLoss`` does not (p_y < e^-100); under ``keras`` with the actual class's probability within
+one float32 step (``BinaryCrossentropy`` rounds p to float32 and forms 1 - p from it, while
+``CategoricalCrossentropy`` is handed p_0 itself, so a class-0 row with p close to 1 differs
+in its 6th digit). Two logits (0, z) give the binary loss of z within an ulp (``exact``,
+``torch``); ``sklearn`` differs where the binary engine rounds 1 - sigmoid(z) (|z| > ~15),
+because the softmax forms each class's probability directly.
 """
 
 from __future__ import annotations
@@ -258,9 +265,7 @@ def validate_categorical(
     check_options(options)
     x = np.asarray(predictions, dtype=np.float64)
     n, k = x.shape
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(x) if options.logits else (x >= 0.0) & (x <= 1.0)
-    if ok.all():
+    if _all_in_range(x, options.logits):
         cell_codes = np.zeros((n, k), dtype=np.uint8)
         cells_ok = np.ones(n, dtype=bool)
     else:
@@ -283,6 +288,17 @@ def validate_categorical(
             usable &= ~zero
             off &= ~zero
     return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, s, off, renorm)
+
+
+def _all_in_range(x: np.ndarray, logits: bool) -> bool:
+    """Every cell usable? Two reductions without temporaries (half the time of an elementwise
+    test on a (1e6, 10) matrix); NaN propagates through min and max, failing both tests."""
+    if x.size == 0:
+        return True
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if logits:
+        return -math.inf < lo and hi < math.inf
+    return lo >= 0.0 and hi <= 1.0
 
 
 def _cell_codes(x: np.ndarray, logits: bool, text: Sequence[dict[int, str]] | None) -> np.ndarray:
@@ -347,7 +363,7 @@ def _exact_log_softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     The largest logit's own term exp(0) = 1 is left out of the sum and added by log1p, so the
     tail keeps every digit when the other classes are far below (logaddexp's trick, for K
-    classes). It is also exactly the binary engine's logaddexp for K = 2 with z = (0, z1)."""
+    classes). For K = 2 and z = (0, z1) it is the formula of the binary engine's logaddexp."""
     n = z.shape[0]
     rows = np.arange(n)
     top = np.argmax(z, axis=1)
