@@ -15,8 +15,8 @@ the real libraries; scikit-learn is compared live):
   probability clipped to [eps, 1 - eps], eps = float64 machine epsilon; rows that do not sum
   to 1 are used as given (scikit-learn 1.9.1, installed here, only warns "The y_prob values do
   not sum to one" when a row sum is off by more than sqrt(eps) ≈ 1.5e-8, and raises for a value
-  below 0 or above 1; versions before 1.5 renormalised the rows). Logits are turned into probabilities by a softmax
-  first, as the binary engine does with the sigmoid.
+  below 0 or above 1; scikit-learn up to 1.2 renormalised the rows). Logits are turned into
+  probabilities by a softmax first, as the binary engine does with the sigmoid.
 * ``torch``   -- ``torch.nn.CrossEntropyLoss`` for logits (its log-softmax, rounded as aten
   rounds it: ``(z - max) - log Σ exp(z - max)``); ``NLLLoss`` of ``log(p)`` for probabilities,
   which clamps nothing (unlike ``binary_cross_entropy``'s -100, so a K = 2 row with
@@ -40,12 +40,12 @@ its sum before the convention acts (as Keras does to every row); rows summing to
 
 K = 2 (columns p_0, p_1) gives the binary engine's loss (:mod:`bce_gui.core.loss`, p = p_1):
 bit for bit under ``sklearn`` and ``custom``; under ``exact`` with the same corrected
-probability and a loss within 1.2e-16 (the file's p_0 = fl(1 - p) is logged, where the binary
-engine takes ``log1p(-p)``); under ``torch`` likewise, except that binary torch clamps a log at -100 where
-``NLLLoss`` does not (p_y < e^-100); under ``keras`` with the actual class's probability within
-one float32 step (``BinaryCrossentropy`` rounds p to float32 and forms 1 - p from it, while
-``CategoricalCrossentropy`` is handed p_0 itself, so a class-0 row with p close to 1 differs
-in its 6th digit). Two logits (0, z) give the binary loss of z within an ulp (``exact``,
+probability and a loss within 1.2e-16 (the file's p_0 = fl(1 - p) is logged, where the
+binary engine takes ``log1p(-p)``); under ``torch`` likewise, except that binary torch clamps
+a log at -100 where ``NLLLoss`` does not (p_y < e^-100); under ``keras`` with the actual
+class's probability within one float32 step (``BinaryCrossentropy`` rounds p to float32 and
+forms 1 - p from it, while ``CategoricalCrossentropy`` is handed p_0 itself, so a class-0 row
+with p close to 1 differs in its 6th digit). Two logits (0, z) give the binary loss of z within an ulp (``exact``,
 ``torch``); ``sklearn`` differs where the binary engine rounds 1 - sigmoid(z) (|z| > ~15),
 because the softmax forms each class's probability directly.
 """
@@ -189,6 +189,13 @@ class CategoricalValidity:
 
     def invalid_rows(self) -> np.ndarray:
         return np.flatnonzero(~self.valid)
+
+    @property
+    def note_codes(self) -> np.ndarray:
+        """Per row: SUM_NOT_ONE or RENORMALIZED for the rows not summing to 1, else 0."""
+        code = (CategoricalReason.RENORMALIZED if self.renormalized
+                else CategoricalReason.SUM_NOT_ONE)
+        return np.where(self.off_sum, np.uint8(code), np.uint8(0))
 
     def note(self, row: int) -> str:
         """The note a table shows for a usable row ('' when there is nothing to say)."""
@@ -502,16 +509,16 @@ def _smoothed_loss(y: np.ndarray, x: np.ndarray, options: LossOptions, renormali
     n, k = lp.shape
     with _quiet():
         if options.policy.name == "keras":
-            # Keras: y_true * (1 - a) + a / num_classes in float32, then -Σ y·log p.
+            # Keras: targets y_true * (1 - a) + a / num_classes and their products with
+            # log p in float32; the K products added in float64 and rounded once.
+            off = np.float32(a) / np.float32(k)
+            on = np.float32(1.0 - a) + off
             lp32 = lp.astype(np.float32)
-            target = np.full((n, k), np.float32(a) / np.float32(k), dtype=np.float32)
-            ly, bad = _gather(lp32, y)
-            rows = np.arange(n)
-            yk = np.clip(y, 0, k - 1)
-            target[rows, yk] = np.float32(1.0) * np.float32(1.0 - a) + np.float32(a) / np.float32(k)
+            target = np.full((n, k), off, dtype=np.float32)
+            target[np.arange(n), np.clip(y, 0, k - 1)] = on
+            _, bad = _gather(lp32, y)
             prod = (target * lp32).astype(np.float64)
-            loss = (-np.einsum("ij->i", prod)).astype(np.float32).astype(np.float64)
-            return loss, bad
+            return (-np.einsum("ij->i", prod)).astype(np.float32).astype(np.float64), bad
         # torch's cross_entropy with label_smoothing, term for term:
         # (1 - a) * nll + (-Σ_k lp_k) * (a / K).
         ly, bad = _gather(lp, y)
