@@ -45,9 +45,9 @@ binary engine takes ``log1p(-p)``); under ``torch`` likewise, except that binary
 a log at -100 where ``NLLLoss`` does not (p_y < e^-100); under ``keras`` with the actual
 class's probability within one float32 step (``BinaryCrossentropy`` rounds p to float32 and
 forms 1 - p from it, while ``CategoricalCrossentropy`` is handed p_0 itself, so a class-0 row
-with p close to 1 differs in its 6th digit). Two logits (0, z) give the binary loss of z within an ulp (``exact``,
-``torch``); ``sklearn`` differs where the binary engine rounds 1 - sigmoid(z) (|z| > ~15),
-because the softmax forms each class's probability directly.
+with p close to 1 differs in its 6th digit). Two logits (0, z) give the binary loss of z
+within an ulp (``exact``, ``torch``); ``sklearn`` differs where the binary engine rounds
+1 - sigmoid(z) (|z| > ~15), because the softmax forms each class's probability directly.
 """
 
 from __future__ import annotations
