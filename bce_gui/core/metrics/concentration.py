@@ -68,14 +68,18 @@ def concentration(losses, weights=None, *, shares=SHARES, worst: int = WORST_LIS
                              c[worst_idx], n_inf)
     total = float(np.sum(c))
     out: dict[float, Stat] = {}
-    for f in shares:
+    top = c
+    # Largest share first: the worst 1% are among the worst 10%, so each cut partitions only
+    # what the previous one kept.
+    for f in sorted(shares, reverse=True):
         if not total > 0:
             out[f] = Stat.undefined("not defined: the total loss is 0")
             continue
         k = min(n, max(1, math.ceil(f * n - 1e-9)))
-        top = np.partition(c, n - k)[n - k:]
+        if k < top.size:
+            top = np.partition(top, top.size - k)[top.size - k:]
         out[f] = Stat.of(min(float(np.sum(top)) / total, 1.0))
-    return Concentration(out, worst_idx, c[worst_idx], n_inf)
+    return Concentration({f: out[f] for f in shares}, worst_idx, c[worst_idx], n_inf)
 
 
 def _worst(c: np.ndarray, k: int) -> np.ndarray:

@@ -122,7 +122,8 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
              band_resamples=band_resamples, seed=seed)
     par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
-                 pos_weight=options.pos_weight, soft_labels=options.soft_labels)
+                 pos_weight=options.pos_weight, soft_labels=options.soft_labels,
+                 known={options.policy.name: losses})
     notes = {}
     if not plain:
         notes["decomposition"] = ("label smoothing or pos_weight changes what is scored, so the "

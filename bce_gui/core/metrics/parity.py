@@ -96,9 +96,13 @@ def agreeing_digits(a: float, b: float) -> int:
 
 def parity(actual, predicted, weights=None, *, logits: bool = False,
            label_smoothing: float = 0.0, pos_weight: float | None = None,
-           soft_labels: bool = False) -> Parity:
+           soft_labels: bool = False, known: dict[str, np.ndarray] | None = None) -> Parity:
     """The loss of valid binary rows under exact, scikit-learn, PyTorch and Keras conventions,
-    with a sentence for each difference (see the module docstring)."""
+    with a sentence for each difference (see the module docstring).
+
+    ``known``: row losses the caller already has under some of these conventions (with the
+    same options), by convention name; they are used instead of being computed again.
+    """
     cols = columns(actual, predicted, weights)
     if cols.categorical:
         return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
@@ -115,7 +119,9 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
         except OptionsError as err:
             means[name] = Stat.undefined(str(err))
             continue
-        losses[name] = row_losses(y, x, opts)
+        losses[name] = (known or {}).get(name)
+        if losses[name] is None:
+            losses[name] = row_losses(y, x, opts)
         means[name] = Stat.of(totals(losses[name], y, w).mean)
     counted = np.ones(cols.n, dtype=bool) if w is None else w > 0
     plain = (not logits and label_smoothing == 0.0 and pos_weight is None
@@ -254,8 +260,11 @@ def _generic_sentences(counted, losses, means):
         other = losses[name]
         with np.errstate(invalid="ignore"):
             diff = np.abs(other - exact)
-            # Keras' float32 rounding is told apart below; a change is what exceeds it.
-            scale = np.maximum(np.abs(exact), 1.0) if name == "keras" else np.abs(exact)
+            # A change is what exceeds rounding: float64's (through a sigmoid and a log) for
+            # scikit-learn and PyTorch, float32's for Keras (told apart below), at the scale
+            # of the row's loss or of one nat, whichever is larger (a row losing 1e-22 nats
+            # instead of 0 changes nothing that can be shown).
+            scale = np.maximum(np.abs(exact), 1.0)
             changed = counted & ~(diff <= (1e-5 if name == "keras" else _SAME) * scale)
         n = int(np.count_nonzero(changed))
         if n:
