@@ -11,6 +11,8 @@ import sys
 import numpy as np
 import pytest
 from _metrics_data import breast_cancer_oof, multiclass_oof, weights
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import brier_score_loss, log_loss as sk_log_loss, roc_auc_score
 
 from bce_gui.core.loss import LossOptions, row_losses, totals
@@ -247,3 +249,29 @@ def test_no_reference_library_is_loaded_at_run_time():
             "print(','.join(bad))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Any valid rows: never an exception, never a NaN in the JSON
+# --------------------------------------------------------------------------------------------
+
+
+_p = st.one_of(st.sampled_from([0.0, 1.0, 1e-300, 1e-20, 1 - 1e-16, 0.5]),
+               st.floats(0.0, 1.0, allow_nan=False))
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from([0.0, 1.0, 0.3]), _p,
+                               st.sampled_from([0.0, 1.0, 2.5])), max_size=25),
+       weighted=st.booleans(), threshold=st.floats(0.0, 1.0))
+def test_any_valid_rows_give_json_without_nan(rows, weighted, threshold):
+    y = np.array([r[0] for r in rows], dtype=float)
+    p = np.array([r[1] for r in rows], dtype=float)
+    w = np.array([r[2] for r in rows], dtype=float) if weighted else None
+    soft = bool(np.any(y == 0.3))
+    ins = insight(y, p, w, options=LossOptions(soft_labels=soft), threshold=threshold,
+                  n_resamples=50, band_resamples=5)
+    out = to_json(ins)
+    json.dumps(out, allow_nan=False)
+    for key, value in out.items():
+        if value is None:
+            assert out["not_defined"][key]

@@ -73,15 +73,13 @@ def probabilities(predicted: np.ndarray, logits: bool) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -x)) if logits else x
 
 
-def _class_entropy(cols: Columns) -> tuple[float, float | None]:
-    """(no-skill loss, base rate): entropy of the class shares; base rate for binary only."""
-    if not cols.categorical:
-        return math.nan, None
-    w = None if cols.w is None else cols.w
-    share = np.bincount(cols.y, weights=w, minlength=cols.n_classes)
-    share = share / share.sum() if share.sum() > 0 else share
-    nz = share[share > 0]
-    return float(-np.sum(nz * np.log(nz))), None
+def _class_entropy(cols: Columns) -> float:
+    """The no-skill loss of a K-class task: −Σ q ln q over the (weighted) class shares q."""
+    share = np.bincount(cols.y, weights=cols.w, minlength=cols.n_classes)
+    if not share.sum() > 0:
+        return math.nan
+    q = share[share > 0] / share.sum()
+    return float(-np.sum(q * np.log(q)))
 
 
 def insight(actual, predicted, weights=None, *, options: LossOptions | None = None,
@@ -106,7 +104,7 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     p = x if cols.categorical else probabilities(x, options.logits)
 
     if cols.categorical:
-        baseline, base_rate = _class_entropy(cols)
+        baseline, base_rate = _class_entropy(cols), None
         loss = _weighted_mean(losses, w)
         ranked = None
     else:
@@ -156,7 +154,8 @@ class MetricsAccumulator:
     """The statistics that stream, for a file read block by block or a cluster's partitions.
 
     ``update(actual, predicted, losses, weights)`` adds one block's valid rows (``losses``: the
-    rows' loss under the chosen convention, as the loss accumulator got them); ``merge`` adds
+    rows' loss under ``options``, as the loss accumulator got them; ``weights`` count only when
+    the accumulator is ``weighted``); ``merge`` adds
     another accumulator's; ``result(loss, baseline, base_rate)`` gives an :class:`Insight`
     from the totals the loss accumulator holds. Merged partitions give one pass's numbers
     (counts exactly, float sums to rounding).
