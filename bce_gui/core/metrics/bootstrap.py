@@ -21,15 +21,16 @@ spread *within* the bins as one normal term with the exact within-bin covariance
 distinct values and few rows every row is its own bin and this *is* the plain bootstrap; with
 many rows the within-bin part is a sum of many small independent terms, so the interval
 matches the plain bootstrap's to Monte-Carlo accuracy (tested) at a cost independent of the
-rows: about 50 ms for 1,000 resamples, against 13 s for the plain bootstrap of a million
-rows on the same machine (benchmarks/bench_metrics.py). The histogram merges by addition, so streamed blocks and
-cluster partitions give the interval of one pass (equal to rounding of the bin sums).
+rows: about 50 ms for 1,000 resamples, against 13 s for the plain bootstrap of a million rows
+on the same machine (benchmarks/bench_metrics.py). The histogram merges by addition, so
+streamed blocks and cluster partitions give the interval of one pass (equal to rounding of the
+bin sums).
 
 :class:`PoissonBootstrap` is the textbook online method: each row appears in resample r a
 Poisson(1) number of times, drawn from a hash of (seed, the row's global index, r), so any split
 of the rows into blocks or partitions draws the same counts. It costs O(rows × resamples)
-(about 5 s per million rows here), so the app uses the histogram; it is kept as the textbook
-reference the histogram is checked against on streamed data.
+(6.5 s per million rows in benchmarks/bench_metrics.py), so the app uses the histogram; it is
+kept as the textbook reference the histogram is checked against on streamed data.
 """
 
 from __future__ import annotations
