@@ -1,0 +1,130 @@
+"""The columns every statistic reads, in one shape: labels, predictions, weights.
+
+Statistics take the *valid* rows only (as the loss accumulator does): no NaN, labels in [0, 1]
+(binary) or class indices 0..K-1 (categorical), probabilities in [0, 1], weights >= 0.
+
+* **binary**: ``actual`` is the label as a number in [0, 1] (0/1, or a soft label), and
+  ``predicted`` one column: the probability of class 1;
+* **categorical** (K classes): ``actual`` is the class index 0..K-1 and ``predicted`` an (n, K)
+  array, one column per class in the task's order.
+
+The sentences here are the reasons shared by several statistics, so that they read the same
+wherever they appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_ROWS = "there are no valid rows"
+ZERO_WEIGHT = "the weights of the valid rows sum to 0"
+SOFT_LABELS = "it needs labels of exactly 0 or 1, and some labels lie in between (soft labels)"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Valid rows of one model: ``y`` labels, ``p`` predictions, ``w`` weights (None: all 1)."""
+
+    y: np.ndarray
+    p: np.ndarray
+    w: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.y.shape[0])
+
+    @property
+    def categorical(self) -> bool:
+        return self.p.ndim == 2
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.p.shape[1]) if self.categorical else 2
+
+    def hard_labels(self) -> bool:
+        """True when every label is a class (always, for categorical tasks)."""
+        if self.categorical:
+            return True
+        y = self.y
+        return bool(np.all((y == 0.0) | (y == 1.0)))
+
+    def sum_weight(self) -> float:
+        return float(self.n) if self.w is None else float(np.sum(self.w))
+
+    def problem(self) -> str:
+        """Why no statistic can be computed at all ("" when one can)."""
+        if self.n == 0:
+            return NO_ROWS
+        if self.w is not None and not self.sum_weight() > 0:
+            return ZERO_WEIGHT
+        return ""
+
+
+def columns(actual, predicted, weights=None) -> Columns:
+    """Read the three columns into one :class:`Columns` (see the module docstring)."""
+    p = np.asarray(predicted, dtype=np.float64)
+    if p.ndim == 2:
+        y = np.asarray(actual).astype(np.int64, copy=False)
+    elif p.ndim == 1:
+        y = np.asarray(actual, dtype=np.float64)
+    else:
+        raise ValueError("predictions are one column (binary) or an (n, K) array (K classes)")
+    if y.ndim != 1 or y.shape[0] != p.shape[0]:
+        raise ValueError("labels and predictions differ in length")
+    w = None
+    if weights is not None:
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != y.shape:
+            raise ValueError("weights and labels differ in length")
+    return Columns(y, p, w)
+
+
+def weighted_sum(values: np.ndarray, w: np.ndarray | None) -> float:
+    """Σ w·v (Σ v when unweighted) with pairwise summation."""
+    if w is None:
+        return float(np.sum(values))
+    return float(np.sum(values * w))
+
+
+def top_label(cols: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """(correct, confidence) per row of a categorical task: whether the most probable class
+    (the first on ties, as argmax) is the actual one, and its probability."""
+    k = np.argmax(cols.p, axis=1)
+    conf = np.take_along_axis(cols.p, k[:, None], axis=1)[:, 0]
+    return (k == cols.y).astype(np.float64), conf
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A binary task's rows sorted by prediction: ``x`` ascending, ``y`` and ``w`` with them.
+
+    The AUC and the isotonic fit both walk the rows in this order; one sort serves both.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray | None = None
+
+
+def rank(cols: Columns) -> Ranked:
+    """Sort a binary task's rows by prediction.
+
+    Unweighted 0/1 labels with predictions in [0, 1] (probabilities) take a faster path: the
+    bits of a non-negative double order as the double does, and they are below 2^62, so the
+    label fits in one more bit, and one sort of those 64-bit keys (about half an argsort's
+    time) carries the labels along with the predictions.
+    """
+    x, y = cols.p, cols.y
+    if cols.w is None and x.size and cols.hard_labels():
+        bits = x.view(np.int64)
+        if bool(np.all(bits >= 0)) and bool(np.all(x <= 1.0)):  # no -0.0, no NaN, no p > 1
+            key = bits.view(np.uint64) << np.uint64(1)
+            key |= (y == 1.0).view(np.uint8).astype(np.uint64)
+            key.sort()
+            ys = (key & np.uint64(1)).astype(np.float64)
+            key >>= np.uint64(1)
+            return Ranked(key.view(np.float64), ys, None)
+    order = np.argsort(x)
+    return Ranked(x[order], y[order], None if cols.w is None else cols.w[order])

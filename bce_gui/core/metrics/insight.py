@@ -1,0 +1,310 @@
+"""Every statistic of one model at once: what the window, the report and ``compute`` show.
+
+Why: the views, the report and ``compute --json`` all show the same statistics; computing them
+in one call shares the work (one sort of the predictions serves the AUC and the isotonic fit;
+the row losses are computed once) and gives every consumer the same numbers.
+
+:func:`insight` takes the valid rows in memory; :class:`MetricsAccumulator` takes a streamed
+file block by block (or a cluster's partitions) and gives the statistics that stream (Brier,
+accuracy, ECE and its bins, AUC and the decomposition exact while the rows fit and from a fine
+histogram beyond, the bootstrap interval and the worst-rows shares from fine histograms).
+:func:`to_json` writes either as the keys ``compute --json`` gains.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..loss import LossOptions, row_losses, totals
+from .auc import AucAccumulator, roc_auc
+from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bootstrap_ci
+from .calibration import ReliabilityBins
+from .columns import Columns, columns, rank
+from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
+from .corp import BAND_RESAMPLES, CorpCurve, Decomposition, corp
+from .guide import Guide, Histogram, guide, loss_histogram
+from .parity import POLICIES, Parity, parity
+from .result import Interval, Stat
+from .scores import DEFAULT_THRESHOLD, ScoreAccumulator, scores
+
+
+@dataclass(frozen=True)
+class Insight:
+    """The statistics of one model's valid rows (see the submodules for each one's meaning).
+
+    ``loss`` is the mean loss under the chosen convention (nats), ``baseline`` the no-skill
+    loss. ``decomposition`` decomposes ``loss`` when the convention only clips (no label
+    smoothing or pos_weight), else the exact log loss. Fields a streamed file cannot give
+    (the CORP curve, the parity panel, the worst rows, the histogram) are None there.
+    """
+
+    n: int
+    loss: float
+    baseline: float
+    brier: Stat
+    auc: Stat
+    accuracy: Stat
+    threshold: float | None
+    calibration: ReliabilityBins
+    ci95: Interval
+    worst_share: dict[float, Stat]
+    decomposition: Decomposition
+    guide: Guide
+    concentration: Concentration | None = None
+    corp: CorpCurve | None = None
+    parity: Parity | None = None
+    histogram: Histogram | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ece(self) -> Stat:
+        return self.calibration.ece
+
+    def json(self) -> dict:
+        return to_json(self)
+
+
+def probabilities(predicted: np.ndarray, logits: bool) -> np.ndarray:
+    """Class-1 probabilities from the predictions (the logistic function of logits)."""
+    x = np.asarray(predicted, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -x)) if logits else x
+
+
+def _class_entropy(cols: Columns) -> float:
+    """The no-skill loss of a K-class task: −Σ q ln q over the (weighted) class shares q."""
+    share = np.bincount(cols.y, weights=cols.w, minlength=cols.n_classes)
+    if not share.sum() > 0:
+        return math.nan
+    q = share[share > 0] / share.sum()
+    return float(-np.sum(q * np.log(q)))
+
+
+def insight(actual, predicted, weights=None, *, options: LossOptions | None = None,
+            losses: np.ndarray | None = None, threshold: float = DEFAULT_THRESHOLD,
+            n_resamples: int = N_RESAMPLES, seed: int = DEFAULT_SEED,
+            band_resamples: int = BAND_RESAMPLES, worst: int = WORST_LISTED) -> Insight:
+    """All statistics of one model's valid rows.
+
+    Binary: ``actual`` labels in [0, 1], ``predicted`` the class-1 column (probabilities, or
+    logits with ``options.logits``). K classes: class indices and an (n, K) probability array,
+    with ``losses`` (the rows' loss from the K-class engine) required. ``losses``: the rows'
+    loss under ``options`` when the caller has them (computed here otherwise).
+    """
+    options = options or LossOptions()
+    cols = columns(actual, predicted, weights)
+    y, x, w = cols.y, cols.p, cols.w
+    if losses is None:
+        if cols.categorical:
+            raise ValueError("K-class statistics need the rows' losses from the loss engine")
+        losses = row_losses(y, x, options)
+    losses = np.asarray(losses, dtype=np.float64)
+    p = x if cols.categorical else probabilities(x, options.logits)
+
+    if cols.categorical:
+        baseline, base_rate = _class_entropy(cols), None
+        loss = _weighted_mean(losses, w)
+        ranked = None
+    else:
+        t = totals(losses, y, w)
+        loss, baseline, base_rate = t.mean, t.baseline, t.base_rate
+        ranked = rank(cols)  # one sort for the AUC and the isotonic fit
+
+    sc = scores(y, p, w, threshold)
+    auc = roc_auc(y, x, w, ranked=ranked)
+    ci = bootstrap_ci(losses, w, n_resamples=n_resamples, seed=seed)
+    conc = concentration(losses, w, worst=worst)
+    plain = options.label_smoothing == 0.0 and options.pos_weight is None
+    c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
+             band_resamples=band_resamples, seed=seed)
+    par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
+                 pos_weight=options.pos_weight, soft_labels=options.soft_labels,
+                 known={options.policy.name: losses})
+    notes = {}
+    if not plain:
+        notes["decomposition"] = ("label smoothing or pos_weight changes what is scored, so the "
+                                  "exact log loss is decomposed")
+    return Insight(
+        n=cols.n, loss=loss, baseline=baseline, brier=sc.brier, auc=auc, accuracy=sc.accuracy,
+        threshold=sc.threshold, calibration=sc.calibration, ci95=ci, worst_share=conc.share,
+        decomposition=c.decomposition,
+        guide=guide(loss, baseline if math.isfinite(baseline) else None, base_rate),
+        concentration=conc, corp=c.curve, parity=par, histogram=loss_histogram(losses),
+        notes=notes,
+    )
+
+
+def _weighted_mean(losses: np.ndarray, w: np.ndarray | None) -> float:
+    if w is None:
+        return float(np.mean(losses)) if losses.size else math.nan
+    with np.errstate(invalid="ignore"):
+        total = float(np.sum(np.where(w > 0, w * losses, 0.0)))
+    sw = float(np.sum(w))
+    return total / sw if sw > 0 else math.nan
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming
+# --------------------------------------------------------------------------------------------
+
+
+class MetricsAccumulator:
+    """The statistics that stream, for a file read block by block or a cluster's partitions.
+
+    ``update(actual, predicted, losses, weights)`` adds one block's valid rows (``losses``: the
+    rows' loss under ``options``, as the loss accumulator got them; ``weights`` count only when
+    the accumulator is ``weighted``); ``merge`` adds
+    another accumulator's; ``result(loss, baseline, base_rate)`` gives an :class:`Insight`
+    from the totals the loss accumulator holds. Merged partitions give one pass's numbers
+    (counts exactly, float sums to rounding).
+    """
+
+    def __init__(self, *, options: LossOptions | None = None, weighted: bool = False,
+                 threshold: float = DEFAULT_THRESHOLD, n_resamples: int = N_RESAMPLES,
+                 seed: int = DEFAULT_SEED, exact_limit: int | None = None) -> None:
+        self.options = options or LossOptions()
+        self.logits = self.options.logits
+        self.weighted = weighted
+        self.scores = ScoreAccumulator(threshold)
+        self.auc = (AucAccumulator(self.logits) if exact_limit is None
+                    else AucAccumulator(self.logits, exact_limit))
+        self.bootstrap = HistogramBootstrap(weighted, n_resamples, seed)
+        self.shares = ShareHistogram(SHARES)
+        #: Per convention: [Σ w·loss over finite rows, rows of infinite loss]; None: binary only.
+        self.by_policy: dict[str, list] | None = {k: [0.0, 0] for k in POLICIES}
+
+    def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
+        cols = columns(actual, predicted, weights)
+        w = cols.w if self.weighted else None
+        p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
+        self.scores.update(cols.y, p, w)
+        self.auc.update(cols.y, cols.p, w)
+        self.bootstrap.update(losses, w)
+        self.shares.update(losses, w)
+        if cols.categorical:
+            self.by_policy = None
+        elif self.by_policy is not None and cols.n:
+            for name, opts in _policy_options(self.options).items():
+                if opts is None:
+                    continue
+                rl = row_losses(cols.y, cols.p, opts)
+                t = totals(rl, cols.y, w)
+                acc = self.by_policy[name]
+                acc[0] += t.sum_loss if not t.n_infinite else _finite_sum(rl, w)
+                acc[1] += t.n_infinite
+        return self
+
+    def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
+        self.scores.merge(other.scores)
+        self.auc.merge(other.auc)
+        self.bootstrap.merge(other.bootstrap)
+        self.shares.merge(other.shares)
+        if self.by_policy is None or other.by_policy is None:
+            self.by_policy = None
+        else:
+            for name, (s, n_inf) in other.by_policy.items():
+                self.by_policy[name][0] += s
+                self.by_policy[name][1] += n_inf
+        return self
+
+    def result(self, loss: float, baseline: float, base_rate: float | None = None) -> Insight:
+        """The statistics, given the mean loss, the no-skill loss and (binary) the base rate
+        from the loss accumulator."""
+        sc = self.scores.result()
+        auc = self.auc.result()
+        ci = self.bootstrap.result()
+        notes = {"auc": auc.method, "ci95": ci.method}
+        decomposition = self.auc.decomposition(None if math.isnan(loss) else loss)
+        return Insight(
+            n=self.scores.n, loss=loss, baseline=baseline, brier=sc.brier, auc=auc.auc,
+            accuracy=sc.accuracy, threshold=sc.threshold, calibration=sc.calibration,
+            ci95=ci, worst_share=self.shares.result(), decomposition=decomposition,
+            guide=guide(loss, baseline if math.isfinite(baseline) else None, base_rate),
+            parity=self._parity(sc), notes=notes,
+        )
+
+    def _parity(self, sc) -> Parity:
+        if self.by_policy is None:
+            from .parity import BINARY_ONLY
+            return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
+        sum_w = self.scores.sum_w
+        out = {}
+        for name, (s, n_inf) in self.by_policy.items():
+            if _policy_options(self.options)[name] is None:
+                out[name] = Stat.undefined(f"{name} cannot be combined with these options")
+            elif not sum_w > 0:
+                out[name] = sc.brier  # the same reason: no rows, or weights summing to 0
+            else:
+                out[name] = Stat.of(math.inf if n_inf else s / sum_w)
+        return Parity(out)
+
+
+def _policy_options(options: LossOptions) -> dict[str, LossOptions | None]:
+    """The chosen options under each convention (None where the combination is refused)."""
+    from ..loss import OptionsError
+    from ..policies import make_policy
+
+    out: dict[str, LossOptions | None] = {}
+    for name in POLICIES:
+        try:
+            out[name] = LossOptions(policy=make_policy(name), logits=options.logits,
+                                    label_smoothing=options.label_smoothing,
+                                    pos_weight=options.pos_weight,
+                                    soft_labels=options.soft_labels)
+        except OptionsError:
+            out[name] = None
+    return out
+
+
+def _finite_sum(losses: np.ndarray, w: np.ndarray | None) -> float:
+    finite = np.isfinite(losses)
+    if w is None:
+        return float(np.sum(losses[finite]))
+    return float(np.sum(np.where(finite & (w > 0), w * np.where(finite, losses, 0.0), 0.0)))
+
+
+# --------------------------------------------------------------------------------------------
+# compute --json
+# --------------------------------------------------------------------------------------------
+
+
+def _share_key(f: float) -> str:
+    return f"{f * 100:g}%"
+
+
+def to_json(ins: Insight) -> dict:
+    """The keys ``compute --json`` gains (issue 11), JSON-safe: inf as "inf", a statistic that
+    is not defined as null with its reason under ``not_defined`` (keyed by the same name, dotted
+    for nested keys)."""
+    reasons: dict[str, str] = {}
+
+    def stat(key: str, s: Stat):
+        if not s.defined:
+            reasons[key] = s.reason
+        return s.json()
+
+    out = {
+        "brier": stat("brier", ins.brier),
+        "auc": stat("auc", ins.auc),
+        "accuracy": stat("accuracy", ins.accuracy),
+        "threshold": ins.threshold,
+        "ece": stat("ece", ins.ece),
+        "ci95": ins.ci95.json(),
+        "worst_share": {_share_key(f): stat(f"worst_share.{_share_key(f)}", s)
+                        for f, s in ins.worst_share.items()},
+        "decomposition": {
+            "miscalibration": stat("decomposition.miscalibration",
+                                   ins.decomposition.miscalibration),
+            "discrimination": stat("decomposition.discrimination",
+                                   ins.decomposition.discrimination),
+            "uncertainty": stat("decomposition.uncertainty", ins.decomposition.uncertainty),
+        },
+    }
+    if not ins.ci95.defined:
+        reasons["ci95"] = ins.ci95.reason
+    if ins.parity is not None:
+        out["by_policy"] = {k: stat(f"by_policy.{k}", ins.parity.loss[k]) for k in POLICIES}
+    out["not_defined"] = reasons
+    return out

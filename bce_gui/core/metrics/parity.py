@@ -1,0 +1,278 @@
+"""Why libraries disagree: the same rows' loss under each library's convention, explained.
+
+Why: an analyst who gets 0.1834 from scikit-learn and 0.1851 from PyTorch on the same
+predictions wants to know which is right and why they differ. Usually a few rows at p = 0 or
+p = 1 explain it (each library keeps log(0) out of the loss its own way), and sometimes
+float32 arithmetic. This module computes the loss under every convention side by side, with
+the engine's own functions (:func:`bce_gui.core.loss.row_losses`, nothing recomputed here), and
+says in plain sentences where each difference comes from:
+
+* rows whose actual class has probability exactly 0 (p = 0 for class 1, p = 1 for class 0):
+  infinite under the exact convention, clipped or capped by the libraries, with what each such
+  row costs under each;
+* rows with a tiny but non-zero probability for their class that a library clips
+  (scikit-learn below 2.2e-16, PyTorch's log cap at −100 below 3.7e-44, Keras below 1e-7) and
+  rows Keras clips within 1e-7 of certainty;
+* Keras' float32 arithmetic: from which significant digit its loss differs.
+
+The detailed sentences need hard labels and probabilities (they speak of "p for class 1");
+with logits, soft or smoothed labels the sentences say how many rows each library changes and
+by how much at most. Binary tasks only: the K-class conventions belong to the K-class loss
+engine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..formatting import fmt_number, fmt_result
+from ..loss import LossOptions, OptionsError, row_losses, totals
+from ..policies import FLOAT64_EPS, KERAS_EPSILON, TORCH_LOG_FLOOR, make_policy
+from .columns import columns
+from .result import Stat
+
+POLICIES = ("exact", "sklearn", "torch", "keras")
+LABELS = {"exact": "exact", "sklearn": "scikit-learn", "torch": "PyTorch", "keras": "Keras"}
+BINARY_ONLY = "the conventions are compared for binary tasks only"
+#: Two float64 losses closer than this (relative) are the same number, rounding aside.
+_SAME = 1e-12
+
+
+@dataclass(frozen=True)
+class Parity:
+    """The mean loss per convention (``loss["exact"]``, ``["sklearn"]``, ``["torch"]``,
+    ``["keras"]``, in nats), one sentence per difference, and the rows behind each sentence
+    (``rows[key]``: indices into the arrays given) so the window can select them."""
+
+    loss: dict[str, Stat]
+    sentences: list[str] = field(default_factory=list)
+    rows: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row has" if n == 1 else f"{n:,} rows have"
+
+
+def _their(n: int) -> str:
+    return "its" if n == 1 else "their"
+
+
+def _cost(x: float) -> str:
+    """A row's cost with 3 significant digits: 36.0, 16.1, 100, 764, 1.19e-07."""
+    return fmt_number(x, 3) if abs(x) >= 100 else fmt_result(x, 3)
+
+
+def _span(values: np.ndarray) -> str:
+    """'36.0', or '12.1 to 36.0' when the values differ at 3 significant digits."""
+    lo, hi = _cost(float(np.min(values))), _cost(float(np.max(values)))
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _each(values: np.ndarray) -> str:
+    """'it costs 36.0', 'each costs 36.0' or 'they cost 12.1 to 36.0'."""
+    span = _span(values)
+    if values.size == 1:
+        return f"it costs {span}"
+    return f"they cost {span}" if " to " in span else f"each costs {span}"
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def agreeing_digits(a: float, b: float) -> int:
+    """How many significant digits a and b share when both are rounded to them (17 if equal)."""
+    if a == b:
+        return 17
+    for k in range(1, 18):
+        if float(f"{a:.{k - 1}e}") != float(f"{b:.{k - 1}e}"):
+            return k - 1
+    return 17
+
+
+def parity(actual, predicted, weights=None, *, logits: bool = False,
+           label_smoothing: float = 0.0, pos_weight: float | None = None,
+           soft_labels: bool = False, known: dict[str, np.ndarray] | None = None) -> Parity:
+    """The loss of valid binary rows under exact, scikit-learn, PyTorch and Keras conventions,
+    with a sentence for each difference (see the module docstring).
+
+    ``known``: row losses the caller already has under some of these conventions (with the
+    same options), by convention name; they are used instead of being computed again.
+    """
+    cols = columns(actual, predicted, weights)
+    if cols.categorical:
+        return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
+    if problem := cols.problem():
+        return Parity({k: Stat.undefined(problem) for k in POLICIES})
+    y, x, w = cols.y, cols.p, cols.w
+    losses: dict[str, np.ndarray] = {}
+    means: dict[str, Stat] = {}
+    for name in POLICIES:
+        try:
+            opts = LossOptions(policy=make_policy(name), logits=logits,
+                               label_smoothing=label_smoothing, pos_weight=pos_weight,
+                               soft_labels=soft_labels)
+        except OptionsError as err:
+            means[name] = Stat.undefined(str(err))
+            continue
+        losses[name] = (known or {}).get(name)
+        if losses[name] is None:
+            losses[name] = row_losses(y, x, opts)
+        means[name] = Stat.of(totals(losses[name], y, w).mean)
+    counted = np.ones(cols.n, dtype=bool) if w is None else w > 0
+    plain = (not logits and label_smoothing == 0.0 and pos_weight is None
+             and cols.hard_labels() and "exact" in losses)
+    if plain:
+        sentences, rows = _plain_sentences(y, x, w, counted, losses, means)
+    else:
+        sentences, rows = _generic_sentences(counted, losses, means)
+    return Parity(means, sentences, rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Hard labels and probabilities: the causes, by name
+# --------------------------------------------------------------------------------------------
+
+
+def _plain_sentences(y, p, w, counted, losses, means):
+    sentences: list[str] = []
+    rows: dict[str, np.ndarray] = {}
+    one = (y == 1.0) & counted
+    zero = (y == 0.0) & counted
+    with np.errstate(invalid="ignore"):
+        # The probability of the actual class as the exact convention sees it: p or 1 - p.
+        q = np.where(y == 1.0, p, 1.0 - p)
+    have = [n for n in ("sklearn", "torch", "keras") if n in losses]
+
+    for key, mask, what in (("p0_class1", one & (p == 0.0), "p = 0 for class 1"),
+                            ("p1_class0", zero & (p == 1.0), "p = 1 for class 0")):
+        n = int(np.count_nonzero(mask))
+        if not n:
+            continue
+        rows[key] = np.flatnonzero(mask)
+        clip_what = "p" if key == "p0_class1" else "1 − p"
+        parts = []
+        for name in have:
+            cost = _each(losses[name][mask])
+            if name == "sklearn":
+                parts.append(f"scikit-learn clips {clip_what} to {fmt_number(FLOAT64_EPS, 2)} "
+                             f"and {cost}")
+            elif name == "torch":
+                parts.append(f"PyTorch caps each log at −{-TORCH_LOG_FLOOR:g}, so {cost}")
+            else:
+                bound = "1e-7" if key == "p0_class1" else "1 − 1e-7"
+                parts.append(f"Keras clips p to {bound} in float32, so {cost}")
+        sentences.append(f"{_rows(n)} {what}: the exact loss is infinite; " + "; ".join(parts)
+                         + ".")
+
+    finite = counted & (q > 0.0)
+    tiny = {
+        "sklearn": (finite & (q < FLOAT64_EPS), fmt_number(FLOAT64_EPS, 2),
+                    f"scikit-learn raises it to {fmt_number(FLOAT64_EPS, 2)}"),
+        "torch": (finite & (q < math.exp(TORCH_LOG_FLOOR)), fmt_number(math.exp(TORCH_LOG_FLOOR), 2),
+                  "PyTorch caps the log at −100"),
+        "keras": (finite & (q < KERAS_EPSILON), "1e-7", "Keras clips it to 1e-7"),
+    }
+    for name in have:
+        mask, bound, action = tiny[name]
+        n = int(np.count_nonzero(mask))
+        if not n:
+            continue
+        rows[f"{name}_tiny"] = np.flatnonzero(mask)
+        sentences.append(
+            f"{_rows(n)} a probability below {bound} (but above 0) for {_their(n)} actual class: "
+            f"{action}, so {_each(losses[name][mask])} instead of "
+            f"{_span(losses['exact'][mask])}.")
+
+    keras_clipped = np.zeros_like(counted)
+    if "keras" in losses:
+        near_one = counted & (q > 1.0 - KERAS_EPSILON)
+        n = int(np.count_nonzero(near_one))
+        if n:
+            rows["keras_near_one"] = np.flatnonzero(near_one)
+            sentences.append(
+                f"{_rows(n)} a probability within 1e-7 of 1 for {_their(n)} actual class: Keras clips "
+                f"it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
+                f"{_span(losses['exact'][near_one])}.")
+        keras_clipped = (counted & (q < KERAS_EPSILON)) | near_one
+        sentences.extend(_float32_sentence(losses, w, counted & ~keras_clipped,
+                                           clipped=bool(keras_clipped.any())))
+
+    agree = [LABELS[n] for n in ("sklearn", "torch") if n in means and means[n].defined
+             and _same(means[n].value, means["exact"].value)]
+    if len(agree) == 2:
+        sentences.append(
+            "scikit-learn and PyTorch agree with the exact loss: no row has a probability for "
+            f"its actual class below {fmt_number(FLOAT64_EPS, 2)}, where scikit-learn starts "
+            "clipping.")
+    return sentences, rows
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(a - b) <= _SAME * max(abs(a), abs(b))
+
+
+def _float32_sentence(losses, w, rows: np.ndarray, clipped: bool) -> list[str]:
+    """Keras against exact on the rows Keras does not clip: the float32 digit."""
+    if not rows.any():
+        return []
+    ww = None if w is None else w[rows]
+    keras = totals(losses["keras"][rows], np.zeros(int(rows.sum())), ww).mean
+    exact = totals(losses["exact"][rows], np.zeros(int(rows.sum())), ww).mean
+    if not (math.isfinite(keras) and math.isfinite(exact)) or keras == exact:
+        return []
+    where = "on the rows it does not clip, " if clipped else ""
+    return [_digit_sentence(keras, exact, where)]
+
+
+def _digit_sentence(keras: float, exact: float, where: str = "") -> str:
+    """'Keras computes in float32: the 8th significant digit differs (… against … exactly).'"""
+    k = agreeing_digits(keras, exact)
+    shown = min(k + 1, 17)
+    return (f"Keras computes in float32: {where}the {_ordinal(k + 1)} significant digit differs "
+            f"({keras:#.{shown}g} against {exact:#.{shown}g} exactly).")
+
+
+# --------------------------------------------------------------------------------------------
+# Logits, soft or smoothed labels: how many rows each library changes
+# --------------------------------------------------------------------------------------------
+
+
+def _generic_sentences(counted, losses, means):
+    sentences: list[str] = []
+    rows: dict[str, np.ndarray] = {}
+    if "exact" not in losses:
+        return sentences, rows
+    exact = losses["exact"]
+    for name in ("sklearn", "torch", "keras"):
+        if name not in losses or not means[name].defined:
+            continue
+        other = losses[name]
+        with np.errstate(invalid="ignore"):
+            diff = np.abs(other - exact)
+            # A change is what exceeds rounding: float64's (through a sigmoid and a log) for
+            # scikit-learn and PyTorch, float32's for Keras (told apart below), at the scale
+            # of the row's loss or of one nat, whichever is larger (a row losing 1e-22 nats
+            # instead of 0 changes nothing that can be shown).
+            scale = np.maximum(np.abs(exact), 1.0)
+            changed = counted & ~(diff <= (1e-5 if name == "keras" else _SAME) * scale)
+        n = int(np.count_nonzero(changed))
+        if n:
+            rows[f"{name}_changed"] = np.flatnonzero(changed)
+            largest = float(np.max(diff[changed]))
+            sentences.append(f"{LABELS[name]} changes {n:,} row{'s' if n != 1 else ''}, the "
+                             f"largest by {_cost(largest)}. {make_policy(name).description}")
+        a, b = means[name].value, means["exact"].value
+        if name == "keras" and a != b and math.isfinite(a) and math.isfinite(b):
+            sentences.append(_digit_sentence(a, b))
+    return sentences, rows

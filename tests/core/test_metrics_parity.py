@@ -1,0 +1,117 @@
+"""The convention parity panel: the loss under each library's convention (from the loss
+engine, checked against scikit-learn's own log_loss), and the sentences that explain each
+difference on the edge cases: p = 0 and p = 1, tiny p, Keras' float32 digits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from _metrics_data import breast_cancer_oof, breast_cancer_oof_logits, multiclass_oof
+from sklearn.metrics import log_loss as sk_log_loss
+
+from bce_gui.core.loss import log_loss
+from bce_gui.core.metrics import parity
+from bce_gui.core.metrics.parity import agreeing_digits
+
+
+def test_losses_are_the_engines_under_each_convention():
+    y, p = breast_cancer_oof(1e4)  # 2 rows at p = 0 and 293 at p = 1
+    par = parity(y, p)
+    for name in ("exact", "sklearn", "torch", "keras"):
+        assert par.loss[name].value == log_loss(y, p, policy=name)
+    assert par.loss["sklearn"].value == pytest.approx(sk_log_loss(y, p), rel=1e-12)
+
+
+def test_p_zero_for_class_one():
+    par = parity([1, 1, 0, 0], [0.0, 0.0, 0.3, 0.2])
+    assert par.loss["exact"].value == math.inf
+    assert par.sentences[0] == (
+        "2 rows have p = 0 for class 1: the exact loss is infinite; scikit-learn clips p to "
+        "2.2e-16 and each costs 36.0; PyTorch caps each log at −100, so each costs 100; "
+        "Keras clips p to 1e-7 in float32, so each costs 16.1.")
+    assert par.rows["p0_class1"].tolist() == [0, 1]
+
+
+def test_p_one_for_class_zero():
+    par = parity([0, 1], [1.0, 0.8])
+    assert par.sentences[0] == (
+        "1 row has p = 1 for class 0: the exact loss is infinite; scikit-learn clips 1 − p to "
+        "2.2e-16 and it costs 36.0; PyTorch caps each log at −100, so it costs 100; "
+        "Keras clips p to 1 − 1e-7 in float32, so it costs 15.9.")
+
+
+def test_tiny_but_not_zero_probabilities():
+    y = [1, 1, 0]
+    p = [1e-20, 1e-50, 0.5]
+    par = parity(y, p)
+    text = "\n".join(par.sentences)
+    assert ("2 rows have a probability below 2.2e-16 (but above 0) for their actual class: "
+            "scikit-learn raises it to 2.2e-16, so each costs 36.0 instead of 46.1 to 115.") in text
+    assert ("1 row has a probability below 3.7e-44 (but above 0) for its actual class: PyTorch "
+            "caps the log at −100, so it costs 100 instead of 115.") in text
+    assert ("2 rows have a probability below 1e-7 (but above 0) for their actual class: Keras "
+            "clips it to 1e-7, so each costs 16.1 instead of 46.1 to 115.") in text
+    assert par.rows["torch_tiny"].tolist() == [1]
+
+
+def test_keras_clips_near_certainty():
+    par = parity([1, 0, 1], [1.0, 1e-9, 0.6])
+    assert any(s.startswith("2 rows have a probability within 1e-7 of 1 for their actual class: "
+                            "Keras clips it to 1 − 1e-7") for s in par.sentences)
+    assert par.rows["keras_near_one"].tolist() == [0, 1]
+
+
+def test_float32_digit():
+    y, p = breast_cancer_oof()
+    p = np.clip(p, 1e-3, 1 - 1e-3)  # nothing any library clips
+    par = parity(y, p)
+    keras, exact = par.loss["keras"].value, par.loss["exact"].value
+    k = agreeing_digits(keras, exact)
+    assert 5 <= k <= 9  # float32 keeps about 7 digits
+    expected = {5: "6th", 6: "7th", 7: "8th", 8: "9th", 9: "10th"}[k]
+    assert par.sentences[0].startswith(
+        f"Keras computes in float32: the {expected} significant digit differs (")
+    assert par.sentences[1].startswith("scikit-learn and PyTorch agree with the exact loss")
+    assert par.loss["sklearn"].value == par.loss["exact"].value == par.loss["torch"].value
+
+
+def test_float32_digit_apart_from_clipping():
+    par = parity([1, 1, 0, 1], [0.0, 0.7, 0.2, 0.6])
+    assert any(s.startswith("Keras computes in float32: on the rows it does not clip, the ")
+               for s in par.sentences)
+
+
+def test_agreeing_digits():
+    assert agreeing_digits(0.6931472, 0.6931471) == 6
+    assert agreeing_digits(0.69314718, 0.69314721) == 7
+    assert agreeing_digits(1.0, 1.0) == 17
+    assert agreeing_digits(0.2999999, 0.3000001) == 6
+
+
+def test_rows_of_weight_zero_are_not_explained():
+    par = parity([1, 0, 1], [0.0, 0.2, 0.7], [0.0, 1.0, 1.0])
+    assert par.loss["exact"].defined and math.isfinite(par.loss["exact"].value)
+    assert not any("p = 0" in s for s in par.sentences)
+
+
+def test_logits_say_how_many_rows_each_library_changes():
+    y, z = breast_cancer_oof_logits(1e4)
+    par = parity(y, z, logits=True)
+    for name in ("exact", "sklearn", "torch", "keras"):
+        assert par.loss[name].value == log_loss(y, z, policy=name, logits=True)
+    sk = [s for s in par.sentences if s.startswith("scikit-learn changes ")]
+    assert len(sk) == 1 and "As sklearn.metrics.log_loss" in sk[0]
+    n = par.rows["sklearn_changed"].size
+    assert sk[0].startswith(f"scikit-learn changes {n} rows, the largest by ")
+    # Torch works on logits with log-sigmoid: nothing to clip, nothing changed.
+    assert "torch_changed" not in par.rows
+
+
+def test_options_a_convention_refuses_and_k_classes():
+    bad = parity([1, 0], [0.3, 0.4], pos_weight=2.0)  # pos_weight needs logits
+    assert all(not s.defined and "logits" in s.reason for s in bad.loss.values())
+    y, P = multiclass_oof("iris")
+    multi = parity(y, P)
+    assert all("binary" in s.reason for s in multi.loss.values())
