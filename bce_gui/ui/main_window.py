@@ -428,6 +428,8 @@ class MainWindow(QMainWindow):
         self.set_options(new, f"Use {new.policy.label} clipping")
 
     def set_units(self, units: str) -> None:
+        if units == self.model.units:
+            return  # (the settings panel's box echoes a change back: nothing is shown twice)
         self.model.set_units(units)
         self.summary.set_units(units)
         self.plot.set_units(units)

@@ -180,8 +180,10 @@ class ObservationsModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags  # (the model's root: Qt's model tester insists)
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and self._columns[index.column()].editable:
+        if self._columns[index.column()].editable:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
