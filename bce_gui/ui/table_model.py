@@ -34,6 +34,8 @@ from .plain_text import rich_text
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
 BLOCK = 512
+#: Result values of at most this many blocks are kept (the rows recently in view).
+CACHED_BLOCKS = 256
 #: From this many rows on, sorting runs on a worker thread (the event loop keeps turning; the
 #: window shows "Sorting…"), and the quicker unstable sort is used: ties are in no set order.
 ASYNC_SORT_ROWS = 300_000
@@ -247,6 +249,8 @@ class ObservationsModel(QAbstractTableModel):
     def _value(self, key: str, row: int) -> float:
         """A result column's value of a row (core.row_values), computed a block of rows at a time."""
         b = row // BLOCK
+        if b not in self._cache and len(self._cache) >= CACHED_BLOCKS:
+            self._cache.clear()  # a long scroll: what is in view now is all that is needed
         block = self._cache.setdefault(b, {})
         values = block.get(key)
         if values is None:
