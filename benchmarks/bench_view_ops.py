@@ -1,8 +1,9 @@
 """Scroll to the end, sort by loss and filter invalid rows at 1e7 rows, in the real window.
 
 Each figure is the time until the view shows the result, and the longest the event loop froze
-meanwhile (a 5 ms heartbeat timer): sorting runs on a worker thread, so the window keeps
-answering while it sorts. Baseline in the same run: numpy's own argsort of the same loss column.
+meanwhile (a 5 ms heartbeat timer): sorting runs as a background job (the core's order, made by
+polars on every core), so the window keeps answering while it sorts. The sort is timed three
+times, the median reported. Baseline in the same run: numpy's own argsort of the same loss column.
 
 Usage: .venv/bin/python benchmarks/bench_view_ops.py [--rows N]
 """
@@ -21,6 +22,8 @@ GOAL_S = 1.0
 def measure(n: int) -> dict:
     from PySide6.QtCore import Qt
 
+    import polars  # noqa: F401 - loaded already when a table this size comes from a file
+
     app, w = _window.make_window(load_example=False)
     w.doc.set_dataset(_window.big_table(n, invalid_fraction=0.001))
     _window.spin(app, 0.3)
@@ -37,16 +40,22 @@ def measure(n: int) -> dict:
     last = model.data(model.index(model.rowCount() - 1, model.column_of("id")))
     assert last == f"ID{n - 1}", last
 
-    meter.start()
-    t0 = time.perf_counter()
-    model.sort(model.column_of("loss"), Qt.SortOrder.DescendingOrder)
-    out["sort_returns_s"] = time.perf_counter() - t0
-    _window.wait_until(app, lambda: not model.sorting)
-    out["sort_s"] = time.perf_counter() - t0
-    out["sort_stall_s"] = meter.stop()
-    loss = w.doc.live.loss
-    first = model.data_row(0)
-    assert loss[first] == np.nanmax(loss), "the worst row is not first"
+    runs = []
+    for _ in range(3):
+        meter.start()
+        t0 = time.perf_counter()
+        model.sort(model.column_of("loss"), Qt.SortOrder.DescendingOrder)
+        returns = time.perf_counter() - t0
+        _window.wait_until(app, lambda: not model.sorting)
+        runs.append((time.perf_counter() - t0, meter.stop(), returns))
+        loss = w.doc.live.loss
+        first = model.data_row(0)
+        assert loss[first] == np.nanmax(loss), "the worst row is not first"
+        model.clear_order()
+        app.processEvents()
+    runs.sort()
+    out["sort_s"], out["sort_stall_s"], out["sort_returns_s"] = runs[1]
+    out["sort_runs_s"] = [r[0] for r in runs]
     t0 = time.perf_counter()
     np.argsort(-loss)
     out["numpy_argsort_s"] = time.perf_counter() - t0
@@ -78,8 +87,9 @@ def main(argv=None) -> list[dict]:
         s, stall = r[f"{key}_s"], r[f"{key}_stall_s"]
         ok = "met" if s < GOAL_S else "MISSED"
         print(f"{name:<22}{s:>10.3f} s{stall:>14.3f} s   < {GOAL_S:g} s: {ok}")
-    print(f"(sort: the call returns in {r['sort_returns_s'] * 1e3:.1f} ms; numpy's argsort of the "
-          f"loss column alone takes {r['numpy_argsort_s']:.3f} s in this run)")
+    print(f"(sort: median of {', '.join(f'{s:.3f}' for s in r['sort_runs_s'])} s; the call returns in "
+          f"{r['sort_returns_s'] * 1e3:.1f} ms; numpy's argsort of the loss column alone takes "
+          f"{r['numpy_argsort_s']:.3f} s in this run)")
     return [r]
 
 

@@ -597,3 +597,88 @@ def test_usage_errors_are_one_line(tmp_path, capsys, args):
 def test_a_newline_in_the_file_name_keeps_the_error_on_one_line(tmp_path, capsys):
     line = run_fail(capsys, write(tmp_path, "a\nb.csv", "foo,bar\n1,2\n"))
     assert "a\\nb.csv" in line
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading in blocks: --chunk-rows, the progress bar on a terminal, Ctrl+C
+# ---------------------------------------------------------------------------------------------
+
+
+def _rows_csv(tmp_path, name, n, seed):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(int)
+    p = rng.random(n)
+    return write(tmp_path, name, "actual,predicted\n" + "".join(f"{a},{b!r}\n" for a, b in zip(y, p.tolist())))
+
+
+def test_chunk_rows_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compute", "x.csv", "--chunk-rows", "0"])
+    assert exc.value.code == 2
+    assert "--chunk-rows" in capsys.readouterr().err
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and records what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_on_a_terminal_only_on_stderr(tmp_path, monkeypatch, capsys):
+    from functools import partial
+
+    from bce_gui import cli
+
+    path = _rows_csv(tmp_path, "bar.csv", 300, seed=14)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli, "ProgressBar", partial(cli.ProgressBar, delay=0.0, interval=0.0))
+    assert main(["compute", str(path), "--json", "--chunk-rows", "50"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out)["n"] == 300 and "\r" not in out and "[" not in out.split('"')[0]
+    assert "\r[" in terminal.text and "300 rows" in terminal.text and "100%" in terminal.text
+    assert terminal.text.endswith("\r")  # erased at the end
+    last = terminal.text.rsplit("\r", 2)[-2]
+    assert last.strip() == ""
+
+
+def test_progress_bar_format():
+    from bce_gui import cli
+
+    terminal = _Terminal()
+    now = [100.0]
+    bar = cli.ProgressBar(terminal, delay=0.5, interval=0.1)
+    bar._clock = lambda: now[0]
+    bar.t0 = 100.0
+    bar(0.1, 10)
+    assert terminal.text == ""  # nothing for a run shorter than the delay
+    now[0] = 101.2
+    bar(0.45, 4_500_000)
+    assert terminal.text == "\r[#########...........]  45%  4.5e6 rows  1.2 s"
+    now[0] = 101.25
+    bar(0.5, 5_000_000)
+    assert terminal.text.count("\r") == 1  # at most ten redraws a second
+    bar.clear()
+    assert terminal.text.endswith("\r" + " " * 46 + "\r")
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path, monkeypatch, capsys):
+    import bce_gui.core.stream as stream
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream, "stream_compute", interrupted)
+    assert main(["compute", str(write(tmp_path, "c.csv", "actual,predicted\n1,0.5\n")), "--json"]) == 130
+    out, err = capsys.readouterr()
+    assert out == "" and err == "bce-lab: interrupted\n"

@@ -108,3 +108,131 @@ def test_the_static_scan_would_catch_a_qt_import():
     )
     names = _imported_names(tree)
     assert "PySide6.QtCore" in names and "pyqtgraph" in names and "PySide6.QtWidgets" in names
+
+
+# ---------------------------------------------------------------------------------------------
+# The ui computes no loss: no logarithms, exponentials, unit conversions or shares in bce_gui/ui
+# ---------------------------------------------------------------------------------------------
+
+UI = ROOT / "bce_gui" / "ui"
+
+#: numpy functions the ui may call: building, indexing, masking, ordering and counting arrays
+#: (which points to draw, which rows a view shows). Anything else (np.log, np.exp, np.logaddexp,
+#: np.power, np.divide, np.clip, np.mean, ...) is arithmetic on values and belongs in the core.
+UI_NUMPY_ALLOWED = {
+    # arrays and their types
+    "ndarray", "asarray", "array", "atleast_1d", "empty", "zeros", "ones", "full", "arange", "linspace",
+    "int16", "int32", "int64", "float64", "bool_", "inf", "nan", "errstate",
+    # indices and masks
+    "where", "flatnonzero", "nonzero", "unique", "union1d", "concatenate", "diff", "minimum",
+    "isnan", "isfinite", "isinf", "isposinf", "array_equal",
+    # ordering and picking (the worst rows to draw exactly, the row under a click)
+    "sort", "argsort", "argpartition", "argmax", "max", "min",
+    # counting rows per density bin
+    "count_nonzero", "bincount", "add.at", "subtract.at",
+}
+#: math functions the ui may call: pixel sizes and tests for special values.
+UI_MATH_ALLOWED = {"ceil", "floor", "isfinite", "isnan", "isinf", "inf", "nan"}
+#: Core names the ui must not import: per-row numbers come from core.row_values, the summary's
+#: from core.summary_view, both already in the chosen units.
+UI_CORE_FORBIDDEN = {"to_units", "LN2", "row_terms", "row_losses", "terms_for_rows", "class_log_probs"}
+
+
+def ui_sources() -> list[Path]:
+    return sorted(UI.rglob("*.py"))
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """"np.add.at" for the expression np.add.at (None for anything but names and attributes)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def ui_math_uses(tree: ast.AST) -> list[str]:
+    """Every use of numpy or math outside the allowed lists, and every forbidden core import."""
+    numpy_names, math_names = {"np", "numpy"}, {"math"}
+    bad: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "numpy":
+                    numpy_names.add(alias.asname or "numpy")
+                if alias.name == "math":
+                    math_names.add(alias.asname or "math")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            for alias in node.names:
+                if module in ("numpy", "math") and alias.name not in (
+                        UI_NUMPY_ALLOWED if module == "numpy" else UI_MATH_ALLOWED):
+                    bad.append(f"from {module} import {alias.name}")
+                if alias.name in UI_CORE_FORBIDDEN:
+                    bad.append(f"from {'.' * node.level}{module} import {alias.name}")
+        elif isinstance(node, ast.Attribute) and not isinstance(getattr(node, "parent", None), ast.Attribute):
+            name = _dotted(node)
+            if name is None:
+                continue
+            head, _, rest = name.partition(".")
+            if head in numpy_names and rest and rest not in UI_NUMPY_ALLOWED:
+                bad.append(name)
+            elif head in math_names and rest and rest not in UI_MATH_ALLOWED:
+                bad.append(name)
+            elif rest and rest.split(".")[-1] in UI_CORE_FORBIDDEN:
+                bad.append(name)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            right = _dotted(node.right) or ""
+            if right.split(".")[-1] in UI_CORE_FORBIDDEN:
+                bad.append(f"… / {right}")
+    return bad
+
+
+def _parse_with_parents(source: str) -> ast.AST:
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            child.parent = node
+    return tree
+
+
+def test_ui_has_modules():
+    names = {p.stem for p in ui_sources()}
+    assert {"table_model", "summary_panel", "penalty_plot", "main_window"} <= names
+
+
+@pytest.mark.parametrize("path", ui_sources(), ids=lambda p: p.name)
+def test_ui_computes_no_loss(path):
+    tree = _parse_with_parents(path.read_text(encoding="utf-8"))
+    assert ui_math_uses(tree) == [], f"{path.name}: compute these in bce_gui/core"
+
+
+@pytest.mark.parametrize("snippet", [
+    "import numpy as np\nx = np.log(p)",
+    "import numpy as np\nx = -np.log1p(-p)",
+    "import numpy as np\nx = np.exp(-np.logaddexp(0.0, -z))",
+    "import numpy\nx = numpy.log2(p)",
+    "import numpy as np\nx = np.clip(p, 1e-7, 1 - 1e-7)",
+    "import math\nx = math.log(p)",
+    "import math\nbits = loss / math.log(2)",
+    "from numpy import log1p\nx = log1p(p)",
+    "from ..core.loss import LN2\nbits = loss / LN2",
+    "from ..core.loss import to_units\nbits = to_units(loss, 'bits')",
+    "from ..core import loss\nbits = x / loss.LN2",
+    "from ..core.evaluate import terms_for_rows",
+])
+def test_the_ui_scan_would_catch_loss_arithmetic(snippet):
+    assert ui_math_uses(_parse_with_parents(snippet)) != []
+
+
+@pytest.mark.parametrize("snippet", [
+    "import numpy as np\nrows = np.flatnonzero(np.isnan(loss))",
+    "import numpy as np\nworst = np.argpartition(keyed, keyed.size - 300)[keyed.size - 300:]",
+    "import numpy as np\nnp.add.at(counts, codes[codes >= 0], 1)",
+    "import math\nwidth = math.ceil(w * ratio)",
+])
+def test_the_ui_scan_lets_structural_numpy_pass(snippet):
+    assert ui_math_uses(_parse_with_parents(snippet)) == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -93,6 +94,81 @@ class LossOptions:
     def hard_labels(self) -> bool:
         """True when every valid label is exactly 0 or 1 and no smoothing moves it."""
         return not self.soft_labels and self.label_smoothing == 0.0
+
+    # -- one plain form for settings, recovery files and JSON --------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as plain values, keys :data:`OPTION_KEYS`: ``eps`` is the epsilon the
+        convention clips with (None for ``exact`` and ``torch``), ``reduction`` None for the
+        convention's default. :meth:`from_dict` gives back an equal ``LossOptions``."""
+        return {
+            "policy": self.policy.name,
+            "eps": self.policy.eps,
+            "logits": self.logits,
+            "label_smoothing": self.label_smoothing,
+            "pos_weight": self.pos_weight,
+            "soft_labels": self.soft_labels,
+            "reduction": self.reduction,
+        }
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> "LossOptions":
+        """Options from :meth:`to_dict`'s form; a missing key (or None) takes its default.
+
+        Values may also be text, as a settings file keeps them ("true", "0.1", "" for none).
+        ``eps`` counts only for the ``custom`` convention (the others have their own).
+        Raises :class:`OptionsError` (a ``ValueError``) naming the value it cannot read.
+        """
+        def get(key: str):
+            value = values.get(key)
+            return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+        policy_name = str(get("policy") or "exact")
+        eps = _option_float("eps", get("eps")) if policy_name.strip().lower() == "custom" else None
+        try:
+            policy = make_policy(policy_name, eps)
+        except ValueError as exc:
+            raise OptionsError(str(exc)) from None
+        pos_weight = get("pos_weight")
+        reduction = get("reduction")
+        return cls(
+            policy=policy,
+            logits=_option_bool("logits", get("logits")),
+            label_smoothing=_option_float("label_smoothing", get("label_smoothing")) or 0.0,
+            pos_weight=None if pos_weight is None else _option_float("pos_weight", pos_weight),
+            soft_labels=_option_bool("soft_labels", get("soft_labels")),
+            reduction=None if reduction is None else str(reduction),
+        )
+
+
+#: The keys of :meth:`LossOptions.to_dict`, in order.
+OPTION_KEYS = ("policy", "eps", "logits", "label_smoothing", "pos_weight", "soft_labels", "reduction")
+
+
+def _option_bool(key: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise OptionsError(f"{key}: expected true or false, not {value!r}")
+
+
+def _option_float(key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise OptionsError(f"{key}: expected a number, not {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise OptionsError(f"{key}: expected a number, not {value!r}") from None
 
 
 # --------------------------------------------------------------------------------------------

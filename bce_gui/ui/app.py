@@ -58,8 +58,6 @@ def install_excepthook(window) -> None:
             saved = window.files.write_recovery()
         except Exception as rec_exc:  # noqa: BLE001 - the report below must still appear
             sys.__stderr__.write(f"recovery file not written: {rec_exc}\n")
-        if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and os.environ.get("PYTEST_CURRENT_TEST"):
-            return  # under tests the traceback on stderr is enough; a modal box would block
         box = QMessageBox(window)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Unexpected error")

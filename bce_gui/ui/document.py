@@ -17,6 +17,7 @@ from ..core import memory
 from ..core.dataset import CellBlock, Dataset, RowsSnapshot
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.row_values import EvaluatedRows
 
 INPUT_ROLES = ("id", "actual", "predicted", "weight")
 #: After adding or removing this many rows, freed memory is handed back to the system at once.
@@ -89,6 +90,11 @@ class Document(QObject):
 
     def __len__(self) -> int:
         return len(self.dataset)
+
+    def rows(self) -> EvaluatedRows:
+        """The rows and their evaluation as the core's display values read them (a view asks for
+        corrected p, ln, row loss and share through ``core.row_values``, never computes them)."""
+        return EvaluatedRows.of(self.dataset, self.live)
 
     @property
     def has_weight(self) -> bool:

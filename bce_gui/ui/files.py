@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import time
 from pathlib import Path
@@ -34,10 +33,10 @@ from ..core.io_write import (
 )
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
-from ..core.policies import make_policy
 from ..core.report import report_html
 from . import commands
 from .document import Document
+from .jobs import Job, Jobs
 from .loader import FileLoad
 from .plain_text import rich_text
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
@@ -56,14 +55,12 @@ MAX_RECENT = 8
 #: Width of an exported plot image, in pixels (print-friendly).
 PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
-#: From this many rows on, the autosave is written on a worker thread (a 1e6-row table takes
+#: From this many rows on, the autosave is written as a background job (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
 BACKGROUND_AUTOSAVE_ROWS = 100_000
 #: Setting: true keeps text such as "=SUM(1)" as it is in saved CSV/TSV files (by default it is
 #: saved as "'=SUM(1)", so that a spreadsheet opening the file shows it instead of running it).
 KEEP_FORMULA_TEXT_KEY = "files/keep_formula_text"
-#: "yes" or "no" answers the restore question at start without a dialog (tests, scripts).
-AUTO_RESTORE_ENV = "BCE_LAB_AUTO_RESTORE"
 
 
 def recovery_dir() -> Path:
@@ -82,11 +79,14 @@ class FileController(QObject):
     #: A background autosave could not be written (the message, for the status bar).
     autosaveFailed = Signal(str)
 
-    def __init__(self, window: QWidget, doc: Document, settings: QSettings) -> None:
+    def __init__(self, window: QWidget, doc: Document, settings: QSettings,
+                 jobs: Jobs | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.doc = doc
         self.settings = settings
+        #: Background work (loads, autosaves): the window's one helper.
+        self.jobs = jobs if jobs is not None else Jobs(self)
         self.load: FileLoad | None = None
         self._load_ok = False
         self._written: set[str] = set()
@@ -106,7 +106,7 @@ class FileController(QObject):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self._autosave_now)
-        self._autosave_thread: threading.Thread | None = None
+        self._autosave_job: Job | None = None
         #: Bumped whenever the recovery files become unwanted (saved, clean, closed): a
         #: background autosave that finishes afterwards removes what it wrote.
         self._recovery_generation = 0
@@ -191,7 +191,8 @@ class FileController(QObject):
         doc_options = self.doc.options
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
         # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options))
+        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options),
+                             jobs=self.jobs)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)
@@ -482,30 +483,34 @@ class FileController(QObject):
             return None
 
     def _autosave_now(self) -> None:
-        """The autosave timer fired: write here for small tables, on a worker thread for big ones."""
+        """The autosave timer fired: write here for small tables, as a background job for big ones."""
         if len(self.doc.dataset) < BACKGROUND_AUTOSAVE_ROWS:
             self.write_recovery()
             return
-        if self._autosave_thread is not None and self._autosave_thread.is_alive():
+        if self._autosave_job is not None and not self._autosave_job.wait(0):
             self._autosave.start()  # the previous write is still going: try again later
             return
-        job = self._recovery_job()
-        if job is None:
+        write = self._recovery_job()
+        if write is None:
             return
         generation = self._recovery_generation
 
-        def run() -> None:
+        def run(_ctx) -> str:
+            failure = ""
             try:
-                job()
+                write()
             except (TableWriteError, OSError, ValueError, IndexError) as exc:
                 # ValueError/IndexError: rows inserted or deleted while writing; the edit
                 # that did it has scheduled the next autosave.
-                self.autosaveFailed.emit(str(exc))
+                failure = str(exc)
             if generation != self._recovery_generation:
-                self.remove_recovery()  # saved or closed meanwhile: this copy is not wanted
+                # Saved or closed meanwhile: this copy is not wanted (removed here, on the
+                # worker: the window may be gone before a result could reach it).
+                self.remove_recovery()
+            return failure
 
-        self._autosave_thread = threading.Thread(target=run, name="bce-autosave", daemon=True)
-        self._autosave_thread.start()
+        self._autosave_job = self.jobs.submit("autosave", run, supersede=False,
+                                              done=lambda failure: failure and self.autosaveFailed.emit(failure))
 
     def _recovery_job(self):
         """What to write, captured now on the GUI thread; the returned callable does the writing."""
@@ -518,21 +523,19 @@ class FileController(QObject):
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
-            "options": {"policy": opts.policy.name, "eps": opts.policy.eps, "logits": opts.logits,
-                        "label_smoothing": opts.label_smoothing, "pos_weight": opts.pos_weight,
-                        "soft_labels": opts.soft_labels, "reduction": opts.reduction},
+            "options": opts.to_dict(),
         }
 
         folder = self.recovery.own_folder()
 
-        def job() -> Path:
+        def write() -> Path:
             # The app's own file, read back by the app: kept exactly as typed (no formula guard).
             write_table(dataset, folder / DATA_NAME, guard_formulas=False, replace_read_only=True)
             data = json.dumps(meta, indent=2).encode("utf-8")
             atomic_write(folder / META_NAME, lambda fh: fh.write(data))
             return folder / META_NAME
 
-        return job
+        return write
 
     def remove_recovery(self) -> None:
         """Nothing unsaved any more: this instance's recovery files go (never another's)."""
@@ -559,19 +562,13 @@ class FileController(QObject):
         self.recovery.close(keep_files=keep)
 
     def finish_autosave(self, timeout_s: float = 30.0) -> None:
-        """Wait for an autosave running on its worker thread (before writing or closing)."""
-        thread = self._autosave_thread
-        if thread is not None and thread.is_alive():
-            thread.join(timeout_s)
+        """Wait for an autosave running in the background (before writing or closing)."""
+        if self._autosave_job is not None:
+            self._autosave_job.wait(timeout_s)
 
     def offer_recovery(self) -> bool:
         """After a crash, offer to restore the autosaved work of instances that are no longer
-        running (never a running window's own autosave), newest first. True when restored.
-
-        For tests and scripted use, the environment variable ``BCE_LAB_AUTO_RESTORE`` answers
-        the question without showing it: ``yes`` restores, ``no`` discards the recovery files.
-        Any other value (or none) asks the user.
-        """
+        running (never a running window's own autosave), newest first. True when restored."""
         orphans = self.recovery.orphans()
         try:
             for k, orphan in enumerate(orphans):
@@ -587,17 +584,13 @@ class FileController(QObject):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(meta.get("saved_at", 0)))
         name = Path(meta["source_path"]).name if meta.get("source_path") else "an unsaved table"
         more = f" ({others} more after this one.)" if others else ""
-        scripted = os.environ.get(AUTO_RESTORE_ENV, "").strip().lower()
-        if scripted in ("yes", "no"):
-            answer = QMessageBox.StandardButton.Yes if scripted == "yes" else QMessageBox.StandardButton.No
-        else:
-            answer = QMessageBox.question(
-                self.window, "Restore unsaved work?",
-                rich_text(f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
-                          f"({meta.get('rows', '?')} rows, autosaved {when})?{more}"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes,
-            )
+        answer = QMessageBox.question(
+            self.window, "Restore unsaved work?",
+            rich_text(f"BCE Lab did not close normally. Restore the unsaved changes to {name} "
+                      f"({meta.get('rows', '?')} rows, autosaved {when})?{more}"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             orphan.discard()  # a dead instance's files, declined: only they go
             return False
@@ -609,13 +602,9 @@ class FileController(QObject):
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
-        o = meta.get("options", {})
         try:
-            options = LossOptions(policy=make_policy(o.get("policy", "exact"),
-                                                     o.get("eps") if o.get("policy") == "custom" else None),
-                                  logits=bool(o.get("logits")), label_smoothing=float(o.get("label_smoothing", 0)),
-                                  pos_weight=o.get("pos_weight"), soft_labels=bool(o.get("soft_labels")),
-                                  reduction=o.get("reduction") or None)
+            stored = meta.get("options")
+            options = LossOptions.from_dict(stored if isinstance(stored, dict) else {})
         except ValueError:
             options = self.doc.options
         self.doc.set_options(options)  # the settings panel follows the document

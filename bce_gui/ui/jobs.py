@@ -32,6 +32,7 @@ class JobContext:
         self._relay = relay
         self._id = job_id
         self._cancel = threading.Event()
+        self._ended = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -70,7 +71,10 @@ class _Runnable(QRunnable):
             result, error = self._fn(self._ctx), None
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never lost
             result, error = None, exc
-        self._relay.finished.emit(self._id, result, error)
+        try:
+            self._relay.finished.emit(self._id, result, error)
+        finally:
+            self._ctx._ended.set()
 
 
 class Job:
@@ -90,6 +94,11 @@ class Job:
     def running(self) -> bool:
         return self.id in self._jobs._callbacks
 
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until this job's function has returned (its outcome is delivered later, on the
+        GUI thread's event loop). For closing: "finish writing before the window goes"."""
+        return self.context._ended.wait(timeout_s)
+
 
 class Jobs(QObject):
     """Background jobs by kind; results and progress arrive on the GUI thread."""
@@ -107,7 +116,8 @@ class Jobs(QObject):
         self._ids = itertools.count(1)
         self._current: dict[str, int] = {}
         self._contexts: dict[int, JobContext] = {}
-        self._callbacks: dict[int, tuple[str, Callable | None, Callable | None, Callable | None]] = {}
+        self._callbacks: dict[int, tuple[str, Callable | None, Callable | None, Callable | None,
+                                         Callable | None]] = {}
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting while a job runs must not tear Python down under it: cancel and wait.
@@ -117,12 +127,15 @@ class Jobs(QObject):
                done: Callable[[Any], None] | None = None,
                failed: Callable[[BaseException], None] | None = None,
                progress: Callable[[float, str], None] | None = None,
+               ended: Callable[[], None] | None = None,
                supersede: bool = True) -> Job:
         """Run ``fn(context)`` on a worker thread.
 
         ``done(result)`` or ``failed(exception)`` is called on the GUI thread when it ends, unless
         a newer job of the same kind was submitted since (``supersede``: the older one is then
         cancelled and its outcome dropped). A job that raised :class:`JobCancelled` calls neither.
+        ``ended()`` is called on the GUI thread after that in every case, a dropped outcome
+        included (a status bar hides its progress bar).
         """
         job_id = next(self._ids)
         if supersede and kind in self._current:
@@ -132,7 +145,7 @@ class Jobs(QObject):
         ctx = JobContext(self._relay, job_id)
         self._current[kind] = job_id
         self._contexts[job_id] = ctx
-        self._callbacks[job_id] = (kind, done, failed, progress)
+        self._callbacks[job_id] = (kind, done, failed, progress, ended)
         self._pool.start(_Runnable(fn, ctx, self._relay, job_id))
         self.busyChanged.emit()
         return Job(self, kind, job_id, ctx)
@@ -158,20 +171,24 @@ class Jobs(QObject):
         ctx = self._contexts.pop(job_id, None)
         if entry is None:
             return
-        kind, done, failed, _progress = entry
+        kind, done, failed, _progress, ended = entry
         current = self._current.get(kind) == job_id
         if current:
             del self._current[kind]
         self.busyChanged.emit()
-        if not current or (ctx is not None and ctx.cancelled) or isinstance(error, JobCancelled):
-            return
-        if error is None:
-            if done is not None:
-                done(result)
-        elif failed is not None:
-            failed(error)
-        else:
-            sys.excepthook(type(error), error, error.__traceback__)
+        try:
+            if not current or (ctx is not None and ctx.cancelled) or isinstance(error, JobCancelled):
+                return
+            if error is None:
+                if done is not None:
+                    done(result)
+            elif failed is not None:
+                failed(error)
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+        finally:
+            if ended is not None:
+                ended()
 
     def wait(self, ms: int = 30_000) -> bool:
         """Block until every running job has ended, then deliver their outcomes (scripts,

@@ -1,111 +1,96 @@
-"""Reading a file off the GUI thread, with progress and cancellation."""
+"""Reading a file off the GUI thread, with progress and cancellation: a "load" job (``jobs.py``)."""
 
 from __future__ import annotations
 
-import threading
+import sys
 from dataclasses import replace
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from ..core.io_read import ReadCancelled, ReadOptions, TableReadError, read_table
+from .jobs import Job, JobCancelled, JobContext, Jobs
 
 
-class LoadWorker(QObject):
-    """Runs :func:`read_table` in a worker thread; the result arrives by signal."""
+class FileLoad(QObject):
+    """One load, run as a job. Emits ``loaded``/``failed``/``cancelled`` on the GUI thread, then
+    ``finished`` in every case."""
 
     progress = Signal(float, str)
     loaded = Signal(object, object)  # (Dataset, ImportInfo)
     failed = Signal(str)
     cancelled = Signal()
-    done = Signal()
+    finished = Signal()
 
-    def __init__(self, path: str, options: ReadOptions,
-                 prepare: Callable[[object], object] | None = None) -> None:
-        super().__init__()
+    def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
+                 prepare: Callable[[object], object] | None = None, jobs: Jobs | None = None) -> None:
+        super().__init__(parent)
         self.path = path
         self.options = options
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
         #: evaluation of every row); its result is ``prepared``.
         self.prepare = prepare
         self.prepared = None
-        self._cancel = threading.Event()
+        self.jobs = jobs if jobs is not None else Jobs(self)
+        self.job: Job | None = None
+        self._outcome = False
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def start(self) -> None:
+        self.job = self.jobs.submit("load", self._run, done=self._done, failed=self._failed,
+                                    progress=self.progress.emit, ended=self._ended)
 
-    @Slot()
-    def run(self) -> None:
-        opts = replace(self.options, progress=self.progress.emit, is_cancelled=self._cancel.is_set)
+    def _run(self, ctx: JobContext):
+        """On the worker thread: read, then prepare; (dataset, info) or an error as text."""
+
+        def progress(fraction: float, message: str) -> None:
+            if not ctx.cancelled:
+                try:
+                    ctx.progress(fraction, message)
+                except JobCancelled:
+                    pass  # the reader sees it at its next is_cancelled()
+
+        opts = replace(self.options, progress=progress, is_cancelled=lambda: ctx.cancelled)
         try:
             dataset, info = read_table(self.path, opts)
-            if self._cancel.is_set():
-                raise ReadCancelled()
+            ctx.check()
             if self.prepare is not None:
                 opts.report(0.95, "Computing the losses")
                 self.prepared = self.prepare(dataset)
-                if self._cancel.is_set():
-                    raise ReadCancelled()
+                ctx.check()
         except ReadCancelled:
-            self.cancelled.emit()
+            raise JobCancelled() from None
         except TableReadError as exc:
-            self.failed.emit(str(exc))
+            return None, str(exc)
         except MemoryError:
-            self.failed.emit(f"{self.path}: not enough memory to load this file")
+            return None, f"{self.path}: not enough memory to load this file"
+        return (dataset, info), None
+
+    def _done(self, outcome) -> None:
+        self._outcome = True
+        loaded, error = outcome
+        if error is not None:
+            self.failed.emit(error)
         else:
-            self.loaded.emit(dataset, info)
-        finally:
-            self.done.emit()
+            self.loaded.emit(*loaded)
 
+    def _failed(self, error: BaseException) -> None:
+        """Not a file problem but a bug: reported as one (the app's error dialog)."""
+        self._outcome = True
+        sys.excepthook(type(error), error, error.__traceback__)
 
-class FileLoad(QObject):
-    """One load in its own thread. Emits ``loaded``/``failed``/``cancelled`` on the GUI thread."""
-
-    progress = Signal(float, str)
-    loaded = Signal(object, object)
-    failed = Signal(str)
-    cancelled = Signal()
-    finished = Signal()
-
-    def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
-                 prepare: Callable[[object], object] | None = None) -> None:
-        super().__init__(parent)
-        self.path = path
-        self.thread = QThread(self)
-        self.worker = LoadWorker(path, options, prepare)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self.progress)
-        self.worker.loaded.connect(self.loaded)
-        self.worker.failed.connect(self.failed)
-        self.worker.cancelled.connect(self.cancelled)
-        self.worker.done.connect(self.thread.quit)
-        self.thread.finished.connect(self.finished)
-        app = QCoreApplication.instance()
-        if app is not None:
-            # Quitting mid-load (Quit, closing the window, SIGTERM) must not destroy the running
-            # thread: Qt aborts the whole process ("QThread: Destroyed while thread is still
-            # running"). Stop the read and wait for it instead.
-            app.aboutToQuit.connect(self.stop)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    @property
-    def prepared(self):
-        """What ``prepare`` made of the loaded dataset (None without one)."""
-        return self.worker.prepared
+    def _ended(self) -> None:
+        if not self._outcome:
+            self.cancelled.emit()
+        self.finished.emit()
 
     def cancel(self) -> None:
-        self.worker.cancel()
+        if self.job is not None:
+            self.job.cancel()
 
     def stop(self) -> None:
-        """Cancel and wait until the thread has ended (closing the window, quitting)."""
+        """Cancel and wait until the read has stopped (closing the window, quitting)."""
         self.cancel()
-        # worker.done reaches thread.quit through the GUI thread's event loop, which is not
-        # running any more: end the thread's loop from here so that wait() returns.
-        self.thread.quit()
-        self.thread.wait()
+        self.wait()
 
     def wait(self, ms: int = 30_000) -> bool:
-        return self.thread.wait(ms)
+        return self.job is None or self.job.wait(ms / 1000)

@@ -34,12 +34,13 @@ from ..core.dataset import Dataset
 from ..core.formatting import count_text
 from ..core.explain import walkthrough_html
 from ..core.formatting import C_STYLE, fmt_count, fmt_number
-from ..core.loss import LossOptions
+from ..core.loss import OPTION_KEYS, LossOptions
 from ..core.policies import make_policy
 from ..resources import resource_path, worked_example_path
 from . import commands, theme
 from .document import Document
 from .files import FileController
+from .jobs import Jobs
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
@@ -90,18 +91,20 @@ class MainWindow(QMainWindow):
         if self.settings.value("view/dark", False, type=bool):
             theme.use_dark(True)
         self.doc = Document(options=self._stored_options())
-        self.model = ObservationsModel(self.doc, self)
+        #: Background work of this window: sorting, loading, autosaving.
+        self.jobs = Jobs(self)
+        self.model = ObservationsModel(self.doc, self, jobs=self.jobs)
         self.obs_view = DataTableView(self.model, results=False, name="Observations table")
         self.res_view = DataTableView(self.model, results=True, name="Results table")
         self.tables = LinkedTables(self.obs_view, self.res_view)
         self.summary = SummaryPanel(self.doc)
         self.plot = PenaltyPlot(self.doc)
-        self.settings_panel = SettingsPanel(self.doc.options)
+        self.settings_panel = SettingsPanel(self.doc)
         self.explain = QTextBrowser()
         self.explain.setAccessibleName("How is this computed")
         self.explain.setOpenExternalLinks(False)
 
-        self.files = FileController(self, self.doc, self.settings)
+        self.files = FileController(self, self.doc, self.settings, jobs=self.jobs)
         self._build_layout()
         self._create_actions()
         self._build_menus()
@@ -362,8 +365,8 @@ class MainWindow(QMainWindow):
             m.addSeparator() if key is None else m.addAction(a[key])
 
     def _connect(self) -> None:
-        self.settings_panel.optionsChanged.connect(self.set_options)
-        self.doc.optionsChanged.connect(self._options_changed)
+        self.settings_panel.optionsRequested.connect(self.set_options)
+        self.doc.optionsChanged.connect(self.plot.refresh)
         self.settings_panel.unitsChanged.connect(self.set_units)
         self.summary.switchPolicyRequested.connect(self.switch_policy)
         self.summary.showRowsRequested.connect(self.tables.select_data_rows)
@@ -420,15 +423,13 @@ class MainWindow(QMainWindow):
         """A change of settings is one undo step; the panel shows what the document uses."""
         commands.set_options(self.doc, options, text)
 
-    def _options_changed(self) -> None:
-        self.settings_panel.set_options(self.doc.options)  # also after Undo / Redo
-        self.plot.refresh()
-
     def switch_policy(self, name: str) -> None:
         new = dataclasses.replace(self.doc.options, policy=make_policy(name))
         self.set_options(new, f"Use {new.policy.label} clipping")
 
     def set_units(self, units: str) -> None:
+        if units == self.model.units:
+            return  # (the settings panel's box echoes a change back: nothing is shown twice)
         self.model.set_units(units)
         self.summary.set_units(units)
         self.plot.set_units(units)
@@ -650,20 +651,11 @@ class MainWindow(QMainWindow):
     # -- persistence --------------------------------------------------------------------------
 
     def _stored_options(self) -> LossOptions:
+        """The options in force when the window last closed (LossOptions' own plain form)."""
         s = self.settings
         try:
-            eps = s.value("loss/eps", None)
-            return LossOptions(
-                policy=make_policy(str(s.value("loss/policy", "exact")),
-                                   float(eps) if eps not in (None, "") else None),
-                logits=s.value("loss/logits", False, type=bool),
-                label_smoothing=float(s.value("loss/label_smoothing", 0.0)),
-                pos_weight=(float(s.value("loss/pos_weight")) if s.value("loss/pos_weight") not in (None, "")
-                            else None),
-                soft_labels=s.value("loss/soft_labels", False, type=bool),
-                reduction=str(s.value("loss/reduction", "")) or None,
-            )
-        except (ValueError, TypeError):
+            return LossOptions.from_dict({key: s.value(f"loss/{key}") for key in OPTION_KEYS})
+        except ValueError:
             return LossOptions()
 
     def _restore_state(self) -> None:
@@ -688,14 +680,9 @@ class MainWindow(QMainWindow):
         s.setValue("window/main_splitter", self.main_splitter.saveState())
         s.setValue("window/table_splitter", self.table_splitter.saveState())
         s.setValue("window/right_splitter", self.right_splitter.saveState())
-        o = self.doc.options
-        s.setValue("loss/policy", o.policy.name)
-        s.setValue("loss/eps", "" if o.policy.name != "custom" else repr(o.policy.eps))
-        s.setValue("loss/logits", o.logits)
-        s.setValue("loss/label_smoothing", o.label_smoothing)
-        s.setValue("loss/pos_weight", "" if o.pos_weight is None else repr(o.pos_weight))
-        s.setValue("loss/soft_labels", o.soft_labels)
-        s.setValue("loss/reduction", o.reduction or "")
+        for key, value in self.doc.options.to_dict().items():
+            # (a float as its repr: the settings file keeps text, and repr reads back exactly)
+            s.setValue(f"loss/{key}", "" if value is None else repr(value) if isinstance(value, float) else value)
         s.setValue("view/units", self.model.units)
         s.setValue("view/log_axis", self.plot.log_axis.isChecked())
         s.setValue("view/number_format", self.number_format)

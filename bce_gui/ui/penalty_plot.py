@@ -26,12 +26,13 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
+from ..core import row_values
 from ..core.formatting import fmt_count, localize
-from ..core.loss import to_units
 from ..core.penalty import (
     bin_heights,
     bin_tip,
     curves,
+    density_levels,
     extreme_prediction,
     log_coordinates,
     lowest_positive,
@@ -335,9 +336,7 @@ class PenaltyPlot(QWidget):
         """(x, y) of ``rows``: x the probability of class 1, y the row's loss in the units shown,
         the same number the table and the tooltip show (NaN when the row is excluded, +inf when
         its loss is infinite)."""
-        live = self.doc.live
-        y = np.where(live.valid[rows], live.loss[rows], np.nan)
-        return self._x_of(rows), to_units(y, self.units)
+        return self._x_of(rows), row_values.values(self.doc.rows(), "loss", rows, self.units)
 
     @property
     def log_scale(self) -> bool:
@@ -368,9 +367,8 @@ class PenaltyPlot(QWidget):
         self._refresh_timer.stop()
         self._full_needed = False
         self._recent = []
-        live = self.doc.live
-        loss = to_units(live.loss, self.units)
-        drawn = live.valid & ~np.isnan(loss)
+        loss = row_values.values(self.doc.rows(), "loss", slice(None), self.units)
+        drawn = ~np.isnan(loss)
         finite = drawn & np.isfinite(loss)
         top = float(np.max(loss, where=finite, initial=0.0)) if finite.any() else 5.0
         self._y_top = max(top * 1.15, 5.0)
@@ -438,14 +436,15 @@ class PenaltyPlot(QWidget):
         Few distinct symbols keep pyqtgraph's symbol atlas small: a redraw costs milliseconds."""
         centres = (np.arange(BINS) + 0.5) / BINS
         h1, h0 = bin_heights(centres, self.doc.options, self.units)
-        biggest = max(int(self._counts.max()), 1)
+        bins = np.flatnonzero(self._counts)
+        levels = np.empty(self._counts.size, dtype=int)
+        levels[bins] = density_levels(self._counts[bins], DENSITY_LEVELS)  # one scale for both
         for item, counts, curve, brushes, cls in (
             (self.density1, self._counts[:BINS], h1, self._brushes1, 0),
             (self.density0, self._counts[BINS:], h0, self._brushes0, BINS),
         ):
             bins = np.flatnonzero(counts)
-            level = np.ceil(np.log1p(counts[bins]) / np.log1p(biggest) * DENSITY_LEVELS).astype(int)
-            level = np.clip(level, 1, DENSITY_LEVELS) - 1
+            level = levels[bins + cls]
             item.setData(x=centres[bins], y=self._draw_y(curve[bins]), size=DENSITY_SIZES[level],
                          brush=[brushes[k] for k in level], data=-(bins + cls) - 1)
 

@@ -1,4 +1,11 @@
-"""Loss settings in the window: convention, probabilities or logits, smoothing, reduction, units."""
+"""Loss settings in the window: convention, probabilities or logits, smoothing, reduction, units.
+
+The document owns the options. The panel shows the document's (it follows
+``Document.optionsChanged``, so also an Undo, the one-click clipping or a restored file) and, when
+the user changes a control, asks for new ones with ``optionsRequested``; the window turns the
+request into an undo step (``commands.set_options``), after which the panel shows what the
+document then holds.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from ..core.formatting import NumberParseError
 from ..core.loss import REDUCTION_DESCRIPTIONS, LossOptions, OptionsError, default_reduction
 from ..core.policies import PolicyError, make_policy
 from . import theme
+from .document import Document
 from .numbers import NumberEdit, NumberSpinBox
 
 REDUCTION_FORMULAS = {"weighted-mean": "Σw·l/Σw", "mean": "Σw·l/N", "sum": "Σw·l"}
@@ -35,12 +43,13 @@ POLICIES = [
 
 
 class SettingsPanel(QGroupBox):
-    """Edits a :class:`LossOptions`; emits ``optionsChanged`` with a valid one."""
+    """Shows the document's :class:`LossOptions`; asks for valid new ones (``optionsRequested``)."""
 
-    optionsChanged = Signal(object)
+    #: The user changed a control: these options are wanted (the document does not have them yet).
+    optionsRequested = Signal(object)
     unitsChanged = Signal(str)
 
-    def __init__(self, options: LossOptions, parent: QWidget | None = None) -> None:
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__("Settings", parent)
         self.setAccessibleName("Loss settings")
         self._updating = False
@@ -117,7 +126,9 @@ class SettingsPanel(QGroupBox):
             box.setToolTip(box.currentText())
             box.currentTextChanged.connect(box.setToolTip)
 
-        self.set_options(options)
+        self.doc = doc
+        self.set_options(doc.options)
+        doc.optionsChanged.connect(self._show_document_options)  # also after Undo / Redo
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
                     self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled,
                     self.reduction.currentIndexChanged):
@@ -140,7 +151,11 @@ class SettingsPanel(QGroupBox):
             short = max(short, longest + chrome - box.sizeHint().width())
         return QSize(hint.width() + short, hint.height())
 
+    def _show_document_options(self) -> None:
+        self.set_options(self.doc.options)
+
     def set_options(self, options: LossOptions) -> None:
+        """Show ``options`` (the document's); asks for nothing."""
         self._updating = True
         try:
             self.policy.setCurrentIndex(self.policy.findData(options.policy.name))
@@ -213,4 +228,5 @@ class SettingsPanel(QGroupBox):
             self.error.setText(str(exc))
             return
         self.error.setText("")
-        self.optionsChanged.emit(options)
+        if options != self.doc.options:
+            self.optionsRequested.emit(options)

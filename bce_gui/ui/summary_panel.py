@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
 from ..core.formatting import fmt_count, fmt_number, fmt_result
-from ..core.loss import to_units
+from ..core.summary_view import shown_loss
 from . import theme
 from .document import Document
 
@@ -84,9 +82,9 @@ class SummaryPanel(QFrame):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
         layout.addStretch(1)
 
+        # Every change the summary shows (an edit, new data, other options, a weight column)
+        # ends with totalsChanged: one refresh per change.
         doc.totalsChanged.connect(self.refresh)
-        doc.optionsChanged.connect(self.refresh)
-        doc.reset.connect(self.refresh)
         self.refresh()
 
     def set_units(self, units: str) -> None:
@@ -112,15 +110,13 @@ class SummaryPanel(QFrame):
         t = self.doc.live.totals
         opts = self.doc.options
         n_invalid = self.doc.live.validity.n_invalid
-        bits = self.units == "bits"
-        mean = t.mean
-        shown = to_units(mean, self.units) if math.isfinite(mean) else mean
-        if t.n == 0:
+        shown = shown_loss(t, self.units)
+        if shown.empty:
             self.loss_label.setText("—")
             self.unit_label.setText("no valid observations yet")
         else:
-            self.loss_label.setText(fmt_result(shown))
-            self.unit_label.setText(f"{'bits' if bits else 'nats'} per observation")
+            self.loss_label.setText(fmt_result(shown.value))
+            self.unit_label.setText(f"{shown.units} per observation")
         # A screen reader reads the name: it must carry the value, not only say what it is.
         self.loss_label.setAccessibleName(f"Final loss: {self.loss_label.text()} {self.unit_label.text()}")
         self.counts_label.setText(
@@ -129,10 +125,8 @@ class SummaryPanel(QFrame):
         )
         self.formula_label.setText(formula_text(t, opts))
         self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
-        finite = t.n > 0 and math.isfinite(mean)
-        if finite:
-            other = f"= {fmt_number(mean, 4)} nats" if bits else f"= {fmt_number(to_units(mean, 'bits'), 4)} bits"
-            self.other_units_label.setText(other)
+        if shown.finite:
+            self.other_units_label.setText(f"= {fmt_number(shown.other, 4)} {shown.other_units}")
             self.meaning_label.setText(baseline_text(t, opts, self.units))
         else:
             self.other_units_label.setText("")

@@ -6,31 +6,36 @@ read from the dataset or the live evaluation, ``setData()`` pushes an undo comma
 show it: the editable observations (input columns) and the read-only results pane (result
 columns). Because they share this model and one selection model, their rows are always aligned.
 
-Sorting and the "invalid rows only" filter are a permutation of data rows computed with numpy
-(never by comparing cells one pair at a time), so the data itself is never reordered.
+Every number of the result columns comes from ``core.row_values`` (the same values the plot and
+its tooltips show); this model only formats them. Sorting and the "invalid rows only" filter are a
+permutation of data rows made by the core (``core.row_values.view_order``), on a background job
+for large tables; the model maps its rows through it, so the data itself is never reordered.
 """
 
 from __future__ import annotations
 
-import threading
+import sys
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ..core.evaluate import terms_for_rows
+from ..core import row_values
 from ..core.formatting import fmt_count, fmt_exact, fmt_number
-from ..core.loss import LN2
+from ..core.row_values import EvaluatedRows
 from ..core.validation import ROW, Reason
 from . import commands, theme
 from .document import Document
+from .jobs import Jobs
 from .plain_text import rich_text
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
 BLOCK = 512
+#: Result values of at most this many blocks are kept (the rows recently in view).
+CACHED_BLOCKS = 256
 #: From this many rows on, sorting runs on a worker thread (the event loop keeps turning; the
 #: window shows "Sorting…"), and the quicker unstable sort is used: ties are in no set order.
 ASYNC_SORT_ROWS = 300_000
@@ -65,12 +70,6 @@ RESULT_COLUMNS = [
 ]
 
 
-class _OrderRelay(QObject):
-    """Carries a finished background sort back to the GUI thread (queued connection)."""
-
-    done = Signal(int, object)
-
-
 class ObservationsModel(QAbstractTableModel):
     """Input columns (editable) then result columns (read-only), over one document."""
 
@@ -79,22 +78,22 @@ class ObservationsModel(QAbstractTableModel):
     #: A background sort started ("Sorting 10,000,000 rows…") or ended ("").
     busyChanged = Signal(str)
 
-    def __init__(self, doc: Document, parent=None) -> None:
+    def __init__(self, doc: Document, parent=None, jobs: Jobs | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        #: Where background sorts run (the window's one helper; a model of its own otherwise).
+        self.jobs = jobs if jobs is not None else Jobs(self)
         self.units = "nats"
         self._order: np.ndarray | None = None
         self._inverse: np.ndarray | None = None
         self._sort: tuple[str, Qt.SortOrder] | None = None
         self._invalid_only = False
-        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        #: Result values of blocks of BLOCK rows: {block: {key: values}}.
+        self._cache: dict[int, dict[str, np.ndarray]] = {}
+        self._src: EvaluatedRows | None = None
         self._pending: str | None = None
-        self._order_generation = 0
         self._sorting = False
-        self._job_generation = -1
         self._resort_after = False
-        self._relay = _OrderRelay(self)
-        self._relay.done.connect(self._order_ready)
         self._columns = self._make_columns()
         self._warn_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.set_palette(QApplication.palette())
@@ -144,9 +143,9 @@ class ObservationsModel(QAbstractTableModel):
         """The view row showing ``data_row``, or -1 when it is filtered out."""
         if self._order is None:
             return data_row if 0 <= data_row < len(self.doc) else -1
-        if self._inverse is None:
-            inv = np.full(len(self.doc), -1, dtype=np.int64)
-            inv[self._order] = np.arange(self._order.size)
+        if self._inverse is None:  # (int32 as the order itself: half the memory and time)
+            inv = np.full(len(self.doc), -1, dtype=np.int32)
+            inv[self._order] = np.arange(self._order.size, dtype=np.int32)
             self._inverse = inv
         return int(self._inverse[data_row]) if 0 <= data_row < self._inverse.size else -1
 
@@ -183,8 +182,10 @@ class ObservationsModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags  # (the model's root: Qt's model tester insists)
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and self._columns[index.column()].editable:
+        if self._columns[index.column()].editable:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -245,19 +246,31 @@ class ObservationsModel(QAbstractTableModel):
         code = int(codes[row])
         return Reason(code) if code else None
 
-    def _terms(self, row: int) -> tuple[float, float]:
-        """(corrected p, ln corrected p) of a row, computed a block of rows at a time."""
+    def _value(self, key: str, row: int) -> float:
+        """A result column's value of a row (core.row_values), computed a block of rows at a time."""
         b = row // BLOCK
-        cached = self._cache.get(b)
-        if cached is None:
+        if b not in self._cache and len(self._cache) >= CACHED_BLOCKS:
+            self._cache.clear()  # a long scroll: what is in view now is all that is needed
+        block = self._cache.setdefault(b, {})
+        values = block.get(key)
+        if values is None:
             start, stop = b * BLOCK, min((b + 1) * BLOCK, len(self.doc))
-            terms = terms_for_rows(self.doc.dataset, self.doc.options, slice(start, stop))
-            valid = self.doc.live.valid[start:stop]
-            corrected = np.where(valid, terms.corrected, np.nan)
-            ln = np.where(valid, terms.ln_corrected, np.nan)
-            cached = self._cache[b] = (corrected, ln)
-        off = row - b * BLOCK
-        return float(cached[0][off]), float(cached[1][off])
+            missing = tuple(k for k in row_values.RESULT_KEYS if k not in block)
+            block.update(row_values.block_values(self.rows(), slice(start, stop), self.units, missing))
+            values = block[key]
+        return float(values[row - b * BLOCK])
+
+    def rows(self) -> EvaluatedRows:
+        """The document's rows and their evaluation, as the core reads them (read again after
+        every change of the document)."""
+        if self._src is None:
+            self._src = self.doc.rows()
+        return self._src
+
+    def _forget(self, key: str) -> None:
+        """Drop one result column from the cache (its values depend on something that changed)."""
+        for block in self._cache.values():
+            block.pop(key, None)
 
     def _result_data(self, col: Column, row: int, role):
         R = Qt.ItemDataRole
@@ -275,27 +288,12 @@ class ObservationsModel(QAbstractTableModel):
             return text or None
         if not valid:
             return "—" if role == R.DisplayRole else None
-        value = self._result_value(col.key, row)
+        value = self._value(col.key, row)
         if role == SortKeyRole:
             return value
         if col.key == "share" and np.isfinite(value):
             return fmt_number(value * 100.0, 17 if full else 3) + "%"
         return fmt_number(value, 17 if full else 5)
-
-    def _result_value(self, key: str, row: int) -> float:
-        live = self.doc.live
-        if key == "loss":
-            loss = float(live.loss[row])
-            return loss / LN2 if self.units == "bits" else loss
-        if key == "share":
-            total = live.totals.sum_loss
-            w = 1.0 if self.doc.dataset.weight is None else float(self.doc.dataset.weight.values[row])
-            contrib = w * float(live.loss[row])
-            if not np.isfinite(total) or total == 0:
-                return float("nan")
-            return contrib / total
-        corrected, ln = self._terms(row)
-        return corrected if key == "corrected" else ln
 
     def _note(self, row: int) -> str:
         live = self.doc.live
@@ -309,7 +307,7 @@ class ObservationsModel(QAbstractTableModel):
                 if r:
                     reasons.append(f"{INPUT_COLUMNS[key].title} {r.short}")  # in full: the cell's tooltip
             return "excluded: " + "; ".join(reasons)
-        if np.isinf(live.loss[row]):
+        if row_values.is_infinite(self.rows(), row):
             return "infinite: p = 0 for the actual class"
         return ""
 
@@ -358,50 +356,11 @@ class ObservationsModel(QAbstractTableModel):
         self._invalid_only = False
         self._relayout()
 
-    def _sort_key(self, key: str) -> np.ndarray:
-        ds, live = self.doc.dataset, self.doc.live
-        if key in ("actual", "predicted", "weight"):
-            return ds.column(key).values
-        if key in ("loss", "share"):
-            return live.loss
-        if key == "note":
-            codes = np.zeros(len(ds), dtype=np.float64)
-            for c in live.codes.values():
-                codes = np.maximum(codes, c)
-            return np.where(np.isinf(live.loss), 0.5, codes)
-        if key in ("corrected", "ln"):
-            terms = terms_for_rows(ds, self.doc.options, slice(None))
-            v = terms.corrected if key == "corrected" else terms.ln_corrected
-            return np.where(live.valid, v, np.nan)
-        # ID: text order; rows without an ID after the named ones
-        if ds.ids is None:
-            return np.arange(len(ds), dtype=np.float64)
-        return np.where(ds.ids == "", "\uffff", ds.ids)
-
     def _compute_order(self, sort=None, invalid_only=None) -> np.ndarray | None:
         """The data rows in view order (int32), or None for all rows in their own order."""
         sort = self._sort if sort is None else sort
         invalid_only = self._invalid_only if invalid_only is None else invalid_only
-        rows = np.flatnonzero(~self.doc.live.valid) if invalid_only else None
-        if not sort:
-            return None if rows is None else rows.astype(np.int32)
-        key, order = sort
-        values = self._sort_key(key)
-        if rows is not None:
-            values = values[rows]
-        kind = "stable" if values.size < ASYNC_SORT_ROWS else "quicksort"
-        if values.dtype.kind == "f":
-            nan = np.isnan(values)
-            v = -values if order == Qt.SortOrder.DescendingOrder else values
-            perm = np.argsort(np.where(nan, np.inf, v), kind=kind)
-            # NaN (excluded rows) always last, whatever the direction
-            if nan.any():
-                perm = np.concatenate([perm[~nan[perm]], perm[nan[perm]]])
-        else:
-            perm = np.argsort(values, kind=kind)
-            if order == Qt.SortOrder.DescendingOrder:
-                perm = perm[::-1]
-        return (perm if rows is None else rows[perm]).astype(np.int32)
+        return _view_order(self.rows(), sort, invalid_only)
 
     @property
     def sorting(self) -> bool:
@@ -409,57 +368,41 @@ class ObservationsModel(QAbstractTableModel):
         return self._sorting
 
     def _relayout(self) -> None:
-        self._order_generation += 1
         if self._sorts_in_background():
             self._start_order_job()
         else:
+            self._drop_order_job()
             self._apply_order(self._compute_order())
 
     def _sorts_in_background(self) -> bool:
         return bool(self._sort) and len(self.doc) >= ASYNC_SORT_ROWS
 
     def _start_order_job(self) -> None:
-        """Sort on a worker thread; a result made stale by a change of the row set is dropped."""
-        generation, sort, invalid_only = self._order_generation, self._sort, self._invalid_only
-        self._job_generation = generation
+        """Sort on a worker (a "sort" job: a newer sort supersedes a running one). The job reads
+        the columns as they are now; a change of the row set meanwhile drops its result."""
+        src, sort, invalid_only = self.rows(), self._sort, self._invalid_only
         self._sorting = True
         self.busyChanged.emit(f"Sorting {fmt_count(len(self.doc))} rows…")
+        self.jobs.submit("sort", lambda _ctx: _view_order(src, sort, invalid_only),
+                         done=self._order_ready, failed=self._order_failed)
 
-        def work() -> None:
-            try:
-                order, ok = self._compute_order(sort, invalid_only), True
-            except Exception:  # noqa: BLE001 - arrays replaced mid-sort by an edit: sort again
-                order, ok = None, False
-            self._relay.done.emit(generation if ok else -generation - 1, order)
+    def _drop_order_job(self) -> None:
+        """The running sort answers a question nobody asks any more (rows inserted or removed,
+        another order chosen): its result is dropped."""
+        if self._sorting:
+            self.jobs.cancel("sort")
+            self._sorting = False
+            self.busyChanged.emit("")
 
-        threading.Thread(target=work, name="bce-sort", daemon=True).start()
-
-    def _order_ready(self, generation: int, order) -> None:
-        failed = generation < 0
-        generation = -generation - 1 if failed else generation
-        if generation != self._job_generation:
-            return  # a newer sort is running
+    def _order_ready(self, order) -> None:
         self._sorting = False
         self.busyChanged.emit("")
-        if generation != self._order_generation:
-            return  # the rows changed and were ordered since; nothing to apply
-        if failed:
-            if self._sort:
-                self._relayout()
-            return
         self._apply_order(order)
 
-    def wait_for_order(self, timeout_s: float = 30.0) -> bool:
-        """Block until a background sort has been applied (tests, benchmarks)."""
-        import time
-
-        from PySide6.QtCore import QCoreApplication
-
-        end = time.monotonic() + timeout_s
-        while self._sorting and time.monotonic() < end:
-            QCoreApplication.processEvents()
-            time.sleep(0.002)
-        return not self._sorting
+    def _order_failed(self, error: BaseException) -> None:
+        self._sorting = False
+        self.busyChanged.emit("")
+        sys.excepthook(type(error), error, error.__traceback__)
 
     def _apply_order(self, order: np.ndarray | None) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -467,9 +410,16 @@ class ObservationsModel(QAbstractTableModel):
         old_rows = [self.data_row(i.row()) if i.row() < self.rowCount() else -1 for i in old_pers]
         self._order = order
         self._inverse = None
+        # Where the rows of the persistent indexes (current cell, selection) went: a few rows are
+        # found by one comparison each (the inverse of ten million rows costs 0.1 s).
+        wanted = sorted({r for r in old_rows if r >= 0})
+        if order is not None and len(wanted) <= 16:
+            moved = {r: (int(v[0]) if (v := np.flatnonzero(order == r)).size else -1) for r in wanted}
+        else:
+            moved = {r: self.view_row(r) for r in wanted}
         new = []
         for idx, r in zip(old_pers, old_rows):
-            v = self.view_row(r) if r >= 0 else -1
+            v = moved[r] if r >= 0 else -1
             new.append(self.index(v, idx.column()) if v >= 0 else QModelIndex())
         self.changePersistentIndexList(old_pers, new)
         self.layoutChanged.emit()
@@ -479,6 +429,7 @@ class ObservationsModel(QAbstractTableModel):
 
     def set_units(self, units: str) -> None:
         self.units = units
+        self._forget("loss")
         c = self.column_of("loss")
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, c, c)
         self._emit_column_changed("loss")
@@ -502,6 +453,7 @@ class ObservationsModel(QAbstractTableModel):
     def _on_reset(self) -> None:
         self.beginResetModel()
         self._cache.clear()
+        self._src = None
         self._columns = self._make_columns()
         self._order = self._reordered_now()
         self._inverse = None
@@ -509,6 +461,7 @@ class ObservationsModel(QAbstractTableModel):
         self._reorder_later()
 
     def _on_cells_changed(self, rows: np.ndarray) -> None:
+        self._src = None
         for b in np.unique(rows // BLOCK):
             self._cache.pop(int(b), None)
         if not self.rowCount():
@@ -520,6 +473,8 @@ class ObservationsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, last_col))
 
     def _on_totals_changed(self) -> None:
+        self._src = None
+        self._forget("share")  # every row's share of the new total
         self._emit_column_changed("share")
 
     def _begin(self, kind: str, rows: np.ndarray) -> None:
@@ -529,8 +484,9 @@ class ObservationsModel(QAbstractTableModel):
         position and selection); anything else is a model reset.
         """
         contiguous = rows.size and rows[-1] - rows[0] + 1 == rows.size
+        self._src = None
         if self._sorting:  # the running sort is for the old rows: drop it, sort again after
-            self._order_generation += 1
+            self._drop_order_job()
             self._resort_after = True
         if self._order is None and contiguous:
             self._pending = kind
@@ -545,6 +501,7 @@ class ObservationsModel(QAbstractTableModel):
 
     def _after_insert(self, at: int, count: int) -> None:
         self._cache.clear()
+        self._src = None
         self._finish_structure()
 
     def _before_remove(self, rows: np.ndarray) -> None:
@@ -555,6 +512,7 @@ class ObservationsModel(QAbstractTableModel):
 
     def _after_structure(self, rows) -> None:
         self._cache.clear()
+        self._src = None
         self._finish_structure()
 
     def _finish_structure(self) -> None:
@@ -572,7 +530,8 @@ class ObservationsModel(QAbstractTableModel):
 
     def _reordered_now(self) -> np.ndarray | None:
         """Inside a reset: the new order when quick to get; else unsorted until the sort ends."""
-        self._order_generation += 1
+        self._src = None
+        self._drop_order_job()
         if self._sorts_in_background():
             return self._compute_order(sort=(), invalid_only=self._invalid_only)
         return self._compute_order()
@@ -581,3 +540,11 @@ class ObservationsModel(QAbstractTableModel):
         if self._sorts_in_background():
             self._start_order_job()
 
+
+
+def _view_order(src: EvaluatedRows, sort, invalid_only: bool) -> np.ndarray | None:
+    """The core's order for a sort state of this model ((column key, Qt order) or None)."""
+    if not sort:
+        return row_values.view_order(src, None, invalid_only=invalid_only)
+    key, order = sort
+    return row_values.view_order(src, key, order == Qt.SortOrder.DescendingOrder, invalid_only)

@@ -93,3 +93,14 @@ def test_point_tip_of_a_soft_label():
 def test_bin_tip_grammar():
     assert bin_tip(1, 0, 0.5, 0.501).startswith("1 row of actual class 0")
     assert bin_tip(2500, 1, 0.5, 0.501).startswith("2,500 rows of actual class 1")
+
+
+def test_density_levels_grow_with_the_log_of_the_count():
+    from bce_gui.core.penalty import density_levels
+
+    counts = np.array([1, 2, 10, 100, 1000])
+    levels = density_levels(counts, 6)
+    expected = [max(1, min(6, math.ceil(math.log1p(c) / math.log1p(1000) * 6))) - 1 for c in counts]
+    assert levels.tolist() == expected
+    assert levels[-1] == 5 and levels[0] == 0
+    assert density_levels(np.array([], dtype=int), 6).size == 0

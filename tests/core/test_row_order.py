@@ -41,3 +41,24 @@ def test_text_order_stable_empty_last():
 
 def test_invalid_rows():
     assert row_order.invalid_rows(np.array([True, False, True, False])).tolist() == [1, 3]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_parallel_order_is_exact_for_signs_zeros_infinities_and_close_values(monkeypatch, descending):
+    """The large-table path sorts the floats' bit patterns: the order must be the numbers' own,
+    for negative values, -0.0 and 0.0, ±inf, and values one ulp apart."""
+    monkeypatch.setattr(row_order, "PARALLEL_SORT_ROWS", 4)
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=2000) * 10.0 ** rng.integers(-300, 300, 2000)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, np.nextafter(1.0, 2.0),
+                        -1.0, np.nextafter(-1.0, -2.0), 5e-324, -5e-324, np.nan])
+    values = np.concatenate([base, special])
+    rng.shuffle(values)
+    perm = row_order.sort_order(values, descending)
+    assert perm.dtype == np.int32 and sorted(perm.tolist()) == list(range(values.size))
+    shown = values[perm]
+    nan = np.isnan(shown)
+    assert nan.sum() == 2 and nan[-2:].all()  # NaN last
+    finite = shown[~nan]
+    assert np.all(np.diff(finite) <= 0) if descending else np.all(np.diff(finite) >= 0)
+    assert not np.shares_memory(perm, values)

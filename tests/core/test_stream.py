@@ -5,24 +5,17 @@ same file (floats to 1e-12 relative, everything else equal: the invalid list, ro
 counts), for chunks of 1, 7 and 1000 rows and for blocks of text down to one byte (so blocks end
 inside quotes, CRLF pairs and multi-byte characters). The sums are also checked against
 ``math.fsum`` of the per-row terms written out here, which the exact accumulator must match to
-the last bit.
+the last bit. The ``compute`` command around it (progress bar, Ctrl+C, exit status, memory of
+the real process) is tested in tests/test_cli.py and tests/e2e/test_compute_process.py.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
-import sys
-import time
-from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bce_gui import cli
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.io_read import ReadOptions, TableReadError, read_table
 from bce_gui.core.loss import LossOptions
@@ -30,8 +23,6 @@ from bce_gui.core.policies import make_policy
 from bce_gui.core.stream import ExactAccumulator, stream_compute
 from bce_gui.core.summary import summary_dict
 
-ROOT = Path(__file__).resolve().parents[2]
-MAIN = ROOT / "main.py"
 FLOAT_KEYS = {
     "loss", "loss_bits", "sum_loss", "sum_weight", "base_rate", "baseline_loss", "baseline_bits",
     "skill",
@@ -508,174 +499,3 @@ def test_spreadsheets_are_read_whole(tmp_path):
     result = stream_compute(path, LossOptions(), READ, chunk_rows=1, source="src")
     assert not result.streamed
     assert_same(result.summary, in_memory(path))
-
-
-# --------------------------------------------------------------------------------------------
-# The command line
-# --------------------------------------------------------------------------------------------
-
-
-def test_cli_chunk_rows_json_equals_the_in_memory_json(tmp_path):
-    text = "id,actual,predicted,weight\n" + "\n".join(
-        f"u{i},{i % 2},{(i % 19) / 20 + 0.01},{'x' if i % 97 == 3 else (i % 5) / 2}"
-        for i in range(1500)
-    ) + "\n"
-    path = write(tmp_path, "cli.csv", text)
-    proc = subprocess.run(
-        [sys.executable, str(MAIN), "compute", str(path), "--json", "--chunk-rows", "100",
-         "--policy", "sklearn"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    got = json.loads(proc.stdout)
-    expected = in_memory(path, OPTIONS["sklearn"])
-    expected["source"] = str(path)
-    assert_same(got, expected)
-    # Not a terminal: no progress bar, only the warning about the invalid rows.
-    assert proc.stderr.count("\n") == 1 and "warning: 16 invalid" in proc.stderr
-    assert "\r" not in proc.stderr
-
-
-def test_cli_chunk_rows_must_be_positive(capsys):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(["compute", "x.csv", "--chunk-rows", "0"])
-    assert exc.value.code == 2
-    assert "--chunk-rows" in capsys.readouterr().err
-
-
-class _Terminal:
-    """A stderr that says it is a terminal and records what is written."""
-
-    def __init__(self):
-        self.text = ""
-
-    def isatty(self):
-        return True
-
-    def write(self, s):
-        self.text += s
-
-    def flush(self):
-        pass
-
-
-def test_progress_bar_on_a_terminal_only_on_stderr(tmp_path, monkeypatch, capsys):
-    _y, _p, _w, rows = random_rows(300, seed=14)
-    path = write(tmp_path, "bar.csv", table(rows))
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "ProgressBar", partial(cli.ProgressBar, delay=0.0, interval=0.0))
-    assert cli.main(["compute", str(path), "--json", "--chunk-rows", "50"]) == 0
-    out = capsys.readouterr().out
-    assert json.loads(out)["n"] == 300 and "\r" not in out and "[" not in out.split('"')[0]
-    assert "\r[" in terminal.text and "300 rows" in terminal.text and "100%" in terminal.text
-    assert terminal.text.endswith("\r")  # erased at the end
-    last = terminal.text.rsplit("\r", 2)[-2]
-    assert last.strip() == ""
-
-
-def test_progress_bar_format():
-    terminal = _Terminal()
-    now = [100.0]
-    bar = cli.ProgressBar(terminal, delay=0.5, interval=0.1)
-    bar._clock = lambda: now[0]
-    bar.t0 = 100.0
-    bar(0.1, 10)
-    assert terminal.text == ""  # nothing for a run shorter than the delay
-    now[0] = 101.2
-    bar(0.45, 4_500_000)
-    assert terminal.text == "\r[#########...........]  45%  4.5e6 rows  1.2 s"
-    now[0] = 101.25
-    bar(0.5, 5_000_000)
-    assert terminal.text.count("\r") == 1  # at most ten redraws a second
-    bar.clear()
-    assert terminal.text.endswith("\r" + " " * 46 + "\r")
-
-
-def test_ctrl_c_exits_130_with_one_line(tmp_path, monkeypatch, capsys):
-    import bce_gui.core.stream as stream
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(stream, "stream_compute", interrupted)
-    assert cli.main(["compute", str(write(tmp_path, "c.csv", table([(1, 0.5)]))), "--json"]) == 130
-    out, err = capsys.readouterr()
-    assert out == "" and err == "bce-lab: interrupted\n"
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
-def test_ctrl_c_in_a_real_process(tmp_path):
-    import signal
-
-    path = write(tmp_path, "slow.csv", table([(i % 2, 0.25) for i in range(200_000)]))
-    proc = subprocess.Popen(
-        [sys.executable, str(MAIN), "compute", str(path), "--chunk-rows", "1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # interrupt once the file is being read
-            try:
-                fds = os.listdir(f"/proc/{proc.pid}/fd")
-                if any(os.readlink(f"/proc/{proc.pid}/fd/{fd}") == str(path) for fd in fds):
-                    break
-            except OSError:
-                pass
-            time.sleep(0.02)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, err
-    assert out == "" and err == "bce-lab: interrupted\n"
-
-
-# --------------------------------------------------------------------------------------------
-# Memory stays flat as the file grows
-# --------------------------------------------------------------------------------------------
-
-
-# A child's ru_maxrss counts the memory of the process it was forked from (until its exec), so
-# a large pytest process would hide the figure: a small launcher spawns the measured process.
-_LAUNCH = (
-    "import os, sys; pid = os.posix_spawn(sys.executable, [sys.executable, *sys.argv[1:]], "
-    "dict(os.environ)); _, status, ru = os.wait4(pid, 0); "
-    "print('PEAK', os.waitstatus_to_exitcode(status), ru.ru_maxrss, file=sys.stderr)"
-)
-
-
-def _peak_rss_mb(args) -> float:
-    """Peak resident memory (MB) of ``python ARGS``, from wait4's rusage in a small launcher."""
-    proc = subprocess.run(
-        [sys.executable, "-S", "-c", _LAUNCH, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True, timeout=120,
-    )
-    tag, code, kib = proc.stderr.strip().splitlines()[-1].split()
-    assert tag == "PEAK" and code == "0", proc.stderr
-    return int(kib) / 1024  # KiB on Linux
-
-
-def _big_csv(path: Path, n: int) -> Path:
-    import polars as pl
-
-    rng = np.random.default_rng(n)
-    pl.DataFrame({
-        "actual": (rng.random(n) < 0.3).astype(np.int8),
-        "predicted": rng.random(n),
-    }).write_csv(path)
-    return path
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB: Linux")
-def test_memory_stays_flat_as_the_file_grows(tmp_path):
-    small = _big_csv(tmp_path / "small.csv", 600_000)
-    big = _big_csv(tmp_path / "big.csv", 2_400_000)
-    assert big.stat().st_size > 40 << 20
-    args = ["compute", "--json", "--chunk-rows", "100000"]
-    peaks = {}
-    for name, path in (("small", small), ("big", big)):
-        peaks[name] = min(_peak_rss_mb([str(MAIN), args[0], str(path), *args[1:]]) for _ in range(2))
-    assert peaks["big"] - peaks["small"] < 30, peaks

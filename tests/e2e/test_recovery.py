@@ -2,11 +2,14 @@
 
 The program is started as a process (``bce_gui.cli.main``, exactly what ``python main.py FILE``
 runs) on the offscreen platform, with HOME, XDG_CONFIG_HOME and XDG_DATA_HOME in the test's
-folder, so the user's settings and recovery files are never read or touched. Where a test needs
-to act inside the process (make an edit, see what was restored) a small driver, run with
-``python -c``, wraps one method of the app and then calls ``main`` as ``main.py`` does; the
-edit itself goes through the table model and the undo stack like a typed one. The crash is a
-SIGKILL from outside: nothing in the process gets a chance to clean up.
+folder, so the user's settings and recovery files are never read or touched. A small driver,
+run with ``python -c``, acts inside the process (makes an edit, says what was restored) by
+wrapping one method of the app, then calls ``main`` as ``main.py`` does; the edit itself goes
+through the table model and the undo stack like a typed one. Questions ("Restore unsaved
+work?", "Save the changes?") are the program's real message boxes: the driver watches for the
+modal box on screen and clicks the button the test chose (``DRIVER_RESTORE``, ``DRIVER_AT_EXIT``),
+as a user would, so nothing in the program knows it is under test. The crash is a SIGKILL from
+outside: nothing in the process gets a chance to clean up.
 """
 
 from __future__ import annotations
@@ -34,15 +37,46 @@ CSV_TEXT = "id,actual,predicted,note\n" + "".join(
 
 DRIVER = r"""
 import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from bce_gui.cli import main
 from bce_gui.ui.files import FileController
 from bce_gui.ui.main_window import MainWindow
 
 mode, path = sys.argv[1], sys.argv[2]
+SB = QMessageBox.StandardButton
+BUTTONS = {"yes": SB.Yes, "no": SB.No, "save": SB.Save, "discard": SB.Discard}
+ANSWERS = {"Restore unsaved work?": os.environ.get("DRIVER_RESTORE", ""),
+           "Unsaved changes": os.environ.get("DRIVER_AT_EXIT", "discard")}
 
 
 def report(tag, payload):
     print(tag + " " + json.dumps(payload), flush=True)
+
+
+def answer_questions():
+    # The program's own message box, open and modal: say what it asks, click the chosen button.
+    box = QApplication.activeModalWidget()
+    if not isinstance(box, QMessageBox) or not box.isVisible() or box.property("driverAnswered"):
+        return
+    box.setProperty("driverAnswered", True)
+    report("asked", {"title": box.windowTitle(), "text": box.text()})
+    wanted = ANSWERS.get(box.windowTitle())
+    if wanted:
+        box.button(BUTTONS[wanted]).click()
+
+
+original_show = MainWindow.show
+
+
+def show(self):
+    original_show(self)
+    self.driver_timer = QTimer(self)
+    self.driver_timer.timeout.connect(answer_questions)
+    self.driver_timer.start(20)
+
+
+MainWindow.show = show
 
 
 def dump(window):
@@ -74,7 +108,7 @@ if mode == "edit":
 
     MainWindow.open_path = open_path
 elif mode == "restore":
-    # Report what the start-up offer did; answer "unsaved changes?" at exit with Discard.
+    # Report what the start-up offer did.
     original_offer = FileController.offer_recovery
 
     def offer(self):
@@ -87,14 +121,6 @@ elif mode == "restore":
         return restored
 
     FileController.offer_recovery = offer
-    from PySide6.QtWidgets import QMessageBox
-
-    def question(parent, title, text, *args, **kwargs):
-        report("asked", {"title": title, "text": text})
-        save = os.environ.get("DRIVER_AT_EXIT") == "save"
-        return QMessageBox.StandardButton.Save if save else QMessageBox.StandardButton.Discard
-
-    QMessageBox.question = staticmethod(question)
 elif mode == "loading":
     # Say when the background load has started (the test then quits the program).
     original_start = FileController.start_load
@@ -111,7 +137,7 @@ sys.exit(main([path]))
 
 def _env(tmp_path: Path, **extra) -> dict:
     env = dict(os.environ)
-    for var in ("BCE_LAB_AUTO_RESTORE", "BCE_LAB_REPORT_READY", "PYTEST_CURRENT_TEST"):
+    for var in ("BCE_LAB_REPORT_READY", "PYTEST_CURRENT_TEST"):
         env.pop(var, None)
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -198,6 +224,11 @@ def _payload(line: str) -> dict:
     return json.loads(line.split(" ", 1)[1])
 
 
+def _asked(app: App, title: str) -> list[dict]:
+    """The questions with this title the program asked (and the driver answered)."""
+    return [q for q in (_payload(line) for line in app.out if line.startswith("asked ")) if q["title"] == title]
+
+
 def _recovery_files(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "data").rglob("recovery.*"))
 
@@ -234,7 +265,7 @@ def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_pat
     assert edited["ids"] == ["edited", *IDS[1:]] and edited["predicted"][1] == "0.42"
     assert edited["modified"] is True
 
-    env = _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", BCE_LAB_REPORT_READY="1", DRIVER_AT_EXIT=at_exit)
+    env = _env(tmp_path, DRIVER_RESTORE="yes", BCE_LAB_REPORT_READY="1", DRIVER_AT_EXIT=at_exit)
     if at_exit != "sigterm":
         env["DRIVER_CLOSE"] = "1"  # the user closes the window and is asked about the work
     app = _driver("restore", data, env)
@@ -257,7 +288,9 @@ def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_pat
             code = app.proc.returncode
     assert code == 0, app.stderr
     assert "Traceback" not in app.stderr
-    asked = [line for line in app.out if line.startswith("asked ")]
+    offered = _asked(app, "Restore unsaved work?")
+    assert len(offered) == 1 and "preds.csv" in offered[0]["text"] and "4 rows" in offered[0]["text"]
+    asked = _asked(app, "Unsaved changes")
     if at_exit == "sigterm":
         # No question waits for nobody: the unsaved work is in the recovery folder, the file
         # untouched, and the next start offers it again.
@@ -267,14 +300,14 @@ def test_edit_survives_a_kill_and_is_restored_at_the_next_start(at_exit, tmp_pat
         rows = files[0].read_text("utf-8").splitlines()
         assert rows[1].startswith("edited,") and ",0.42" in rows[2]
         assert data.read_text() == CSV_TEXT
-        again = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", DRIVER_CLOSE="1"))
+        again = _driver("restore", data, _env(tmp_path, DRIVER_RESTORE="yes", DRIVER_CLOSE="1"))
         try:
             restored = _payload(again.next_line("restored "))
         finally:
             again._finish()
         assert restored["ids"] == edited["ids"] and restored["predicted"] == edited["predicted"]
         return
-    assert len(asked) == 1 and "preds.csv" in asked[0]
+    assert len(asked) == 1 and "preds.csv" in asked[0]["text"]
     assert _recovery_files(tmp_path) == []  # nothing left to recover after a clean exit
     if at_exit == "discard":
         assert data.read_text() == CSV_TEXT
@@ -292,16 +325,17 @@ def test_a_second_instance_leaves_a_running_ones_autosave_alone(tmp_path):
         edited = _payload(first.next_line("edited "))
         assert _wait_for(lambda: len(_recovery_files(tmp_path)) == 2), "no autosave within the timeout"
         # A second instance, told to discard anything it is offered: it is offered nothing.
-        second = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="no"))
+        second = _driver("restore", data, _env(tmp_path, DRIVER_RESTORE="no"))
         try:
             second.next_line("not-restored ")
         finally:
             code = second.stop()
         assert code == 0, second.stderr
+        assert _asked(second, "Restore unsaved work?") == []
         assert len(_recovery_files(tmp_path)) == 2  # the first one's autosave is still there
     finally:
         first.kill()
-    third = _driver("restore", data, _env(tmp_path, BCE_LAB_AUTO_RESTORE="yes", DRIVER_CLOSE="1"))
+    third = _driver("restore", data, _env(tmp_path, DRIVER_RESTORE="yes", DRIVER_CLOSE="1"))
     try:
         restored = _payload(third.next_line("restored "))
     finally:
@@ -313,14 +347,16 @@ def test_declined_recovery_is_removed_and_the_file_opens_as_saved(tmp_path):
     data = tmp_path / "preds.csv"
     data.write_text(CSV_TEXT)
     _edit_and_crash(tmp_path, data)
-    # The real program, no driver: the answer comes from BCE_LAB_AUTO_RESTORE.
-    app = App(["main.py", str(data)], _env(tmp_path, BCE_LAB_AUTO_RESTORE="no", BCE_LAB_REPORT_READY="1"))
+    # Nothing wrapped: the driver only clicks No in the program's own question.
+    app = _driver("plain", data, _env(tmp_path, DRIVER_RESTORE="no", BCE_LAB_REPORT_READY="1"))
     try:
         assert app.next_line("ready: ") == "ready: preds.csv — BCE Lab"
         assert _recovery_files(tmp_path) == []
     finally:
         code = app.stop()
     assert code == 0, app.stderr
+    offered = _asked(app, "Restore unsaved work?")
+    assert len(offered) == 1 and "preds.csv" in offered[0]["text"]
     assert data.read_text() == CSV_TEXT
 
 

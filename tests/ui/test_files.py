@@ -65,7 +65,6 @@ def recovery_folder(tmp_path, monkeypatch):
     """Autosave and recovery go to the test's folder, never to the user's data folder."""
     folder = tmp_path / "recovery-data" / "recovery"
     monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
-    monkeypatch.delenv(files_mod.AUTO_RESTORE_ENV, raising=False)
     return folder
 
 
@@ -1045,7 +1044,7 @@ def test_autosave_writes_recovery_and_saving_removes_it(tmp_path, window, qtbot,
     assert written(recovery_folder, "recovery.csv") is None
 
 
-@pytest.mark.parametrize("answer", ["yes", "no", "ask"])
+@pytest.mark.parametrize("answer", ["yes", "no", "unanswered"])
 def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_window, qtbot, dialogs,
                                               recovery_folder, monkeypatch):
     w = window
@@ -1063,15 +1062,13 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
 
     # The next start (a new window on default settings) finds the autosaved work.
     w2 = make_window(load_example=False)
-    if answer != "ask":
-        monkeypatch.setenv(files_mod.AUTO_RESTORE_ENV, answer)
+    if answer != "unanswered":
+        dialogs.answer("question", SB.Yes if answer == "yes" else SB.No)
     restored = w2.files.offer_recovery()
-    if answer == "ask":
-        questions = dialogs.of("question")
-        assert len(questions) == 1 and "data.csv" in questions[0].text and "6 rows" in questions[0].text
-    else:
-        assert dialogs.of("question") == []
-    if answer != "yes":  # "ask" is answered No by the stub
+    questions = dialogs.of("question")
+    assert len(questions) == 1 and "data.csv" in questions[0].text and "6 rows" in questions[0].text
+    assert questions[0].title == "Restore unsaved work?"
+    if answer != "yes":  # an unanswered question is answered No by the stub
         assert restored is False
         assert written(recovery_folder, "recovery.json") is None
         assert len(w2.doc) == 0 and not w2.isWindowModified()
@@ -1120,7 +1117,7 @@ def test_work_on_a_file_with_columns_mapped_by_hand_is_restored(tmp_path, window
     ends_without_cleaning_up(w)
 
     w2 = make_window(load_example=False)
-    monkeypatch.setenv(files_mod.AUTO_RESTORE_ENV, "yes")
+    dialogs.answer("question", SB.Yes)
     assert w2.files.offer_recovery() is True
     assert dialogs.of("warning") == []
     assert_same(snapshot(w2.doc.dataset), edited)

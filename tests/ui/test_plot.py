@@ -107,7 +107,6 @@ def test_tooltip_says_the_height_the_point_is_drawn_at(window, qtbot, units):
     y = np.array([1, 0, 1, 0, 0, 1], dtype=float)
     w.doc.set_dataset(Dataset.from_arrays(y, z))
     opts = LossOptions(policy=make_policy("keras"), logits=True, label_smoothing=0.1, pos_weight=3.0)
-    w.settings_panel.set_options(opts)
     w.set_options(opts)
     if units == "bits":
         w.settings_panel.units.setCurrentIndex(w.settings_panel.units.findData("bits"))

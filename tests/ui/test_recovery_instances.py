@@ -20,7 +20,6 @@ SB = files_mod.QMessageBox.StandardButton
 def recovery_base(tmp_path, monkeypatch):
     base = tmp_path / "recovery"
     monkeypatch.setattr(files_mod, "recovery_dir", lambda: base)
-    monkeypatch.delenv(files_mod.AUTO_RESTORE_ENV, raising=False)
     return base
 
 

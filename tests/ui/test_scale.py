@@ -56,7 +56,7 @@ def test_sort_runs_in_background_with_busy_indicator(window, qtbot, async_sort):
     click_header(qtbot, w.res_view, loss_col)
     assert seen and seen[0] == "Sorting 300 rows…"
     assert w.model.sorting
-    assert w.model.wait_for_order(10)
+    qtbot.waitUntil(lambda: not w.model.sorting, timeout=10_000)
     assert seen[-1] == ""
     assert not w.busy_label.isVisible() and not w.busy_bar.isVisible()
     order = [w.model.data_row(v) for v in range(w.model.rowCount())]
@@ -73,7 +73,7 @@ def test_busy_indicator_is_shown_while_sorting(window, qtbot, async_sort):
     w.model.sort(w.model.column_of("predicted"), Qt.SortOrder.DescendingOrder)
     assert w.busy_label.isVisible() and w.busy_bar.isVisible()
     assert "Sorting 200 rows" in w.busy_label.text()
-    assert w.model.wait_for_order(10)
+    qtbot.waitUntil(lambda: not w.model.sorting, timeout=10_000)
     assert [w.model.data_row(v) for v in range(200)] == list(np.argsort(-p))
 
 
@@ -86,7 +86,6 @@ def test_rows_inserted_during_a_background_sort_are_sorted_too(window, qtbot, as
     # Before the sort's result arrives, a row is appended (undoable, as from the menu).
     commands.insert_rows(w.doc, len(w.doc), 1)
     commands.edit_cells(w.doc, [(150, "actual", "1"), (150, "predicted", "0.0005")], "new row")
-    assert w.model.wait_for_order(10)
     qtbot.waitUntil(lambda: w.model.rowCount() == 151 and not w.model.sorting, timeout=5000)
     order = [w.model.data_row(v) for v in range(151)]
     assert sorted(order) == list(range(151))  # a permutation of all rows, the new one included
@@ -105,7 +104,6 @@ def test_deleting_rows_during_a_background_sort_drops_the_stale_order(window, qt
     w.model.sort(w.model.column_of("predicted"), Qt.SortOrder.AscendingOrder)
     commands.delete_rows(w.doc, np.arange(0, 120, 2))  # every other row
     qtbot.waitUntil(lambda: not w.model.sorting, timeout=10_000)
-    w.model.wait_for_order(10)
     kept = p[1::2]
     assert w.model.rowCount() == 60
     assert [w.model.data_row(v) for v in range(60)] == list(np.argsort(kept))

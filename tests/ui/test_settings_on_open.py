@@ -39,8 +39,7 @@ def open_file(w, qtbot, path) -> None:
 
 
 def use(w, opts: LossOptions) -> None:
-    w.settings_panel.set_options(opts)
-    w.set_options(opts)
+    w.set_options(opts)  # the settings panel follows the document
     w.doc.undo_stack.clear()
 
 

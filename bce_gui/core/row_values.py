@@ -1,0 +1,148 @@
+"""The numbers a table shows per row, computed here so that a view only formats them.
+
+The results pane shows, for each row, the corrected probability, its natural log, the row loss
+(in nats or bits) and the row's share of the total; the penalty plot draws the same row loss and
+its tooltip quotes the same corrected p and ln. All of them come from :func:`values` over any
+set of rows (a slice for a block of visible rows, an index array for the points drawn), NaN for
+an excluded row, so the table, the plot and the summary can never disagree.
+
+:class:`EvaluatedRows` is what the values are read from: references to the columns of the data
+and of its evaluation at one moment (a background sort reads them while the user keeps editing;
+an insertion or deletion replaces the arrays, never changes the ones captured).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .loss import LossOptions, row_terms, to_units
+from .row_order import invalid_rows, sort_order
+
+#: The result columns with a number per row.
+RESULT_KEYS = ("corrected", "ln", "loss", "share")
+#: Input columns whose stored numbers are their sort keys.
+INPUT_KEYS = ("actual", "predicted", "weight")
+#: Sort key of the Note column for a valid row with an infinite loss: after the rows without a
+#: note (0), before every excluded row (its reason code, 1 and up).
+INFINITE_NOTE_KEY = 0.5
+
+
+@dataclass(frozen=True)
+class EvaluatedRows:
+    """The columns of a dataset and of its evaluation, as read at one moment.
+
+    ``loss`` is in nats with NaN for excluded rows; ``sum_loss`` is the total Σ w·loss over the
+    counted rows (the totals' own, so shares add up to what the summary divides by).
+    """
+
+    options: LossOptions
+    actual: np.ndarray
+    predicted: np.ndarray
+    valid: np.ndarray
+    loss: np.ndarray
+    sum_loss: float
+    weight: np.ndarray | None = None
+    ids: np.ndarray | None = None
+    codes: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, dataset, live) -> "EvaluatedRows":
+        """From a dataset and its :class:`~bce_gui.core.live.LiveEvaluation`."""
+        weight = dataset.weight.values if dataset.weight is not None else None
+        return cls(options=live.options, actual=dataset.actual.values,
+                   predicted=dataset.predicted.values, valid=live.valid, loss=live.loss,
+                   sum_loss=live.totals.sum_loss, weight=weight, ids=dataset.ids,
+                   codes=dict(live.codes))
+
+    def __len__(self) -> int:
+        return int(self.valid.size)
+
+
+def values(src: EvaluatedRows, key: str, rows=slice(None), units: str = "nats") -> np.ndarray:
+    """One result column (``RESULT_KEYS``) over ``rows``: NaN for excluded rows. The loss is in
+    ``units``; corrected p and its natural log do not depend on units; a share is a fraction."""
+    return block_values(src, rows, units, (key,))[key]
+
+
+def block_values(src: EvaluatedRows, rows=slice(None), units: str = "nats",
+                 keys: tuple[str, ...] = RESULT_KEYS) -> dict[str, np.ndarray]:
+    """Several result columns over the same rows (the terms computed once for corrected and ln)."""
+    unknown = set(keys) - set(RESULT_KEYS)
+    if unknown:
+        raise KeyError(f"not a result column: {', '.join(sorted(unknown))}")
+    valid = src.valid[rows]
+    out: dict[str, np.ndarray] = {}
+    if "corrected" in keys or "ln" in keys:
+        terms = row_terms(src.actual[rows], src.predicted[rows], src.options)
+        if "corrected" in keys:
+            out["corrected"] = np.where(valid, terms.corrected, np.nan)
+        if "ln" in keys:
+            out["ln"] = np.where(valid, terms.ln_corrected, np.nan)
+    if "loss" in keys:
+        out["loss"] = to_units(np.where(valid, src.loss[rows], np.nan), units)
+    if "share" in keys:
+        out["share"] = _share(src, rows, valid)
+    return out
+
+
+def contribution(src: EvaluatedRows, rows=slice(None)) -> np.ndarray:
+    """w·loss of each row (its loss when unweighted), NaN if excluded: what the total adds up."""
+    loss = np.where(src.valid[rows], src.loss[rows], np.nan)
+    if src.weight is None:
+        return loss
+    with np.errstate(invalid="ignore"):
+        return src.weight[rows] * loss
+
+
+def _share(src: EvaluatedRows, rows, valid: np.ndarray) -> np.ndarray:
+    """w·loss / Σ w·loss; NaN when the total is 0 or not finite (an infinite loss)."""
+    total = src.sum_loss
+    contrib = contribution(src, rows)
+    if not np.isfinite(total) or total == 0:
+        return np.full(np.shape(contrib), np.nan)
+    return np.where(valid, contrib / total, np.nan)
+
+
+def sort_key(src: EvaluatedRows, key: str) -> np.ndarray:
+    """The whole column a view sorts by when the user sorts by ``key`` (a float column, NaN for
+    rows that have no value there; text for the ID, empty text last)."""
+    if key in INPUT_KEYS:
+        column = src.weight if key == "weight" else getattr(src, key)
+        if column is None:
+            raise KeyError(f"no {key} column")
+        return column
+    if key == "loss":
+        return np.where(src.valid, src.loss, np.nan)
+    if key == "share":
+        return contribution(src)  # the share's order, also when the total is infinite
+    if key in ("corrected", "ln"):
+        return values(src, key)
+    if key == "note":
+        # Rows without a note first, then infinite losses, then each reason of exclusion.
+        codes = np.zeros(len(src), dtype=np.float64)
+        for c in src.codes.values():
+            codes = np.maximum(codes, c)
+        return np.where(np.isinf(src.loss), INFINITE_NOTE_KEY, codes)
+    if key == "id":
+        if src.ids is None:
+            return np.arange(len(src), dtype=np.float64)
+        return src.ids
+    raise KeyError(f"no column {key!r}")
+
+
+def view_order(src: EvaluatedRows, key: str | None, descending: bool = False,
+               invalid_only: bool = False) -> np.ndarray | None:
+    """The rows a view shows, in its order (int32): sorted by ``key`` (None: table order),
+    only the excluded rows if ``invalid_only``. None means every row in table order."""
+    rows = invalid_rows(src.valid) if invalid_only else None
+    if key is None:
+        return rows
+    return sort_order(sort_key(src, key), descending, rows)
+
+
+def is_infinite(src: EvaluatedRows, row: int) -> bool:
+    """The row counts and its loss is infinite (what the Note column says)."""
+    return bool(src.valid[row]) and bool(np.isinf(src.loss[row]))

@@ -1,0 +1,37 @@
+"""core.summary_view: the summary's loss in the units chosen, and in the other unit."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bce_gui.core.loss import LossTotals
+from bce_gui.core.summary_view import shown_loss
+
+
+def totals(n=4, sum_loss=4 * math.log(2), sum_weight=4.0, n_infinite=0):
+    return LossTotals.from_sums(n=n, sum_weight=sum_weight, sum_loss=sum_loss, n_infinite=n_infinite,
+                                sum_weighted_labels=2.0)
+
+
+def test_nats_and_bits():
+    t = totals()  # mean ln 2 nats = 1 bit
+    nats, bits = shown_loss(t, "nats"), shown_loss(t, "bits")
+    assert (nats.value, nats.units, nats.other_units) == (pytest.approx(math.log(2)), "nats", "bits")
+    assert nats.other == pytest.approx(1.0, rel=1e-15)
+    assert bits.value == pytest.approx(1.0, rel=1e-15) and bits.units == "bits"
+    assert bits.other == pytest.approx(math.log(2), rel=1e-15) and bits.other_units == "nats"
+    assert nats.finite and not nats.empty
+
+
+def test_infinite_and_empty():
+    inf = shown_loss(totals(n_infinite=1), "bits")
+    assert inf.value == math.inf and not inf.finite and not inf.empty
+    empty = shown_loss(totals(n=0, sum_loss=0.0, sum_weight=0.0), "nats")
+    assert empty.empty and not empty.finite and math.isnan(empty.value)
+
+
+def test_unknown_units():
+    with pytest.raises(ValueError):
+        shown_loss(totals(), "decibels")
