@@ -31,35 +31,34 @@ import numpy as np
 from .exact import ExactSum
 
 
-def entropy(shares) -> float:
-    """-Σ q ln q in nats (0·ln 0 = 0): the loss of always predicting the class shares q."""
-    total = 0.0
-    for q in shares:
-        if not (0.0 <= q <= 1.0):
-            return math.nan
-        if 0.0 < q < 1.0:
-            total -= q * math.log(q)
-    return total
-
-
 class Accumulator:
-    """Exact totals of M models' losses over the same valid rows of a K-class task."""
+    """Exact totals of M models' losses over the same valid rows of a K-class task.
 
-    __slots__ = ("n_models", "n_classes", "weighted", "n", "sum_w", "class_w", "sum_loss",
-                 "n_infinite")
+    ``by_class`` also keeps each class's rows, Σ w·loss and infinite rows per model (the
+    per-class breakdown; on by default for K > 2).
+    """
 
-    def __init__(self, n_models: int = 1, n_classes: int = 2, weighted: bool = False) -> None:
+    __slots__ = ("n_models", "n_classes", "weighted", "by_class", "n", "sum_w", "class_w",
+                 "sum_loss", "n_infinite", "class_rows", "class_loss", "class_infinite")
+
+    def __init__(self, n_models: int = 1, n_classes: int = 2, weighted: bool = False,
+                 by_class: bool | None = None) -> None:
         if n_models < 1 or n_classes < 2:
             raise ValueError("an accumulator needs at least one model and two classes")
         self.n_models = n_models
         self.n_classes = n_classes
         self.weighted = weighted
+        self.by_class = n_classes > 2 if by_class is None else by_class
         self.n = 0
         self.sum_w = ExactSum()
         # Binary: only class 1's weight is kept (class 0's is Σw minus it, exactly).
         self.class_w = [ExactSum() for _ in range(1 if n_classes == 2 else n_classes)]
         self.sum_loss = [ExactSum() for _ in range(n_models)]
         self.n_infinite = [0] * n_models
+        k = n_classes if self.by_class else 0
+        self.class_rows = [0] * k
+        self.class_loss = [[ExactSum() for _ in range(k)] for _ in range(n_models)]
+        self.class_infinite = [[0] * k for _ in range(n_models)]
 
     # -- adding and taking out rows -----------------------------------------------------------
 
@@ -90,7 +89,9 @@ class Accumulator:
             self.sum_w.add_array(w, sign)
         self._add_classes(labels, w, sign)
         for m, loss in enumerate(loss_rows):
-            self._add_loss(m, loss, w, sign)
+            self._add_loss(self.sum_loss[m], self.n_infinite, m, loss, w, sign)
+        if self.by_class:
+            self._add_by_class(loss_rows, labels, w, sign)
 
     def remove(self, losses, labels, weights=None) -> None:
         """Take out rows added before (an edit's old values): the totals are as if they had
@@ -125,21 +126,34 @@ class Accumulator:
             for c in np.unique(k).tolist():
                 self.class_w[c].add_array(w[k == c], sign)
 
-    def _add_loss(self, m: int, loss: np.ndarray, w: np.ndarray | None, sign: int) -> None:
+    @staticmethod
+    def _add_loss(total: ExactSum, infinite: list[int], m: int, loss, w: np.ndarray | None,
+                  sign: int) -> None:
+        """Σ w·loss over the rows with w > 0 and a finite loss into ``total``; the rows with
+        w > 0 and an infinite loss counted in ``infinite[m]``."""
         loss = np.asarray(loss, dtype=np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
             if w is None:
                 contrib = loss
-                infinite = np.isposinf(loss)
+                inf_rows = np.isposinf(loss)
             else:
                 counted = w > 0  # a weight-0 row adds nothing, even with an infinite loss
-                infinite = np.isposinf(loss) & counted
+                inf_rows = np.isposinf(loss) & counted
                 contrib = np.where(counted, w * loss, 0.0)
-        n_inf = int(np.count_nonzero(infinite))
+        n_inf = int(np.count_nonzero(inf_rows))
         if n_inf:
-            contrib = contrib[~infinite]
-        self.n_infinite[m] += sign * n_inf
-        self.sum_loss[m].add_array(contrib, sign)
+            contrib = contrib[~inf_rows]
+        infinite[m] += sign * n_inf
+        total.add_array(contrib, sign)
+
+    def _add_by_class(self, loss_rows, labels: np.ndarray, w: np.ndarray | None, sign: int) -> None:
+        k = _class_index(labels)
+        for c in np.unique(k).tolist():
+            rows = k == c
+            self.class_rows[c] += sign * int(np.count_nonzero(rows))
+            wc = None if w is None else w[rows]
+            for m, loss in enumerate(loss_rows):
+                self._add_loss(self.class_loss[m][c], self.class_infinite[m], c, loss[rows], wc, sign)
 
     # -- combining ------------------------------------------------------------------------------
 
@@ -156,10 +170,17 @@ class Accumulator:
         for m in range(self.n_models):
             self.sum_loss[m].merge(other.sum_loss[m])
             self.n_infinite[m] += other.n_infinite[m]
+        if self.by_class != other.by_class:
+            raise ValueError("cannot merge totals with and without the per-class breakdown")
+        for c in range(len(self.class_rows)):
+            self.class_rows[c] += other.class_rows[c]
+            for m in range(self.n_models):
+                self.class_loss[m][c].merge(other.class_loss[m][c])
+                self.class_infinite[m][c] += other.class_infinite[m][c]
         return self
 
     def copy(self) -> "Accumulator":
-        out = Accumulator(self.n_models, self.n_classes, self.weighted)
+        out = Accumulator(self.n_models, self.n_classes, self.weighted, self.by_class)
         return out.merge(self)
 
     def __getstate__(self):
@@ -171,43 +192,59 @@ class Accumulator:
 
     # -- results --------------------------------------------------------------------------------
 
+    def class_weights(self) -> tuple[float, ...]:
+        """The weight of each class's rows (their count when unweighted), in class order."""
+        if self.n_classes == 2:
+            class0 = self.sum_w.copy()
+            class0.merge(self.class_w[0], -1)
+            return (class0.value, self.class_w[0].value)
+        return tuple(c.value for c in self.class_w)
+
     def class_shares(self) -> tuple[float, ...]:
         """Each class's share of the weight (the base rates), clamped to [0, 1]."""
-        sum_w = self.sum_w.value
-        if not sum_w > 0:
-            return tuple(math.nan for _ in range(self.n_classes))
-        if self.n_classes == 2:
-            q1 = _clamp(self.class_w[0].value / sum_w)
-            shares = (1.0 - q1, q1) if math.isfinite(q1) else (math.nan, math.nan)
-            return shares
-        return tuple(_clamp(c.value / sum_w) for c in self.class_w)
+        return self.result().class_shares
 
-    def result(self, model: int | None = None):
-        """The totals of one model (``model``), or a list with one per model."""
+    def result(self, options=None, model: int = 0):
+        """The totals (:class:`~bce_gui.core.loss.LossTotals`) of one model, reduced and
+        compared with the no-skill baseline as ``options`` say (None: the weighted mean and the
+        plain entropy)."""
         from .loss import LossTotals
 
-        shares = self.class_shares()
-        baseline = entropy(shares) if all(math.isfinite(q) for q in shares) else math.nan
-        base_rate = shares[1] if self.n_classes == 2 else math.nan
-        sum_w = self.sum_w.value
+        return LossTotals.from_sums(
+            n=self.n, sum_weight=self.sum_w.value, sum_loss=self.sum_loss[model].value,
+            n_infinite=self.n_infinite[model], class_weights=self.class_weights(), options=options,
+        )
 
-        def one(m: int) -> LossTotals:
-            return LossTotals(
-                n=self.n,
-                sum_weight=sum_w,
-                sum_loss=math.inf if self.n_infinite[m] else self.sum_loss[m].value,
-                n_infinite=self.n_infinite[m],
-                base_rate=base_rate,
-                baseline=baseline,
-            )
+    def results(self, options=None) -> list:
+        """:meth:`result` for every model, in the schema's order."""
+        return [self.result(options, m) for m in range(self.n_models)]
 
-        if model is not None:
-            return one(model)
-        return [one(m) for m in range(self.n_models)]
+    def breakdown(self, model: int = 0) -> list[dict]:
+        """Per class (needs ``by_class``): rows, weight, Σ w·loss, infinite rows, mean loss
+        (Σ w·loss / weight; inf with an infinite row) and share of the total loss."""
+        if not self.by_class:
+            raise ValueError("this accumulator keeps no per-class totals")
+        weights = self.class_weights()
+        total = self.sum_loss[model].value
+        out = []
+        for c in range(self.n_classes):
+            sum_loss = self.class_loss[model][c].value
+            n_inf = self.class_infinite[model][c]
+            w = weights[c]
+            mean = math.inf if n_inf else (sum_loss / w if w > 0 else math.nan)
+            share = (sum_loss / total if not self.n_infinite[model] and math.isfinite(total)
+                     and total != 0.0 else math.nan)
+            out.append({"rows": self.class_rows[c], "weight": w, "sum_loss": sum_loss,
+                        "n_infinite": n_inf, "mean_loss": mean, "share": share})
+        return out
 
 
-def _clamp(q: float) -> float:
-    return min(max(q, 0.0), 1.0) if math.isfinite(q) else q
+def _class_index(labels: np.ndarray) -> np.ndarray:
+    """Class indices from labels: binary numbers (soft labels count as class 1 from 0.5 up, for
+    the per-class breakdown only) or indices already."""
+    if labels.dtype.kind == "f":
+        return (labels >= 0.5).astype(np.int64)
+    return labels.astype(np.int64, copy=False)
 
 
 def _per_model(losses, n_models: int) -> list[np.ndarray]:

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .accumulate import Accumulator, RowReport
 from .dataset import Dataset
-from .loss import LossOptions, LossTotals, RowTerms, row_losses, row_terms, totals
+from .loss import LossOptions, LossTotals, RowTerms, row_losses, row_terms
 from .validation import Validity, validate
+
+#: Invalid cells and infinite rows listed in a summary (the counts are always exact).
+LIST_LIMIT = 1000
 
 
 @dataclass
@@ -26,6 +30,26 @@ class Evaluation:
     # The dataset's weights (None when unweighted), so that infinite_rows agrees with
     # totals.n_infinite: a weight-0 row with an infinite loss does not make the mean infinite.
     weights: np.ndarray | None = None
+    #: The exact sums the totals were made from (a streamed block's, merged with the others').
+    accumulator: Accumulator | None = None
+
+    def row_report(self, dataset: Dataset, limit: int = LIST_LIMIT) -> RowReport:
+        """The invalid cells and infinite rows to list (rows numbered as a spreadsheet shows
+        them), with exact counts."""
+        report = RowReport(limit=limit)
+        if not self.validity.all_valid:
+            # One issue more than the list holds: "truncated" must mean that issues were left
+            # out, not merely that exactly ``limit`` of them exist.
+            issues = self.validity.issues(dataset, limit=limit + 1)
+            report.add_issues(self.validity.n_invalid, [
+                {"row": dataset.spreadsheet_row(i.row), "column": i.column, "value": i.value,
+                 "reason": i.reason}
+                for i in issues
+            ])
+        if self.totals.n_infinite:
+            report.add_infinite([dataset.spreadsheet_row(int(r))
+                                 for r in self.infinite_rows(limit=limit)])
+        return report
 
     def infinite_rows(self, limit: int | None = None) -> np.ndarray:
         """0-based rows whose loss is infinite (the rows that make the mean infinite)."""
@@ -50,13 +74,17 @@ def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
     """Validate, compute each row's loss, and aggregate over the usable rows."""
     validity = validate(dataset, logits=options.logits, soft_labels=options.soft_labels)
     y = dataset.actual.values
+    w = dataset.weights
     loss = row_losses(y, dataset.predicted.values, options)
-    if not validity.all_valid:
-        loss[~validity.valid] = np.nan
-    t = totals(loss, y, dataset.weights, validity.valid, options)
-    return Evaluation(
-        options=options, validity=validity, loss=loss, totals=t, weights=dataset.weights
-    )
+    acc = Accumulator(weighted=w is not None)
+    if validity.all_valid:
+        acc.update(loss, y, w)
+    else:
+        valid = validity.valid
+        loss[~valid] = np.nan
+        acc.update(loss[valid], y[valid], None if w is None else w[valid])
+    return Evaluation(options=options, validity=validity, loss=loss, totals=acc.result(options),
+                      weights=w, accumulator=acc)
 
 
 def terms_for_rows(dataset: Dataset, options: LossOptions, rows: np.ndarray | slice) -> RowTerms:

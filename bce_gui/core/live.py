@@ -2,8 +2,9 @@
 
 :func:`evaluate` recomputes everything; after one cell edit in a table of ten million rows that
 would redo ten million logarithms. :class:`LiveEvaluation` keeps the per-row validity and loss
-columns and exact running sums, and re-evaluates only the rows an edit touched, so the total
-after an edit costs O(rows touched), not O(table).
+columns and the exact :class:`~bce_gui.core.accumulate.Accumulator`, and re-evaluates only the
+rows an edit touched (their old terms taken out, their new ones added), so the total after an
+edit costs O(rows touched), not O(table), and equals a fresh evaluation to the last digit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 from .dataset import Dataset
 from .evaluate import Evaluation
 from .loss import LossOptions, LossTotals, row_losses
-from .summation import ExactSum
+from .accumulate import Accumulator
 from .validation import (
     ROW,
     Validity,
@@ -63,11 +64,7 @@ class LiveEvaluation:
         self._accumulate(np.arange(len(ds)), +1)
 
     def _reset_sums(self) -> None:
-        self._n = 0
-        self._n_inf = 0
-        self._sum_loss = ExactSum()
-        self._sum_w = ExactSum()
-        self._sum_wy = ExactSum()
+        self.acc = Accumulator(weighted=self._w is not None)
 
     def _valid_mask(self, rows) -> np.ndarray:
         ok = self.codes["actual"][rows] == 0
@@ -79,27 +76,12 @@ class LiveEvaluation:
         return ok
 
     def _accumulate(self, rows: np.ndarray, sign: int) -> None:
-        """Add (sign=+1) or remove (-1) the contributions of ``rows`` to the running sums."""
+        """Add (sign=+1) or take out (-1) the terms of the valid ``rows``: their loss, and the
+        label and weight they entered with."""
         rows = rows[self.valid[rows]]
-        if rows.size == 0:
-            return
-        loss = self.loss[rows]
-        y = self._y[rows]
-        w = None if self._w is None else self._w[rows]
-        counted = np.ones(rows.size, dtype=bool) if w is None else w > 0
-        inf = np.isinf(loss) & counted
-        finite = counted & ~inf
-        contrib = loss[finite] if w is None else (w[finite] * loss[finite])
-        add = self._sum_loss.add_array if sign > 0 else self._sum_loss.sub_array
-        add(contrib)
-        if w is None:
-            (self._sum_w.add if sign > 0 else self._sum_w.sub)(float(rows.size))
-            (self._sum_wy.add_array if sign > 0 else self._sum_wy.sub_array)(y)
-        else:
-            (self._sum_w.add_array if sign > 0 else self._sum_w.sub_array)(w)
-            (self._sum_wy.add_array if sign > 0 else self._sum_wy.sub_array)(w * y)
-        self._n += sign * int(rows.size)
-        self._n_inf += sign * int(np.count_nonzero(inf))
+        if rows.size:
+            self.acc.update(self.loss[rows], self._y[rows],
+                            None if self._w is None else self._w[rows], sign)
 
     # -- incremental updates ------------------------------------------------------------------
 
@@ -151,12 +133,7 @@ class LiveEvaluation:
     def rows_removed(self, rows) -> None:
         """Rows are about to be (or were) removed: call with their indices *before* removal."""
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        # Most of the table going (the undo of a large paste): sum what stays instead. A large
-        # block entered the sums as its rounded total, so subtracting its rows one by one would
-        # not give back the exact total of before.
-        most = rows.size > self.valid.size - rows.size
-        if not most:
-            self._accumulate(rows, -1)
+        self._accumulate(rows, -1)
         for role, codes in self.codes.items():
             self.codes[role] = np.delete(codes, rows)
         self.valid = np.delete(self.valid, rows)
@@ -164,9 +141,6 @@ class LiveEvaluation:
         self._y = np.delete(self._y, rows)
         if self._w is not None:
             self._w = np.delete(self._w, rows)
-        if most:
-            self._reset_sums()
-            self._accumulate(np.arange(self.valid.size), +1)
 
     def rows_restored(self, rows) -> None:
         """Rows were put back (undo of a removal) at these final positions."""
@@ -189,10 +163,7 @@ class LiveEvaluation:
 
     @property
     def totals(self) -> LossTotals:
-        return LossTotals.from_sums(
-            n=self._n, sum_weight=self._sum_w.value, sum_loss=self._sum_loss.value,
-            n_infinite=self._n_inf, sum_weighted_labels=self._sum_wy.value, options=self.options,
-        )
+        return self.acc.result(self.options)
 
     def snapshot(self) -> Evaluation:
         """An :class:`Evaluation` view of the current state (for the summary, exports)."""

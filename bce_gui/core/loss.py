@@ -447,29 +447,38 @@ class LossTotals:
     #: The constant prediction the baseline makes: the base rate, unless pos_weight or label
     #: smoothing move the best constant (see :func:`no_skill`).
     baseline_prediction: float = math.nan
+    #: Each class's share of the weight, in the task's class order (the base rates; for a
+    #: binary task (1 − base rate, base rate)).
+    class_shares: tuple[float, ...] = ()
 
     @classmethod
     def from_sums(cls, *, n: int, sum_weight: float, sum_loss: float, n_infinite: int,
-                  sum_weighted_labels: float, options: "LossOptions | None" = None) -> "LossTotals":
-        """Totals from the sums over the valid rows: Σ w·loss, Σ w, Σ w·y and the counts.
+                  class_weights: tuple[float, ...], options: "LossOptions | None" = None) -> "LossTotals":
+        """Totals from the sums over the valid rows: Σ w·loss, Σ w, the weight of each class
+        (``class_weights``; binary: class 0, class 1) and the counts. The accumulator
+        (:mod:`~bce_gui.core.accumulate`) is the only caller.
 
-        The base rate is Σ w·y / Σ w (clamped to [0, 1] against rounding); the no-skill
-        baseline is the loss of the best constant prediction under the same options as the loss
-        (:func:`no_skill`), reduced the same way as the loss, so that the skill compares like
-        with like. Without ``options``: the weighted mean and the plain binary entropy.
+        The base rates are each class's weight / Σ w (clamped to [0, 1] against rounding); the
+        no-skill baseline is the loss of the best constant prediction under the same options as
+        the loss (:func:`no_skill`), reduced the same way as the loss, so that the skill
+        compares like with like. Without ``options``: the weighted mean and the plain entropy.
         """
-        base_rate = sum_weighted_labels / sum_weight if sum_weight > 0 else math.nan
-        if math.isfinite(base_rate):
-            base_rate = min(max(base_rate, 0.0), 1.0)
+        shares = tuple(_clamp01(c / sum_weight) if sum_weight > 0 else math.nan
+                       for c in class_weights)
         reduction = options.reduction_used if options is not None else "weighted-mean"
-        prediction, baseline = no_skill(base_rate, options)
+        if len(shares) == 2:
+            base_rate = shares[1]
+            prediction, baseline = no_skill(base_rate, options)
+        else:
+            base_rate, prediction = math.nan, math.nan
+            baseline = class_entropy(shares)
         scale = {"weighted-mean": 1.0,
                  "mean": sum_weight / n if n else math.nan,
                  "sum": sum_weight}[reduction]
         return cls(
             n=n, sum_weight=sum_weight, sum_loss=math.inf if n_infinite else sum_loss,
             n_infinite=n_infinite, base_rate=base_rate, baseline=baseline * scale,
-            reduction=reduction, baseline_prediction=prediction,
+            reduction=reduction, baseline_prediction=prediction, class_shares=shares,
         )
 
     @property
@@ -509,6 +518,21 @@ class LossTotals:
         return 1.0 - m / self.baseline
 
 
+def _clamp01(q: float) -> float:
+    return min(max(q, 0.0), 1.0) if math.isfinite(q) else q
+
+
+def class_entropy(shares) -> float:
+    """-Σ q ln q in nats (0·ln 0 = 0): the loss of always predicting the class shares q."""
+    total = 0.0
+    for q in shares:
+        if not (0.0 <= q <= 1.0):
+            return math.nan
+        if 0.0 < q < 1.0:
+            total -= q * math.log(q)
+    return total
+
+
 def binary_entropy(q: float) -> float:
     """H(q) in nats, with 0·ln 0 = 0: the loss of always predicting the base rate q."""
     if not (0.0 <= q <= 1.0):
@@ -542,16 +566,6 @@ def no_skill(base_rate: float, options: LossOptions | None = None) -> tuple[floa
     return p, -(a_ * float(lp[0]) + b_ * float(l0[0]))
 
 
-def accurate_sum(values: np.ndarray) -> float:
-    """Sum of a float64 column with pairwise summation (error ~ log2(n)·eps, not n·eps).
-
-    numpy's ``add.reduce`` over a contiguous 1-D float64 array is pairwise; all loss terms share
-    one sign, so the relative error stays near machine precision even at 1e7 rows.
-    """
-    v = np.ascontiguousarray(values, dtype=np.float64)
-    return float(np.add.reduce(v)) if v.size else 0.0
-
-
 def totals(
     loss: np.ndarray,
     actual: np.ndarray,
@@ -559,35 +573,20 @@ def totals(
     valid: np.ndarray | None = None,
     options: LossOptions | None = None,
 ) -> LossTotals:
-    """Aggregate per-row losses over the valid rows (rows with weight 0 contribute nothing).
-    ``options``: those of the loss, for its no-skill baseline (None: the plain binary entropy)."""
+    """Aggregate per-row losses over the valid rows (rows with weight 0 contribute nothing),
+    through the one exact accumulator. ``options``: those of the loss, for its reduction and
+    no-skill baseline (None: the weighted mean and the plain binary entropy)."""
+    from .accumulate import Accumulator
+
     loss = np.asarray(loss, dtype=np.float64)
     y = np.asarray(actual, dtype=np.float64)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
     if valid is not None and not valid.all():
         loss, y = loss[valid], y[valid]
-        if weights is not None:
-            weights = np.asarray(weights, dtype=np.float64)[valid]
-    n = int(loss.size)
-    if weights is None:
-        sum_loss = accurate_sum(loss)
-        # A finite sum has no infinite term: count infinite rows only when the sum is not finite.
-        n_inf = 0 if math.isfinite(sum_loss) else int(np.count_nonzero(np.isinf(loss)))
-        if n_inf:
-            sum_loss = math.inf
-        sum_w = float(n)
-        sum_wy = accurate_sum(y)
-    else:
-        w = np.asarray(weights, dtype=np.float64)
-        counted = w > 0
-        infinite = np.isinf(loss) & counted
-        n_inf = int(np.count_nonzero(infinite))
-        with _quiet():
-            contrib = np.where(counted, w * loss, 0.0)
-        sum_loss = accurate_sum(contrib) if not n_inf else math.inf
-        sum_w = accurate_sum(w)
-        sum_wy = accurate_sum(w * y)
-    return LossTotals.from_sums(n=n, sum_weight=sum_w, sum_loss=sum_loss, n_infinite=n_inf,
-                                sum_weighted_labels=sum_wy, options=options)
+        w = None if w is None else w[valid]
+    acc = Accumulator(weighted=w is not None)
+    acc.update(loss, y, w)
+    return acc.result(options)
 
 
 def log_loss(

@@ -7,10 +7,10 @@ block of whole records is parsed with the header in front of it (so polars sees 
 see in the whole file), converted by ``_frame_to_dataset`` with the row numbers it has in the
 file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 
-* the sums (Σ w·loss, Σ w, Σ w·y) are exact: every block's terms are added into an integer
-  accumulator (:class:`ExactAccumulator`) and rounded once at the end, so the result does not
-  depend on the block size and is the correctly rounded sum of the same per-row terms the
-  in-memory path sums pairwise (they agree to ~1e-15 relative);
+* the sums (Σ w·loss, Σ w, the weight of each class) are exact: every block's
+  :class:`~bce_gui.core.accumulate.Accumulator` is merged into the run's, and rounded once at
+  the end, so the result does not depend on the block size and equals the in-memory result
+  (which sums the same per-row terms with the same accumulator) to the last digit;
 * counts (rows used, invalid rows, infinite rows) are integers;
 * the first 1000 invalid cells and infinite rows, with their spreadsheet row numbers.
 
@@ -30,7 +30,6 @@ as it goes, and starts over (rarely) when a later block contradicts the first:
 from __future__ import annotations
 
 import codecs
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate
-from .formatting import json_number
 from .io_read import (
     SNIFF_BYTES,
     ImportInfo,
@@ -61,7 +59,8 @@ from .io_read import (
     spooled,
 )
 from .loss import LossOptions, LossTotals
-from .summary import INVALID_LIST_LIMIT, summary_dict
+from .accumulate import RowReport
+from .summary import build_summary, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
@@ -107,93 +106,6 @@ def keep_block_memory() -> bool:
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3
     return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 512 << 20))
-
-
-# --------------------------------------------------------------------------------------------
-# Exact sums of float64 arrays
-# --------------------------------------------------------------------------------------------
-
-_U52 = np.uint64(52)
-_U26 = np.uint64(26)
-_M26 = np.uint64((1 << 26) - 1)
-_SUB = 1 << 15  # elements per step: the temporaries stay in cache
-_MAX_CALL = 1 << 26  # per-bin float sums of 26-bit integers stay exact below 2^53
-
-
-class ExactAccumulator:
-    """The exact sum of any number of float64 values, added a numpy array at a time.
-
-    Each value is m·2^e with an integer 53-bit m; the values are binned by (sign, e) and the
-    three parts of m (the implicit bit, the high and the low 26 bits) summed per bin with
-    ``np.bincount``: integers far below 2^53, so these float sums are exact. The bins then
-    enter one Python integer (in units of 2^-1074, the smallest subnormal), which is rounded
-    to a float once, correctly, by :attr:`value`. About 10 ms per million values; unlike
-    ``ExactSum.add`` no Python code runs per value. Infinities and NaN propagate as in float
-    arithmetic.
-    """
-
-    __slots__ = ("_int", "_special")
-
-    def __init__(self) -> None:
-        self._int = 0
-        self._special = 0.0  # the sum of the non-finite terms (0.0 while there are none)
-
-    def add_int(self, k: int) -> None:
-        """Add an integer exactly (a count of 1.0 values)."""
-        self._int += int(k) << 1074
-
-    def add_array(self, values: np.ndarray) -> None:
-        v = np.ascontiguousarray(values, dtype=np.float64).ravel()
-        for start in range(0, v.size, _MAX_CALL):
-            self._add_bins(v[start:start + _MAX_CALL])
-
-    def _add_bins(self, v: np.ndarray) -> None:
-        if v.size == 0:
-            return
-        bits = v.view(np.uint64)
-        hi = np.zeros(4096)
-        lo = np.zeros(4096)
-        count = np.zeros(4096, dtype=np.int64)
-        n_sub = min(_SUB, v.size)
-        ex = np.empty(n_sub, dtype=np.uint64)
-        part = np.empty(n_sub, dtype=np.uint64)
-        fpart = np.empty(n_sub, dtype=np.float64)
-        for s in range(0, v.size, _SUB):
-            b = bits[s:s + _SUB]
-            k = b.size
-            e = np.right_shift(b, _U52, out=ex[:k])  # sign and biased exponent: 0 .. 4095
-            idx = e.view(np.int64)
-            count += np.bincount(idx, minlength=4096)
-            f = fpart[:k]
-            f[...] = np.bitwise_and(b, _M26, out=part[:k])
-            lo += np.bincount(idx, weights=f, minlength=4096)
-            np.right_shift(b, _U26, out=part[:k])
-            f[...] = np.bitwise_and(part[:k], _M26, out=part[:k])
-            hi += np.bincount(idx, weights=f, minlength=4096)
-        total = 0
-        for i in np.flatnonzero(count).tolist():
-            biased = i & 0x7FF
-            if biased == 0x7FF:  # inf / nan: float arithmetic decides
-                continue
-            m = (int(hi[i]) << 26) + int(lo[i])
-            if biased:
-                m += int(count[i]) << 52  # the implicit leading bit of normal numbers
-            m <<= max(biased, 1) - 1  # value = m * 2^(max(e,1) - 1075) = (m << ...) * 2^-1074
-            total += -m if i & 0x800 else m
-        self._int += total
-        if count[0x7FF] or count[0xFFF]:
-            with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in float arithmetic
-                special = float(np.sum(v[~np.isfinite(v)]))
-                self._special = float(np.float64(self._special) + special)
-
-    @property
-    def value(self) -> float:
-        if self._special != 0.0 or math.isnan(self._special):
-            return self._special
-        try:
-            return self._int / (1 << 1074)  # int / int is correctly rounded
-        except OverflowError:
-            return math.inf if self._int > 0 else -math.inf
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,16 +342,9 @@ class _Run:
         self.source = source
         self.text: _Text | None = None
         self.encoding_mode = "utf-8"
-        # Aggregates
-        self.n = 0
-        self.n_invalid = 0
-        self.n_infinite = 0
-        self.sum_loss = ExactAccumulator()
-        self.sum_w = ExactAccumulator()
-        self.sum_wy = ExactAccumulator()
-        self.issues: list[dict] = []
-        self.infinite_rows: list[int] = []
-        self.template: dict | None = None
+        # Aggregates: the blocks' exact sums merged, and the rows to list
+        self.acc = None  # the first evaluated block's accumulator, the others merged into it
+        self.report = RowReport()
         self.weighted = False
         self.n_chunks = 0
         self.warnings: dict[str, str] = {}
@@ -581,7 +486,7 @@ class _Run:
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             first = False
-        if self.template is None:
+        if self.acc is None:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
 
@@ -664,75 +569,19 @@ class _Run:
             return  # only blank rows
         ev = evaluate(dataset, self.options)
         self.n_chunks += 1
-        if self.template is None:
-            self.template = summary_dict(dataset, ev, source=self.source)
+        if self.acc is None:
+            self.acc = ev.accumulator
             self.weighted = dataset.weight is not None
-        validity = ev.validity
-        self.n += ev.totals.n
-        self.n_infinite += ev.totals.n_infinite
-        n_bad = validity.n_invalid
-        self.n_invalid += n_bad
-        limit = INVALID_LIST_LIMIT
-        if n_bad and len(self.issues) <= limit:
-            for issue in validity.issues(dataset, limit=limit + 1 - len(self.issues)):
-                self.issues.append({
-                    "row": dataset.spreadsheet_row(issue.row),
-                    "column": issue.column,
-                    "value": issue.value,
-                    "reason": issue.reason,
-                })
-        if ev.totals.n_infinite and len(self.infinite_rows) < limit:
-            rows = ev.infinite_rows(limit=limit - len(self.infinite_rows))
-            self.infinite_rows.extend(dataset.spreadsheet_row(int(r)) for r in rows)
-
-        # The terms LossTotals sums, over the valid rows (see loss.totals).
-        y = dataset.actual.values
-        loss = ev.loss
-        w = dataset.weights
-        if n_bad:
-            valid = validity.valid
-            y, loss = y[valid], loss[valid]
-            if w is not None:
-                w = w[valid]
-        if w is None:
-            self.sum_loss.add_array(loss)
-            if self.options.hard_labels:
-                self.sum_wy.add_int(int(np.count_nonzero(y == 1.0)))
-            else:
-                self.sum_wy.add_array(y)
         else:
-            w = np.asarray(w, dtype=np.float64)
-            with np.errstate(invalid="ignore", over="ignore"):
-                self.sum_loss.add_array(np.where(w > 0, w * loss, 0.0))
-                self.sum_wy.add_array(w * y)
-            self.sum_w.add_array(w)
+            self.acc.merge(ev.accumulator)
+        report = self.report
+        room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]), 0)
+        report.merge(ev.row_report(dataset, limit=room))
 
     def _result(self) -> StreamResult:
-        n = self.n
-        t = LossTotals.from_sums(
-            n=n, sum_weight=float(n) if not self.weighted else self.sum_w.value,
-            sum_loss=self.sum_loss.value, n_infinite=self.n_infinite,
-            sum_weighted_labels=self.sum_wy.value, options=self.options,
-        )
-        limit = INVALID_LIST_LIMIT
-        summary = dict(self.template)
-        summary.update({
-            "loss": json_number(t.mean),
-            "loss_bits": json_number(t.mean_bits),
-            "n": t.n,
-            "n_invalid": self.n_invalid,
-            "invalid": self.issues[:limit],
-            "invalid_truncated": len(self.issues) > limit,
-            "sum_loss": json_number(t.sum_loss),
-            "sum_weight": json_number(t.sum_weight),
-            "n_infinite": t.n_infinite,
-            "infinite_rows": self.infinite_rows[:limit],
-            "base_rate": json_number(t.base_rate),
-            "baseline_loss": json_number(t.baseline),
-            "baseline_bits": json_number(t.baseline_bits),
-            "skill": json_number(t.skill),
-            "warnings": list(self.warnings.values()),
-        })
+        t = self.acc.result(self.options)
+        summary = build_summary(self.options, t, self.report, weighted=self.weighted,
+                                source=self.source, warnings=list(self.warnings.values()))
         return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import random
 import pickle
 
 import numpy as np
 import pytest
 
-from bce_gui.core.accumulate import Accumulator, RowReport, entropy
+from bce_gui.core.accumulate import Accumulator, RowReport
+from bce_gui.core.loss import class_entropy as entropy
 from bce_gui.core.exact import SMALL, ExactSum, exact_sum
 
 
@@ -92,6 +94,92 @@ def test_non_finite_terms_are_counted_and_can_be_taken_out():
     assert s.value == 153.0
 
 
+# ---------------------------------------------------------------------------------------------
+# ExactSum: the cases of the two classes it replaced (summation.ExactSum, stream.ExactAccumulator)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_exact_sum_add_then_subtract_huge_and_tiny_restores_exactly():
+    values = [0.1, 0.2, 0.3, 1e-17, 12345.678, 2.0 / 3.0]
+    s = ExactSum()
+    for v in values:
+        s.add(v)
+    original = math.fsum(values)
+    assert s.value == original
+    for big in (1e100, 1e-300, -1e308, 5e-324, 1e16, 3.0):
+        s.add(big)
+        s.add(1e-300)
+        s.sub(big)
+        s.sub(1e-300)
+        assert s.value == original
+    # a naive running sum loses everything to the 1e100
+    naive = sum(values) + 1e100 - 1e100
+    assert naive != original
+
+
+def test_exact_sum_random_adds_and_removes_equal_fsum_of_what_remains():
+    rng = random.Random(42)
+    s = ExactSum()
+    bag: list[float] = []
+    for _ in range(3000):
+        if bag and rng.random() < 0.4:
+            x = bag.pop(rng.randrange(len(bag)))
+            s.sub(x)
+        else:
+            x = rng.choice([rng.uniform(-1, 1), rng.uniform(-1, 1) * 1e100, rng.uniform(0, 1) * 1e-300,
+                            float(rng.randint(-10**6, 10**6)), rng.uniform(0, 1) * 1e20])
+            bag.append(x)
+            s.add(x)
+        assert s.value == math.fsum(bag)
+
+
+def test_exact_sum_arrays_add_and_remove_exactly():
+    rng = np.random.default_rng(3)
+    s = ExactSum(0.5)
+    a = rng.standard_normal(10_000) * 1e10
+    b = rng.standard_normal(100)
+    s.add_array(a)
+    s.add_array(b)
+    s.sub_array(a)
+    assert s.value == math.fsum([0.5, math.fsum(b)])
+    s.sub_array(b)
+    assert s.value == 0.5
+    s.add_array(np.empty(0))
+    assert float(s) == 0.5
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_accumulator_matches_fsum(seed):
+    rng = np.random.default_rng(seed)
+    parts = [
+        rng.random(70_000),
+        -np.log(rng.random(1000)),
+        rng.normal(size=5000) * 10.0 ** rng.integers(-300, 300, 5000),
+        np.array([5e-324, 1e-310, -2.5e-320, 1e308, -1e308, 0.0, -0.0]),
+    ]
+    v = np.concatenate(parts)
+    rng.shuffle(v)
+    acc = ExactSum()
+    for piece in np.array_split(v, 7):
+        acc.add_array(piece)
+    assert acc.value == math.fsum(v.tolist())
+
+
+def test_exact_accumulator_cancellation_and_specials():
+    acc = ExactSum()
+    acc.add_array(np.array([1e16, 1.0, -1e16, 1e-30]))
+    assert acc.value == 1.0 + 1e-30
+    acc.add_int(3)
+    assert acc.value == 4.0
+    inf = ExactSum()
+    inf.add_array(np.array([1.0, np.inf, 2.0]))
+    assert inf.value == math.inf
+    nan = ExactSum()
+    nan.add_array(np.array([np.inf, -np.inf]))
+    assert math.isnan(nan.value)
+    assert ExactSum().value == 0.0
+
+
 # --------------------------------------------------------------------------------------------
 # The accumulator
 # --------------------------------------------------------------------------------------------
@@ -124,7 +212,7 @@ def test_binary_totals_match_the_definition(weighted):
     w = rng.choice([0.0, 0.5, 1.0, 2.5], n) if weighted else None
     acc = Accumulator(weighted=weighted)
     acc.update(loss, y, w)
-    t = acc.result(0)
+    t = acc.result()
     ref = _reference(loss, y, w)
     assert t.n == n
     assert t.sum_loss == ref["sum_loss"]
@@ -139,12 +227,12 @@ def test_soft_labels_and_infinite_rows():
     w = np.array([1.0, 2.0, 1.0, 0.0])  # the second infinite row weighs 0: it does not count
     acc = Accumulator(weighted=True)
     acc.update(loss, y, w)
-    t = acc.result(0)
+    t = acc.result()
     assert t.n_infinite == 1 and t.sum_loss == math.inf
     assert t.base_rate == pytest.approx((0.2 + 2.0 + 0.7) / 4.0)
     acc.remove(loss[1:2], y[1:2], w[1:2])  # the edit that makes the row finite ...
     acc.update(np.array([0.25]), y[1:2], w[1:2])
-    t = acc.result(0)
+    t = acc.result()
     assert t.n_infinite == 0
     assert t.sum_loss == math.fsum([0.1, 2.0 * 0.25, 0.3])
 
@@ -162,7 +250,7 @@ def test_blocks_in_any_grouping_give_the_same_totals_bit_for_bit():
         acc = Accumulator(weighted=True)
         acc.update(loss[part], y[part], w[part])
         merged.merge(pickle.loads(pickle.dumps(acc)))
-    assert merged.result(0) == whole.result(0)
+    assert merged.result() == whole.result()
 
 
 def test_edits_leave_no_drift():
@@ -172,7 +260,7 @@ def test_edits_leave_no_drift():
     y = (rng.random(n) < 0.4).astype(float)
     acc = Accumulator()
     acc.update(loss, y)
-    before = acc.result(0)
+    before = acc.result()
     for _ in range(200):
         i = int(rng.integers(n))
         new = np.array([rng.exponential(1.0) * 1e6])
@@ -180,7 +268,7 @@ def test_edits_leave_no_drift():
         acc.update(new, y[i:i + 1])
         acc.remove(new, y[i:i + 1])
         acc.update(loss[i:i + 1], y[i:i + 1])
-    assert acc.result(0) == before
+    assert acc.result() == before
 
 
 def test_categorical_two_models_through_the_same_accumulator():
@@ -200,7 +288,7 @@ def test_categorical_two_models_through_the_same_accumulator():
         rest = Accumulator(n_models=2, n_classes=k, weighted=weighted)
         rest.update(np.vstack([loss_a[half:], loss_b[half:]]), labels[half:], w[half:])
         acc.merge(rest)
-        ta, tb = acc.result()
+        ta, tb = acc.results()
         ww = w if weighted else np.ones(n)
         assert ta.sum_loss == math.fsum((ww * loss_a).tolist())
         assert tb.sum_loss == math.fsum((ww * loss_b).tolist())
@@ -218,7 +306,7 @@ def test_binary_task_given_class_indices_equals_labels_as_numbers():
     a.update(loss, y.astype(float))
     b = Accumulator()
     b.update(loss, y.astype(np.int64))
-    assert a.result(0) == b.result(0)
+    assert a.result() == b.result()
 
 
 def test_merging_different_shapes_is_refused():

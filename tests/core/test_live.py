@@ -18,7 +18,6 @@ from bce_gui.core.evaluate import evaluate
 from bce_gui.core.live import LiveEvaluation
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
-from bce_gui.core.summation import ExactSum
 
 # What a person may type into a cell: numbers, edge probabilities, junk, blanks.
 PREDICTED_TEXTS = ["0.3", "0.9", "0", "1", "1e-300", "0,25", "", "abc", "1.5", "-0.1", "nan", "inf"]
@@ -148,60 +147,6 @@ def test_changing_options_rebuilds():
     live.rebuild(opts)
     assert live.totals.mean == pytest.approx((100.0 + math.log(2)) / 2, rel=1e-15)
     assert_matches_evaluate(live, ds, opts)
-
-
-# ---------------------------------------------------------------------------------------------
-# ExactSum
-# ---------------------------------------------------------------------------------------------
-
-
-def test_exact_sum_add_then_subtract_huge_and_tiny_restores_exactly():
-    values = [0.1, 0.2, 0.3, 1e-17, 12345.678, 2.0 / 3.0]
-    s = ExactSum()
-    for v in values:
-        s.add(v)
-    original = math.fsum(values)
-    assert s.value == original
-    for big in (1e100, 1e-300, -1e308, 5e-324, 1e16, 3.0):
-        s.add(big)
-        s.add(1e-300)
-        s.sub(big)
-        s.sub(1e-300)
-        assert s.value == original
-    # a naive running sum loses everything to the 1e100
-    naive = sum(values) + 1e100 - 1e100
-    assert naive != original
-
-
-def test_exact_sum_random_adds_and_removes_equal_fsum_of_what_remains():
-    rng = random.Random(42)
-    s = ExactSum()
-    bag: list[float] = []
-    for _ in range(3000):
-        if bag and rng.random() < 0.4:
-            x = bag.pop(rng.randrange(len(bag)))
-            s.sub(x)
-        else:
-            x = rng.choice([rng.uniform(-1, 1), rng.uniform(-1, 1) * 1e100, rng.uniform(0, 1) * 1e-300,
-                            float(rng.randint(-10**6, 10**6)), rng.uniform(0, 1) * 1e20])
-            bag.append(x)
-            s.add(x)
-        assert s.value == math.fsum(bag)
-
-
-def test_exact_sum_arrays_add_and_remove_exactly():
-    rng = np.random.default_rng(3)
-    s = ExactSum(0.5)
-    a = rng.standard_normal(10_000) * 1e10
-    b = rng.standard_normal(100)
-    s.add_array(a)
-    s.add_array(b)
-    s.sub_array(a)
-    assert s.value == math.fsum([0.5, math.fsum(b)])
-    s.sub_array(b)
-    assert s.value == 0.5
-    s.add_array(np.empty(0))
-    assert float(s) == 0.5
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from bce_gui.core.evaluate import evaluate
 from bce_gui.core.io_read import ReadOptions, TableReadError, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
-from bce_gui.core.stream import ExactAccumulator, stream_compute
+from bce_gui.core.stream import stream_compute
 from bce_gui.core.summary import summary_dict
 
 FLOAT_KEYS = {
@@ -103,43 +103,6 @@ def random_rows(n, seed=1, weights=False):
         w = rng.random(n) * 3
         return y, p, w, [(int(a), repr(float(b)), repr(float(c))) for a, b, c in zip(y, p, w)]
     return y, p, None, [(int(a), repr(float(b))) for a, b in zip(y, p)]
-
-
-# --------------------------------------------------------------------------------------------
-# The exact accumulator
-# --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_exact_accumulator_matches_fsum(seed):
-    rng = np.random.default_rng(seed)
-    parts = [
-        rng.random(70_000),
-        -np.log(rng.random(1000)),
-        rng.normal(size=5000) * 10.0 ** rng.integers(-300, 300, 5000),
-        np.array([5e-324, 1e-310, -2.5e-320, 1e308, -1e308, 0.0, -0.0]),
-    ]
-    v = np.concatenate(parts)
-    rng.shuffle(v)
-    acc = ExactAccumulator()
-    for piece in np.array_split(v, 7):
-        acc.add_array(piece)
-    assert acc.value == math.fsum(v.tolist())
-
-
-def test_exact_accumulator_cancellation_and_specials():
-    acc = ExactAccumulator()
-    acc.add_array(np.array([1e16, 1.0, -1e16, 1e-30]))
-    assert acc.value == 1.0 + 1e-30
-    acc.add_int(3)
-    assert acc.value == 4.0
-    inf = ExactAccumulator()
-    inf.add_array(np.array([1.0, np.inf, 2.0]))
-    assert inf.value == math.inf
-    nan = ExactAccumulator()
-    nan.add_array(np.array([np.inf, -np.inf]))
-    assert math.isnan(nan.value)
-    assert ExactAccumulator().value == 0.0
 
 
 def test_sums_are_the_correctly_rounded_sums_of_the_row_terms(tmp_path):
