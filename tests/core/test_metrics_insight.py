@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 from _metrics_data import breast_cancer_oof, multiclass_oof, weights
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sklearn.metrics import brier_score_loss, log_loss as sk_log_loss, roc_auc_score
 
@@ -263,6 +263,7 @@ _p = st.one_of(st.sampled_from([0.0, 1.0, 1e-300, 1e-20, 1 - 1e-16, 0.5]),
 @given(rows=st.lists(st.tuples(st.sampled_from([0.0, 1.0, 0.3]), _p,
                                st.sampled_from([0.0, 1.0, 2.5])), max_size=25),
        weighted=st.booleans(), threshold=st.floats(0.0, 1.0))
+@example(rows=[(0.0, 5e-324, 0.0)], weighted=False, threshold=0.0)  # a loss of 5e-324: no bin width
 def test_any_valid_rows_give_json_without_nan(rows, weighted, threshold):
     y = np.array([r[0] for r in rows], dtype=float)
     p = np.array([r[1] for r in rows], dtype=float)

@@ -112,7 +112,7 @@ def loss_histogram(losses, bins: int | None = None) -> Histogram:
         x = x[finite]
     nb = bins or default_bins(x.size)
     top = float(x.max()) if x.size else 1.0
-    if not top > 0:
+    if not top > 1e-300:  # (nothing, zeros, or losses so tiny that no bin would have a width)
         top = 1.0
     counts, edges = np.histogram(x, bins=nb, range=(0.0, top))
     return Histogram(edges, counts.astype(np.int64), n_inf)
