@@ -77,7 +77,7 @@ def proposed_read(path: Path):
     """read_table's delimited path with the two suggested steps (same file handling otherwise)."""
     import polars as pl
 
-    from bce_gui.core import io_read
+    from bce_gui.core.io import read as io_read
 
     raw = path.read_bytes()
     data, _ = io_read._decode(path, raw, None)
@@ -99,7 +99,7 @@ def _check_prototypes() -> bool:
     """The prototypes give exactly what io_read gives on awkward cells."""
     import polars as pl
 
-    from bce_gui.core import io_read
+    from bce_gui.core.io import read as io_read
 
     frame = pl.DataFrame({"x": ["0.5", " 0.5", "abc", "", None, "nan", "inf", "1e3", " ", "+1", "\t2\t", "-0", "1,5"]})
     ok = True
@@ -117,8 +117,8 @@ def stage_breakdown(path: Path, repeat: int) -> None:
     """Time each step read_table performs on this file, and the suggested replacements."""
     import polars as pl
 
-    from bce_gui.core import io_read
-    from bce_gui.core.io_read import ReadOptions, read_table
+    from bce_gui.core.io import read as io_read
+    from bce_gui.core.io import ReadOptions, read_table
 
     raw = path.read_bytes()
     data, _ = io_read._decode(path, raw, None)
@@ -161,7 +161,7 @@ def stage_breakdown(path: Path, repeat: int) -> None:
 def bench_size(n: int, repeat: int) -> list[Figure]:
     import pandas as pd
 
-    from bce_gui.core.io_read import ReadOptions, read_table
+    from bce_gui.core.io import ReadOptions, read_table
 
     path = ensure_csv(n)
     size_mb = path.stat().st_size / 1e6

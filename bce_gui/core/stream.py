@@ -2,7 +2,7 @@
 
 The result is the one :func:`read_table` + :func:`evaluate` + :func:`summary_dict` give for the
 whole file, because every block goes through the same code: detection runs once on the file's
-beginning (exactly as :mod:`io_read` runs it: the same functions on the same bytes), then each
+beginning (exactly as :func:`read_table` runs it: the same functions on the same bytes), then each
 block of whole records is parsed with the header in front of it (so polars sees what it would
 see in the whole file), converted by ``_frame_to_dataset`` with the row numbers it has in the
 file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
@@ -40,7 +40,7 @@ import numpy as np
 
 from .evaluate import evaluate
 from .formatting import json_number
-from .io_read import (
+from .io.read import (
     SNIFF_BYTES,
     ImportInfo,
     NoDataRows,
@@ -406,7 +406,7 @@ def _cr_only(path: Path) -> bool:
 
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
                source: str | None) -> StreamResult:
-    from .io_read import read_table
+    from .io import read_table
 
     dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)

@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .columns import (
+from ..columns import (
     ColumnError,
     REQUIRED_ROLES,
     check_distinct,
@@ -37,9 +37,9 @@ from .columns import (
     normalise,
     unique_names,
 )
-from .dataset import TEXT, Dataset, NumericColumn
-from .dialect import detect_line_end
-from .formatting import one_line
+from ..dataset import TEXT, Dataset, NumericColumn
+from ..dialect import detect_line_end
+from ..formatting import one_line
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
@@ -843,7 +843,7 @@ def _keep_unsaved_formulas(frame, path: Path, sheet_name: str):
     the cell is kept and reported as a formula without a saved value, not as a missing value."""
     import polars as pl
 
-    from .xlsx_formulas import formulas_without_values
+    from ..xlsx_formulas import formulas_without_values
 
     formulas = formulas_without_values(path, sheet_name)
     by_column: dict[int, dict[int, str]] = {}
@@ -1110,7 +1110,7 @@ def _text_column(series, options: ReadOptions, chunk: int = 1 << 16) -> np.ndarr
 
 
 def _resolve(path: str, requested: str, headers: list[str]) -> str:
-    from .columns import resolve_column
+    from ..columns import resolve_column
 
     try:
         return resolve_column(requested, headers)
