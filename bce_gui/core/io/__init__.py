@@ -3,16 +3,12 @@
 The public face of the readers: what the window, the command line and the tests use.
 """
 
+from .errors import MESSAGE_LIMIT, NoDataRows, ReadCancelled, TableReadError
+from .options import ImportInfo, ReadOptions
 from .read import (
     MAX_COLUMNS,
-    MESSAGE_LIMIT,
     SPREADSHEET_SUFFIXES,
-    ImportInfo,
-    NoDataRows,
     Preview,
-    ReadCancelled,
-    ReadOptions,
-    TableReadError,
     load_frame,
     map_frame,
     preview_table,

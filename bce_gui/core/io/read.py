@@ -18,9 +18,9 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,85 +40,12 @@ from ..columns import (
 from ..dataset import TEXT, Dataset, NumericColumn
 from ..dialect import detect_line_end
 from ..formatting import one_line
+from .errors import NoDataRows, ReadCancelled, TableReadError, first_line_of
+from .options import ImportInfo, ReadOptions
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 64 * 1024
-
-
-#: The longest message a read error carries (file text quoted in it is cut to fit).
-MESSAGE_LIMIT = 600
-
-
-class TableReadError(Exception):
-    """A file that cannot be read as observations; ``str(err)`` is one sentence for the user:
-    one line (control characters in a file name or a cell are shown escaped), at most
-    :data:`MESSAGE_LIMIT` characters."""
-
-    def __init__(self, path: str | os.PathLike | None, message: str):
-        self.path = None if path is None else str(path)
-        self.reason = one_line(message, MESSAGE_LIMIT)
-        where = f"{one_line(Path(self.path).name, 200)}: " if self.path else ""
-        super().__init__(f"{where}{self.reason}")
-
-
-@dataclass
-class ReadOptions:
-    """What the caller knows better than detection. ``None`` means detect."""
-
-    delimiter: str | None = None
-    decimal: str | None = None
-    encoding: str | None = None
-    header: bool | None = None
-    sheet: str | int | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    load_ids: bool = True
-    load_extras: bool = True
-    #: Read only the first rows (a preview); None reads everything.
-    n_rows: int | None = None
-    #: Called with (fraction done, what is happening); may be called from a worker thread.
-    progress: Callable[[float, str], None] | None = field(default=None, repr=False, compare=False)
-    #: Polled between stages; returning True abandons the read with :class:`ReadCancelled`.
-    is_cancelled: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
-
-    def report(self, fraction: float, message: str) -> None:
-        if self.is_cancelled is not None and self.is_cancelled():
-            raise ReadCancelled()
-        if self.progress is not None:
-            self.progress(fraction, message)
-
-
-class NoDataRows(TableReadError):
-    """Every row is blank (a header-only file, or a block of blank lines when streaming)."""
-
-
-class ReadCancelled(Exception):
-    """The caller cancelled a read; nothing was changed."""
-
-
-@dataclass
-class ImportInfo:
-    """What was detected, so a preview dialog can show it and let the user override it."""
-
-    path: str
-    format: str
-    encoding: str = "utf-8"
-    delimiter: str | None = None
-    decimal: str = "."
-    has_header: bool = True
-    sheet: str | None = None
-    headers: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
-    n_rows: int = 0
-    n_blank_rows: int = 0
-    #: Things worth a look that did not stop the read, one sentence each, keyed by column (the
-    #: first occurrence per column: a stream shares this dict between its blocks).
-    warnings: dict[str, str] = field(default_factory=dict)
-    # 1-based file line / sheet row of the header (or of the first data row without a header).
-    # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
-    first_line: int = 1
-    #: "\r\n" or "\n", as the text's lines end (Save writes them back the same way).
-    line_end: str = "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,7 +501,7 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
         try:
             frame = _read_text(data, delimiter, has_header, options.n_rows, ragged=True)
         except pl.exceptions.PolarsError as exc2:
-            raise TableReadError(path, f"is not a well-formed table: {_first_line(exc2)}") from None
+            raise TableReadError(path, f"is not a well-formed table: {first_line_of(exc2)}") from None
         rows = ragged - (1 if has_header else 0)
         keep = rows < frame.height
         fields = np.full(frame.height, np.nan)
@@ -602,7 +529,7 @@ def _parse_error(exc: Exception, data: bytes, line_offset: int) -> str:
     text = str(exc)
     m = re.search(r"could not parse `(.*?)` as dtype `\w+` at column '(.*?)'", text, re.S)
     if not m:
-        return _first_line(exc)
+        return first_line_of(exc)
     field_text, column = m.group(1), m.group(2)
     pos = data.find(field_text.encode("utf-8"))
     line = data.count(b"\n", 0, pos) + 1 + line_offset
@@ -758,11 +685,6 @@ def _strip_leading_blank_lines(data: bytes) -> tuple[bytes, int]:
         start = end + 1
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
-
-
 # --------------------------------------------------------------------------------------------
 # Spreadsheets
 # --------------------------------------------------------------------------------------------
@@ -775,7 +697,7 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:
-        raise TableReadError(path, f"is not a readable spreadsheet ({_first_line(exc)})") from None
+        raise TableReadError(path, f"is not a readable spreadsheet ({first_line_of(exc)})") from None
     names = list(reader.sheet_names)
     if not names:
         raise TableReadError(path, "has no sheets")
@@ -797,7 +719,7 @@ def _read_spreadsheet(path: Path, options: ReadOptions):
             sheet, header_row=None, dtypes="string", skip_rows=0, n_rows=limit
         ).to_polars()
     except Exception as exc:
-        raise TableReadError(path, f"sheet cannot be read ({_first_line(exc)})") from None
+        raise TableReadError(path, f"sheet cannot be read ({first_line_of(exc)})") from None
     if frame.height and frame.width:
         try:
             floats = reader.load_sheet(
