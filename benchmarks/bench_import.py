@@ -77,10 +77,10 @@ def proposed_read(path: Path):
     """read_table's delimited path with the two suggested steps (same file handling otherwise)."""
     import polars as pl
 
-    from bce_gui.core.io import read as io_read
+    from bce_gui.core.io.decode import decode
 
     raw = path.read_bytes()
-    data, _ = io_read._decode(path, raw, None)
+    data, _ = decode(path, raw, None)
     frame = pl.read_csv(
         io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
         raise_if_empty=False, truncate_ragged_lines=False,
@@ -119,9 +119,10 @@ def stage_breakdown(path: Path, repeat: int) -> None:
 
     from bce_gui.core.io import read as io_read
     from bce_gui.core.io import ReadOptions, read_table
+    from bce_gui.core.io.decode import decode
 
     raw = path.read_bytes()
-    data, _ = io_read._decode(path, raw, None)
+    data, _ = decode(path, raw, None)
     frame = pl.read_csv(
         io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
         raise_if_empty=False, truncate_ragged_lines=False,
@@ -136,7 +137,7 @@ def stage_breakdown(path: Path, repeat: int) -> None:
     steps = {
         "read_table(compute options), whole": lambda: read_table(path, ReadOptions(load_ids=False, load_extras=False)),
         "  path.read_bytes()": lambda: path.read_bytes(),
-        "  _decode (isascii over all bytes)": lambda: io_read._decode(path, raw, None),
+        "  decode (isascii over all bytes)": lambda: decode(path, raw, None),
         "  pl.read_csv(all text, BytesIO)": lambda: pl.read_csv(
             io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
             raise_if_empty=False, truncate_ragged_lines=False),

@@ -22,7 +22,7 @@ Two decisions of the in-memory reader depend on the whole file; a stream can onl
 as it goes, and starts over (rarely) when a later block contradicts the first:
 
 * the encoding: UTF-8 decided from the beginning, but a later block is not UTF-8 (the whole
-  file is then read as cp1252, else latin-1, as ``_decode`` would have);
+  file is then read as cp1252, else latin-1, as ``decode`` would have);
 * the fast path (numbers parsed while reading): taken for the whole file only if every block
   allows it; a block that does not sends the stream back to the start with text columns.
 """
@@ -46,20 +46,16 @@ from .io.read import (
     NoDataRows,
     ReadOptions,
     TableReadError,
-    _decode,
     _detect_decimal,
     _frame_to_dataset,
     _strip_leading_blank_lines,
     _strip_names,
-    check_raw,
     detect_layout,
-    is_regular,
     is_spreadsheet,
     map_frame,
-    open_head,
     parse_delimited,
-    spooled,
 )
+from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
@@ -68,7 +64,7 @@ from .summary import INVALID_LIST_LIMIT, summary_dict
 DEFAULT_BLOCK_BYTES = 16 << 20
 #: The decimal mark is decided on the first rows (as ``_detect_decimal`` does in memory).
 DECIMAL_SAMPLE_ROWS = 10_000
-_AUTO_FALLBACKS = ("cp1252", "latin-1")  # as _decode tries them for a file that is not UTF-8
+_AUTO_FALLBACKS = ("cp1252", "latin-1")  # as decode tries them for a file that is not UTF-8
 
 Progress = Callable[[float, int], None]
 
@@ -212,10 +208,10 @@ class _FastPathFailed(Exception):
 class _Text:
     """The file's text as UTF-8, read (and decoded where needed) a piece at a time.
 
-    ``mode`` is what ``_decode`` decided: "utf-8" (passed through untouched; blocks are checked
+    ``mode`` is what ``decode`` decided: "utf-8" (passed through untouched; blocks are checked
     by :func:`_check_utf8`), an automatic fallback ("cp1252", "latin-1"), "utf-16" (by its
     BOM), or an encoding the user named (``explicit``: a leading BOM character is dropped, as
-    ``_decode`` does). Automatic modes other than UTF-16 skip a UTF-8 BOM, as ``_decode`` does.
+    ``decode`` does). Automatic modes other than UTF-16 skip a UTF-8 BOM, as ``decode`` does.
     """
 
     def __init__(self, path: Path, mode: str, explicit: bool):
@@ -382,7 +378,7 @@ def stream_compute(
         try:
             result = run.execute(encoding, fast)
         except _WrongEncoding:
-            # The beginning was UTF-8 (or cp1252) but the file is not: as _decode would.
+            # The beginning was UTF-8 (or cp1252) but the file is not: as decode would.
             tried = run.encoding_mode
             later = _AUTO_FALLBACKS[_AUTO_FALLBACKS.index(tried) + 1:] if tried in _AUTO_FALLBACKS \
                 else _AUTO_FALLBACKS
@@ -451,7 +447,7 @@ class _Run:
     # ---- the text -------------------------------------------------------------------------
 
     def _open_text(self, encoding) -> None:
-        """Decide the encoding from the file's first whole lines (``_decode`` on them)."""
+        """Decide the encoding from the file's first whole lines (``decode`` on them)."""
         path = self.path
         first_read = 1 << 20
         with open(path, "rb") as fh:
@@ -471,7 +467,7 @@ class _Run:
         elif encoding:
             mode, explicit = encoding, True
         else:
-            _data, detected = _decode(path, head, None)
+            _data, detected = decode(path, head, None)
             mode = "utf-8" if detected in ("utf-8", "utf-8-sig") else detected
             explicit = False
         self.encoding_mode = mode

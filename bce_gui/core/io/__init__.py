@@ -3,6 +3,7 @@
 The public face of the readers: what the window, the command line and the tests use.
 """
 
+from .decode import spooled
 from .errors import MESSAGE_LIMIT, NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
 from .read import (
@@ -13,5 +14,4 @@ from .read import (
     map_frame,
     preview_table,
     read_table,
-    spooled,
 )

@@ -15,14 +15,8 @@ import csv
 import io
 import os
 import re
-import shutil
-import stat
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
@@ -40,6 +34,7 @@ from ..columns import (
 from ..dataset import TEXT, Dataset, NumericColumn
 from ..dialect import detect_line_end
 from ..formatting import one_line
+from .decode import check_raw, decode, is_regular, open_head, read_bytes, spooled
 from .errors import NoDataRows, ReadCancelled, TableReadError, first_line_of
 from .options import ImportInfo, ReadOptions
 
@@ -77,65 +72,6 @@ def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     frame = _strip_names(frame)
     options.report(0.75, "Finding the columns")
     return frame, info
-
-
-@contextmanager
-def spooled(path: str | os.PathLike | None, stream: BinaryIO | None = None,
-            name: str | None = None) -> Iterator[Path]:
-    """A regular file with the bytes of ``path`` (or of ``stream``, e.g. standard input).
-
-    A pipe, a FIFO or ``/dev/stdin`` can be read only once, and the readers look at a file's
-    beginning before reading it (an 8-byte peek at a FIFO consumed those bytes, and opening it
-    again waited forever). Such a source is copied once, a block at a time, into a temporary
-    folder (under the name ``name``, or the source's own, so that messages still name it) and
-    removed afterwards. A regular file is yielded as it is.
-    """
-    if stream is None:
-        path = Path(path)
-        try:
-            st = os.stat(path)
-        except OSError:
-            yield path  # open_head reports why it cannot be opened
-            return
-        if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
-            yield path
-            return
-    label = name or (Path(path).name if path is not None else "stdin") or "stdin"
-    with tempfile.TemporaryDirectory(prefix="bce-lab-") as folder:
-        target = Path(folder) / label
-        try:
-            with open(target, "wb") as out:
-                if stream is not None:
-                    shutil.copyfileobj(stream, out, 1 << 20)
-                else:
-                    with open(path, "rb") as src:
-                        shutil.copyfileobj(src, out, 1 << 20)
-        except OSError as exc:
-            raise TableReadError(label, f"cannot be read ({exc.strerror or exc})") from None
-        yield target
-
-
-def is_regular(path: str | os.PathLike) -> bool:
-    """True for a regular file (or something that does not exist: the readers say so)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode) or stat.S_ISDIR(os.stat(path).st_mode)
-    except OSError:
-        return True
-
-
-def open_head(path: Path) -> bytes:
-    """The first 8 bytes of the file, or the TableReadError that says why it cannot be opened."""
-    try:
-        if path.is_dir():
-            raise TableReadError(path, "is a folder, not a file")
-        with open(path, "rb") as fh:
-            return fh.read(8)
-    except FileNotFoundError:
-        raise TableReadError(path, "no such file") from None
-    except PermissionError:
-        raise TableReadError(path, "permission denied: the file cannot be opened") from None
-    except OSError as exc:
-        raise TableReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
 
 
 def is_spreadsheet(path: Path, head: bytes) -> bool:
@@ -202,45 +138,6 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
 # --------------------------------------------------------------------------------------------
 # Delimited text
 # --------------------------------------------------------------------------------------------
-
-
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """Return UTF-8 bytes (no BOM) and the name of the encoding the file was in."""
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise TableReadError(path, f"cannot be decoded as {encoding} ({exc})") from None
-        return text.lstrip("\ufeff").encode("utf-8"), encoding
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, bom = data[3:], True
-    else:
-        bom = False
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16").encode("utf-8"), "utf-16"
-        except UnicodeDecodeError:
-            raise TableReadError(path, "starts like UTF-16 text but cannot be decoded") from None
-    if data.isascii():
-        return data, "utf-8-sig" if bom else "utf-8"
-    try:
-        data.decode("utf-8")
-        return data, "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    for enc in ("cp1252", "latin-1"):
-        try:
-            return data.decode(enc).encode("utf-8"), enc
-        except UnicodeDecodeError:
-            continue
-    raise TableReadError(path, "is not readable text")  # pragma: no cover - latin-1 decodes all
-
-
-def _looks_binary(sample: bytes) -> bool:
-    if b"\x00" in sample:
-        return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return control > max(8, len(sample) // 100)
 
 
 def _sample_lines(data: bytes, limit: int = 200) -> list[str]:
@@ -320,11 +217,11 @@ def detect_header(first: list[str], second: list[str] | None) -> bool:
 
 def _read_delimited(path: Path, options: ReadOptions):
     try:
-        raw = _read_bytes(path, options)
+        raw = read_bytes(path, options)
     except OSError as exc:
         raise TableReadError(path, f"cannot be read ({exc.strerror or exc})") from None
     check_raw(path, raw)
-    data, encoding = _decode(path, raw, options.encoding)
+    data, encoding = decode(path, raw, options.encoding)
     del raw
     options.report(0.5, f"Parsing {path.name}")
     data, layout = detect_layout(path, data, options)
@@ -336,15 +233,6 @@ def _read_delimited(path: Path, options: ReadOptions):
     )
     info.line_end = detect_line_end(data)
     return frame, info
-
-
-def check_raw(path: Path, raw: bytes, complete: bool = True) -> None:
-    """Refuse an empty or binary file from its bytes (``complete``: ``raw`` is the whole file,
-    not only its beginning, so that a blank beginning means an empty file)."""
-    if complete and (not raw or raw.isspace()):  # (strip() would copy the whole file)
-        raise TableReadError(path, "is empty")
-    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_binary(raw[:4096]):
-        raise TableReadError(path, "is not a text table (it looks like a binary file)")
 
 
 @dataclass
@@ -651,26 +539,6 @@ def _read_numbers_directly(data: bytes, delimiter: str, header: list[str], lines
     if clean != (True,) * len(numeric):
         return None  # 'nan' or an infinity: the text path reports it as typed
     return frame
-
-
-def _read_bytes(path: Path, options: ReadOptions, chunk: int = 1 << 24) -> bytes:
-    """The whole file, read in chunks so that progress and cancellation work on large files."""
-    if options.n_rows is not None:
-        with open(path, "rb") as fh:  # a preview needs only the beginning
-            data, more = fh.read(4 << 20), fh.read(1)
-        return data.rsplit(b"\n", 1)[0] + b"\n" if more and b"\n" in data else data
-    if options.progress is None and options.is_cancelled is None:
-        return path.read_bytes()
-    size = max(path.stat().st_size, 1)
-    parts = []
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(chunk)
-            if not block:
-                break
-            parts.append(block)
-            options.report(0.5 * min(1.0, sum(map(len, parts)) / size), f"Reading {path.name}")
-    return b"".join(parts)
 
 
 def _strip_leading_blank_lines(data: bytes) -> tuple[bytes, int]:
