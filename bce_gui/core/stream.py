@@ -41,21 +41,19 @@ import numpy as np
 from .evaluate import evaluate
 from .formatting import json_number
 from .io.read import (
-    SNIFF_BYTES,
     ImportInfo,
     NoDataRows,
     ReadOptions,
     TableReadError,
     _detect_decimal,
     _frame_to_dataset,
-    _strip_leading_blank_lines,
     _strip_names,
-    detect_layout,
     is_spreadsheet,
     map_frame,
     parse_delimited,
 )
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
+from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
@@ -497,7 +495,7 @@ class _Run:
         pending = b""
         n_leading = 0
         while True:
-            pending, count = _strip_leading_blank_lines(pending + text.read(first_read))
+            pending, count = strip_leading_blank_lines(pending + text.read(first_read))
             n_leading += count
             if (pending and not pending.isspace()) or text.eof:  # (strip() would copy it)
                 break

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bce_gui.core.io import ImportInfo, ReadOptions, TableReadError, read_table
-from bce_gui.core.io.read import detect_header, sniff_delimiter
+from bce_gui.core.io.sniff import detect_header, sniff_delimiter
 
 
 def write(tmp_path, name: str, content: str | bytes, encoding: str = "utf-8"):

@@ -7,7 +7,6 @@ from .decode import spooled
 from .errors import MESSAGE_LIMIT, NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
 from .read import (
-    MAX_COLUMNS,
     SPREADSHEET_SUFFIXES,
     Preview,
     load_frame,
@@ -15,3 +14,4 @@ from .read import (
     preview_table,
     read_table,
 )
+from .sniff import MAX_COLUMNS
