@@ -50,10 +50,10 @@ from .io.read import (
     _strip_names,
     is_spreadsheet,
     map_frame,
-    parse_delimited,
 )
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
+from .io.text_tables import parse_delimited
 from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
