@@ -208,7 +208,7 @@ def _keep_unsaved_formulas(frame, path: Path, sheet_name: str):
     the cell is kept and reported as a formula without a saved value, not as a missing value."""
     import polars as pl
 
-    from ..xlsx_formulas import formulas_without_values
+    from .xlsx_cells import formulas_without_values
 
     formulas = formulas_without_values(path, sheet_name)
     by_column: dict[int, dict[int, str]] = {}
