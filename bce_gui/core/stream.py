@@ -48,11 +48,11 @@ from .io.read import (
     _detect_decimal,
     _frame_to_dataset,
     _strip_names,
-    is_spreadsheet,
     map_frame,
 )
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
+from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
 from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict

@@ -7,7 +7,6 @@ from .decode import spooled
 from .errors import MESSAGE_LIMIT, NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
 from .read import (
-    SPREADSHEET_SUFFIXES,
     Preview,
     load_frame,
     map_frame,
@@ -15,3 +14,4 @@ from .read import (
     read_table,
 )
 from .sniff import MAX_COLUMNS
+from .spreadsheets import SPREADSHEET_SUFFIXES

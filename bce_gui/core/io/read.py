@@ -24,16 +24,13 @@ from ..columns import (
     headerless_names,
     map_columns,
     missing_role_message,
-    unique_names,
 )
 from ..dataset import TEXT, Dataset, NumericColumn
 from .decode import is_regular, open_head, spooled
-from .errors import NoDataRows, ReadCancelled, TableReadError, first_line_of
+from .errors import NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
-from .sniff import detect_header
+from .spreadsheets import is_spreadsheet, read_spreadsheet
 from .text_tables import FIELDS_COLUMN, read_delimited, table_columns
-
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 # --------------------------------------------------------------------------------------------
@@ -59,19 +56,12 @@ def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     head = open_head(path)
     options.report(0.0, f"Reading {path.name}")
     if is_spreadsheet(path, head):
-        frame, info = _read_spreadsheet(path, options)
+        frame, info = read_spreadsheet(path, options)
     else:
         frame, info = read_delimited(path, options)
     frame = _strip_names(frame)
     options.report(0.75, "Finding the columns")
     return frame, info
-
-
-def is_spreadsheet(path: Path, head: bytes) -> bool:
-    """A spreadsheet by its suffix, or by its first bytes (zip: xlsx/ods; OLE: xls)."""
-    is_zip = head.startswith(b"PK\x03\x04")
-    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    return path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole
 
 
 def _strip_names(frame):
@@ -126,222 +116,6 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
     if numeric:
         info.decimal = options.decimal or _detect_decimal(frame, numeric, info)
     return Preview(info=info, headers=headers, rows=rows, mapping=mapping, problem=problem)
-
-
-# --------------------------------------------------------------------------------------------
-# Spreadsheets
-# --------------------------------------------------------------------------------------------
-
-
-def _read_spreadsheet(path: Path, options: ReadOptions):
-    import fastexcel
-    import polars as pl
-
-    try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception as exc:
-        raise TableReadError(path, f"is not a readable spreadsheet ({first_line_of(exc)})") from None
-    names = list(reader.sheet_names)
-    if not names:
-        raise TableReadError(path, "has no sheets")
-    sheet = options.sheet if options.sheet is not None else 0
-    if isinstance(sheet, str) and sheet not in names:
-        if sheet.isdigit() and 1 <= int(sheet) <= len(names):
-            sheet = int(sheet) - 1
-        else:
-            raise TableReadError(
-                path, f"has no sheet named {sheet!r}; its sheets are: {', '.join(names)}"
-            )
-    if isinstance(sheet, int) and not 0 <= sheet < len(names):
-        raise TableReadError(path, f"has no sheet number {sheet + 1}; it has {len(names)}")
-    try:
-        # skip_rows=0: keep the empty rows above the table (fastexcel drops them by default), so
-        # that row numbers stay those the spreadsheet shows.
-        limit = None if options.n_rows is None else options.n_rows + 64  # + header, blank rows
-        frame = reader.load_sheet(
-            sheet, header_row=None, dtypes="string", skip_rows=0, n_rows=limit
-        ).to_polars()
-    except Exception as exc:
-        raise TableReadError(path, f"sheet cannot be read ({first_line_of(exc)})") from None
-    if frame.height and frame.width:
-        try:
-            floats = reader.load_sheet(
-                sheet, header_row=None, dtypes="float", skip_rows=0, n_rows=limit
-            ).to_polars()
-        except Exception:  # pragma: no cover - the text load worked; keep its (rounded) numbers
-            floats = None
-        if floats is not None:
-            frame = _exact_numbers(frame, floats)
-    sheet_name = names[sheet] if isinstance(sheet, int) else sheet
-    if frame.height and frame.width:
-        frame = _with_error_cells(path, sheet_name, frame)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = _keep_unsaved_formulas(frame, path, sheet_name)
-    blank = frame.select(
-        pl.all_horizontal([pl.col(c).str.strip_chars().fill_null("") == "" for c in frame.columns])
-    ).to_series() if frame.width else None
-    if frame.height == 0 or frame.width == 0 or bool(blank.all()):
-        raise TableReadError(path, f"sheet {sheet_name!r} is empty")
-    n_leading = int(blank.arg_min())  # the first row that is not blank
-    frame = frame.slice(n_leading)
-
-    first = ["" if v is None else str(v) for v in frame.row(0)]
-    second = ["" if v is None else str(v) for v in frame.row(1)] if frame.height > 1 else None
-    has_header = options.header if options.header is not None else detect_header(first, second)
-    if has_header:
-        headers = unique_names(first)
-        frame = frame.slice(1).rename(dict(zip(frame.columns, headers)))
-    else:
-        frame = frame.rename({c: f"column_{i + 1}" for i, c in enumerate(frame.columns)})
-    frame = frame.with_columns(pl.all().cast(pl.Utf8))
-    info = ImportInfo(
-        path=str(path), format="xlsx", encoding="", delimiter=None, has_header=has_header,
-        sheet=sheet_name, first_line=n_leading + 1,
-    )
-    if frame.width < 2:
-        raise TableReadError(path, "is not a table: only one column was found")
-    return frame, info
-
-
-def _keep_unsaved_formulas(frame, path: Path, sheet_name: str):
-    """Formula cells saved without a result read as empty: give them their formula as text, so
-    the cell is kept and reported as a formula without a saved value, not as a missing value."""
-    import polars as pl
-
-    from .xlsx_cells import formulas_without_values
-
-    formulas = formulas_without_values(path, sheet_name)
-    by_column: dict[int, dict[int, str]] = {}
-    for (row, column), text in formulas.items():
-        if row < frame.height and column < frame.width:
-            by_column.setdefault(column, {})[row] = text
-    for column, cells in by_column.items():
-        name = frame.columns[column]
-        values = frame.get_column(name).to_list()
-        for row, text in cells.items():
-            if values[row] is None or not str(values[row]).strip():
-                values[row] = text
-        frame = frame.with_columns(pl.Series(name, values, dtype=pl.Utf8))
-    return frame
-
-
-def _with_error_cells(path: Path, sheet_name: str, frame):
-    """Put the text of error cells (``#N/A``, ``#DIV/0!``) into the frame: calamine reads them
-    as empty, so an invalid cell was reported as ``''`` instead of what the sheet shows.
-
-    Only for .xlsx/.xlsm (a zip of XML): the sheet's XML is searched for error cells (``t="e"``)
-    and parsed only when it has some.
-    """
-    import polars as pl
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            xml_path = _xlsx_sheet_path(zf, sheet_name)
-            if xml_path is None:
-                return frame
-            with zf.open(xml_path) as fh:
-                if not _contains(fh, b't="e"'):
-                    return frame
-            with zf.open(xml_path) as fh:
-                errors, first_col = _error_cells(fh)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
-        return frame  # not an xlsx, or XML we do not understand: keep calamine's reading
-    by_column: dict[int, tuple[list[int], list[str]]] = {}
-    for row, col, text in errors:
-        j, i = col - first_col, row - 1
-        if 0 <= j < frame.width and 0 <= i < frame.height:
-            rows, texts = by_column.setdefault(j, ([], []))
-            rows.append(i)
-            texts.append(text)
-    columns = []
-    for j, name in enumerate(frame.columns):
-        series = frame.get_column(name)
-        if j in by_column:
-            rows, texts = by_column[j]
-            series = series.scatter(rows, pl.Series(texts, dtype=pl.Utf8))
-        columns.append(series)
-    return pl.DataFrame(columns)
-
-
-def _contains(fh, needle: bytes, block: int = 1 << 20) -> bool:
-    tail = b""
-    while True:
-        chunk = fh.read(block)
-        if not chunk:
-            return False
-        if needle in tail + chunk:
-            return True
-        tail = chunk[-len(needle):]
-
-
-def _xlsx_sheet_path(zf, sheet_name: str) -> str | None:
-    """The path inside the zip of the worksheet named ``sheet_name``."""
-    import xml.etree.ElementTree as ET
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rid = next((el.get(f"{ns_rel}id") for el in book.iter(f"{ns_main}sheet")
-                if el.get("name") == sheet_name), None)
-    if rid is None:
-        return None
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for el in rels:
-        if el.get("Id") == rid:
-            target = el.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _error_cells(fh) -> tuple[list[tuple[int, int, str]], int]:
-    """(row, column, text) of each error cell (1-based), and the first used column."""
-    import xml.etree.ElementTree as ET
-
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    errors = []
-    first_col = None
-    for _event, el in ET.iterparse(fh):
-        if el.tag != f"{ns}c":
-            continue
-        ref = el.get("r", "")
-        letters = ref.rstrip("0123456789")
-        if letters and ref[len(letters):]:
-            col = 0
-            for ch in letters.upper():
-                col = col * 26 + ord(ch) - 64
-            first_col = col if first_col is None else min(first_col, col)
-            if el.get("t") == "e":
-                value = el.find(f"{ns}v")
-                errors.append((int(ref[len(letters):]), col, (value.text or "#ERROR") if value is not None
-                               else "#ERROR"))
-        el.clear()
-    return errors, first_col or 1
-
-
-def _exact_numbers(text, floats):
-    """Replace lossy number texts with the exact value.
-
-    calamine's text for a number cell keeps about 9 significant digits (0.1234567890123457 reads
-    as "0.123456789", and 1e-20 as "0", which would turn a finite loss into inf). Where a cell's
-    text is a number that differs from the cell's float value, use the float's shortest
-    round-trip text (polars' float-to-text cast, like ``repr``); every other cell (text,
-    booleans, dates, exact integers such as IDs) keeps its text.
-    """
-    import polars as pl
-
-    if floats.shape != text.shape:  # pragma: no cover - both loads read the same cells
-        return text
-    out = []
-    for name, fname in zip(text.columns, floats.columns):
-        t = text.get_column(name)
-        f = floats.get_column(fname).cast(pl.Float64)
-        parsed = t.str.strip_chars().cast(pl.Float64, strict=False)
-        lossy = (parsed.is_not_nan() & f.is_not_null() & (parsed != f)).fill_null(False)
-        if lossy.any():
-            t = pl.select(pl.when(lossy).then(f.cast(pl.Utf8)).otherwise(t)).to_series().alias(name)
-        out.append(t)
-    return pl.DataFrame(out)
 
 
 # --------------------------------------------------------------------------------------------

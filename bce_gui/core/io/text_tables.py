@@ -26,6 +26,8 @@ from .sniff import DelimitedLayout, detect_layout
 
 
 def read_delimited(path: Path, options: ReadOptions):
+    """A whole CSV/TSV file as a frame of text columns (number columns on the fast path), and
+    what was detected."""
     try:
         raw = read_bytes(path, options)
     except OSError as exc:

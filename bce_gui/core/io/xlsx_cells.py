@@ -1,9 +1,10 @@
-"""Formula cells an .xlsx file holds without a saved result.
+"""Cells of an .xlsx that calamine reads as empty, found in the sheet's XML.
 
-A workbook written by a program that does not calculate (openpyxl, many exporters) stores
-``=B2*0.5`` with no cached value; calamine, which reads only values, sees an empty cell, and the
-row would be reported as "missing value". This finds those cells in the sheet's XML so the reader
-can keep the formula as the cell's text and say what it is.
+Formula cells without a saved result: a workbook written by a program that does not calculate
+(openpyxl, many exporters) stores ``=B2*0.5`` with no cached value; calamine, which reads only
+values, sees an empty cell, and the row would be reported as "missing value". Error cells
+(``#N/A``, ``#DIV/0!``): calamine reads them as empty too. Finding both here lets the reader
+keep what the sheet shows as the cell's text and say what it is.
 """
 
 from __future__ import annotations
@@ -82,3 +83,78 @@ def formulas_without_values(path: str | Path, sheet: str) -> dict[tuple[int, int
             found[(int(ref.group(2)) - 1, column)] = f"={text}"
     offset = first_column or 0
     return {(row, column - offset): text for (row, column), text in found.items() if column >= offset}
+
+
+def error_cells(path: str | Path, sheet_name: str) -> tuple[list[tuple[int, int, str]], int] | None:
+    """``(row, column, text)`` of each error cell of ``sheet_name`` (1-based), and the sheet's
+    first used column; None when it has none, or the file is not an .xlsx whose XML we understand.
+
+    The sheet's XML is searched for error cells (``t="e"``) and parsed only when it has some.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml_path = _xlsx_sheet_path(zf, sheet_name)
+            if xml_path is None:
+                return None
+            with zf.open(xml_path) as fh:
+                if not _contains(fh, b't="e"'):
+                    return None
+            with zf.open(xml_path) as fh:
+                return _parse_error_cells(fh)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+        return None
+
+
+def _contains(fh, needle: bytes, block: int = 1 << 20) -> bool:
+    tail = b""
+    while True:
+        chunk = fh.read(block)
+        if not chunk:
+            return False
+        if needle in tail + chunk:
+            return True
+        tail = chunk[-len(needle):]
+
+
+def _xlsx_sheet_path(zf, sheet_name: str) -> str | None:
+    """The path inside the zip of the worksheet named ``sheet_name``."""
+    import xml.etree.ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((el.get(f"{ns_rel}id") for el in book.iter(f"{ns_main}sheet")
+                if el.get("name") == sheet_name), None)
+    if rid is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for el in rels:
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _parse_error_cells(fh) -> tuple[list[tuple[int, int, str]], int]:
+    """(row, column, text) of each error cell (1-based), and the first used column."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    errors = []
+    first_col = None
+    for _event, el in ET.iterparse(fh):
+        if el.tag != f"{ns}c":
+            continue
+        ref = el.get("r", "")
+        letters = ref.rstrip("0123456789")
+        if letters and ref[len(letters):]:
+            col = 0
+            for ch in letters.upper():
+                col = col * 26 + ord(ch) - 64
+            first_col = col if first_col is None else min(first_col, col)
+            if el.get("t") == "e":
+                value = el.find(f"{ns}v")
+                errors.append((int(ref[len(letters):]), col, (value.text or "#ERROR") if value is not None
+                               else "#ERROR"))
+        el.clear()
+    return errors, first_col or 1
