@@ -4,7 +4,7 @@ The result is the one :func:`read_table` + :func:`evaluate` + :func:`summary_dic
 whole file, because every block goes through the same code: detection runs once on the file's
 beginning (exactly as :func:`read_table` runs it: the same functions on the same bytes), then each
 block of whole records is parsed with the header in front of it (so polars sees what it would
-see in the whole file), converted by ``_frame_to_dataset`` with the row numbers it has in the
+see in the whole file), converted by ``frame_to_dataset`` with the row numbers it has in the
 file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 
 * the sums (Σ w·loss, Σ w, Σ w·y) are exact: every block's terms are added into an integer
@@ -40,27 +40,19 @@ import numpy as np
 
 from .evaluate import evaluate
 from .formatting import json_number
-from .io.read import (
-    ImportInfo,
-    NoDataRows,
-    ReadOptions,
-    TableReadError,
-    _detect_decimal,
-    _frame_to_dataset,
-    _strip_names,
-    map_frame,
-)
+from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
 from .loss import LossOptions, LossTotals
 from .summary import INVALID_LIST_LIMIT, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
 DEFAULT_BLOCK_BYTES = 16 << 20
-#: The decimal mark is decided on the first rows (as ``_detect_decimal`` does in memory).
+#: The decimal mark is decided on the first rows (as ``detect_decimal`` does in memory).
 DECIMAL_SAMPLE_ROWS = 10_000
 _AUTO_FALLBACKS = ("cp1252", "latin-1")  # as decode tries them for a file that is not UTF-8
 
@@ -558,7 +550,7 @@ class _Run:
             if quoted:
                 line += data.count(b"\n", lead)
             del data
-            frame = _strip_names(frame)
+            frame = strip_names(frame)
             mapping = map_frame(frame, replace(info), ropts)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
@@ -623,7 +615,7 @@ class _Run:
         while True:
             end = len(pending) if self.text.eof else _record_end(pending)
             try:
-                frame = _strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
+                frame = strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
                                                      fast=False))
                 if frame.height < DECIMAL_SAMPLE_ROWS and not self.text.eof:
                     # Records spanning lines: read on until there are enough rows.
@@ -633,7 +625,7 @@ class _Run:
             except TableReadError:
                 return pending, None
             numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
-            return pending, _detect_decimal(frame, numeric, info)
+            return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
         """Read on until ``pending`` holds ``size`` bytes and ``lines`` line breaks (or all)."""
@@ -653,7 +645,7 @@ class _Run:
 
     def _evaluate(self, frame, info: ImportInfo, mapping: dict, ropts: ReadOptions) -> None:
         try:
-            dataset, _ = _frame_to_dataset(frame, info, mapping, ropts)
+            dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
         ev = evaluate(dataset, self.options)

@@ -49,7 +49,7 @@ def read_delimited(path: Path, options: ReadOptions):
 
 #: A column that ``parse_delimited`` adds to a frame when some records have more fields than
 #: the header (or the first row): their field count (null elsewhere). It follows the rows through
-#: slicing and filtering, and ``_frame_to_dataset`` turns it into row problems; it is never a
+#: slicing and filtering, and ``frame_to_dataset`` turns it into row problems; it is never a
 #: column of the table.
 FIELDS_COLUMN = "\x00fields"
 
