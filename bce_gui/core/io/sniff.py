@@ -1,10 +1,11 @@
 """Detection for delimited text: what polars cannot decide for itself, from a file's beginning.
 
-The delimiter (comma, semicolon, tab or |, by which one splits every sample line alike and gives
-numbers), whether the first row is a header, the lines above the table (blank lines, Excel's
-``sep=;`` line, ``#`` comments: dropped but counted, so row numbers stay the file's), fields
-padded after the delimiter (``"id", "actual"``), and a first line too wide to be a table. Only
-the first :data:`SNIFF_BYTES` are looked at, so a streamed file is detected as a whole one is.
+The delimiter (comma, semicolon, tab or |: the one that splits the sample lines alike, numbers
+preferred), whether the first row is a header (spreadsheets ask :func:`detect_header` too), the
+lines above the table (blank lines, Excel's ``sep=;`` line, ``#`` comments: dropped but counted,
+so row numbers stay the file's), fields padded after the delimiter (``"id", "actual"``), and a
+first line too wide to be a table. Only the first :data:`SNIFF_BYTES` are looked at, so a
+streamed file is detected as the whole file is.
 """
 
 from __future__ import annotations
