@@ -28,7 +28,7 @@ from .text_tables import FIELDS_COLUMN, table_columns
 
 
 def strip_names(frame):
-    """The frame with its header names stripped of surrounding spaces (`` actual `` is actual)."""
+    """The frame with the spaces around its column names stripped (a padded header still maps)."""
     return frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
 
 
