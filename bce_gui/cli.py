@@ -214,7 +214,7 @@ def run_compute(args: argparse.Namespace) -> int:
 
 
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
-    from .core.io_read import ReadOptions, TableReadError, spooled
+    from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
     from .core.stream import keep_block_memory, stream_compute

@@ -41,7 +41,7 @@ import polars
 t.append(("import polars", time.perf_counter()))
 from bce_gui.cli import build_parser
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.io import ReadOptions, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 from bce_gui.core.summary import summary_dict

@@ -6,7 +6,7 @@ Files are id,actual,predicted with %.17g probabilities, written once to /tmp/bce
 $BCE_BENCH_DIR) and reused. ``read_table`` is timed as ``compute`` calls it (load_ids=False,
 load_extras=False) and as the window calls it (ReadOptions(): ids loaded). Goal: 1e6 rows in
 < 0.15 s (compute options). The stage breakdown times each step of read_table separately, plus
-prototypes of the cheaper steps suggested for io_read.py (nothing here changes io_read.py).
+prototypes of the cheaper steps suggested for the reader, bce_gui.core.io (nothing here changes it).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ GOAL_1E6 = 0.15
 
 
 # --------------------------------------------------------------------------------------------
-# Prototypes of suggested io_read.py changes (same results; measured in the stage breakdown)
+# Prototypes of suggested reader changes (same results; measured in the stage breakdown)
 # --------------------------------------------------------------------------------------------
 
 
 def proposed_numeric_column(frame, name: str, decimal: str = "."):
     """Cast the raw text first; strip/re-cast/classify only the cells that did not parse.
 
-    Same values and same ``text`` dict as io_read._numeric_column: a cell that parses without
+    Same values and same ``text`` dict as to_dataset.numeric_column: a cell that parses without
     stripping parses to the same number after stripping; every other cell (null, empty, padded,
     text, 'nan') comes out NaN from the first cast and is re-examined exactly as before.
     """
@@ -77,10 +77,10 @@ def proposed_read(path: Path):
     """read_table's delimited path with the two suggested steps (same file handling otherwise)."""
     import polars as pl
 
-    from bce_gui.core import io_read
+    from bce_gui.core.io.decode import decode
 
     raw = path.read_bytes()
-    data, _ = io_read._decode(path, raw, None)
+    data, _ = decode(path, raw, None)
     frame = pl.read_csv(
         io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
         raise_if_empty=False, truncate_ragged_lines=False,
@@ -96,15 +96,15 @@ def proposed_read(path: Path):
 
 
 def _check_prototypes() -> bool:
-    """The prototypes give exactly what io_read gives on awkward cells."""
+    """The prototypes give exactly what the reader gives on awkward cells."""
     import polars as pl
 
-    from bce_gui.core import io_read
+    from bce_gui.core.io.to_dataset import numeric_column
 
     frame = pl.DataFrame({"x": ["0.5", " 0.5", "abc", "", None, "nan", "inf", "1e3", " ", "+1", "\t2\t", "-0", "1,5"]})
     ok = True
     for dec in (".", ","):
-        a = io_read._numeric_column(frame, "x", dec)
+        a = numeric_column(frame, "x", dec)
         v, t = proposed_numeric_column(frame, "x", dec)
         ok &= np.array_equal(a.values, v, equal_nan=True) and a.text == t
     return bool(ok)
@@ -117,11 +117,12 @@ def stage_breakdown(path: Path, repeat: int) -> None:
     """Time each step read_table performs on this file, and the suggested replacements."""
     import polars as pl
 
-    from bce_gui.core import io_read
-    from bce_gui.core.io_read import ReadOptions, read_table
+    from bce_gui.core.io import ReadOptions, read_table
+    from bce_gui.core.io.decode import decode
+    from bce_gui.core.io.to_dataset import numeric_column
 
     raw = path.read_bytes()
-    data, _ = io_read._decode(path, raw, None)
+    data, _ = decode(path, raw, None)
     frame = pl.read_csv(
         io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
         raise_if_empty=False, truncate_ragged_lines=False,
@@ -136,13 +137,13 @@ def stage_breakdown(path: Path, repeat: int) -> None:
     steps = {
         "read_table(compute options), whole": lambda: read_table(path, ReadOptions(load_ids=False, load_extras=False)),
         "  path.read_bytes()": lambda: path.read_bytes(),
-        "  _decode (isascii over all bytes)": lambda: io_read._decode(path, raw, None),
+        "  decode (isascii over all bytes)": lambda: decode(path, raw, None),
         "  pl.read_csv(all text, BytesIO)": lambda: pl.read_csv(
             io.BytesIO(data), separator=",", has_header=True, infer_schema=False, quote_char='"',
             raise_if_empty=False, truncate_ragged_lines=False),
         "  blank-row detection (strip x3)": blank_now,
-        "  _numeric_column('actual')": lambda: io_read._numeric_column(frame, "actual", "."),
-        "  _numeric_column('predicted')": lambda: io_read._numeric_column(frame, "predicted", "."),
+        "  numeric_column('actual')": lambda: numeric_column(frame, "actual", "."),
+        "  numeric_column('predicted')": lambda: numeric_column(frame, "predicted", "."),
         "  ids .fill_null('').to_numpy() (GUI only)": lambda: frame.get_column("id").fill_null("").to_numpy(),
         "suggested: pl.read_csv(path, 2 cols, text)": lambda: pl.read_csv(path, infer_schema=False, columns=["actual", "predicted"]),
         "suggested: blank rows via NaN candidates": lambda: proposed_blank_rows(frame, v_actual),
@@ -153,7 +154,7 @@ def stage_breakdown(path: Path, repeat: int) -> None:
             path, columns=["actual", "predicted"], schema_overrides={"actual": pl.Float64, "predicted": pl.Float64}),
     }
     best = best_of(steps, repeat)
-    print(f"  stage breakdown ({path.name}, best of {repeat}; prototypes match io_read: {_check_prototypes()})")
+    print(f"  stage breakdown ({path.name}, best of {repeat}; prototypes match the reader: {_check_prototypes()})")
     for name, t in best.items():
         print(f"    {name:<46} {fmt_s(t):>10}")
 
@@ -161,7 +162,7 @@ def stage_breakdown(path: Path, repeat: int) -> None:
 def bench_size(n: int, repeat: int) -> list[Figure]:
     import pandas as pd
 
-    from bce_gui.core.io_read import ReadOptions, read_table
+    from bce_gui.core.io import ReadOptions, read_table
 
     path = ensure_csv(n)
     size_mb = path.stat().st_size / 1e6

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     runs = args.runs or (3 if args.quick else 7)
     n = args.rows
 
-    from bce_gui.core.io_read import ReadOptions, read_table
+    from bce_gui.core.io import ReadOptions, read_table
 
     print_header(f"Open {label(n)} rows in the window → loss shown (median of {runs} runs, offscreen)")
     path = ensure_csv(n)

@@ -35,7 +35,7 @@ GOAL_RATIO = 1.1
 IN_MEMORY_SCRIPT = """\
 import json, os, sys
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.io import ReadOptions, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.summary import summary_dict
 ds, _ = read_table(sys.argv[1], ReadOptions(load_ids=False, load_extras=False))

@@ -57,7 +57,7 @@ class CsvDialect:
 
 
 def dialect_of(info) -> CsvDialect | None:
-    """The dialect a file was read in (from its :class:`~bce_gui.core.io_read.ImportInfo`);
+    """The dialect a file was read in (from its :class:`~bce_gui.core.io.ImportInfo`);
     None for a spreadsheet."""
     if info.format not in ("csv", "tsv") or not info.delimiter:
         return None

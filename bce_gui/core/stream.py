@@ -2,9 +2,9 @@
 
 The result is the one :func:`read_table` + :func:`evaluate` + :func:`summary_dict` give for the
 whole file, because every block goes through the same code: detection runs once on the file's
-beginning (exactly as :mod:`io_read` runs it: the same functions on the same bytes), then each
+beginning (exactly as :func:`read_table` runs it: the same functions on the same bytes), then each
 block of whole records is parsed with the header in front of it (so polars sees what it would
-see in the whole file), converted by ``_frame_to_dataset`` with the row numbers it has in the
+see in the whole file), converted by ``frame_to_dataset`` with the row numbers it has in the
 file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 
 * the sums (Σ w·loss, Σ w, the weight of each class) are exact: every block's
@@ -22,7 +22,7 @@ Two decisions of the in-memory reader depend on the whole file; a stream can onl
 as it goes, and starts over (rarely) when a later block contradicts the first:
 
 * the encoding: UTF-8 decided from the beginning, but a later block is not UTF-8 (the whole
-  file is then read as cp1252, else latin-1, as ``_decode`` would have);
+  file is then read as cp1252, else latin-1, as ``decode`` would have);
 * the fast path (numbers parsed while reading): taken for the whole file only if every block
   allows it; a block that does not sends the stream back to the start with text columns.
 """
@@ -38,26 +38,12 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate
-from .io_read import (
-    SNIFF_BYTES,
-    ImportInfo,
-    NoDataRows,
-    ReadOptions,
-    TableReadError,
-    _decode,
-    _detect_decimal,
-    _frame_to_dataset,
-    _strip_leading_blank_lines,
-    _strip_names,
-    check_raw,
-    detect_layout,
-    is_regular,
-    is_spreadsheet,
-    map_frame,
-    open_head,
-    parse_delimited,
-    spooled,
-)
+from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
+from .io.decode import check_raw, decode, is_regular, open_head, spooled
+from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
+from .io.spreadsheets import is_spreadsheet
+from .io.text_tables import parse_delimited
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
 from .loss import LossOptions, LossTotals
 from .accumulate import RowReport
 from .summary import build_summary, summary_dict
@@ -65,9 +51,9 @@ from .summary import build_summary, summary_dict
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
 DEFAULT_BLOCK_BYTES = 16 << 20
-#: The decimal mark is decided on the first rows (as ``_detect_decimal`` does in memory).
+#: The decimal mark is decided on the first rows (as ``detect_decimal`` does in memory).
 DECIMAL_SAMPLE_ROWS = 10_000
-_AUTO_FALLBACKS = ("cp1252", "latin-1")  # as _decode tries them for a file that is not UTF-8
+_AUTO_FALLBACKS = ("cp1252", "latin-1")  # as decode tries them for a file that is not UTF-8
 
 Progress = Callable[[float, int], None]
 
@@ -124,10 +110,10 @@ class _FastPathFailed(Exception):
 class _Text:
     """The file's text as UTF-8, read (and decoded where needed) a piece at a time.
 
-    ``mode`` is what ``_decode`` decided: "utf-8" (passed through untouched; blocks are checked
+    ``mode`` is what ``decode`` decided: "utf-8" (passed through untouched; blocks are checked
     by :func:`_check_utf8`), an automatic fallback ("cp1252", "latin-1"), "utf-16" (by its
     BOM), or an encoding the user named (``explicit``: a leading BOM character is dropped, as
-    ``_decode`` does). Automatic modes other than UTF-16 skip a UTF-8 BOM, as ``_decode`` does.
+    ``decode`` does). Automatic modes other than UTF-16 skip a UTF-8 BOM, as ``decode`` does.
     """
 
     def __init__(self, path: Path, mode: str, explicit: bool):
@@ -294,7 +280,7 @@ def stream_compute(
         try:
             result = run.execute(encoding, fast)
         except _WrongEncoding:
-            # The beginning was UTF-8 (or cp1252) but the file is not: as _decode would.
+            # The beginning was UTF-8 (or cp1252) but the file is not: as decode would.
             tried = run.encoding_mode
             later = _AUTO_FALLBACKS[_AUTO_FALLBACKS.index(tried) + 1:] if tried in _AUTO_FALLBACKS \
                 else _AUTO_FALLBACKS
@@ -318,7 +304,7 @@ def _cr_only(path: Path) -> bool:
 
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
                source: str | None) -> StreamResult:
-    from .io_read import read_table
+    from .io import read_table
 
     dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)
@@ -356,7 +342,7 @@ class _Run:
     # ---- the text -------------------------------------------------------------------------
 
     def _open_text(self, encoding) -> None:
-        """Decide the encoding from the file's first whole lines (``_decode`` on them)."""
+        """Decide the encoding from the file's first whole lines (``decode`` on them)."""
         path = self.path
         first_read = 1 << 20
         with open(path, "rb") as fh:
@@ -376,7 +362,7 @@ class _Run:
         elif encoding:
             mode, explicit = encoding, True
         else:
-            _data, detected = _decode(path, head, None)
+            _data, detected = decode(path, head, None)
             mode = "utf-8" if detected in ("utf-8", "utf-8-sig") else detected
             explicit = False
         self.encoding_mode = mode
@@ -406,7 +392,7 @@ class _Run:
         pending = b""
         n_leading = 0
         while True:
-            pending, count = _strip_leading_blank_lines(pending + text.read(first_read))
+            pending, count = strip_leading_blank_lines(pending + text.read(first_read))
             n_leading += count
             if (pending and not pending.isspace()) or text.eof:  # (strip() would copy it)
                 break
@@ -469,7 +455,7 @@ class _Run:
             if quoted:
                 line += data.count(b"\n", lead)
             del data
-            frame = _strip_names(frame)
+            frame = strip_names(frame)
             mapping = map_frame(frame, replace(info), ropts)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
@@ -534,7 +520,7 @@ class _Run:
         while True:
             end = len(pending) if self.text.eof else _record_end(pending)
             try:
-                frame = _strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
+                frame = strip_names(parse_delimited(self.path, pending[:end], layout, ropts,
                                                      fast=False))
                 if frame.height < DECIMAL_SAMPLE_ROWS and not self.text.eof:
                     # Records spanning lines: read on until there are enough rows.
@@ -544,7 +530,7 @@ class _Run:
             except TableReadError:
                 return pending, None
             numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
-            return pending, _detect_decimal(frame, numeric, info)
+            return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
         """Read on until ``pending`` holds ``size`` bytes and ``lines`` line breaks (or all)."""
@@ -564,7 +550,7 @@ class _Run:
 
     def _evaluate(self, frame, info: ImportInfo, mapping: dict, ropts: ReadOptions) -> None:
         try:
-            dataset, _ = _frame_to_dataset(frame, info, mapping, ropts)
+            dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
         ev = evaluate(dataset, self.options)

@@ -22,7 +22,7 @@ from ..core.dataset import ROLE_TITLES
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
 from ..core.explain import input_kind_hint, settings_note
-from ..core.io_read import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
+from ..core.io import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
 from ..core.io_write import (
     ReadOnlyFile,
     TableWriteError,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.io_read import Preview, ReadOptions, TableReadError, preview_table
+from ..core.io import Preview, ReadOptions, TableReadError, preview_table
 
 DELIMITERS = [(",", "Comma ( , )"), (";", "Semicolon ( ; )"), ("\t", "Tab"), ("|", "Pipe ( | )")]
 DECIMALS = [(".", "Point (0.94)"), (",", "Comma (0,94)")]

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.io_read import ReadCancelled, ReadOptions, TableReadError, read_table
+from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table
 from .jobs import Job, JobCancelled, JobContext, Jobs
 
 

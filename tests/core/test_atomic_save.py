@@ -18,7 +18,7 @@ import pytest
 
 import bce_gui.core.io_write as io_write
 from bce_gui.core.dataset import Dataset
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.core.io_write import atomic_write, write_table
 
 N = 2000

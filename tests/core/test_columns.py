@@ -15,7 +15,7 @@ from bce_gui.core.columns import (
     normalise,
     resolve_column,
 )
-from bce_gui.core.io_read import ReadOptions, TableReadError, read_table
+from bce_gui.core.io import ReadOptions, TableReadError, read_table
 
 # The synonyms the issue promises (the module may know more).
 PROMISED = {

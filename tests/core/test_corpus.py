@@ -12,7 +12,7 @@ import pytest
 
 from bce_gui.cli import main
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, TableReadError, read_table
+from bce_gui.core.io import ReadOptions, TableReadError, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.stream import stream_compute
 from bce_gui.core.summary import summary_dict

@@ -11,7 +11,7 @@ import pytest
 from bce_gui.core.dataset import Dataset
 from bce_gui.core.dialect import CsvDialect, detect_line_end, dialect_of, suggested_dialect, text_is_ascii
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.core.io_write import TableWriteError, write_results, write_table
 from bce_gui.core.loss import LossOptions
 
@@ -20,7 +20,7 @@ GERMAN_HEADERS = {"columns": {"actual": "Tatsächlich", "predicted": "Vorhersage
 
 
 def read(path):
-    from bce_gui.core.io_read import ReadOptions
+    from bce_gui.core.io import ReadOptions
 
     return read_table(path, ReadOptions(columns=dict(GERMAN_HEADERS["columns"])))
 

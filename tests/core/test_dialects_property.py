@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.io import ReadOptions, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.stream import stream_compute
 

@@ -13,14 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bce_gui.core.io_read import (
-    ImportInfo,
-    ReadOptions,
-    TableReadError,
-    detect_header,
-    read_table,
-    sniff_delimiter,
-)
+from bce_gui.core.io import ImportInfo, ReadOptions, TableReadError, read_table
+from bce_gui.core.io.sniff import detect_header, sniff_delimiter
 
 
 def write(tmp_path, name: str, content: str | bytes, encoding: str = "utf-8"):

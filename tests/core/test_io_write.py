@@ -18,7 +18,7 @@ import pytest
 
 from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.core.io_write import (
     RESULT_HEADERS,
     TableWriteError,

@@ -18,7 +18,7 @@ import pytest
 from sklearn.metrics import log_loss as sk_log_loss
 
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import MAX_COLUMNS, MESSAGE_LIMIT, ReadOptions, TableReadError, read_table
+from bce_gui.core.io import MAX_COLUMNS, MESSAGE_LIMIT, ReadOptions, TableReadError, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 from bce_gui.core.stream import stream_compute

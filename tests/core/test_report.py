@@ -15,7 +15,7 @@ import numpy as np
 
 from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 from bce_gui.core.report import report_html

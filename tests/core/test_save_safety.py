@@ -20,7 +20,7 @@ import pytest
 from bce_gui.core import io_write
 from bce_gui.core.dataset import Dataset
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.io import ReadOptions, read_table
 from bce_gui.core.io_write import (
     ReadOnlyFile,
     TableWriteError,

@@ -12,7 +12,7 @@ from bce_gui.core.summary_view import shown_loss
 
 def totals(n=4, sum_loss=4 * math.log(2), sum_weight=4.0, n_infinite=0):
     return LossTotals.from_sums(n=n, sum_weight=sum_weight, sum_loss=sum_loss, n_infinite=n_infinite,
-                                sum_weighted_labels=2.0)
+                                class_weights=(sum_weight - 2.0, 2.0))
 
 
 def test_nats_and_bits():

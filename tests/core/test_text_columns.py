@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bce_gui.core.dataset import TEXT, Dataset, text_array
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 
 
 def test_text_array_from_python_values():

@@ -10,9 +10,9 @@ import pytest
 
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.formatting import fmt_cell
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.core.loss import LossOptions
-from bce_gui.core.xlsx_formulas import formulas_without_values
+from bce_gui.core.io.xlsx_cells import formulas_without_values
 
 
 def workbook(path, first_col: int = 0, first_row: int = 0):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from bce_gui.core.evaluate import evaluate
-from bce_gui.core.io_read import ReadOptions, read_table
+from bce_gui.core.io import ReadOptions, read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 from bce_gui.core.summary import summary_dict

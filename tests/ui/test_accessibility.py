@@ -118,7 +118,7 @@ def test_the_about_and_import_dialogs_are_heard(window, tmp_path, qtbot):
     assert walk_problems(w.about_dialog) == []
     w.about_dialog.close()
 
-    from bce_gui.core.io_read import ReadOptions, preview_table
+    from bce_gui.core.io import ReadOptions, preview_table
     from bce_gui.ui.import_dialog import ImportDialog
 
     src = tmp_path / "de.csv"

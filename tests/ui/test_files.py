@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageB
 from sklearn.metrics import log_loss
 
 import bce_gui.ui.files as files_mod
-from bce_gui.core.io_read import ReadOptions, preview_table, read_table
+from bce_gui.core.io import ReadOptions, preview_table, read_table
 from bce_gui.ui.import_dialog import ImportDialog
 
 SB = QMessageBox.StandardButton

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from sklearn.metrics import log_loss
 
 from bce_gui.core.dataset import Dataset
-from bce_gui.core.io_read import read_table
+from bce_gui.core.io import read_table
 from bce_gui.ui.files import KEEP_FORMULA_TEXT_KEY
 from bce_gui.ui.plain_text import rich_text
 

@@ -121,7 +121,7 @@ def test_job_wait_blocks_until_its_function_returned(jobs):
 
 def test_a_load_is_a_job_that_can_be_cancelled(qtbot, tmp_path):
     """The loader on the jobs helper: a cancelled read says so and ends; the data is not sent."""
-    from bce_gui.core.io_read import ReadOptions
+    from bce_gui.core.io import ReadOptions
     from bce_gui.ui.loader import FileLoad
 
     path = tmp_path / "big.csv"
@@ -147,7 +147,7 @@ def test_a_load_is_a_job_that_can_be_cancelled(qtbot, tmp_path):
 
 
 def test_a_file_that_cannot_be_read_fails_with_its_message(qtbot, tmp_path):
-    from bce_gui.core.io_read import ReadOptions
+    from bce_gui.core.io import ReadOptions
     from bce_gui.ui.loader import FileLoad
 
     load = FileLoad(str(tmp_path / "missing.csv"), ReadOptions())

@@ -101,7 +101,7 @@ def test_read_only_tables_of_the_dialogs_let_tab_go_on(window, qtbot, tmp_path):
     assert QApplication.focusWidget() is not dialog.table
     dialog.close()
 
-    from bce_gui.core.io_read import ReadOptions, preview_table
+    from bce_gui.core.io import ReadOptions, preview_table
     from bce_gui.ui.import_dialog import ImportDialog
 
     src = tmp_path / "x.csv"

@@ -216,7 +216,7 @@ def test_small_tables_draw_every_point_and_no_density(window, dense):
 def test_load_evaluates_rows_on_the_worker_thread(qtbot, tmp_path):
     import threading
 
-    from bce_gui.core.io_read import ReadOptions
+    from bce_gui.core.io import ReadOptions
     from bce_gui.core.live import LiveEvaluation
     from bce_gui.core.loss import LossOptions
     from bce_gui.ui.loader import FileLoad

@@ -1,0 +1,64 @@
+"""What a read is asked to do (:class:`ReadOptions`) and what it found (:class:`ImportInfo`).
+
+Both travel through every stage: the readers fill in an :class:`ImportInfo` as they detect the
+encoding, the delimiter, the header and the columns; the import dialog shows it and hands the
+user's corrections back as :class:`ReadOptions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import ReadCancelled
+
+
+@dataclass
+class ReadOptions:
+    """What the caller knows better than detection. ``None`` means detect."""
+
+    delimiter: str | None = None
+    decimal: str | None = None
+    encoding: str | None = None
+    header: bool | None = None
+    sheet: str | int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    load_ids: bool = True
+    load_extras: bool = True
+    #: Read only the first rows (a preview); None reads everything.
+    n_rows: int | None = None
+    #: Called with (fraction done, what is happening); may be called from a worker thread.
+    progress: Callable[[float, str], None] | None = field(default=None, repr=False, compare=False)
+    #: Polled between stages; returning True abandons the read with :class:`ReadCancelled`.
+    is_cancelled: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+
+    def report(self, fraction: float, message: str) -> None:
+        if self.is_cancelled is not None and self.is_cancelled():
+            raise ReadCancelled()
+        if self.progress is not None:
+            self.progress(fraction, message)
+
+
+@dataclass
+class ImportInfo:
+    """What was detected, so a preview dialog can show it and let the user override it."""
+
+    path: str
+    format: str
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    decimal: str = "."
+    has_header: bool = True
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    n_rows: int = 0
+    n_blank_rows: int = 0
+    #: Things worth a look that did not stop the read, one sentence each, keyed by column (the
+    #: first occurrence per column: a stream shares this dict between its blocks).
+    warnings: dict[str, str] = field(default_factory=dict)
+    # 1-based file line / sheet row of the header (or of the first data row without a header).
+    # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
+    first_line: int = 1
+    #: "\r\n" or "\n", as the text's lines end (Save writes them back the same way).
+    line_end: str = "\n"
