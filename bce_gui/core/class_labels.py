@@ -42,7 +42,7 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 #: Reason code of an actual label that is not one of the classes (has no prediction column).
 #: Numbered after :class:`~bce_gui.core.validation.Reason`'s codes so both fit one code array.
-UNKNOWN_CLASS = 18
+UNKNOWN_CLASS = int(Reason.UNKNOWN_CLASS)  # one code for it, shared with validation
 
 
 class ClassesError(ValueError):

@@ -6,8 +6,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .columns import SYNONYMS, normalise
+from .columns import SYNONYMS, headerless_names, normalise
 from .dataset import parse_cell
+from .schema import ROLE_ORDER
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -121,10 +122,9 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
     elif start is None:
         rows = block
         if width == 2:
-            roles = ["actual", "predicted"]
+            roles = headerless_names(2)
         else:
-            order = ["id", "actual", "predicted", "weight"]
-            roles = order[:width] + [None] * max(0, width - len(order))
+            roles = list(ROLE_ORDER[:width]) + [None] * max(0, width - len(ROLE_ORDER))
         ignored = [f"column {k + 1}" for k, r in enumerate(roles) if r is None]
         append = True
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT, Schema
+
 # Order matters: an earlier synonym wins when a file has two candidates for one role.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "actual": (
@@ -19,8 +21,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ids", "identifier", "row_id", "obs", "observation", "key", "name"),
 }
 
-REQUIRED_ROLES = ("actual", "predicted")
-OPTIONAL_ROLES = ("weight", "id")
+REQUIRED_ROLES = (ACTUAL, PREDICTED)
+OPTIONAL_ROLES = (WEIGHT, ID)
+
+
+def numeric_columns(mapping: dict[str, str]) -> list[str]:
+    """The columns of a role -> column mapping that hold numbers, in role order."""
+    return [mapping[r] for r in NUMERIC_ROLES if r in mapping]
+
+
+def mapping_schema(mapping: dict[str, str]) -> Schema:
+    """The schema a complete role -> column mapping describes (a binary task, one model)."""
+    return Schema.binary(mapping[ACTUAL], mapping[PREDICTED], weight=mapping.get(WEIGHT),
+                         id=mapping.get(ID))
 
 
 def normalise(name: str) -> str:

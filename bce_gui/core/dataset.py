@@ -8,11 +8,13 @@ is not a number is kept beside the array, so nothing is ever lost or silently ch
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .formatting import fmt_number
+from .schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT, Schema
 
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
 #: cell for text up to 15 bytes (IDs usually are), against ~65 for an array of Python str objects.
@@ -40,8 +42,6 @@ def empty_text(count: int) -> np.ndarray:
 #: Significant digits of a number shown in a table cell, a report or a tooltip.
 DISPLAY_DIGITS = 6
 
-ROLES = ("id", "actual", "predicted", "weight")
-ROLE_TITLES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
 
 
 def number_text(v: float) -> str:
@@ -209,54 +209,126 @@ class NumericColumn:
             self.text = shifted
 
 
-@dataclass
 class Dataset:
-    """Observations: ID, actual class, predicted probability (or logit), optional weight.
+    """Observations: columns by name, and a :class:`~bce_gui.core.schema.Schema` saying which
+    column is the actual class, the predictions of each model, the weight and the ID.
 
-    ``extras`` keeps any other columns of an imported file, as text, in their original order, so
-    that a save writes them back. ``source_rows`` maps each data row to the row number a
-    spreadsheet shows for it (header = row 1); ``None`` means row i is shown as ``first_row + i``.
+    Numeric columns (the actual class, the predictions, the weight) are :class:`NumericColumn`;
+    the ID and every other column of an imported file are text (``TEXT``), kept in the file's
+    order so that a save writes them back. ``source_rows`` maps each data row to the row number a
+    spreadsheet shows for it (header = row 1); ``None`` means row i is shown as
+    ``first_row + i``.
+
+    The roles of a binary table with one model are at hand as properties (:attr:`actual`,
+    :attr:`predicted`, :attr:`weight`, :attr:`ids`); every role lookup goes through the schema.
+    A *key* naming a column is a role name (``"id"``, ``"actual"``, ``"predicted"``: the first
+    model's, ``"weight"``) or a column's name.
     """
 
-    actual: NumericColumn
-    predicted: NumericColumn
-    weight: NumericColumn | None = None
-    ids: np.ndarray | None = None
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
-    column_names: dict[str, str] = field(default_factory=dict)
-    source_rows: np.ndarray | None = None
-    first_row: int = 2
-    #: The file's header, in its order (None for a file without a header or a new table).
-    header_order: list[str] | None = None
-    #: Rows the file itself got wrong, with why (0-based data row -> "4 fields, header has 3"):
-    #: such a row is listed as invalid and left out of the loss, however its cells read.
-    row_problems: dict[int, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        n = len(self.actual)
-        lengths = {"actual": n, "predicted": len(self.predicted)}
-        if self.weight is not None:
-            lengths["weight"] = len(self.weight)
-        if self.ids is not None:
-            lengths["id"] = len(self.ids)
-        for name, col in self.extras.items():
-            lengths[name] = len(col)
+    def __init__(self, columns: dict[str, "NumericColumn | np.ndarray"], schema: Schema, *,
+                 source_rows: np.ndarray | None = None, first_row: int = 2,
+                 header_order: list[str] | None = None,
+                 row_problems: dict[int, str] | None = None) -> None:
+        self.columns: dict[str, NumericColumn | np.ndarray] = {}
+        for name, col in columns.items():
+            # Readers may hand out read-only arrays; every column must be editable in place.
+            self.columns[name] = col if isinstance(col, NumericColumn) else text_array(col)
+        self.schema = schema
+        self.source_rows = source_rows
+        self.first_row = first_row
+        #: The file's header, in its order (None for a file without a header or a new table).
+        self.header_order = header_order
+        #: Rows the file itself got wrong, with why (0-based data row -> "4 fields, header has
+        #: 3"): such a row is listed as invalid and left out of the loss, however its cells read.
+        self.row_problems: dict[int, str] = dict(row_problems or {})
+        missing = [c for c in schema.role_columns if c not in self.columns]
+        if missing:
+            raise ValueError(f"the schema names columns the table does not have: {missing}")
+        for role, name in schema.roles():
+            if (role == ID) == isinstance(self.columns[name], NumericColumn):
+                raise ValueError(f"column {name!r} ({role}) must be {'text' if role == ID else 'numbers'}")
+        lengths = {name: len(col) for name, col in self.columns.items()}
         if len(set(lengths.values())) > 1:
             raise ValueError(f"columns differ in length: {lengths}")
-        for role in ROLES:
-            self.column_names.setdefault(role, ROLE_TITLES[role])
-        # Readers may hand out read-only arrays; every column must be editable in place.
-        if self.ids is not None:
-            self.ids = text_array(self.ids)
-        for name, col in self.extras.items():
-            self.extras[name] = text_array(col)
+
+    @classmethod
+    def from_roles(cls, actual: "NumericColumn", predicted: "NumericColumn",
+                   weight: "NumericColumn | None" = None, ids=None,
+                   extras: dict[str, np.ndarray] | None = None,
+                   column_names: dict[str, str] | None = None, *,
+                   source_rows: np.ndarray | None = None, first_row: int = 2,
+                   header_order: list[str] | None = None,
+                   row_problems: dict[int, str] | None = None) -> "Dataset":
+        """A binary table with one model, from its role columns (named by ``column_names``:
+        role -> name; by default ``ROLE_TITLES``) and any extra text columns."""
+        names = {**ROLE_TITLES, **(column_names or {})}
+        by_role = {ID: None if ids is None else text_array(ids), ACTUAL: actual,
+                   PREDICTED: predicted, WEIGHT: weight}
+        present = {role: col for role, col in by_role.items() if col is not None}
+        schema = Schema.binary(names[ACTUAL], names[PREDICTED],
+                               weight=names[WEIGHT] if weight is not None else None,
+                               id=names[ID] if ids is not None else None)
+        columns: dict = {names[role]: col for role, col in present.items()}
+        for name, col in (extras or {}).items():
+            if name in columns:
+                raise ValueError(f"extra column {name!r} has the name of a role column")
+            columns[name] = col
+        if header_order:  # the file's order
+            rank = {h: k for k, h in enumerate(header_order)}
+            columns = dict(sorted(columns.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        return cls(columns, schema, source_rows=source_rows, first_row=first_row,
+                   header_order=header_order, row_problems=row_problems)
 
     def __len__(self) -> int:
-        return len(self.actual)
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    # -- roles ------------------------------------------------------------------------------
+
+    def name_of(self, key: str) -> str | None:
+        """The column a key names (a role, or a column's own name); None for an absent role."""
+        s = self.schema
+        if key in (ID, ACTUAL, PREDICTED, WEIGHT):
+            return {ID: s.id, ACTUAL: s.actual, PREDICTED: s.predicted, WEIGHT: s.weight}[key]
+        return key if key in self.columns else None
+
+    @property
+    def actual(self) -> "NumericColumn":
+        return self.columns[self.schema.actual]
+
+    @property
+    def predicted(self) -> "NumericColumn":
+        """The first model's (first) prediction column."""
+        return self.columns[self.schema.predicted]
+
+    @property
+    def weight(self) -> "NumericColumn | None":
+        return None if self.schema.weight is None else self.columns[self.schema.weight]
+
+    @property
+    def ids(self) -> np.ndarray | None:
+        return None if self.schema.id is None else self.columns[self.schema.id]
 
     @property
     def weights(self) -> np.ndarray | None:
         return None if self.weight is None else self.weight.values
+
+    @property
+    def extras(self) -> "MutableMapping[str, np.ndarray]":
+        """The text columns with no role, in the table's order (a view: setting a name adds or
+        replaces such a column)."""
+        return _Extras(self)
+
+    @property
+    def column_names(self) -> dict[str, str]:
+        """Role -> column name for the roles present (the first model's prediction column)."""
+        return {role: name for role in (ID, ACTUAL, PREDICTED, WEIGHT)
+                if (name := self.name_of(role)) is not None}
+
+    def model_columns(self, model: int = 0) -> list["NumericColumn"]:
+        """A model's prediction columns (one for a binary task, K for a categorical one)."""
+        return [self.columns[c] for c in self.schema.models[model].columns]
+
+    # -- rows -------------------------------------------------------------------------------
 
     def spreadsheet_row(self, row: int) -> int:
         """The row number a spreadsheet shows for data row ``row`` (0-based)."""
@@ -277,56 +349,62 @@ class Dataset:
     # Editing (the UI's undo commands call these; they keep every column the same length)
     # ----------------------------------------------------------------------------------------
 
-    def column(self, role: str) -> NumericColumn:
-        col = getattr(self, role) if role in ("actual", "predicted", "weight") else None
-        if col is None:
-            raise KeyError(f"no numeric column {role!r}")
+    def column(self, key: str) -> "NumericColumn":
+        name = self.name_of(key)
+        col = None if name is None else self.columns[name]
+        if not isinstance(col, NumericColumn):
+            raise KeyError(f"no numeric column {key!r}")
         return col
 
-    def cell_text(self, role: str, row: int) -> str:
+    def cell_text(self, key: str, row: int) -> str:
         """What a cell shows for editing: the typed text, the number, or ''."""
-        if role == "id":
-            return "" if self.ids is None else str(self.ids[row])
-        return self.column(role).cell_text(row)
+        name = self.name_of(key)
+        if name is None:
+            if key == ID:
+                return ""
+            raise KeyError(f"no column {key!r}")
+        col = self.columns[name]
+        return col.cell_text(row) if isinstance(col, NumericColumn) else str(col[row])
 
-    def set_cell_text(self, role: str, row: int, text: str) -> None:
-        if role == "id":
-            if self.ids is None:
-                self.ids = empty_text(len(self))
-            self.ids[row] = text
+    def _text_column(self, key: str) -> np.ndarray:
+        """A text column to write into; the ID column is made (empty) on first use."""
+        if key == ID and self.schema.id is None:
+            name = _unique_name("ID", self.columns)
+            self.columns[name] = empty_text(len(self))
+            self.schema = replace(self.schema, id=name)
+        return self.columns[self.name_of(key)]
+
+    def set_cell_text(self, key: str, row: int, text: str) -> None:
+        name = self.name_of(key)
+        if name is None or not isinstance(self.columns[name], NumericColumn):
+            self._text_column(key)[row] = text
             return
-        self.column(role).set_cell(row, text)
+        self.columns[name].set_cell(row, text)
 
-    def read_cells(self, rows: np.ndarray, roles) -> "CellBlock":
-        """The cells of ``rows`` in these roles (for undo of a block write)."""
+    def read_cells(self, rows: np.ndarray, keys) -> "CellBlock":
+        """The cells of ``rows`` in these columns (for undo of a block write)."""
         rows = np.asarray(rows, dtype=np.int64)
-        numbers = {r: self.column(r).take(rows) for r in roles if r != "id"}
+        numbers = {k: self.column(k).take(rows) for k in keys if k != ID}
         ids = None
-        if "id" in roles:
+        if ID in keys:
             ids = empty_text(rows.size) if self.ids is None else self.ids[rows].copy()
         return CellBlock(numbers=numbers, ids=ids)
 
     def write_cells(self, rows: np.ndarray, block: "CellBlock") -> None:
         """Write a block of cells into ``rows`` (unique data rows, in the block's order)."""
         rows = np.asarray(rows, dtype=np.int64)
-        for role, cells in block.numbers.items():
-            self.column(role).put(rows, cells)
+        for key, cells in block.numbers.items():
+            self.column(key).put(rows, cells)
         if block.ids is not None:
-            if self.ids is None:
-                self.ids = empty_text(len(self))
-            self.ids[rows] = block.ids
-
-    def _numeric_columns(self) -> list[NumericColumn]:
-        return [c for c in (self.actual, self.predicted, self.weight) if c is not None]
+            self._text_column(ID)[rows] = block.ids
 
     def insert_rows(self, at: int, count: int = 1) -> None:
         """Insert ``count`` empty rows before row ``at`` (``at == len(self)`` appends)."""
-        for col in self._numeric_columns():
-            col.insert(at, count)
-        if self.ids is not None:
-            self.ids = np.insert(self.ids, at, empty_text(count))
-        for name, col in self.extras.items():
-            self.extras[name] = np.insert(col, at, empty_text(count))
+        for name, col in self.columns.items():
+            if isinstance(col, NumericColumn):
+                col.insert(at, count)
+            else:
+                self.columns[name] = np.insert(col, at, empty_text(count))
         if self.row_problems:
             self.row_problems = {(r + count if r >= at else r): t for r, t in self.row_problems.items()}
         self.source_rows = None
@@ -335,13 +413,8 @@ class Dataset:
         rows = np.unique(np.asarray(rows, dtype=np.int64))
         return RowsSnapshot(
             rows=rows,
-            columns={
-                role: getattr(self, role).take(rows)
-                for role in ("actual", "predicted", "weight")
-                if getattr(self, role) is not None
-            },
-            ids=None if self.ids is None else self.ids[rows].copy(),
-            extras={name: col[rows].copy() for name, col in self.extras.items()},
+            numbers={n: c.take(rows) for n, c in self.columns.items() if isinstance(c, NumericColumn)},
+            texts={n: c[rows].copy() for n, c in self.columns.items() if not isinstance(c, NumericColumn)},
             row_problems={i: self.row_problems[int(r)] for i, r in enumerate(rows)
                           if int(r) in self.row_problems},
         )
@@ -349,12 +422,11 @@ class Dataset:
     def delete_rows(self, rows: np.ndarray) -> "RowsSnapshot":
         """Delete rows and return what is needed to put them back."""
         snap = self.take_rows(rows)
-        for role, _cells in snap.columns.items():
-            getattr(self, role).delete(snap.rows)
-        if self.ids is not None:
-            self.ids = np.delete(self.ids, snap.rows)
-        for name in self.extras:
-            self.extras[name] = np.delete(self.extras[name], snap.rows)
+        for name, col in self.columns.items():
+            if isinstance(col, NumericColumn):
+                col.delete(snap.rows)
+            else:
+                self.columns[name] = np.delete(col, snap.rows)
         if self.row_problems:
             gone = set(snap.rows.tolist())
             self.row_problems = {r - int(np.searchsorted(snap.rows, r)): t
@@ -364,12 +436,20 @@ class Dataset:
 
     def restore_rows(self, snap: "RowsSnapshot") -> None:
         positions = snap.rows - np.arange(snap.rows.size)
-        for role, cells in snap.columns.items():
-            getattr(self, role).restore(snap.rows, cells)
-        if self.ids is not None and snap.ids is not None:
-            self.ids = np.insert(self.ids, positions, snap.ids)
-        for name, values in snap.extras.items():
-            self.extras[name] = np.insert(self.extras[name], positions, values)
+        for name, cells in snap.numbers.items():
+            if name in self.columns:
+                self.columns[name].restore(snap.rows, cells)
+        for name, values in snap.texts.items():
+            if name in self.columns:
+                self.columns[name] = np.insert(self.columns[name], positions, values)
+        # A column made after the deletion (an ID typed in) gets empty cells back.
+        full = max(len(c) for c in self.columns.values())
+        for name, col in self.columns.items():
+            if len(col) < full:
+                if isinstance(col, NumericColumn):
+                    col.restore(snap.rows, ColumnRows(np.full(snap.rows.size, np.nan), {}))
+                else:
+                    self.columns[name] = np.insert(col, positions, empty_text(snap.rows.size))
         if self.row_problems or snap.row_problems:
             shifted = {}
             for r, t in self.row_problems.items():
@@ -380,12 +460,26 @@ class Dataset:
             self.row_problems = shifted
         self.source_rows = None
 
-    def add_weight_column(self, fill: float = 1.0) -> None:
-        self.weight = NumericColumn(np.full(len(self), fill, dtype=np.float64))
-        self.column_names["weight"] = self.column_names.get("weight") or "Weight"
+    def set_weight_column(self, column: "NumericColumn | None", name: str | None = None) -> None:
+        """Install ``column`` as the weight column (named ``name``, or as the weight column last
+        was, or "Weight"); None removes it."""
+        old = self.schema.weight
+        if old is not None:
+            del self.columns[old]
+            self._weight_name = old
+        if column is None:
+            self.schema = self.schema.with_weight(None)
+            return
+        name = name or getattr(self, "_weight_name", None) or _unique_name(ROLE_TITLES[WEIGHT], self.columns)
+        self.columns[name] = column
+        self.schema = self.schema.with_weight(name)
 
-    def remove_weight_column(self) -> NumericColumn | None:
-        col, self.weight = self.weight, None
+    def add_weight_column(self, fill: float = 1.0) -> None:
+        self.set_weight_column(NumericColumn(np.full(len(self), fill, dtype=np.float64)))
+
+    def remove_weight_column(self) -> "NumericColumn | None":
+        col = self.weight
+        self.set_weight_column(None)
         return col
 
     @classmethod
@@ -394,13 +488,53 @@ class Dataset:
 
     @classmethod
     def from_arrays(cls, actual, predicted, weights=None, ids=None) -> "Dataset":
-        """Build a dataset from plain arrays (scripts, tests, the worked example)."""
-        return cls(
+        """Build a binary dataset from plain arrays (scripts, tests, the worked example)."""
+        return cls.from_roles(
             actual=NumericColumn.from_floats(actual),
             predicted=NumericColumn.from_floats(predicted),
             weight=None if weights is None else NumericColumn.from_floats(weights),
             ids=None if ids is None else text_array(ids),
         )
+
+
+class _Extras(MutableMapping):
+    """The columns of a dataset that have no role, as a mapping onto its ``columns``."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._ds = dataset
+
+    def _names(self) -> list[str]:
+        roles = set(self._ds.schema.role_columns)
+        return [name for name in self._ds.columns if name not in roles]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names():
+            raise KeyError(name)
+        return self._ds.columns[name]
+
+    def __setitem__(self, name: str, values) -> None:
+        if name in self._ds.schema.role_columns:
+            raise KeyError(f"{name!r} is a role's column")
+        self._ds.columns[name] = text_array(values)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._names():
+            raise KeyError(name)
+        del self._ds.columns[name]
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
+def _unique_name(base: str, taken) -> str:
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}_{k}"
+    return name
 
 
 @dataclass
@@ -436,10 +570,10 @@ class CellBlock:
 
 @dataclass
 class RowsSnapshot:
-    """Rows removed from a dataset, enough to restore them exactly (undo of a deletion)."""
+    """Rows removed from a dataset, enough to restore them exactly (undo of a deletion): the
+    cells of every numeric and text column, by column name."""
 
     rows: np.ndarray
-    columns: dict[str, ColumnRows]
-    ids: np.ndarray | None
-    extras: dict[str, np.ndarray]
+    numbers: dict[str, ColumnRows]
+    texts: dict[str, np.ndarray]
     row_problems: dict[int, str] = field(default_factory=dict)

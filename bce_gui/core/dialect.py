@@ -86,12 +86,12 @@ def text_is_ascii(dataset) -> bool:
     names = list(dataset.column_names.values()) + list(dataset.header_order or [])
     if not "".join(str(n) for n in names).isascii():
         return False
-    for role in ("actual", "predicted", "weight"):
-        column = getattr(dataset, role, None)
-        if column is not None and not "".join(column.text.values()).isascii():
+    texts = []
+    for column in dataset.columns.values():
+        if isinstance(column, np.ndarray):
+            texts.append(column)
+        elif not "".join(column.text.values()).isascii():
             return False
-    texts = [dataset.ids] if dataset.ids is not None else []
-    texts += list(dataset.extras.values())
     block = 100_000
     for values in texts:
         values = np.asarray(values)

@@ -32,6 +32,14 @@ class Evaluation:
     weights: np.ndarray | None = None
     #: The exact sums the totals were made from (a streamed block's, merged with the others').
     accumulator: Accumulator | None = None
+    #: Every model's row losses (``loss`` is the first model's), NaN for excluded rows.
+    losses: list[np.ndarray] | None = None
+
+    def model_totals(self) -> list[LossTotals]:
+        """The totals of each model of the schema, over the same rows."""
+        if self.accumulator is None:
+            return [self.totals]
+        return self.accumulator.results(self.options)
 
     def row_report(self, dataset: Dataset, limit: int = LIST_LIMIT) -> RowReport:
         """The invalid cells and infinite rows to list (rows numbered as a spreadsheet shows
@@ -70,21 +78,61 @@ class Evaluation:
         return part[np.argsort(-loss[part], kind="stable")]
 
 
+def labels_of(dataset: Dataset, rows=slice(None)) -> np.ndarray:
+    """The actual class of rows as the loss and the accumulator take it: for a binary task the
+    label itself (0 or 1, or a soft label in [0, 1]); for a categorical task the index of the
+    class in the schema's order (-1 for a label that is not a class)."""
+    y = dataset.actual.values[rows]
+    task = dataset.schema.task
+    if task.is_binary:
+        return y
+    classes = np.asarray(task.classes, dtype=np.float64)
+    order = np.argsort(classes)
+    pos = np.clip(np.searchsorted(classes[order], y), 0, classes.size - 1)
+    found = classes[order][pos] == y
+    return np.where(found, order[pos], -1).astype(np.int64)
+
+
+def model_losses(dataset: Dataset, options: LossOptions, rows=slice(None)) -> list[np.ndarray]:
+    """Each model's row losses (in nats, before sample weights) for some rows."""
+    schema = dataset.schema
+    if schema.task.is_binary:
+        y = dataset.actual.values[rows]
+        return [row_losses(y, dataset.columns[m.columns[0]].values[rows], options)
+                for m in schema.models]
+    from .multiclass import categorical_row_losses
+
+    index = labels_of(dataset, rows)
+    safe = np.where(index >= 0, index, 0)  # (rows of no class are invalid: their loss is dropped)
+    return [categorical_row_losses(
+                safe, np.column_stack([dataset.columns[c].values[rows] for c in m.columns]), options)
+            for m in schema.models]
+
+
+def new_accumulator(dataset: Dataset) -> Accumulator:
+    """An empty accumulator shaped for the dataset's schema (models, classes, weights)."""
+    s = dataset.schema
+    return Accumulator(n_models=len(s.models), n_classes=s.task.n_classes,
+                       weighted=s.weight is not None)
+
+
 def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
-    """Validate, compute each row's loss, and aggregate over the usable rows."""
+    """Validate, compute each model's row losses, and aggregate over the usable rows."""
     validity = validate(dataset, logits=options.logits, soft_labels=options.soft_labels)
-    y = dataset.actual.values
+    labels = labels_of(dataset)
     w = dataset.weights
-    loss = row_losses(y, dataset.predicted.values, options)
-    acc = Accumulator(weighted=w is not None)
+    losses = model_losses(dataset, options)
+    acc = new_accumulator(dataset)
     if validity.all_valid:
-        acc.update(loss, y, w)
+        acc.update(losses, labels, w)
     else:
         valid = validity.valid
-        loss[~valid] = np.nan
-        acc.update(loss[valid], y[valid], None if w is None else w[valid])
-    return Evaluation(options=options, validity=validity, loss=loss, totals=acc.result(options),
-                      weights=w, accumulator=acc)
+        for loss in losses:
+            loss[~valid] = np.nan
+        acc.update([loss[valid] for loss in losses], labels[valid],
+                   None if w is None else w[valid])
+    return Evaluation(options=options, validity=validity, loss=losses[0],
+                      totals=acc.result(options), weights=w, accumulator=acc, losses=losses)
 
 
 def terms_for_rows(dataset: Dataset, options: LossOptions, rows: np.ndarray | slice) -> RowTerms:

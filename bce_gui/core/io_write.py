@@ -20,7 +20,8 @@ from typing import IO, Any
 import numpy as np
 
 from .columns import unique_names
-from .dataset import ROLE_TITLES, Dataset, NumericColumn
+from .dataset import Dataset, NumericColumn
+from .schema import ROLE_TITLES
 from .dialect import CsvDialect
 from .evaluate import Evaluation, terms_for_rows
 from .formatting import one_line
@@ -256,24 +257,16 @@ def table_columns(dataset: Dataset, guard_formulas: bool = False,
     numbers are written with the decimal mark ``decimal``.
     """
     named = dataset.header_order is not None
-
-    def title(role: str) -> str:
-        return (dataset.column_names.get(role) if named else None) or ROLE_TITLES[role]
-
+    headers = saved_headers(dataset)
     text = _guard_text_column if guard_formulas else (lambda column: column)
 
-    def numbers(column: NumericColumn) -> list[str | None]:
-        return numeric_text(column, decimal, guard_formulas)
+    def cells(name: str) -> list[str | None]:
+        col = dataset.columns[name]
+        if isinstance(col, NumericColumn):
+            return numeric_text(col, decimal, guard_formulas)
+        return _text_cells(text(col))
 
-    cols: dict[str, tuple[str, list[str]]] = {}
-    if dataset.ids is not None:
-        cols["id"] = (title("id"), _text_cells(text(dataset.ids)))
-    cols["actual"] = (title("actual"), numbers(dataset.actual))
-    cols["predicted"] = (title("predicted"), numbers(dataset.predicted))
-    if dataset.weight is not None:
-        cols["weight"] = (title("weight"), numbers(dataset.weight))
-    for name, values in dataset.extras.items():
-        cols[f"extra:{name}"] = (name, _text_cells(text(values)))
+    cols = {key: (header, cells(_column_name(dataset, key))) for key, header in headers.items()}
 
     order = list(cols)
     if named:
@@ -286,6 +279,33 @@ def table_columns(dataset: Dataset, guard_formulas: bool = False,
     out = [(key, *cols[key]) for key in order]
     if guard_formulas:
         out = [(key, guard_formula(header), cells) for key, header, cells in out]
+    return out
+
+
+def _column_key(dataset: Dataset, name: str) -> str:
+    """A saved column's key: its role for the ID, actual, first prediction and weight columns,
+    ``extra:<name>`` for a column without a role, ``column:<name>`` for other predictions."""
+    role = dataset.schema.role_of(name)
+    if role is None:
+        return f"extra:{name}"
+    return role if dataset.name_of(role) == name else f"column:{name}"
+
+
+def _column_name(dataset: Dataset, key: str) -> str:
+    """The name of the dataset's column a :func:`_column_key` names."""
+    return key.split(":", 1)[1] if ":" in key else dataset.name_of(key)
+
+
+def saved_headers(dataset: Dataset) -> dict[str, str]:
+    """Key (see :func:`_column_key`) -> the header a save writes, for the roles' columns (ID,
+    actual, predictions, weight) then the extra ones: a column's name, or in a table without a
+    header its role's title."""
+    named = dataset.header_order is not None
+    out = {}
+    for role, name in dataset.schema.roles():
+        out[_column_key(dataset, name)] = name if named else ROLE_TITLES[role]
+    for name in dataset.extras:
+        out[_column_key(dataset, name)] = name
     return out
 
 
@@ -416,7 +436,7 @@ def _write_xlsx(fh: IO[bytes], columns: list[tuple[str, str, list[str]]], datase
                                   "nan_inf_to_errors": True})
     ws = wb.add_worksheet("Observations", worksheet_class=_exact_worksheet_class())
     bold = wb.add_format({"bold": True})
-    numeric = [getattr(dataset, key) if key in ("actual", "predicted", "weight") else None
+    numeric = [col if isinstance(col := dataset.columns[_column_name(dataset, key)], NumericColumn) else None
                for key, _h, _c in columns]
     for j, (_key, header, _cells) in enumerate(columns):
         ws.write_string(0, j, header, bold)

@@ -11,18 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dataset import Dataset
-from .evaluate import Evaluation
-from .loss import LossOptions, LossTotals, row_losses
-from .accumulate import Accumulator
-from .validation import (
-    ROW,
-    Validity,
-    row_codes,
-    validate_actual,
-    validate_predicted,
-    validate_weight,
-)
+from .dataset import Dataset, NumericColumn
+from .evaluate import Evaluation, labels_of, model_losses, new_accumulator
+from .loss import LossOptions, LossTotals
+from .validation import ROW, Validity, column_checks, row_codes, valid_rows
 
 
 class LiveEvaluation:
@@ -44,43 +36,33 @@ class LiveEvaluation:
         if options is not None:
             self.options = options
         ds, opts = self.dataset, self.options
-        self.codes = {
-            "actual": validate_actual(ds.actual, opts.soft_labels),
-            "predicted": validate_predicted(ds.predicted, opts.logits),
-        }
-        if ds.weight is not None:
-            self.codes["weight"] = validate_weight(ds.weight)
+        self._checks = column_checks(ds, logits=opts.logits, soft_labels=opts.soft_labels)
+        self.codes = {name: check(ds.columns[name]) for name, check in self._checks}
         if ds.row_problems:
             self.codes[ROW] = row_codes(ds, np.arange(len(ds)))
-        self.valid = self._valid_mask(slice(None))
-        self.loss = row_losses(ds.actual.values, ds.predicted.values, opts)
-        self.loss[~self.valid] = np.nan
+        self.valid = valid_rows(self.codes)
+        self.losses = model_losses(ds, opts)
+        for loss in self.losses:
+            loss[~self.valid] = np.nan
         # The labels and weights as they entered the sums: an edit has already changed the
         # dataset when ``rows_changed`` is called, so removing a row's old contribution must
         # not read the new label or weight from the dataset.
-        self._y = ds.actual.values.copy()
+        self._y = np.array(labels_of(ds))
         self._w = None if ds.weight is None else ds.weight.values.copy()
-        self._reset_sums()
+        self.acc = new_accumulator(ds)
         self._accumulate(np.arange(len(ds)), +1)
 
-    def _reset_sums(self) -> None:
-        self.acc = Accumulator(weighted=self._w is not None)
-
-    def _valid_mask(self, rows) -> np.ndarray:
-        ok = self.codes["actual"][rows] == 0
-        ok &= self.codes["predicted"][rows] == 0
-        if "weight" in self.codes:
-            ok &= self.codes["weight"][rows] == 0
-        if ROW in self.codes:
-            ok &= self.codes[ROW][rows] == 0
-        return ok
+    @property
+    def loss(self) -> np.ndarray:
+        """The first model's row losses (NaN for excluded rows)."""
+        return self.losses[0]
 
     def _accumulate(self, rows: np.ndarray, sign: int) -> None:
-        """Add (sign=+1) or take out (-1) the terms of the valid ``rows``: their loss, and the
+        """Add (sign=+1) or take out (-1) the terms of the valid ``rows``: their losses, and the
         label and weight they entered with."""
         rows = rows[self.valid[rows]]
         if rows.size:
-            self.acc.update(self.loss[rows], self._y[rows],
+            self.acc.update([loss[rows] for loss in self.losses], self._y[rows],
                             None if self._w is None else self._w[rows], sign)
 
     # -- incremental updates ------------------------------------------------------------------
@@ -95,26 +77,19 @@ class LiveEvaluation:
             return
         self._accumulate(rows, -1)
         ds, opts = self.dataset, self.options
-        from .dataset import NumericColumn
-
-        def sub(col: NumericColumn) -> NumericColumn:
-            return NumericColumn(
-                col.values[rows], {i: col.text[int(r)] for i, r in enumerate(rows) if int(r) in col.text}
-            )
-
-        self.codes["actual"][rows] = validate_actual(sub(ds.actual), opts.soft_labels)
-        self.codes["predicted"][rows] = validate_predicted(sub(ds.predicted), opts.logits)
-        if ds.weight is not None:
-            self.codes["weight"][rows] = validate_weight(sub(ds.weight))
+        for name, check in self._checks:
+            col = ds.columns[name]
+            self.codes[name][rows] = check(NumericColumn(
+                col.values[rows], {i: col.text[int(r)] for i, r in enumerate(rows) if int(r) in col.text}))
         if ds.row_problems and ROW not in self.codes:
             self.codes[ROW] = np.zeros(len(ds), dtype=np.uint8)
         if ROW in self.codes:
             self.codes[ROW][rows] = row_codes(ds, rows)
-        self.valid[rows] = self._valid_mask(rows)
-        loss = row_losses(ds.actual.values[rows], ds.predicted.values[rows], opts)
-        loss[~self.valid[rows]] = np.nan
-        self.loss[rows] = loss
-        self._y[rows] = ds.actual.values[rows]
+        self.valid[rows] = valid_rows(self.codes, rows)
+        for loss, new in zip(self.losses, model_losses(ds, opts, rows)):
+            new[~self.valid[rows]] = np.nan
+            loss[rows] = new
+        self._y[rows] = labels_of(ds, rows)
         if self._w is not None:
             self._w[rows] = ds.weight.values[rows]
         self._accumulate(rows, +1)
@@ -124,8 +99,8 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.insert(codes, at, np.zeros(count, dtype=np.uint8))
         self.valid = np.insert(self.valid, at, np.zeros(count, dtype=bool))
-        self.loss = np.insert(self.loss, at, np.full(count, np.nan))
-        self._y = np.insert(self._y, at, np.full(count, np.nan))
+        self.losses = [np.insert(loss, at, np.full(count, np.nan)) for loss in self.losses]
+        self._y = np.insert(self._y, at, np.zeros(count, dtype=self._y.dtype))
         if self._w is not None:
             self._w = np.insert(self._w, at, np.full(count, np.nan))
         self.rows_changed(np.arange(at, at + count))
@@ -137,7 +112,7 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.delete(codes, rows)
         self.valid = np.delete(self.valid, rows)
-        self.loss = np.delete(self.loss, rows)
+        self.losses = [np.delete(loss, rows) for loss in self.losses]
         self._y = np.delete(self._y, rows)
         if self._w is not None:
             self._w = np.delete(self._w, rows)
@@ -149,8 +124,8 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.insert(codes, positions, np.zeros(rows.size, dtype=np.uint8))
         self.valid = np.insert(self.valid, positions, np.zeros(rows.size, dtype=bool))
-        self.loss = np.insert(self.loss, positions, np.full(rows.size, np.nan))
-        self._y = np.insert(self._y, positions, np.full(rows.size, np.nan))
+        self.losses = [np.insert(loss, positions, np.full(rows.size, np.nan)) for loss in self.losses]
+        self._y = np.insert(self._y, positions, np.zeros(rows.size, dtype=self._y.dtype))
         if self._w is not None:
             self._w = np.insert(self._w, positions, np.full(rows.size, np.nan))
         self.rows_changed(rows)
@@ -159,7 +134,7 @@ class LiveEvaluation:
 
     @property
     def validity(self) -> Validity:
-        return Validity(codes=self.codes, valid=self.valid)
+        return Validity(codes=self.codes, valid=self.valid, names=self.dataset.column_names)
 
     @property
     def totals(self) -> LossTotals:
@@ -169,5 +144,5 @@ class LiveEvaluation:
         """An :class:`Evaluation` view of the current state (for the summary, exports)."""
         return Evaluation(
             options=self.options, validity=self.validity, loss=self.loss, totals=self.totals,
-            weights=self.dataset.weights,
+            weights=self.dataset.weights, accumulator=self.acc.copy(), losses=list(self.losses),
         )

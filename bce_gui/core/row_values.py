@@ -20,11 +20,12 @@ import numpy as np
 
 from .loss import LossOptions, row_terms, to_units
 from .row_order import invalid_rows, sort_order
+from .schema import NUMERIC_ROLES
 
 #: The result columns with a number per row.
 RESULT_KEYS = ("corrected", "ln", "loss", "share")
 #: Input columns whose stored numbers are their sort keys.
-INPUT_KEYS = ("actual", "predicted", "weight")
+INPUT_KEYS = NUMERIC_ROLES
 #: Sort key of the Note column for a valid row with an infinite loss: after the rows without a
 #: note (0), before every excluded row (its reason code, 1 and up).
 INFINITE_NOTE_KEY = 0.5

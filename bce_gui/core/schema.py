@@ -28,6 +28,8 @@ CATEGORICAL = "categorical"
 ID, ACTUAL, PREDICTED, WEIGHT = "id", "actual", "predicted", "weight"
 ROLE_ORDER = (ID, ACTUAL, PREDICTED, WEIGHT)
 ROLE_TITLES = {ID: "ID", ACTUAL: "Actual", PREDICTED: "Predicted", WEIGHT: "Weight"}
+#: The roles whose columns hold numbers.
+NUMERIC_ROLES = (ACTUAL, PREDICTED, WEIGHT)
 
 
 class SchemaError(ValueError):

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate
+from .columns import numeric_columns
 from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
@@ -529,7 +530,7 @@ class _Run:
                 mapping = map_frame(frame, info, ropts)
             except TableReadError:
                 return pending, None
-            numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
+            numeric = numeric_columns(mapping)
             return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:

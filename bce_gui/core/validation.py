@@ -6,7 +6,7 @@ non-zero code are excluded from the loss and reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -25,6 +25,8 @@ class Reason(IntEnum):
     NOT_FINITE = 7
     ROW_SHAPE = 8  # the file's row itself is wrong (too many fields); the text says how
     FORMULA = 9
+    #: A categorical task: the actual class is none of the classes (no column predicts it).
+    UNKNOWN_CLASS = 18
 
     @property
     def message(self) -> str:
@@ -47,6 +49,7 @@ _MESSAGES = {
     Reason.NOT_FINITE: "not a finite number",
     Reason.ROW_SHAPE: "the row does not fit the header",
     Reason.FORMULA: "formula without a saved value",
+    Reason.UNKNOWN_CLASS: "no prediction column for this class",
 }
 
 _SHORT = {
@@ -56,9 +59,9 @@ _SHORT = {
     Reason.SOFT_LABEL_RANGE: "outside [0, 1]",
     Reason.NEGATIVE_WEIGHT: "negative",
     Reason.NOT_FINITE: "not finite",
+    Reason.UNKNOWN_CLASS: "not a class",
 }
 
-CHECKED_ROLES = ("actual", "predicted", "weight")
 #: The pseudo-role of problems of a whole row (``Dataset.row_problems``), reported first.
 ROW = "row"
 ROW_COLUMN = "(whole row)"
@@ -81,6 +84,8 @@ class Validity:
 
     codes: dict[str, np.ndarray]
     valid: np.ndarray
+    #: Role -> column name (``Dataset.column_names``), so that a cell can be asked for by role.
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_invalid(self) -> int:
@@ -93,31 +98,32 @@ class Validity:
     def invalid_rows(self) -> np.ndarray:
         return np.flatnonzero(~self.valid)
 
-    def reason(self, role: str, row: int) -> Reason:
-        codes = self.codes.get(role)
+    def reason(self, column: str, row: int) -> Reason:
+        """The reason code of a cell (``column``: a role, a column's name, or ``ROW``)."""
+        codes = self.codes.get(self.names.get(column, column))
         return Reason.OK if codes is None else Reason(int(codes[row]))
 
     def issues(self, dataset: Dataset, limit: int | None = None) -> list[Issue]:
         """The unusable cells in row order (then column order), at most ``limit`` of them."""
         out: list[Issue] = []
         rows = self.invalid_rows()
+        checked = [name for name in self.codes if name != ROW]
         for row in rows:
             if self.reason(ROW, int(row)) != Reason.OK:
                 problem = dataset.row_problems.get(int(row), Reason.ROW_SHAPE.message)
                 out.append(Issue(row=int(row), role=ROW, column=ROW_COLUMN, value="", reason=problem))
                 if limit is not None and len(out) >= limit:
                     return out
-            for role in CHECKED_ROLES:
-                code = self.reason(role, int(row))
+            for name in checked:
+                code = self.reason(name, int(row))
                 if code == Reason.OK:
                     continue
-                column: NumericColumn = getattr(dataset, role)
                 out.append(
                     Issue(
                         row=int(row),
-                        role=role,
-                        column=dataset.column_names.get(role, role),
-                        value=column.cell_text(int(row)),
+                        role=dataset.schema.role_of(name) or name,
+                        column=name,
+                        value=dataset.columns[name].cell_text(int(row)),
                         reason=code.message,
                     )
                 )
@@ -153,8 +159,18 @@ def _all_usable(ok: np.ndarray) -> np.ndarray | None:
     return np.zeros(ok.size, dtype=np.uint8) if ok.all() else None
 
 
-def validate_actual(column: NumericColumn, soft_labels: bool = False) -> np.ndarray:
+def validate_actual(column: NumericColumn, soft_labels: bool = False,
+                    classes: tuple | None = None) -> np.ndarray:
+    """Binary labels (0 or 1; anything in [0, 1] with ``soft_labels``), or for a categorical
+    task one of its ``classes`` (numbers)."""
     v = column.values
+    if classes is not None:
+        ok = np.isin(v, np.asarray(classes, dtype=np.float64))
+        if (fast := _all_usable(ok)) is not None:
+            return fast
+        codes, nan = _base_codes(column)
+        codes[~nan & ~ok] = Reason.UNKNOWN_CLASS
+        return codes
     with np.errstate(invalid="ignore"):  # NaN fails both tests
         ok = ((v >= 0.0) & (v <= 1.0)) if soft_labels else ((v == 0.0) | (v == 1.0))
     if (fast := _all_usable(ok)) is not None:
@@ -198,21 +214,34 @@ def validate_weight(column: NumericColumn) -> np.ndarray:
     return codes
 
 
+def column_checks(dataset: Dataset, *, logits: bool = False, soft_labels: bool = False):
+    """(column name, check) for every column the loss reads, in the table's order: the actual
+    class, each model's predictions, the weight. ``check(column)`` gives its reason codes."""
+    s = dataset.schema
+    classes = None if s.task.is_binary else tuple(float(c) for c in s.task.classes)
+    checks = [(s.actual, lambda col: validate_actual(col, soft_labels, classes))]
+    checks += [(c, lambda col: validate_predicted(col, logits)) for c in s.prediction_columns]
+    if s.weight is not None:
+        checks.append((s.weight, validate_weight))
+    return checks
+
+
+def valid_rows(codes: dict[str, np.ndarray], rows=slice(None)) -> np.ndarray:
+    """The rows whose every checked cell (and the row itself) is usable."""
+    it = iter(codes.values())
+    ok = next(it)[rows] == 0
+    for c in it:
+        ok &= c[rows] == 0
+    return ok
+
+
 def validate(dataset: Dataset, *, logits: bool = False, soft_labels: bool = False) -> Validity:
-    """Check every cell of the columns the loss uses."""
-    codes = {
-        "actual": validate_actual(dataset.actual, soft_labels),
-        "predicted": validate_predicted(dataset.predicted, logits),
-    }
-    if dataset.weight is not None:
-        codes["weight"] = validate_weight(dataset.weight)
+    """Check every cell of the columns the loss uses (codes keyed by column name)."""
+    codes = {name: check(dataset.columns[name])
+             for name, check in column_checks(dataset, logits=logits, soft_labels=soft_labels)}
     if dataset.row_problems:
         codes[ROW] = row_codes(dataset, np.arange(len(dataset)))
-    bad = codes["actual"] != 0
-    for role in ("predicted", "weight", ROW):
-        if role in codes:
-            bad |= codes[role] != 0
-    return Validity(codes=codes, valid=~bad)
+    return Validity(codes=codes, valid=valid_rows(codes), names=dataset.column_names)
 
 
 def row_codes(dataset: Dataset, rows: np.ndarray) -> np.ndarray:

@@ -19,7 +19,6 @@ from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.row_values import EvaluatedRows
 
-INPUT_ROLES = ("id", "actual", "predicted", "weight")
 #: After adding or removing this many rows, freed memory is handed back to the system at once.
 TRIM_ROWS = 10_000
 
@@ -164,9 +163,7 @@ class Document(QObject):
 
     def apply_weight_column(self, column) -> None:
         """Install ``column`` as the weight column (None removes it)."""
-        self.dataset.weight = column
-        if column is not None:
-            self.dataset.column_names.setdefault("weight", "Weight")
+        self.dataset.set_weight_column(column)
         self.live.rebuild()
         self.columnsChanged.emit()
         self.reset.emit()

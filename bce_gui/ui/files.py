@@ -18,7 +18,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
-from ..core.dataset import ROLE_TITLES
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
 from ..core.explain import input_kind_hint, settings_note
@@ -27,6 +26,7 @@ from ..core.io_write import (
     ReadOnlyFile,
     TableWriteError,
     atomic_write,
+    saved_headers,
     write_results,
     write_summary_json,
     write_table,
@@ -620,12 +620,8 @@ class FileController(QObject):
 
 
 def _saved_headers(dataset) -> dict[str, str]:
-    """Role -> the header ``write_table`` gives that role's column (see io_write.table_columns)."""
-    named = dataset.header_order is not None
-    present = {"id": dataset.ids, "actual": dataset.actual, "predicted": dataset.predicted,
-               "weight": dataset.weight}
-    return {role: (dataset.column_names.get(role) if named else None) or ROLE_TITLES[role]
-            for role, column in present.items() if column is not None}
+    """Role -> the header ``write_table`` gives that role's column."""
+    return {key: header for key, header in saved_headers(dataset).items() if ":" not in key}
 
 
 def _naming(path: str, exc: Exception) -> str:

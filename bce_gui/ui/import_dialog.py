@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.columns import REQUIRED_ROLES
 from ..core.io import Preview, ReadOptions, TableReadError, preview_table
+from ..core.schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT
 
 DELIMITERS = [(",", "Comma ( , )"), (";", "Semicolon ( ; )"), ("\t", "Tab"), ("|", "Pipe ( | )")]
 DECIMALS = [(".", "Point (0.94)"), (",", "Comma (0,94)")]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]
-ROLES = [("actual", "Actual class", True), ("predicted", "Predicted", True),
-         ("weight", "Weight", False), ("id", "ID", False)]
+#: The roles a column can be given here, each with its label and whether a table needs it.
+ROLES = [(role, "Actual class" if role == ACTUAL else ROLE_TITLES[role], role in REQUIRED_ROLES)
+         for role in (ACTUAL, PREDICTED, WEIGHT, ID)]
 NONE = "(none)"
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from ..core import row_values
 from ..core.formatting import fmt_count, fmt_exact, fmt_number
 from ..core.row_values import EvaluatedRows
+from ..core.schema import NUMERIC_ROLES
 from ..core.validation import ROW, Reason
 from . import commands, theme
 from .document import Document
@@ -240,7 +241,8 @@ class ObservationsModel(QAbstractTableModel):
         return None
 
     def _reason(self, key: str, row: int) -> Reason | None:
-        codes = self.doc.live.codes.get(key)
+        """The reason code of a cell (``key``: a role, a column's name, or ROW)."""
+        codes = self.doc.live.codes.get(key if key == ROW else self.doc.dataset.name_of(key))
         if codes is None:
             return None
         code = int(codes[row])
@@ -302,7 +304,7 @@ class ObservationsModel(QAbstractTableModel):
             problem = self.doc.dataset.row_problems.get(row)
             if problem and self._reason(ROW, row):
                 reasons.append(f"the file's row has {problem}")
-            for key in ("actual", "predicted", "weight"):
+            for key in NUMERIC_ROLES:
                 r = self._reason(key, row)
                 if r:
                     reasons.append(f"{INPUT_COLUMNS[key].title} {r.short}")  # in full: the cell's tooltip

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pytest
 
-from bce_gui.core.dataset import Dataset
+from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.dialect import CsvDialect, detect_line_end, dialect_of, suggested_dialect, text_is_ascii
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.io import read_table
@@ -86,8 +86,8 @@ def test_text_is_ascii_looks_at_ids_extras_headers_and_typed_text():
     ds = Dataset.from_arrays([1, 0], [0.5, 0.25])
     ds.set_cell_text("predicted", 0, "😀")
     assert not text_is_ascii(ds)
-    ds = Dataset.from_arrays([1, 0], [0.5, 0.25])
-    ds.column_names["actual"] = "Tatsächlich"
+    ds = Dataset.from_roles(NumericColumn.from_floats([1, 0]), NumericColumn.from_floats([0.5, 0.25]),
+                            column_names={"actual": "Tatsächlich"})
     assert not text_is_ascii(ds)
 
 

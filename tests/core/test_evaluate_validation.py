@@ -58,7 +58,7 @@ VALID_ROWS = [0, 7, 8]
 
 def mixed_dataset() -> Dataset:
     y, p, w = (list(c) for c in zip(*ROWS))
-    return Dataset(
+    return Dataset.from_roles(
         actual=col(y, {9: "x?"}),
         predicted=col(p, {2: "abc"}),
         weight=col(w),
@@ -121,7 +121,7 @@ def test_issues_carry_the_typed_text_and_column_name():
 
 def test_logits_reject_only_non_finite_values():
     z = [1000.0, -1e300, INF, -INF, NAN, 1.5, -7.0]
-    ds = Dataset(actual=col([1, 0, 1, 0, 1, 0, 1]), predicted=col(z, {4: "n/a"}))
+    ds = Dataset.from_roles(actual=col([1, 0, 1, 0, 1, 0, 1]), predicted=col(z, {4: "n/a"}))
     v = validate(ds, logits=True)
     reasons = [v.reason("predicted", i) for i in range(len(z))]
     assert reasons == [
@@ -140,7 +140,7 @@ def test_logits_reject_only_non_finite_values():
 
 def test_soft_labels_accept_fractions_inside_unit_interval_only():
     y = [0.3, 1.2, -0.1, 0.0, 1.0, 2.0]
-    ds = Dataset(actual=col(y), predicted=col([0.5] * len(y)))
+    ds = Dataset.from_roles(actual=col(y), predicted=col([0.5] * len(y)))
     soft = validate(ds, soft_labels=True)
     assert [soft.reason("actual", i) for i in range(len(y))] == [
         Reason.OK,
@@ -157,7 +157,7 @@ def test_soft_labels_accept_fractions_inside_unit_interval_only():
 
 def test_weight_checks():
     w = [0.0, 1e300, -0.5, INF, -INF, NAN]
-    ds = Dataset(actual=col([1] * 6), predicted=col([0.5] * 6), weight=col(w))
+    ds = Dataset.from_roles(actual=col([1] * 6), predicted=col([0.5] * 6), weight=col(w))
     v = validate(ds)
     assert [v.reason("weight", i) for i in range(6)] == [
         Reason.OK,  # weight 0 is allowed (the row simply does not count)

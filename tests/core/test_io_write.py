@@ -45,7 +45,7 @@ def _dataset() -> Dataset:
     n = len(HARD) + 3
     predicted = np.array([*HARD, np.nan, np.nan, 0.5])
     actual = np.array([1, 0, 1, 1, 0, 1, 0, 1, np.nan, 0], dtype=float)
-    return Dataset(
+    return Dataset.from_roles(
         actual=NumericColumn(actual, text={8: "yes?"}),
         predicted=NumericColumn(predicted, text={7: "abc"}),  # row 8 is empty, row 7 typed text
         ids=np.array(["a", "007", None, "d", "e,1", 'q"uote', "g", "h", "i", " j "], dtype=object),
@@ -246,7 +246,7 @@ def _results(path):
 def test_write_results_values_match_formulas(tmp_path):
     y = [1, 0, 1, 0, np.nan, 2, 1, 1]
     p = [0.9, 0.2, 0.0, 1e-300, 0.5, 0.5, np.nan, 1.5]
-    ds = Dataset(actual=NumericColumn(np.array(y, dtype=float)),
+    ds = Dataset.from_roles(actual=NumericColumn(np.array(y, dtype=float)),
                  predicted=NumericColumn(np.array(p, dtype=float), text={6: "abc"}),
                  ids=np.array(list("abcdefgh"), dtype=object))
     ev = evaluate(ds, LossOptions())
@@ -288,7 +288,7 @@ def test_write_results_values_match_formulas(tmp_path):
 
 
 def test_write_results_two_problems_in_one_row_and_row_numbers_as_ids(tmp_path):
-    ds = Dataset(actual=NumericColumn(np.array([5.0, 1.0])),
+    ds = Dataset.from_roles(actual=NumericColumn(np.array([5.0, 1.0])),
                  predicted=NumericColumn(np.array([np.nan, 0.25]), text={0: "x"}))
     out = tmp_path / "r.csv"
     write_results(ds, evaluate(ds, LossOptions()), out)

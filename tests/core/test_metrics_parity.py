@@ -115,3 +115,38 @@ def test_options_a_convention_refuses_and_k_classes():
     y, P = multiclass_oof("iris")
     multi = parity(y, P)
     assert all("binary" in s.reason for s in multi.loss.values())
+
+
+def test_each_library_reduces_weights_its_own_way():
+    """Issue 15's case: weighted rows, scikit-learn divides by Σw, PyTorch and Keras by N."""
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    p = np.array([0.8, 0.3, 0.6, 0.1])
+    w = np.array([1.0, 2.0, 0.5, 1.0])
+    par = parity(y, p, w)
+    assert par.loss["sklearn"].value == pytest.approx(0.2882815, abs=1e-7)
+    assert par.loss["exact"].value == pytest.approx(0.2882815, abs=1e-7)
+    assert par.loss["torch"].value == pytest.approx(0.3243167, abs=1e-7)
+    assert par.loss["keras"].value == pytest.approx(0.3243167, abs=1e-6)
+    same = parity(y, p, w, reduction="weighted-mean")  # a reduction the user chose: for all
+    assert same.loss["torch"].value == pytest.approx(0.2882815, abs=1e-7)
+
+
+def test_streamed_parity_reduces_as_in_memory():
+    from bce_gui.core.loss import LossOptions, row_losses
+    from bce_gui.core.metrics import MetricsAccumulator, insight
+
+    rng = np.random.default_rng(4)
+    y = (rng.random(3000) < 0.4).astype(float)
+    p = rng.uniform(0.001, 0.999, 3000)
+    w = rng.choice([0.5, 1.0, 2.0], 3000)
+    opts = LossOptions()
+    whole = insight(y, p, w, options=opts)
+    acc = MetricsAccumulator(options=opts, weighted=True)
+    for part in np.array_split(np.arange(3000), 7):
+        block = MetricsAccumulator(options=opts, weighted=True)
+        block.update(y[part], p[part], row_losses(y[part], p[part], opts), w[part])
+        acc.merge(block)
+    streamed = acc.result(whole.loss, whole.baseline, float(np.average(y, weights=w)))
+    for name in ("exact", "sklearn", "torch", "keras"):
+        assert streamed.parity.loss[name].value == pytest.approx(whole.parity.loss[name].value,
+                                                                 rel=1e-12), name

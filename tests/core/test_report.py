@@ -77,7 +77,7 @@ def _mixed() -> Dataset:
     y = [1, 0, 1, 0, 1, 0, np.nan, 2, 1, 1, 0, 1]
     p = [0.9, 0.2, 0.05, 0.7, 0.6, 0.01, 0.5, 0.5, np.nan, 1.5, 0.99, 0.3]
     ids = ["<script>alert(1)</script>", "b", "c", "d&e", "e", "f", "g", "h", "i", "j", "k", "l"]
-    return Dataset(
+    return Dataset.from_roles(
         actual=NumericColumn(np.array(y, dtype=float)),
         predicted=NumericColumn(np.array(p, dtype=float), text={8: "<b>n/a</b>"}),
         ids=np.array(ids, dtype=object),
@@ -175,7 +175,7 @@ def test_plot_embedded_as_data_uri_or_referenced():
 
 
 def test_hostile_text_is_escaped_everywhere():
-    ds = Dataset(
+    ds = Dataset.from_roles(
         actual=NumericColumn(np.array([1.0, 1.0])),
         predicted=NumericColumn(np.array([0.4, np.nan]), text={1: "<img src=x onerror=alert(1)>"}),
         ids=np.array(["<script>alert('id')</script>", "ok"], dtype=object),

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..columns import numeric_columns
 from ..dataset import Dataset
 from .decode import is_regular, open_head, spooled
 from .errors import TableReadError
@@ -91,7 +92,7 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
     rows = [["" if v is None else str(v) for v in r]
             for r in frame.select(headers).head(n_rows).iter_rows()]
     info.headers = headers
-    numeric = [mapping[r] for r in ("actual", "predicted", "weight") if r in mapping]
+    numeric = numeric_columns(mapping)
     if numeric:
         info.decimal = options.decimal or detect_decimal(frame, numeric, info)
     return Preview(info=info, headers=headers, rows=rows, mapping=mapping, problem=problem)

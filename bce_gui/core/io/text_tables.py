@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..columns import REQUIRED_ROLES, ColumnError, map_columns
+from ..columns import REQUIRED_ROLES, ColumnError, map_columns, numeric_columns
 from ..dialect import detect_line_end
 from ..formatting import one_line
 from .decode import check_raw, decode, read_bytes
@@ -235,7 +235,7 @@ def _read_numbers_directly(data: bytes, delimiter: str, header: list[str], lines
     if not all(r in mapping for r in REQUIRED_ROLES):
         return None
     raw = dict(zip(names, header))
-    numeric = [raw[mapping[r]] for r in ("actual", "predicted", "weight") if r in mapping]
+    numeric = [raw[name] for name in numeric_columns(mapping)]
     try:
         frame = pl.read_csv(
             io.BytesIO(data), separator=delimiter, has_header=True, infer_schema=False,

@@ -19,9 +19,11 @@ from ..columns import (
     headerless_names,
     map_columns,
     missing_role_message,
+    numeric_columns,
     resolve_column,
 )
 from ..dataset import TEXT, Dataset, NumericColumn
+from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
 from .errors import NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
 from .text_tables import FIELDS_COLUMN, table_columns
@@ -89,15 +91,15 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
     options.report(0.8, "Converting numbers")
 
     # Blank lines (every cell empty) are skipped, but spreadsheet row numbers are kept.
-    numeric_roles = [r for r in ("actual", "predicted", "weight") if r in mapping]
-    decimal = options.decimal or detect_decimal(frame, [mapping[r] for r in numeric_roles], info)
+    numeric = numeric_columns(mapping)
+    decimal = options.decimal or detect_decimal(frame, numeric, info)
     info.decimal = decimal
     actual_values = _first_cast(frame, mapping["actual"], decimal)
     blank = _blank_rows(frame, np.flatnonzero(np.isnan(actual_values)))
     first_row = info.first_line + (1 if info.has_header else 0)
     if decimal == ",":
-        for role in numeric_roles:
-            _warn_thousands(frame, mapping[role], first_row, info)
+        for name in numeric:
+            _warn_thousands(frame, name, first_row, info)
     source_rows = None
     n_blank = int(blank.size)
     if n_blank:
@@ -113,8 +115,8 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
 
     columns = {
         role: numeric_column(frame, mapping[role], decimal,
-                              actual_values if role == "actual" else None)
-        for role in numeric_roles
+                             actual_values if role == ACTUAL else None)
+        for role in NUMERIC_ROLES if role in mapping
     }
 
     row_problems: dict[int, str] = {}
@@ -125,18 +127,18 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
             row_problems[r] = f"{int(fields[r])} fields, {first} has {expected}"
     ids = None
-    if options.load_ids and "id" in mapping:
-        ids = _text_column(frame.get_column(mapping["id"]), options)
+    if options.load_ids and ID in mapping:
+        ids = _text_column(frame.get_column(mapping[ID]), options)
     extras: dict[str, np.ndarray] = {}
     if options.load_extras:
         used = set(mapping.values())
         for name in headers:
             if name not in used:
                 extras[name] = _text_column(frame.get_column(name), options)
-    dataset = Dataset(
-        actual=columns["actual"],
-        predicted=columns["predicted"],
-        weight=columns.get("weight"),
+    dataset = Dataset.from_roles(
+        actual=columns[ACTUAL],
+        predicted=columns[PREDICTED],
+        weight=columns.get(WEIGHT),
         ids=ids,
         extras=extras,
         # Without a header a column is named by its role, as a header would usually name it.

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..loss import LossOptions, row_losses, totals
+from ..accumulate import Accumulator
+from ..loss import LossOptions, row_losses
 from .auc import AucAccumulator, roc_auc
 from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bootstrap_ci
 from .calibration import ReliabilityBins
-from .columns import Columns, columns, rank
+from .columns import columns, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
 from .corp import BAND_RESAMPLES, CorpCurve, Decomposition, corp
 from .guide import Guide, Histogram, guide, loss_histogram
@@ -73,15 +74,6 @@ def probabilities(predicted: np.ndarray, logits: bool) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -x)) if logits else x
 
 
-def _class_entropy(cols: Columns) -> float:
-    """The no-skill loss of a K-class task: −Σ q ln q over the (weighted) class shares q."""
-    share = np.bincount(cols.y, weights=cols.w, minlength=cols.n_classes)
-    if not share.sum() > 0:
-        return math.nan
-    q = share[share > 0] / share.sum()
-    return float(-np.sum(q * np.log(q)))
-
-
 def insight(actual, predicted, weights=None, *, options: LossOptions | None = None,
             losses: np.ndarray | None = None, threshold: float = DEFAULT_THRESHOLD,
             n_resamples: int = N_RESAMPLES, seed: int = DEFAULT_SEED,
@@ -103,14 +95,14 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     losses = np.asarray(losses, dtype=np.float64)
     p = x if cols.categorical else probabilities(x, options.logits)
 
-    if cols.categorical:
-        baseline, base_rate = _class_entropy(cols), None
-        loss = _weighted_mean(losses, w)
-        ranked = None
-    else:
-        t = totals(losses, y, w)
-        loss, baseline, base_rate = t.mean, t.baseline, t.base_rate
-        ranked = rank(cols)  # one sort for the AUC and the isotonic fit
+    # The loss and its baseline from the one accumulator, reduced as the options say.
+    acc = Accumulator(n_classes=cols.n_classes if cols.categorical else 2,
+                      weighted=w is not None, by_class=False)
+    acc.update(losses, y, w)
+    t = acc.result(options)
+    loss, baseline = t.mean, t.baseline
+    base_rate = None if cols.categorical else t.base_rate
+    ranked = None if cols.categorical else rank(cols)  # one sort for the AUC and the isotonic fit
 
     sc = scores(y, p, w, threshold)
     auc = roc_auc(y, x, w, ranked=ranked)
@@ -120,6 +112,7 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
              band_resamples=band_resamples, seed=seed)
     par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
+                 reduction=options.reduction,
                  pos_weight=options.pos_weight, soft_labels=options.soft_labels,
                  known={options.policy.name: losses})
     notes = {}
@@ -134,15 +127,6 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
         concentration=conc, corp=c.curve, parity=par, histogram=loss_histogram(losses),
         notes=notes,
     )
-
-
-def _weighted_mean(losses: np.ndarray, w: np.ndarray | None) -> float:
-    if w is None:
-        return float(np.mean(losses)) if losses.size else math.nan
-    with np.errstate(invalid="ignore"):
-        total = float(np.sum(np.where(w > 0, w * losses, 0.0)))
-    sw = float(np.sum(w))
-    return total / sw if sw > 0 else math.nan
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,8 +156,10 @@ class MetricsAccumulator:
                     else AucAccumulator(self.logits, exact_limit))
         self.bootstrap = HistogramBootstrap(weighted, n_resamples, seed)
         self.shares = ShareHistogram(SHARES)
-        #: Per convention: [Σ w·loss over finite rows, rows of infinite loss]; None: binary only.
-        self.by_policy: dict[str, list] | None = {k: [0.0, 0] for k in POLICIES}
+        #: Per convention, the exact totals of its row losses (None: binary only).
+        self.by_policy: dict[str, Accumulator] | None = {
+            k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
+            if o is not None}
 
     def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
         cols = columns(actual, predicted, weights)
@@ -189,11 +175,7 @@ class MetricsAccumulator:
             for name, opts in _policy_options(self.options).items():
                 if opts is None:
                     continue
-                rl = row_losses(cols.y, cols.p, opts)
-                t = totals(rl, cols.y, w)
-                acc = self.by_policy[name]
-                acc[0] += t.sum_loss if not t.n_infinite else _finite_sum(rl, w)
-                acc[1] += t.n_infinite
+                self.by_policy[name].update(row_losses(cols.y, cols.p, opts), cols.y, w)
         return self
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
@@ -204,9 +186,8 @@ class MetricsAccumulator:
         if self.by_policy is None or other.by_policy is None:
             self.by_policy = None
         else:
-            for name, (s, n_inf) in other.by_policy.items():
-                self.by_policy[name][0] += s
-                self.by_policy[name][1] += n_inf
+            for name, acc in other.by_policy.items():
+                self.by_policy[name].merge(acc)
         return self
 
     def result(self, loss: float, baseline: float, base_rate: float | None = None) -> Insight:
@@ -229,15 +210,14 @@ class MetricsAccumulator:
         if self.by_policy is None:
             from .parity import BINARY_ONLY
             return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
-        sum_w = self.scores.sum_w
         out = {}
-        for name, (s, n_inf) in self.by_policy.items():
-            if _policy_options(self.options)[name] is None:
+        for name, opts in _policy_options(self.options).items():
+            if opts is None:
                 out[name] = Stat.undefined(f"{name} cannot be combined with these options")
-            elif not sum_w > 0:
-                out[name] = sc.brier  # the same reason: no rows, or weights summing to 0
-            else:
-                out[name] = Stat.of(math.inf if n_inf else s / sum_w)
+                continue
+            mean = self.by_policy[name].result(opts).mean
+            out[name] = Stat.of(mean) if not math.isnan(mean) else sc.brier  # (no rows, or
+            # weights summing to 0: the Brier score says why)
         return Parity(out)
 
 
@@ -252,17 +232,10 @@ def _policy_options(options: LossOptions) -> dict[str, LossOptions | None]:
             out[name] = LossOptions(policy=make_policy(name), logits=options.logits,
                                     label_smoothing=options.label_smoothing,
                                     pos_weight=options.pos_weight,
-                                    soft_labels=options.soft_labels)
+                                    soft_labels=options.soft_labels, reduction=options.reduction)
         except OptionsError:
             out[name] = None
     return out
-
-
-def _finite_sum(losses: np.ndarray, w: np.ndarray | None) -> float:
-    finite = np.isfinite(losses)
-    if w is None:
-        return float(np.sum(losses[finite]))
-    return float(np.sum(np.where(finite & (w > 0), w * np.where(finite, losses, 0.0), 0.0)))
 
 
 # --------------------------------------------------------------------------------------------

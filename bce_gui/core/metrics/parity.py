@@ -96,9 +96,12 @@ def agreeing_digits(a: float, b: float) -> int:
 
 def parity(actual, predicted, weights=None, *, logits: bool = False,
            label_smoothing: float = 0.0, pos_weight: float | None = None,
-           soft_labels: bool = False, known: dict[str, np.ndarray] | None = None) -> Parity:
+           soft_labels: bool = False, reduction: str | None = None,
+           known: dict[str, np.ndarray] | None = None) -> Parity:
     """The loss of valid binary rows under exact, scikit-learn, PyTorch and Keras conventions,
-    with a sentence for each difference (see the module docstring).
+    with a sentence for each difference (see the module docstring). Each mean is reduced as
+    its library does by default (Σw·l/Σw for scikit-learn, Σw·l/N for PyTorch and Keras), or
+    as ``reduction`` says when the user chose one.
 
     ``known``: row losses the caller already has under some of these conventions (with the
     same options), by convention name; they are used instead of being computed again.
@@ -115,14 +118,14 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
         try:
             opts = LossOptions(policy=make_policy(name), logits=logits,
                                label_smoothing=label_smoothing, pos_weight=pos_weight,
-                               soft_labels=soft_labels)
+                               soft_labels=soft_labels, reduction=reduction)
         except OptionsError as err:
             means[name] = Stat.undefined(str(err))
             continue
         losses[name] = (known or {}).get(name)
         if losses[name] is None:
             losses[name] = row_losses(y, x, opts)
-        means[name] = Stat.of(totals(losses[name], y, w).mean)
+        means[name] = Stat.of(totals(losses[name], y, w, options=opts).mean)
     counted = np.ones(cols.n, dtype=bool) if w is None else w > 0
     plain = (not logits and label_smoothing == 0.0 and pos_weight is None
              and cols.hard_labels() and "exact" in losses)
