@@ -32,6 +32,24 @@ large files: a CSV or TSV file is read a block of rows at a time, so memory stay
 large the file is (the sums are exact, so the result does not depend on the block size); on a
 terminal a progress bar shows on stderr. Spreadsheets (.xlsx, .xls, .ods) are read whole.
 
+statistics: besides the loss, compute prints (and --json writes) the Brier score, ROC AUC,
+accuracy at --threshold (class 1 when p >= T), the expected calibration error (10 equal bins
+of p), a 95% percentile bootstrap interval of the loss (ci95), the share of the loss carried by
+the worst 1% and 10% of rows (worst_share), the CORP decomposition of the loss into
+miscalibration - discrimination + uncertainty, and the loss under each library's convention
+(by_policy); a statistic the data cannot give is null, with the reason under not_defined.
+They are accumulated block by block, like the loss, so a file larger than memory gets them too:
+  - the bootstrap resamples a fine histogram of the row losses (bins 1/64 of a power of two
+    wide, at most 512): each of the --bootstrap N resamples (default 1000, seeded by --seed)
+    draws the bin counts from a multinomial, as resampling the rows does, and adds the spread
+    within the bins as one normal term; it matches the row-by-row bootstrap to Monte-Carlo
+    accuracy at a cost independent of the rows;
+  - the AUC and the decomposition are exact (all rows kept and sorted) up to 4,194,304 rows;
+    beyond, they come from a histogram of 2^20 bins of the logit of p (about 1e-4 apart),
+    rows in one bin counted as tied; methods.auc in the JSON gives the error bound;
+  - the worst-rows shares come from a histogram of the row losses (1/64-wide bins).
+--no-stats leaves them out (the JSON then holds the loss keys only).
+
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
 --strict is given and a row is invalid; 130 when stopped with Ctrl+C.
@@ -101,6 +119,36 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     cols.add_argument("--weight-column", metavar="NAME", help="sample weights, e.g. --weight-column w")
     cols.add_argument("--id-column", metavar="NAME", help="observation IDs, e.g. --id-column user_id")
     cols.add_argument("--sheet", metavar="NAME", help="spreadsheet sheet name or number, e.g. --sheet 2")
+    stats = parser.add_argument_group("statistics (see below)")
+    stats.add_argument(
+        "--threshold",
+        type=_probability,
+        default=0.5,
+        metavar="T",
+        help="accuracy counts a row as class 1 when p >= T (default 0.5), e.g. --threshold 0.3",
+    )
+    stats.add_argument(
+        "--bootstrap",
+        type=_non_negative_int,
+        default=1000,
+        metavar="N",
+        help="resamples of the 95%% bootstrap interval of the loss (default 1000; 0: no "
+        "interval), e.g. --bootstrap 2000",
+    )
+    stats.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of the bootstrap: the same data and seed give the same interval (default 0), "
+        "e.g. --seed 42",
+    )
+    stats.add_argument(
+        "--no-stats",
+        action="store_true",
+        help="compute the loss only, without the statistics (faster on very large files), "
+        "e.g. --json --no-stats",
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
@@ -127,6 +175,26 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, not {text}")
     return value
 
 
@@ -216,6 +284,7 @@ def run_compute(args: argparse.Namespace) -> int:
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
+    from .core.metrics.table import MetricsSettings
     from .core.policies import PolicyError, make_policy
     from .core.stream import keep_block_memory, stream_compute
 
@@ -242,6 +311,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         load_ids=False,
         load_extras=False,
     )
+    metrics = None if args.no_stats else MetricsSettings(
+        threshold=args.threshold, n_resamples=args.bootstrap, seed=args.seed)
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
@@ -251,11 +322,11 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
                 return _fail("standard input is closed")
             with spooled(None, sys.stdin.buffer, name="stdin") as path:
                 result = stream_compute(path, options, read_opts, chunk_rows=args.chunk_rows,
-                                        progress=progress, source="-")
+                                        progress=progress, source="-", metrics=metrics)
         else:
             result = stream_compute(
                 args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-                source=args.file,
+                source=args.file, metrics=metrics,
             )
     except TableReadError as exc:
         return _fail(str(exc))
@@ -371,7 +442,58 @@ def human_summary(summary: dict) -> str:
         skill = summary["skill"]
         if isinstance(skill, float):
             lines.append(f"  skill        {skill:.1%} of the baseline loss removed")
+    if "brier" in summary:
+        lines += statistics_lines(summary)
     return "\n".join(lines)
+
+
+def statistics_lines(summary: dict) -> list[str]:
+    """The statistics of ``compute --json`` (issue 11) in a few lines for a terminal."""
+    from .core.formatting import fmt_plain
+
+    reasons = summary.get("not_defined", {})
+
+    def num(key: str, value, digits: int = 4) -> str:
+        if value is None:
+            reason = reasons.get(key, "") or "no value"
+            return "not defined: " + reason.split("not defined: ", 1)[-1]
+        return fmt_plain(value if value != "inf" else float("inf"), digits)
+
+    def pct(key: str, value) -> str:
+        return f"{value:.1%}" if isinstance(value, float) else num(key, value)
+
+    threshold = summary.get("threshold")
+    at = f" at p >= {fmt_plain(threshold)}" if threshold is not None else ""
+    lines = [f"  scores       Brier {num('brier', summary['brier'])}, ROC AUC "
+             f"{num('auc', summary['auc'])}, accuracy {pct('accuracy', summary['accuracy'])}{at}, "
+             f"ECE {num('ece', summary['ece'])}"]
+    ci = summary["ci95"]
+    if ci is None:
+        lines.append(f"  95% interval {reasons.get('ci95', 'not defined')}")
+    else:
+        how = summary.get("methods", {}).get("ci95", "").split(";")[-1].strip()
+        lines.append(f"  95% interval {num('', ci[0])} to {num('', ci[1])} nats  (bootstrap: {how})")
+    share = summary["worst_share"]
+    if share["1%"] is None:
+        lines.append(f"  worst rows   {reasons.get('worst_share.1%', 'not defined')}")
+    else:
+        lines.append(f"  worst rows   the worst 1% of rows carry {pct('', share['1%'])} of the "
+                     f"loss, the worst 10% carry {pct('', share['10%'])}")
+    d = summary["decomposition"]
+    if d["miscalibration"] is None:
+        lines.append(f"  decomposed   {reasons.get('decomposition.miscalibration', 'not defined')}")
+    else:
+        lines.append(f"  decomposed   miscalibration {num('', d['miscalibration'])} - discrimination "
+                     f"{num('', d['discrimination'])} + uncertainty {num('', d['uncertainty'])} (CORP)")
+        lines.append("               " + (
+            "rows of probability 0 make the loss infinite; recalibrating would make it finite"
+            if d["miscalibration"] == "inf" else
+            f"recalibrating could lower the loss by at most {num('', d['miscalibration'])}"))
+    by_policy = summary.get("by_policy")
+    if by_policy:
+        parts = [f"{k} {num('by_policy.' + k, v)}" for k, v in by_policy.items()]
+        lines.append("  conventions  " + ", ".join(parts))
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

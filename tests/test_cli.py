@@ -409,7 +409,7 @@ def test_human_summary(tmp_path, capsys):
     assert main(["compute", str(csv_file(tmp_path)), "--policy", "sklearn"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert len(out.strip().splitlines()) <= 12  # short
+    assert len(out.strip().splitlines()) <= 15  # short: 8 lines of loss, 6 of statistics
     assert f"{sk(Y, P):.6g}" in out
     assert "bits" in out and "sklearn" in out and "8" in out
     with pytest.raises(json.JSONDecodeError):
@@ -430,7 +430,7 @@ def test_help_documents_every_option_with_an_example(capsys):
     promised = [
         "--policy", "--eps", "--logits", "--label-smoothing", "--pos-weight", "--actual-column",
         "--predicted-column", "--weight-column", "--id-column", "--strict", "--json",
-        "--reduction",
+        "--reduction", "--threshold", "--bootstrap", "--seed", "--no-stats",
     ]
     for option in promised:
         assert option in out, option
@@ -444,6 +444,10 @@ def test_help_documents_every_option_with_an_example(capsys):
     for reduction in ("weighted-mean", "mean", "sum"):
         assert reduction in flat
     assert "sum(w*l)/sum(w)" in flat and "sum(w*l)/N" in flat
+    # How a file read in blocks gets its bootstrap interval and AUC.
+    for words in ("histogram of the row losses", "multinomial", "exact (all rows kept and sorted)",
+                  "2^20 bins of the logit"):
+        assert words in flat, words
 
 
 def test_top_level_help_mentions_compute(capsys):
@@ -682,3 +686,100 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, monkeypatch, capsys):
     assert main(["compute", str(write(tmp_path, "c.csv", "actual,predicted\n1,0.5\n")), "--json"]) == 130
     out, err = capsys.readouterr()
     assert out == "" and err == "bce-lab: interrupted\n"
+
+
+# --------------------------------------------------------------------------------------------
+# The statistics (issue 11)
+# --------------------------------------------------------------------------------------------
+
+
+def _model_file(tmp_path, n=400, weighted=False):
+    """A real-shaped model's predictions: skewed, over-confident, labels drawn from the truth."""
+    rng = np.random.default_rng(11)
+    truth = rng.beta(0.6, 1.6, n)
+    y = (rng.random(n) < truth).astype(float)
+    p = np.round(expit(1.3 * (np.log(truth) - np.log1p(-truth))), 3)  # rounded: ties
+    w = rng.gamma(2.0, 0.5, n) if weighted else None
+    return csv_file(tmp_path, y=y, p=p, w=w), y, p, w
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_json_statistics_match_sklearn(tmp_path, capsys, weighted):
+    from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
+
+    path, y, p, w = _model_file(tmp_path, weighted=weighted)
+    _, out, _ = run_json(capsys, path, "--threshold", "0.3")
+    assert out["brier"] == pytest.approx(brier_score_loss(y, p, sample_weight=w), rel=1e-12)
+    assert out["auc"] == pytest.approx(roc_auc_score(y, p, sample_weight=w), rel=1e-12)
+    assert out["accuracy"] == pytest.approx(accuracy_score(y, p >= 0.3, sample_weight=w), rel=1e-12)
+    assert out["threshold"] == 0.3
+    assert out["by_policy"]["sklearn"] == pytest.approx(sk(y, p, sample_weight=w), rel=1e-12)
+    # ECE as the issue defines it: 10 bins of p, Σ_b (W_b / W) |mean y_b − mean p_b|.
+    ww = np.ones_like(y) if w is None else w
+    b = np.minimum((p * 10).astype(int), 9)
+    ece = sum(abs(np.sum(ww[b == k] * (y[b == k] - p[b == k]))) for k in range(10)) / ww.sum()
+    assert out["ece"] == pytest.approx(ece, rel=1e-12)
+    low, high = out["ci95"]
+    assert low < out["loss"] < high
+    d = out["decomposition"]
+    assert d["miscalibration"] - d["discrimination"] + d["uncertainty"] == pytest.approx(
+        out["loss"], rel=1e-12)
+    assert d["uncertainty"] == pytest.approx(out["baseline_loss"], rel=1e-12)
+    assert 0 < out["worst_share"]["1%"] < out["worst_share"]["10%"] < 1
+    assert out["not_defined"] == {}
+
+
+def test_bootstrap_and_seed_options(tmp_path, capsys):
+    path, *_ = _model_file(tmp_path)
+    _, a, _ = run_json(capsys, path, "--bootstrap", "300", "--seed", "7")
+    _, b, _ = run_json(capsys, path, "--bootstrap", "300", "--seed", "7")
+    _, c, _ = run_json(capsys, path, "--bootstrap", "300", "--seed", "8")
+    assert a["ci95"] == b["ci95"] != c["ci95"]  # seeded: the same data and seed, the same interval
+    assert "300 resamples, seed 7" in a["methods"]["ci95"]
+    _, none, _ = run_json(capsys, path, "--bootstrap", "0")
+    assert none["ci95"] is None and "no resamples" in none["not_defined"]["ci95"]
+
+
+def test_no_stats_gives_the_loss_keys_only(tmp_path, capsys):
+    path, *_ = _model_file(tmp_path)
+    _, full, _ = run_json(capsys, path)
+    _, plain, _ = run_json(capsys, path, "--no-stats")
+    added = {"brier", "auc", "accuracy", "threshold", "ece", "ci95", "worst_share",
+             "decomposition", "by_policy", "not_defined", "methods"}
+    assert set(full) - set(plain) == added
+    assert {k: full[k] for k in plain} == plain
+    assert main(["compute", str(path), "--no-stats"]) == 0
+    assert "ROC AUC" not in capsys.readouterr().out
+
+
+def test_statistics_not_defined_say_why(tmp_path, capsys):
+    path = csv_file(tmp_path, y=np.array([1.0, 1.0, 1.0]), p=np.array([0.2, 0.0, 0.9]))
+    _, out, _ = run_json(capsys, path)
+    assert out["auc"] is None and "only class 1" in out["not_defined"]["auc"]
+    assert out["ci95"] is None and "infinite" in out["not_defined"]["ci95"]
+    assert out["by_policy"]["exact"] == "inf"
+    assert out["by_policy"]["sklearn"] == pytest.approx(sk([1, 1, 1], [0.2, 0.0, 0.9]), rel=1e-12)
+    assert main(["compute", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "ROC AUC not defined: only class 1 is present" in text
+    assert "recalibrating would make it finite" in text
+    assert "nan" not in text.lower()
+
+
+def test_human_summary_prints_the_statistics(tmp_path, capsys):
+    path, y, p, _ = _model_file(tmp_path)
+    assert main(["compute", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert f"ROC AUC {__import__('sklearn.metrics', fromlist=['x']).roc_auc_score(y, p):.4g}" in text
+    for words in ("Brier", "accuracy", "at p >= 0.5", "ECE", "95% interval", "1000 resamples",
+                  "worst 1% of rows", "miscalibration", "recalibrating could lower the loss by at "
+                  "most", "conventions  exact"):
+        assert words in text, words
+
+
+@pytest.mark.parametrize("args", [["--threshold", "1.5"], ["--threshold", "x"],
+                                  ["--bootstrap", "-1"], ["--seed", "a"]])
+def test_bad_statistics_options_are_one_line(tmp_path, capsys, args):
+    path, *_ = _model_file(tmp_path, n=20)
+    line = run_fail(capsys, path, *args)
+    assert line.startswith("bce-lab: error: ") and args[0] in line

@@ -57,6 +57,12 @@ class LiveEvaluation:
         """The first model's row losses (NaN for excluded rows)."""
         return self.losses[0]
 
+    @property
+    def labels(self) -> np.ndarray:
+        """Each row's label as it entered the sums (binary: the label; K classes: the class
+        index, -1 for a label that is no class), kept up to date with edits."""
+        return self._y
+
     def _accumulate(self, rows: np.ndarray, sign: int) -> None:
         """Add (sign=+1) or take out (-1) the terms of the valid ``rows``: their losses, and the
         label and weight they entered with."""

@@ -47,6 +47,9 @@ from .io.text_tables import parse_delimited
 from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
 from .loss import LossOptions, LossTotals
 from .accumulate import RowReport
+from .metrics.insight import Insight, MetricsAccumulator
+from .metrics.table import (MetricsSettings, ModelColumns, add_rows, new_metrics_accumulator,
+                            statistics_json, streamed_insight)
 from .summary import build_summary, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
@@ -69,6 +72,9 @@ class StreamResult:
     n_chunks: int = 0
     #: How many times the stream started over (see the module docstring).
     restarts: int = 0
+    #: The statistics (issue 11) of the first model, when they were asked for; their
+    #: ``compute --json`` keys are in ``summary`` too.
+    insight: Insight | None = None
 
 
 def keep_block_memory() -> bool:
@@ -249,6 +255,7 @@ def stream_compute(
     block_bytes: int | None = None,
     progress: Progress | None = None,
     source: str | None = None,
+    metrics: MetricsSettings | None = None,
 ) -> StreamResult:
     """The ``compute`` summary of a file, reading a CSV/TSV a block at a time.
 
@@ -256,11 +263,17 @@ def stream_compute(
     ``block_bytes`` sets the text read at a time (default 16 MB). ``progress(fraction, rows)``
     is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
     whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
+
+    ``metrics``: also compute the statistics of issue 11 (Brier, AUC, accuracy, ECE, the
+    bootstrap interval, the worst rows' shares, the decomposition, the loss per convention):
+    each block's valid rows fill a :class:`~bce_gui.core.metrics.MetricsAccumulator`, merged
+    like the loss accumulator; their keys are added to the summary.
     """
     if not is_regular(path):  # a pipe, FIFO or /dev/stdin: read it once, into a file
         with spooled(path) as regular:
             return stream_compute(regular, options, read_options, chunk_rows=chunk_rows,
-                                  block_bytes=block_bytes, progress=progress, source=source)
+                                  block_bytes=block_bytes, progress=progress, source=source,
+                                  metrics=metrics)
     path = Path(path)
     read_options = replace(
         read_options or ReadOptions(), load_ids=False, load_extras=False, n_rows=None,
@@ -272,12 +285,13 @@ def stream_compute(
     if is_spreadsheet(path, head) or _cr_only(path):
         # Spreadsheets are read whole; so are files with old Mac line ends (CR only), whose
         # blocks could not end at a line break.
-        return _in_memory(path, options, read_options, source)
+        return _in_memory(path, options, read_options, source, metrics)
     encoding = read_options.encoding
     fast: bool | None = None
     restarts = 0
     while True:
-        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source)
+        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source,
+                   metrics)
         try:
             result = run.execute(encoding, fast)
         except _WrongEncoding:
@@ -304,22 +318,29 @@ def _cr_only(path: Path) -> bool:
 
 
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
-               source: str | None) -> StreamResult:
+               source: str | None, metrics: MetricsSettings | None = None) -> StreamResult:
     from .io import read_table
 
     dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)
-    return StreamResult(
-        summary=summary_dict(dataset, evaluation, source=source,
-                             warnings=list(info.warnings.values())),
-        totals=evaluation.totals, streamed=False, n_chunks=1,
-    )
+    summary = summary_dict(dataset, evaluation, source=source,
+                           warnings=list(info.warnings.values()))
+    ins = None
+    if metrics is not None:
+        # The same accumulator as a streamed file's, one block: the same numbers either way.
+        acc = new_metrics_accumulator(options, dataset.weight is not None, metrics)
+        add_rows(acc, ModelColumns.of(dataset, evaluation))
+        ins = streamed_insight(acc, evaluation.totals)
+        summary.update(statistics_json(ins, metrics))
+    return StreamResult(summary=summary, totals=evaluation.totals, streamed=False, n_chunks=1,
+                        insight=ins)
 
 
 class _Run:
     """One pass over the file (a restart is a new pass)."""
 
-    def __init__(self, path, options, read_options, chunk_rows, block_bytes, progress, source):
+    def __init__(self, path, options, read_options, chunk_rows, block_bytes, progress, source,
+                 metrics: MetricsSettings | None = None):
         self.path = path
         self.options = options
         self.read_options = read_options
@@ -335,6 +356,8 @@ class _Run:
         self.weighted = False
         self.n_chunks = 0
         self.warnings: dict[str, str] = {}
+        self.metrics_settings = metrics
+        self.metrics: MetricsAccumulator | None = None  # the statistics, merged as self.acc
 
     def close(self) -> None:
         if self.text is not None:
@@ -561,15 +584,33 @@ class _Run:
             self.weighted = dataset.weight is not None
         else:
             self.acc.merge(ev.accumulator)
+        if self.metrics_settings is not None:
+            self._add_metrics(dataset, ev)
         report = self.report
         room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]), 0)
         report.merge(ev.row_report(dataset, limit=room))
+
+    def _add_metrics(self, dataset, ev) -> None:
+        """The block's statistics, merged into the run's (the first block's accumulator
+        becomes the run's, as with the loss accumulator)."""
+        block = new_metrics_accumulator(self.options, dataset.weight is not None,
+                                        self.metrics_settings)
+        add_rows(block, ModelColumns.of(dataset, ev))
+        if self.metrics is None:
+            self.metrics = block
+        else:
+            self.metrics.merge(block)
 
     def _result(self) -> StreamResult:
         t = self.acc.result(self.options)
         summary = build_summary(self.options, t, self.report, weighted=self.weighted,
                                 source=self.source, warnings=list(self.warnings.values()))
-        return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
+        ins = None
+        if self.metrics is not None:
+            ins = streamed_insight(self.metrics, t)
+            summary.update(statistics_json(ins, self.metrics_settings))
+        return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks,
+                            insight=ins)
 
 
 def _parsed_numbers(frame) -> bool:

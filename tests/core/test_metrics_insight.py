@@ -59,7 +59,7 @@ def test_concentration_on_breast_cancer_matches_a_sort():
 
 def test_concentration_not_defined_with_infinite_rows_or_no_loss():
     c = concentration(np.array([0.1, np.inf, 0.2]))
-    assert "1 row has an infinite loss and carry all of it" in c.share[0.01].reason
+    assert "1 row has an infinite loss and carries all of it" in c.share[0.01].reason
     assert c.worst_rows[0] == 1 and c.n_infinite == 1
     assert "total loss is 0" in concentration(np.zeros(4)).share[0.1].reason
     assert concentration(np.array([])).share[0.1].reason == "there are no valid rows"

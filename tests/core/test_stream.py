@@ -462,3 +462,98 @@ def test_spreadsheets_are_read_whole(tmp_path):
     result = stream_compute(path, LossOptions(), READ, chunk_rows=1, source="src")
     assert not result.streamed
     assert_same(result.summary, in_memory(path))
+
+
+# --------------------------------------------------------------------------------------------
+# The statistics (issue 11): streamed block by block, the same numbers as in memory
+# --------------------------------------------------------------------------------------------
+
+
+def _oof_file(tmp_path, weighted: bool, invalid: bool) -> "Path":
+    """Out-of-fold predictions of a real model (breast cancer), as compute reads them."""
+    from _metrics_data import breast_cancer_oof, weights
+
+    y, p = breast_cancer_oof()
+    w = weights(y.size)
+    lines = ["actual,predicted" + (",weight" if weighted else "")]
+    for i in range(y.size):
+        cells = [f"{y[i]:g}", repr(float(p[i]))] + ([repr(float(w[i]))] if weighted else [])
+        if invalid and i % 97 == 3:
+            cells[1] = "n/a"  # excluded from the loss and from every statistic
+        lines.append(",".join(cells))
+    path = tmp_path / "oof.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _in_memory_statistics(path, options, settings):
+    from bce_gui.core.metrics.table import ModelColumns, table_insight
+
+    dataset, _ = read_table(path, READ)
+    ev = evaluate(dataset, options)
+    return table_insight(ModelColumns.of(dataset, ev), settings).insight
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("invalid", [False, True])
+@pytest.mark.parametrize("chunk_rows", [None, 1, 50])
+def test_streamed_statistics_are_the_in_memory_statistics(tmp_path, weighted, invalid, chunk_rows):
+    from bce_gui.core.metrics import to_json
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    path = _oof_file(tmp_path, weighted, invalid)
+    opts = LossOptions(policy=make_policy("sklearn"))
+    settings = MetricsSettings(threshold=0.4, n_resamples=300, seed=3)
+    result = stream_compute(path, opts, READ, chunk_rows=chunk_rows, metrics=settings)
+    assert (result.n_chunks > 1) == (chunk_rows is not None)  # block by block, merged
+    got = result.summary
+    whole = to_json(_in_memory_statistics(path, opts, settings))
+    assert got["threshold"] == 0.4 and got["not_defined"] == {}
+    for key in ("brier", "auc", "accuracy", "ece"):
+        assert got[key] == pytest.approx(whole[key], rel=1e-12), key
+    assert got["ci95"] == pytest.approx(whole["ci95"], rel=1e-12)
+    for key in ("miscalibration", "discrimination", "uncertainty"):
+        assert got["decomposition"][key] == pytest.approx(whole["decomposition"][key], rel=1e-10)
+    for key in ("exact", "sklearn", "torch", "keras"):
+        assert got["by_policy"][key] == pytest.approx(whole["by_policy"][key], rel=1e-12)
+    # The loss itself is the loss accumulator's: by_policy of the chosen convention is it.
+    assert got["by_policy"]["sklearn"] == pytest.approx(got["loss"], rel=1e-15)
+    # Worst rows from a histogram when streamed: within the bins' width (1/64).
+    for key in ("1%", "10%"):
+        assert got["worst_share"][key] == pytest.approx(whole["worst_share"][key], rel=0.02)
+    assert "300 resamples, seed 3" in got["methods"]["ci95"]
+    assert got["methods"]["auc"].startswith("exact")
+
+
+def test_statistics_are_left_out_when_not_asked_for(tmp_path):
+    path = _oof_file(tmp_path, False, False)
+    plain = stream_compute(path, LossOptions(), READ)
+    assert "brier" not in plain.summary and plain.insight is None
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    with_stats = stream_compute(path, LossOptions(), READ, metrics=MetricsSettings())
+    # Nothing else changes: the loss keys are the same, the statistics are added.
+    assert {k: v for k, v in with_stats.summary.items() if k in plain.summary} == plain.summary
+
+
+def test_spreadsheet_statistics_come_from_the_same_accumulator(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    path = tmp_path / "s.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    rows = [("actual", "predicted"), (1, 0.9), (0, 0.2), (1, 0.4), (0, 0.7), (1, "x")]
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    csv = tmp_path / "s.csv"
+    csv.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    settings = MetricsSettings(n_resamples=100)
+    a = stream_compute(path, LossOptions(), READ, metrics=settings)
+    b = stream_compute(csv, LossOptions(), READ, metrics=settings)
+    assert not a.streamed and b.streamed
+    for key in ("brier", "auc", "accuracy", "ece", "ci95", "worst_share", "decomposition",
+                "by_policy"):
+        assert a.summary[key] == pytest.approx(b.summary[key], rel=1e-12), key
+    assert a.summary["auc"] == 0.75  # 3 of the 4 (class 1, class 0) pairs ranked right

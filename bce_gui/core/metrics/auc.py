@@ -156,6 +156,8 @@ class AucAccumulator:
         self.n_classes: int | None = None
         self._blocks: list[Columns] | None = []
         self._hist: np.ndarray | None = None  # (K or 1, 2, n_bins): class-k weight, rest
+        # The kept rows joined and (binary) sorted once, for result() and decomposition().
+        self._joined: tuple[Columns, Ranked | None] | None = None
 
     def update(self, actual, predicted, weights=None) -> "AucAccumulator":
         cols = columns(actual, predicted, weights)
@@ -164,6 +166,7 @@ class AucAccumulator:
         self._classes(cols.n_classes if cols.categorical else 2)
         if not cols.hard_labels():
             self.soft = True
+        self._joined = None
         self.n += cols.n
         if self._blocks is not None:
             self._blocks.append(cols)
@@ -180,6 +183,7 @@ class AucAccumulator:
             raise ValueError("cannot merge AUCs of different scores or bins")
         self.n += other.n
         self.soft |= other.soft
+        self._joined = None
         if self._blocks is not None and other._blocks is not None and self.n <= self.exact_limit:
             self._blocks.extend(other._blocks)
             return self
@@ -222,10 +226,10 @@ class AucAccumulator:
         if self.soft:
             return AucResult(Stat.undefined(f"AUC is not defined: {SOFT_LABELS}"), exact)
         if exact:
-            cols = _concat(self._blocks)
+            cols, ranked = self._kept()
             if problem := cols.problem():
                 return AucResult(Stat.undefined(problem), True)
-            return AucResult(roc_auc(cols.y, cols.p, cols.w), True)
+            return AucResult(roc_auc(cols.y, cols.p, cols.w, ranked=ranked), True)
         per_class, errors = [], []
         for k in range(self._hist.shape[0]):
             pos, neg = self._hist[k]
@@ -239,6 +243,17 @@ class AucAccumulator:
             errors.append(0.5 * float(np.dot(pos, neg)) / (w1 * w0))
         return AucResult(Stat.of(float(np.mean(per_class))), False, float(np.mean(errors)))
 
+
+    def _kept(self) -> tuple[Columns, Ranked | None]:
+        """The kept rows as one set of columns and, for a binary task with hard labels, sorted
+        by score: the AUC and the decomposition share one sort."""
+        if self._joined is None:
+            cols = _concat(self._blocks)
+            ranked = None
+            if not cols.categorical and cols.n and cols.hard_labels() and not cols.problem():
+                ranked = rank(cols)
+            self._joined = (cols, ranked)
+        return self._joined
 
     def decomposition(self, score: float | None = None):
         """The CORP decomposition of the same rows (binary only).
@@ -256,12 +271,12 @@ class AucAccumulator:
         if self.n == 0:
             return Decomposition.undefined(NO_ROWS)
         if self._blocks is not None:
-            cols = _concat(self._blocks)
+            cols, ranked = self._kept()
             if problem := cols.problem():
                 return Decomposition.undefined(problem)
             if score is None:
                 return decomposition(cols.y, cols.p, cols.w, logits=self.logits)
-            return decompose_blocks(*_recalibrated_blocks(cols), score)
+            return decompose_blocks(*_recalibrated_blocks(cols, ranked), score)
         if score is None:
             return Decomposition.undefined("the mean loss is needed to decompose a streamed file")
         pos, neg = self._hist[0]
@@ -273,11 +288,12 @@ class AucAccumulator:
         return decompose_blocks(bs, bw, score)
 
 
-def _recalibrated_blocks(cols: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """The isotonic blocks (Σw·y, Σw) of rows kept in memory."""
+def _recalibrated_blocks(cols: Columns, ranked: Ranked | None = None
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted)."""
     from .isotonic import pav, pool_ties
 
-    r = rank(cols)
+    r = ranked if ranked is not None else rank(cols)
     w = np.ones(cols.n) if r.w is None else r.w
     keep = w > 0
     x, y, w = r.x[keep], r.y[keep], w[keep]

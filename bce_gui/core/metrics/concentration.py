@@ -42,6 +42,12 @@ class Concentration:
         return f"{fraction * 100:g}%"
 
 
+def _infinite_reason(n_inf: int) -> str:
+    if n_inf == 1:
+        return "not defined: 1 row has an infinite loss and carries all of it"
+    return f"not defined: {n_inf:,} rows have an infinite loss and carry all of it"
+
+
 def _contributions(losses: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
     if weights is None:
         return losses
@@ -62,8 +68,7 @@ def concentration(losses, weights=None, *, shares=SHARES, worst: int = WORST_LIS
         return Concentration({f: Stat.undefined(NO_ROWS) for f in shares}, worst_idx,
                              c[worst_idx], 0)
     if n_inf:
-        rows = "row has" if n_inf == 1 else "rows have"
-        reason = f"not defined: {n_inf} {rows} an infinite loss and carry all of it"
+        reason = _infinite_reason(n_inf)
         return Concentration({f: Stat.undefined(reason) for f in shares}, worst_idx,
                              c[worst_idx], n_inf)
     total = float(np.sum(c))
@@ -142,8 +147,7 @@ class ShareHistogram:
         if n == 0:
             return {f: Stat.undefined(NO_ROWS) for f in self.shares}
         if self.n_infinite:
-            rows = "row has" if self.n_infinite == 1 else "rows have"
-            reason = f"not defined: {self.n_infinite} {rows} an infinite loss and carry all of it"
+            reason = _infinite_reason(self.n_infinite)
             return {f: Stat.undefined(reason) for f in self.shares}
         nz = np.flatnonzero(self.count)[::-1]  # largest values first
         counts, sums = self.count[nz], self.total[nz]

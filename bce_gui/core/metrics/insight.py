@@ -14,6 +14,7 @@ histogram beyond, the bootstrap interval and the worst-rows shares from fine his
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,14 +78,19 @@ def probabilities(predicted: np.ndarray, logits: bool) -> np.ndarray:
 def insight(actual, predicted, weights=None, *, options: LossOptions | None = None,
             losses: np.ndarray | None = None, threshold: float = DEFAULT_THRESHOLD,
             n_resamples: int = N_RESAMPLES, seed: int = DEFAULT_SEED,
-            band_resamples: int = BAND_RESAMPLES, worst: int = WORST_LISTED) -> Insight:
+            band_resamples: int = BAND_RESAMPLES, worst: int = WORST_LISTED,
+            progress: Callable[[float, str], None] | None = None) -> Insight:
     """All statistics of one model's valid rows.
 
     Binary: ``actual`` labels in [0, 1], ``predicted`` the class-1 column (probabilities, or
     logits with ``options.logits``). K classes: class indices and an (n, K) probability array,
     with ``losses`` (the rows' loss from the K-class engine) required. ``losses``: the rows'
     loss under ``options`` when the caller has them (computed here otherwise).
+
+    ``progress(fraction, what)`` is called before each statistic (a background job reports it,
+    and stops there by raising when it is cancelled).
     """
+    step = progress or (lambda _fraction, _what: None)
     options = options or LossOptions()
     cols = columns(actual, predicted, weights)
     y, x, w = cols.y, cols.p, cols.w
@@ -102,19 +108,27 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     t = acc.result(options)
     loss, baseline = t.mean, t.baseline
     base_rate = None if cols.categorical else t.base_rate
+    step(0.0, "sorting the predictions")
     ranked = None if cols.categorical else rank(cols)  # one sort for the AUC and the isotonic fit
 
+    step(0.15, "Brier score, accuracy, calibration")
     sc = scores(y, p, w, threshold)
+    step(0.2, "AUC")
     auc = roc_auc(y, x, w, ranked=ranked)
+    step(0.3, "bootstrap interval")
     ci = bootstrap_ci(losses, w, n_resamples=n_resamples, seed=seed)
+    step(0.4, "worst rows")
     conc = concentration(losses, w, worst=worst)
     plain = options.label_smoothing == 0.0 and options.pos_weight is None
+    step(0.45, "decomposition and CORP curve")
     c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
              band_resamples=band_resamples, seed=seed)
+    step(0.7, "conventions")
     par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
                  reduction=options.reduction,
                  pos_weight=options.pos_weight, soft_labels=options.soft_labels,
                  known={options.policy.name: losses})
+    step(0.95, "histogram of row losses")
     notes = {}
     if not plain:
         notes["decomposition"] = ("label smoothing or pos_weight changes what is scored, so the "
@@ -175,7 +189,9 @@ class MetricsAccumulator:
             for name, opts in _policy_options(self.options).items():
                 if opts is None:
                     continue
-                self.by_policy[name].update(row_losses(cols.y, cols.p, opts), cols.y, w)
+                # The chosen convention's row losses are the ones given: not computed again.
+                known = losses if opts == self.options else row_losses(cols.y, cols.p, opts)
+                self.by_policy[name].update(known, cols.y, w)
         return self
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
