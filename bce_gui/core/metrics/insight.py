@@ -170,10 +170,11 @@ class MetricsAccumulator:
                     else AucAccumulator(self.logits, exact_limit))
         self.bootstrap = HistogramBootstrap(weighted, n_resamples, seed)
         self.shares = ShareHistogram(SHARES)
-        #: Per convention, the exact totals of its row losses (None: binary only).
+        #: Per convention, the exact totals of its row losses (None: binary only). The chosen
+        #: convention has none: its totals are the loss accumulator's, given to result().
         self.by_policy: dict[str, Accumulator] | None = {
             k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
-            if o is not None}
+            if o is not None and o != self.options}
 
     def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
         cols = columns(actual, predicted, weights)
@@ -187,11 +188,8 @@ class MetricsAccumulator:
             self.by_policy = None
         elif self.by_policy is not None and cols.n:
             for name, opts in _policy_options(self.options).items():
-                if opts is None:
-                    continue
-                # The chosen convention's row losses are the ones given: not computed again.
-                known = losses if opts == self.options else row_losses(cols.y, cols.p, opts)
-                self.by_policy[name].update(known, cols.y, w)
+                if name in self.by_policy:
+                    self.by_policy[name].update(row_losses(cols.y, cols.p, opts), cols.y, w)
         return self
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
@@ -208,21 +206,27 @@ class MetricsAccumulator:
 
     def result(self, loss: float, baseline: float, base_rate: float | None = None) -> Insight:
         """The statistics, given the mean loss, the no-skill loss and (binary) the base rate
-        from the loss accumulator."""
+        from the loss accumulator (of the same rows, under the same options)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The resamples and the sort behind the AUC and the decomposition are the two long
+        # parts; numpy lets go of the GIL in both, so they run side by side on two cores.
+        with ThreadPoolExecutor(1) as pool:
+            resampled = pool.submit(self.bootstrap.result)
+            auc = self.auc.result()
+            decomposition = self.auc.decomposition(None if math.isnan(loss) else loss)
+            ci = resampled.result()
         sc = self.scores.result()
-        auc = self.auc.result()
-        ci = self.bootstrap.result()
         notes = {"auc": auc.method, "ci95": ci.method}
-        decomposition = self.auc.decomposition(None if math.isnan(loss) else loss)
         return Insight(
             n=self.scores.n, loss=loss, baseline=baseline, brier=sc.brier, auc=auc.auc,
             accuracy=sc.accuracy, threshold=sc.threshold, calibration=sc.calibration,
             ci95=ci, worst_share=self.shares.result(), decomposition=decomposition,
             guide=guide(loss, baseline if math.isfinite(baseline) else None, base_rate),
-            parity=self._parity(sc), notes=notes,
+            parity=self._parity(sc, loss), notes=notes,
         )
 
-    def _parity(self, sc) -> Parity:
+    def _parity(self, sc, loss: float) -> Parity:
         if self.by_policy is None:
             from .parity import BINARY_ONLY
             return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
@@ -231,7 +235,7 @@ class MetricsAccumulator:
             if opts is None:
                 out[name] = Stat.undefined(f"{name} cannot be combined with these options")
                 continue
-            mean = self.by_policy[name].result(opts).mean
+            mean = loss if opts == self.options else self.by_policy[name].result(opts).mean
             out[name] = Stat.of(mean) if not math.isnan(mean) else sc.brier  # (no rows, or
             # weights summing to 0: the Brier score says why)
         return Parity(out)

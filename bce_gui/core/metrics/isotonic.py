@@ -102,6 +102,8 @@ def pool_ties(x_sorted: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, l
     if x_sorted.size == 0:
         return np.zeros(0, dtype=np.int64), [np.zeros(0) for _ in columns]
     first = np.flatnonzero(np.concatenate(([True], x_sorted[1:] != x_sorted[:-1])))
+    if first.size == x_sorted.size:  # no ties (continuous predictions): nothing to pool
+        return first, [np.asarray(c, dtype=np.float64) for c in columns]
     return first, [np.add.reduceat(c, first) for c in columns]
 
 
