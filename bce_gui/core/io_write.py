@@ -497,9 +497,15 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
 
 
 def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
-                       source: str | None = None) -> dict[str, Any]:
-    """The summary in the schema of ``compute --json``."""
+                       source: str | None = None, metrics=None) -> dict[str, Any]:
+    """The summary in the schema of ``compute --json``; with ``metrics`` (a
+    :class:`~bce_gui.core.metrics.table.MetricsSettings`), its statistics too, as ``compute``
+    gives them."""
     summary = summary_dict(dataset, evaluation, source=source)
+    if metrics is not None:
+        from .metrics.table import summary_statistics
+
+        summary.update(summary_statistics(dataset, evaluation, metrics)[1])
     data = (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8")
     atomic_write(path, lambda fh: fh.write(data))
     return summary

@@ -14,6 +14,8 @@ from .evaluate import Evaluation, terms_for_rows
 from .explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
 from .formatting import fmt_count, fmt_number, fmt_result
 from .loss import LN2
+from .metrics.view import (BAND_COLOURS, guide_bar, parity_view, reliability_view,
+                           statistic_lines)
 
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #222; }
@@ -25,6 +27,8 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid #bbb; padding: 3px 8px; }
 th { background: #eef2f6; }
 td.num { text-align: right; }
+th.band { text-align: center; color: #000; }
+td.mark { text-align: center; font-size: 9pt; }
 """
 # (Padding in px: Qt's QTextDocument, which makes the PDF, drops a padding given in pt.)
 
@@ -45,11 +49,17 @@ def report_html(
     worst: int = 10,
     invalid_limit: int = 50,
     now: datetime | None = None,
+    insight=None,
+    units: str = "nats",
+    images: dict[str, str] | None = None,
 ) -> str:
-    """The summary, formula, convention, plot, worst rows and invalid rows, with a timestamp.
+    """The summary, formula, convention, guide, plot, statistics, worst rows and invalid rows,
+    with a timestamp.
 
     The plot is either embedded (``plot_png``, as a data URI, for a standalone .html file) or
     referenced by name (``plot_src``, for a QTextDocument that registers the image itself).
+    ``insight``: the statistics of the rows (a :class:`~bce_gui.core.metrics.table.TableInsight`),
+    shown in ``units``; ``images``: their plots' sources by name ("calibration", "histogram").
     """
     t = evaluation.totals
     opts = evaluation.options
@@ -88,11 +98,14 @@ def report_html(
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")
 
+    parts += _guide_section(t, opts)
     src = plot_src
     if plot_png is not None:
         src = "data:image/png;base64," + base64.b64encode(plot_png).decode("ascii")
     if src:
         parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='540'></p>"]
+    if insight is not None and t.n:
+        parts += _statistics_sections(insight, units, images or {})
 
     rows = evaluation.worst_rows(worst)
     if rows.size:
@@ -115,6 +128,81 @@ def report_html(
             parts.append(f"<p class='muted'>… the first {invalid_limit} of them are listed.</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _guide_section(totals, options) -> list[str]:
+    """The articles' rough scale as a row of coloured bands, the loss and baseline under them."""
+    bar = guide_bar(totals, options)
+    if bar.loss is None:
+        return []
+    esc = html.escape
+    loss_band, base_band = bar.band_of_position(bar.loss), bar.band_of_position(bar.baseline)
+    cells, marks = [], []
+    for i, label in enumerate(bar.labels):
+        weight = "<b>" + esc(label) + "</b>" if i == loss_band else esc(label)
+        cells.append(f"<th class='band' bgcolor='{BAND_COLOURS[i]}' width='20%'>{weight}</th>")
+        mark = []
+        if i == loss_band:
+            mark.append(f"▲ this loss {esc(bar.loss_text)}")
+        if i == base_band and bar.baseline_text:
+            mark.append(f"△ no skill {esc(bar.baseline_text)}")
+        marks.append(f"<td class='mark'>{'<br>'.join(mark)}</td>")
+    ticks = " · ".join(f"{a} | {b}" for a, b in zip(bar.labels, bar.ticks))
+    return [
+        "<h2>What the number means</h2>",
+        f"<p>{esc(bar.caption)}</p>",
+        "<table cellspacing='0' width='100%'><thead><tr>" + "".join(cells) + "</tr></thead><tr>"
+        + "".join(marks) + "</tr></table>",
+        f"<p class='muted'>Band limits in nats: {esc(ticks)} (up to 0.05, 0.20, 0.30, 1.00). "
+        f"{esc(bar.sentence)}</p>",
+    ]
+
+
+def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str]:
+    """Statistics, calibration diagram, histogram of row losses and conventions (issue 11)."""
+    esc = html.escape
+    ins = result.insight
+    out = ["<h2>Statistics</h2>", TABLE + "<thead><tr><th>Statistic</th><th>Value</th>"
+           "<th>What it says</th></tr></thead>"]
+    for line in statistic_lines(ins, units):
+        out.append(f"<tr><td>{esc(line.title)}</td><td>{esc(line.value)}</td>"
+                   f"<td>{esc(line.explanation)}</td></tr>")
+    out.append("</table>")
+    view = reliability_view(ins)
+    out.append("<h2>Calibration</h2>")
+    out.append(f"<p>{esc(view.ece_text)}. Each point is a bin of p: its mean p against how often "
+               "class 1 occurred; bars along the foot count the rows per bin; the step line is "
+               "the CORP curve (the isotonic recalibration)"
+               + (f", the shaded area its {esc(view.band_text.split(':')[0])}" if view.band_text
+                  else "") + ".</p>")
+    if images.get("calibration"):
+        out.append(f"<p><img src='{images['calibration']}' width='480'></p>")
+    out.append(TABLE + "<thead><tr><th>Bin of p</th><th>Rows</th><th>Mean p</th>"
+               "<th>Observed</th></tr></thead>")
+    r = ins.calibration
+    for b in range(r.count.size):
+        if not r.count[b]:
+            continue
+        right = "]" if b == r.count.size - 1 else ")"
+        out.append(f"<tr><td>[{fmt_number(r.edges[b], 2)}, {fmt_number(r.edges[b + 1], 2)}{right}"
+                   f"</td><td class='num'>{fmt_count(int(r.count[b]))}</td>"
+                   f"<td class='num'>{fmt_number(r.mean_predicted[b], 4)}</td>"
+                   f"<td class='num'>{fmt_number(r.observed[b], 4)}</td></tr>")
+    out.append("</table>")
+    if images.get("histogram"):
+        out += ["<h2>Row losses</h2>",
+                "<p>How many rows have each loss (a log-scaled count axis).</p>",
+                f"<p><img src='{images['histogram']}' width='480'></p>"]
+    par = parity_view(ins.parity, result.options.policy.name, units)
+    out += ["<h2>Conventions: why libraries disagree</h2>",
+            TABLE + f"<thead><tr><th>Convention</th><th>Loss ({esc(units)})</th></tr></thead>"]
+    for row in par.rows:
+        name = esc(row.label) + (" (in use)" if row.chosen else "")
+        out.append(f"<tr><td>{name}</td><td class='num'>{esc(row.value)}</td></tr>")
+    out.append("</table>")
+    for text, _rows in par.sentences:
+        out.append(f"<p>{esc(text)}</p>")
+    return out
 
 
 def _file_lines(dataset: Dataset) -> bool:

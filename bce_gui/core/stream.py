@@ -49,7 +49,7 @@ from .loss import LossOptions, LossTotals
 from .accumulate import RowReport
 from .metrics.insight import Insight, MetricsAccumulator
 from .metrics.table import (MetricsSettings, ModelColumns, add_rows, new_metrics_accumulator,
-                            statistics_json, streamed_insight)
+                            statistics_json, streamed_insight, summary_statistics)
 from .summary import build_summary, summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
@@ -328,10 +328,8 @@ def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
     ins = None
     if metrics is not None:
         # The same accumulator as a streamed file's, one block: the same numbers either way.
-        acc = new_metrics_accumulator(options, dataset.weight is not None, metrics)
-        add_rows(acc, ModelColumns.of(dataset, evaluation))
-        ins = streamed_insight(acc, evaluation.totals)
-        summary.update(statistics_json(ins, metrics))
+        ins, keys = summary_statistics(dataset, evaluation, metrics)
+        summary.update(keys)
     return StreamResult(summary=summary, totals=evaluation.totals, streamed=False, n_chunks=1,
                         insight=ins)
 

@@ -88,6 +88,13 @@ class FileController(QObject):
         #: Background work (loads, autosaves): the window's one helper.
         self.jobs = jobs if jobs is not None else Jobs(self)
         self.load: FileLoad | None = None
+        #: What a report adds (the statistics and their plots): a callable returning
+        #: ``{"insight": TableInsight, "units": str, "images": {name: PNG bytes}}``, set by the
+        #: window; None: the report has the summary and the penalty curve only.
+        self.report_extras = None
+        #: The window's statistics (an InsightController): a summary export includes them, with
+        #: the window's threshold, as ``compute --json`` would.
+        self.insight = None
         self._load_ok = False
         self._written: set[str] = set()
         #: The dialect each CSV/TSV file was read or written in: Save keeps it.
@@ -416,8 +423,12 @@ class FileController(QObject):
     def export_summary(self, path: str | None = None) -> bool:
         path = path or self._ask_path("Export summary", "-summary.json", "JSON (*.json)")
         snap = self.doc.live.snapshot()
+        from ..core.metrics.table import MetricsSettings
+
+        metrics = self.insight.settings if self.insight is not None else MetricsSettings()
         return self._export(
-            "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path), path
+            "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path,
+                                                    metrics=metrics), path
         )
 
     def export_plot(self, plot, path: str | None = None) -> bool:
@@ -436,11 +447,18 @@ class FileController(QObject):
         snap = self.doc.live.snapshot()
         source = Path(self.path).name if self.path else None
         png = plot_bytes(plot, svg=False)
+        extras = self.report_extras() if self.report_extras is not None else {}
+        images = extras.get("images", {})
+        stats = dict(insight=extras.get("insight"), units=extras.get("units", "nats"))
         if Path(path).suffix.lower() in (".html", ".htm"):
-            page = report_html(self.doc.dataset, snap, source=source, plot_png=png)
+            page = report_html(self.doc.dataset, snap, source=source, plot_png=png,
+                               images={k: _data_uri(v) for k, v in images.items()}, **stats)
             return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
-        page = report_html(self.doc.dataset, snap, source=source, plot_src="plot.png")
-        return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(pdf_bytes(page, png))), path)
+        page = report_html(self.doc.dataset, snap, source=source, plot_src="plot.png",
+                           images={k: f"{k}.png" for k in images}, **stats)
+        pngs = {f"{k}.png": v for k, v in images.items()}
+        return self._export("report", lambda p: atomic_write(
+            p, lambda fh: fh.write(pdf_bytes(page, png, pngs))), path)
 
     # -- recent files -------------------------------------------------------------------------
 
@@ -689,12 +707,35 @@ def _widget_bytes(plot_widget, svg: bool) -> bytes:
     return bytes(buffer.data())
 
 
-def pdf_bytes(page_html: str, plot_png: bytes | None) -> bytes:
-    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory."""
+def _data_uri(png: bytes) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def widget_png(view, size: tuple[int, int] = (720, 480)) -> bytes:
+    """One of the statistics' plots (:mod:`insight_plots`) as PNG for the report: light colours,
+    drawn at ``size`` whatever its tab shows (or whether it was ever shown)."""
+    with view.exporting() as plot_widget:
+        old = plot_widget.size()
+        plot_widget.resize(*size)
+        try:
+            return _widget_bytes(plot_widget, svg=False)
+        finally:
+            plot_widget.resize(old)
+
+
+def pdf_bytes(page_html: str, plot_png: bytes | None, images: dict[str, bytes] | None = None) -> bytes:
+    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory.
+
+    ``plot_png`` is the image named ``plot.png`` in the page; ``images`` others, by name."""
     doc = QTextDocument()
+    named = dict(images or {})
     if plot_png:
-        image = QImage.fromData(QByteArray(plot_png), "PNG")
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("plot.png"), image)
+        named["plot.png"] = plot_png
+    for name, data in named.items():
+        image = QImage.fromData(QByteArray(data), "PNG")
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     doc.setHtml(page_html)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -40,11 +41,15 @@ from ..resources import resource_path, worked_example_path
 from . import commands, theme
 from .document import Document
 from .files import FileController
+from .insight_jobs import InsightController
+from .insight_plots import CalibrationPlot, LossHistogramPlot
 from .jobs import Jobs
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
+from .parity_panel import ParityPanel
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
 from .plain_text import rich_text
+from .statistics_panel import StatisticsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import DataTableView, LinkedTables, copy_text, paste_start
@@ -56,6 +61,12 @@ DEFAULT_SIZE = QSize(1400, 860)
 PLOT_SHARE = 0.35
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
+#: Rows a click on a statistic (a calibration bin, the worst rows) selects at most.
+MAX_SELECTED = 20_000
+#: The tabs beside the penalty curve, by key: (title, shortcut).
+VIEW_TABS = {"penalty": ("Penalty curve", "Ctrl+3"), "calibration": ("Calibration", "Ctrl+4"),
+             "histogram": ("Row losses", "Ctrl+5"), "statistics": ("Statistics", "Ctrl+6"),
+             "conventions": ("Conventions", "Ctrl+7")}
 
 
 def load_worked_example() -> Dataset:
@@ -98,6 +109,12 @@ class MainWindow(QMainWindow):
         self.tables = LinkedTables(self.obs_view, self.res_view)
         self.summary = SummaryPanel(self.doc)
         self.plot = PenaltyPlot(self.doc)
+        # The statistics (issue 11): computed in the background, shown beside the penalty curve.
+        self.insight = InsightController(self.doc, self.jobs, self)
+        self.calibration = CalibrationPlot()
+        self.loss_histogram = LossHistogramPlot()
+        self.statistics = StatisticsPanel()
+        self.parity = ParityPanel()
         self.settings_panel = SettingsPanel(self.doc)
         self.explain = QTextBrowser()
         self.explain.setAccessibleName("How is this computed")
@@ -171,7 +188,7 @@ class MainWindow(QMainWindow):
         self.top_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.top_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.right_splitter.addWidget(self.top_area)
-        self.right_splitter.addWidget(self.plot)
+        self.right_splitter.addWidget(self._build_views())
         self.right_splitter.setStretchFactor(0, 0)
         self.right_splitter.setStretchFactor(1, 1)
 
@@ -215,9 +232,38 @@ class MainWindow(QMainWindow):
         chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
                  self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
                  sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.units,
-                 self.plot.log_axis, self.plot.reset_button, self.plot.plot, self.explain]
+                 self.views.tabBar(), self.plot.log_axis, self.plot.reset_button, self.plot.plot,
+                 self.statistics.threshold, self.statistics.worst_button, self.explain]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
+
+    def _build_views(self) -> QTabWidget:
+        """The penalty curve and, in tabs beside it, the statistics' views."""
+        self.views = QTabWidget()
+        self.views.setObjectName("views")
+        self.views.setAccessibleName("Plots and statistics")
+        self.views.setDocumentMode(True)
+        self.views.setUsesScrollButtons(True)
+        self.view_pages = {"penalty": self.plot, "calibration": self.calibration,
+                           "histogram": self.loss_histogram, "statistics": self.statistics,
+                           "conventions": self.parity}
+        for key, page in self.view_pages.items():
+            title, keys = VIEW_TABS[key]
+            self.views.addTab(page, title)
+            self.views.setTabToolTip(self.views.count() - 1, f"{title} ({keys})")
+        # A running computation shows its progress in the tabs' corner, whatever tab is open.
+        self.insight_bar = QProgressBar()
+        self.insight_bar.setRange(0, 100)
+        self.insight_bar.setMaximumWidth(90)
+        self.insight_bar.setAccessibleName("Computing the statistics")
+        self.insight_bar.setTextVisible(False)
+        self.insight_bar.hide()
+        self.views.setCornerWidget(self.insight_bar, Qt.Corner.TopRightCorner)
+        self._insight_timer = QTimer(self)  # no flicker for a computation that ends at once
+        self._insight_timer.setSingleShot(True)
+        self._insight_timer.setInterval(300)
+        self._insight_timer.timeout.connect(self._show_insight_busy)
+        return self.views
 
     def first_size(self) -> QSize:
         """1400×860, or less where the screen is smaller: the first window fits the screen's
@@ -303,6 +349,9 @@ class MainWindow(QMainWindow):
         a["focus_settings"] = self._action("Go to &settings", lambda: self.focus_visible(self.settings_panel.policy),
                                            "Ctrl+2",
                                            "Move the focus to the settings")
+        for key, (title, keys) in VIEW_TABS.items():
+            a[f"view_{key}"] = self._action(f"{title}", lambda k=key: self.show_view(k), keys,
+                                            f"Show the {title.lower()} beside the summary")
         a["explain"] = self.explain_dock.toggleViewAction()
         a["explain"].setText("&How is this computed?")
         a["explain"].setShortcut(SK.HelpContents)
@@ -355,6 +404,9 @@ class MainWindow(QMainWindow):
                     "reset_view", None, "focus_table", "focus_settings", "reset_layout"):
             m.addSeparator() if key is None else m.addAction(a[key])
         m.addSeparator()
+        for key in VIEW_TABS:
+            m.addAction(a[f"view_{key}"])
+        m.addSeparator()
         numbers = m.addMenu("&Number format")
         for key in ("numbers_system", "numbers_english"):
             numbers.addAction(a[key])
@@ -370,6 +422,7 @@ class MainWindow(QMainWindow):
         self.summary.switchPolicyRequested.connect(self.switch_policy)
         self.summary.showRowsRequested.connect(self.tables.select_data_rows)
         self.plot.rowClicked.connect(self.select_row_from_plot)
+        self._connect_insight()
         self.obs_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.invalid_only.toggled.connect(self.model.set_invalid_only)
         self.invalid_only.toggled.connect(self.actions["invalid_only"].setChecked)
@@ -397,7 +450,71 @@ class MainWindow(QMainWindow):
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
+    def _connect_insight(self) -> None:
+        ins = self.insight
+        for view in (self.calibration, self.loss_histogram, self.statistics, self.parity):
+            ins.updated.connect(view.set_result)
+        for view in (self.statistics, self.parity):
+            ins.stale.connect(view.set_stale)
+        ins.busyChanged.connect(self._insight_busy)
+        ins.progress.connect(self._insight_progress)
+        self.statistics.thresholdChanged.connect(ins.set_threshold)
+        self.statistics.showRowsRequested.connect(self.show_rows)
+        self.parity.showRowsRequested.connect(self.show_rows)
+        self.calibration.binClicked.connect(self.select_bin)
+        self.files.report_extras = self.report_extras
+        self.files.insight = ins
+
     # -- slots (thin: one call into the document, core or a model) ---------------------------
+
+    def show_view(self, key: str) -> None:
+        """Bring a tab beside the penalty curve to the front (View menu, Ctrl+3 to Ctrl+7)."""
+        self.views.setCurrentWidget(self.view_pages[key])
+
+    def show_rows(self, rows) -> None:
+        """Select rows a statistic points at (the worst rows, a parity sentence's rows)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size and self.model.view_row(int(rows[0])) < 0:
+            self.clear_order()  # hidden by "invalid rows only": show every row
+        self.tables.select_data_rows(rows[:MAX_SELECTED])
+
+    def select_bin(self, b: int) -> None:
+        """A bin of the calibration diagram was clicked: select its rows in the table."""
+        rows = self.insight.bin_rows(b)
+        self.show_rows(rows)
+        shown = min(rows.size, MAX_SELECTED)
+        more = f" (the first {fmt_count(shown)})" if shown < rows.size else ""
+        self.statusBar().showMessage(
+            f"Selected {count_text(int(rows.size), 'row')} of calibration bin {b + 1}{more}", 8000)
+
+    def _insight_busy(self, busy: bool) -> None:
+        self.statistics.busy.set_busy(False)
+        if busy:
+            self._insight_timer.start()
+        else:
+            self._insight_timer.stop()
+            self.insight_bar.hide()
+
+    def _show_insight_busy(self) -> None:
+        self.insight_bar.setValue(0)
+        self.insight_bar.show()
+        self.statistics.busy.set_busy(True)
+
+    def _insight_progress(self, fraction: float, what: str) -> None:
+        self.insight_bar.setValue(int(fraction * 100))
+        self.insight_bar.setToolTip(f"Computing the statistics: {what}")
+        if self.statistics.busy.isVisible():
+            self.statistics.busy.set_progress(fraction, what)
+
+    def report_extras(self) -> dict:
+        """What a report adds to the summary and the penalty curve: the statistics of the table
+        as it is now, and their plots as images."""
+        from .files import widget_png
+
+        result = self.insight.compute_now()
+        return {"insight": result, "units": self.model.units,
+                "images": {"calibration": widget_png(self.calibration),
+                           "histogram": widget_png(self.loss_histogram)}}
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
@@ -432,6 +549,8 @@ class MainWindow(QMainWindow):
         self.model.set_units(units)
         self.summary.set_units(units)
         self.plot.set_units(units)
+        for view in (self.loss_histogram, self.statistics, self.parity):
+            view.set_units(units)
         self.settings_panel.set_units(units)
         self._fit_tables()  # "Row loss (bits)"
 

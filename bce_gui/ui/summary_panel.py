@@ -7,9 +7,11 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
 from ..core.formatting import fmt_count, fmt_number, fmt_result
+from ..core.metrics.view import guide_bar
 from ..core.summary_view import shown_loss
 from . import theme
 from .document import Document
+from .guide_bar import GuideBarWidget
 
 
 class SummaryPanel(QFrame):
@@ -50,6 +52,12 @@ class SummaryPanel(QFrame):
         self.other_units_label = QLabel()
         self.meaning_label = QLabel()
         self.meaning_label.setWordWrap(True)
+        # The articles' rough scale, with this loss and the no-skill baseline on it (issue 11).
+        self.guide = GuideBarWidget()
+        self.guide_note = QLabel()
+        self.guide_note.setObjectName("guideNote")
+        self.guide_note.setWordWrap(True)
+        self.guide_note.setTextFormat(Qt.TextFormat.PlainText)
         self.policy_label = QLabel()
         self.policy_label.setWordWrap(True)
         self.policy_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -69,15 +77,15 @@ class SummaryPanel(QFrame):
         )
 
         for label in (self.caption, self.counts_label, self.formula_label, self.meaning_label,
-                      self.policy_label, self.options_label, self.infinite_label):
+                      self.guide_note, self.policy_label, self.options_label, self.infinite_label):
             if label.wordWrap():
                 # A wrapped label's own minimum is a comfortable reading width (up to ~400 px),
                 # which would keep the tables narrow: let it wrap down to a narrow column.
                 label.setMinimumWidth(120)
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
-                  self.formula_label, self.other_units_label, self.meaning_label,
-                  self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
+                  self.formula_label, self.other_units_label, self.meaning_label, self.guide,
+                  self.guide_note, self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
                   self.options_label):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
         layout.addStretch(1)
@@ -94,7 +102,7 @@ class SummaryPanel(QFrame):
     def _apply_colours(self) -> None:
         """Captions and the warning in colours of the palette in force (light or dark)."""
         palette = self.palette()
-        for label in (self.caption, self.policy_label):
+        for label in (self.caption, self.policy_label, self.guide_note):
             theme.set_text_colour(label, theme.muted_text(palette))
         theme.set_text_colour(self.infinite_label, theme.warning_text(palette))
 
@@ -131,6 +139,11 @@ class SummaryPanel(QFrame):
         else:
             self.other_units_label.setText("")
             self.meaning_label.setText("")
+        bar = guide_bar(t, opts)
+        self.guide.set_view(bar)
+        self.guide.setVisible(bar.loss is not None)
+        self.guide_note.setText(bar.sentence)
+        self.guide_note.setVisible(bar.loss is not None and bool(bar.sentence))
         inf = t.n_infinite > 0
         self.infinite_label.setVisible(inf)
         self.clip_button.setVisible(inf)

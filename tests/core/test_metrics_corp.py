@@ -199,6 +199,10 @@ def test_corp_curve_is_the_isotonic_step_function():
     assert c.weight.sum() == y.size
     x, v = c.step_xy()
     assert x.size == v.size == 2 * c.value.size
+    # A step line: flat pieces (each block's value up to where the next block begins) joined
+    # by vertical jumps, never a slanted segment between blocks.
+    assert np.all(v[0::2] == v[1::2]) and np.all(x[1:-1:2] == x[2::2])
+    assert np.all(np.diff(x) >= 0) and x[0] == c.x_low[0] and x[-1] == c.x_high[-1]
 
 
 def calibrated(seed: int, n: int = 3000):

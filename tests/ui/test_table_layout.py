@@ -124,6 +124,9 @@ def test_an_infinite_loss_summary_is_shown_whole(window, qtbot, screen):
     m.setData(m.index(5, m.column_of("predicted")), "0.94")
     qtbot.wait(1)
     need = max(s.sizeHint().height(), w.settings_panel.sizeHint().height())
+    top = w.top_area.widget()
+    width = w.top_area.width() - 2 * w.top_area.frameWidth()
+    need = max(need, top.heightForWidth(width))  # (wrapped sentences: their height at this width)
     assert w.right_splitter.sizes()[0] <= need + 2 * w.top_area.frameWidth()
 
 

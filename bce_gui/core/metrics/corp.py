@@ -119,9 +119,11 @@ class CorpCurve:
     band_grouped: bool = False
 
     def step_xy(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) of the step line: each block drawn from its lowest to its highest p, the
-        blocks joined by vertical jumps."""
-        x = np.column_stack((self.x_low, self.x_high)).ravel()
+        """(x, y) of the step line: each block's value held from its lowest p to the next
+        block's lowest p (the last block to its highest p), the blocks joined by vertical jumps
+        (the recalibration is a step function: it changes only where a block begins)."""
+        ends = np.append(self.x_low[1:], self.x_high[-1:]) if self.x_low.size else self.x_high
+        x = np.column_stack((self.x_low, ends)).ravel()
         y = np.repeat(self.value, 2)
         return x, y
 

@@ -62,6 +62,24 @@ def band_of(loss: float) -> int | None:
     return 4
 
 
+def scale_position(loss: float | None) -> float | None:
+    """Where a loss (nats) sits along the guide's bar, 0 at the left end and 1 at the right:
+    each band is one fifth of the bar (the bands span 0.05 to 0.70 nats, so a bar to scale
+    would squeeze "great" into a sliver); within a band the loss is placed in proportion, and
+    in the last, open band at 1 − 1/loss of it (2 nats half-way, ∞ at the end)."""
+    if loss is None or math.isnan(loss) or loss < 0:
+        return None
+    edges = (0.0,) + tuple(b for b, _ in BANDS)
+    width = 1.0 / len(BANDS)
+    band = band_of(loss)
+    lo, hi = edges[band], edges[band + 1]
+    if math.isinf(hi):
+        inside = 1.0 if math.isinf(loss) else 1.0 - lo / loss
+    else:
+        inside = (loss - lo) / (hi - lo)
+    return min(1.0, max(0.0, (band + min(max(inside, 0.0), 1.0)) * width))
+
+
 def guide(loss: float | None, baseline: float | None = None,
           base_rate: float | None = None) -> Guide:
     """Place a loss (nats) on the articles' scale, and say why the base rate matters.

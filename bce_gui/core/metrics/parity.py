@@ -50,6 +50,14 @@ class Parity:
     loss: dict[str, Stat]
     sentences: list[str] = field(default_factory=list)
     rows: dict[str, np.ndarray] = field(default_factory=dict)
+    #: For each sentence, the key of its rows in ``rows`` (None: a sentence about no rows).
+    sentence_rows: list[str | None] = field(default_factory=list)
+
+    def explained(self) -> list[tuple[str, np.ndarray | None]]:
+        """Each sentence with the rows it speaks of (None: it names no rows)."""
+        keys = self.sentence_rows or [None] * len(self.sentences)
+        return [(text, self.rows.get(key) if key else None)
+                for text, key in zip(self.sentences, keys)]
 
 
 def _rows(n: int) -> str:
@@ -130,10 +138,10 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
     plain = (not logits and label_smoothing == 0.0 and pos_weight is None
              and cols.hard_labels() and "exact" in losses)
     if plain:
-        sentences, rows = _plain_sentences(y, x, w, counted, losses, means)
+        sentences, rows, keys = _plain_sentences(y, x, w, counted, losses, means)
     else:
-        sentences, rows = _generic_sentences(counted, losses, means)
-    return Parity(means, sentences, rows)
+        sentences, rows, keys = _generic_sentences(counted, losses, means)
+    return Parity(means, sentences, rows, keys)
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,6 +151,7 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
 
 def _plain_sentences(y, p, w, counted, losses, means):
     sentences: list[str] = []
+    keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
     one = (y == 1.0) & counted
     zero = (y == 0.0) & counted
@@ -171,6 +180,7 @@ def _plain_sentences(y, p, w, counted, losses, means):
                 parts.append(f"Keras clips p to {bound} in float32, so {cost}")
         sentences.append(f"{_rows(n)} {what}: the exact loss is infinite; " + "; ".join(parts)
                          + ".")
+        keys.append(key)
 
     finite = counted & (q > 0.0)
     tiny = {
@@ -186,6 +196,7 @@ def _plain_sentences(y, p, w, counted, losses, means):
         if not n:
             continue
         rows[f"{name}_tiny"] = np.flatnonzero(mask)
+        keys.append(f"{name}_tiny")
         sentences.append(
             f"{_rows(n)} a probability below {bound} (but above 0) for {_their(n)} actual class: "
             f"{action}, so {_each(losses[name][mask])} instead of "
@@ -197,13 +208,16 @@ def _plain_sentences(y, p, w, counted, losses, means):
         n = int(np.count_nonzero(near_one))
         if n:
             rows["keras_near_one"] = np.flatnonzero(near_one)
+            keys.append("keras_near_one")
             sentences.append(
                 f"{_rows(n)} a probability within 1e-7 of 1 for {_their(n)} actual class: Keras clips "
                 f"it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
                 f"{_span(losses['exact'][near_one])}.")
         keras_clipped = (counted & (q < KERAS_EPSILON)) | near_one
-        sentences.extend(_float32_sentence(losses, w, counted & ~keras_clipped,
-                                           clipped=bool(keras_clipped.any())))
+        digits = _float32_sentence(losses, w, counted & ~keras_clipped,
+                                   clipped=bool(keras_clipped.any()))
+        sentences.extend(digits)
+        keys.extend([None] * len(digits))
 
     agree = [LABELS[n] for n in ("sklearn", "torch") if n in means and means[n].defined
              and _same(means[n].value, means["exact"].value)]
@@ -212,7 +226,8 @@ def _plain_sentences(y, p, w, counted, losses, means):
             "scikit-learn and PyTorch agree with the exact loss: no row has a probability for "
             f"its actual class below {fmt_number(FLOAT64_EPS, 2)}, where scikit-learn starts "
             "clipping.")
-    return sentences, rows
+        keys.append(None)
+    return sentences, rows, keys
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -253,9 +268,10 @@ def _digit_sentence(keras: float, exact: float, where: str = "") -> str:
 
 def _generic_sentences(counted, losses, means):
     sentences: list[str] = []
+    keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
     if "exact" not in losses:
-        return sentences, rows
+        return sentences, rows, keys
     exact = losses["exact"]
     for name in ("sklearn", "torch", "keras"):
         if name not in losses or not means[name].defined:
@@ -272,10 +288,12 @@ def _generic_sentences(counted, losses, means):
         n = int(np.count_nonzero(changed))
         if n:
             rows[f"{name}_changed"] = np.flatnonzero(changed)
+            keys.append(f"{name}_changed")
             largest = float(np.max(diff[changed]))
             sentences.append(f"{LABELS[name]} changes {n:,} row{'s' if n != 1 else ''}, the "
                              f"largest by {_cost(largest)}. {make_policy(name).description}")
         a, b = means[name].value, means["exact"].value
         if name == "keras" and a != b and math.isfinite(a) and math.isfinite(b):
             sentences.append(_digit_sentence(a, b))
-    return sentences, rows
+            keys.append(None)
+    return sentences, rows, keys

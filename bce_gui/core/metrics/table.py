@@ -228,6 +228,18 @@ def streamed_insight(acc: MetricsAccumulator, totals: LossTotals) -> Insight:
 # --------------------------------------------------------------------------------------------
 
 
+def summary_statistics(dataset, evaluation, settings: MetricsSettings | None = None
+                       ) -> tuple[Insight, dict]:
+    """The statistics of an evaluated table as ``compute --json`` gives them, through the same
+    accumulator as a streamed file (one block): a spreadsheet, a summary exported from the
+    window and a CSV read in blocks give the same keys and numbers."""
+    settings = settings or MetricsSettings()
+    acc = new_metrics_accumulator(evaluation.options, dataset.weight is not None, settings)
+    add_rows(acc, ModelColumns.of(dataset, evaluation))
+    ins = streamed_insight(acc, evaluation.totals)
+    return ins, statistics_json(ins, settings)
+
+
 def statistics_json(ins: Insight, settings: MetricsSettings | None = None) -> dict:
     """The keys ``compute --json`` gains (:func:`~.insight.to_json`), and ``methods``: how the
     interval and the AUC were computed (resamples and seed included), so a result can be

@@ -1,0 +1,120 @@
+"""The guide: the articles' rough scale of the log loss, as a bar with the loss placed on it.
+
+Five labelled bands (great, good, fair, not ideal, very poor), each a fifth of the bar, the
+current loss marked above it and the no-skill baseline below, so the number is read against
+both the scale and what predicting the base rate already scores. Where everything sits comes
+from :func:`bce_gui.core.metrics.view.guide_bar`; this widget only paints it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..core.metrics.view import BAND_COLOURS, GuideBar
+from . import theme
+
+
+class GuideBarWidget(QWidget):
+    """Paints a :class:`~bce_gui.core.metrics.view.GuideBar`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view: GuideBar | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Rough scale of the log loss")
+        self.setMinimumWidth(160)
+
+    def set_view(self, view: GuideBar) -> None:
+        self.view = view
+        self.setAccessibleDescription(view.caption)
+        self.setToolTip(view.caption + ("\n" + view.sentence if view.sentence else ""))
+        self.updateGeometry()
+        self.update()
+
+    def _line(self) -> int:
+        return self.fontMetrics().height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        # a row for the loss, the bar with its labels, a row for the ticks and the baseline
+        return QSize(360, int(self._line() * 4.9) + 14)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return QSize(160, self.sizeHint().height())
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        view = self.view
+        if view is None:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = self.fontMetrics()
+        line = self._line()
+        pad = fm.horizontalAdvance("0.000") // 2 + 2
+        left, width = pad, max(self.width() - 2 * pad, 10)
+        top = int(line * 1.2) + 8
+        height = int(line * 1.5)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        muted = theme.muted_text(self.palette())
+        n = view.n_bands
+        band_font = p.font()
+        widest = max(fm.horizontalAdvance(label) for label in view.labels)
+        if widest > width // n - 6:  # the labels in a smaller type before any is cut
+            band_font.setPointSizeF(max(band_font.pointSizeF() * 0.85, 6.0))
+        p.setFont(band_font)
+        fm_band = p.fontMetrics()
+        for i, label in enumerate(view.labels):
+            x0 = left + width * i // n
+            x1 = left + width * (i + 1) // n
+            rect = QRectF(x0, top, x1 - x0, height)
+            colour = QColor(BAND_COLOURS[i % len(BAND_COLOURS)])
+            if view.band is not None and i != view.band:
+                colour.setAlpha(150)  # the band the loss falls in stands out
+            p.fillRect(rect, colour)
+            p.setPen(QColor("black"))
+            shown = fm_band.elidedText(label, Qt.TextElideMode.ElideRight, x1 - x0 - 2)
+            font = p.font()
+            font.setBold(i == view.band)
+            p.setFont(font)
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), shown)
+        p.setFont(self.font())
+        p.setPen(muted)
+        for i, tick in enumerate(view.ticks):
+            x = left + width * (i + 1) // n
+            w = fm.horizontalAdvance(tick)
+            p.drawText(QPointF(x - w / 2, top + height + line * 0.95), tick)
+        p.setPen(QPen(text, 1))
+        if view.loss is not None:
+            x = left + width * view.loss
+            self._marker(p, x, top - 2, down=True, colour=text)
+            label = view.loss_text
+            w = fm.horizontalAdvance(label)
+            p.setPen(text)
+            p.drawText(QPointF(min(max(x - w / 2, 0), self.width() - w), top - 9 - fm.descent()),
+                       label)
+        if view.baseline is not None:
+            x = left + width * view.baseline
+            self._marker(p, x, top + height + 2, down=False, colour=muted)
+            label = f"no skill {view.baseline_text}"
+            w = fm.horizontalAdvance(label)
+            p.setPen(muted)
+            p.drawText(QPointF(min(max(x - w / 2, 0), self.width() - w),
+                               top + height + line * 2.0), label)
+        p.end()
+
+    @staticmethod
+    def _marker(p: QPainter, x: float, y: float, down: bool, colour: QColor) -> None:
+        """A small triangle pointing at the bar (the loss above it, the baseline below)."""
+        s = 5.0
+        path = QPainterPath()
+        if down:
+            path.moveTo(x - s, y - s)
+            path.lineTo(x + s, y - s)
+            path.lineTo(x, y)
+        else:
+            path.moveTo(x - s, y + s)
+            path.lineTo(x + s, y + s)
+            path.lineTo(x, y)
+        path.closeSubpath()
+        p.fillPath(path, colour)
