@@ -50,7 +50,8 @@ def test_every_path_gives_the_same_exact_total(name):
     expected = one_by_one(values)
     assert array_sum(values) == expected
     assert binned(values) == expected
-    assert array_sum(values).value == math.fsum(values.tolist())
+    if name != "near the largest float":  # (fsum's partial sums overflow there)
+        assert array_sum(values).value == math.fsum(values.tolist())
     assert array_sum(rng.permutation(values)) == expected  # order-free, to the last bit
 
 
