@@ -123,7 +123,10 @@ def resolve(source: str | os.PathLike | list) -> DataSource:
         what = "folder" if not has_glob(s) else "pattern"
         raise TableReadError(s, f"this {what} holds no table files (.parquet, .arrow, .csv, "
                                 ".tsv, also compressed as .gz or .zst)")
+    # Labels are paths below the folder (for a glob: the folder its pattern starts in).
     base = s if not has_glob(s) else s[: min(s.find(c) for c in _GLOB_CHARS if c in s)]
+    if has_glob(s):
+        base = base[: max(base.rfind("/"), base.rfind(os.sep)) + 1]
     return _checked(s, [Part(p, file_kind(p), _label(p, base)) for p in paths])
 
 
