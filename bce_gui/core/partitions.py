@@ -149,7 +149,8 @@ def _columnar(partition: Partition, options: LossOptions, read_options: ReadOpti
 def compute_source(source: str | os.PathLike, options: LossOptions,
                    read_options: ReadOptions | None = None, *, chunk_rows: int | None = None,
                    progress: Progress | None = None, label: str | None = None,
-                   visit: Visit | None = None, keep_text: bool = False):
+                   visit: Visit | None = None, keep_text: bool = False,
+                   on_partition: Callable[[Partition], None] | None = None):
     """The ``compute`` summary of a file or data set on this machine, a piece at a time
     (a :class:`~bce_gui.core.stream.StreamResult`). A single CSV/TSV file (or spreadsheet)
     goes through :func:`~bce_gui.core.stream.stream_compute` as it always has."""
@@ -162,7 +163,7 @@ def compute_source(source: str | os.PathLike, options: LossOptions,
         with spooled(source) as regular:
             return compute_source(regular, options, read_options, chunk_rows=chunk_rows,
                                   progress=progress, label=label, visit=visit,
-                                  keep_text=keep_text)
+                                  keep_text=keep_text, on_partition=on_partition)
     data = resolve(source)
     if not data.several and data.kind in ("text", "spreadsheet"):
         return stream_compute(data.parts[0].path, options, read_options, chunk_rows=chunk_rows,
@@ -170,7 +171,8 @@ def compute_source(source: str | os.PathLike, options: LossOptions,
     check_parts(data, read_options)
     partitions = plan(data)
     blocks = run_partitions(partitions, options, read_options, chunk_rows=chunk_rows,
-                            progress=progress, visit=visit, keep_text=keep_text)
+                            progress=progress, visit=visit, keep_text=keep_text,
+                            on_partition=on_partition)
     if blocks.empty:
         raise NoDataRows(data.source, "has no data rows" if data.several else "has a header but no data rows")
     return StreamResult(summary=blocks.summary(options, label), totals=blocks.totals(options),
@@ -180,13 +182,17 @@ def compute_source(source: str | os.PathLike, options: LossOptions,
 def run_partitions(partitions: list[Partition], options: LossOptions,
                    read_options: ReadOptions | None = None, *, chunk_rows: int | None = None,
                    progress: Progress | None = None, visit: Visit | None = None,
-                   keep_text: bool = False) -> BlockTotals:
-    """Evaluate the partitions one after another, merging in order."""
+                   keep_text: bool = False,
+                   on_partition: Callable[[Partition], None] | None = None) -> BlockTotals:
+    """Evaluate the partitions one after another, merging in order (``on_partition`` is told
+    of each before it is read)."""
     total_weight = sum(p.weight for p in partitions) or 1.0
     merged = BlockTotals()
     done = 0.0
     for partition in partitions:
         before = merged.rows
+        if on_partition is not None:
+            on_partition(partition)
 
         def part_progress(fraction: float, rows: int, _done=done, _w=partition.weight,
                           _before=before) -> None:
