@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -71,7 +72,8 @@ class DataSetPanel(QFrame):
         theme.set_text_colour(self.sample_note, theme.warning_text(self.palette()))
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Data set penalty curve")
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(140)
+        self.plot.setMaximumHeight(230)  # the tables and the sample's plot keep their room
         self.plot.setLabel("bottom", "Predicted probability of class 1 (p)")
         self.curve1 = self.plot.plot(pen=pg.mkPen(CLASS1_COLOR, width=2))
         self.curve0 = self.plot.plot(pen=pg.mkPen(CLASS0_COLOR, width=2))
@@ -112,10 +114,12 @@ class DataSetPanel(QFrame):
         self.stats.setText(self._stats_text(summary))
         sample = len(summary.sample)
         self.sample_note.setText(
-            f"The table shows a sample: the {fmt_count(sample)} rows with the largest loss "
-            f"(of at most {fmt_count(SAMPLE_ROWS)}), worst first, numbered as in the file. You can "
-            "edit them there; the edits change the sample only. The file is never rewritten from "
-            "it: Save writes the sample to a new file.")
+            f"The table below is a sample: the {fmt_count(sample)} rows with the largest loss "
+            f"(at most {fmt_count(SAMPLE_ROWS)}), worst first; the loss beside it is the sample's. "
+            "Edits change the sample only: the file is never rewritten from it (Save writes the "
+            "sample to a new file"
+            + (", with a (file) column naming each row's part)." if "(file)" in summary.sample.columns
+               else ")."))
         self.stale.hide()
         self.recompute.hide()
         self._draw(units)
@@ -164,3 +168,7 @@ class DataSetPanel(QFrame):
         ones, zeros = density_marks(self.summary.density, opts, units, len(SIZES))
         for item, marks in ((self.marks1, ones), (self.marks0, zeros)):
             item.setData(x=marks.x, y=marks.y, size=[SIZES[k] for k in marks.level.tolist()])
+        heights = [float(np.max(m.y[np.isfinite(m.y)])) for m in (ones, zeros)
+                   if np.isfinite(m.y).any()]
+        if heights:  # the rows, not the curves' ends near p = 0 and 1, set the height shown
+            self.plot.setYRange(0.0, max(heights), padding=0.1)

@@ -55,6 +55,8 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
+#: The summary's caption while the table holds the sample of a large data set.
+SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
 
@@ -402,7 +404,7 @@ class MainWindow(QMainWindow):
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
         self.doc.replaced.connect(self._another_table)
-        self.doc.replaced.connect(self.data_set_dock.hide)  # (a data set's sample shows it again)
+        self.doc.replaced.connect(self._data_set_closed)  # (a data set's sample shows it again)
         self.files.largeOpened.connect(self._show_data_set)
         self.doc.optionsChanged.connect(lambda: self.data_set_panel.options_changed(self.doc.options))
         self.data_set_panel.recomputeRequested.connect(self._read_data_set_again)
@@ -424,6 +426,11 @@ class MainWindow(QMainWindow):
     def _show_data_set(self, summary) -> None:
         self.data_set_panel.show_summary(summary, self.doc.options, self.model.units)
         self.data_set_dock.show()
+        self.summary.caption.setText(SAMPLE_CAPTION)
+
+    def _data_set_closed(self) -> None:
+        self.data_set_dock.hide()
+        self.summary.caption.setText(self.summary.CAPTION)
 
     def _read_data_set_again(self) -> None:
         if self.files.sample_of and self.files.maybe_save("reading the data set again"):

@@ -96,6 +96,7 @@ def test_a_data_set_past_the_tables_limit_opens_as_a_summary_and_a_sample(
         or "3200" in panel.headline.text()
     assert "sample" in panel.sample_note.text() and "never rewritten" in panel.sample_note.text()
     assert "Sample of big" in window.windowTitle()
+    assert window.summary.caption.text() == "Log loss of the sample (the rows in the table)"
     # The table: the 25 worst rows, worst first, each naming its file and row.
     ds = window.doc.dataset
     assert len(ds) == 25 and window.doc.source_path is None
@@ -120,6 +121,7 @@ def test_a_data_set_past_the_tables_limit_opens_as_a_summary_and_a_sample(
     # Another table: the summary goes.
     window.load_example()
     assert not window.data_set_dock.isVisible() and len(window.doc) == 10
+    assert window.summary.caption.text() == "Log loss (binary cross-entropy)"
 
 
 def test_the_summary_pass_can_be_cancelled(window, qtbot, tmp_path, small_limit):
