@@ -328,7 +328,7 @@ def _row_losses_serial(y: np.ndarray, x: np.ndarray, options: LossOptions, out: 
 
 
 #: Rows of a block of the loss kernel: its temporaries stay in the processor's cache.
-KERNEL_BLOCK = 16384
+KERNEL_BLOCK = 32768
 _TINY = 5e-324  # the smallest subnormal: added to a divisor that is 0 only where the dividend is
 #: Below this p, ln(1 − p) = −(p + p²/2 + p³/3) to within 2^-60 relative (the next term is p⁴/4).
 _SERIES_BELOW = 2.0 ** -20

@@ -129,21 +129,66 @@ def _columnar(partition: Partition, options: LossOptions, read_options: ReadOpti
             mapping = {r: c for r, c in mapping.items() if r != "id"}
     else:
         columns = list(schema)
-    totals = BlockTotals(name=partition.name)
     start = partition.start
     stop = partition.stop if partition.stop is not None else row_count(part.path, part.kind)
     rows = chunk_rows or SLICE_ROWS
-    for offset, frame in frames(part.path, part.kind, start, stop, rows, columns):
+    name = partition.name
+
+    def piece(offset: int, frame) -> BlockTotals:
+        out = BlockTotals(name=name)
         try:
             dataset, _ = frame_to_dataset(frame, replace(info, first_line=offset), mapping, ropts)
         except NoDataRows:
-            continue  # only blank rows
-        totals.add(dataset, options, visit)
+            return out  # only blank rows
+        out.add(dataset, options, visit)
+        return out
+
+    slices = frames(part.path, part.kind, start, stop, rows, columns)
+    totals = BlockTotals(name=name)
+    if visit is not None or PIECE_THREADS < 2:
+        pieces = (piece(offset, frame) for offset, frame in slices)
+    else:
+        pieces = _overlapped(slices, piece)
+    done = 0
+    for got in pieces:
+        totals.merge(got)
+        done = totals.rows
         if progress is not None:
-            done = offset + frame.height - start
-            progress(done / max(stop - start, 1), totals.rows)
+            progress(min(1.0, done / max(stop - start, 1)), totals.rows)
     totals.warnings.update(info.warnings)
     return totals
+
+
+#: Slices of a Parquet or Arrow file read and evaluated at once (polars and numpy release the
+#: GIL, so one slice is read while the one before is evaluated).
+PIECE_THREADS = min(os.cpu_count() or 1, 4)
+
+
+def _overlapped(slices, piece):
+    """``piece(offset, frame)`` of each slice, in order, with up to PIECE_THREADS slices read
+    and evaluated at the same time (and no more held: memory stays a few slices)."""
+    import threading
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(PIECE_THREADS, thread_name_prefix="bce-slice") as pool:
+        pending: deque = deque()
+        source = iter(slices)
+        lock = threading.Lock()
+
+        def work():
+            with lock:  # the slices are read in order
+                item = next(source, None)
+            return None if item is None else piece(*item)
+
+        for _ in range(PIECE_THREADS):
+            pending.append(pool.submit(work))
+        while pending:
+            got = pending.popleft().result()
+            if got is None:
+                continue
+            pending.append(pool.submit(work))
+            yield got
 
 
 def compute_source(source: str | os.PathLike, options: LossOptions,
