@@ -120,15 +120,12 @@ def _columnar(partition: Partition, options: LossOptions, read_options: ReadOpti
     schema = schema_of(part.path, part.kind)
     # The roles come from the names alone; only the columns needed are read.
     mapping = map_frame(pl.DataFrame(schema={n: pl.String for n in schema}), replace(info), ropts)
-    wanted = set(mapping.values())
-    if not ropts.load_ids:
-        wanted.discard(mapping.get("id"))
-    if not ropts.load_extras:
-        columns = [n for n in schema if n in wanted]
-        if "id" in mapping and not ropts.load_ids:
-            mapping = {r: c for r, c in mapping.items() if r != "id"}
-    else:
-        columns = list(schema)
+    wanted = set()
+    for role, value in mapping.items():  # (a role may name several columns: one per class)
+        if role == "id" and not ropts.load_ids:
+            continue
+        wanted.update([value] if isinstance(value, str) else value)
+    columns = list(schema) if ropts.load_extras else [n for n in schema if n in wanted]
     start = partition.start
     stop = partition.stop if partition.stop is not None else row_count(part.path, part.kind)
     rows = chunk_rows or SLICE_ROWS
