@@ -28,9 +28,16 @@ examples:
   bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
   bce-lab compute european.csv --eps 1e-7 --strict
 
-large files: a CSV or TSV file is read a block of rows at a time, so memory stays flat however
+large files: a CSV or TSV file (also compressed: .csv.gz, .csv.zst) is read a block of rows at
+a time, a Parquet or Arrow/Feather file a slice of rows at a time, so memory stays flat however
 large the file is (the sums are exact, so the result does not depend on the block size); on a
 terminal a progress bar shows on stderr. Spreadsheets (.xlsx, .xls, .ods) are read whole.
+
+data sets: a folder of part files or a glob is read as one table (its parts in name order, all
+with the same columns); quote a glob so that the shell does not expand it:
+  bce-lab compute 'data/*.parquet'
+  bce-lab compute data/ --engine dask                    # a local Dask cluster, one worker a core
+  bce-lab compute data/ --engine dask --scheduler tcp://10.0.0.5:8786   # an existing cluster
 
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
@@ -42,7 +49,10 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument(
         "file",
         metavar="FILE",
-        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv; "
+        nargs="+",
+        help="CSV, TSV (also .gz or .zst), spreadsheet (.xlsx, .xls, .ods), Parquet or Arrow/"
+        "Feather file of observations, e.g. predictions.csv; a folder of part files or a glob "
+        "('data/*.parquet', quoted) as one data set; several files as one data set; "
         "- reads standard input",
     )
     conv = parser.add_argument_group("loss convention")
@@ -114,8 +124,31 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "--chunk-rows",
         type=_positive_int,
         metavar="N",
-        help="evaluate at most N rows of a CSV/TSV at a time (default: 16 MB of text at a time); "
-        "e.g. --chunk-rows 100000",
+        help="evaluate at most N rows at a time (default: 16 MB of CSV/TSV text, or 2^20 rows "
+        "of Parquet/Arrow, at a time); e.g. --chunk-rows 100000",
+    )
+    eng = parser.add_argument_group("engine (where the rows are evaluated)")
+    eng.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default: this process, a piece at a time) or dask (the parts and row "
+        "slices of a data set as tasks on a Dask cluster; needs pip install 'bce-lab[cluster]'). "
+        "Both give the same result to the last digit. e.g. --engine dask",
+    )
+    eng.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the address of a running Dask scheduler, e.g. "
+        "--scheduler tcp://10.0.0.5:8786 (its workers must be able to read the files and have "
+        "bce-lab installed); without it a local cluster is started",
+    )
+    eng.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="with --engine dask and no --scheduler: worker processes of the local cluster "
+        "(default: one per core), e.g. --workers 2",
     )
     return parser
 
@@ -214,10 +247,11 @@ def run_compute(args: argparse.Namespace) -> int:
 
 
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
+    from .core.cluster import ClusterError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
-    from .core.stream import keep_block_memory, stream_compute
+    from .core.stream import keep_block_memory
 
     try:
         options = LossOptions(
@@ -230,6 +264,12 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         )
     except (PolicyError, OptionsError) as exc:
         return _fail(str(exc))
+    if args.engine != "dask" and (args.scheduler or args.workers):
+        return _fail(f"{'--scheduler' if args.scheduler else '--workers'} needs --engine dask")
+    if args.scheduler and args.workers:
+        return _fail("--workers sizes a local cluster; an existing one (--scheduler) has its own")
+    files = args.file
+    label = " ".join(files)
 
     read_opts = ReadOptions(
         sheet=args.sheet,
@@ -245,19 +285,20 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
+    source = files[0] if len(files) == 1 else files
     try:
-        if args.file == "-":  # standard input, as Unix tools read it
+        if files == ["-"]:  # standard input, as Unix tools read it
             if sys.stdin is None:
                 return _fail("standard input is closed")
             with spooled(None, sys.stdin.buffer, name="stdin") as path:
-                result = stream_compute(path, options, read_opts, chunk_rows=args.chunk_rows,
-                                        progress=progress, source="-")
+                result = _compute(args, path, options, read_opts, progress, "-")
+        elif "-" in files:
+            return _fail("- (standard input) cannot be one of several files")
         else:
-            result = stream_compute(
-                args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-                source=args.file,
-            )
+            result = _compute(args, source, options, read_opts, progress, label)
     except TableReadError as exc:
+        return _fail(str(exc))
+    except ClusterError as exc:
         return _fail(str(exc))
     finally:
         if progress is not None:
@@ -269,16 +310,18 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if n_invalid:
         first = summary["invalid"][0]
         where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if first.get("file"):
+            where = f"{first['file']} {where}"
         if args.strict:
-            return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
+            return _fail(f"{label}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
     if result.totals.n == 0:
         first_at = f"; first at {where}" if where else ""
-        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
+        return _fail(f"{label}: no valid row remains ({n_invalid} invalid{first_at})")
     if result.totals.sum_weight == 0 and result.totals.reduction == "weighted-mean":
         # scikit-learn raises here ("Weights sum to zero"); PyTorch and Keras divide by N: 0.
         return _fail(
-            f"{args.file}: the weights of the valid rows add up to 0, so their weighted mean is "
+            f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
             "undefined (--reduction mean or sum gives 0)"
         )
     if n_invalid:
@@ -293,6 +336,21 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     except OutputError as exc:
         return _fail(str(exc))
     return EXIT_OK
+
+
+def _compute(args, source, options, read_opts, progress, label):
+    """The summary by the engine asked for: this process, or a Dask cluster (whose module
+    imports Dask only when it runs)."""
+    from .core.partitions import compute_source
+
+    if args.engine == "dask":
+        from .core import cluster
+
+        return cluster.cluster_compute(source, options, read_opts, scheduler=args.scheduler,
+                                       workers=args.workers, chunk_rows=args.chunk_rows,
+                                       progress=progress, label=label)
+    return compute_source(source, options, read_opts, chunk_rows=args.chunk_rows,
+                          progress=progress, label=label)
 
 
 class ProgressBar:
@@ -354,7 +412,9 @@ def human_summary(summary: dict) -> str:
     if src:
         lines.append(f"BCE Lab: {src}")
     if loss == "inf":
-        rows = ", ".join(str(r) for r in summary["infinite_rows"][:10])
+        files = summary.get("infinite_files") or [""] * len(summary["infinite_rows"])
+        rows = ", ".join(f"{r} ({f})" if f else str(r)
+                         for r, f in list(zip(summary["infinite_rows"], files))[:10])
         lines.append(f"  log loss     inf  (row(s) {rows} give probability 0 to the actual class;")
         lines.append("               try --policy sklearn, torch or keras to clip)")
     else:

@@ -269,6 +269,9 @@ class RowReport:
     infinite_rows: list[list[int]] = field(default_factory=lambda: [[]])
     #: True when more issues exist than the list holds.
     issues_truncated: bool = False
+    #: For a data set of several files: the file of each infinite row (parallel to
+    #: ``infinite_rows``; rows are then numbered within their file, and issues name it too).
+    infinite_files: list[list[str]] = field(default_factory=lambda: [[]])
 
     def add_issues(self, n_invalid: int, issues: list[dict]) -> None:
         self.n_invalid += n_invalid
@@ -277,16 +280,27 @@ class RowReport:
             self.issues_truncated = True
         self.issues.extend(issues[:max(room, 0)])
 
-    def add_infinite(self, rows: list[int], model: int = 0) -> None:
+    def add_infinite(self, rows: list[int], model: int = 0, files: list[str] | None = None) -> None:
         while len(self.infinite_rows) <= model:
             self.infinite_rows.append([])
+            self.infinite_files.append([])
         lst = self.infinite_rows[model]
-        lst.extend(rows[:max(self.limit - len(lst), 0)])
+        room = max(self.limit - len(lst), 0)
+        lst.extend(rows[:room])
+        if files:
+            self.infinite_files[model].extend(files[:room])
+
+    def name_file(self, name: str) -> "RowReport":
+        """Say which file of a data set every listed row is in; returns self."""
+        self.issues = [{"file": name, **issue} for issue in self.issues]
+        self.infinite_files = [[name] * len(rows) for rows in self.infinite_rows]
+        return self
 
     def merge(self, other: "RowReport") -> "RowReport":
         """Append a later block's report (its rows come after this one's)."""
         self.add_issues(other.n_invalid, other.issues)
         self.issues_truncated |= other.issues_truncated
         for m, rows in enumerate(other.infinite_rows):
-            self.add_infinite(rows, m)
+            files = other.infinite_files[m] if m < len(other.infinite_files) else None
+            self.add_infinite(rows, m, files)
         return self

@@ -29,6 +29,7 @@ def build_summary(
 ) -> dict[str, Any]:
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them."""
     t, opts = totals, options
+    files = {"infinite_files": list(report.infinite_files[0])} if report.infinite_files[0] else {}
     return {
         "loss": json_number(t.mean),
         "loss_bits": json_number(t.mean_bits),
@@ -49,6 +50,7 @@ def build_summary(
         "sum_weight": json_number(t.sum_weight),
         "n_infinite": t.n_infinite,
         "infinite_rows": list(report.infinite_rows[0]),
+        **files,
         "base_rate": json_number(t.base_rate),
         "baseline_loss": json_number(t.baseline),
         "baseline_bits": json_number(t.baseline_bits),

@@ -41,6 +41,7 @@ from . import commands, theme
 from .document import Document
 from .files import FileController
 from .jobs import Jobs
+from .large_view import DataSetPanel
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .penalty_plot import PenaltyPlot
 from .settings_panel import SettingsPanel
@@ -54,6 +55,8 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
+#: The summary's caption while the table holds the sample of a large data set.
+SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
 
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore_state()
+        self.data_set_dock.hide()  # (a saved layout may have had it open: it shows only a data set)
         if load_example:
             self.load_example()
         self.obs_view.setFocus()
@@ -190,6 +194,13 @@ class MainWindow(QMainWindow):
         self.explain_dock.setWidget(self.explain)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
         self.explain_dock.hide()
+        # A data set too large for the table: its summary over the tables (see large_view.py).
+        self.data_set_panel = DataSetPanel()
+        self.data_set_dock = QDockWidget("Data set", self)
+        self.data_set_dock.setObjectName("dataSetDock")
+        self.data_set_dock.setWidget(self.data_set_panel)
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.data_set_dock)
+        self.data_set_dock.hide()
         self.resize(self.first_size())
         self._sized = False
         # No pane can be dragged to nothing: a collapsed tables pane hid both tables, and Ctrl+1
@@ -255,7 +266,10 @@ class MainWindow(QMainWindow):
         SK = QKeySequence.StandardKey
         a = self.actions = {}
         a["new"] = self._action("&New", self.new_document, SK.New, "Start an empty table")
-        a["open"] = self._action("&Open…", self.files.open_dialog, SK.Open, "Open a CSV, TSV or spreadsheet")
+        a["open"] = self._action("&Open…", self.files.open_dialog, SK.Open,
+                                 "Open a CSV, TSV, spreadsheet, Parquet or Arrow file")
+        a["open_folder"] = self._action("Open &Folder…", self.files.open_folder_dialog, "Ctrl+Alt+O",
+                                        "Open a folder of part files (Parquet, Arrow, CSV) as one data set")
         a["save"] = self._action("&Save", self.files.save, SK.Save, "Save the observations")
         a["save_as"] = self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S",
                                     "Save the observations to a new file (CSV, TSV or .xlsx)")
@@ -335,7 +349,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a, mb = self.actions, self.menuBar()
         m = mb.addMenu("&File")
-        for key in ("new", "open"):
+        for key in ("new", "open", "open_folder"):
             m.addAction(a[key])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -390,6 +404,10 @@ class MainWindow(QMainWindow):
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
         self.doc.replaced.connect(self._another_table)
+        self.doc.replaced.connect(self._data_set_closed)  # (a data set's sample shows it again)
+        self.files.largeOpened.connect(self._show_data_set)
+        self.doc.optionsChanged.connect(lambda: self.data_set_panel.options_changed(self.doc.options))
+        self.data_set_panel.recomputeRequested.connect(self._read_data_set_again)
         self.invalid_only.toggled.connect(self._show_notes)
         self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
         self.res_view.widened.connect(self._refit_tables)  # notes appeared
@@ -404,6 +422,21 @@ class MainWindow(QMainWindow):
 
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
+
+    def _show_data_set(self, summary) -> None:
+        self.data_set_panel.show_summary(summary, self.doc.options, self.model.units)
+        self.data_set_dock.show()
+        self.summary.caption.setText(SAMPLE_CAPTION)
+
+    def _data_set_closed(self) -> None:
+        self.data_set_dock.hide()
+        self.summary.caption.setText(self.summary.CAPTION)
+
+    def _read_data_set_again(self) -> None:
+        if self.files.sample_of and self.files.maybe_save("reading the data set again"):
+            from ..core.io import ReadOptions
+
+            self.files.start_load(self.files.sample_of, ReadOptions())
 
     def _another_table(self) -> None:
         """A new table opens in its own order with nothing selected: the last file's sort,
@@ -433,6 +466,7 @@ class MainWindow(QMainWindow):
         self.summary.set_units(units)
         self.plot.set_units(units)
         self.settings_panel.set_units(units)
+        self.data_set_panel.set_units(units)
         self._fit_tables()  # "Row loss (bits)"
 
     def set_number_format(self, choice: str) -> None:
@@ -848,4 +882,7 @@ class MainWindow(QMainWindow):
         """File name (or what is shown) and the unsaved marker Qt draws for [*]."""
         path = getattr(getattr(self, "doc", None), "source_path", None)
         name = Path(path).name if path else ("Worked example" if getattr(self, "_example", False) else "Untitled")
+        sample_of = getattr(getattr(self, "files", None), "sample_of", None)
+        if sample_of and not path:
+            name = f"Sample of {Path(sample_of.rstrip('/')).name}"
         self.setWindowTitle(f"{name}[*] — BCE Lab")

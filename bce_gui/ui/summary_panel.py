@@ -15,6 +15,8 @@ from .document import Document
 class SummaryPanel(QFrame):
     """Reads the document's live totals; never computes a loss itself."""
 
+    CAPTION = "Log loss (binary cross-entropy)"
+
     #: The user asked to switch to a clipping convention (its name).
     switchPolicyRequested = Signal(str)
     #: The user asked to see these data rows (the ones making the loss infinite).
@@ -29,7 +31,7 @@ class SummaryPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Loss summary")
 
-        self.caption = QLabel("Log loss (binary cross-entropy)")
+        self.caption = QLabel(self.CAPTION)
         self.loss_label = QLabel()
         self.loss_label.setObjectName("lossValue")
         self.loss_label.setAccessibleName("Final loss")

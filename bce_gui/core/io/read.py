@@ -1,4 +1,6 @@
-"""The readers' entry points: a file to a :class:`Dataset`, to a frame, or to a preview.
+"""The readers' entry points: a file (CSV, TSV, also compressed; a spreadsheet; Parquet or
+Arrow) or a data set (a folder or glob of parts) to a :class:`Dataset`, to a frame, or to a
+preview.
 
 A read runs in three stages: :func:`load_frame` (the file as a frame of text columns, by
 :mod:`.text_tables` or :mod:`.spreadsheets`), :func:`~.to_dataset.map_frame` (which column has
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from ..columns import numeric_columns
 from ..dataset import Dataset
+from .columnar import columnar_kind, read_columnar
+from .datasets import is_data_set
 from .decode import is_regular, open_head, spooled
 from .errors import TableReadError
 from .options import ImportInfo, ReadOptions
@@ -36,11 +40,19 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> t
 def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     """Stage 1: the file as a polars frame of text columns, and what was detected."""
     options = options or ReadOptions()
+    if is_data_set(path):  # a folder or a glob: its parts as one table
+        from .data_set_frames import read_data_set
+
+        frame, info = read_data_set(str(path), options)
+        options.report(0.75, "Finding the columns")
+        return strip_names(frame), info
     path = Path(path)
     head = open_head(path)
     options.report(0.0, f"Reading {path.name}")
     if is_spreadsheet(path, head):
         frame, info = read_spreadsheet(path, options)
+    elif columnar_kind(path, head) is not None:
+        frame, info = read_columnar(path, options)
     else:
         frame, info = read_delimited(path, options)
     frame = strip_names(frame)
