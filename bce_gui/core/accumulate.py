@@ -269,6 +269,14 @@ class RowReport:
     infinite_rows: list[list[int]] = field(default_factory=lambda: [[]])
     #: True when more issues exist than the list holds.
     issues_truncated: bool = False
+    #: K classes: usable rows whose probabilities do not sum to 1 (a warning, not an
+    #: exclusion), and the first of them as {row, sum}.
+    n_off_sum: int = 0
+    off_sum: list[dict] = field(default_factory=list)
+
+    def add_off_sum(self, n: int, rows: list[dict]) -> None:
+        self.n_off_sum += n
+        self.off_sum.extend(rows[:max(self.limit - len(self.off_sum), 0)])
 
     def add_issues(self, n_invalid: int, issues: list[dict]) -> None:
         self.n_invalid += n_invalid
@@ -289,4 +297,5 @@ class RowReport:
         self.issues_truncated |= other.issues_truncated
         for m, rows in enumerate(other.infinite_rows):
             self.add_infinite(rows, m)
+        self.add_off_sum(other.n_off_sum, other.off_sum)
         return self

@@ -245,6 +245,8 @@ class Dataset:
         if missing:
             raise ValueError(f"the schema names columns the table does not have: {missing}")
         for role, name in schema.roles():
+            if role == ACTUAL and not schema.task.is_binary:
+                continue  # K classes: labels as numbers or as text
             if (role == ID) == isinstance(self.columns[name], NumericColumn):
                 raise ValueError(f"column {name!r} ({role}) must be {'text' if role == ID else 'numbers'}")
         lengths = {name: len(col) for name, col in self.columns.items()}

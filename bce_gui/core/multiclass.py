@@ -54,65 +54,34 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .class_labels import UNKNOWN_CLASS, ClassesError, absent_classes, label_text
+from .class_labels import ClassesError, absent_classes, label_text
 from .accumulate import Accumulator
 from .loss import LN2, LossOptions, OptionsError, class_entropy
 from .policies import KERAS_EPSILON, make_policy
-from .validation import Issue, Reason
+from .validation import Issue, Reason, sum_note
 
 #: A row's probabilities "sum to 1" when |sum - 1| <= SUM_TOLERANCE (relative to that 1).
 SUM_TOLERANCE = 1e-6
 
 
 # --------------------------------------------------------------------------------------------
-# Reasons (numbered after validation.Reason's codes, so one uint8 array holds both)
+# Reasons: validation.Reason holds the K-class codes too (NEGATIVE_PROBABILITY,
+# PROBABILITY_ABOVE_ONE, UNKNOWN_CLASS, ZERO_SUM and the notes SUM_NOT_ONE, RENORMALIZED)
 # --------------------------------------------------------------------------------------------
 
 
-class CategoricalReason(IntEnum):
-    """Reasons specific to K-class rows. Cells also use :class:`~.validation.Reason`'s
-    MISSING, NOT_A_NUMBER, NOT_FINITE and FORMULA codes, which keep their numbers."""
-
-    NEGATIVE_PROBABILITY = 16
-    PROBABILITY_ABOVE_ONE = 17
-    UNKNOWN_CLASS = UNKNOWN_CLASS
-    ZERO_SUM = 19
-    #: Notes, never a reason to exclude a row:
-    SUM_NOT_ONE = 20
-    RENORMALIZED = 21
-
-    @property
-    def message(self) -> str:
-        return _MESSAGES[self]
-
-
-_MESSAGES = {
-    CategoricalReason.NEGATIVE_PROBABILITY: "probability below 0",
-    CategoricalReason.PROBABILITY_ABOVE_ONE: "probability above 1",
-    CategoricalReason.UNKNOWN_CLASS: "no prediction column for this class",
-    CategoricalReason.ZERO_SUM: "the probabilities sum to 0 and cannot be renormalised",
-    CategoricalReason.SUM_NOT_ONE: "the probabilities do not sum to 1 (used as given)",
-    CategoricalReason.RENORMALIZED: "the probabilities did not sum to 1 (renormalised)",
-}
-
-
 def reason_message(code: int) -> str:
-    """The words for any code a K-class validity holds (shared or K-class specific)."""
-    code = int(code)
-    if code in CategoricalReason._value2member_map_:
-        return CategoricalReason(code).message
-    return Reason(code).message
+    """The words for any code a K-class validity holds."""
+    return Reason(int(code)).message
 
 
 def sum_message(row_sum: float, renormalized: bool) -> str:
     """A note on a row whose probabilities do not sum to 1, with the sum."""
-    what = "renormalised" if renormalized else "used as given"
-    return f"the probabilities sum to {row_sum:.10g}, not 1 ({what})"
+    return sum_note(row_sum, renormalized)
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,8 +163,8 @@ class CategoricalValidity:
     @property
     def note_codes(self) -> np.ndarray:
         """Per row: SUM_NOT_ONE or RENORMALIZED for the rows not summing to 1, else 0."""
-        code = (CategoricalReason.RENORMALIZED if self.renormalized
-                else CategoricalReason.SUM_NOT_ONE)
+        code = (Reason.RENORMALIZED if self.renormalized
+                else Reason.SUM_NOT_ONE)
         return np.where(self.off_sum, np.uint8(code), np.uint8(0))
 
     def note(self, row: int) -> str:
@@ -229,7 +198,7 @@ class CategoricalValidity:
             if self.row_codes[row]:
                 found.append(("predicted", ", ".join(columns), int(self.row_codes[row])))
             for role, column, code in found:
-                value = ("0" if code == CategoricalReason.ZERO_SUM
+                value = ("0" if code == Reason.ZERO_SUM
                          else cell_text(column, row))
                 out.append(Issue(row=row, role=role, column=column, value=value,
                                  reason=reason_message(code)))
@@ -258,7 +227,7 @@ def validate_categorical(
     actual_codes: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     text: Sequence[dict[int, str]] | None = None,
     sums: np.ndarray | None = None,
 ) -> CategoricalValidity:
@@ -271,6 +240,7 @@ def validate_categorical(
     when such rows are renormalised, one summing to 0 cannot be and is excluded.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     x = np.asarray(predictions, dtype=np.float64)
     n, k = x.shape
     if _all_in_range(x, options.logits):
@@ -292,7 +262,7 @@ def validate_categorical(
     if renorm:
         zero = off & (s == 0.0)
         if zero.any():
-            row_codes[zero] = CategoricalReason.ZERO_SUM
+            row_codes[zero] = Reason.ZERO_SUM
             usable &= ~zero
             off &= ~zero
     return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, s, off, renorm)
@@ -321,8 +291,8 @@ def _cell_codes(x: np.ndarray, logits: bool, text: Sequence[dict[int, str]] | No
         if logits:
             codes[~nan & ~np.isfinite(x)] = Reason.NOT_FINITE
         else:
-            codes[x < 0.0] = CategoricalReason.NEGATIVE_PROBABILITY
-            codes[x > 1.0] = CategoricalReason.PROBABILITY_ABOVE_ONE
+            codes[x < 0.0] = Reason.NEGATIVE_PROBABILITY
+            codes[x > 1.0] = Reason.PROBABILITY_ABOVE_ONE
     return codes
 
 
@@ -399,7 +369,7 @@ def categorical_log_probs(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """ln of every class's probability, as the convention computes it, (n, K) float64.
@@ -408,6 +378,7 @@ def categorical_log_probs(
     arithmetic widened to float64. ``sums`` (the rows' sums, if already known) saves a pass.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     x = np.asarray(predictions, dtype=np.float64)
     name = options.policy.name
     with _quiet():
@@ -531,7 +502,7 @@ def categorical_row_terms(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> CategoricalTerms:
     """Corrected probability, its log and the loss of each row (for the table and exports).
@@ -541,6 +512,7 @@ def categorical_row_terms(
     this function's concern: the caller masks them, as with the binary engine.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     y = np.asarray(actual, dtype=np.int64)
     x = np.ascontiguousarray(predictions, dtype=np.float64)
     if options.label_smoothing:
@@ -562,12 +534,13 @@ def categorical_row_losses(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Loss of each row in nats (the fast path for totals: exact or torch probabilities take
     one gather and one logarithm per row, in place)."""
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     name = options.policy.name
     if (options.logits or options.label_smoothing or renormalize
             or name not in ("exact", "torch")):
@@ -593,7 +566,7 @@ def categorical_log_loss(
     eps: float | None = None,
     logits: bool = False,
     label_smoothing: float = 0.0,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
 ) -> float:
     """Categorical cross-entropy in nats, reduced as the convention's library does (Σ w·loss /
     Σ w for scikit-learn and exact, Σ w·loss / N for PyTorch and Keras): a one-call convenience

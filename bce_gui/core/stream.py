@@ -38,13 +38,12 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate
-from .columns import numeric_columns
 from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
-from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
 from .accumulate import RowReport
 from .summary import build_summary, summary_dict
@@ -296,6 +295,27 @@ def stream_compute(
         restarts += 1
 
 
+def _same_classes(ropts: ReadOptions, info: ImportInfo) -> ReadOptions:
+    """K classes: the class ↔ column mapping the first block found is every block's (a later
+    block cannot map the columns otherwise because its labels differ)."""
+    if info.class_columns is None or ropts.class_columns is not None:
+        return ropts
+    return replace(ropts, class_columns=info.class_columns)
+
+
+def check_classes_present(totals_acc, task, options: LossOptions, read_options: ReadOptions) -> None:
+    """scikit-learn's ``log_loss`` refuses a class that never occurs in the actual column
+    unless ``labels=`` lists every class: under the sklearn convention without ``--classes``,
+    ``compute`` says so (raises :class:`~bce_gui.core.class_labels.ClassesError`)."""
+    if task is None or task.is_binary:
+        return
+    from .multiclass import require_every_class
+
+    rows = np.asarray([b["rows"] for b in totals_acc.breakdown()], dtype=np.int64)
+    index = np.repeat(np.arange(rows.size), np.minimum(rows, 1))  # one row per class present
+    require_every_class(index, task.classes, options, read_options.classes is not None)
+
+
 def _cr_only(path: Path) -> bool:
     """True when the file's beginning has CR line ends but no LF."""
     with open(path, "rb") as fh:
@@ -309,6 +329,7 @@ def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
 
     dataset, info = read_table(path, read_options)
     evaluation = evaluate(dataset, options)
+    check_classes_present(evaluation.accumulator, dataset.schema.task, options, read_options)
     return StreamResult(
         summary=summary_dict(dataset, evaluation, source=source,
                              warnings=list(info.warnings.values())),
@@ -333,6 +354,7 @@ class _Run:
         self.acc = None  # the first evaluated block's accumulator, the others merged into it
         self.report = RowReport()
         self.weighted = False
+        self.task = None
         self.n_chunks = 0
         self.warnings: dict[str, str] = {}
 
@@ -457,13 +479,15 @@ class _Run:
                 line += data.count(b"\n", lead)
             del data
             frame = strip_names(frame)
-            mapping = map_frame(frame, replace(info), ropts)
+            block_info = replace(info)
+            mapping = map_frame(frame, block_info, ropts)
+            ropts = _same_classes(ropts, block_info)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)
             for offset in range(0, height, step):
                 chunk = frame.slice(offset, step)
-                chunk_info = replace(info, first_line=info.first_line + records + offset)
+                chunk_info = replace(block_info, first_line=info.first_line + records + offset)
                 self._evaluate(chunk, chunk_info, mapping, chunk_opts)
                 if self.progress is not None:
                     done = records + offset + chunk.height
@@ -530,7 +554,7 @@ class _Run:
                 mapping = map_frame(frame, info, ropts)
             except TableReadError:
                 return pending, None
-            numeric = numeric_columns(mapping)
+            numeric = numeric_names(mapping, info)
             return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
@@ -559,16 +583,21 @@ class _Run:
         if self.acc is None:
             self.acc = ev.accumulator
             self.weighted = dataset.weight is not None
+            self.task = dataset.schema.task
         else:
             self.acc.merge(ev.accumulator)
         report = self.report
-        room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]), 0)
+        room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]),
+                   report.limit - len(report.off_sum), 0)
         report.merge(ev.row_report(dataset, limit=room))
 
     def _result(self) -> StreamResult:
         t = self.acc.result(self.options)
+        check_classes_present(self.acc, self.task, self.options, self.read_options)
+        breakdown = None if self.task.is_binary else self.acc.breakdown()
         summary = build_summary(self.options, t, self.report, weighted=self.weighted,
-                                source=self.source, warnings=list(self.warnings.values()))
+                                source=self.source, warnings=list(self.warnings.values()),
+                                task=self.task, breakdown=breakdown)
         return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
 
 

@@ -123,7 +123,7 @@ def test_categorical_labels_that_are_not_classes_are_invalid_and_edits_stay_exac
     ev = evaluate(ds, LossOptions())
     assert [(i.row, i.column, i.reason) for i in ev.validity.issues(ds)] == [
         (4, "label", "no prediction column for this class"),
-        (6, "p_20", "probability outside [0, 1]"),
+        (6, "p_20", "probability below 0"),
     ]
     keep = np.ones(50, bool)
     keep[[4, 6]] = False
