@@ -296,8 +296,8 @@ def stream_compute(
 
 
 def _same_classes(ropts: ReadOptions, info: ImportInfo) -> ReadOptions:
-    """K classes: the class ↔ column mapping the first block found is every block's (a later
-    block cannot map the columns otherwise because its labels differ)."""
+    """K classes: the class ↔ column mapping the first block with rows found is every block's
+    (a later block cannot map the columns otherwise because its labels differ)."""
     if info.class_columns is None or ropts.class_columns is not None:
         return ropts
     return replace(ropts, class_columns=info.class_columns)
@@ -481,7 +481,8 @@ class _Run:
             frame = strip_names(frame)
             block_info = replace(info)
             mapping = map_frame(frame, block_info, ropts)
-            ropts = _same_classes(ropts, block_info)
+            if frame.height:
+                ropts = _same_classes(ropts, block_info)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)

@@ -72,7 +72,8 @@ def class_form(frame, headers: list[str], mapping: dict[str, str], info: ImportI
         return None
     found = options.class_columns
     if found is None:
-        labels = observed_labels(frame, mapping[ACTUAL])
+        # (no rows, no labels: the names alone say the classes)
+        labels = observed_labels(frame, mapping[ACTUAL]) or None
         try:
             if options.proba_columns:
                 found = class_columns_from_names(headers, options.proba_columns, options.classes,
