@@ -84,6 +84,11 @@ class LiveEvaluation:
         """The first model's row losses (NaN for excluded rows)."""
         return self.losses[0]
 
+    @property
+    def labels(self) -> np.ndarray:
+        """Each row's label as it entered the sums (K classes: its class index, -1 for none)."""
+        return self._y
+
     def _accumulate(self, rows: np.ndarray, sign: int) -> None:
         """Add (sign=+1) or take out (-1) the terms of the valid ``rows``: their losses, and the
         label and weight they entered with."""

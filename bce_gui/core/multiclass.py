@@ -99,6 +99,24 @@ def check_options(options: LossOptions) -> None:
                            "one class per row")
 
 
+def options_for_task(options: LossOptions, task) -> tuple[LossOptions, list[str]]:
+    """The options a table of ``task`` can be computed with: a K-class table turns off the
+    binary-only ones (pos_weight, soft labels), which a window carries over from a binary
+    file. Returns the options and what was turned off, in words (empty when nothing was)."""
+    if task.is_binary:
+        return options, []
+    from dataclasses import replace
+
+    off = []
+    if options.pos_weight is not None:
+        off.append("pos_weight")
+    if options.soft_labels:
+        off.append("soft labels")
+    if not off:
+        return options, []
+    return replace(options, pos_weight=None, soft_labels=False), off
+
+
 def renormalizes(options: LossOptions, renormalize: bool) -> bool:
     """Whether rows not summing to 1 are divided by their sum (asked for, or Keras' own)."""
     return not options.logits and (renormalize or options.policy.name == "keras")

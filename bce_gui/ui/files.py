@@ -33,6 +33,7 @@ from ..core.io_write import (
 )
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
 from ..core.report import report_html
 from . import commands
 from .document import Document
@@ -191,8 +192,8 @@ class FileController(QObject):
         doc_options = self.doc.options
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
         # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options),
-                             jobs=self.jobs)
+        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(
+                                 ds, options_for_task(doc_options, ds.schema.task)[0]), jobs=self.jobs)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)
@@ -222,6 +223,10 @@ class FileController(QObject):
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         settings = settings_note(self.doc.options)  # they carried over from the last file
         note += f"; settings: {settings}" if settings else ""
+        if self.doc.categorical:
+            note += f"; {self.doc.dataset.schema.task.n_classes} classes"
+        if self.doc.turned_off:
+            note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
