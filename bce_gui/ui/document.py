@@ -73,12 +73,13 @@ class Document(QObject):
         self.dataset = dataset
         self.source_path = source_path
         options, self.turned_off = options_for_task(self.options, dataset.schema.task)
-        if options != self.options:  # pos_weight, soft labels: binary only (said in the status)
-            self.options = options
-            self.optionsChanged.emit()
+        changed = options != self.options  # pos_weight, soft labels: binary only (said in the status)
+        self.options = options
         if live is None or live.dataset is not dataset or live.options != self.options:
             live = LiveEvaluation(dataset, self.options)
         self.live = live
+        if changed:
+            self.optionsChanged.emit()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.reset.emit()

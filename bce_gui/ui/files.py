@@ -527,6 +527,7 @@ class FileController(QObject):
             "saved_at": time.time(),
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
+            "schema": dataset.schema.to_dict(),  # K classes: the class columns and the classes
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": opts.to_dict(),
         }
@@ -603,7 +604,7 @@ class FileController(QObject):
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, meta.get("schema")))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -622,6 +623,20 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+def _recovery_read_options(columns: dict, schema) -> ReadOptions:
+    """How to read a recovery file back: its columns by name, and for K classes the class
+    columns and classes as they were (the file's own detection might decide otherwise)."""
+    if isinstance(schema, dict) and schema.get("task") == "categorical":
+        try:
+            model = schema["models"][0]
+            return ReadOptions(header=True, columns={k: v for k, v in columns.items() if k != "predicted"},
+                               proba_columns=tuple(str(c) for c in model["columns"]),
+                               classes=tuple(schema["classes"]))
+        except (KeyError, IndexError, TypeError):
+            pass  # an unreadable schema: read the file as its names say
+    return ReadOptions(header=True, columns=columns)
 
 
 def _saved_headers(dataset) -> dict[str, str]:

@@ -104,6 +104,24 @@ def class_form(frame, headers: list[str], mapping: dict[str, str], info: ImportI
     return found
 
 
+def suggested_class_columns(preview, classes=None) -> ClassColumns | None:
+    """For the import preview: the class ↔ column mapping the names suggest (given ``classes``,
+    or the labels of the preview's actual column), None when the names suggest none."""
+    from ..schema import ACTUAL as _ACTUAL
+
+    if preview.class_columns is not None and classes is None:
+        return preview.class_columns
+    actual = preview.mapping.get(_ACTUAL)
+    labels = None
+    if actual in preview.headers:
+        j = preview.headers.index(actual)
+        labels = sorted({r[j].strip() for r in preview.rows if j < len(r) and r[j].strip()}) or None
+    try:
+        return detect_class_columns(preview.headers, labels, classes).best
+    except ClassesError:
+        return None
+
+
 def class_numeric_names(mapping: dict[str, str], found: ClassColumns) -> list[str]:
     """The columns of a K-class table read as numbers: the actual one (numeric classes only),
     the class columns, the weight."""
