@@ -239,6 +239,54 @@ class Accumulator:
         return out
 
 
+#: Rows per block of :func:`accumulate_in_blocks` (below the engines' own parallel threshold,
+#: so a block is computed on one worker, never split again).
+PIPELINE_ROWS = 1 << 17
+
+
+def accumulate_in_blocks(acc: Accumulator, n: int, losses_of, labels: np.ndarray,
+                         weights: np.ndarray | None = None, valid: np.ndarray | None = None,
+                         block: int = PIPELINE_ROWS) -> list[np.ndarray]:
+    """Compute every model's row losses block by block on worker threads while the blocks
+    already computed are added to ``acc`` here: numpy releases the GIL while it takes logs,
+    the exact sums hold it, so the two overlap (on two cores the total costs about the longer
+    of the two, not their sum). ``losses_of(a, b)`` gives the M models' losses of rows a..b;
+    rows not ``valid`` get NaN and are not added. Returns the M full loss arrays.
+
+    The result is the one :meth:`Accumulator.update` of all rows at once gives: the sums are
+    exact, so the blocks change no digit."""
+    from .loss import _executor, _workers
+
+    out = [np.empty(n, dtype=np.float64) for _ in range(acc.n_models)]
+
+    def compute(a: int, b: int) -> None:
+        for full, part in zip(out, losses_of(a, b)):
+            full[a:b] = part
+
+    edges = list(range(0, n, block)) + [n]
+    spans = list(zip(edges[:-1], edges[1:]))
+    if _workers() < 2 or len(spans) < 2:
+        for a, b in spans:
+            compute(a, b)
+        jobs = None
+    else:
+        jobs = [_executor().submit(compute, a, b) for a, b in spans]
+    for j, (a, b) in enumerate(spans):
+        if jobs is not None:
+            jobs[j].result()
+        rows = slice(a, b)
+        if valid is None or valid[rows].all():
+            acc.update([loss[rows] for loss in out], labels[rows],
+                       None if weights is None else weights[rows])
+            continue
+        ok = valid[rows]
+        for loss in out:
+            loss[rows][~ok] = np.nan
+        acc.update([loss[rows][ok] for loss in out], labels[rows][ok],
+                   None if weights is None else weights[rows][ok])
+    return out
+
+
 def _class_index(labels: np.ndarray) -> np.ndarray:
     """Class indices from labels: binary numbers (soft labels count as class 1 from 0.5 up, for
     the per-class breakdown only) or indices already."""

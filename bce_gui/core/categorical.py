@@ -21,7 +21,14 @@ import numpy as np
 from .class_labels import ClassIndex, class_indices
 from .dataset import Dataset, NumericColumn
 from .loss import LossOptions
-from .multiclass import categorical_row_losses, categorical_row_terms, renormalizes, validate_categorical
+from .multiclass import (
+    SUM_TOLERANCE,
+    categorical_row_losses,
+    categorical_row_terms,
+    check_options,
+    renormalizes,
+    validate_categorical,
+)
 from .validation import SUM_KEY, Reason, validate_weight
 
 
@@ -89,19 +96,68 @@ def check_rows(dataset: Dataset, options: LossOptions, rows=slice(None)) -> Cate
     zero = None
     off = sums = None
     for m, model in enumerate(schema.models):
-        x = model_matrix(dataset, m, rows)
-        text = [_text_of(dataset.columns[c], rows) for c in model.columns]
-        v = validate_categorical(x, found.codes, options, text=text)
-        for k, c in enumerate(model.columns):
-            codes[c] = np.ascontiguousarray(v.cell_codes[:, k])
-        zero = v.row_codes if zero is None else np.maximum(zero, v.row_codes)
+        columns = [dataset.columns[c].values[rows] for c in model.columns]
+        sums = _sums(columns) if not options.logits else None
+        if _usable(columns, options.logits):
+            # Every cell a usable number (the usual case): no (n, K) matrix is made.
+            check_options(options)
+            n = found.codes.size
+            cell = np.zeros(n, dtype=np.uint8)
+            for c in model.columns:
+                codes[c] = cell.copy()
+            usable = found.codes == 0
+            row_codes, off_m = _sum_checks(usable, sums, renorm)
+        else:
+            text = [_text_of(dataset.columns[c], rows) for c in model.columns]
+            v = validate_categorical(np.column_stack(columns), found.codes, options, text=text,
+                                     sums=sums)
+            for k, c in enumerate(model.columns):
+                codes[c] = np.ascontiguousarray(v.cell_codes[:, k])
+            row_codes, off_m = v.row_codes, v.off_sum
+        zero = row_codes if zero is None else np.maximum(zero, row_codes)
         if m == 0:
-            off, sums = v.off_sum, v.sums
+            off, first_sums = off_m, sums
     if schema.weight is not None:
         codes[schema.weight] = validate_weight(_subset(dataset.columns[schema.weight], rows))
     if renorm:
         codes[SUM_KEY] = zero
-    return CategoricalChecks(found.index, codes, off, sums, renorm)
+    return CategoricalChecks(found.index, codes, off, first_sums, renorm)
+
+
+def _usable(columns: list[np.ndarray], logits: bool) -> bool:
+    """Every cell a usable number: in [0, 1] (or finite, for logits). Two reductions a column;
+    NaN fails both tests."""
+    for v in columns:
+        if v.size:
+            lo, hi = float(np.min(v)), float(np.max(v))
+            if not ((-np.inf < lo and hi < np.inf) if logits else (lo >= 0.0 and hi <= 1.0)):
+                return False
+    return True
+
+
+def _sums(columns: list[np.ndarray]) -> np.ndarray:
+    """Each row's sum of the K columns (added column by column: no (n, K) matrix)."""
+    total = np.array(columns[0], dtype=np.float64, copy=True)
+    for v in columns[1:]:
+        total += v
+    return total
+
+
+def _sum_checks(usable: np.ndarray, sums: np.ndarray | None, renorm: bool):
+    """(ZERO_SUM codes, rows not summing to 1) of rows whose cells are all usable, as
+    :func:`~bce_gui.core.multiclass.validate_categorical` decides them."""
+    n = usable.size
+    row_codes = np.zeros(n, dtype=np.uint8)
+    if sums is None:  # logits: nothing to sum
+        return row_codes, np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        off = usable & (np.abs(sums - 1.0) > SUM_TOLERANCE)
+    if renorm:
+        zero = off & (sums == 0.0)
+        if zero.any():
+            row_codes[zero] = Reason.ZERO_SUM
+            off &= ~zero
+    return row_codes, off
 
 
 def losses(dataset: Dataset, options: LossOptions, index: np.ndarray, rows=slice(None),

@@ -50,16 +50,26 @@ class LiveEvaluation:
         if ds.row_problems:
             self.codes[ROW] = row_codes(ds, np.arange(len(ds)))
         self.valid = valid_rows(self.codes)
-        if labels is not None:
-            self._set_notes(checks, slice(None))
-        self.losses = model_losses(ds, opts, labels=labels)
-        for loss in self.losses:
-            loss[~self.valid] = np.nan
         # The labels and weights as they entered the sums: an edit has already changed the
         # dataset when ``rows_changed`` is called, so removing a row's old contribution must
         # not read the new label or weight from the dataset.
-        self._y = np.array(labels_of(ds) if labels is None else labels)
         self._w = None if ds.weight is None else ds.weight.values.copy()
+        self.acc = new_accumulator(ds)
+        if labels is not None:  # K classes: losses and sums block by block, in parallel
+            from . import categorical
+            from .accumulate import accumulate_in_blocks
+
+            self._set_notes(checks, slice(None))
+            self._y = np.array(labels)
+            self.losses = accumulate_in_blocks(
+                self.acc, len(ds),
+                lambda a, b: categorical.losses(ds, opts, labels[a:b], slice(a, b)),
+                self._y, self._w, None if self.valid.all() else self.valid)
+            return
+        self.losses = model_losses(ds, opts, labels=labels)
+        for loss in self.losses:
+            loss[~self.valid] = np.nan
+        self._y = np.array(labels_of(ds))
         self.acc = new_accumulator(ds)
         self._accumulate(np.arange(len(ds)), +1)
 

@@ -60,7 +60,7 @@ import numpy as np
 
 from .class_labels import ClassesError, absent_classes, label_text
 from .accumulate import Accumulator
-from .loss import LN2, LossOptions, OptionsError, class_entropy
+from .loss import LN2, PARALLEL_MIN_ROWS, LossOptions, OptionsError, _executor, _workers, class_entropy
 from .policies import KERAS_EPSILON, make_policy
 from .validation import Issue, Reason, sum_note
 
@@ -556,9 +556,33 @@ def categorical_row_losses(
     sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Loss of each row in nats (the fast path for totals: exact or torch probabilities take
-    one gather and one logarithm per row, in place)."""
+    one gather and one logarithm per row, in place).
+
+    Large tables are cut into one block of rows per core, as the binary engine does; numpy
+    releases the GIL in its loops, so the blocks run in parallel, and every row's loss is
+    computed by the same operations whatever the block (bit for bit the same result)."""
     check_options(options)
     renormalize = options.renormalize if renormalize is None else renormalize
+    n = int(np.shape(predictions)[0])
+    if n >= PARALLEL_MIN_ROWS and _workers() > 1:
+        y = np.asarray(actual, dtype=np.int64)
+        x = np.asarray(predictions, dtype=np.float64)
+        out = np.empty(n, dtype=np.float64)
+        edges = np.linspace(0, n, _workers() + 1).astype(np.int64)
+
+        def block(a: int, b: int) -> None:
+            out[a:b] = _row_losses_serial(y[a:b], x[a:b], options, renormalize,
+                                          None if sums is None else sums[a:b])
+
+        futures = [_executor().submit(block, int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+        for f in futures:
+            f.result()
+        return out
+    return _row_losses_serial(actual, predictions, options, renormalize, sums)
+
+
+def _row_losses_serial(actual, predictions, options: LossOptions, renormalize: bool,
+                       sums: np.ndarray | None) -> np.ndarray:
     name = options.policy.name
     if (options.logits or options.label_smoothing or renormalize
             or name not in ("exact", "torch")):

@@ -206,6 +206,14 @@ def smallest_probability(q: np.ndarray) -> float | None:
     return float(v.min()) if v.size else None
 
 
+def actual_class_probability(loss: np.ndarray) -> np.ndarray:
+    """Where K-class rows are drawn along q: e^(−row loss), the probability of the actual class
+    as the loss used it (equal to the table's p(actual) to the last digit or so; with label
+    smoothing it is what the table shows too), NaN for a row without a loss."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(-np.asarray(loss, dtype=np.float64))
+
+
 def categorical_point_tip(dataset: Dataset, options: LossOptions, row: int, corrected: float,
                           ln_corrected: float, loss: float, units: str, note: str = "",
                           max_classes: int = 10) -> str:

@@ -35,6 +35,7 @@ from ..core import row_values
 from ..core.formatting import fmt_count, localize
 from ..core.class_labels import label_text
 from ..core.penalty import (
+    actual_class_probability,
     bin_heights,
     bin_tip,
     categorical_bin_tip,
@@ -363,8 +364,8 @@ class PenaltyPlot(QWidget):
     def _x_of(self, rows) -> np.ndarray:
         """The probability of class 1 of ``rows`` (the sigmoid of the logit for logits); K
         classes: the probability of the actual class, as the loss uses it."""
-        if self._categorical:
-            return row_values.values(self.doc.rows(), "corrected", rows)
+        if self._categorical:  # (from the row losses: no K-column matrix for a million rows)
+            return actual_class_probability(self.doc.live.loss[rows])
         return probability_of_class1(self.doc.dataset.predicted.values[rows], self.doc.options)
 
     def _positions(self, rows) -> tuple[np.ndarray, np.ndarray]:

@@ -386,3 +386,36 @@ def test_a_class_list_that_has_no_column_is_a_read_error(tmp_path):
         from bce_gui.core.class_labels import parse_classes
 
         parse_classes("a,,b")
+
+
+def test_a_large_table_evaluated_in_blocks_equals_one_accumulation():
+    """evaluate (and the live evaluation) add a K-class table's rows block by block while the
+    next blocks' losses are computed: the totals, breakdown and losses are those of one
+    accumulation of every row (exact sums: the blocks change no digit)."""
+    from bce_gui.core.accumulate import PIPELINE_ROWS, Accumulator
+    from bce_gui.core.dataset import Dataset, NumericColumn
+    from bce_gui.core.multiclass import categorical_row_losses
+    from bce_gui.core.schema import Schema
+
+    rng = np.random.default_rng(3)
+    n, k = 3 * PIPELINE_ROWS + 5, 4
+    y = rng.integers(0, k, n)
+    p = rng.dirichlet(np.ones(k), n)
+    w = rng.random(n)
+    p[::1000, 0] = -1.0  # invalid rows
+    cols = {"y": NumericColumn.from_floats(y), "w": NumericColumn.from_floats(w)}
+    cols.update({f"p_{c}": NumericColumn.from_floats(p[:, c]) for c in range(k)})
+    ds = Dataset(cols, Schema.categorical(list(range(k)), "y", tuple(f"p_{c}" for c in range(k)),
+                                          weight="w"))
+    options = LossOptions()
+    ev = evaluate(ds, options)
+    live = LiveEvaluation(ds, options)
+    ok = ev.validity.valid
+    assert ok.sum() == n - len(range(0, n, 1000))
+    loss = categorical_row_losses(y, p, options)
+    acc = Accumulator(n_classes=k, weighted=True, by_class=True)
+    acc.update(loss[ok], y[ok], w[ok])
+    assert ev.totals == acc.result(options) == live.totals
+    assert ev.accumulator.breakdown() == acc.breakdown() == live.acc.breakdown()
+    np.testing.assert_array_equal(ev.loss, np.where(ok, loss, np.nan))
+    np.testing.assert_array_equal(live.loss, ev.loss)
