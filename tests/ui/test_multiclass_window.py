@@ -260,3 +260,55 @@ def test_pos_weight_from_a_binary_file_is_turned_off_for_k_classes(window, qtbot
     w.actions["example_multiclass"].trigger()
     assert w.doc.options.pos_weight is None and w.doc.turned_off == ["pos_weight"]
     assert not w.settings_panel.pos_weight.isEnabled()
+
+
+def big_categorical(n, k, seed=5):
+    from bce_gui.core.dataset import Dataset, NumericColumn
+    from bce_gui.core.schema import Schema
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, n)
+    p = rng.dirichlet(np.ones(k), n)
+    cols = {"y": NumericColumn.from_floats(y)}
+    cols.update({f"p_{c}": NumericColumn.from_floats(p[:, c]) for c in range(k)})
+    ds = Dataset(cols, Schema.categorical(list(range(k)), "y", tuple(f"p_{c}" for c in range(k))))
+    return ds, y, p
+
+
+def test_past_20000_points_the_plot_draws_a_density_of_q(window, qtbot):
+    from bce_gui.ui.penalty_plot import BINS, MAX_POINTS
+
+    w = window
+    ds, y, p = big_categorical(MAX_POINTS + 5000, 4)
+    w.doc.set_dataset(ds, None)
+    w.plot.refresh()
+    assert w.plot.density_mode
+    q = p[np.arange(len(y)), y]
+    expected = np.bincount(np.minimum((q * BINS).astype(int), BINS - 1), minlength=BINS)
+    np.testing.assert_array_equal(w.plot._counts[:BINS], expected)
+    assert w.plot._counts[BINS:].sum() == 0  # one curve: one set of bins
+    x, h = w.plot.density1.getData()
+    np.testing.assert_allclose(h, -np.log(x), rtol=1e-12)  # every mark on −ln q
+    # An edit moves its row between bins (O(1)), and the worst rows stay exact points.
+    row = int(np.argmax(q))
+    old_bin = min(int(q[row] * BINS), BINS - 1)
+    w.model.setData(w.model.index(row, w.model.column_of(f"p_{y[row]}")), "0.0105")
+    assert w.plot._counts[old_bin] == expected[old_bin] - 1
+    assert w.plot._counts[10] == expected[10] + 1
+    exact = sum(len(it.data) for it in w.plot.class_points)
+    assert 0 < exact <= 300 + 200
+
+
+def test_more_than_eight_classes_repeat_the_palette_and_the_tooltip_names_the_class(window):
+    w = window
+    ds, y, p = big_categorical(60, 11)
+    w.doc.set_dataset(ds, None)
+    w.plot.refresh()
+    labels = [label.text for _s, label in w.plot.legend.items]
+    assert "classes 1, 9, … (hover)" in labels and len([t for t in labels if "hover" in t]) == 8
+    row = int(np.flatnonzero(y == 9)[0])  # class 9 is drawn by the second item, as class 1
+    item = w.plot.class_points[9 % 8]
+    assert row in item.data["data"].tolist()
+    tip = w.plot._tip(0, 0, row)
+    assert "actual class 9" in tip and f"q = p(actual class) = {p[row, 9]:.6g}"[:20] in tip
+    assert "… 1 more classes" in tip  # ten classes listed, then the count of the rest
