@@ -199,6 +199,11 @@ def categorical_curve(options: LossOptions, units: str = "nats",
     return q, np.where(np.isfinite(y), to_units(y, units), np.nan)
 
 
+def categorical_bin_heights(centres: np.ndarray, options: LossOptions, units: str) -> np.ndarray:
+    """Heights of K-class density marks at bin centres of q, on the one curve, in ``units``."""
+    return to_units(categorical_losses(centres, options), units)
+
+
 def smallest_probability(q: np.ndarray) -> float | None:
     """The smallest positive q drawn (how far down the curve must reach), None if none."""
     v = np.asarray(q, dtype=np.float64)

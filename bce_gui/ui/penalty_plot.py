@@ -38,9 +38,9 @@ from ..core.penalty import (
     actual_class_probability,
     bin_heights,
     bin_tip,
+    categorical_bin_heights,
     categorical_bin_tip,
     categorical_curve,
-    categorical_losses,
     categorical_point_tip,
     curves,
     smallest_probability,
@@ -51,7 +51,6 @@ from ..core.penalty import (
     point_tip,
     probability_of_class1,
 )
-from ..core.loss import to_units
 from . import theme
 from .document import Document
 from .plain_text import rich_text
@@ -394,7 +393,7 @@ class PenaltyPlot(QWidget):
         if drawn is None:
             drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
         x = np.where(drawn, self._x_of(rows), 0.0)
-        b = np.minimum((np.nan_to_num(x) * BINS).astype(np.int32), BINS - 1)
+        b = np.minimum((x * BINS).astype(np.int32), BINS - 1)
         if not self._categorical:  # K classes: one curve, one set of bins
             b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
         return np.where(drawn, b, -1).astype(np.int16)
@@ -530,7 +529,7 @@ class PenaltyPlot(QWidget):
         Few distinct symbols keep pyqtgraph's symbol atlas small: a redraw costs milliseconds."""
         centres = (np.arange(BINS) + 0.5) / BINS
         if self._categorical:
-            h1 = h0 = to_units(categorical_losses(centres, self.doc.options), self.units)
+            h1 = h0 = categorical_bin_heights(centres, self.doc.options, self.units)
         else:
             h1, h0 = bin_heights(centres, self.doc.options, self.units)
         bins = np.flatnonzero(self._counts)

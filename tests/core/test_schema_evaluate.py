@@ -1,7 +1,8 @@
 """Datasets with several models and with K classes, evaluated through the one accumulator.
 
-Only a binary table with one model is exposed in the window and ``compute`` yet; the core
-already carries the rest (issue "One core for K classes and several models").
+Several models are not exposed in the window and ``compute`` yet (K classes are: see
+test_multiclass_files.py); the core carries them (issue "One core for K classes and several
+models").
 """
 
 from __future__ import annotations
