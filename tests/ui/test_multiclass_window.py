@@ -312,3 +312,19 @@ def test_more_than_eight_classes_repeat_the_palette_and_the_tooltip_names_the_cl
     tip = w.plot._tip(0, 0, row)
     assert "actual class 9" in tip and f"q = p(actual class) = {p[row, 9]:.6g}"[:20] in tip
     assert "… 1 more classes" in tip  # ten classes listed, then the count of the rest
+
+
+def test_opening_a_multi_class_file_loads_it_in_the_background(window, qtbot, tmp_path):
+    from dataclasses import replace
+
+    w = window
+    w.set_options(replace(w.doc.options, soft_labels=True))  # carried over from a binary file
+    src = tmp_path / "k.csv"
+    src.write_text("id,label,p_x,p_y\na,x,0.9,0.1\nb,y,0.4,0.6\nc,y,0.3,0.7\n")
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOADED) as blocker:
+        assert w.files.open_path(str(src), ask=False)
+    assert blocker.args == [True]
+    assert w.doc.categorical and w.doc.dataset.schema.task.classes == ("x", "y")
+    assert not w.doc.options.soft_labels  # binary only: turned off, and the status bar says so
+    assert "soft labels turned off" in w.statusBar().currentMessage()
+    assert w.summary.loss_text() == fmt_result(-np.mean(np.log([0.9, 0.6, 0.7])))
