@@ -4,8 +4,8 @@
 
 1e6 rows x 10 classes (1e5 with --quick): P ~ Dirichlet(1), y ~ Uniform{0..K-1}. Ours is
 measured as the engine path, ``categorical_row_losses(y, P, exact)`` summed exactly by the one
-accumulator, block by block while the next blocks' losses are computed on worker threads
-(``accumulate_in_blocks``, as ``evaluate`` does for K classes), and with validation of every cell and row sum
+accumulator a block of rows at a time (``accumulate_in_blocks``, as ``evaluate`` does for K
+classes), and with validation of every cell and row sum
 first (``validate_categorical``, what an evaluation of a file does). Goals (issue 10): engine/numpy <= 1.5x, where numpy is
 ``-log(P[arange(n), y]).mean()``; sklearn/engine >= 10x. Times are the best of N interleaved
 runs; nothing here asserts a timing.

@@ -247,14 +247,17 @@ PIPELINE_ROWS = 1 << 17
 def accumulate_in_blocks(acc: Accumulator, n: int, losses_of, labels: np.ndarray,
                          weights: np.ndarray | None = None, valid: np.ndarray | None = None,
                          block: int = PIPELINE_ROWS) -> list[np.ndarray]:
-    """Compute every model's row losses block by block on worker threads while the blocks
-    already computed are added to ``acc`` here: numpy releases the GIL while it takes logs,
-    the exact sums hold it, so the two overlap (on two cores the total costs about the longer
-    of the two, not their sum). ``losses_of(a, b)`` gives the M models' losses of rows a..b;
-    rows not ``valid`` get NaN and are not added. Returns the M full loss arrays.
+    """Compute every model's row losses a block of rows at a time, on worker threads, and add
+    each block to ``acc`` here as soon as it is done. ``losses_of(a, b)`` gives the M models'
+    losses of rows a..b; rows not ``valid`` get NaN and are not added. Returns the M full loss
+    arrays.
 
-    The result is the one :meth:`Accumulator.update` of all rows at once gives: the sums are
-    exact, so the blocks change no digit."""
+    A block's temporaries (its (rows, K) matrix of a K-class table) stay cache-sized instead
+    of a full copy of the table: at 1e6 rows x 10 classes an evaluation takes a fifth less
+    time. (The exact sums and the logarithms do not run side by side much: both are bound by
+    memory bandwidth, and the sums hold the GIL.) The result is the one
+    :meth:`Accumulator.update` of all rows at once gives: the sums are exact, so the blocks
+    change no digit."""
     from .loss import _executor, _workers
 
     out = [np.empty(n, dtype=np.float64) for _ in range(acc.n_models)]

@@ -141,8 +141,9 @@ def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
 
 
 def _evaluate_categorical(dataset: Dataset, options: LossOptions) -> Evaluation:
-    """:func:`evaluate` of a K-class table: the row losses computed block by block on worker
-    threads while the exact sums take the blocks already done (the same totals, sooner)."""
+    """:func:`evaluate` of a K-class table: the row losses computed and added to the exact
+    sums a block of rows at a time (:func:`~bce_gui.core.accumulate.accumulate_in_blocks`: the
+    same totals, with small temporaries)."""
     from . import categorical
     from .accumulate import accumulate_in_blocks
     from .validation import categorical_validity

@@ -55,7 +55,7 @@ class LiveEvaluation:
         # not read the new label or weight from the dataset.
         self._w = None if ds.weight is None else ds.weight.values.copy()
         self.acc = new_accumulator(ds)
-        if labels is not None:  # K classes: losses and sums block by block, in parallel
+        if labels is not None:  # K classes: losses and sums a block of rows at a time
             from . import categorical
             from .accumulate import accumulate_in_blocks
 
