@@ -419,3 +419,49 @@ def test_a_large_table_evaluated_in_blocks_equals_one_accumulation():
     assert ev.accumulator.breakdown() == acc.breakdown() == live.acc.breakdown()
     np.testing.assert_array_equal(ev.loss, np.where(ok, loss, np.nan))
     np.testing.assert_array_equal(live.loss, ev.loss)
+
+
+# --------------------------------------------------------------------------------------------
+# The stored PyTorch and Keras values, through a file and compute
+# --------------------------------------------------------------------------------------------
+
+
+def _reference_cases():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "reference" / "multiclass_reference.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+
+    def decode(v):
+        return float(v) if isinstance(v, str) and v in ("inf", "-inf", "nan") else v
+
+    out = []
+    for case in doc["cases"]:
+        if case["weights"] is not None:
+            continue  # (weighted reductions: tested on the engine in test_multiclass_reference)
+        x = case["logits"] if case["logits"] is not None else case["probabilities"]
+        if isinstance(x, str):
+            x = doc["inputs"][x]
+        out.append((case, [[decode(v) for v in row] for row in x]))
+    return out
+
+
+@pytest.mark.parametrize("case,x", _reference_cases(), ids=lambda c: c["name"] if isinstance(c, dict) else "")
+def test_compute_gives_the_stored_torch_and_keras_values(tmp_path, capsys, case, x):
+    k = case["n_classes"]
+    header = ["actual", *(f"p_{c}" for c in range(k))]
+    rows = [(y, *(repr(float(v)) for v in row)) for y, row in zip(case["y"], x)]
+    path = write_csv(tmp_path, "ref.csv", header, rows)
+    args = [path, "--policy", case["library"], "--classes", ",".join(map(str, range(k)))]
+    if case["logits"] is not None:
+        args.append("--logits")
+    if case["label_smoothing"]:
+        args += ["--label-smoothing", str(case["label_smoothing"])]
+    s = run_json(capsys, *args)
+    mean = case["mean"]
+    if mean == "inf":
+        assert s["loss"] == "inf"
+    elif case["library"] == "torch":
+        assert s["loss"] == pytest.approx(mean, rel=1e-12)
+    else:
+        assert s["loss"] == pytest.approx(mean, rel=1e-6)  # Keras: float32
