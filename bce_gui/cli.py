@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -27,6 +28,15 @@ examples:
   bce-lab compute scores.tsv --logits --pos-weight 3 --policy torch
   bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
   bce-lab compute european.csv --eps 1e-7 --strict
+  bce-lab compute iris.csv --actual-column species              (p_setosa, p_versicolor, ...)
+  bce-lab compute scores.csv --proba-columns a,b,c --classes cat,dog,bird --policy keras
+
+multi-class: a file with an actual-class column (numbers or text) and one probability column
+per class, named p_<class>, prob_<class>, proba_<class> or pred_<class> (any case; p_class_0
+is class 0), is read as K classes and gives the categorical cross-entropy; p_0, p_1 is K = 2
+and gives the binary loss. Rows whose probabilities do not sum to 1 (beyond 1e-6) are used as
+given and listed as a warning, as scikit-learn does; --renormalize divides them by their sum,
+as Keras does.
 
 large files: a CSV or TSV file (also compressed: .csv.gz, .csv.zst) is read a block of rows at
 a time, a Parquet or Arrow/Feather file a slice of rows at a time, so memory stays flat however
@@ -111,6 +121,24 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     cols.add_argument("--weight-column", metavar="NAME", help="sample weights, e.g. --weight-column w")
     cols.add_argument("--id-column", metavar="NAME", help="observation IDs, e.g. --id-column user_id")
     cols.add_argument("--sheet", metavar="NAME", help="spreadsheet sheet name or number, e.g. --sheet 2")
+    multi = parser.add_argument_group("multi-class (one probability column per class)")
+    multi.add_argument(
+        "--proba-columns", metavar="A,B,C",
+        help="the class columns, in class order (names or 1-based numbers); the classes are read "
+        "from their names (p_<class>) unless --classes gives them; e.g. --proba-columns p_a,p_b,p_c",
+    )
+    multi.add_argument(
+        "--classes", metavar="a,b,c",
+        help="the full class list, in order: needed when a class never occurs in the actual column "
+        "(scikit-learn's log_loss needs labels= then too), and it fixes the order; "
+        "e.g. --classes setosa,versicolor,virginica",
+    )
+    multi.add_argument(
+        "--renormalize", action="store_true",
+        help="divide each row whose probabilities do not sum to 1 by its sum first (as Keras "
+        "does); by default such rows are used as given and listed as a warning (scikit-learn); "
+        "e.g. --renormalize --policy sklearn",
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
@@ -246,8 +274,24 @@ def run_compute(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+def _class_options(args: argparse.Namespace) -> dict:
+    """--proba-columns and --classes as ReadOptions fields (ClassesError if unreadable)."""
+    from .core.class_labels import ClassesError, parse_classes
+
+    out: dict = {}
+    if args.proba_columns is not None:
+        names = tuple(t.strip() for t in args.proba_columns.split(","))
+        if any(not t for t in names):
+            raise ClassesError(f"--proba-columns has an empty column name: {args.proba_columns!r}")
+        out["proba_columns"] = names
+    if args.classes is not None:
+        out["classes"] = parse_classes(args.classes)
+    return out
+
+
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
     from .core.cluster import ClusterError
+    from .core.class_labels import ClassesError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
@@ -261,8 +305,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
             pos_weight=args.pos_weight,
             soft_labels=args.soft_labels,
             reduction=args.reduction,
+            renormalize=args.renormalize,
         )
-    except (PolicyError, OptionsError) as exc:
+        class_options = _class_options(args)
+    except (PolicyError, OptionsError, ClassesError) as exc:
         return _fail(str(exc))
     if args.engine != "dask" and (args.scheduler or args.workers):
         return _fail(f"{'--scheduler' if args.scheduler else '--workers'} needs --engine dask")
@@ -281,6 +327,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         },
         load_ids=False,
         load_extras=False,
+        **class_options,
     )
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
@@ -300,6 +347,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         return _fail(str(exc))
     except ClusterError as exc:
         return _fail(str(exc))
+    except (ClassesError, OptionsError) as exc:  # an option the file's task does not have (pos_weight, K classes)
+        return _fail(f"{os.path.basename(label) if len(files) == 1 else label}: {exc}")
     finally:
         if progress is not None:
             progress.clear()
@@ -329,6 +378,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
              f"{one_line(where)}")
     for warning in summary.get("warnings", []):
         _err(f"bce-lab: warning: {one_line(warning)}")
+    if summary.get("n_sum_not_one"):
+        _err(f"bce-lab: warning: {one_line(sum_warning(summary))}")
 
     text = json.dumps(summary, allow_nan=False) if args.json else human_summary(summary)
     try:
@@ -402,6 +453,44 @@ def _count(n: int) -> str:
     return f"{n / 10 ** exp:.1f}e{exp}"
 
 
+def sum_warning(summary: dict) -> str:
+    """K classes: the rows whose probabilities do not sum to 1, counted, the first named with
+    its row and sum, and what was done with them."""
+    n = summary["n_sum_not_one"]
+    first = summary["sum_not_one"][0] if summary["sum_not_one"] else None
+    done = "renormalised (divided by their sum)" if summary["n_renormalized"] else \
+        "used as given (--renormalize divides them by their sum)"
+    rows = "row's probabilities do" if n == 1 else "rows' probabilities do"
+    where = f"; first at row {first['row']} (sum {first['sum']:.10g})" if first else ""
+    return f"{n} {rows} not sum to 1 and were {done}{where}"
+
+
+def categorical_lines(summary: dict) -> list[str]:
+    """The lines a K-class summary adds: the baseline, the classes and the per-class breakdown."""
+    from .core.formatting import fmt_plain
+
+    lines = [f"  classes      {summary['n_classes']}: "
+             + ", ".join(str(c) for c in summary["classes"][:12])
+             + (", ..." if summary["n_classes"] > 12 else "")]
+    if summary["baseline_loss"] is not None:
+        lines.append(f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
+                     "(always predicting the class shares: their entropy)")
+        skill = summary["skill"]
+        if isinstance(skill, float):
+            lines.append(f"  skill        {skill:.1%} of the baseline loss removed")
+    if summary["n_sum_not_one"]:
+        lines.append(f"  sums         {sum_warning(summary)}")
+    rows = summary["class_breakdown"]
+    width = max([len("class")] + [len(str(r["class"])) for r in rows])
+    lines.append(f"  per class    {'class'.ljust(width)}  {'rows':>9}  {'mean loss':>10}  share")
+    for r in rows:
+        mean = r["mean_loss"]
+        mean = "-" if mean is None else fmt_plain(mean) if mean != "inf" else "inf"
+        share = "-" if r["share"] is None else f"{r['share']:.1%}"
+        lines.append(f"               {str(r['class']).ljust(width)}  {r['rows']:>9}  {mean:>10}  {share}")
+    return lines
+
+
 def human_summary(summary: dict) -> str:
     """A short, plain-text account of the result for a terminal."""
     from .core.formatting import fmt_plain
@@ -423,6 +512,8 @@ def human_summary(summary: dict) -> str:
     lines.append(f"  invalid      {summary['n_invalid']}")
     lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")
     lines.append(f"  reduction    {summary['reduction']}: {summary['reduction_description']}")
+    if summary.get("task") == "categorical":
+        return "\n".join(lines + categorical_lines(summary))
     if summary["base_rate"] is not None:
         lines.append(
             f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "

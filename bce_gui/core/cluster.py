@@ -96,7 +96,8 @@ def cluster_compute(source: str | os.PathLike | list, options: LossOptions,
     s = label or str(source)
     if blocks.empty:
         raise NoDataRows(s, "has no data rows" if data.several else "has a header but no data rows")
-    return StreamResult(summary=blocks.summary(options, s), totals=blocks.totals(options),
+    return StreamResult(summary=blocks.summary(options, s, read_options.classes is not None),
+                        totals=blocks.totals(options),
                         streamed=True, n_chunks=blocks.n_blocks, blocks=blocks)
 
 

@@ -62,7 +62,9 @@ class LossOptions:
     """How predictions are read and which convention turns them into a loss.
 
     ``reduction`` None means the convention's own library default (:func:`default_reduction`);
-    :attr:`reduction_used` is the one in force.
+    :attr:`reduction_used` is the one in force. ``renormalize`` (K classes only): rows whose
+    probabilities do not sum to 1 are divided by their sum first, as Keras does (by default
+    they are used as given, as scikit-learn 1.9 does); a binary table has nothing to sum.
     """
 
     policy: ClipPolicy = field(default_factory=make_policy)
@@ -71,6 +73,7 @@ class LossOptions:
     pos_weight: float | None = None
     soft_labels: bool = False
     reduction: str | None = None
+    renormalize: bool = False
 
     def __post_init__(self) -> None:
         if self.reduction is not None and self.reduction not in REDUCTIONS:
@@ -111,6 +114,7 @@ class LossOptions:
             "pos_weight": self.pos_weight,
             "soft_labels": self.soft_labels,
             "reduction": self.reduction,
+            "renormalize": self.renormalize,
         }
 
     @classmethod
@@ -140,11 +144,13 @@ class LossOptions:
             pos_weight=None if pos_weight is None else _option_float("pos_weight", pos_weight),
             soft_labels=_option_bool("soft_labels", get("soft_labels")),
             reduction=None if reduction is None else str(reduction),
+            renormalize=_option_bool("renormalize", get("renormalize")),
         )
 
 
 #: The keys of :meth:`LossOptions.to_dict`, in order.
-OPTION_KEYS = ("policy", "eps", "logits", "label_smoothing", "pos_weight", "soft_labels", "reduction")
+OPTION_KEYS = ("policy", "eps", "logits", "label_smoothing", "pos_weight", "soft_labels", "reduction",
+               "renormalize")
 
 
 def _option_bool(key: str, value: Any) -> bool:

@@ -217,7 +217,8 @@ def compute_source(source: str | os.PathLike, options: LossOptions,
                             on_partition=on_partition)
     if blocks.empty:
         raise NoDataRows(data.source, "has no data rows" if data.several else "has a header but no data rows")
-    return StreamResult(summary=blocks.summary(options, label), totals=blocks.totals(options),
+    return StreamResult(summary=blocks.summary(options, label, read_options.classes is not None),
+                        totals=blocks.totals(options),
                         streamed=True, n_chunks=blocks.n_blocks, blocks=blocks)
 
 

@@ -38,15 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .blocks import BlockTotals, Visit
-from .columns import numeric_columns
+from .blocks import BlockTotals, Visit, check_classes_present
 from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
 from .io.compressed import open_bytes
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
-from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
 from .summary import summary_dict
 
@@ -312,6 +311,14 @@ def stream_compute(
         restarts += 1
 
 
+def _same_classes(ropts: ReadOptions, info: ImportInfo) -> ReadOptions:
+    """K classes: the class ↔ column mapping the first block with rows found is every block's
+    (a later block cannot map the columns otherwise because its labels differ)."""
+    if info.class_columns is None or ropts.class_columns is not None:
+        return ropts
+    return replace(ropts, class_columns=info.class_columns)
+
+
 def _cr_only(path: Path) -> bool:
     """True when the file's beginning has CR line ends but no LF."""
     with open_bytes(path) as fh:
@@ -327,6 +334,8 @@ def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
     dataset, info = read_table(path, read_options)
     blocks = BlockTotals(name=name, warnings=dict(info.warnings))
     evaluation = blocks.add(dataset, options, visit)
+    check_classes_present(evaluation.accumulator, dataset.schema.task, options,
+                          read_options.classes is not None)
     return StreamResult(
         summary=summary_dict(dataset, evaluation, source=source,
                              warnings=list(info.warnings.values())),
@@ -473,13 +482,16 @@ class _Run:
                 line += data.count(b"\n", lead)
             del data
             frame = strip_names(frame)
-            mapping = map_frame(frame, replace(info), ropts)
+            block_info = replace(info)
+            mapping = map_frame(frame, block_info, ropts)
+            if frame.height:
+                ropts = _same_classes(ropts, block_info)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)
             for offset in range(0, height, step):
                 chunk = frame.slice(offset, step)
-                chunk_info = replace(info, first_line=info.first_line + records + offset)
+                chunk_info = replace(block_info, first_line=info.first_line + records + offset)
                 self._evaluate(chunk, chunk_info, mapping, chunk_opts)
                 if self.progress is not None:
                     done = records + offset + chunk.height
@@ -546,7 +558,7 @@ class _Run:
                 mapping = map_frame(frame, info, ropts)
             except TableReadError:
                 return pending, None
-            numeric = numeric_columns(mapping)
+            numeric = numeric_names(mapping, info)
             return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
@@ -574,7 +586,8 @@ class _Run:
 
     def _result(self) -> StreamResult:
         blocks = self.blocks
-        return StreamResult(summary=blocks.summary(self.options, self.source),
+        return StreamResult(summary=blocks.summary(self.options, self.source,
+                                                   classes_given=self.read_options.classes is not None),
                             totals=blocks.totals(self.options), streamed=True,
                             n_chunks=blocks.n_blocks, blocks=blocks)
 

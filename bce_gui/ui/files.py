@@ -35,6 +35,7 @@ from ..core import large
 from ..core.io.datasets import is_data_set
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
 from ..core.report import report_html
 from . import commands
 from .document import Document
@@ -217,7 +218,8 @@ class FileController(QObject):
             read = _LargeRead(doc_options)
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
         # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options),
+        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(
+                                 ds, options_for_task(doc_options, ds.schema.task)[0]),
                              jobs=self.jobs, read=read)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
@@ -252,6 +254,10 @@ class FileController(QObject):
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         settings = settings_note(self.doc.options)  # they carried over from the last file
         note += f"; settings: {settings}" if settings else ""
+        if self.doc.categorical:
+            note += f"; {self.doc.dataset.schema.task.n_classes} classes"
+        if self.doc.turned_off:
+            note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
@@ -573,6 +579,7 @@ class FileController(QObject):
             "saved_at": time.time(),
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
+            "schema": dataset.schema.to_dict(),  # K classes: the class columns and the classes
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": opts.to_dict(),
         }
@@ -649,7 +656,7 @@ class FileController(QObject):
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, meta.get("schema")))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -685,6 +692,20 @@ class _LargeRead:
                                        is_cancelled=opts.is_cancelled)
         info = ImportInfo(path=path, format="data set")
         return self.summary.sample, info
+
+
+def _recovery_read_options(columns: dict, schema) -> ReadOptions:
+    """How to read a recovery file back: its columns by name, and for K classes the class
+    columns and classes as they were (the file's own detection might decide otherwise)."""
+    if isinstance(schema, dict) and schema.get("task") == "categorical":
+        try:
+            model = schema["models"][0]
+            return ReadOptions(header=True, columns={k: v for k, v in columns.items() if k != "predicted"},
+                               proba_columns=tuple(str(c) for c in model["columns"]),
+                               classes=tuple(schema["classes"]))
+        except (KeyError, IndexError, TypeError):
+            pass  # an unreadable schema: read the file as its names say
+    return ReadOptions(header=True, columns=columns)
 
 
 def _saved_headers(dataset) -> dict[str, str]:

@@ -36,7 +36,7 @@ from ..core.explain import walkthrough_html
 from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import OPTION_KEYS, LossOptions
 from ..core.policies import make_policy
-from ..resources import resource_path, worked_example_path
+from ..resources import multiclass_example_path, resource_path, worked_example_path
 from . import commands, theme
 from .document import Document
 from .files import FileController
@@ -59,6 +59,15 @@ PLOT_SHARE = 0.35
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
+
+
+def load_multiclass_example() -> Dataset:
+    """Twelve fruit photos and a model's probabilities for apple, banana and cherry (loss
+    0.488): the worked example of categorical cross-entropy, read as any file is."""
+    from ..core.io import read_table
+
+    dataset, _info = read_table(multiclass_example_path())
+    return dataset
 
 
 def load_worked_example() -> Dataset:
@@ -225,7 +234,8 @@ class MainWindow(QMainWindow):
         sp = self.settings_panel
         chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
                  self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
-                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.units,
+                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.renormalize,
+                 sp.units,
                  self.plot.log_axis, self.plot.reset_button, self.plot.plot, self.explain]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
@@ -322,6 +332,9 @@ class MainWindow(QMainWindow):
         a["explain"].setShortcut(SK.HelpContents)
         a["example"] = self._action("Load worked &example", self.load_example, None,
                                     "Load the ten-observation example (loss 0.214)")
+        a["example_multiclass"] = self._action(
+            "Load &multi-class example", self.load_multiclass_example, None,
+            "Load a worked example with three classes: twelve fruit photos (loss 0.488)")
         a["about"] = self._action("&About BCE Lab", self.about, None, "Version and credits")
         locale = QLocale()
         a["numbers_system"] = self._action(
@@ -374,7 +387,7 @@ class MainWindow(QMainWindow):
             numbers.addAction(a[key])
         m.addAction(a["dark"])
         m = mb.addMenu("&Help")
-        for key in ("explain", "example", None, "about"):
+        for key in ("explain", "example", "example_multiclass", None, "about"):
             m.addSeparator() if key is None else m.addAction(a[key])
 
     def _connect(self) -> None:
@@ -531,6 +544,15 @@ class MainWindow(QMainWindow):
         self._example = True
         self.doc.set_dataset(load_worked_example(), None)
         self.statusBar().showMessage("Worked example loaded: edit any cell and watch the loss follow", 5000)
+
+    def load_multiclass_example(self) -> None:
+        if not self.files.maybe_save("loading the multi-class example"):
+            return
+        self._example = "Multi-class example"
+        self.doc.set_dataset(load_multiclass_example(), None)
+        self.statusBar().showMessage(
+            "Multi-class example loaded: three classes, one probability column each; edit any "
+            "cell and watch the loss follow", 5000)
 
     def new_document(self) -> None:
         if not self.files.maybe_save("starting a new table"):
@@ -881,7 +903,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         """File name (or what is shown) and the unsaved marker Qt draws for [*]."""
         path = getattr(getattr(self, "doc", None), "source_path", None)
-        name = Path(path).name if path else ("Worked example" if getattr(self, "_example", False) else "Untitled")
+        example = getattr(self, "_example", False)
+        name = Path(path).name if path else (
+            example if isinstance(example, str) else "Worked example" if example else "Untitled")
         sample_of = getattr(getattr(self, "files", None), "sample_of", None)
         if sample_of and not path:
             name = f"Sample of {Path(sample_of.rstrip('/')).name}"

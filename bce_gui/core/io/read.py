@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..columns import numeric_columns
 from ..dataset import Dataset
 from .columnar import columnar_kind, read_columnar
 from .datasets import is_data_set
@@ -23,7 +22,7 @@ from .errors import TableReadError
 from .options import ImportInfo, ReadOptions
 from .spreadsheets import is_spreadsheet, read_spreadsheet
 from .text_tables import read_delimited, table_columns
-from .to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 
 
 def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
@@ -71,11 +70,17 @@ class Preview:
     problem: str | None
 
     @property
+    def class_columns(self):
+        """K classes: the class ↔ column mapping found (None for a binary table)."""
+        return self.info.class_columns
+
+    @property
     def needs_confirmation(self) -> bool:
         """True when detection had to guess something an analyst should see."""
         i = self.info
         return bool(
             self.problem
+            or i.class_problems
             or not i.has_header
             or i.decimal == ","
             or i.encoding not in ("utf-8", "utf-8-sig", "")
@@ -104,7 +109,7 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
     rows = [["" if v is None else str(v) for v in r]
             for r in frame.select(headers).head(n_rows).iter_rows()]
     info.headers = headers
-    numeric = numeric_columns(mapping)
+    numeric = numeric_names(mapping, info)
     if numeric:
         info.decimal = options.decimal or detect_decimal(frame, numeric, info)
     return Preview(info=info, headers=headers, rows=rows, mapping=mapping, problem=problem)
