@@ -119,12 +119,15 @@ def _columnar(partition: Partition, options: LossOptions, read_options: ReadOpti
     info = info_for(part.path, part.kind)
     schema = schema_of(part.path, part.kind)
     # The roles come from the names alone; only the columns needed are read.
-    mapping = map_frame(pl.DataFrame(schema={n: pl.String for n in schema}), replace(info), ropts)
+    info = replace(info)  # (mapping notes what it found in it: K classes' columns, say)
+    mapping = map_frame(pl.DataFrame(schema={n: pl.String for n in schema}), info, ropts)
     wanted = set()
     for role, value in mapping.items():  # (a role may name several columns: one per class)
         if role == "id" and not ropts.load_ids:
             continue
         wanted.update([value] if isinstance(value, str) else value)
+    if info.class_columns is not None:  # K classes: the class columns too
+        wanted.update(info.class_columns.columns)
     columns = list(schema) if ropts.load_extras else [n for n in schema if n in wanted]
     start = partition.start
     stop = partition.stop if partition.stop is not None else row_count(part.path, part.kind)
@@ -217,7 +220,8 @@ def compute_source(source: str | os.PathLike, options: LossOptions,
                             on_partition=on_partition)
     if blocks.empty:
         raise NoDataRows(data.source, "has no data rows" if data.several else "has a header but no data rows")
-    return StreamResult(summary=blocks.summary(options, label, read_options.classes is not None),
+    return StreamResult(summary=blocks.summary(options, label,
+                                               getattr(read_options, "classes", None) is not None),
                         totals=blocks.totals(options),
                         streamed=True, n_chunks=blocks.n_blocks, blocks=blocks)
 

@@ -465,3 +465,23 @@ def test_compute_gives_the_stored_torch_and_keras_values(tmp_path, capsys, case,
         assert s["loss"] == pytest.approx(mean, rel=1e-12)
     else:
         assert s["loss"] == pytest.approx(mean, rel=1e-6)  # Keras: float32
+
+
+def test_parquet_file_and_parts_folder_in_the_multi_class_form(tmp_path, iris, capsys):
+    """The columnar readers find the K-class form as the CSV reader does (a Parquet file, and a
+    folder of parts read partition by partition): scikit-learn's number to the last digit."""
+    import polars as pl
+
+    data, p = iris
+    y = data.target
+    frame = pl.DataFrame({"label": y, **{f"p_{k}": p[:, k] for k in range(p.shape[1])}})
+    frame.write_parquet(tmp_path / "iris.parquet")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame[:70].write_parquet(parts / "part-0.parquet")
+    frame[70:].write_parquet(parts / "part-1.parquet")
+    expected = sk(y, p)
+    for source in (tmp_path / "iris.parquet", parts):
+        out = run_json(capsys, source)
+        assert out["task"] == "categorical" and out["classes"] == [0, 1, 2]
+        assert out["loss"] == pytest.approx(expected, rel=1e-14)
