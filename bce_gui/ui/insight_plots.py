@@ -202,9 +202,11 @@ class CalibrationPlot(_Plot):
         v = self.view
         if v is None:
             return
+        filled = np.flatnonzero(v.counts > 0)  # (an empty bin draws nothing, not a flat outline)
         brushes = [pg.mkBrush(self.colours["bar_selected" if b == self.selected_bin else "bar"])
-                   for b in range(v.counts.size)]
-        self.bars.setOpts(x=v.bar_center, height=v.bar_height, width=v.bar_width, brushes=brushes)
+                   for b in filled.tolist()]
+        self.bars.setOpts(x=v.bar_center[filled], height=v.bar_height[filled], width=v.bar_width,
+                          brushes=brushes)
 
     # -- clicks and tips ----------------------------------------------------------------------
 

@@ -411,3 +411,12 @@ def test_the_guide_bar_does_not_write_a_tick_under_the_baseline_marker(mc):
     g = mc.summary.guide
     assert g.view.baseline_text == "1.1"  # ln 3 = 1.099, just past the 1.00 boundary
     assert g.shown_ticks() == [0, 1, 2]  # 0.05, 0.20, 0.30; "1.00" would sit under the marker
+
+
+def test_empty_calibration_bins_draw_no_bar(mc, qtbot):
+    fresh_insight(qtbot, mc)
+    cal = mc.calibration
+    # Three classes: the top class's p is at least 1/3, so bins [0, 0.3) are empty.
+    assert cal.view.counts[:3].tolist() == [0, 0, 0]
+    drawn = np.asarray(cal.bars.opts["x"])
+    assert drawn.size == int(np.count_nonzero(cal.view.counts)) and drawn.min() > 0.3
