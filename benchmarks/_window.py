@@ -54,6 +54,11 @@ def wait_until(app, condition, timeout: float = 600.0) -> float:
     return time.perf_counter() - t0
 
 
+def idle(w) -> bool:
+    """The window has nothing left to do for its last change: no load, no sort, no plot redraw."""
+    return w.files.load is None and not w.model.sorting and not w.plot.refresh_pending
+
+
 def big_table(n: int, invalid_fraction: float = 0.0, seed: int = 7):
     """A dataset of n rows with IDs "ID<k>", ~30% class 1, a few rows invalid if asked."""
     from bce_gui.core.dataset import TEXT, Dataset
