@@ -22,10 +22,11 @@ from ..columns import (
     numeric_columns,
     resolve_column,
 )
-from ..dataset import TEXT, Dataset, NumericColumn
+from ..dataset import Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
-from .errors import NoDataRows, ReadCancelled, TableReadError
+from .errors import NoDataRows, TableReadError
 from .options import ImportInfo, ReadOptions
+from .text_columns import text_column
 from .text_tables import FIELDS_COLUMN, table_columns
 
 
@@ -267,16 +268,7 @@ def _blank_rows(frame, candidates: np.ndarray) -> np.ndarray:
     return candidates[blank]
 
 
-def _text_column(series, options: ReadOptions, chunk: int = 1 << 16) -> np.ndarray:
-    """A polars column as a numpy text column (``dataset.TEXT``), converted a slice at a time:
-    the Python str objects of one slice are freed before the next, so memory never holds them
-    all (an ID column of 1e7 rows would otherwise pass through ~600 MB of str objects)."""
-    import polars as pl
-
-    out = np.empty(series.len(), dtype=TEXT)
-    series = series.cast(pl.String).fill_null("")
-    for start in range(0, out.size, chunk):
-        if options.is_cancelled is not None and options.is_cancelled():
-            raise ReadCancelled()
-        out[start:start + chunk] = series.slice(start, chunk).to_numpy()
-    return out
+def _text_column(series, options: ReadOptions) -> np.ndarray:
+    """A polars column as a numpy text column (``dataset.TEXT``), straight from the reader's
+    storage: no Python object per cell (see :mod:`.text_columns`)."""
+    return text_column(series, options.is_cancelled)
