@@ -31,13 +31,12 @@ from ..core.io_write import (
     write_summary_json,
     write_table,
 )
-from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.report import report_html
 from . import commands
 from .document import Document
 from .jobs import Job, Jobs
-from .loader import FileLoad
+from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
@@ -189,9 +188,11 @@ class FileController(QObject):
             return
         self._load_ok = False
         doc_options = self.doc.options
-        # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
-        # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options),
+        # The first evaluation of every row, the plot's points and the probabilities-or-logits
+        # check run on the load's thread too: at 1e7 rows they would otherwise freeze the window
+        # for seconds when the table arrives.
+        name = Path(path).name
+        self.load = FileLoad(path, options, self, prepare=lambda ds: first_view(ds, doc_options, name),
                              jobs=self.jobs)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
@@ -215,7 +216,8 @@ class FileController(QObject):
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
         self._load_ok = True
-        self.doc.set_dataset(dataset, path, live=self.load.prepared)
+        view: FirstView | None = self.load.prepared
+        self.doc.set_dataset(dataset, path, live=view and view.live, points=view and view.points)
         self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
@@ -226,12 +228,13 @@ class FileController(QObject):
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(info.warnings.values()))
-        self._check_input_kind(Path(path).name)
+        current = view is not None and view.options == self.doc.options
+        self._check_input_kind(Path(path).name, view.hint if current else input_kind_hint(
+            self.doc.dataset, self.doc.options, Path(path).name))
 
-    def _check_input_kind(self, name: str) -> None:
-        """Say so when the file's values contradict "probabilities or logits", and offer to
-        switch (one undo step; the file as opened stays unmodified)."""
-        hint = input_kind_hint(self.doc.dataset, self.doc.options, name)
+    def _check_input_kind(self, name: str, hint) -> None:
+        """Say so when the file's values contradict "probabilities or logits" (``hint``), and
+        offer to switch (one undo step; the file as opened stays unmodified)."""
         if hint is None:
             return
         answer = QMessageBox.question(self.window, "Probabilities or logits?", f"{hint.message}\n\n{hint.question}",

@@ -1,15 +1,46 @@
-"""Reading a file off the GUI thread, with progress and cancellation: a "load" job (``jobs.py``)."""
+"""Reading a file off the GUI thread, with progress and cancellation: a "load" job (``jobs.py``).
+
+Everything the window shows first that takes a pass over the rows is made on the load's thread
+too (:func:`first_view`): when the table arrives, the GUI thread only swaps it in.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from ..core.dataset import Dataset
+from ..core.explain import InputKindHint, input_kind_hint
 from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table
+from ..core.live import LiveEvaluation
+from ..core.loss import LossOptions
+from ..core.penalty import PlotPoints
+from ..core.row_values import EvaluatedRows
 from .jobs import Job, JobCancelled, JobContext, Jobs
+from .penalty_plot import points_of
+
+
+@dataclass
+class FirstView:
+    """What the window shows first of a table just read, made under ``options`` on the load's
+    thread: the evaluation of every row, where the plot draws them, and whether the predicted
+    values look like the other kind (probabilities or logits)."""
+
+    options: LossOptions
+    live: LiveEvaluation
+    points: PlotPoints
+    hint: InputKindHint | None
+
+
+def first_view(dataset: Dataset, options: LossOptions, name: str) -> FirstView:
+    """(On the load's thread: core computations only, on a table no one else sees yet.)"""
+    live = LiveEvaluation(dataset, options)
+    return FirstView(options=options, live=live,
+                     points=points_of(EvaluatedRows.of(dataset, live), live.version),
+                     hint=input_kind_hint(dataset, options, name))
 
 
 class FileLoad(QObject):
@@ -28,7 +59,7 @@ class FileLoad(QObject):
         self.path = path
         self.options = options
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
-        #: evaluation of every row); its result is ``prepared``.
+        #: evaluation of every row: :func:`first_view`); its result is ``prepared``.
         self.prepare = prepare
         self.prepared = None
         self.jobs = jobs if jobs is not None else Jobs(self)

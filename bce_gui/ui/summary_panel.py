@@ -109,7 +109,7 @@ class SummaryPanel(QFrame):
     def refresh(self) -> None:
         t = self.doc.live.totals
         opts = self.doc.options
-        n_invalid = self.doc.live.validity.n_invalid
+        n_invalid = self.doc.live.n_invalid
         shown = shown_loss(t, self.units)
         if shown.empty:
             self.loss_label.setText("—")
