@@ -212,30 +212,43 @@ class PlotPoints:
         return None if self.low_nats is None else float(to_units(self.low_nats, units))
 
 
+#: Rows taken at a time by :func:`plot_points`: its temporaries stay in the processor's cache.
+POINTS_BLOCK = 1 << 16
+
+
 def plot_points(src: EvaluatedRows, version: int, *, bins: int, max_points: int,
                 worst: int) -> PlotPoints:
-    """:class:`PlotPoints` of every row of ``src`` (a few passes over each column, no row-sized
-    gather; 0.1–0.2 s at 1e7 rows, done where the table is loaded)."""
-    loss = src.loss  # nats; NaN for an excluded row
-    with np.errstate(invalid="ignore"):
-        drawn = src.valid & ~np.isnan(loss)
-        finite = drawn & np.isfinite(loss)
-        positive = finite & (loss > 0.0)
+    """:class:`PlotPoints` of every row of ``src``: one pass over the columns, a block of rows
+    at a time (about 0.1 s at 1e7 rows, done where the table is loaded)."""
+    n = len(src)
+    drawn = np.empty(n, dtype=bool)
+    codes = np.empty(n, dtype=np.int16)
+    top, low, extreme = -np.inf, np.inf, None
+    for a in range(0, n, POINTS_BLOCK):
+        rows = slice(a, min(n, a + POINTS_BLOCK))
+        loss = src.loss[rows]  # nats; NaN for an excluded row
+        with np.errstate(invalid="ignore"):
+            d = src.valid[rows] & ~np.isnan(loss)
+            finite = d & np.isfinite(loss)
+            top = max(top, float(np.max(loss, where=finite, initial=-np.inf)))
+            low = min(low, float(np.min(loss, where=finite & (loss > 0.0), initial=np.inf)))
+        drawn[rows] = d
+        e = extreme_prediction(src.predicted[rows], src.options, where=d)
+        if e is not None:
+            extreme = e if extreme is None else (max(extreme, e) if src.options.logits else min(extreme, e))
+        codes[rows] = bin_codes(src, rows, bins, d)
     n_drawn = int(np.count_nonzero(drawn))
-    top = float(np.max(loss, where=finite, initial=-np.inf)) if finite.any() else None
-    low = float(np.min(loss, where=positive, initial=np.inf)) if positive.any() else None
-    extreme = extreme_prediction(src.predicted, src.options, where=drawn)
     density = n_drawn > max_points
     if density:
-        codes = bin_codes(src, slice(None), bins, drawn)
         counts = np.bincount(codes[codes >= 0], minlength=2 * bins).astype(np.int64)
-        exact = worst_rows(loss, drawn, min(worst, n_drawn))
+        exact = worst_rows(src.loss, drawn, min(worst, n_drawn))
     else:
         codes = np.empty(0, dtype=np.int16)
         counts = np.zeros(2 * bins, dtype=np.int64)
         exact = np.flatnonzero(drawn)
     return PlotPoints(version=version, density=density, exact_rows=exact, codes=codes,
-                      counts=counts, n_drawn=n_drawn, extreme=extreme, top_nats=top, low_nats=low)
+                      counts=counts, n_drawn=n_drawn, extreme=extreme,
+                      top_nats=top if top > -np.inf else None, low_nats=low if low < np.inf else None)
 
 
 def bin_codes(src: EvaluatedRows, rows, bins: int, drawn: np.ndarray | None = None) -> np.ndarray:
@@ -249,7 +262,6 @@ def bin_codes(src: EvaluatedRows, rows, bins: int, drawn: np.ndarray | None = No
     not_drawn = ~drawn
     np.copyto(scaled, 0.0, where=not_drawn)  # (NaN p: no cast of NaN to an integer)
     codes = scaled.astype(np.int16)
-    del scaled
     np.minimum(codes, bins - 1, out=codes)  # p = 1 in the last bin
     np.add(codes, bins, out=codes, where=src.actual[rows] < 0.5)
     np.copyto(codes, -1, where=not_drawn)

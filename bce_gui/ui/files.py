@@ -18,10 +18,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
+from ..core import memory
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
 from ..core.explain import input_kind_hint, settings_note
-from ..core.io import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
+from ..core.io import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table, warm_up
 from ..core.io_write import (
     ReadOnlyFile,
     TableWriteError,
@@ -54,6 +55,8 @@ MAX_RECENT = 8
 #: Width of an exported plot image, in pixels (print-friendly).
 PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
+#: After the window starts, the reader's library is imported in the background (``warm_up``).
+WARM_UP_DELAY_MS = 300
 #: From this many rows on, the autosave is written as a background job (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
 BACKGROUND_AUTOSAVE_ROWS = 100_000
@@ -116,6 +119,16 @@ class FileController(QObject):
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
+        # Importing polars takes half a second: on the GUI thread at the first Open, the
+        # window would freeze that long. Done in the background, soon after the start.
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.timeout.connect(self._warm_up)
+        self._warm_timer.start(WARM_UP_DELAY_MS)
+
+    def _warm_up(self) -> None:
+        if not self._shut:
+            self.jobs.submit("warm-up", lambda _ctx: warm_up())
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -217,7 +230,11 @@ class FileController(QObject):
         path = self.load.path
         self._load_ok = True
         view: FirstView | None = self.load.prepared
+        # The table shown until now is freed on a worker: at 1e7 rows that takes tens of
+        # milliseconds (numpy frees each text cell), which the window would otherwise freeze for.
+        retired = [self.doc.dataset, self.doc.live]
         self.doc.set_dataset(dataset, path, live=view and view.live, points=view and view.points)
+        self.jobs.submit("free", lambda _ctx: _free(retired), supersede=False)
         self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
@@ -620,6 +637,12 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+def _free(retired: list) -> None:
+    """Drop the last references to a table no longer shown, and give its memory back."""
+    retired.clear()
+    memory.trim()
 
 
 def _saved_headers(dataset) -> dict[str, str]:

@@ -22,6 +22,13 @@ from .text_tables import read_delimited, table_columns
 from .to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
 
 
+def warm_up() -> None:
+    """Import the reader's library ahead of the first file (polars takes about half a second
+    to import): a window calls this off its GUI thread, so the first Open has nothing to wait
+    for there."""
+    import polars  # noqa: F401
+
+
 def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
     """Read a CSV/TSV/spreadsheet file into a :class:`Dataset` (a pipe or FIFO is read once)."""
     options = options or ReadOptions()
