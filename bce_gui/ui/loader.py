@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.dataset import Dataset
 from ..core.explain import InputKindHint, input_kind_hint
-from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table
+from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table, read_table_while
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
 from ..core.penalty import PlotPoints
@@ -81,13 +81,17 @@ class FileLoad(QObject):
                     pass  # the reader sees it at its next is_cancelled()
 
         opts = replace(self.options, progress=progress, is_cancelled=lambda: ctx.cancelled)
+
+        def prepare(dataset):
+            opts.report(0.9, "Computing the losses")
+            return self.prepare(dataset)
+
         try:
-            dataset, info = read_table(self.path, opts)
+            if self.prepare is None:
+                dataset, info = read_table(self.path, opts)
+            else:  # (while the text columns are converted: two cores at work)
+                dataset, info, self.prepared = read_table_while(self.path, opts, prepare)
             ctx.check()
-            if self.prepare is not None:
-                opts.report(0.95, "Computing the losses")
-                self.prepared = self.prepare(dataset)
-                ctx.check()
         except ReadCancelled:
             raise JobCancelled() from None
         except TableReadError as exc:
