@@ -86,6 +86,51 @@ def open_file(app, w, path: Path, timeout: float = 600.0) -> tuple[float, bool]:
     return seconds, done[0]
 
 
+class PaintWatch:
+    """The moments a widget was painted (an event filter): when a value was on screen."""
+
+    def __init__(self, widget) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        class _Filter(QObject):
+            def eventFilter(inner, obj, event):  # noqa: N802, N805 (Qt name)
+                if event.type() == QEvent.Type.Paint:
+                    self.times.append((time.perf_counter(), widget.text()))
+                return False
+
+        self.times: list[tuple[float, str]] = []
+        self.widget = widget
+        self._filter = _Filter()
+        widget.installEventFilter(self._filter)
+
+    def first_after(self, t0: float, text: str | None = None) -> float | None:
+        """The first paint after ``t0`` (showing ``text``, if given)."""
+        return next((t for t, shown in self.times if t >= t0 and (text is None or shown == text)), None)
+
+    def close(self) -> None:
+        self.widget.removeEventFilter(self._filter)
+
+
+def open_and_show(app, w, path: Path, timeout: float = 600.0) -> tuple[float, float, bool]:
+    """Open ``path`` like File → Open does; (seconds until the new loss was painted in the
+    summary, seconds until the window is idle again: table, plot and any sort done, ok). The
+    loss shown before must differ from the file's (else its label is not painted again)."""
+    watch = PaintWatch(w.summary.loss_label)
+    done: list[bool] = []
+    w.files.loadFinished.connect(done.append)
+    t0 = time.perf_counter()
+    w.files.open_path(str(path), ask=False, confirm_import=False)
+    wait_until(app, lambda: bool(done), timeout)
+    wait_until(app, lambda: idle(w), timeout)
+    idle_s = time.perf_counter() - t0
+    text = w.summary.loss_text()
+    wait_until(app, lambda: watch.first_after(t0, text) is not None, 10.0)  # (a paint still queued)
+    shown = watch.first_after(t0, text)
+    watch.close()
+    w.files.loadFinished.disconnect(done.append)
+    return shown - t0, idle_s, done[0]
+
+
 class StallMeter:
     """Measures the longest gap between ticks of a 5 ms timer: how long the event loop froze."""
 

@@ -1,8 +1,9 @@
 """Open a 1e6- and a 1e7-row CSV in the real window and show its loss; cancel a load halfway.
 
 "Open" is File → Open's path (background read, progress bar, then the table, results, summary and
-plot): the figure is from the call until the new loss is on screen, the best of ``--repeat``
-opens. Baseline in the same run, after each open: polars' bare ``read_csv`` of the same file (the
+plot): the figure is from the call until the new loss is on screen (the summary's label painted
+with it; the worked example is shown before each open, so the loss changes), the best of
+``--repeat`` opens; "→ all drawn" is until the window is idle (table, plot and any sort done). Baseline in the same run, after each open: polars' bare ``read_csv`` of the same file (the
 parse alone, no validation, no window), the best of as many; the goal is an open within twice
 that. The longest freeze is the longest gap of a 5 ms heartbeat on the
 event loop from the call until the window is idle again (table reset, summary, plot drawn and any
@@ -40,24 +41,28 @@ def main(argv=None) -> list[dict]:
 
     results = []
     for n in sizes:
-        opens, bares, stalls = [], [], []
+        opens, idles, bares, stalls = [], [], [], []
         for _ in range(args.repeat):  # interleaved: a slow spell of the machine hits both alike
+            w.load_example()  # (another loss on screen: the new one must be painted)
+            _window.wait_until(app, lambda: _window.idle(w))
+            _window.spin(app, SETTLE_S)
             updates: list[int] = []
             w.files.progress.valueChanged.connect(updates.append)
             meter = _window.StallMeter().start()
-            seconds, ok = _window.open_file(app, w, paths[n])
-            _window.wait_until(app, lambda: _window.idle(w))
+            shown, idle, ok = _window.open_and_show(app, w, paths[n])
             _window.spin(app, SETTLE_S)
             stalls.append(meter.stop())
             w.files.progress.valueChanged.disconnect(updates.append)
             assert ok and len(w.doc) == n, (ok, len(w.doc))
-            opens.append(seconds)
+            opens.append(shown)
+            idles.append(idle)
             t0 = time.perf_counter()
             pl.read_csv(paths[n])
             bares.append(time.perf_counter() - t0)
         # the best open against the best read; the worst freeze of any open
-        results.append({"n": n, "open_s": min(opens), "bare_s": min(bares), "stall_s": max(stalls),
-                        "progress_updates": len(updates), "loss": w.summary.loss_text()})
+        results.append({"n": n, "open_s": min(opens), "idle_s": min(idles), "bare_s": min(bares),
+                        "stall_s": max(stalls), "progress_updates": len(updates),
+                        "loss": w.summary.loss_text()})
 
     big = max(sizes)
     delay = 0.5 * next(r["open_s"] for r in results if r["n"] == big)  # (of the best open)
@@ -78,13 +83,13 @@ def main(argv=None) -> list[dict]:
     assert len(w.doc) == before
     w.close()
 
-    print(f"{'rows':>12}{'open → loss shown':>19}{'polars read_csv':>17}{'ratio':>8}{'longest freeze':>16}"
-          f"{'progress steps':>16}   goal")
+    print(f"{'rows':>12}{'open → loss shown':>19}{'polars read_csv':>17}{'ratio':>8}{'→ all drawn':>13}"
+          f"{'longest freeze':>16}{'progress steps':>16}   goal")
     for r in results:
         ratio = r["open_s"] / r["bare_s"]
         met = ratio <= GOAL_RATIO and r["stall_s"] <= GOAL_FREEZE_S
-        print(f"{r['n']:>12,}{r['open_s']:>17.2f} s{r['bare_s']:>15.2f} s{ratio:>7.1f}x{r['stall_s']:>14.3f} s"
-              f"{r['progress_updates']:>16}   ≤ {GOAL_RATIO:g}x, freeze ≤ {GOAL_FREEZE_S:g} s: "
+        print(f"{r['n']:>12,}{r['open_s']:>17.2f} s{r['bare_s']:>15.2f} s{ratio:>7.1f}x{r['idle_s']:>11.2f} s"
+              f"{r['stall_s']:>14.3f} s{r['progress_updates']:>16}   ≤ {GOAL_RATIO:g}x, freeze ≤ {GOAL_FREEZE_S:g} s: "
               f"{'met' if met else 'MISSED'}")
     if cancelled:
         print(f"cancel a {big:,}-row load {delay:.2f} s in: back to the previous table in {cancel_s:.2f} s "

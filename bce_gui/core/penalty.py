@@ -257,7 +257,8 @@ def bin_codes(src: EvaluatedRows, rows, bins: int, drawn: np.ndarray | None = No
     if drawn is None:
         with np.errstate(invalid="ignore"):
             drawn = src.valid[rows] & ~np.isnan(src.loss[rows])
-    x = probability_of_class1(src.predicted[rows], src.options)
+    with np.errstate(invalid="ignore"):  # (an empty cell, NaN, is not drawn)
+        x = probability_of_class1(src.predicted[rows], src.options)
     scaled = np.multiply(x, bins)  # (a new array: x may be the column itself)
     not_drawn = ~drawn
     np.copyto(scaled, 0.0, where=not_drawn)  # (NaN p: no cast of NaN to an integer)
