@@ -213,7 +213,7 @@ class PlotPoints:
 
 
 #: Rows taken at a time by :func:`plot_points`: its temporaries stay in the processor's cache.
-POINTS_BLOCK = 1 << 16
+POINTS_BLOCK = 1 << 15
 
 
 def plot_points(src: EvaluatedRows, version: int, *, bins: int, max_points: int,
@@ -223,6 +223,7 @@ def plot_points(src: EvaluatedRows, version: int, *, bins: int, max_points: int,
     n = len(src)
     drawn = np.empty(n, dtype=bool)
     codes = np.empty(n, dtype=np.int16)
+    counts = np.zeros(2 * bins + 1, dtype=np.int64)  # (after one for "not drawn")
     top, low, extreme = -np.inf, np.inf, None
     for a in range(0, n, POINTS_BLOCK):
         rows = slice(a, min(n, a + POINTS_BLOCK))
@@ -236,11 +237,13 @@ def plot_points(src: EvaluatedRows, version: int, *, bins: int, max_points: int,
         e = extreme_prediction(src.predicted[rows], src.options, where=d)
         if e is not None:
             extreme = e if extreme is None else (max(extreme, e) if src.options.logits else min(extreme, e))
-        codes[rows] = bin_codes(src, rows, bins, d)
+        c = bin_codes(src, rows, bins, d)
+        codes[rows] = c
+        counts += np.bincount(c + 1, minlength=2 * bins + 1)
     n_drawn = int(np.count_nonzero(drawn))
     density = n_drawn > max_points
     if density:
-        counts = np.bincount(codes[codes >= 0], minlength=2 * bins).astype(np.int64)
+        counts = counts[1:]
         exact = worst_rows(src.loss, drawn, min(worst, n_drawn))
     else:
         codes = np.empty(0, dtype=np.int16)

@@ -32,23 +32,26 @@ from .errors import ReadCancelled
 INLINE = 12  # bytes of a string view that hold a short cell
 
 
-def text_column(series, is_cancelled: Callable[[], bool] | None = None,
-                out: np.ndarray | None = None) -> np.ndarray:
+def text_column(series, is_cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """``series`` (any polars dtype; read as text) as an owned, writable ``TEXT`` array; a missing
-    cell (null) becomes "". ``out``: the array to fill (``TEXT``, as long as the series)."""
+    cell (null) becomes ""."""
     import polars as pl
 
     if series.dtype != pl.String:
         series = series.cast(pl.String)
-    series = series.fill_null("")
+    if series.null_count():
+        series = series.fill_null("")
     n = series.len()
-    out = np.empty(n, dtype=TEXT) if out is None else out
+    out = np.empty(n, dtype=TEXT)
     if n == 0:
         return out
     chunks = _view_chunks(series)
     if chunks is None:  # no string views (another Arrow layout): Python text, as before
         _fill_objects(out, series, slice(None))
         return out
+    # A cell with a zero byte may lose it in the cast (a fixed-width byte string drops trailing
+    # zeros): only then is each cell's length checked (polars finds the byte fast).
+    zeros = bool(series.str.contains("\x00", literal=True).any())
     start = 0
     for views in chunks:
         if is_cancelled is not None and is_cancelled():
@@ -66,10 +69,11 @@ def text_column(series, is_cancelled: Callable[[], bool] | None = None,
         width = max(1, min(INLINE, int(lengths.max())))
         inline = np.ascontiguousarray(views[:, 4:4 + width]).view(f"S{width}")[:, 0]
         part[...] = inline
-        # A short cell ending in a zero byte lost it in the cast (a fixed-width byte string
-        # drops trailing zeros): those, and the long cells, go through Python text.
-        lost = np.flatnonzero((np.strings.str_len(inline) != lengths) & (lengths <= width))
-        rows = np.union1d(long, lost) if lost.size else long
+        # The long cells, and the short ones that lost a trailing zero byte, through Python text.
+        rows = long
+        if zeros:
+            lost = np.flatnonzero((np.strings.str_len(inline) != lengths) & (lengths <= width))
+            rows = np.union1d(long, lost)
         if rows.size:
             _fill_objects(part, series, rows + start, rows)
         start += k
