@@ -3,14 +3,17 @@
 * A plain UTF-8 file is read by polars from its path (no copy of its text in Python); anything
   that path could read differently (another encoding, a BOM, a ragged row, a stray "nan", lines
   above the header) takes the usual route, and the dataset is the same either way.
+* ``read_table_while`` runs work on the numbers while the text columns fill in.
 """
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
-from bce_gui.core.io import ReadOptions, read_table
+from bce_gui.core.io import ReadCancelled, ReadOptions, read_table, read_table_while
 from bce_gui.core.io import text_tables
 
 
@@ -109,6 +112,33 @@ def test_beginnings_the_path_would_read_differently_take_the_usual_route(tmp_pat
     expected, _ = text_route(path)
     assert_same_dataset(ds, expected)
     assert info.encoding == encoding and len(ds) == 50_000
+
+
+def test_read_table_while_works_on_the_numbers_while_the_texts_fill_in(tmp_path):
+    path = big_plain(tmp_path / "t.csv", n=30_000)
+    expected, _ = read_table(path)
+    seen = []
+
+    def work(ds):
+        seen.append((threading.get_ident(), ds.actual.values.copy(), len(ds)))
+        return "done"
+
+    ds, info, result = read_table_while(path, ReadOptions(), work)
+    assert result == "done" and seen[0][0] == threading.get_ident()
+    np.testing.assert_array_equal(seen[0][1], expected.actual.values)
+    assert_same_dataset(ds, expected)  # the text columns are complete when it returns
+
+
+def test_read_table_while_reports_what_went_wrong_and_stops_the_texts(tmp_path):
+    path = big_plain(tmp_path / "t.csv", n=30_000)
+
+    def fails(_ds):
+        raise ValueError("work failed")
+
+    with pytest.raises(ValueError, match="work failed"):
+        read_table_while(path, ReadOptions(), fails)
+    with pytest.raises(ReadCancelled):
+        read_table_while(path, ReadOptions(is_cancelled=lambda: True), lambda ds: None)
 
 
 def test_decode_is_untouched_by_the_direct_route(tmp_path):

@@ -99,9 +99,11 @@ def test_text_column_over_many_chunks_slices_and_other_types():
     assert text_column(pl.Series([], dtype=pl.String)).tolist() == []
 
 
-def test_mostly_long_cells():
+def test_mostly_long_cells_and_filling_in_place():
     uuids = pl.Series([f"{i:08x}-aaaa-bbbb-cccc-{i:012x}" for i in range(300)] + ["short"])
     assert text_column(uuids).tolist() == as_python(uuids)
+    out = np.empty(uuids.len(), dtype=TEXT)
+    assert text_column(uuids, out=out) is out and out.tolist() == as_python(uuids)
 
 
 def test_short_cells_make_no_python_text(monkeypatch):

@@ -32,9 +32,10 @@ from .errors import ReadCancelled
 INLINE = 12  # bytes of a string view that hold a short cell
 
 
-def text_column(series, is_cancelled: Callable[[], bool] | None = None) -> np.ndarray:
+def text_column(series, is_cancelled: Callable[[], bool] | None = None,
+                out: np.ndarray | None = None) -> np.ndarray:
     """``series`` (any polars dtype; read as text) as an owned, writable ``TEXT`` array; a missing
-    cell (null) becomes ""."""
+    cell (null) becomes "". ``out``: the array to fill (``TEXT``, as long as the series)."""
     import polars as pl
 
     if series.dtype != pl.String:
@@ -42,7 +43,7 @@ def text_column(series, is_cancelled: Callable[[], bool] | None = None) -> np.nd
     if series.null_count():
         series = series.fill_null("")
     n = series.len()
-    out = np.empty(n, dtype=TEXT)
+    out = np.empty(n, dtype=TEXT) if out is None else out
     if n == 0:
         return out
     chunks = _view_chunks(series)

@@ -22,7 +22,7 @@ from ..columns import (
     numeric_columns,
     resolve_column,
 )
-from ..dataset import Dataset, NumericColumn
+from ..dataset import TEXT, Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
 from .errors import NoDataRows, TableReadError
 from .options import ImportInfo, ReadOptions
@@ -82,9 +82,14 @@ def _resolve(path: str, requested: str, headers: list[str]) -> str:
         raise TableReadError(path, str(exc)) from None
 
 
-def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
-                      options: ReadOptions) -> tuple[Dataset, ImportInfo]:
-    """Stage 3: text columns to numbers, blank rows dropped, row numbers kept."""
+def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str], options: ReadOptions,
+                     pending_texts: list | None = None) -> tuple[Dataset, ImportInfo]:
+    """Stage 3: text columns to numbers, blank rows dropped, row numbers kept.
+
+    ``pending_texts``: the text columns (IDs, extras) are left empty and (array, polars column)
+    pairs appended to this list, for the caller to fill (:func:`fill_texts`) while it works on
+    the numbers (:func:`~.read.read_table_while`).
+    """
     import polars as pl
 
     path = info.path
@@ -127,15 +132,23 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
         first = "header" if info.has_header else "first row"
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
             row_problems[r] = f"{int(fields[r])} fields, {first} has {expected}"
+    def text(name: str) -> np.ndarray:
+        series = frame.get_column(name)
+        if pending_texts is None:
+            return _text_column(series, options)
+        empty = np.empty(series.len(), dtype=TEXT)  # ("" in every cell until filled)
+        pending_texts.append((empty, series))
+        return empty
+
     ids = None
     if options.load_ids and ID in mapping:
-        ids = _text_column(frame.get_column(mapping[ID]), options)
+        ids = text(mapping[ID])
     extras: dict[str, np.ndarray] = {}
     if options.load_extras:
         used = set(mapping.values())
         for name in headers:
             if name not in used:
-                extras[name] = _text_column(frame.get_column(name), options)
+                extras[name] = text(name)
     dataset = Dataset.from_roles(
         actual=columns[ACTUAL],
         predicted=columns[PREDICTED],
@@ -266,6 +279,12 @@ def _blank_rows(frame, candidates: np.ndarray) -> np.ndarray:
     ]
     blank = sub.select(pl.all_horizontal(empty)).to_series().to_numpy()
     return candidates[blank]
+
+
+def fill_texts(pending: list, is_cancelled=None) -> None:
+    """Fill the text columns :func:`frame_to_dataset` left empty (in place)."""
+    for array, series in pending:
+        text_column(series, is_cancelled, out=array)
 
 
 def _text_column(series, options: ReadOptions) -> np.ndarray:
