@@ -54,6 +54,25 @@ def wait_until(app, condition, timeout: float = 600.0) -> float:
     return time.perf_counter() - t0
 
 
+def wait_in_loop(app, condition, timeout: float = 600.0) -> float:
+    """Like :func:`wait_until`, but the GUI thread sleeps in the event loop between events, as
+    it does under ``app.exec()`` (a 5 ms timer wakes it to look at ``condition``), instead of
+    polling: a thread that polls a thousand times a second takes the GIL from background work."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    tick = QTimer()
+    tick.start(5)
+    t0 = time.perf_counter()
+    try:
+        while not condition():
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError("condition not reached")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        tick.stop()
+    return time.perf_counter() - t0
+
+
 def idle(w) -> bool:
     """The window has nothing left to do for its last change: no load, no sort, no plot redraw."""
     return w.files.load is None and not w.model.sorting and not w.plot.refresh_pending
@@ -120,11 +139,11 @@ def open_and_show(app, w, path: Path, timeout: float = 600.0) -> tuple[float, fl
     w.files.loadFinished.connect(done.append)
     t0 = time.perf_counter()
     w.files.open_path(str(path), ask=False, confirm_import=False)
-    wait_until(app, lambda: bool(done), timeout)
-    wait_until(app, lambda: idle(w), timeout)
+    wait_in_loop(app, lambda: bool(done), timeout)
+    wait_in_loop(app, lambda: idle(w), timeout)
     idle_s = time.perf_counter() - t0
     text = w.summary.loss_text()
-    wait_until(app, lambda: watch.first_after(t0, text) is not None, 10.0)  # (a paint still queued)
+    wait_in_loop(app, lambda: watch.first_after(t0, text) is not None, 10.0)  # (a paint still queued)
     shown = watch.first_after(t0, text)
     watch.close()
     w.files.loadFinished.disconnect(done.append)
