@@ -205,8 +205,8 @@ class FileController(QObject):
         # check run on the load's thread too: at 1e7 rows they would otherwise freeze the window
         # for seconds when the table arrives.
         name = Path(path).name
-        self.load = FileLoad(path, options, self, prepare=lambda ds: first_view(ds, doc_options, name),
-                             jobs=self.jobs)
+        self.load = FileLoad(path, options, self,
+                             prepare=lambda ds, check: first_view(ds, doc_options, name, check), jobs=self.jobs)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)

@@ -35,11 +35,16 @@ class FirstView:
     hint: InputKindHint | None
 
 
-def first_view(dataset: Dataset, options: LossOptions, name: str) -> FirstView:
-    """(On the load's thread: core computations only, on a table no one else sees yet.)"""
+def first_view(dataset: Dataset, options: LossOptions, name: str,
+               check: Callable[[], None] | None = None) -> FirstView:
+    """(On the load's thread: core computations only, on a table no one else sees yet.)
+    ``check`` is called between the steps (it raises to stop: a cancelled load)."""
+    check = check or (lambda: None)
     live = LiveEvaluation(dataset, options)
-    return FirstView(options=options, live=live,
-                     points=points_of(EvaluatedRows.of(dataset, live), live.version),
+    check()
+    points = points_of(EvaluatedRows.of(dataset, live), live.version)
+    check()
+    return FirstView(options=options, live=live, points=points,
                      hint=input_kind_hint(dataset, options, name))
 
 
@@ -54,12 +59,14 @@ class FileLoad(QObject):
     finished = Signal()
 
     def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
-                 prepare: Callable[[object], object] | None = None, jobs: Jobs | None = None) -> None:
+                 prepare: Callable[[object, Callable[[], None]], object] | None = None,
+                 jobs: Jobs | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.options = options
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
-        #: evaluation of every row: :func:`first_view`); its result is ``prepared``.
+        #: evaluation of every row: :func:`first_view`), called with the dataset and a check
+        #: that raises once the load is cancelled; its result is ``prepared``.
         self.prepare = prepare
         self.prepared = None
         self.jobs = jobs if jobs is not None else Jobs(self)
@@ -84,7 +91,7 @@ class FileLoad(QObject):
 
         def prepare(dataset):
             opts.report(0.9, "Computing the losses")
-            return self.prepare(dataset)
+            return self.prepare(dataset, ctx.check)
 
         try:
             if self.prepare is None:

@@ -158,3 +158,28 @@ def test_the_reader_library_is_imported_in_the_background_after_start():
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False [False] True"
+
+
+def test_a_load_cancelled_during_the_first_view_stops_at_the_next_step(qtbot, tmp_path, monkeypatch):
+    from bce_gui.core.io import ReadOptions
+    from bce_gui.core.loss import LossOptions
+
+    write_table(tmp_path / "t.csv", 2_000)
+    load = loader_mod.FileLoad(str(tmp_path / "t.csv"), ReadOptions(),
+                               prepare=lambda ds, check: loader_mod.first_view(ds, LossOptions(), "t", check))
+    evaluate = loader_mod.LiveEvaluation
+    placed = []
+
+    def evaluate_then_cancel(dataset, options):
+        live = evaluate(dataset, options)
+        load.cancel()  # (the user presses Cancel while the rows are being evaluated)
+        return live
+
+    monkeypatch.setattr(loader_mod, "LiveEvaluation", evaluate_then_cancel)
+    monkeypatch.setattr(loader_mod, "points_of", lambda *args: placed.append(args))
+    loaded = []
+    load.loaded.connect(lambda *args: loaded.append(args))
+    with qtbot.waitSignal(load.cancelled, timeout=LOAD_TIMEOUT_MS):
+        load.start()
+    load.wait()
+    assert placed == [] and loaded == []
