@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -27,10 +28,26 @@ examples:
   bce-lab compute scores.tsv --logits --pos-weight 3 --policy torch
   bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
   bce-lab compute european.csv --eps 1e-7 --strict
+  bce-lab compute iris.csv --actual-column species              (p_setosa, p_versicolor, ...)
+  bce-lab compute scores.csv --proba-columns a,b,c --classes cat,dog,bird --policy keras
 
-large files: a CSV or TSV file is read a block of rows at a time, so memory stays flat however
+multi-class: a file with an actual-class column (numbers or text) and one probability column
+per class, named p_<class>, prob_<class>, proba_<class> or pred_<class> (any case; p_class_0
+is class 0), is read as K classes and gives the categorical cross-entropy; p_0, p_1 is K = 2
+and gives the binary loss. Rows whose probabilities do not sum to 1 (beyond 1e-6) are used as
+given and listed as a warning, as scikit-learn does; --renormalize divides them by their sum,
+as Keras does.
+
+large files: a CSV or TSV file (also compressed: .csv.gz, .csv.zst) is read a block of rows at
+a time, a Parquet or Arrow/Feather file a slice of rows at a time, so memory stays flat however
 large the file is (the sums are exact, so the result does not depend on the block size); on a
 terminal a progress bar shows on stderr. Spreadsheets (.xlsx, .xls, .ods) are read whole.
+
+data sets: a folder of part files or a glob is read as one table (its parts in name order, all
+with the same columns); quote a glob so that the shell does not expand it:
+  bce-lab compute 'data/*.parquet'
+  bce-lab compute data/ --engine dask                    # a local Dask cluster, one worker a core
+  bce-lab compute data/ --engine dask --scheduler tcp://10.0.0.5:8786   # an existing cluster
 
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
@@ -42,7 +59,10 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument(
         "file",
         metavar="FILE",
-        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv; "
+        nargs="+",
+        help="CSV, TSV (also .gz or .zst), spreadsheet (.xlsx, .xls, .ods), Parquet or Arrow/"
+        "Feather file of observations, e.g. predictions.csv; a folder of part files or a glob "
+        "('data/*.parquet', quoted) as one data set; several files as one data set; "
         "- reads standard input",
     )
     conv = parser.add_argument_group("loss convention")
@@ -101,6 +121,24 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     cols.add_argument("--weight-column", metavar="NAME", help="sample weights, e.g. --weight-column w")
     cols.add_argument("--id-column", metavar="NAME", help="observation IDs, e.g. --id-column user_id")
     cols.add_argument("--sheet", metavar="NAME", help="spreadsheet sheet name or number, e.g. --sheet 2")
+    multi = parser.add_argument_group("multi-class (one probability column per class)")
+    multi.add_argument(
+        "--proba-columns", metavar="A,B,C",
+        help="the class columns, in class order (names or 1-based numbers); the classes are read "
+        "from their names (p_<class>) unless --classes gives them; e.g. --proba-columns p_a,p_b,p_c",
+    )
+    multi.add_argument(
+        "--classes", metavar="a,b,c",
+        help="the full class list, in order: needed when a class never occurs in the actual column "
+        "(scikit-learn's log_loss needs labels= then too), and it fixes the order; "
+        "e.g. --classes setosa,versicolor,virginica",
+    )
+    multi.add_argument(
+        "--renormalize", action="store_true",
+        help="divide each row whose probabilities do not sum to 1 by its sum first (as Keras "
+        "does); by default such rows are used as given and listed as a warning (scikit-learn); "
+        "e.g. --renormalize --policy sklearn",
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
@@ -114,8 +152,31 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "--chunk-rows",
         type=_positive_int,
         metavar="N",
-        help="evaluate at most N rows of a CSV/TSV at a time (default: 16 MB of text at a time); "
-        "e.g. --chunk-rows 100000",
+        help="evaluate at most N rows at a time (default: 16 MB of CSV/TSV text, or 2^20 rows "
+        "of Parquet/Arrow, at a time); e.g. --chunk-rows 100000",
+    )
+    eng = parser.add_argument_group("engine (where the rows are evaluated)")
+    eng.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default: this process, a piece at a time) or dask (the parts and row "
+        "slices of a data set as tasks on a Dask cluster; needs pip install 'bce-lab[cluster]'). "
+        "Both give the same result to the last digit. e.g. --engine dask",
+    )
+    eng.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the address of a running Dask scheduler, e.g. "
+        "--scheduler tcp://10.0.0.5:8786 (its workers must be able to read the files and have "
+        "bce-lab installed); without it a local cluster is started",
+    )
+    eng.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="with --engine dask and no --scheduler: worker processes of the local cluster "
+        "(default: one per core), e.g. --workers 2",
     )
     return parser
 
@@ -213,11 +274,28 @@ def run_compute(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+def _class_options(args: argparse.Namespace) -> dict:
+    """--proba-columns and --classes as ReadOptions fields (ClassesError if unreadable)."""
+    from .core.class_labels import ClassesError, parse_classes
+
+    out: dict = {}
+    if args.proba_columns is not None:
+        names = tuple(t.strip() for t in args.proba_columns.split(","))
+        if any(not t for t in names):
+            raise ClassesError(f"--proba-columns has an empty column name: {args.proba_columns!r}")
+        out["proba_columns"] = names
+    if args.classes is not None:
+        out["classes"] = parse_classes(args.classes)
+    return out
+
+
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
+    from .core.cluster import ClusterError
+    from .core.class_labels import ClassesError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.policies import PolicyError, make_policy
-    from .core.stream import keep_block_memory, stream_compute
+    from .core.stream import keep_block_memory
 
     try:
         options = LossOptions(
@@ -227,9 +305,17 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
             pos_weight=args.pos_weight,
             soft_labels=args.soft_labels,
             reduction=args.reduction,
+            renormalize=args.renormalize,
         )
-    except (PolicyError, OptionsError) as exc:
+        class_options = _class_options(args)
+    except (PolicyError, OptionsError, ClassesError) as exc:
         return _fail(str(exc))
+    if args.engine != "dask" and (args.scheduler or args.workers):
+        return _fail(f"{'--scheduler' if args.scheduler else '--workers'} needs --engine dask")
+    if args.scheduler and args.workers:
+        return _fail("--workers sizes a local cluster; an existing one (--scheduler) has its own")
+    files = args.file
+    label = " ".join(files)
 
     read_opts = ReadOptions(
         sheet=args.sheet,
@@ -241,24 +327,28 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         },
         load_ids=False,
         load_extras=False,
+        **class_options,
     )
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
+    source = files[0] if len(files) == 1 else files
     try:
-        if args.file == "-":  # standard input, as Unix tools read it
+        if files == ["-"]:  # standard input, as Unix tools read it
             if sys.stdin is None:
                 return _fail("standard input is closed")
             with spooled(None, sys.stdin.buffer, name="stdin") as path:
-                result = stream_compute(path, options, read_opts, chunk_rows=args.chunk_rows,
-                                        progress=progress, source="-")
+                result = _compute(args, path, options, read_opts, progress, "-")
+        elif "-" in files:
+            return _fail("- (standard input) cannot be one of several files")
         else:
-            result = stream_compute(
-                args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-                source=args.file,
-            )
+            result = _compute(args, source, options, read_opts, progress, label)
     except TableReadError as exc:
         return _fail(str(exc))
+    except ClusterError as exc:
+        return _fail(str(exc))
+    except (ClassesError, OptionsError) as exc:  # an option the file's task does not have (pos_weight, K classes)
+        return _fail(f"{os.path.basename(label) if len(files) == 1 else label}: {exc}")
     finally:
         if progress is not None:
             progress.clear()
@@ -269,16 +359,18 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if n_invalid:
         first = summary["invalid"][0]
         where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if first.get("file"):
+            where = f"{first['file']} {where}"
         if args.strict:
-            return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
+            return _fail(f"{label}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
     if result.totals.n == 0:
         first_at = f"; first at {where}" if where else ""
-        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
+        return _fail(f"{label}: no valid row remains ({n_invalid} invalid{first_at})")
     if result.totals.sum_weight == 0 and result.totals.reduction == "weighted-mean":
         # scikit-learn raises here ("Weights sum to zero"); PyTorch and Keras divide by N: 0.
         return _fail(
-            f"{args.file}: the weights of the valid rows add up to 0, so their weighted mean is "
+            f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
             "undefined (--reduction mean or sum gives 0)"
         )
     if n_invalid:
@@ -286,6 +378,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
              f"{one_line(where)}")
     for warning in summary.get("warnings", []):
         _err(f"bce-lab: warning: {one_line(warning)}")
+    if summary.get("n_sum_not_one"):
+        _err(f"bce-lab: warning: {one_line(sum_warning(summary))}")
 
     text = json.dumps(summary, allow_nan=False) if args.json else human_summary(summary)
     try:
@@ -293,6 +387,21 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     except OutputError as exc:
         return _fail(str(exc))
     return EXIT_OK
+
+
+def _compute(args, source, options, read_opts, progress, label):
+    """The summary by the engine asked for: this process, or a Dask cluster (whose module
+    imports Dask only when it runs)."""
+    from .core.partitions import compute_source
+
+    if args.engine == "dask":
+        from .core import cluster
+
+        return cluster.cluster_compute(source, options, read_opts, scheduler=args.scheduler,
+                                       workers=args.workers, chunk_rows=args.chunk_rows,
+                                       progress=progress, label=label)
+    return compute_source(source, options, read_opts, chunk_rows=args.chunk_rows,
+                          progress=progress, label=label)
 
 
 class ProgressBar:
@@ -344,6 +453,44 @@ def _count(n: int) -> str:
     return f"{n / 10 ** exp:.1f}e{exp}"
 
 
+def sum_warning(summary: dict) -> str:
+    """K classes: the rows whose probabilities do not sum to 1, counted, the first named with
+    its row and sum, and what was done with them."""
+    n = summary["n_sum_not_one"]
+    first = summary["sum_not_one"][0] if summary["sum_not_one"] else None
+    done = "renormalised (divided by their sum)" if summary["n_renormalized"] else \
+        "used as given (--renormalize divides them by their sum)"
+    rows = "row's probabilities do" if n == 1 else "rows' probabilities do"
+    where = f"; first at row {first['row']} (sum {first['sum']:.10g})" if first else ""
+    return f"{n} {rows} not sum to 1 and were {done}{where}"
+
+
+def categorical_lines(summary: dict) -> list[str]:
+    """The lines a K-class summary adds: the baseline, the classes and the per-class breakdown."""
+    from .core.formatting import fmt_plain
+
+    lines = [f"  classes      {summary['n_classes']}: "
+             + ", ".join(str(c) for c in summary["classes"][:12])
+             + (", ..." if summary["n_classes"] > 12 else "")]
+    if summary["baseline_loss"] is not None:
+        lines.append(f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
+                     "(always predicting the class shares: their entropy)")
+        skill = summary["skill"]
+        if isinstance(skill, float):
+            lines.append(f"  skill        {skill:.1%} of the baseline loss removed")
+    if summary["n_sum_not_one"]:
+        lines.append(f"  sums         {sum_warning(summary)}")
+    rows = summary["class_breakdown"]
+    width = max([len("class")] + [len(str(r["class"])) for r in rows])
+    lines.append(f"  per class    {'class'.ljust(width)}  {'rows':>9}  {'mean loss':>10}  share")
+    for r in rows:
+        mean = r["mean_loss"]
+        mean = "-" if mean is None else fmt_plain(mean) if mean != "inf" else "inf"
+        share = "-" if r["share"] is None else f"{r['share']:.1%}"
+        lines.append(f"               {str(r['class']).ljust(width)}  {r['rows']:>9}  {mean:>10}  {share}")
+    return lines
+
+
 def human_summary(summary: dict) -> str:
     """A short, plain-text account of the result for a terminal."""
     from .core.formatting import fmt_plain
@@ -354,7 +501,9 @@ def human_summary(summary: dict) -> str:
     if src:
         lines.append(f"BCE Lab: {src}")
     if loss == "inf":
-        rows = ", ".join(str(r) for r in summary["infinite_rows"][:10])
+        files = summary.get("infinite_files") or [""] * len(summary["infinite_rows"])
+        rows = ", ".join(f"{r} ({f})" if f else str(r)
+                         for r, f in list(zip(summary["infinite_rows"], files))[:10])
         lines.append(f"  log loss     inf  (row(s) {rows} give probability 0 to the actual class;")
         lines.append("               try --policy sklearn, torch or keras to clip)")
     else:
@@ -363,6 +512,8 @@ def human_summary(summary: dict) -> str:
     lines.append(f"  invalid      {summary['n_invalid']}")
     lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")
     lines.append(f"  reduction    {summary['reduction']}: {summary['reduction_description']}")
+    if summary.get("task") == "categorical":
+        return "\n".join(lines + categorical_lines(summary))
     if summary["base_rate"] is not None:
         lines.append(
             f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "

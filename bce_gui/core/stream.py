@@ -30,6 +30,7 @@ as it goes, and starts over (rarely) when a later block contradicts the first:
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,17 +38,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import evaluate
-from .columns import numeric_columns
+from .blocks import BlockTotals, Visit, check_classes_present
 from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
+from .io.compressed import open_bytes
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
-from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
-from .accumulate import RowReport
-from .summary import build_summary, summary_dict
+from .summary import summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
@@ -69,6 +69,8 @@ class StreamResult:
     n_chunks: int = 0
     #: How many times the stream started over (see the module docstring).
     restarts: int = 0
+    #: What merges with other files' or partitions' totals (None for a spreadsheet).
+    blocks: BlockTotals | None = None
 
 
 def keep_block_memory() -> bool:
@@ -127,8 +129,9 @@ class _Text:
                 self._decoder = codecs.getincrementaldecoder(mode)()
             except LookupError as exc:
                 raise TableReadError(path, f"cannot be decoded as {mode} ({exc})") from None
-        self.fh = open(path, "rb")
+        self.fh = open_bytes(path)  # (decompressed as it is read, for a .gz or .zst file)
         self.size = os.fstat(self.fh.fileno()).st_size
+        self.compressed = not isinstance(self.fh, io.BufferedReader)
         if not explicit and mode != "utf-16" and self.fh.read(3) != b"\xef\xbb\xbf":
             self.fh.seek(0)
         self.eof = False
@@ -149,7 +152,10 @@ class _Text:
         # Not more than the file holds: reading into a larger buffer and shrinking it costs a
         # copy of the whole block.
         left = self.size - self.fh.tell()
-        n = max(min(int(n), left), 1) if left > 0 else 1 << 16
+        if self.compressed:  # (its text is larger than what is left of the file)
+            n = max(int(n), 1)
+        else:
+            n = max(min(int(n), left), 1) if left > 0 else 1 << 16
         while True:
             raw = self.fh.read(n)
             if not raw:
@@ -249,35 +255,44 @@ def stream_compute(
     block_bytes: int | None = None,
     progress: Progress | None = None,
     source: str | None = None,
+    visit: Visit | None = None,
+    name: str | None = None,
+    keep_text: bool = False,
 ) -> StreamResult:
     """The ``compute`` summary of a file, reading a CSV/TSV a block at a time.
 
     ``chunk_rows`` caps the rows evaluated at once (and sizes the blocks read from it);
     ``block_bytes`` sets the text read at a time (default 16 MB). ``progress(fraction, rows)``
-    is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
-    whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
+    is called after each chunk. IDs and extra columns are loaded only with ``keep_text`` (and
+    then as ``read_options`` asks).
+    Spreadsheets are read whole. A gzip or Zstandard file is decompressed as it is read.
+    ``visit`` sees each evaluated block; ``name`` is the file's name in a data set of several
+    (each listed row then names it). Raises :class:`TableReadError` as :func:`read_table`
+    would for the same file.
     """
     if not is_regular(path):  # a pipe, FIFO or /dev/stdin: read it once, into a file
         with spooled(path) as regular:
             return stream_compute(regular, options, read_options, chunk_rows=chunk_rows,
-                                  block_bytes=block_bytes, progress=progress, source=source)
+                                  block_bytes=block_bytes, progress=progress, source=source,
+                                  visit=visit, name=name, keep_text=keep_text)
     path = Path(path)
-    read_options = replace(
-        read_options or ReadOptions(), load_ids=False, load_extras=False, n_rows=None,
-        progress=None, is_cancelled=None,
-    )
+    read_options = replace(read_options or ReadOptions(), n_rows=None, progress=None,
+                           is_cancelled=None)
+    if not keep_text:
+        read_options = replace(read_options, load_ids=False, load_extras=False)
     if chunk_rows is not None and chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     head = open_head(path)
     if is_spreadsheet(path, head) or _cr_only(path):
         # Spreadsheets are read whole; so are files with old Mac line ends (CR only), whose
         # blocks could not end at a line break.
-        return _in_memory(path, options, read_options, source)
+        return _in_memory(path, options, read_options, source, visit, name)
     encoding = read_options.encoding
     fast: bool | None = None
     restarts = 0
     while True:
-        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source)
+        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source, visit,
+                   name)
         try:
             result = run.execute(encoding, fast)
         except _WrongEncoding:
@@ -296,30 +311,43 @@ def stream_compute(
         restarts += 1
 
 
+def _same_classes(ropts: ReadOptions, info: ImportInfo) -> ReadOptions:
+    """K classes: the class ↔ column mapping the first block with rows found is every block's
+    (a later block cannot map the columns otherwise because its labels differ)."""
+    if info.class_columns is None or ropts.class_columns is not None:
+        return ropts
+    return replace(ropts, class_columns=info.class_columns)
+
+
 def _cr_only(path: Path) -> bool:
     """True when the file's beginning has CR line ends but no LF."""
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         head = fh.read(SNIFF_BYTES)
     return b"\r" in head and b"\n" not in head
 
 
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
-               source: str | None) -> StreamResult:
+               source: str | None, visit: Visit | None = None,
+               name: str | None = None) -> StreamResult:
     from .io import read_table
 
     dataset, info = read_table(path, read_options)
-    evaluation = evaluate(dataset, options)
+    blocks = BlockTotals(name=name, warnings=dict(info.warnings))
+    evaluation = blocks.add(dataset, options, visit)
+    check_classes_present(evaluation.accumulator, dataset.schema.task, options,
+                          read_options.classes is not None)
     return StreamResult(
         summary=summary_dict(dataset, evaluation, source=source,
                              warnings=list(info.warnings.values())),
-        totals=evaluation.totals, streamed=False, n_chunks=1,
+        totals=evaluation.totals, streamed=False, n_chunks=1, blocks=blocks,
     )
 
 
 class _Run:
     """One pass over the file (a restart is a new pass)."""
 
-    def __init__(self, path, options, read_options, chunk_rows, block_bytes, progress, source):
+    def __init__(self, path, options, read_options, chunk_rows, block_bytes, progress, source,
+                 visit=None, name=None):
         self.path = path
         self.options = options
         self.read_options = read_options
@@ -330,11 +358,8 @@ class _Run:
         self.text: _Text | None = None
         self.encoding_mode = "utf-8"
         # Aggregates: the blocks' exact sums merged, and the rows to list
-        self.acc = None  # the first evaluated block's accumulator, the others merged into it
-        self.report = RowReport()
-        self.weighted = False
-        self.n_chunks = 0
-        self.warnings: dict[str, str] = {}
+        self.blocks = BlockTotals(name=name)
+        self.visit = visit
 
     def close(self) -> None:
         if self.text is not None:
@@ -346,7 +371,7 @@ class _Run:
         """Decide the encoding from the file's first whole lines (``decode`` on them)."""
         path = self.path
         first_read = 1 << 20
-        with open(path, "rb") as fh:
+        with open_bytes(path) as fh:
             raw = fh.read(first_read)
             eof = len(raw) < first_read
             check_raw(path, raw, complete=eof)
@@ -415,7 +440,7 @@ class _Run:
             encoding=self.encoding_mode, delimiter=layout.delimiter,
             has_header=layout.has_header, first_line=layout.n_leading + 1,
         )
-        self.warnings = info.warnings  # shared by every block's copy of info
+        self.blocks.warnings = info.warnings  # shared by every block's copy of info
         decimal = ropts.decimal
         # (A comma-separated file can have decimal commas only in quoted cells: "0,9".)
         if decimal is None and (layout.delimiter != "," or b'"' in pending[:SNIFF_BYTES]):
@@ -457,13 +482,16 @@ class _Run:
                 line += data.count(b"\n", lead)
             del data
             frame = strip_names(frame)
-            mapping = map_frame(frame, replace(info), ropts)
+            block_info = replace(info)
+            mapping = map_frame(frame, block_info, ropts)
+            if frame.height:
+                ropts = _same_classes(ropts, block_info)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)
             for offset in range(0, height, step):
                 chunk = frame.slice(offset, step)
-                chunk_info = replace(info, first_line=info.first_line + records + offset)
+                chunk_info = replace(block_info, first_line=info.first_line + records + offset)
                 self._evaluate(chunk, chunk_info, mapping, chunk_opts)
                 if self.progress is not None:
                     done = records + offset + chunk.height
@@ -473,7 +501,7 @@ class _Run:
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             first = False
-        if self.acc is None:
+        if self.blocks.empty:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
 
@@ -530,7 +558,7 @@ class _Run:
                 mapping = map_frame(frame, info, ropts)
             except TableReadError:
                 return pending, None
-            numeric = numeric_columns(mapping)
+            numeric = numeric_names(mapping, info)
             return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
@@ -554,22 +582,14 @@ class _Run:
             dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
-        ev = evaluate(dataset, self.options)
-        self.n_chunks += 1
-        if self.acc is None:
-            self.acc = ev.accumulator
-            self.weighted = dataset.weight is not None
-        else:
-            self.acc.merge(ev.accumulator)
-        report = self.report
-        room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]), 0)
-        report.merge(ev.row_report(dataset, limit=room))
+        self.blocks.add(dataset, self.options, self.visit)
 
     def _result(self) -> StreamResult:
-        t = self.acc.result(self.options)
-        summary = build_summary(self.options, t, self.report, weighted=self.weighted,
-                                source=self.source, warnings=list(self.warnings.values()))
-        return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks)
+        blocks = self.blocks
+        return StreamResult(summary=blocks.summary(self.options, self.source,
+                                                   classes_given=self.read_options.classes is not None),
+                            totals=blocks.totals(self.options), streamed=True,
+                            n_chunks=blocks.n_blocks, blocks=blocks)
 
 
 def _parsed_numbers(frame) -> bool:

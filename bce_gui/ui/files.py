@@ -32,6 +32,8 @@ from ..core.io_write import (
     write_summary_json,
     write_table,
 )
+from ..core import large
+from ..core.io.datasets import is_data_set
 from ..core.loss import LossOptions
 from ..core.report import report_html
 from . import commands
@@ -41,7 +43,11 @@ from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
-OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
+OPEN_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods *.parquet *.pq *.arrow *.feather "
+               "*.gz *.zst);;All files (*)")
+#: Files the window reads but never writes under their own name (Save goes to Save As).
+FOREIGN_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".txt", ".parquet", ".pq", ".parq", ".arrow", ".feather",
+                    ".ipc", ".arrows", ".gz", ".gzip", ".zst", ".zstd")
 #: Save As offers the dialect through the file type; the default (listed first) is the file's
 #: own, else the one of the user's locale (a decimal comma goes with ';', as Excel expects).
 SAVE_FILTERS = {
@@ -80,6 +86,9 @@ class FileController(QObject):
     loadFinished = Signal(bool)
     #: A background autosave could not be written (the message, for the status bar).
     autosaveFailed = Signal(str)
+    #: A data set too large for the table was summarised (a core.large.LargeSummary); the
+    #: document now holds its sample.
+    largeOpened = Signal(object)
 
     def __init__(self, window: QWidget, doc: Document, settings: QSettings,
                  jobs: Jobs | None = None) -> None:
@@ -91,6 +100,8 @@ class FileController(QObject):
         self.jobs = jobs if jobs is not None else Jobs(self)
         self.load: FileLoad | None = None
         self._load_ok = False
+        #: The data set whose sample the document holds (None: the document is the table).
+        self.sample_of: str | None = None
         self._written: set[str] = set()
         #: The dialect each CSV/TSV file was read or written in: Save keeps it.
         self._dialects: dict[str, CsvDialect] = {}
@@ -119,6 +130,7 @@ class FileController(QObject):
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
+        doc.replaced.connect(self._forget_sample)
         # Importing polars takes half a second: on the GUI thread at the first Open, the
         # window would freeze that long. Done in the background, soon after the start.
         self._warm_timer = QTimer(self)
@@ -170,6 +182,15 @@ class FileController(QObject):
         if path:
             self.open_path(path, ask=False)
 
+    def open_folder_dialog(self) -> None:
+        """A folder of part files (Parquet, Arrow, CSV, TSV) opened as one data set."""
+        if not self.maybe_save("opening another file"):
+            return
+        start = str(self.settings.value("files/last_dir", ""))
+        folder = QFileDialog.getExistingDirectory(self.window, "Open a folder of part files", start)
+        if folder:
+            self.open_path(folder, ask=False)
+
     def open_path(self, path: str, ask: bool = True, confirm_import: bool = True) -> bool:
         """Open ``path``: preview when detection needs a look, then load in the background.
 
@@ -201,12 +222,18 @@ class FileController(QObject):
             return
         self._load_ok = False
         doc_options = self.doc.options
+        # More rows than the table can hold: one streaming pass makes the summary and the
+        # sample instead (core/large.py).
+        read = None
+        if large.estimate_rows(path) > large.TABLE_ROW_LIMIT:
+            read = _LargeRead(doc_options)
         # The first evaluation of every row, the plot's points and the probabilities-or-logits
         # check run on the load's thread too: at 1e7 rows they would otherwise freeze the window
         # for seconds when the table arrives.
         name = Path(path).name
         self.load = FileLoad(path, options, self,
-                             prepare=lambda ds, check: first_view(ds, doc_options, name, check), jobs=self.jobs)
+                             prepare=lambda ds, check: first_view(ds, doc_options, name, check),
+                             jobs=self.jobs, read=read)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)
@@ -233,14 +260,24 @@ class FileController(QObject):
         # The table shown until now is freed on a worker: at 1e7 rows that takes tens of
         # milliseconds (numpy frees each text cell), which the window would otherwise freeze for.
         retired = [self.doc.dataset, self.doc.live]
-        self.doc.set_dataset(dataset, path, live=view and view.live, points=view and view.points)
+        if isinstance(self.load.read, _LargeRead):
+            self._loaded_large(path, dataset, self.load.read.summary, view)
+        else:
+            self.sample_of = None
+            self.doc.set_dataset(dataset, path, live=view and view.live, points=view and view.points)
         self.jobs.submit("free", lambda _ctx: _free(retired), supersede=False)
+        if isinstance(self.load.read, _LargeRead):
+            return
         self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         settings = settings_note(self.doc.options)  # they carried over from the last file
         note += f"; settings: {settings}" if settings else ""
+        if self.doc.categorical:
+            note += f"; {self.doc.dataset.schema.task.n_classes} classes"
+        if self.doc.turned_off:
+            note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
@@ -248,6 +285,23 @@ class FileController(QObject):
         current = view is not None and view.options == self.doc.options
         self._check_input_kind(Path(path).name, view.hint if current else input_kind_hint(
             self.doc.dataset, self.doc.options, Path(path).name))
+
+    def _forget_sample(self) -> None:
+        self.sample_of = None  # (another table: _loaded_large sets it again for a sample)
+
+    def _loaded_large(self, path: str, sample, summary, view: FirstView | None) -> None:
+        """The sample of a data set too large for the table: shown, never saved over the file."""
+        self.doc.set_dataset(sample, None, live=view and view.live, points=view and view.points)
+        self.sample_of = path
+        self.add_recent(path)
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        self._status(f"{Path(path).name}: {summary.rows:,} rows, more than the table holds; the "
+                     f"summary covers all of them, the table shows the {len(sample):,} worst as a "
+                     "sample", 20000)
+        self.largeOpened.emit(summary)
+        self.pathChanged.emit(None)
+        if summary.warnings:
+            self._error("Check these numbers", "\n".join(summary.warnings))
 
     def _check_input_kind(self, name: str, hint) -> None:
         """Say so when the file's values contradict "probabilities or logits" (``hint``), and
@@ -290,14 +344,18 @@ class FileController(QObject):
         """Save to the current file; a workbook the app did not write itself goes to Save As,
         because saving would replace all of its sheets and formatting with one plain sheet."""
         path = self.path
-        foreign = path and Path(path).suffix.lower() in (*SPREADSHEET_SUFFIXES, ".txt") \
-            and path not in self._written
+        foreign = path and (Path(path).suffix.lower() in FOREIGN_SUFFIXES or Path(path).is_dir()
+                            or is_data_set(path)) and path not in self._written
         if not path or foreign:
             return self.save_as()
         return self._write(path)
 
     def save_as(self) -> bool:
         suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
+        if self.path and (Path(self.path).is_dir() or is_data_set(self.path)):
+            suggested = str(Path(self.path.rstrip("/*")).with_suffix(".csv"))
+        if Path(suggested).suffix.lower() in (".gz", ".gzip", ".zst", ".zstd"):
+            suggested = str(Path(suggested).with_suffix(""))  # data.csv.gz -> data.csv
         suffix = Path(suggested).suffix.lower()
         if suffix not in (".csv", ".tsv", ".tab", ".xlsx"):  # .xls, .ods, .txt: the nearest type it can write
             suffix = ".xlsx" if suffix in (".xls", ".ods") else ".csv"
@@ -542,6 +600,7 @@ class FileController(QObject):
             "saved_at": time.time(),
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
+            "schema": dataset.schema.to_dict(),  # K classes: the class columns and the classes
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": opts.to_dict(),
         }
@@ -618,7 +677,7 @@ class FileController(QObject):
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, meta.get("schema")))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -643,6 +702,37 @@ def _free(retired: list) -> None:
     """Drop the last references to a table no longer shown, and give its memory back."""
     retired.clear()
     memory.trim()
+
+
+class _LargeRead:
+    """Reads a data set too large for the table as its summary (on the load's thread): the
+    dataset handed on is the sample; the summary waits in ``summary``."""
+
+    def __init__(self, options: LossOptions) -> None:
+        self.options = options
+        self.summary = None
+
+    def __call__(self, path: str, opts: ReadOptions):
+        from ..core.io import ImportInfo
+
+        self.summary = large.summarize(path, self.options, opts, progress=opts.progress,
+                                       is_cancelled=opts.is_cancelled)
+        info = ImportInfo(path=path, format="data set")
+        return self.summary.sample, info
+
+
+def _recovery_read_options(columns: dict, schema) -> ReadOptions:
+    """How to read a recovery file back: its columns by name, and for K classes the class
+    columns and classes as they were (the file's own detection might decide otherwise)."""
+    if isinstance(schema, dict) and schema.get("task") == "categorical":
+        try:
+            model = schema["models"][0]
+            return ReadOptions(header=True, columns={k: v for k, v in columns.items() if k != "predicted"},
+                               proba_columns=tuple(str(c) for c in model["columns"]),
+                               classes=tuple(schema["classes"]))
+        except (KeyError, IndexError, TypeError):
+            pass  # an unreadable schema: read the file as its names say
+    return ReadOptions(header=True, columns=columns)
 
 
 def _saved_headers(dataset) -> dict[str, str]:

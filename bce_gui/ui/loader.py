@@ -17,6 +17,7 @@ from ..core.explain import InputKindHint, input_kind_hint
 from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table, read_table_while
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
 from ..core.penalty import PlotPoints
 from ..core.row_values import EvaluatedRows
 from .jobs import Job, JobCancelled, JobContext, Jobs
@@ -40,6 +41,7 @@ def first_view(dataset: Dataset, options: LossOptions, name: str,
     """(On the load's thread: core computations only, on a table no one else sees yet.)
     ``check`` is called between the steps (it raises to stop: a cancelled load)."""
     check = check or (lambda: None)
+    options = options_for_task(options, dataset.schema.task)[0]  # (K classes: binary-only off)
     live = LiveEvaluation(dataset, options)
     check()
     points = points_of(EvaluatedRows.of(dataset, live), live.version)
@@ -60,10 +62,14 @@ class FileLoad(QObject):
 
     def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
                  prepare: Callable[[object, Callable[[], None]], object] | None = None,
-                 jobs: Jobs | None = None) -> None:
+                 jobs: Jobs | None = None,
+                 read: Callable[[str, ReadOptions], tuple] | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.options = options
+        #: How the file becomes (dataset, info): the whole table (``read_table``), or the
+        #: summary of a data set too large for it (whose sample is the dataset).
+        self.read = read or read_table
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
         #: evaluation of every row: :func:`first_view`), called with the dataset and a check
         #: that raises once the load is cancelled; its result is ``prepared``.
@@ -94,8 +100,11 @@ class FileLoad(QObject):
             return self.prepare(dataset, ctx.check)
 
         try:
-            if self.prepare is None:
-                dataset, info = read_table(self.path, opts)
+            if self.prepare is None or self.read is not read_table:
+                dataset, info = self.read(self.path, opts)
+                ctx.check()
+                if self.prepare is not None:
+                    self.prepared = prepare(dataset)
             else:  # (while the text columns are converted: two cores at work)
                 dataset, info, self.prepared = read_table_while(self.path, opts, prepare)
             ctx.check()

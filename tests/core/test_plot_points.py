@@ -124,3 +124,31 @@ def test_live_version_moves_with_every_change():
     seen.add(live.version)
     assert len(seen) == 5
     assert LiveEvaluation(ds, LossOptions()).version not in seen  # unique in the process
+
+
+def test_k_classes_are_placed_at_the_actual_class_probability():
+    """K classes: one curve, rows binned by q = p(actual class) (as the loss used it), no class
+    offset; the curve must reach down to the smallest q drawn."""
+    from bce_gui.core.dataset import NumericColumn
+    from bce_gui.core.schema import Schema
+
+    rng = np.random.default_rng(3)
+    n, k = 50_000, 4
+    y = rng.integers(0, k, n)
+    p = rng.dirichlet(np.ones(k), n)
+    p[7] = [0.0, 1.0, 0.0, 0.0] if y[7] != 1 else [1.0, 0.0, 0.0, 0.0]  # infinite loss
+    p[11, :] = [1e-9, 1e-9, 1e-9, 1 - 3e-9]
+    y[11] = 0
+    cols = {"y": NumericColumn.from_floats(y.astype(float))}
+    cols.update({f"p_{c}": NumericColumn.from_floats(p[:, c]) for c in range(k)})
+    ds = Dataset(cols, Schema.categorical(list(range(k)), "y", tuple(f"p_{c}" for c in range(k))))
+    live = LiveEvaluation(ds, LossOptions())
+    pts = plot_points(EvaluatedRows.of(ds, live), live.version, bins=100, max_points=1000, worst=30)
+    q = p[np.arange(n), y]
+    assert pts.density and pts.n_drawn == n
+    expected = np.minimum((np.exp(-live.loss) * 100).astype(np.int64), 99)
+    np.testing.assert_array_equal(pts.codes, expected)
+    np.testing.assert_array_equal(pts.counts[:100], np.bincount(expected, minlength=100))
+    assert pts.counts[100:].sum() == 0
+    assert pts.extreme == pytest.approx(q[q > 0].min(), rel=1e-9)
+    assert 7 in pts.exact_rows and 11 in pts.exact_rows  # the worst rows are drawn exactly

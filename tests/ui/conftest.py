@@ -22,7 +22,7 @@ SB = QMessageBox.StandardButton
 
 @dataclass
 class DialogCall:
-    kind: str  # "question", "warning", "information", "critical", "about", "open", "save"
+    kind: str  # "question", "warning", "information", "critical", "about", "open", "save", "folder"
     title: str
     text: str
     filters: str = ""  # a file dialog's file types, ";;"-separated, as offered
@@ -75,6 +75,10 @@ class DialogStub:
 
         return ask
 
+    def _folder(self, parent=None, caption="", directory="", *args, **kwargs):
+        self.calls.append(DialogCall("folder", caption, directory))
+        return str(self._next("folder", ""))
+
 
 @pytest.fixture(autouse=True)
 def dialogs(monkeypatch) -> DialogStub:
@@ -84,6 +88,7 @@ def dialogs(monkeypatch) -> DialogStub:
     monkeypatch.setattr(QMessageBox, "about", staticmethod(stub._about))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(stub._file("open")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(stub._file("save")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(stub._folder))
     return stub
 
 
