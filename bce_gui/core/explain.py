@@ -107,19 +107,21 @@ def input_kind_hint(dataset: Dataset, options: LossOptions, name: str = "this fi
     """Do the predicted values contradict the "probabilities or logits" setting? All numbers in
     [0, 1] read as logits, or many numbers outside [0, 1] read as probabilities."""
     v = dataset.predicted.values
-    v = v[np.isfinite(v)]
-    if not v.size:
+    finite = np.isfinite(v)
+    n = int(np.count_nonzero(finite))
+    if not n:
         return None
-    outside = int(np.count_nonzero((v < 0.0) | (v > 1.0)))
+    with np.errstate(invalid="ignore"):  # (counted over the finite values, without a copy of them)
+        outside = int(np.count_nonzero(((v < 0.0) | (v > 1.0)) & finite))
     if options.logits and outside == 0:
         return InputKindHint(
-            f"All {v.size:,} predicted values of {name} lie between 0 and 1, as probabilities do, "
+            f"All {n:,} predicted values of {name} lie between 0 and 1, as probabilities do, "
             "but the settings (kept from before) read them as logits.",
             "Read them as probabilities?",
             replace(options, logits=False, pos_weight=None))
-    if not options.logits and outside >= LOGIT_SHARE * v.size:
+    if not options.logits and outside >= LOGIT_SHARE * n:
         return InputKindHint(
-            f"{outside:,} of the {v.size:,} predicted values of {name} ({outside / v.size:.0%}) lie "
+            f"{outside:,} of the {n:,} predicted values of {name} ({outside / n:.0%}) lie "
             "outside [0, 1], which probabilities cannot: they look like logits (log-odds), and as "
             "probabilities those rows are excluded.",
             "Read them as logits?",

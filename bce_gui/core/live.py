@@ -9,12 +9,18 @@ edit costs O(rows touched), not O(table), and equals a fresh evaluation to the l
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .dataset import Dataset, NumericColumn
 from .evaluate import Evaluation, labels_of, model_losses, new_accumulator
 from .loss import LossOptions, LossTotals
 from .validation import ROW, Validity, column_checks, row_codes, valid_rows
+
+#: Versions of evaluations, unique in the process: a result derived from an evaluation (the
+#: plot's points) names the version it was derived from, and is stale once that changes.
+_versions = itertools.count(1)
 
 
 class LiveEvaluation:
@@ -35,6 +41,8 @@ class LiveEvaluation:
         """Recompute everything (new data, new options)."""
         if options is not None:
             self.options = options
+        #: Changes with every change of the evaluation (rebuilt, rows changed, added, removed).
+        self.version = next(_versions)
         ds, opts = self.dataset, self.options
         #: K classes: per-row notes (rows whose probabilities do not sum to 1) and row sums.
         self.notes: np.ndarray | None = None
@@ -50,6 +58,7 @@ class LiveEvaluation:
         if ds.row_problems:
             self.codes[ROW] = row_codes(ds, np.arange(len(ds)))
         self.valid = valid_rows(self.codes)
+        all_valid = bool(self.valid.all())
         # The labels and weights as they entered the sums: an edit has already changed the
         # dataset when ``rows_changed`` is called, so removing a row's old contribution must
         # not read the new label or weight from the dataset.
@@ -64,14 +73,21 @@ class LiveEvaluation:
             self.losses = accumulate_in_blocks(
                 self.acc, len(ds),
                 lambda a, b: categorical.losses(ds, opts, labels[a:b], slice(a, b)),
-                self._y, self._w, None if self.valid.all() else self.valid)
+                self._y, self._w, None if all_valid else self.valid)
             return
-        self.losses = model_losses(ds, opts, labels=labels)
-        for loss in self.losses:
-            loss[~self.valid] = np.nan
+        self.losses = model_losses(ds, opts)
+        if not all_valid:
+            invalid = ~self.valid
+            for loss in self.losses:
+                loss[invalid] = np.nan
         self._y = np.array(labels_of(ds))
-        self.acc = new_accumulator(ds)
-        self._accumulate(np.arange(len(ds)), +1)
+        # Every row at once: whole columns (or one mask over them), never a gather by index.
+        if all_valid:
+            self.acc.update(self.losses, self._y, self._w)
+        else:
+            valid = self.valid
+            self.acc.update([loss[valid] for loss in self.losses], self._y[valid],
+                            None if self._w is None else self._w[valid])
 
     def _categorical_checks(self, rows):
         from .categorical import check_rows
@@ -118,6 +134,7 @@ class LiveEvaluation:
         if rows.size > len(self.dataset) // 2:
             self.rebuild()
             return
+        self.version = next(_versions)
         self._accumulate(rows, -1)
         ds, opts = self.dataset, self.options
         checks = labels = None
@@ -148,6 +165,7 @@ class LiveEvaluation:
 
     def rows_inserted(self, at: int, count: int) -> None:
         """Rows were inserted into the dataset at ``at``; evaluate just them."""
+        self.version = next(_versions)
         for role, codes in self.codes.items():
             self.codes[role] = np.insert(codes, at, np.zeros(count, dtype=np.uint8))
         self.valid = np.insert(self.valid, at, np.zeros(count, dtype=bool))
@@ -160,6 +178,7 @@ class LiveEvaluation:
 
     def rows_removed(self, rows) -> None:
         """Rows are about to be (or were) removed: call with their indices *before* removal."""
+        self.version = next(_versions)
         rows = np.unique(np.asarray(rows, dtype=np.int64))
         self._accumulate(rows, -1)
         for role, codes in self.codes.items():
@@ -173,6 +192,7 @@ class LiveEvaluation:
 
     def rows_restored(self, rows) -> None:
         """Rows were put back (undo of a removal) at these final positions."""
+        self.version = next(_versions)
         rows = np.unique(np.asarray(rows, dtype=np.int64))
         positions = rows - np.arange(rows.size)
         for role, codes in self.codes.items():
@@ -193,6 +213,11 @@ class LiveEvaluation:
             self.sums = change(self.sums, np.nan)
 
     # -- results ------------------------------------------------------------------------------
+
+    @property
+    def n_invalid(self) -> int:
+        """Rows left out of the loss (every row the sums do not count), without a pass over them."""
+        return int(self.valid.size) - self.acc.n
 
     @property
     def validity(self) -> Validity:

@@ -57,17 +57,21 @@ class Document(QObject):
         self.live = LiveEvaluation(self.dataset, self.options)
         self.undo_stack = QUndoStack(self)
         self.source_path: str | None = None
+        #: Where the plot draws the rows of a table just opened, computed by the load on its
+        #: thread (``core.penalty.PlotPoints``; stale once ``live.version`` moves on).
+        self.first_points = None
         #: The binary-only settings the last table turned off (K classes), in words.
         self.turned_off: list[str] = []
 
     # -- whole-document changes ---------------------------------------------------------------
 
     def set_dataset(self, dataset: Dataset, source_path: str | None = None,
-                    live: LiveEvaluation | None = None) -> None:
+                    live: LiveEvaluation | None = None, points=None) -> None:
         """Replace the data (open, new, worked example). Clears undo history.
 
         ``live`` is an evaluation of ``dataset`` already made (off the GUI thread, by a load);
-        it is used only if it was made with the options now in force.
+        it is used only if it was made with the options now in force. ``points``: where the
+        plot draws its rows, made from ``live`` by the load too (see :attr:`first_points`).
         """
         self.replaced.emit()
         self.dataset = dataset
@@ -78,6 +82,7 @@ class Document(QObject):
         if live is None or live.dataset is not dataset or live.options != self.options:
             live = LiveEvaluation(dataset, self.options)
         self.live = live
+        self.first_points = points
         if changed:
             self.optionsChanged.emit()
         self.undo_stack.clear()

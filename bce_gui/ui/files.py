@@ -18,10 +18,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
+from ..core import memory
 from ..core.dialect import CsvDialect, dialect_of, suggested_dialect, text_is_ascii
 from ..core.formatting import number_style
 from ..core.explain import input_kind_hint, settings_note
-from ..core.io import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table
+from ..core.io import SPREADSHEET_SUFFIXES, ReadOptions, TableReadError, preview_table, read_table, warm_up
 from ..core.io_write import (
     ReadOnlyFile,
     TableWriteError,
@@ -33,14 +34,12 @@ from ..core.io_write import (
 )
 from ..core import large
 from ..core.io.datasets import is_data_set
-from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
-from ..core.multiclass import options_for_task
 from ..core.report import report_html
 from . import commands
 from .document import Document
 from .jobs import Job, Jobs
-from .loader import FileLoad
+from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
@@ -62,6 +61,8 @@ MAX_RECENT = 8
 #: Width of an exported plot image, in pixels (print-friendly).
 PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
+#: After the window starts, the reader's library is imported in the background (``warm_up``).
+WARM_UP_DELAY_MS = 300
 #: From this many rows on, the autosave is written as a background job (a 1e6-row table takes
 #: over a second to write: on the GUI thread the window would freeze after every pause in typing).
 BACKGROUND_AUTOSAVE_ROWS = 100_000
@@ -137,6 +138,16 @@ class FileController(QObject):
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
         doc.replaced.connect(self._forget_sample)
+        # Importing polars takes half a second: on the GUI thread at the first Open, the
+        # window would freeze that long. Done in the background, soon after the start.
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.timeout.connect(self._warm_up)
+        self._warm_timer.start(WARM_UP_DELAY_MS)
+
+    def _warm_up(self) -> None:
+        if not self._shut:
+            self.jobs.submit("warm-up", lambda _ctx: warm_up())
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -223,10 +234,12 @@ class FileController(QObject):
         read = None
         if large.estimate_rows(path) > large.TABLE_ROW_LIMIT:
             read = _LargeRead(doc_options)
-        # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
-        # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(
-                                 ds, options_for_task(doc_options, ds.schema.task)[0]),
+        # The first evaluation of every row, the plot's points and the probabilities-or-logits
+        # check run on the load's thread too: at 1e7 rows they would otherwise freeze the window
+        # for seconds when the table arrives.
+        name = Path(path).name
+        self.load = FileLoad(path, options, self,
+                             prepare=lambda ds, check: first_view(ds, doc_options, name, check),
                              jobs=self.jobs, read=read)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
@@ -250,11 +263,18 @@ class FileController(QObject):
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
         self._load_ok = True
+        view: FirstView | None = self.load.prepared
+        # The table shown until now is freed on a worker: at 1e7 rows that takes tens of
+        # milliseconds (numpy frees each text cell), which the window would otherwise freeze for.
+        retired = [self.doc.dataset, self.doc.live]
         if isinstance(self.load.read, _LargeRead):
-            self._loaded_large(path, dataset, self.load.read.summary)
+            self._loaded_large(path, dataset, self.load.read.summary, view)
+        else:
+            self.sample_of = None
+            self.doc.set_dataset(dataset, path, live=view and view.live, points=view and view.points)
+        self.jobs.submit("free", lambda _ctx: _free(retired), supersede=False)
+        if isinstance(self.load.read, _LargeRead):
             return
-        self.sample_of = None
-        self.doc.set_dataset(dataset, path, live=self.load.prepared)
         self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
@@ -269,14 +289,16 @@ class FileController(QObject):
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(info.warnings.values()))
-        self._check_input_kind(Path(path).name)
+        current = view is not None and view.options == self.doc.options
+        self._check_input_kind(Path(path).name, view.hint if current else input_kind_hint(
+            self.doc.dataset, self.doc.options, Path(path).name))
 
     def _forget_sample(self) -> None:
         self.sample_of = None  # (another table: _loaded_large sets it again for a sample)
 
-    def _loaded_large(self, path: str, sample, summary) -> None:
+    def _loaded_large(self, path: str, sample, summary, view: FirstView | None) -> None:
         """The sample of a data set too large for the table: shown, never saved over the file."""
-        self.doc.set_dataset(sample, None, live=self.load.prepared)
+        self.doc.set_dataset(sample, None, live=view and view.live, points=view and view.points)
         self.sample_of = path
         self.add_recent(path)
         self.settings.setValue("files/last_dir", str(Path(path).parent))
@@ -288,10 +310,9 @@ class FileController(QObject):
         if summary.warnings:
             self._error("Check these numbers", "\n".join(summary.warnings))
 
-    def _check_input_kind(self, name: str) -> None:
-        """Say so when the file's values contradict "probabilities or logits", and offer to
-        switch (one undo step; the file as opened stays unmodified)."""
-        hint = input_kind_hint(self.doc.dataset, self.doc.options, name)
+    def _check_input_kind(self, name: str, hint) -> None:
+        """Say so when the file's values contradict "probabilities or logits" (``hint``), and
+        offer to switch (one undo step; the file as opened stays unmodified)."""
         if hint is None:
             return
         answer = QMessageBox.question(self.window, "Probabilities or logits?", f"{hint.message}\n\n{hint.question}",
@@ -693,6 +714,12 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+def _free(retired: list) -> None:
+    """Drop the last references to a table no longer shown, and give its memory back."""
+    retired.clear()
+    memory.trim()
 
 
 class _LargeRead:

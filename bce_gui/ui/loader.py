@@ -1,15 +1,53 @@
-"""Reading a file off the GUI thread, with progress and cancellation: a "load" job (``jobs.py``)."""
+"""Reading a file off the GUI thread, with progress and cancellation: a "load" job (``jobs.py``).
+
+Everything the window shows first that takes a pass over the rows is made on the load's thread
+too (:func:`first_view`): when the table arrives, the GUI thread only swaps it in.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table
+from ..core.dataset import Dataset
+from ..core.explain import InputKindHint, input_kind_hint
+from ..core.io import ReadCancelled, ReadOptions, TableReadError, read_table, read_table_while
+from ..core.live import LiveEvaluation
+from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
+from ..core.penalty import PlotPoints
+from ..core.row_values import EvaluatedRows
 from .jobs import Job, JobCancelled, JobContext, Jobs
+from .penalty_plot import points_of
+
+
+@dataclass
+class FirstView:
+    """What the window shows first of a table just read, made under ``options`` on the load's
+    thread: the evaluation of every row, where the plot draws them, and whether the predicted
+    values look like the other kind (probabilities or logits)."""
+
+    options: LossOptions
+    live: LiveEvaluation
+    points: PlotPoints
+    hint: InputKindHint | None
+
+
+def first_view(dataset: Dataset, options: LossOptions, name: str,
+               check: Callable[[], None] | None = None) -> FirstView:
+    """(On the load's thread: core computations only, on a table no one else sees yet.)
+    ``check`` is called between the steps (it raises to stop: a cancelled load)."""
+    check = check or (lambda: None)
+    options = options_for_task(options, dataset.schema.task)[0]  # (K classes: binary-only off)
+    live = LiveEvaluation(dataset, options)
+    check()
+    points = points_of(EvaluatedRows.of(dataset, live), live.version)
+    check()
+    return FirstView(options=options, live=live, points=points,
+                     hint=input_kind_hint(dataset, options, name))
 
 
 class FileLoad(QObject):
@@ -23,7 +61,8 @@ class FileLoad(QObject):
     finished = Signal()
 
     def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
-                 prepare: Callable[[object], object] | None = None, jobs: Jobs | None = None,
+                 prepare: Callable[[object, Callable[[], None]], object] | None = None,
+                 jobs: Jobs | None = None,
                  read: Callable[[str, ReadOptions], tuple] | None = None) -> None:
         super().__init__(parent)
         self.path = path
@@ -32,7 +71,8 @@ class FileLoad(QObject):
         #: summary of a data set too large for it (whose sample is the dataset).
         self.read = read or read_table
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
-        #: evaluation of every row); its result is ``prepared``.
+        #: evaluation of every row: :func:`first_view`), called with the dataset and a check
+        #: that raises once the load is cancelled; its result is ``prepared``.
         self.prepare = prepare
         self.prepared = None
         self.jobs = jobs if jobs is not None else Jobs(self)
@@ -54,13 +94,20 @@ class FileLoad(QObject):
                     pass  # the reader sees it at its next is_cancelled()
 
         opts = replace(self.options, progress=progress, is_cancelled=lambda: ctx.cancelled)
+
+        def prepare(dataset):
+            opts.report(0.9, "Computing the losses")
+            return self.prepare(dataset, ctx.check)
+
         try:
-            dataset, info = self.read(self.path, opts)
-            ctx.check()
-            if self.prepare is not None:
-                opts.report(0.95, "Computing the losses")
-                self.prepared = self.prepare(dataset)
+            if self.prepare is None or self.read is not read_table:
+                dataset, info = self.read(self.path, opts)
                 ctx.check()
+                if self.prepare is not None:
+                    self.prepared = prepare(dataset)
+            else:  # (while the text columns are converted: two cores at work)
+                dataset, info, self.prepared = read_table_while(self.path, opts, prepare)
+            ctx.check()
         except ReadCancelled:
             raise JobCancelled() from None
         except TableReadError as exc:

@@ -35,6 +35,8 @@ from ..core import row_values
 from ..core.formatting import fmt_count, localize
 from ..core.class_labels import label_text
 from ..core.penalty import (
+    PlotPoints,
+    bin_codes,
     actual_class_probability,
     bin_heights,
     bin_tip,
@@ -43,14 +45,14 @@ from ..core.penalty import (
     categorical_curve,
     categorical_point_tip,
     curves,
-    smallest_probability,
     density_levels,
-    extreme_prediction,
     log_coordinates,
     lowest_positive,
+    plot_points,
     point_tip,
     probability_of_class1,
 )
+from ..core.row_values import EvaluatedRows
 from . import theme
 from .document import Document
 from .plain_text import rich_text
@@ -70,6 +72,12 @@ DENSITY_SIZES = np.linspace(5.0, 16.0, DENSITY_LEVELS)
 CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
                  "#000000"]
 CLASS_SYMBOLS = ["o", "s", "t", "d", "t1", "p", "h", "star"]
+
+
+def points_of(rows: EvaluatedRows, version: int) -> PlotPoints:
+    """Where this plot draws every row of a table (the core's computation with the plot's
+    sizes); a pure function of its arguments, so a load runs it on its own thread."""
+    return plot_points(rows, version, bins=BINS, max_points=MAX_POINTS, worst=WORST_EXACT)
 
 
 def _level_brushes(colour: str) -> list:
@@ -157,6 +165,7 @@ class PenaltyPlot(QWidget):
         self._codes = np.empty(0, dtype=np.int16)  # per row: bin + BINS * (class 0), -1 not drawn
         self._counts = np.zeros(2 * BINS, dtype=np.int64)
         self._exact_rows = np.empty(0, dtype=np.int64)  # the worst rows, drawn exactly
+        self._points: PlotPoints | None = None  # the last full computation (see refresh)
         self._recent: list[int] = []  # rows edited since the last full refresh, drawn exactly
         self._full_needed = True
         self._categorical = False  # K classes: one curve, points coloured by class
@@ -386,52 +395,42 @@ class PenaltyPlot(QWidget):
         # infinite losses drawn at the top, as ∞
         return self._view_y(np.where(np.isposinf(y), self._y_top, y))
 
-    def _bin_codes(self, rows, drawn: np.ndarray | None = None) -> np.ndarray:
-        """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn.
-        ``drawn``: the rows' "valid with a loss" mask, when the caller has it already."""
-        live = self.doc.live
-        if drawn is None:
-            drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
-        x = np.where(drawn, self._x_of(rows), 0.0)
-        b = np.minimum((x * BINS).astype(np.int32), BINS - 1)
-        if not self._categorical:  # K classes: one curve, one set of bins
-            b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
-        return np.where(drawn, b, -1).astype(np.int16)
+    def _bin_codes(self, rows) -> np.ndarray:
+        """Per row: its bin of p (0..BINS-1), plus BINS for class 0; -1 for a row not drawn."""
+        return bin_codes(self.doc.rows(), rows, BINS)
 
     def refresh(self) -> None:
-        """Recompute everything drawn from the document (new data, options, units, structure)."""
+        """Recompute everything drawn from the document (new data, options, units, structure).
+
+        Where the rows go (:class:`PlotPoints`, a pass over every row) is computed only when
+        the evaluation changed since the last time: not for other units, and not for a table
+        just opened, whose points the load computed on its own thread (``doc.first_points``).
+        """
         self._refresh_timer.stop()
         self._full_needed = False
         self._recent = []
-        loss = row_values.values(self.doc.rows(), "loss", slice(None), self.units)
-        drawn = ~np.isnan(loss)
-        finite = drawn & np.isfinite(loss)
-        top = float(np.max(loss, where=finite, initial=0.0)) if finite.any() else 5.0
-        self._y_top = max(top * 1.15, 5.0)
-        self._y_low = min(lowest_positive(loss[finite], 1e-4), 1e-4)
-        opts = self.doc.options
         self._set_mode(self.doc.categorical)
+        version = self.doc.live.version
+        pts = self._points
+        if pts is None or pts.version != version:
+            first = self.doc.first_points
+            pts = first if first is not None and first.version == version else points_of(self.doc.rows(), version)
+            self._points = pts
+        top, low = pts.top(self.units), pts.low(self.units)
+        self._y_top = max(max(top, 0.0) * 1.15 if top is not None else 5.75, 5.0)
+        self._y_low = min(low if low is not None else 1e-4, 1e-4)
+        opts = self.doc.options
         if self._categorical:
-            q, l1 = categorical_curve(opts, self.units, smallest_probability(self._x_of(drawn)))
+            q, l1 = categorical_curve(opts, self.units, pts.extreme)
             self.curve1.setData(q, l1, connect="finite")
             self.curve0.setData([], [])
         else:
-            x, l1, l0 = curves(opts, self.units, extreme_prediction(self.doc.dataset.predicted.values[drawn], opts))
+            x, l1, l0 = curves(opts, self.units, pts.extreme)
             self.curve1.setData(x, l1, connect="finite")
             self.curve0.setData(x, l0, connect="finite")
-        total = int(np.count_nonzero(drawn))
-        self._density = total > MAX_POINTS
-        if self._density:
-            self._codes = self._bin_codes(slice(None), drawn)
-            self._counts = np.bincount(self._codes[self._codes >= 0], minlength=2 * BINS).astype(np.int64)
-            k = min(WORST_EXACT, total)
-            keyed = np.where(drawn, loss, -np.inf)
-            self._exact_rows = np.sort(np.argpartition(keyed, keyed.size - k)[keyed.size - k:])
-            del keyed
-        else:
-            self._codes = np.empty(0, dtype=np.int16)
-            self._counts[:] = 0
-            self._exact_rows = np.flatnonzero(drawn)
+        self._density = pts.density
+        # (edits change the codes and counts in place; the points are recomputed after one)
+        self._codes, self._counts, self._exact_rows = pts.codes, pts.counts, pts.exact_rows
         self._draw()
         self.plot.getPlotItem().setLabel("left", f"Loss ({self.units})")
         if self._auto_view:

@@ -144,7 +144,7 @@ class SummaryPanel(QFrame):
         t = self.doc.live.totals
         opts = self.doc.options
         categorical = self.doc.categorical
-        n_invalid = self.doc.live.validity.n_invalid
+        n_invalid = self.doc.live.n_invalid
         k = self.doc.dataset.schema.task.n_classes
         self.caption.setText(f"Log loss (categorical cross-entropy, {k} classes)" if categorical
                              else "Log loss (binary cross-entropy)")

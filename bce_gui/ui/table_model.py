@@ -398,6 +398,8 @@ class ObservationsModel(QAbstractTableModel):
         return self._invalid_only
 
     def clear_order(self) -> None:
+        if self._sort is None and not self._invalid_only and self._order is None and not self._sorting:
+            return  # already in table order (another table opening: nothing to lay out again)
         self._sort = None
         self._invalid_only = False
         self._relayout()

@@ -30,6 +30,7 @@ def assert_matches_evaluate(live: LiveEvaluation, ds: Dataset, options: LossOpti
     for role, codes in full.validity.codes.items():
         np.testing.assert_array_equal(live.codes[role], codes, err_msg=role)
     np.testing.assert_array_equal(live.loss, full.loss)  # NaN where excluded, in both
+    assert live.n_invalid == full.validity.n_invalid  # (from the sums, without a pass over rows)
     t, f = live.totals, full.totals
     assert t.n == f.n
     assert t.n_infinite == f.n_infinite

@@ -225,7 +225,7 @@ def test_load_evaluates_rows_on_the_worker_thread(qtbot, tmp_path):
     path.write_text("id,actual,predicted\na,1,0.8\nb,0,0.3\nc,1,oops\n", encoding="utf-8")
     threads = []
 
-    def prepare(ds):
+    def prepare(ds, _check):
         threads.append(threading.get_ident())
         return LiveEvaluation(ds, LossOptions())
 

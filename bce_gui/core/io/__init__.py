@@ -23,7 +23,7 @@ The streamed path (:mod:`bce_gui.core.stream`) uses the modules' functions direc
 from .decode import spooled
 from .errors import MESSAGE_LIMIT, NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
-from .read import Preview, load_frame, preview_table, read_table
+from .read import Preview, load_frame, preview_table, read_table, read_table_while, warm_up
 from .sniff import MAX_COLUMNS
 from .spreadsheets import SPREADSHEET_SUFFIXES
 from .to_dataset import map_frame
@@ -31,5 +31,5 @@ from .to_dataset import map_frame
 __all__ = [
     "MAX_COLUMNS", "MESSAGE_LIMIT", "SPREADSHEET_SUFFIXES", "ImportInfo", "NoDataRows", "Preview",
     "ReadCancelled", "ReadOptions", "TableReadError", "load_frame", "map_frame", "preview_table",
-    "read_table", "spooled",
+    "read_table", "read_table_while", "spooled", "warm_up",
 ]

@@ -11,8 +11,11 @@ streamed path (:mod:`bce_gui.core.stream`) runs the last two on each block of a 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..dataset import Dataset
 from .columnar import columnar_kind, read_columnar
@@ -22,7 +25,23 @@ from .errors import TableReadError
 from .options import ImportInfo, ReadOptions
 from .spreadsheets import is_spreadsheet, read_spreadsheet
 from .text_tables import read_delimited, table_columns
-from .to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
+from .to_dataset import (
+    detect_decimal,
+    fill_texts,
+    frame_to_dataset,
+    map_frame,
+    numeric_names,
+    strip_names,
+)
+
+T = TypeVar("T")
+
+
+def warm_up() -> None:
+    """Import the reader's library ahead of the first file (polars takes about half a second
+    to import): a window calls this off its GUI thread, so the first Open has nothing to wait
+    for there."""
+    import polars  # noqa: F401
 
 
 def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
@@ -34,6 +53,49 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> t
     frame, info = load_frame(path, options)
     mapping = map_frame(frame, info, options)
     return frame_to_dataset(frame, info, mapping, options)
+
+
+def read_table_while(path: str | os.PathLike, options: ReadOptions | None,
+                     work: Callable[[Dataset], T]) -> tuple[Dataset, ImportInfo, T]:
+    """:func:`read_table`, running ``work(dataset)`` on this thread while the text columns (IDs,
+    extras) are converted on another: at ten million rows each takes a fraction of a second,
+    and two cores do both at once. ``work`` sees every numeric column; the text columns fill in
+    as it runs, so it must not read them. Returns (dataset, info, what ``work`` returned)."""
+    options = options or ReadOptions()
+    if not is_regular(path):
+        with spooled(path) as regular:
+            return read_table_while(regular, options, work)
+    frame, info = load_frame(path, options)
+    mapping = map_frame(frame, info, options)
+    pending: list = []
+    dataset, info = frame_to_dataset(frame, info, mapping, options, pending_texts=pending)
+    del frame  # (the pending columns keep what they need of it)
+    if not pending:
+        return dataset, info, work(dataset)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def stopped() -> bool:
+        return stop.is_set() or (options.is_cancelled is not None and options.is_cancelled())
+
+    def fill() -> None:
+        try:
+            fill_texts(pending, stopped)
+        except BaseException as exc:  # noqa: BLE001 - raised again on the calling thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=fill, name="bce-text-columns", daemon=True)
+    thread.start()
+    try:
+        result = work(dataset)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return dataset, info, result
 
 
 def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):

@@ -25,8 +25,9 @@ from ..columns import (
 from ..dataset import TEXT, Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
 from .class_columns import categorical_dataset, class_form, class_numeric_names
-from .errors import NoDataRows, ReadCancelled, TableReadError
+from .errors import NoDataRows, TableReadError
 from .options import ImportInfo, ReadOptions
+from .text_columns import text_column
 from .text_tables import FIELDS_COLUMN, table_columns
 
 
@@ -97,9 +98,14 @@ def _resolve(path: str, requested: str, headers: list[str]) -> str:
         raise TableReadError(path, str(exc)) from None
 
 
-def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
-                      options: ReadOptions) -> tuple[Dataset, ImportInfo]:
-    """Stage 3: text columns to numbers, blank rows dropped, row numbers kept."""
+def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str], options: ReadOptions,
+                     pending_texts: list | None = None) -> tuple[Dataset, ImportInfo]:
+    """Stage 3: text columns to numbers, blank rows dropped, row numbers kept.
+
+    ``pending_texts``: the text columns (IDs, extras) are left empty and (array, polars column)
+    pairs appended to this list, for the caller to fill (:func:`fill_texts`) while it works on
+    the numbers (:func:`~.read.read_table_while`).
+    """
     import polars as pl
 
     path = info.path
@@ -144,15 +150,23 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
         first = "header" if info.has_header else "first row"
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
             row_problems[r] = f"{int(fields[r])} fields, {first} has {expected}"
+    def text(name: str) -> np.ndarray:
+        series = frame.get_column(name)
+        if pending_texts is None:
+            return _text_column(series, options)
+        empty = np.empty(series.len(), dtype=TEXT)  # ("" in every cell until filled)
+        pending_texts.append((empty, series))
+        return empty
+
     ids = None
     if options.load_ids and ID in mapping:
-        ids = _text_column(frame.get_column(mapping[ID]), options)
+        ids = text(mapping[ID])
     extras: dict[str, np.ndarray] = {}
     if options.load_extras:
         used = set(mapping.values())
         for name in headers:
             if name not in used:
-                extras[name] = _text_column(frame.get_column(name), options)
+                extras[name] = text(name)
     dataset = Dataset.from_roles(
         actual=columns[ACTUAL],
         predicted=columns[PREDICTED],
@@ -285,16 +299,13 @@ def _blank_rows(frame, candidates: np.ndarray) -> np.ndarray:
     return candidates[blank]
 
 
-def _text_column(series, options: ReadOptions, chunk: int = 1 << 16) -> np.ndarray:
-    """A polars column as a numpy text column (``dataset.TEXT``), converted a slice at a time:
-    the Python str objects of one slice are freed before the next, so memory never holds them
-    all (an ID column of 1e7 rows would otherwise pass through ~600 MB of str objects)."""
-    import polars as pl
+def fill_texts(pending: list, is_cancelled=None) -> None:
+    """Fill the text columns :func:`frame_to_dataset` left empty (in place)."""
+    for array, series in pending:
+        text_column(series, is_cancelled, out=array)
 
-    out = np.empty(series.len(), dtype=TEXT)
-    series = series.cast(pl.String).fill_null("")
-    for start in range(0, out.size, chunk):
-        if options.is_cancelled is not None and options.is_cancelled():
-            raise ReadCancelled()
-        out[start:start + chunk] = series.slice(start, chunk).to_numpy()
-    return out
+
+def _text_column(series, options: ReadOptions) -> np.ndarray:
+    """A polars column as a numpy text column (``dataset.TEXT``), straight from the reader's
+    storage: no Python object per cell (see :mod:`.text_columns`)."""
+    return text_column(series, options.is_cancelled)
