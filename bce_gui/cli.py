@@ -50,18 +50,26 @@ They are accumulated block by block, like the loss, so a file larger than memory
   - the worst-rows shares come from a histogram of the row losses (1/64-wide bins).
 --no-stats leaves them out (the JSON then holds the loss keys only).
 
+{compare}
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
 --strict is given and a row is invalid; 130 when stopped with Ctrl+C.
 """
 
 
+def compute_epilog() -> str:
+    from .compare_cli import EPILOG
+
+    return COMPUTE_EPILOG.replace("{compare}", EPILOG)
+
+
 def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "file",
         metavar="FILE",
+        nargs="+",
         help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv; "
-        "- reads standard input",
+        "- reads standard input; with --labels, one predictions file per model",
     )
     conv = parser.add_argument_group("loss convention")
     conv.add_argument(
@@ -149,6 +157,9 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         help="compute the loss only, without the statistics (faster on very large files), "
         "e.g. --json --no-stats",
     )
+    from .compare_cli import add_arguments as add_compare_arguments
+
+    add_compare_arguments(parser)
     out = parser.add_argument_group("output")
     out.add_argument(
         "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
@@ -218,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compute the log loss of a file and print it",
         description="Compute the binary cross-entropy (log loss) of a file of observations, "
         "with the same engine the window uses.",
-        epilog=COMPUTE_EPILOG,
+        epilog=compute_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build_compute_parser(compute)
@@ -299,6 +310,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         )
     except (PolicyError, OptionsError) as exc:
         return _fail(str(exc))
+    if args.labels is None and not args.compare and len(args.file) != 1:
+        return _fail("give one FILE (or --labels LABELS with one predictions file per model)")
 
     read_opts = ReadOptions(
         sheet=args.sheet,
@@ -313,11 +326,14 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     )
     metrics = None if args.no_stats else MetricsSettings(
         threshold=args.threshold, n_resamples=args.bootstrap, seed=args.seed)
+    if args.labels is not None or args.compare:
+        return _run_comparison(args, options, metrics, read_opts)
+    path = args.file[0]
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
     try:
-        if args.file == "-":  # standard input, as Unix tools read it
+        if path == "-":  # standard input, as Unix tools read it
             if sys.stdin is None:
                 return _fail("standard input is closed")
             with spooled(None, sys.stdin.buffer, name="stdin") as path:
@@ -325,8 +341,8 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
                                         progress=progress, source="-", metrics=metrics)
         else:
             result = stream_compute(
-                args.file, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-                source=args.file, metrics=metrics,
+                path, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
+                source=path, metrics=metrics,
             )
     except TableReadError as exc:
         return _fail(str(exc))
@@ -334,22 +350,39 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         if progress is not None:
             progress.clear()
 
-    summary = result.summary
+    return _finish(args, result.summary, result.totals, path)
+
+
+def _run_comparison(args, options, metrics, read_opts) -> int:
+    """``--compare`` / ``--labels``: several models on the same rows (see compare_cli)."""
+    from .compare_cli import CompareFailure, comparison_lines, comparison_summary
+
+    try:
+        summary, totals = comparison_summary(args, options, metrics, read_opts)
+    except CompareFailure as exc:
+        return _fail(str(exc))
+    label = args.labels if args.labels is not None else args.file[0]
+    return _finish(args, summary, totals, label,
+                   lines=comparison_lines if "leaderboard" in summary else None)
+
+
+def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
+    """Decide failure or success on the summary, warn on stderr, print the result."""
     n_invalid = summary["n_invalid"]
     where = ""
     if n_invalid:
         first = summary["invalid"][0]
         where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
         if args.strict:
-            return _fail(f"{args.file}: {n_invalid} invalid row(s) (--strict); first at {where}")
+            return _fail(f"{label}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
-    if result.totals.n == 0:
+    if totals.n == 0:
         first_at = f"; first at {where}" if where else ""
-        return _fail(f"{args.file}: no valid row remains ({n_invalid} invalid{first_at})")
-    if result.totals.sum_weight == 0 and result.totals.reduction == "weighted-mean":
+        return _fail(f"{label}: no valid row remains ({n_invalid} invalid{first_at})")
+    if totals.sum_weight == 0 and totals.reduction == "weighted-mean":
         # scikit-learn raises here ("Weights sum to zero"); PyTorch and Keras divide by N: 0.
         return _fail(
-            f"{args.file}: the weights of the valid rows add up to 0, so their weighted mean is "
+            f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
             "undefined (--reduction mean or sum gives 0)"
         )
     if n_invalid:
@@ -358,7 +391,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     for warning in summary.get("warnings", []):
         _err(f"bce-lab: warning: {one_line(warning)}")
 
-    text = json.dumps(summary, allow_nan=False) if args.json else human_summary(summary)
+    if args.json:
+        text = json.dumps(summary, allow_nan=False)
+    else:
+        text = "\n".join([human_summary(summary), *(lines(summary) if lines else [])])
     try:
         write_stdout(text)
     except OutputError as exc:

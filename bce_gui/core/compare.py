@@ -384,3 +384,52 @@ def row_points(dataset, options: LossOptions, losses, row: int, models=None
             np.asarray([dataset.columns[schema.models[m].columns[0]].values[row]]), options)[0])
         out.append((names[m], x, float(losses[m][row])))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# More models in one table
+# --------------------------------------------------------------------------------------------
+
+
+class CompareError(ValueError):
+    """A column cannot be compared (absent, already a role, not numbers); ``str`` says which."""
+
+
+def add_models(dataset, columns):
+    """The table with each of ``columns`` (extra text columns of a binary table, e.g. a second
+    model's probabilities) read as numbers and added as one more model, in the order given.
+
+    Cells that are not numbers are kept as typed (and reported as invalid, as in the first
+    model's column). Raises :class:`CompareError` naming the column.
+    """
+    from dataclasses import replace
+
+    from .columns import ColumnError, resolve_column
+    from .dataset import Dataset, NumericColumn, parse_cells
+    from .schema import Model
+
+    schema = dataset.schema
+    if not schema.task.is_binary:
+        raise CompareError("a K-class table's models each have one column per class: join "
+                           "their predictions files by ID (--labels) instead")
+    names = list(dataset.columns)
+    new_columns = dict(dataset.columns)
+    models = list(schema.models)
+    for requested in columns:
+        try:
+            name = resolve_column(requested, names)
+        except ColumnError as exc:
+            raise CompareError(f"--compare {requested}: {exc}") from None
+        role = schema.role_of(name)
+        if role is not None or any(m.columns == (name,) for m in models):
+            raise CompareError(f"--compare {requested}: column {name!r} is already the {role or 'predicted'} "
+                               "column; name another model's column")
+        col = new_columns[name]
+        if not isinstance(col, NumericColumn):
+            cells = parse_cells([str(t) for t in col.tolist()])
+            col = NumericColumn(cells.values, cells.text)
+        new_columns[name] = col
+        models.append(Model(name, (name,)))
+    return Dataset(new_columns, replace(schema, models=tuple(models)),
+                   source_rows=dataset.source_rows, first_row=dataset.first_row,
+                   header_order=dataset.header_order, row_problems=dataset.row_problems)
