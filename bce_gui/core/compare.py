@@ -368,10 +368,11 @@ def loss_scatter(comparison: Comparison, a: int, b: int, max_points: int = SCATT
     return Scatter(xc, yc, None, counts[i, j].astype(np.int64), n)
 
 
-def row_points(dataset, options: LossOptions, losses, row: int, models=None
-               ) -> list[tuple[str, float, float]]:
+def row_points(dataset, options: LossOptions, losses, row: int, models=None,
+               units: str = "nats") -> list[tuple[str, float, float]]:
     """Where the penalty curve draws row ``row`` for each model: (model, p of class 1, row loss
-    in nats); binary tables only (a K-class row has no place on the two curves)."""
+    in ``units``); binary tables only (a K-class row has no place on the two curves)."""
+    from .loss import to_units
     from .penalty import probability_of_class1
 
     schema = dataset.schema
@@ -382,7 +383,7 @@ def row_points(dataset, options: LossOptions, losses, row: int, models=None
     for m in (range(len(schema.models)) if models is None else models):
         x = float(probability_of_class1(
             np.asarray([dataset.columns[schema.models[m].columns[0]].values[row]]), options)[0])
-        out.append((names[m], x, float(losses[m][row])))
+        out.append((names[m], x, float(to_units(float(losses[m][row]), units))))
     return out
 
 
@@ -433,3 +434,117 @@ def add_models(dataset, columns):
     return Dataset(new_columns, replace(schema, models=tuple(models)),
                    source_rows=dataset.source_rows, first_row=dataset.first_row,
                    header_order=dataset.header_order, row_problems=dataset.row_problems)
+
+
+def with_model_copy(dataset, name: str | None = None):
+    """The binary table with one more model: a copy of the first model's column (named
+    ``name``, or "Model 2", "Model 3", ...), to paste or type another model's predictions over,
+    or to change and see what the change does (the same model before and after). A copy, not
+    an empty column: an empty cell is invalid, and every row would leave the loss."""
+    from dataclasses import replace
+
+    from .dataset import Dataset, NumericColumn
+    from .schema import Model
+
+    if not dataset.schema.task.is_binary:
+        raise CompareError("a K-class table's models each have one column per class: join "
+                           "their predictions file by ID instead")
+    k = len(dataset.schema.models) + 1
+    base = name or f"Model {k}"
+    name, j = base, 2
+    while name in dataset.columns:
+        name, j = f"{base} ({j})", j + 1
+    first = dataset.predicted
+    columns = dict(dataset.columns)
+    columns[name] = NumericColumn(first.values.copy(), dict(first.text))
+    schema = dataset.schema
+    header = None if dataset.header_order is None else [*dataset.header_order, name]
+    return Dataset(columns, replace(schema, models=schema.models + (Model(name, (name,)),)),
+                   source_rows=dataset.source_rows, first_row=dataset.first_row,
+                   header_order=header, row_problems=dataset.row_problems)
+
+
+# --------------------------------------------------------------------------------------------
+# Words and numbers as the window and the report show them
+# --------------------------------------------------------------------------------------------
+
+LEADERBOARD_HEADER = ("Model", "Loss", "95% interval", "Brier", "AUC", "ECE")
+DIFFERENCE_HEADER = ("Model", "Δ loss vs reference", "95% interval (paired)", "Better on")
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    from .formatting import fmt_number
+
+    if value is None:
+        return "not defined"
+    return fmt_number(value, digits)
+
+
+def _interval(ci: Interval, digits: int = 3) -> str:
+    if not ci.defined:
+        return "not defined"
+    return f"{_num(ci.low, digits)} to {_num(ci.high, digits)}"
+
+
+def leaderboard_cells(comparison: Comparison) -> list[tuple[str, ...]]:
+    """The leaderboard's rows, lowest loss first (the reference marked)."""
+    ref = comparison.models[comparison.reference].column
+    out = []
+    for m in comparison.leaderboard:
+        name = m.column + (" (reference)" if m.column == ref else "")
+        out.append((name, _num(m.loss), _interval(m.ci95), _num(m.brier.value),
+                    _num(m.auc.value), _num(m.ece.value)))
+    return out
+
+
+def difference_cells(comparison: Comparison) -> list[tuple[str, ...]]:
+    """Each other model against the reference: Δ loss, its paired interval, the share of rows
+    where it is better."""
+    out = []
+    for d in comparison.differences:
+        share = d.better_share
+        better = ("not defined" if not share.defined
+                  else f"{_num(share.value * 100.0, 3)}% of rows")
+        out.append((d.column, _num(d.difference.value), _interval(d.ci95), better))
+    return out
+
+
+def undefined_reasons(comparison: Comparison) -> list[str]:
+    """Why a number of the comparison reads "not defined", one sentence each (no repeats)."""
+    seen: list[str] = []
+    for m in comparison.models:
+        for s in (m.brier, m.auc, m.ece):
+            if not s.defined and s.reason and f"{m.column}: {s.reason}" not in seen:
+                seen.append(f"{m.column}: {s.reason}")
+        if not m.ci95.defined and m.ci95.reason:
+            seen.append(f"{m.column}: {m.ci95.reason}")
+    for d in comparison.differences:
+        for s in (d.difference,):
+            if not s.defined:
+                seen.append(f"{d.column}: {s.reason}")
+        if not d.ci95.defined and d.ci95.reason:
+            seen.append(f"{d.column} − {d.reference}: {d.ci95.reason}")
+    return seen
+
+
+def disagreement_cells(dataset, difference: PairedDifference, limit: int = DISAGREEMENTS
+                       ) -> list[tuple[int, str, str]]:
+    """(table row, ID, Δ row loss) of the rows where the two models disagree most."""
+    from .formatting import fmt_number
+
+    out = []
+    n = len(dataset)
+    for row, delta in zip(difference.rows[:limit].tolist(), difference.deltas[:limit].tolist()):
+        if row < n:
+            out.append((row, dataset.id_text(row), fmt_number(delta, 4)))
+    return out
+
+
+def scatter_levels(scatter: Scatter, levels: int) -> np.ndarray:
+    """The size class (0 .. levels - 1) of each density mark of a scatter (as the penalty
+    curve sizes its marks: by the log of the count)."""
+    from .penalty import density_levels
+
+    if scatter.counts is None:
+        return np.zeros(scatter.x.size, dtype=int)
+    return density_levels(scatter.counts, levels)

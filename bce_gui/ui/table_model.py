@@ -114,9 +114,22 @@ class ObservationsModel(QAbstractTableModel):
         cols = [INPUT_COLUMNS["id"], INPUT_COLUMNS["actual"], INPUT_COLUMNS["predicted"]]
         if self.doc.options.logits:
             cols[2] = Column("predicted", "Logit", "Predicted logit (log-odds) of class 1")
+        cols += self._model_columns()
         if self.doc.has_weight:
             cols.append(INPUT_COLUMNS["weight"])
         return cols + RESULT_COLUMNS
+
+    def _model_columns(self) -> list[Column]:
+        """The other models' prediction columns (a binary table holding several models), each
+        keyed and titled by its column's name; the results are the first model's."""
+        schema = self.doc.dataset.schema
+        if not schema.task.is_binary:
+            return []
+        what = "logit (log-odds)" if self.doc.options.logits else "probability"
+        return [Column(m.columns[0], m.columns[0],
+                       f"Another model's predicted {what} of class 1, compared with Predicted "
+                       "in the Compare tab")
+                for m in schema.models[1:]]
 
     @property
     def columns(self) -> list[Column]:
@@ -304,10 +317,12 @@ class ObservationsModel(QAbstractTableModel):
             problem = self.doc.dataset.row_problems.get(row)
             if problem and self._reason(ROW, row):
                 reasons.append(f"the file's row has {problem}")
-            for key in NUMERIC_ROLES:
+            titled = [(key, INPUT_COLUMNS[key].title) for key in NUMERIC_ROLES]
+            titled += [(c.key, c.title) for c in self._model_columns()]
+            for key, title in titled:
                 r = self._reason(key, row)
                 if r:
-                    reasons.append(f"{INPUT_COLUMNS[key].title} {r.short}")  # in full: the cell's tooltip
+                    reasons.append(f"{title} {r.short}")  # in full: the cell's tooltip
             return "excluded: " + "; ".join(reasons)
         if row_values.is_infinite(self.rows(), row):
             return "infinite: p = 0 for the actual class"
