@@ -25,6 +25,7 @@ from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, S
                             loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize
 from . import theme
+from .widgets import ElidedLabel
 from .statistics_panel import BusyNote
 
 POINT_COLOR = "#0072B2"  # Okabe–Ito blue
@@ -43,6 +44,7 @@ def _small_table(name: str, header) -> QTableWidget:
     t.setAccessibleName(name)
     t.setHorizontalHeaderLabels(list(header))
     t.verticalHeader().hide()
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 6)  # compact rows
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -93,8 +95,7 @@ class LossScatterPlot(QWidget):
         self.points.sigClicked.connect(self._clicked)
         self.item.addItem(self.diagonal)
         self.item.addItem(self.points)
-        self.note = QLabel("")
-        self.note.setWordWrap(True)
+        self.note = ElidedLabel("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -141,13 +142,15 @@ class LossScatterPlot(QWidget):
             level = scatter_levels(s, DENSITY_LEVELS)
             self.points.setData(x=s.x, y=s.y, size=DENSITY_SIZES[level],
                                 brush=[self._brushes[k] for k in level], data=None)
-            self.note.setText(f"{s.n:,} rows: each mark is a cell of rows, larger and darker "
-                              "for more rows. Below the diagonal the other model is better.")
+            self.note.setText(f"{s.n:,} rows, as marks larger for more rows; below the "
+                              "diagonal the other model is better")
+            self.plot.setToolTip("Each mark is a cell of rows, larger and darker for more rows. "
+                                 "Losses below 10⁻⁴ are drawn at the axes' start.")
         else:
             self.points.setData(x=s.x, y=s.y, data=s.rows, brush=self._brush, size=6)
-            self.note.setText("Each point is a row; below the diagonal the other model is "
-                              "better. Click a point to select its row. Losses below 10⁻⁴ "
-                              "are drawn at the axes' start.")
+            self.note.setText("One point a row; below the diagonal the other model is better")
+            self.plot.setToolTip("Click a point to select its row. Losses below 10⁻⁴ are drawn "
+                                 "at the axes' start.")
         self.item.setXRange(s.low, s.high, padding=0.02)
         self.item.setYRange(s.low, s.high, padding=0.02)
 
@@ -227,7 +230,6 @@ class CompareView(QWidget):
         b.addWidget(differences)
         b.addWidget(self.differences)
         b.addWidget(self.sentences)
-        b.addStretch(1)
         # The tables above, the rows and the scatter below: drag the line between them to give
         # the scatter more room on a small screen.
         self.body = QSplitter(Qt.Orientation.Vertical)
@@ -237,6 +239,7 @@ class CompareView(QWidget):
         self.body.addWidget(lower)
         self.body.setStretchFactor(0, 0)
         self.body.setStretchFactor(1, 1)
+        self.body.setSizes([1, 10_000])  # the tables as small as they can be, the scatter the rest
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
