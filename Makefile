@@ -17,7 +17,7 @@ run:
 	$(PY) main.py $(ARGS)
 
 test:
-	@scripts/setup_env.sh test
+	@scripts/setup_env.sh test,cluster
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 package:
@@ -25,7 +25,7 @@ package:
 	$(PY) packaging/build.py $(PACKAGE_ARGS)
 
 bench:
-	@scripts/setup_env.sh test,bench
+	@scripts/setup_env.sh test,cluster,bench
 	$(PY) benchmarks/run_all.py
 
 clean:

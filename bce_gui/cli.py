@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -27,8 +28,18 @@ examples:
   bce-lab compute scores.tsv --logits --pos-weight 3 --policy torch
   bce-lab compute export.xlsx --actual-column clicked --predicted-column ctr_hat
   bce-lab compute european.csv --eps 1e-7 --strict
+  bce-lab compute iris.csv --actual-column species              (p_setosa, p_versicolor, ...)
+  bce-lab compute scores.csv --proba-columns a,b,c --classes cat,dog,bird --policy keras
 
-large files: a CSV or TSV file is read a block of rows at a time, so memory stays flat however
+multi-class: a file with an actual-class column (numbers or text) and one probability column
+per class, named p_<class>, prob_<class>, proba_<class> or pred_<class> (any case; p_class_0
+is class 0), is read as K classes and gives the categorical cross-entropy; p_0, p_1 is K = 2
+and gives the binary loss. Rows whose probabilities do not sum to 1 (beyond 1e-6) are used as
+given and listed as a warning, as scikit-learn does; --renormalize divides them by their sum,
+as Keras does.
+
+large files: a CSV or TSV file (also compressed: .csv.gz, .csv.zst) is read a block of rows at
+a time, a Parquet or Arrow/Feather file a slice of rows at a time, so memory stays flat however
 large the file is (the sums are exact, so the result does not depend on the block size); on a
 terminal a progress bar shows on stderr. Spreadsheets (.xlsx, .xls, .ods) are read whole.
 
@@ -48,7 +59,19 @@ They are accumulated block by block, like the loss, so a file larger than memory
     beyond, they come from a histogram of 2^20 bins of the logit of p (about 1e-4 apart),
     rows in one bin counted as tied; methods.auc in the JSON gives the error bound;
   - the worst-rows shares come from a histogram of the row losses (1/64-wide bins).
+With one probability column per class (multi-class), brier is summed over the classes, auc
+is one-vs-rest averaged over the classes (macro), accuracy takes the most probable class and
+ece is top-label; the decomposition and by_policy are computed for binary tasks only (null,
+with the reason under not_defined), and methods says which form each key holds.
+Folders, globs and --engine dask give the same keys: each part's (or worker's) statistics are
+merged as its loss sums are.
 --no-stats leaves them out (the JSON then holds the loss keys only).
+
+data sets: a folder of part files or a glob is read as one table (its parts in name order, all
+with the same columns); quote a glob so that the shell does not expand it:
+  bce-lab compute 'data/*.parquet'
+  bce-lab compute data/ --engine dask                    # a local Dask cluster, one worker a core
+  bce-lab compute data/ --engine dask --scheduler tcp://10.0.0.5:8786   # an existing cluster
 
 {compare}
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
@@ -68,7 +91,9 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "file",
         metavar="FILE",
         nargs="+",
-        help="CSV, TSV or spreadsheet (.xlsx, .xls, .ods) of observations, e.g. predictions.csv; "
+        help="CSV, TSV (also .gz or .zst), spreadsheet (.xlsx, .xls, .ods), Parquet or Arrow/"
+        "Feather file of observations, e.g. predictions.csv; a folder of part files or a glob "
+        "('data/*.parquet', quoted) as one data set; several files as one data set; "
         "- reads standard input; with --labels, one predictions file per model",
     )
     conv = parser.add_argument_group("loss convention")
@@ -157,6 +182,24 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         help="compute the loss only, without the statistics (faster on very large files), "
         "e.g. --json --no-stats",
     )
+    multi = parser.add_argument_group("multi-class (one probability column per class)")
+    multi.add_argument(
+        "--proba-columns", metavar="A,B,C",
+        help="the class columns, in class order (names or 1-based numbers); the classes are read "
+        "from their names (p_<class>) unless --classes gives them; e.g. --proba-columns p_a,p_b,p_c",
+    )
+    multi.add_argument(
+        "--classes", metavar="a,b,c",
+        help="the full class list, in order: needed when a class never occurs in the actual column "
+        "(scikit-learn's log_loss needs labels= then too), and it fixes the order; "
+        "e.g. --classes setosa,versicolor,virginica",
+    )
+    multi.add_argument(
+        "--renormalize", action="store_true",
+        help="divide each row whose probabilities do not sum to 1 by its sum first (as Keras "
+        "does); by default such rows are used as given and listed as a warning (scikit-learn); "
+        "e.g. --renormalize --policy sklearn",
+    )
     from .compare_cli import add_arguments as add_compare_arguments
 
     add_compare_arguments(parser)
@@ -173,8 +216,31 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "--chunk-rows",
         type=_positive_int,
         metavar="N",
-        help="evaluate at most N rows of a CSV/TSV at a time (default: 16 MB of text at a time); "
-        "e.g. --chunk-rows 100000",
+        help="evaluate at most N rows at a time (default: 16 MB of CSV/TSV text, or 2^20 rows "
+        "of Parquet/Arrow, at a time); e.g. --chunk-rows 100000",
+    )
+    eng = parser.add_argument_group("engine (where the rows are evaluated)")
+    eng.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default: this process, a piece at a time) or dask (the parts and row "
+        "slices of a data set as tasks on a Dask cluster; needs pip install 'bce-lab[cluster]'). "
+        "Both give the same result to the last digit. e.g. --engine dask",
+    )
+    eng.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the address of a running Dask scheduler, e.g. "
+        "--scheduler tcp://10.0.0.5:8786 (its workers must be able to read the files and have "
+        "bce-lab installed); without it a local cluster is started",
+    )
+    eng.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="with --engine dask and no --scheduler: worker processes of the local cluster "
+        "(default: one per core), e.g. --workers 2",
     )
     return parser
 
@@ -292,12 +358,29 @@ def run_compute(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+def _class_options(args: argparse.Namespace) -> dict:
+    """--proba-columns and --classes as ReadOptions fields (ClassesError if unreadable)."""
+    from .core.class_labels import ClassesError, parse_classes
+
+    out: dict = {}
+    if args.proba_columns is not None:
+        names = tuple(t.strip() for t in args.proba_columns.split(","))
+        if any(not t for t in names):
+            raise ClassesError(f"--proba-columns has an empty column name: {args.proba_columns!r}")
+        out["proba_columns"] = names
+    if args.classes is not None:
+        out["classes"] = parse_classes(args.classes)
+    return out
+
+
 def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> int:
+    from .core.cluster import ClusterError
+    from .core.class_labels import ClassesError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
     from .core.metrics.table import MetricsSettings
     from .core.policies import PolicyError, make_policy
-    from .core.stream import keep_block_memory, stream_compute
+    from .core.stream import keep_block_memory
 
     try:
         options = LossOptions(
@@ -307,11 +390,17 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
             pos_weight=args.pos_weight,
             soft_labels=args.soft_labels,
             reduction=args.reduction,
+            renormalize=args.renormalize,
         )
-    except (PolicyError, OptionsError) as exc:
+        class_options = _class_options(args)
+    except (PolicyError, OptionsError, ClassesError) as exc:
         return _fail(str(exc))
-    if args.labels is None and not args.compare and len(args.file) != 1:
-        return _fail("give one FILE (or --labels LABELS with one predictions file per model)")
+    if args.engine != "dask" and (args.scheduler or args.workers):
+        return _fail(f"{'--scheduler' if args.scheduler else '--workers'} needs --engine dask")
+    if args.scheduler and args.workers:
+        return _fail("--workers sizes a local cluster; an existing one (--scheduler) has its own")
+    files = args.file
+    label = " ".join(files)
 
     read_opts = ReadOptions(
         sheet=args.sheet,
@@ -323,34 +412,40 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         },
         load_ids=False,
         load_extras=False,
+        **class_options,
     )
     metrics = None if args.no_stats else MetricsSettings(
         threshold=args.threshold, n_resamples=args.bootstrap, seed=args.seed)
     if args.labels is not None or args.compare:
+        if args.engine == "dask":
+            return _fail("--compare and --labels compare models in this process; leave out "
+                         "--engine dask")
         return _run_comparison(args, options, metrics, read_opts)
-    path = args.file[0]
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
+    source = files[0] if len(files) == 1 else files
     try:
-        if path == "-":  # standard input, as Unix tools read it
+        if files == ["-"]:  # standard input, as Unix tools read it
             if sys.stdin is None:
                 return _fail("standard input is closed")
             with spooled(None, sys.stdin.buffer, name="stdin") as path:
-                result = stream_compute(path, options, read_opts, chunk_rows=args.chunk_rows,
-                                        progress=progress, source="-", metrics=metrics)
+                result = _compute(args, path, options, read_opts, progress, "-", metrics)
+        elif "-" in files:
+            return _fail("- (standard input) cannot be one of several files")
         else:
-            result = stream_compute(
-                path, options, read_opts, chunk_rows=args.chunk_rows, progress=progress,
-                source=path, metrics=metrics,
-            )
+            result = _compute(args, source, options, read_opts, progress, label, metrics)
     except TableReadError as exc:
         return _fail(str(exc))
+    except ClusterError as exc:
+        return _fail(str(exc))
+    except (ClassesError, OptionsError) as exc:  # an option the file's task does not have (pos_weight, K classes)
+        return _fail(f"{os.path.basename(label) if len(files) == 1 else label}: {exc}")
     finally:
         if progress is not None:
             progress.clear()
 
-    return _finish(args, result.summary, result.totals, path)
+    return _finish(args, result.summary, result.totals, label)
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:
@@ -373,6 +468,8 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
     if n_invalid:
         first = summary["invalid"][0]
         where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if first.get("file"):
+            where = f"{first['file']} {where}"
         if args.strict:
             return _fail(f"{label}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
@@ -390,6 +487,8 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
              f"{one_line(where)}")
     for warning in summary.get("warnings", []):
         _err(f"bce-lab: warning: {one_line(warning)}")
+    if summary.get("n_sum_not_one"):
+        _err(f"bce-lab: warning: {one_line(sum_warning(summary))}")
 
     if args.json:
         text = json.dumps(summary, allow_nan=False)
@@ -400,6 +499,21 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
     except OutputError as exc:
         return _fail(str(exc))
     return EXIT_OK
+
+
+def _compute(args, source, options, read_opts, progress, label, metrics=None):
+    """The summary by the engine asked for: this process, or a Dask cluster (whose module
+    imports Dask only when it runs). ``metrics``: the statistics' settings (None: loss only)."""
+    from .core.partitions import compute_source
+
+    if args.engine == "dask":
+        from .core import cluster
+
+        return cluster.cluster_compute(source, options, read_opts, scheduler=args.scheduler,
+                                       workers=args.workers, chunk_rows=args.chunk_rows,
+                                       progress=progress, label=label, metrics=metrics)
+    return compute_source(source, options, read_opts, chunk_rows=args.chunk_rows,
+                          progress=progress, label=label, metrics=metrics)
 
 
 class ProgressBar:
@@ -451,6 +565,44 @@ def _count(n: int) -> str:
     return f"{n / 10 ** exp:.1f}e{exp}"
 
 
+def sum_warning(summary: dict) -> str:
+    """K classes: the rows whose probabilities do not sum to 1, counted, the first named with
+    its row and sum, and what was done with them."""
+    n = summary["n_sum_not_one"]
+    first = summary["sum_not_one"][0] if summary["sum_not_one"] else None
+    done = "renormalised (divided by their sum)" if summary["n_renormalized"] else \
+        "used as given (--renormalize divides them by their sum)"
+    rows = "row's probabilities do" if n == 1 else "rows' probabilities do"
+    where = f"; first at row {first['row']} (sum {first['sum']:.10g})" if first else ""
+    return f"{n} {rows} not sum to 1 and were {done}{where}"
+
+
+def categorical_lines(summary: dict) -> list[str]:
+    """The lines a K-class summary adds: the baseline, the classes and the per-class breakdown."""
+    from .core.formatting import fmt_plain
+
+    lines = [f"  classes      {summary['n_classes']}: "
+             + ", ".join(str(c) for c in summary["classes"][:12])
+             + (", ..." if summary["n_classes"] > 12 else "")]
+    if summary["baseline_loss"] is not None:
+        lines.append(f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
+                     "(always predicting the class shares: their entropy)")
+        skill = summary["skill"]
+        if isinstance(skill, float):
+            lines.append(f"  skill        {skill:.1%} of the baseline loss removed")
+    if summary["n_sum_not_one"]:
+        lines.append(f"  sums         {sum_warning(summary)}")
+    rows = summary["class_breakdown"]
+    width = max([len("class")] + [len(str(r["class"])) for r in rows])
+    lines.append(f"  per class    {'class'.ljust(width)}  {'rows':>9}  {'mean loss':>10}  share")
+    for r in rows:
+        mean = r["mean_loss"]
+        mean = "-" if mean is None else fmt_plain(mean) if mean != "inf" else "inf"
+        share = "-" if r["share"] is None else f"{r['share']:.1%}"
+        lines.append(f"               {str(r['class']).ljust(width)}  {r['rows']:>9}  {mean:>10}  {share}")
+    return lines
+
+
 def human_summary(summary: dict) -> str:
     """A short, plain-text account of the result for a terminal."""
     from .core.formatting import fmt_plain
@@ -461,7 +613,9 @@ def human_summary(summary: dict) -> str:
     if src:
         lines.append(f"BCE Lab: {src}")
     if loss == "inf":
-        rows = ", ".join(str(r) for r in summary["infinite_rows"][:10])
+        files = summary.get("infinite_files") or [""] * len(summary["infinite_rows"])
+        rows = ", ".join(f"{r} ({f})" if f else str(r)
+                         for r, f in list(zip(summary["infinite_rows"], files))[:10])
         lines.append(f"  log loss     inf  (row(s) {rows} give probability 0 to the actual class;")
         lines.append("               try --policy sklearn, torch or keras to clip)")
     else:
@@ -470,6 +624,11 @@ def human_summary(summary: dict) -> str:
     lines.append(f"  invalid      {summary['n_invalid']}")
     lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")
     lines.append(f"  reduction    {summary['reduction']}: {summary['reduction_description']}")
+    if summary.get("task") == "categorical":
+        lines += categorical_lines(summary)
+        if "brier" in summary:
+            lines += statistics_lines(summary)
+        return "\n".join(lines)
     if summary["base_rate"] is not None:
         lines.append(
             f"  baseline     {fmt_plain(summary['baseline_loss'])} nats  "
@@ -499,10 +658,17 @@ def statistics_lines(summary: dict) -> list[str]:
         return f"{value:.1%}" if isinstance(value, float) else num(key, value)
 
     threshold = summary.get("threshold")
-    at = f" at p >= {fmt_plain(threshold)}" if threshold is not None else ""
-    lines = [f"  scores       Brier {num('brier', summary['brier'])}, ROC AUC "
-             f"{num('auc', summary['auc'])}, accuracy {pct('accuracy', summary['accuracy'])}{at}, "
-             f"ECE {num('ece', summary['ece'])}"]
+    if summary.get("task") == "categorical":  # the multi-class forms, named
+        lines = [f"  scores       Brier (summed over classes) {num('brier', summary['brier'])}, "
+                 f"ROC AUC (one-vs-rest, macro) {num('auc', summary['auc'])},",
+                 f"               accuracy (most probable class) "
+                 f"{pct('accuracy', summary['accuracy'])}, ECE (top-label) "
+                 f"{num('ece', summary['ece'])}"]
+    else:
+        at = f" at p >= {fmt_plain(threshold)}" if threshold is not None else ""
+        lines = [f"  scores       Brier {num('brier', summary['brier'])}, ROC AUC "
+                 f"{num('auc', summary['auc'])}, accuracy {pct('accuracy', summary['accuracy'])}"
+                 f"{at}, ECE {num('ece', summary['ece'])}"]
     ci = summary["ci95"]
     if ci is None:
         lines.append(f"  95% interval {reasons.get('ci95', 'not defined')}")
@@ -526,7 +692,10 @@ def statistics_lines(summary: dict) -> list[str]:
             if d["miscalibration"] == "inf" else
             f"recalibrating could lower the loss by at most {num('', d['miscalibration'])}"))
     by_policy = summary.get("by_policy")
-    if by_policy:
+    if by_policy and all(v is None for v in by_policy.values()) and len(
+            {reasons.get("by_policy." + k) for k in by_policy}) == 1:
+        lines.append(f"  conventions  {reasons.get('by_policy.' + next(iter(by_policy)), 'not defined')}")
+    elif by_policy:
         parts = [f"{k} {num('by_policy.' + k, v)}" for k, v in by_policy.items()]
         lines.append("  conventions  " + ", ".join(parts))
     return lines

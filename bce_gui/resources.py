@@ -26,3 +26,8 @@ def resource_path(*parts: str) -> Path:
 
 def worked_example_path() -> Path:
     return resource_path("examples", "worked_example.csv")
+
+
+def multiclass_example_path() -> Path:
+    """Twelve fruit photos, three classes (apple, banana, cherry): the worked K-class example."""
+    return resource_path("examples", "multiclass_example.csv")

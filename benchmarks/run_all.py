@@ -18,14 +18,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_compute_cli  # noqa: E402
 import bench_engine  # noqa: E402
 import bench_import  # noqa: E402
+import bench_kernel  # noqa: E402
+import bench_parquet  # noqa: E402
+import bench_multiclass  # noqa: E402
 import bench_open_to_loss  # noqa: E402
 import bench_stream_compute  # noqa: E402
 from _common import Figure  # noqa: E402
 
 
 HERE = Path(__file__).resolve().parent
-SCALE_SCRIPTS = ["bench_open_large.py", "bench_edit_latency.py", "bench_memory.py", "bench_view_ops.py",
-                 "bench_plot.py", "bench_startup.py", "bench_paste.py"]
+SCALE_SCRIPTS = ["bench_open_multiclass.py", "bench_open_large.py", "bench_edit_latency.py", "bench_memory.py",
+                 "bench_view_ops.py", "bench_plot.py", "bench_startup.py", "bench_paste.py", "bench_cluster.py"]
 
 
 def print_table(figures: list[Figure]) -> None:
@@ -50,10 +53,13 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     t0 = time.perf_counter()
     figures: list[Figure] = []
     figures += bench_engine.main(sub)
+    figures += bench_kernel.main(sub)
+    figures += bench_parquet.main(sub)
     figures += bench_import.main(sub)
     figures += bench_compute_cli.main(sub)
     figures += bench_stream_compute.main(sub)
     figures += bench_open_to_loss.main(sub)
+    figures += bench_multiclass.main(sub)
     if not args.quick:
         # The window at scale (issue "Millions of rows"): one script per figure, each in a
         # process of its own so that one's memory does not weigh on the next.

@@ -787,3 +787,60 @@ def test_bad_statistics_options_are_one_line(tmp_path, capsys, args):
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1
     assert err.startswith("bce-lab compute: error: ") and args[0] in err
+
+
+# --------------------------------------------------------------------------------------------
+# Parquet, data sets and the Dask engine
+# --------------------------------------------------------------------------------------------
+
+
+def _parts(tmp_path, n_parts=3, n=400):
+    import polars as pl
+
+    rng = np.random.default_rng(5)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frames = []
+    for k in range(n_parts):
+        frame = pl.DataFrame({"actual": (rng.random(n) < 0.4).astype(np.int64),
+                              "predicted": rng.random(n), "weight": rng.random(n) * 2})
+        frame.write_parquet(folder / f"part-{k}.parquet")
+        frames.append(frame)
+    whole = pl.concat(frames)
+    return folder, whole
+
+
+def test_parquet_data_sets_and_globs_match_sklearn(tmp_path, capsys):
+    folder, whole = _parts(tmp_path)
+    y, p, w = (whole[c].to_numpy() for c in ("actual", "predicted", "weight"))
+    expected = sk(y, p, sample_weight=w)
+    files = sorted(str(f) for f in folder.glob("*.parquet"))  # a glob the shell expanded
+    for args in ([folder], [str(folder / "part-*.parquet")], files, [files[0]]):
+        code, s, _ = run_json(capsys, *args)
+        if len(args) == 1 and args[0] == files[0]:
+            assert s["n"] == 400
+        else:
+            assert s["loss"] == pytest.approx(expected, rel=1e-12) and s["n"] == 1200
+
+
+def test_engine_options_need_the_dask_engine(tmp_path, capsys):
+    path = csv_file(tmp_path)
+    assert run_fail(capsys, path, "--workers", "2") == "bce-lab: error: --workers needs --engine dask"
+    assert run_fail(capsys, path, "--scheduler", "tcp://127.0.0.1:1") == \
+        "bce-lab: error: --scheduler needs --engine dask"
+
+
+def test_without_dask_the_engine_says_how_to_install_it_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    line = run_fail(capsys, csv_file(tmp_path), "--engine", "dask")
+    assert line == ("bce-lab: error: --engine dask needs Dask, which is not installed: "
+                    "pip install 'bce-lab[cluster]'")
+
+
+@pytest.mark.slow
+def test_the_dask_engine_prints_what_the_local_engine_prints(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    folder, _ = _parts(tmp_path)
+    _, local, _ = run_json(capsys, folder, "--policy", "torch")
+    _, dask, _ = run_json(capsys, folder, "--policy", "torch", "--engine", "dask", "--workers", "2")
+    assert dask == local

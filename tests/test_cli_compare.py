@@ -169,10 +169,10 @@ def test_no_id_matches_says_what_was_found(tmp_path, capsys):
     assert "no ID of a.csv is in labels.csv" in err and "'A1' ~ 'a1'" in err
 
 
-def test_one_file_without_labels_and_several_files_is_refused(tmp_path, capsys):
+def test_compare_with_several_files_or_with_labels_is_refused(tmp_path, capsys):
     y, preds = binary_pair()
     path = one_file(tmp_path, y, preds)
-    code, _out, err = run(capsys, path, path)
-    assert code == 2 and "give one FILE" in err
+    code, _out, err = run(capsys, path, path, "--predicted-column", "logreg", "--compare", "bayes")
+    assert code == 2 and "--compare compares columns of one FILE" in err
     code, _out, err = run(capsys, "--labels", path, path, "--compare", "bayes")
     assert code == 2 and "with --labels each predictions file is a model" in err

@@ -239,6 +239,57 @@ class Accumulator:
         return out
 
 
+#: Rows per block of :func:`accumulate_in_blocks` (below the engines' own parallel threshold,
+#: so a block is computed on one worker, never split again).
+PIPELINE_ROWS = 1 << 17
+
+
+def accumulate_in_blocks(acc: Accumulator, n: int, losses_of, labels: np.ndarray,
+                         weights: np.ndarray | None = None, valid: np.ndarray | None = None,
+                         block: int = PIPELINE_ROWS) -> list[np.ndarray]:
+    """Compute every model's row losses a block of rows at a time, on worker threads, and add
+    each block to ``acc`` here as soon as it is done. ``losses_of(a, b)`` gives the M models'
+    losses of rows a..b; rows not ``valid`` get NaN and are not added. Returns the M full loss
+    arrays.
+
+    A block's temporaries (its (rows, K) matrix of a K-class table) stay cache-sized instead
+    of a full copy of the table: at 1e6 rows x 10 classes an evaluation takes a fifth less
+    time. (The exact sums and the logarithms do not run side by side much: both are bound by
+    memory bandwidth, and the sums hold the GIL.) The result is the one
+    :meth:`Accumulator.update` of all rows at once gives: the sums are exact, so the blocks
+    change no digit."""
+    from .loss import _executor, _workers
+
+    out = [np.empty(n, dtype=np.float64) for _ in range(acc.n_models)]
+
+    def compute(a: int, b: int) -> None:
+        for full, part in zip(out, losses_of(a, b)):
+            full[a:b] = part
+
+    edges = list(range(0, n, block)) + [n]
+    spans = list(zip(edges[:-1], edges[1:]))
+    if _workers() < 2 or len(spans) < 2:
+        for a, b in spans:
+            compute(a, b)
+        jobs = None
+    else:
+        jobs = [_executor().submit(compute, a, b) for a, b in spans]
+    for j, (a, b) in enumerate(spans):
+        if jobs is not None:
+            jobs[j].result()
+        rows = slice(a, b)
+        if valid is None or valid[rows].all():
+            acc.update([loss[rows] for loss in out], labels[rows],
+                       None if weights is None else weights[rows])
+            continue
+        ok = valid[rows]
+        for loss in out:
+            loss[rows][~ok] = np.nan
+        acc.update([loss[rows][ok] for loss in out], labels[rows][ok],
+                   None if weights is None else weights[rows][ok])
+    return out
+
+
 def _class_index(labels: np.ndarray) -> np.ndarray:
     """Class indices from labels: binary numbers (soft labels count as class 1 from 0.5 up, for
     the per-class breakdown only) or indices already."""
@@ -269,6 +320,17 @@ class RowReport:
     infinite_rows: list[list[int]] = field(default_factory=lambda: [[]])
     #: True when more issues exist than the list holds.
     issues_truncated: bool = False
+    #: For a data set of several files: the file of each infinite row (parallel to
+    #: ``infinite_rows``; rows are then numbered within their file, and issues name it too).
+    infinite_files: list[list[str]] = field(default_factory=lambda: [[]])
+    #: K classes: usable rows whose probabilities do not sum to 1 (a warning, not an
+    #: exclusion), and the first of them as {row, sum}.
+    n_off_sum: int = 0
+    off_sum: list[dict] = field(default_factory=list)
+
+    def add_off_sum(self, n: int, rows: list[dict]) -> None:
+        self.n_off_sum += n
+        self.off_sum.extend(rows[:max(self.limit - len(self.off_sum), 0)])
 
     def add_issues(self, n_invalid: int, issues: list[dict]) -> None:
         self.n_invalid += n_invalid
@@ -277,16 +339,28 @@ class RowReport:
             self.issues_truncated = True
         self.issues.extend(issues[:max(room, 0)])
 
-    def add_infinite(self, rows: list[int], model: int = 0) -> None:
+    def add_infinite(self, rows: list[int], model: int = 0, files: list[str] | None = None) -> None:
         while len(self.infinite_rows) <= model:
             self.infinite_rows.append([])
+            self.infinite_files.append([])
         lst = self.infinite_rows[model]
-        lst.extend(rows[:max(self.limit - len(lst), 0)])
+        room = max(self.limit - len(lst), 0)
+        lst.extend(rows[:room])
+        if files:
+            self.infinite_files[model].extend(files[:room])
+
+    def name_file(self, name: str) -> "RowReport":
+        """Say which file of a data set every listed row is in; returns self."""
+        self.issues = [{"file": name, **issue} for issue in self.issues]
+        self.infinite_files = [[name] * len(rows) for rows in self.infinite_rows]
+        return self
 
     def merge(self, other: "RowReport") -> "RowReport":
         """Append a later block's report (its rows come after this one's)."""
         self.add_issues(other.n_invalid, other.issues)
         self.issues_truncated |= other.issues_truncated
         for m, rows in enumerate(other.infinite_rows):
-            self.add_infinite(rows, m)
+            files = other.infinite_files[m] if m < len(other.infinite_files) else None
+            self.add_infinite(rows, m, files)
+        self.add_off_sum(other.n_off_sum, other.off_sum)
         return self

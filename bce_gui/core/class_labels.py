@@ -211,6 +211,8 @@ def class_indices(
 
 def _text_cells(arr: np.ndarray) -> np.ndarray:
     """A text (or object) label column as a numpy string array, '' for None and NaN."""
+    if isinstance(arr.dtype, np.dtypes.StringDType):
+        return arr  # the dataset's own text columns ('' for an empty cell)
     if arr.dtype.kind != "O":
         return arr.astype(str)
     return np.array(["" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)

@@ -82,10 +82,12 @@ class PastePlan:
 ROLE_NAMES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
 
 
-def header_roles(cells: list[str]) -> list[str | None] | None:
+def header_roles(cells: list[str], columns: list[str] | None = None) -> list[str | None] | None:
     """The role each cell of a header row names (None for a name not known), or None when the
-    row is not a header: it names no known column, or it holds a number."""
+    row is not a header: it names no known column, or it holds a number. ``columns``: the
+    table's columns that are no role (K classes: the class columns), matched by name."""
     known = {syn: role for role, syns in SYNONYMS.items() for syn in syns}
+    known.update({normalise(c): c for c in columns or ()})
     names = [normalise(c) for c in cells]
     if any(parse_cell(c)[1] is None and c.strip() for c in cells):
         return None  # a number: data, not a header
@@ -112,12 +114,20 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
     if not block:
         return PastePlan({}, 0, False)
     width = max(len(r) for r in block)
-    header = header_roles(block[0]) if len(block) >= 2 else None
+    own = [k for k in shown_roles if k not in ROLE_ORDER]  # K classes: the class columns
+    header = header_roles(block[0], own) if len(block) >= 2 else None
     if header is not None:
         rows = block[1:]
         roles = header + [None] * (width - len(header))
         names = block[0] + [""] * (width - len(block[0]))
         ignored = [names[k] or f"column {k + 1}" for k, r in enumerate(roles) if r is None]
+        append = True
+    elif start is None and own:
+        # K classes: the table's own columns in order, with or without the ID first.
+        rows = block
+        start_at = 1 if width == len(shown_roles) - 1 else 0
+        roles = list(shown_roles[start_at:start_at + width]) + [None] * max(0, width - len(shown_roles))
+        ignored = [f"column {k + 1}" for k, r in enumerate(roles) if r is None]
         append = True
     elif start is None:
         rows = block

@@ -245,6 +245,8 @@ class Dataset:
         if missing:
             raise ValueError(f"the schema names columns the table does not have: {missing}")
         for role, name in schema.roles():
+            if role == ACTUAL and not schema.task.is_binary:
+                continue  # K classes: labels as numbers or as text
             if (role == ID) == isinstance(self.columns[name], NumericColumn):
                 raise ValueError(f"column {name!r} ({role}) must be {'text' if role == ID else 'numbers'}")
         lengths = {name: len(col) for name, col in self.columns.items()}
@@ -384,17 +386,31 @@ class Dataset:
     def read_cells(self, rows: np.ndarray, keys) -> "CellBlock":
         """The cells of ``rows`` in these columns (for undo of a block write)."""
         rows = np.asarray(rows, dtype=np.int64)
-        numbers = {k: self.column(k).take(rows) for k in keys if k != ID}
+        numbers = {k: self._cells_of(k, rows) for k in keys if k != ID}
         ids = None
         if ID in keys:
             ids = empty_text(rows.size) if self.ids is None else self.ids[rows].copy()
         return CellBlock(numbers=numbers, ids=ids)
 
+    def _cells_of(self, key: str, rows: np.ndarray) -> "ColumnRows":
+        """The cells of ``rows`` of a column as :class:`ColumnRows` (a text column's cells as
+        typed text, so that writing them back restores them exactly)."""
+        col = self.columns.get(self.name_of(key) or "")
+        if col is None or isinstance(col, NumericColumn):
+            return self.column(key).take(rows)
+        texts = col[rows].tolist()
+        return ColumnRows(np.full(rows.size, np.nan), {i: t for i, t in enumerate(texts) if t})
+
     def write_cells(self, rows: np.ndarray, block: "CellBlock") -> None:
         """Write a block of cells into ``rows`` (unique data rows, in the block's order)."""
         rows = np.asarray(rows, dtype=np.int64)
         for key, cells in block.numbers.items():
-            self.column(key).put(rows, cells)
+            col = self.columns.get(self.name_of(key) or "")
+            if isinstance(col, NumericColumn) or col is None:
+                self.column(key).put(rows, cells)
+            else:  # K classes: labels kept as text
+                col[rows] = [cells.text.get(i, number_text(float(v)))
+                             for i, v in enumerate(cells.values.tolist())]
         if block.ids is not None:
             self._text_column(ID)[rows] = block.ids
 

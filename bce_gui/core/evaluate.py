@@ -34,6 +34,9 @@ class Evaluation:
     accumulator: Accumulator | None = None
     #: Every model's row losses (``loss`` is the first model's), NaN for excluded rows.
     losses: list[np.ndarray] | None = None
+    #: Each row's label as it entered the sums (:func:`labels_of`: K classes, the class index),
+    #: so that the statistics of the rows need not find the classes again.
+    labels: np.ndarray | None = None
 
     def model_totals(self) -> list[LossTotals]:
         """The totals of each model of the schema, over the same rows."""
@@ -57,6 +60,11 @@ class Evaluation:
         if self.totals.n_infinite:
             report.add_infinite([dataset.spreadsheet_row(int(r))
                                  for r in self.infinite_rows(limit=limit)])
+        if self.validity.notes is not None:  # K classes: rows not summing to 1, with their sums
+            v = self.validity
+            report.add_off_sum(v.n_off_sum, [
+                {"row": dataset.spreadsheet_row(int(r)), "sum": float(v.sums[r])}
+                for r in v.off_sum_rows(limit=limit)])
         return report
 
     def infinite_rows(self, limit: int | None = None) -> np.ndarray:
@@ -82,46 +90,46 @@ def labels_of(dataset: Dataset, rows=slice(None)) -> np.ndarray:
     """The actual class of rows as the loss and the accumulator take it: for a binary task the
     label itself (0 or 1, or a soft label in [0, 1]); for a categorical task the index of the
     class in the schema's order (-1 for a label that is not a class)."""
-    y = dataset.actual.values[rows]
     task = dataset.schema.task
     if task.is_binary:
-        return y
-    classes = np.asarray(task.classes, dtype=np.float64)
-    order = np.argsort(classes)
-    pos = np.clip(np.searchsorted(classes[order], y), 0, classes.size - 1)
-    found = classes[order][pos] == y
-    return np.where(found, order[pos], -1).astype(np.int64)
+        return dataset.actual.values[rows]
+    from .categorical import class_index
+
+    return class_index(dataset, rows).index
 
 
-def model_losses(dataset: Dataset, options: LossOptions, rows=slice(None)) -> list[np.ndarray]:
-    """Each model's row losses (in nats, before sample weights) for some rows."""
+def model_losses(dataset: Dataset, options: LossOptions, rows=slice(None),
+                 labels: np.ndarray | None = None) -> list[np.ndarray]:
+    """Each model's row losses (in nats, before sample weights) for some rows (``labels``: their
+    class indices, when a K-class table's have been found already)."""
     schema = dataset.schema
     if schema.task.is_binary:
         y = dataset.actual.values[rows]
         return [row_losses(y, dataset.columns[m.columns[0]].values[rows], options)
                 for m in schema.models]
-    from .multiclass import categorical_row_losses
+    from . import categorical
 
-    index = labels_of(dataset, rows)
-    safe = np.where(index >= 0, index, 0)  # (rows of no class are invalid: their loss is dropped)
-    return [categorical_row_losses(
-                safe, np.column_stack([dataset.columns[c].values[rows] for c in m.columns]), options)
-            for m in schema.models]
+    index = labels_of(dataset, rows) if labels is None else labels
+    return categorical.losses(dataset, options, index, rows)
 
 
 def new_accumulator(dataset: Dataset) -> Accumulator:
-    """An empty accumulator shaped for the dataset's schema (models, classes, weights)."""
+    """An empty accumulator shaped for the dataset's schema (models, classes, weights); a
+    K-class one keeps the per-class breakdown (K = 2 included)."""
     s = dataset.schema
     return Accumulator(n_models=len(s.models), n_classes=s.task.n_classes,
-                       weighted=s.weight is not None)
+                       weighted=s.weight is not None, by_class=None if s.task.is_binary else True)
 
 
 def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
     """Validate, compute each model's row losses, and aggregate over the usable rows."""
-    validity = validate(dataset, logits=options.logits, soft_labels=options.soft_labels)
-    labels = labels_of(dataset)
+    if dataset.schema.task.is_binary:
+        validity = validate(dataset, logits=options.logits, soft_labels=options.soft_labels)
+        labels = labels_of(dataset)
+        losses = model_losses(dataset, options)
+    else:
+        return _evaluate_categorical(dataset, options)
     w = dataset.weights
-    losses = model_losses(dataset, options)
     acc = new_accumulator(dataset)
     if validity.all_valid:
         acc.update(losses, labels, w)
@@ -132,9 +140,37 @@ def evaluate(dataset: Dataset, options: LossOptions) -> Evaluation:
         acc.update([loss[valid] for loss in losses], labels[valid],
                    None if w is None else w[valid])
     return Evaluation(options=options, validity=validity, loss=losses[0],
-                      totals=acc.result(options), weights=w, accumulator=acc, losses=losses)
+                      totals=acc.result(options), weights=w, accumulator=acc, losses=losses,
+                      labels=labels)
+
+
+def _evaluate_categorical(dataset: Dataset, options: LossOptions) -> Evaluation:
+    """:func:`evaluate` of a K-class table: the row losses computed and added to the exact
+    sums a block of rows at a time (:func:`~bce_gui.core.accumulate.accumulate_in_blocks`: the
+    same totals, with small temporaries)."""
+    from . import categorical
+    from .accumulate import accumulate_in_blocks
+    from .validation import categorical_validity
+
+    checks = categorical.check_rows(dataset, options)
+    validity = categorical_validity(dataset, checks)
+    labels = checks.index
+    w = dataset.weights
+    acc = new_accumulator(dataset)
+    losses = accumulate_in_blocks(
+        acc, len(dataset),
+        lambda a, b: categorical.losses(dataset, options, labels[a:b], slice(a, b)),
+        labels, w, None if validity.all_valid else validity.valid)
+    return Evaluation(options=options, validity=validity, loss=losses[0],
+                      totals=acc.result(options), weights=w, accumulator=acc, losses=losses,
+                      labels=labels)
 
 
 def terms_for_rows(dataset: Dataset, options: LossOptions, rows: np.ndarray | slice) -> RowTerms:
-    """Corrected probability, ln and loss for some rows (what a table shows for visible rows)."""
+    """Corrected probability, ln and loss for some rows (what a table shows for visible rows);
+    with K classes the corrected probability is that of the actual class."""
+    if not dataset.schema.task.is_binary:
+        from .categorical import terms
+
+        return terms(dataset, options, rows)
     return row_terms(dataset.actual.values[rows], dataset.predicted.values[rows], options)

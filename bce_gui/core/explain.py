@@ -14,9 +14,15 @@ from .formatting import fmt_number, fmt_percent, fmt_result, localize
 from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction, to_units
 
 
-def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None) -> str:
+#: K classes: the corrected probability of row i is p̂ᵢ,yᵢ, the model's probability of its class yᵢ.
+CATEGORICAL_TERM = "Σ ln p̂ᵢ,yᵢ"
+
+
+def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None = None,
+                 categorical: bool = False) -> str:
     """−(1/N) Σ ln(corrected p) = −(1/10)(−2.140) = 0.214, adapted to the reduction, weights and
-    infinities (Σ w·loss divided by Σ w, by N, or not at all)."""
+    infinities (Σ w·loss divided by Σ w, by N, or not at all). ``categorical``: K classes,
+    −(1/N) Σ ln p̂ᵢ,yᵢ (the probability of each row's actual class)."""
     if totals.n == 0:
         return "No valid rows: the loss is undefined."
     weighted = not math.isclose(totals.sum_weight, totals.n) or options.pos_weight is not None
@@ -30,7 +36,7 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
         else:
             lhs, denom = term, None
     else:
-        term = "Σ ln(corrected p)"
+        term = CATEGORICAL_TERM if categorical else "Σ ln(corrected p)"
         lhs, denom = (f"−{term}", None) if reduction == "sum" else (f"−(1/N) {term}", f"1/{totals.n}")
     if totals.n_infinite:
         return f"{lhs} = ∞  ({totals.n_infinite} row(s) give probability 0 to the actual class)"
@@ -70,6 +76,7 @@ def active_options(options: LossOptions, weighted: bool = False) -> list[str]:
         out.append(f"pos_weight {options.pos_weight:g} (class-1 rows count {options.pos_weight:g}×)")
     if options.soft_labels:
         out.append("soft labels allowed")
+
     if weighted:
         out.append("rows weighted by the weight column")
     return out
@@ -145,6 +152,30 @@ def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats",
             f"{units}. This model {verdict}.")
 
 
+def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: int = 4) -> str:
+    """K classes: the no-skill baseline (always predicting the class shares; its loss is their
+    entropy) and the model's skill against it ("" when there is nothing to compare)."""
+    if not totals.n or not math.isfinite(totals.mean):
+        return ""
+    if not totals.baseline > 0:
+        return "All valid rows have the same class: no baseline to compare with."
+    skill = totals.skill
+    verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
+    return ("No-skill baseline (always predict the class shares; its loss is their entropy "
+            f"−Σ q ln q): {fmt_number(to_units(totals.baseline, units), digits)} {units}. "
+            f"This model {verdict}.")
+
+
+def sums_text(n_off: int, renormalized: bool) -> str:
+    """K classes: what happened to the rows whose probabilities do not sum to 1."""
+    if not n_off:
+        return ""
+    rows = "row's probabilities do" if n_off == 1 else "rows' probabilities do"
+    done = ("renormalised (divided by their sum)" if renormalized
+            else "used as given (Renormalise divides them by their sum)")
+    return f"{n_off:,} {rows} not sum to 1: {done}."
+
+
 def _keep_zeros(x: float) -> str:
     """Four significant digits, trailing zeros kept (−2.140, as a textbook writes it)."""
     text = f"{x:#.4g}".rstrip(".")
@@ -156,6 +187,8 @@ def walkthrough_html(
     options: LossOptions, max_rows: int = 6,
 ) -> str:
     """Corrected probability → log → negative mean, illustrated with the first valid rows."""
+    if not dataset.schema.task.is_binary:
+        return _categorical_walkthrough(dataset, valid, totals, options, max_rows)
     rows = np.flatnonzero(valid)[:max_rows]
     terms = terms_for_rows(dataset, options, rows) if rows.size else None
     parts = [
@@ -199,4 +232,59 @@ def walkthrough_html(
     extras = active_options(options, dataset.weight is not None)
     if extras:
         parts.append(f"<p><b>Options.</b> {html.escape(options_sentence(extras))}</p>")
+    return "\n".join(parts)
+
+
+def _categorical_walkthrough(dataset: Dataset, valid: np.ndarray, totals: LossTotals,
+                             options: LossOptions, max_rows: int) -> str:
+    """The walk-through for K classes: the probability of the actual class, its log, the
+    negative mean."""
+    from .class_labels import label_text
+
+    schema = dataset.schema
+    k = schema.task.n_classes
+    rows = np.flatnonzero(valid)[:max_rows]
+    esc = html.escape
+    parts = [
+        "<h3>How is this computed?</h3>",
+        f"<p>The model gives each observation a probability for each of the {k} classes "
+        "(one column per class). Categorical cross-entropy is log loss seen through K columns.</p>",
+        "<p><b>1. Corrected probability.</b> For each observation take the probability the model "
+        "gave to the class that actually happened: p̂<sub>i,y<sub>i</sub></sub>, the value in "
+        "that class's column.</p>",
+        "<p><b>2. Logarithm.</b> Take its natural log. A confident right answer costs almost "
+        "nothing; a confident wrong one (the actual class near 0) costs a lot, without bound.</p>",
+        "<p><b>3. Negative mean.</b> Average the logs over the N valid observations and flip the "
+        "sign: loss = −(1/N) Σ ln p̂<sub>i,y<sub>i</sub></sub>.</p>",
+    ]
+    if rows.size:
+        terms = terms_for_rows(dataset, options, rows)
+        parts.append("<table cellspacing='0' cellpadding='3' border='1'>"
+                     "<tr><th>ID</th><th>Actual</th><th>Its column</th><th>Corrected p</th>"
+                     "<th>ln(corrected p)</th></tr>")
+        from .categorical import class_index
+
+        index = class_index(dataset, rows).index
+        for j, r in enumerate(rows):
+            c = int(index[j])
+            parts.append(
+                f"<tr><td>{esc(dataset.id_text(int(r)))}</td>"
+                f"<td>{esc(label_text(schema.task.classes[c]))}</td>"
+                f"<td>{esc(schema.model.columns[c])}</td>"
+                f"<td>{fmt_number(terms.corrected[j], 4)}</td>"
+                f"<td>{fmt_number(terms.ln_corrected[j], 4)}</td></tr>")
+        parts.append("</table>")
+        more = int(np.count_nonzero(valid)) - rows.size
+        if more > 0:
+            parts.append(f"<p>… and {more} more valid row(s).</p>")
+    parts.append(f"<p><b>Result.</b> {esc(formula_text(totals, options, categorical=True))}</p>")
+    if totals.n and math.isfinite(totals.mean):
+        parts.append(
+            f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
+            f"{esc(categorical_baseline_text(totals))}</p>")
+    parts.append(f"<p><b>Convention.</b> {esc(options.policy.description)} "
+                 f"{esc(reduction_text(options))}</p>")
+    extras = active_options(options, dataset.weight is not None)
+    if extras:
+        parts.append(f"<p><b>Options.</b> {esc(options_sentence(extras))}</p>")
     return "\n".join(parts)

@@ -482,10 +482,18 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     # An export for spreadsheets: text that would run as a formula gets an apostrophe.
     ids = (_guard_text_column(dataset.ids).tolist() if dataset.ids is not None
            else [str(i + 1) for i in range(len(dataset))])
+    if dataset.schema.task.is_binary:
+        inputs = {
+            "actual": numeric_text(dataset.actual, dialect.decimal, guard_formulas=True),
+            "predicted": numeric_text(dataset.predicted, dialect.decimal, guard_formulas=True),
+        }
+    else:
+        inputs = _class_inputs(dataset, dialect.decimal)
+        for row in evaluation.validity.off_sum_rows().tolist():  # a note, the row is used
+            status[row] = f"valid; {evaluation.validity.note(row)}"
     frame = pl.DataFrame({
         "id": ids,
-        "actual": numeric_text(dataset.actual, dialect.decimal, guard_formulas=True),
-        "predicted": numeric_text(dataset.predicted, dialect.decimal, guard_formulas=True),
+        **inputs,
         "corrected_probability": num(terms.corrected),
         "ln_corrected_probability": num(terms.ln_corrected),
         "row_loss": num(evaluation.loss),
@@ -494,6 +502,21 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     atomic_write(path, lambda fh: frame.write_csv(
         fh, float_precision=None, separator=dialect.delimiter, line_terminator=dialect.line_end,
         decimal_comma=dialect.decimal == ",", include_bom=dialect.encoding.lower() == "utf-8-sig"))
+
+
+def _class_inputs(dataset: Dataset, decimal: str) -> dict[str, list]:
+    """K classes: the actual class as written and each class column, under its own name (the
+    keys ``actual`` and the class columns' names; a name already taken gets a suffix)."""
+    schema = dataset.schema
+    actual = dataset.columns[schema.actual]
+    out = {"actual": numeric_text(actual, decimal, guard_formulas=True)
+           if isinstance(actual, NumericColumn) else _text_cells(_guard_text_column(actual))}
+    taken = set(RESULT_HEADERS)
+    for name in schema.model.columns:
+        key = name if name not in taken else f"{name}_input"
+        taken.add(key)
+        out[key] = numeric_text(dataset.columns[name], decimal, guard_formulas=True)
+    return out
 
 
 def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,

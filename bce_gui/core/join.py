@@ -387,6 +387,9 @@ def _labels_and_classes(keyed: KeyedFile, actual_column: str | None, weight_colu
         mapping = map_columns(headers, {ACTUAL: actual_column, WEIGHT: weight_column})
     except ColumnError as exc:
         raise JoinError(f"{keyed.name}: {exc}") from None
+    others = [h for h in headers if h != mapping.get(WEIGHT)]
+    if ACTUAL not in mapping and len(others) == 1:
+        mapping[ACTUAL] = others[0]  # a labels file of IDs and one column: that is the class
     if ACTUAL not in mapping:
         names = ", ".join(SYNONYMS[ACTUAL][:6])
         raise JoinError(f"{keyed.name}: no column for the actual class was found (expected a "
@@ -411,10 +414,7 @@ def join_files(labels_path, prediction_paths, *, id_column: str | None = None,
     classes = None
     if _looks_categorical(preds[0], predicted_column):
         classes = _classes_from(preds[0], observed)
-    if classes is not None and any(label_key(c)[0] != "n" for c in classes):
-        raise JoinError(f"{labels.name}: the classes are text "
-                        f"({', '.join(label_text(c) for c in classes[:5])}); joining K-class "
-                        "files needs number classes here")
+    text_classes = classes is not None and any(label_key(c)[0] != "n" for c in classes)
     models = [predictions_of(k, classes=classes, labels=observed,
                              predicted_column=predicted_column) for k in preds]
 
@@ -436,7 +436,11 @@ def join_files(labels_path, prediction_paths, *, id_column: str | None = None,
     columns[labels.id_column] = text_array(all_ids)
     n_left = len(left)
     rows_left = np.concatenate([np.arange(n_left), np.full(n - n_left, -1)]).astype(np.int64)
-    columns[mapping[ACTUAL]] = _aligned(actual, rows_left, n)
+    if text_classes:  # class labels such as "cat": the actual column stays text
+        columns[mapping[ACTUAL]] = np.concatenate([labels.texts(mapping[ACTUAL]),
+                                                   np.full(n - n_left, "", dtype=TEXT)])
+    else:
+        columns[mapping[ACTUAL]] = _aligned(actual, rows_left, n)
     weight = mapping.get(WEIGHT)
     if weight is not None:
         columns[weight] = _aligned(labels.numbers(weight), rows_left, n)

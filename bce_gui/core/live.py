@@ -36,21 +36,58 @@ class LiveEvaluation:
         if options is not None:
             self.options = options
         ds, opts = self.dataset, self.options
-        self._checks = column_checks(ds, logits=opts.logits, soft_labels=opts.soft_labels)
-        self.codes = {name: check(ds.columns[name]) for name, check in self._checks}
+        #: K classes: per-row notes (rows whose probabilities do not sum to 1) and row sums.
+        self.notes: np.ndarray | None = None
+        self.sums: np.ndarray | None = None
+        if ds.schema.task.is_binary:
+            self._checks = column_checks(ds, logits=opts.logits, soft_labels=opts.soft_labels)
+            self.codes = {name: check(ds.columns[name]) for name, check in self._checks}
+            labels = None
+        else:
+            checks = self._categorical_checks(slice(None))
+            self.codes = dict(checks.codes)
+            labels = checks.index
         if ds.row_problems:
             self.codes[ROW] = row_codes(ds, np.arange(len(ds)))
         self.valid = valid_rows(self.codes)
-        self.losses = model_losses(ds, opts)
-        for loss in self.losses:
-            loss[~self.valid] = np.nan
         # The labels and weights as they entered the sums: an edit has already changed the
         # dataset when ``rows_changed`` is called, so removing a row's old contribution must
         # not read the new label or weight from the dataset.
-        self._y = np.array(labels_of(ds))
         self._w = None if ds.weight is None else ds.weight.values.copy()
         self.acc = new_accumulator(ds)
+        if labels is not None:  # K classes: losses and sums a block of rows at a time
+            from . import categorical
+            from .accumulate import accumulate_in_blocks
+
+            self._set_notes(checks, slice(None))
+            self._y = np.array(labels)
+            self.losses = accumulate_in_blocks(
+                self.acc, len(ds),
+                lambda a, b: categorical.losses(ds, opts, labels[a:b], slice(a, b)),
+                self._y, self._w, None if self.valid.all() else self.valid)
+            return
+        self.losses = model_losses(ds, opts, labels=labels)
+        for loss in self.losses:
+            loss[~self.valid] = np.nan
+        self._y = np.array(labels_of(ds))
+        self.acc = new_accumulator(ds)
         self._accumulate(np.arange(len(ds)), +1)
+
+    def _categorical_checks(self, rows):
+        from .categorical import check_rows
+
+        return check_rows(self.dataset, self.options, rows)
+
+    def _set_notes(self, checks, rows) -> None:
+        """The notes and sums of ``rows`` from their checks (after ``valid`` was updated)."""
+        if self.notes is None:
+            n = len(self.dataset)
+            self.notes = np.zeros(n, dtype=np.uint8)
+            self.sums = None if checks.sums is None else np.full(n, np.nan)
+        self.notes[rows] = np.where(self.valid[rows] & checks.off_sum,
+                                    np.uint8(checks.note_code), np.uint8(0))
+        if self.sums is not None and checks.sums is not None:
+            self.sums[rows] = checks.sums
 
     @property
     def loss(self) -> np.ndarray:
@@ -83,19 +120,28 @@ class LiveEvaluation:
             return
         self._accumulate(rows, -1)
         ds, opts = self.dataset, self.options
-        for name, check in self._checks:
-            col = ds.columns[name]
-            self.codes[name][rows] = check(NumericColumn(
-                col.values[rows], {i: col.text[int(r)] for i, r in enumerate(rows) if int(r) in col.text}))
+        checks = labels = None
+        if ds.schema.task.is_binary:
+            for name, check in self._checks:
+                col = ds.columns[name]
+                self.codes[name][rows] = check(NumericColumn(
+                    col.values[rows], {i: col.text[int(r)] for i, r in enumerate(rows) if int(r) in col.text}))
+        else:
+            checks = self._categorical_checks(rows)
+            for name, codes in checks.codes.items():
+                self.codes[name][rows] = codes
+            labels = checks.index
         if ds.row_problems and ROW not in self.codes:
             self.codes[ROW] = np.zeros(len(ds), dtype=np.uint8)
         if ROW in self.codes:
             self.codes[ROW][rows] = row_codes(ds, rows)
         self.valid[rows] = valid_rows(self.codes, rows)
-        for loss, new in zip(self.losses, model_losses(ds, opts, rows)):
+        if checks is not None:
+            self._set_notes(checks, rows)
+        for loss, new in zip(self.losses, model_losses(ds, opts, rows, labels=labels)):
             new[~self.valid[rows]] = np.nan
             loss[rows] = new
-        self._y[rows] = labels_of(ds, rows)
+        self._y[rows] = labels_of(ds, rows) if labels is None else labels
         if self._w is not None:
             self._w[rows] = ds.weight.values[rows]
         self._accumulate(rows, +1)
@@ -105,6 +151,7 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.insert(codes, at, np.zeros(count, dtype=np.uint8))
         self.valid = np.insert(self.valid, at, np.zeros(count, dtype=bool))
+        self._resize_notes(lambda a, fill: np.insert(a, at, np.full(count, fill, dtype=a.dtype)))
         self.losses = [np.insert(loss, at, np.full(count, np.nan)) for loss in self.losses]
         self._y = np.insert(self._y, at, np.zeros(count, dtype=self._y.dtype))
         if self._w is not None:
@@ -118,6 +165,7 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.delete(codes, rows)
         self.valid = np.delete(self.valid, rows)
+        self._resize_notes(lambda a, _fill: np.delete(a, rows))
         self.losses = [np.delete(loss, rows) for loss in self.losses]
         self._y = np.delete(self._y, rows)
         if self._w is not None:
@@ -130,17 +178,26 @@ class LiveEvaluation:
         for role, codes in self.codes.items():
             self.codes[role] = np.insert(codes, positions, np.zeros(rows.size, dtype=np.uint8))
         self.valid = np.insert(self.valid, positions, np.zeros(rows.size, dtype=bool))
+        self._resize_notes(lambda a, fill: np.insert(a, positions, np.full(rows.size, fill, dtype=a.dtype)))
         self.losses = [np.insert(loss, positions, np.full(rows.size, np.nan)) for loss in self.losses]
         self._y = np.insert(self._y, positions, np.zeros(rows.size, dtype=self._y.dtype))
         if self._w is not None:
             self._w = np.insert(self._w, positions, np.full(rows.size, np.nan))
         self.rows_changed(rows)
 
+    def _resize_notes(self, change) -> None:
+        """Insert or delete rows of the notes and sums as of the codes (``change(array, fill)``)."""
+        if self.notes is not None:
+            self.notes = change(self.notes, 0)
+        if self.sums is not None:
+            self.sums = change(self.sums, np.nan)
+
     # -- results ------------------------------------------------------------------------------
 
     @property
     def validity(self) -> Validity:
-        return Validity(codes=self.codes, valid=self.valid, names=self.dataset.column_names)
+        return Validity(codes=self.codes, valid=self.valid, names=self.dataset.column_names,
+                        notes=self.notes, sums=self.sums)
 
     @property
     def totals(self) -> LossTotals:

@@ -54,65 +54,34 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .class_labels import UNKNOWN_CLASS, ClassesError, absent_classes, label_text
+from .class_labels import ClassesError, absent_classes, label_text
 from .accumulate import Accumulator
-from .loss import LN2, LossOptions, OptionsError, class_entropy
+from .loss import LN2, PARALLEL_MIN_ROWS, LossOptions, OptionsError, _executor, _workers, class_entropy
 from .policies import KERAS_EPSILON, make_policy
-from .validation import Issue, Reason
+from .validation import Issue, Reason, sum_note
 
 #: A row's probabilities "sum to 1" when |sum - 1| <= SUM_TOLERANCE (relative to that 1).
 SUM_TOLERANCE = 1e-6
 
 
 # --------------------------------------------------------------------------------------------
-# Reasons (numbered after validation.Reason's codes, so one uint8 array holds both)
+# Reasons: validation.Reason holds the K-class codes too (NEGATIVE_PROBABILITY,
+# PROBABILITY_ABOVE_ONE, UNKNOWN_CLASS, ZERO_SUM and the notes SUM_NOT_ONE, RENORMALIZED)
 # --------------------------------------------------------------------------------------------
 
 
-class CategoricalReason(IntEnum):
-    """Reasons specific to K-class rows. Cells also use :class:`~.validation.Reason`'s
-    MISSING, NOT_A_NUMBER, NOT_FINITE and FORMULA codes, which keep their numbers."""
-
-    NEGATIVE_PROBABILITY = 16
-    PROBABILITY_ABOVE_ONE = 17
-    UNKNOWN_CLASS = UNKNOWN_CLASS
-    ZERO_SUM = 19
-    #: Notes, never a reason to exclude a row:
-    SUM_NOT_ONE = 20
-    RENORMALIZED = 21
-
-    @property
-    def message(self) -> str:
-        return _MESSAGES[self]
-
-
-_MESSAGES = {
-    CategoricalReason.NEGATIVE_PROBABILITY: "probability below 0",
-    CategoricalReason.PROBABILITY_ABOVE_ONE: "probability above 1",
-    CategoricalReason.UNKNOWN_CLASS: "no prediction column for this class",
-    CategoricalReason.ZERO_SUM: "the probabilities sum to 0 and cannot be renormalised",
-    CategoricalReason.SUM_NOT_ONE: "the probabilities do not sum to 1 (used as given)",
-    CategoricalReason.RENORMALIZED: "the probabilities did not sum to 1 (renormalised)",
-}
-
-
 def reason_message(code: int) -> str:
-    """The words for any code a K-class validity holds (shared or K-class specific)."""
-    code = int(code)
-    if code in CategoricalReason._value2member_map_:
-        return CategoricalReason(code).message
-    return Reason(code).message
+    """The words for any code a K-class validity holds."""
+    return Reason(int(code)).message
 
 
 def sum_message(row_sum: float, renormalized: bool) -> str:
     """A note on a row whose probabilities do not sum to 1, with the sum."""
-    what = "renormalised" if renormalized else "used as given"
-    return f"the probabilities sum to {row_sum:.10g}, not 1 ({what})"
+    return sum_note(row_sum, renormalized)
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,6 +97,24 @@ def check_options(options: LossOptions) -> None:
     if options.soft_labels:
         raise OptionsError("soft labels are binary only; a multi-class actual column holds "
                            "one class per row")
+
+
+def options_for_task(options: LossOptions, task) -> tuple[LossOptions, list[str]]:
+    """The options a table of ``task`` can be computed with: a K-class table turns off the
+    binary-only ones (pos_weight, soft labels), which a window carries over from a binary
+    file. Returns the options and what was turned off, in words (empty when nothing was)."""
+    if task.is_binary:
+        return options, []
+    from dataclasses import replace
+
+    off = []
+    if options.pos_weight is not None:
+        off.append("pos_weight")
+    if options.soft_labels:
+        off.append("soft labels")
+    if not off:
+        return options, []
+    return replace(options, pos_weight=None, soft_labels=False), off
 
 
 def renormalizes(options: LossOptions, renormalize: bool) -> bool:
@@ -194,8 +181,8 @@ class CategoricalValidity:
     @property
     def note_codes(self) -> np.ndarray:
         """Per row: SUM_NOT_ONE or RENORMALIZED for the rows not summing to 1, else 0."""
-        code = (CategoricalReason.RENORMALIZED if self.renormalized
-                else CategoricalReason.SUM_NOT_ONE)
+        code = (Reason.RENORMALIZED if self.renormalized
+                else Reason.SUM_NOT_ONE)
         return np.where(self.off_sum, np.uint8(code), np.uint8(0))
 
     def note(self, row: int) -> str:
@@ -229,7 +216,7 @@ class CategoricalValidity:
             if self.row_codes[row]:
                 found.append(("predicted", ", ".join(columns), int(self.row_codes[row])))
             for role, column, code in found:
-                value = ("0" if code == CategoricalReason.ZERO_SUM
+                value = ("0" if code == Reason.ZERO_SUM
                          else cell_text(column, row))
                 out.append(Issue(row=row, role=role, column=column, value=value,
                                  reason=reason_message(code)))
@@ -258,7 +245,7 @@ def validate_categorical(
     actual_codes: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     text: Sequence[dict[int, str]] | None = None,
     sums: np.ndarray | None = None,
 ) -> CategoricalValidity:
@@ -271,6 +258,7 @@ def validate_categorical(
     when such rows are renormalised, one summing to 0 cannot be and is excluded.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     x = np.asarray(predictions, dtype=np.float64)
     n, k = x.shape
     if _all_in_range(x, options.logits):
@@ -292,7 +280,7 @@ def validate_categorical(
     if renorm:
         zero = off & (s == 0.0)
         if zero.any():
-            row_codes[zero] = CategoricalReason.ZERO_SUM
+            row_codes[zero] = Reason.ZERO_SUM
             usable &= ~zero
             off &= ~zero
     return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, s, off, renorm)
@@ -321,8 +309,8 @@ def _cell_codes(x: np.ndarray, logits: bool, text: Sequence[dict[int, str]] | No
         if logits:
             codes[~nan & ~np.isfinite(x)] = Reason.NOT_FINITE
         else:
-            codes[x < 0.0] = CategoricalReason.NEGATIVE_PROBABILITY
-            codes[x > 1.0] = CategoricalReason.PROBABILITY_ABOVE_ONE
+            codes[x < 0.0] = Reason.NEGATIVE_PROBABILITY
+            codes[x > 1.0] = Reason.PROBABILITY_ABOVE_ONE
     return codes
 
 
@@ -395,11 +383,25 @@ def _torch_log_softmax(z: np.ndarray) -> np.ndarray:
         return shifted - np.log(s)[:, None]
 
 
+def class_probabilities(predictions: np.ndarray, options: LossOptions) -> np.ndarray:
+    """Every class's probability as the statistics read it, (n, K) float64: the softmax of
+    logits; rows not summing to 1 divided by their sum where the convention renormalises
+    (``--renormalize``, Keras), else as given. Not clipped: the Brier score, the AUC and the
+    calibration read the model's probabilities, as scikit-learn does."""
+    x = np.asarray(predictions, dtype=np.float64)
+    with _quiet():
+        if options.logits:
+            m, tail = _exact_log_softmax_parts(x)
+            return np.exp((x - m[:, None]) - tail[:, None])
+        scale = _scale(x, renormalizes(options, options.renormalize), None)
+        return x if scale is None else x / scale[:, None]
+
+
 def categorical_log_probs(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """ln of every class's probability, as the convention computes it, (n, K) float64.
@@ -408,6 +410,7 @@ def categorical_log_probs(
     arithmetic widened to float64. ``sums`` (the rows' sums, if already known) saves a pass.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     x = np.asarray(predictions, dtype=np.float64)
     name = options.policy.name
     with _quiet():
@@ -531,7 +534,7 @@ def categorical_row_terms(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> CategoricalTerms:
     """Corrected probability, its log and the loss of each row (for the table and exports).
@@ -541,6 +544,7 @@ def categorical_row_terms(
     this function's concern: the caller masks them, as with the binary engine.
     """
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
     y = np.asarray(actual, dtype=np.int64)
     x = np.ascontiguousarray(predictions, dtype=np.float64)
     if options.label_smoothing:
@@ -562,12 +566,37 @@ def categorical_row_losses(
     predictions: np.ndarray,
     options: LossOptions,
     *,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
     sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Loss of each row in nats (the fast path for totals: exact or torch probabilities take
-    one gather and one logarithm per row, in place)."""
+    one gather and one logarithm per row, in place).
+
+    Large tables are cut into one block of rows per core, as the binary engine does; numpy
+    releases the GIL in its loops, so the blocks run in parallel, and every row's loss is
+    computed by the same operations whatever the block (bit for bit the same result)."""
     check_options(options)
+    renormalize = options.renormalize if renormalize is None else renormalize
+    n = int(np.shape(predictions)[0])
+    if n >= PARALLEL_MIN_ROWS and _workers() > 1:
+        y = np.asarray(actual, dtype=np.int64)
+        x = np.asarray(predictions, dtype=np.float64)
+        out = np.empty(n, dtype=np.float64)
+        edges = np.linspace(0, n, _workers() + 1).astype(np.int64)
+
+        def block(a: int, b: int) -> None:
+            out[a:b] = _row_losses_serial(y[a:b], x[a:b], options, renormalize,
+                                          None if sums is None else sums[a:b])
+
+        futures = [_executor().submit(block, int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+        for f in futures:
+            f.result()
+        return out
+    return _row_losses_serial(actual, predictions, options, renormalize, sums)
+
+
+def _row_losses_serial(actual, predictions, options: LossOptions, renormalize: bool,
+                       sums: np.ndarray | None) -> np.ndarray:
     name = options.policy.name
     if (options.logits or options.label_smoothing or renormalize
             or name not in ("exact", "torch")):
@@ -593,7 +622,7 @@ def categorical_log_loss(
     eps: float | None = None,
     logits: bool = False,
     label_smoothing: float = 0.0,
-    renormalize: bool = False,
+    renormalize: bool | None = None,
 ) -> float:
     """Categorical cross-entropy in nats, reduced as the convention's library does (Σ w·loss /
     Σ w for scikit-learn and exact, Σ w·loss / N for PyTorch and Keras): a one-call convenience

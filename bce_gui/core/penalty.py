@@ -1,5 +1,10 @@
 """What the penalty plot draws, computed here so the plot only displays it.
 
+K classes (a categorical table): each observation is drawn at (q, its row loss), q being the
+probability the model gave to its actual class as the loss uses it (after renormalising or
+clipping; the softmax of the logits), and there is one curve, −ln q, for every K: a row's point
+lies on it whatever its class, and the points are coloured by class.
+
 Each observation is drawn at (p, its row loss): p is the predicted probability of class 1 (the
 sigmoid of the logit under the logits option) and the height is the very loss the table and the
 summary use, under every option (convention, logits, label smoothing, pos_weight). The two curves
@@ -153,3 +158,93 @@ def density_levels(counts: np.ndarray, levels: int) -> np.ndarray:
     biggest = max(float(counts.max()), 1.0)
     level = np.ceil(np.log1p(counts) / np.log1p(biggest) * levels).astype(int)
     return np.clip(level, 1, levels) - 1
+
+
+# --------------------------------------------------------------------------------------------
+# K classes
+# --------------------------------------------------------------------------------------------
+
+
+def _curve_options(options: LossOptions) -> LossOptions:
+    """The options the −ln q curve is drawn with: q is a probability already (renormalised,
+    clipped or the softmax), so only the convention's clipping and float32 remain."""
+    from dataclasses import replace
+
+    return replace(options, logits=False, label_smoothing=0.0, renormalize=False)
+
+
+def categorical_losses(q: np.ndarray, options: LossOptions) -> np.ndarray:
+    """The loss (nats) of a row whose actual class has probability q, by the engine."""
+    from .multiclass import categorical_row_losses
+
+    q = np.asarray(q, dtype=np.float64)
+    matrix = np.column_stack([q, 1.0 - q])
+    return categorical_row_losses(np.zeros(q.size, dtype=np.int64), matrix, _curve_options(options))
+
+
+def categorical_curve(options: LossOptions, units: str = "nats",
+                      extreme: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(q, loss) along the one K-class curve, in ``units``, reaching down to the smallest q
+    drawn (``extreme``) and to the convention's clipping; a loss that is not finite is NaN."""
+    low = CURVE_EDGE
+    eps = options.policy.eps
+    if eps is not None:
+        low = min(low, eps / 2)
+    if extreme is not None and 0.0 < extreme < low:
+        low = extreme
+    decades = max(1, int(math.ceil(-math.log10(low))))
+    q = np.unique(np.concatenate([[0.0], np.logspace(-decades, -1, 12 * decades),
+                                  np.linspace(0.1, 1.0, 181)]))
+    y = categorical_losses(q, options)
+    return q, np.where(np.isfinite(y), to_units(y, units), np.nan)
+
+
+def categorical_bin_heights(centres: np.ndarray, options: LossOptions, units: str) -> np.ndarray:
+    """Heights of K-class density marks at bin centres of q, on the one curve, in ``units``."""
+    return to_units(categorical_losses(centres, options), units)
+
+
+def smallest_probability(q: np.ndarray) -> float | None:
+    """The smallest positive q drawn (how far down the curve must reach), None if none."""
+    v = np.asarray(q, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    return float(v.min()) if v.size else None
+
+
+def actual_class_probability(loss: np.ndarray) -> np.ndarray:
+    """Where K-class rows are drawn along q: e^(−row loss), the probability of the actual class
+    as the loss used it (equal to the table's p(actual) to the last digit or so; with label
+    smoothing it is what the table shows too), NaN for a row without a loss."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(-np.asarray(loss, dtype=np.float64))
+
+
+def categorical_point_tip(dataset: Dataset, options: LossOptions, row: int, corrected: float,
+                          ln_corrected: float, loss: float, units: str, note: str = "",
+                          max_classes: int = 10) -> str:
+    """The tooltip of a K-class observation's point: its ID, actual class, the probabilities of
+    (the first ``max_classes``) classes, q, ln q and the row loss it is drawn at."""
+    from .class_labels import label_text
+
+    schema = dataset.schema
+    who = dataset.cell_text("id", row) or f"row {row + 1}"
+    lines = [f"ID {who}" if dataset.cell_text("id", row) else who,
+             f"actual class {dataset.cell_text(schema.actual, row)}"]
+    for c, name in list(zip(schema.task.classes, schema.model.columns))[:max_classes]:
+        word = "logit" if options.logits else "p"
+        lines.append(f"  {word}({label_text(c)}) = {dataset.columns[name].display_text(row)}")
+    if len(schema.model.columns) > max_classes:
+        lines.append(f"  … {len(schema.model.columns) - max_classes} more classes")
+    lines += [f"q = p(actual class) = {fmt_number(corrected, 6)}",
+              f"ln q = {fmt_number(ln_corrected, 6)}",
+              f"row loss = {fmt_number(to_units(loss, units), 6)} {units}"]
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def categorical_bin_tip(count: int, low: float, high: float) -> str:
+    """The tooltip of a K-class density mark (rows of every class whose q is in the bin)."""
+    return (f"{count_text(count, 'row')} with q (the actual class's probability) in "
+            f"[{localize(f'{low:.3f}')}, {localize(f'{high:.3f}')})\n"
+            "click: select the worst of them")

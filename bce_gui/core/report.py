@@ -11,8 +11,16 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import Evaluation, terms_for_rows
-from .explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
-from .formatting import fmt_count, fmt_number, fmt_result
+from .explain import (
+    active_options,
+    baseline_text,
+    categorical_baseline_text,
+    formula_text,
+    options_sentence,
+    reduction_text,
+    sums_text,
+)
+from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from .loss import LN2
 from .metrics.view import (BAND_COLOURS, guide_bar, parity_view, reliability_view,
                            statistic_lines)
@@ -67,12 +75,14 @@ def report_html(
     t = evaluation.totals
     opts = evaluation.options
     esc = html.escape
+    categorical = not dataset.schema.task.is_binary
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>BCE Lab report — {esc(source or 'unsaved data')}</title>",
         f"<style>{STYLE}</style></head><body>",
-        "<h1>Log loss report</h1>",
+        "<h1>Log loss report</h1>" if not categorical else
+        f"<h1>Log loss report: {dataset.schema.task.n_classes} classes (categorical cross-entropy)</h1>",
         f"<p class='muted'>Data: {esc(source or 'unsaved data')} · {fmt_count(len(dataset))} rows · "
         f"generated {stamp} by BCE Lab</p>",
     ]
@@ -85,7 +95,7 @@ def report_html(
             parts.append(f"<p>= {esc(fmt_number(t.mean / LN2, 4))} bits per observation</p>")
     parts += [
         "<h2>How it was computed</h2>",
-        f"<p>{esc(formula_text(t, opts))}</p>",
+        f"<p>{esc(formula_text(t, opts, categorical=categorical))}</p>",
         f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)} "
@@ -94,9 +104,11 @@ def report_html(
     extras = active_options(opts)  # the weights are named with the row counts above
     if extras:
         parts.append(f"<p>Options: {esc(options_sentence(extras))}</p>")
-    meaning = baseline_text(t, opts)
+    meaning = categorical_baseline_text(t) if categorical else baseline_text(t, opts)
     if meaning:
         parts.append(f"<p>{esc(meaning)}</p>")
+    if categorical:
+        parts += _class_section(dataset, evaluation)
     if t.n_infinite:
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")
@@ -240,6 +252,27 @@ def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str
     return out
 
 
+def _class_section(dataset: Dataset, evaluation: Evaluation) -> list[str]:
+    """K classes: the per-class breakdown and what happened to rows not summing to 1."""
+    from .summary_view import class_rows
+
+    rows = class_rows(dataset.schema.task.classes, evaluation.accumulator.breakdown(),
+                      evaluation.totals)
+    out = ["<h2>Per class</h2>", TABLE + "<thead><tr><th>Class</th><th>Rows</th>"
+           "<th>Share of rows</th><th>Mean loss (nats)</th><th>Share of the loss</th></tr></thead>"]
+    for r in rows:
+        out.append(f"<tr><td>{html.escape(r.label)}</td><td class='num'>{fmt_count(r.rows)}</td>"
+                   f"<td class='num'>{fmt_percent(r.class_share, 1)}</td>"
+                   f"<td class='num'>{fmt_number(r.mean, 5) if r.rows else '—'}</td>"
+                   f"<td class='num'>{fmt_percent(r.share, 1) or '—'}</td></tr>")
+    out.append("</table>")
+    v = evaluation.validity
+    sums = sums_text(v.n_off_sum, v.renormalized)
+    if sums:
+        out.append(f"<p>{html.escape(sums)}</p>")
+    return out
+
+
 def _file_lines(dataset: Dataset) -> bool:
     """The file's own line numbers are known and differ from "row + 1" (blank lines skipped)."""
     return dataset.source_rows is not None
@@ -260,15 +293,22 @@ def _row_cells(dataset: Dataset, row: int) -> str:
 
 def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> str:
     terms = terms_for_rows(dataset, evaluation.options, rows)
-    out = [TABLE + f"<thead><tr>{_row_heads(dataset)}<th>ID</th><th>Actual</th><th>Predicted</th>"
-           "<th>Corrected p</th><th>ln(corrected p)</th><th>Row loss (nats)</th></tr></thead>"]
+    categorical = not dataset.schema.task.is_binary
+    predicted = "" if categorical else "<th>Predicted</th>"
+    corrected, ln = ("p(actual)", "ln p(actual)") if categorical else ("Corrected p", "ln(corrected p)")
+    out = [TABLE + f"<thead><tr>{_row_heads(dataset)}<th>ID</th><th>Actual</th>{predicted}"
+           f"<th>{corrected}</th><th>{ln}</th><th>Row loss (nats)</th></tr></thead>"]
     for k, r in enumerate(rows):
         r = int(r)
+        actual = (dataset.cell_text(dataset.schema.actual, r) if categorical
+                  else dataset.actual.display_text(r))
+        shown = "" if categorical else \
+            f"<td class='num'>{html.escape(dataset.predicted.display_text(r))}</td>"
         out.append(
             f"<tr>{_row_cells(dataset, r)}"
             f"<td>{html.escape(dataset.cell_text('id', r))}</td>"
-            f"<td class='num'>{html.escape(dataset.actual.display_text(r))}</td>"
-            f"<td class='num'>{html.escape(dataset.predicted.display_text(r))}</td>"
+            f"<td class='num'>{html.escape(actual)}</td>"
+            f"{shown}"
             f"<td class='num'>{fmt_number(terms.corrected[k], 5)}</td>"
             f"<td class='num'>{fmt_number(terms.ln_corrected[k], 5)}</td>"
             f"<td class='num'>{fmt_number(evaluation.loss[r], 5)}</td></tr>"

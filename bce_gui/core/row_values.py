@@ -29,6 +29,8 @@ INPUT_KEYS = NUMERIC_ROLES
 #: Sort key of the Note column for a valid row with an infinite loss: after the rows without a
 #: note (0), before every excluded row (its reason code, 1 and up).
 INFINITE_NOTE_KEY = 0.5
+#: ... and of a valid K-class row whose probabilities do not sum to 1.
+SUM_NOTE_KEY = 0.25
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,42 @@ class EvaluatedRows:
     weight: np.ndarray | None = None
     ids: np.ndarray | None = None
     codes: Mapping[str, np.ndarray] = field(default_factory=dict)
+    #: K classes: the first model's class columns (name -> values, in class order); ``actual``
+    #: is then each row's class index (NaN for a row of no class).
+    class_columns: Mapping[str, np.ndarray] | None = None
+    #: K classes: per row, a note (rows not summing to 1; see ``Validity.notes``).
+    notes: np.ndarray | None = None
 
     @classmethod
     def of(cls, dataset, live) -> "EvaluatedRows":
         """From a dataset and its :class:`~bce_gui.core.live.LiveEvaluation`."""
         weight = dataset.weight.values if dataset.weight is not None else None
+        if not dataset.schema.task.is_binary:
+            index = live.labels
+            columns = {c: dataset.columns[c].values for c in dataset.schema.model.columns}
+            return cls(options=live.options, actual=np.where(index >= 0, index, np.nan),
+                       predicted=next(iter(columns.values())), valid=live.valid, loss=live.loss,
+                       sum_loss=live.totals.sum_loss, weight=weight, ids=dataset.ids,
+                       codes=dict(live.codes), class_columns=columns, notes=live.notes)
         return cls(options=live.options, actual=dataset.actual.values,
                    predicted=dataset.predicted.values, valid=live.valid, loss=live.loss,
                    sum_loss=live.totals.sum_loss, weight=weight, ids=dataset.ids,
                    codes=dict(live.codes))
+
+    @property
+    def categorical(self) -> bool:
+        return self.class_columns is not None
+
+    def terms(self, rows=slice(None)):
+        """Corrected probability (of the actual class), its ln and the loss of ``rows``."""
+        if not self.categorical:
+            return row_terms(self.actual[rows], self.predicted[rows], self.options)
+        from .multiclass import categorical_row_terms
+
+        y = self.actual[rows]
+        index = np.where(np.isnan(y), -1, y).astype(np.int64)
+        matrix = np.column_stack([c[rows] for c in self.class_columns.values()])
+        return categorical_row_terms(index, matrix, self.options)
 
     def __len__(self) -> int:
         return int(self.valid.size)
@@ -77,7 +106,7 @@ def block_values(src: EvaluatedRows, rows=slice(None), units: str = "nats",
     valid = src.valid[rows]
     out: dict[str, np.ndarray] = {}
     if "corrected" in keys or "ln" in keys:
-        terms = row_terms(src.actual[rows], src.predicted[rows], src.options)
+        terms = src.terms(rows)
         if "corrected" in keys:
             out["corrected"] = np.where(valid, terms.corrected, np.nan)
         if "ln" in keys:
@@ -115,6 +144,8 @@ def sort_key(src: EvaluatedRows, key: str) -> np.ndarray:
         if column is None:
             raise KeyError(f"no {key} column")
         return column
+    if src.class_columns is not None and key in src.class_columns:
+        return src.class_columns[key]
     if key == "loss":
         return np.where(src.valid, src.loss, np.nan)
     if key == "share":
@@ -126,6 +157,8 @@ def sort_key(src: EvaluatedRows, key: str) -> np.ndarray:
         codes = np.zeros(len(src), dtype=np.float64)
         for c in src.codes.values():
             codes = np.maximum(codes, c)
+        if src.notes is not None:  # a sum ≠ 1 after the rows without a note, before exclusions
+            codes = np.where(src.notes > 0, SUM_NOTE_KEY, codes)
         return np.where(np.isinf(src.loss), INFINITE_NOTE_KEY, codes)
     if key == "id":
         if src.ids is None:

@@ -30,6 +30,7 @@ as it goes, and starts over (rarely) when a later block contradicts the first:
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,20 +38,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import evaluate
-from .columns import numeric_columns
+from .blocks import BlockTotals, Visit, check_classes_present
 from .io import ImportInfo, NoDataRows, ReadOptions, TableReadError
+from .io.compressed import open_bytes
 from .io.decode import check_raw, decode, is_regular, open_head, spooled
 from .io.sniff import SNIFF_BYTES, detect_layout, strip_leading_blank_lines
 from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
-from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
-from .accumulate import RowReport
-from .metrics.insight import Insight, MetricsAccumulator
-from .metrics.table import (MetricsSettings, ModelColumns, add_rows, new_metrics_accumulator,
-                            statistics_json, streamed_insight, summary_statistics)
-from .summary import build_summary, summary_dict
+from .metrics.insight import Insight
+from .metrics.table import MetricsSettings
+from .summary import summary_dict
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
@@ -72,6 +71,8 @@ class StreamResult:
     n_chunks: int = 0
     #: How many times the stream started over (see the module docstring).
     restarts: int = 0
+    #: What merges with other files' or partitions' totals (None for a spreadsheet).
+    blocks: BlockTotals | None = None
     #: The statistics (issue 11) of the first model, when they were asked for; their
     #: ``compute --json`` keys are in ``summary`` too.
     insight: Insight | None = None
@@ -133,8 +134,9 @@ class _Text:
                 self._decoder = codecs.getincrementaldecoder(mode)()
             except LookupError as exc:
                 raise TableReadError(path, f"cannot be decoded as {mode} ({exc})") from None
-        self.fh = open(path, "rb")
+        self.fh = open_bytes(path)  # (decompressed as it is read, for a .gz or .zst file)
         self.size = os.fstat(self.fh.fileno()).st_size
+        self.compressed = not isinstance(self.fh, io.BufferedReader)
         if not explicit and mode != "utf-16" and self.fh.read(3) != b"\xef\xbb\xbf":
             self.fh.seek(0)
         self.eof = False
@@ -155,7 +157,10 @@ class _Text:
         # Not more than the file holds: reading into a larger buffer and shrinking it costs a
         # copy of the whole block.
         left = self.size - self.fh.tell()
-        n = max(min(int(n), left), 1) if left > 0 else 1 << 16
+        if self.compressed:  # (its text is larger than what is left of the file)
+            n = max(int(n), 1)
+        else:
+            n = max(min(int(n), left), 1) if left > 0 else 1 << 16
         while True:
             raw = self.fh.read(n)
             if not raw:
@@ -255,43 +260,51 @@ def stream_compute(
     block_bytes: int | None = None,
     progress: Progress | None = None,
     source: str | None = None,
+    visit: Visit | None = None,
+    name: str | None = None,
+    keep_text: bool = False,
     metrics: MetricsSettings | None = None,
 ) -> StreamResult:
     """The ``compute`` summary of a file, reading a CSV/TSV a block at a time.
 
     ``chunk_rows`` caps the rows evaluated at once (and sizes the blocks read from it);
     ``block_bytes`` sets the text read at a time (default 16 MB). ``progress(fraction, rows)``
-    is called after each chunk. IDs and extra columns are never loaded. Spreadsheets are read
-    whole. Raises :class:`TableReadError` as :func:`read_table` would for the same file.
+    is called after each chunk. IDs and extra columns are loaded only with ``keep_text`` (and
+    then as ``read_options`` asks).
+    Spreadsheets are read whole. A gzip or Zstandard file is decompressed as it is read.
+    ``visit`` sees each evaluated block; ``name`` is the file's name in a data set of several
+    (each listed row then names it). Raises :class:`TableReadError` as :func:`read_table`
+    would for the same file.
 
     ``metrics``: also compute the statistics of issue 11 (Brier, AUC, accuracy, ECE, the
     bootstrap interval, the worst rows' shares, the decomposition, the loss per convention):
     each block's valid rows fill a :class:`~bce_gui.core.metrics.MetricsAccumulator`, merged
-    like the loss accumulator; their keys are added to the summary.
+    like the loss accumulator (:class:`~bce_gui.core.blocks.BlockTotals`); their keys are added
+    to the summary.
     """
     if not is_regular(path):  # a pipe, FIFO or /dev/stdin: read it once, into a file
         with spooled(path) as regular:
             return stream_compute(regular, options, read_options, chunk_rows=chunk_rows,
                                   block_bytes=block_bytes, progress=progress, source=source,
-                                  metrics=metrics)
+                                  visit=visit, name=name, keep_text=keep_text, metrics=metrics)
     path = Path(path)
-    read_options = replace(
-        read_options or ReadOptions(), load_ids=False, load_extras=False, n_rows=None,
-        progress=None, is_cancelled=None,
-    )
+    read_options = replace(read_options or ReadOptions(), n_rows=None, progress=None,
+                           is_cancelled=None)
+    if not keep_text:
+        read_options = replace(read_options, load_ids=False, load_extras=False)
     if chunk_rows is not None and chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     head = open_head(path)
     if is_spreadsheet(path, head) or _cr_only(path):
         # Spreadsheets are read whole; so are files with old Mac line ends (CR only), whose
         # blocks could not end at a line break.
-        return _in_memory(path, options, read_options, source, metrics)
+        return _in_memory(path, options, read_options, source, visit, name, metrics)
     encoding = read_options.encoding
     fast: bool | None = None
     restarts = 0
     while True:
-        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source,
-                   metrics)
+        run = _Run(path, options, read_options, chunk_rows, block_bytes, progress, source, visit,
+                   name, metrics)
         try:
             result = run.execute(encoding, fast)
         except _WrongEncoding:
@@ -310,35 +323,44 @@ def stream_compute(
         restarts += 1
 
 
+def _same_classes(ropts: ReadOptions, info: ImportInfo) -> ReadOptions:
+    """K classes: the class ↔ column mapping the first block with rows found is every block's
+    (a later block cannot map the columns otherwise because its labels differ)."""
+    if info.class_columns is None or ropts.class_columns is not None:
+        return ropts
+    return replace(ropts, class_columns=info.class_columns)
+
+
 def _cr_only(path: Path) -> bool:
     """True when the file's beginning has CR line ends but no LF."""
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         head = fh.read(SNIFF_BYTES)
     return b"\r" in head and b"\n" not in head
 
 
 def _in_memory(path: Path, options: LossOptions, read_options: ReadOptions,
-               source: str | None, metrics: MetricsSettings | None = None) -> StreamResult:
+               source: str | None, visit: Visit | None = None,
+               name: str | None = None, metrics: MetricsSettings | None = None) -> StreamResult:
     from .io import read_table
 
     dataset, info = read_table(path, read_options)
-    evaluation = evaluate(dataset, options)
+    blocks = BlockTotals(name=name, warnings=dict(info.warnings), metrics_settings=metrics)
+    evaluation = blocks.add(dataset, options, visit)
+    check_classes_present(evaluation.accumulator, dataset.schema.task, options,
+                          read_options.classes is not None)
     summary = summary_dict(dataset, evaluation, source=source,
                            warnings=list(info.warnings.values()))
-    ins = None
-    if metrics is not None:
-        # The same accumulator as a streamed file's, one block: the same numbers either way.
-        ins, keys = summary_statistics(dataset, evaluation, metrics)
-        summary.update(keys)
+    # The same statistics accumulator as a streamed file's, one block: the same numbers.
+    summary.update(blocks.statistics_keys(options))
     return StreamResult(summary=summary, totals=evaluation.totals, streamed=False, n_chunks=1,
-                        insight=ins)
+                        blocks=blocks, insight=blocks.insight(options))
 
 
 class _Run:
     """One pass over the file (a restart is a new pass)."""
 
     def __init__(self, path, options, read_options, chunk_rows, block_bytes, progress, source,
-                 metrics: MetricsSettings | None = None):
+                 visit=None, name=None, metrics: MetricsSettings | None = None):
         self.path = path
         self.options = options
         self.read_options = read_options
@@ -349,13 +371,8 @@ class _Run:
         self.text: _Text | None = None
         self.encoding_mode = "utf-8"
         # Aggregates: the blocks' exact sums merged, and the rows to list
-        self.acc = None  # the first evaluated block's accumulator, the others merged into it
-        self.report = RowReport()
-        self.weighted = False
-        self.n_chunks = 0
-        self.warnings: dict[str, str] = {}
-        self.metrics_settings = metrics
-        self.metrics: MetricsAccumulator | None = None  # the statistics, merged as self.acc
+        self.blocks = BlockTotals(name=name, metrics_settings=metrics)
+        self.visit = visit
 
     def close(self) -> None:
         if self.text is not None:
@@ -367,7 +384,7 @@ class _Run:
         """Decide the encoding from the file's first whole lines (``decode`` on them)."""
         path = self.path
         first_read = 1 << 20
-        with open(path, "rb") as fh:
+        with open_bytes(path) as fh:
             raw = fh.read(first_read)
             eof = len(raw) < first_read
             check_raw(path, raw, complete=eof)
@@ -436,7 +453,7 @@ class _Run:
             encoding=self.encoding_mode, delimiter=layout.delimiter,
             has_header=layout.has_header, first_line=layout.n_leading + 1,
         )
-        self.warnings = info.warnings  # shared by every block's copy of info
+        self.blocks.warnings = info.warnings  # shared by every block's copy of info
         decimal = ropts.decimal
         # (A comma-separated file can have decimal commas only in quoted cells: "0,9".)
         if decimal is None and (layout.delimiter != "," or b'"' in pending[:SNIFF_BYTES]):
@@ -478,13 +495,16 @@ class _Run:
                 line += data.count(b"\n", lead)
             del data
             frame = strip_names(frame)
-            mapping = map_frame(frame, replace(info), ropts)
+            block_info = replace(info)
+            mapping = map_frame(frame, block_info, ropts)
+            if frame.height:
+                ropts = _same_classes(ropts, block_info)
             chunk_opts = replace(ropts, decimal=decimal or ".")
             height = frame.height
             step = self.chunk_rows or max(height, 1)
             for offset in range(0, height, step):
                 chunk = frame.slice(offset, step)
-                chunk_info = replace(info, first_line=info.first_line + records + offset)
+                chunk_info = replace(block_info, first_line=info.first_line + records + offset)
                 self._evaluate(chunk, chunk_info, mapping, chunk_opts)
                 if self.progress is not None:
                     done = records + offset + chunk.height
@@ -494,7 +514,7 @@ class _Run:
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             first = False
-        if self.acc is None:
+        if self.blocks.empty:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
 
@@ -551,7 +571,7 @@ class _Run:
                 mapping = map_frame(frame, info, ropts)
             except TableReadError:
                 return pending, None
-            numeric = numeric_columns(mapping)
+            numeric = numeric_names(mapping, info)
             return pending, detect_decimal(frame, numeric, info)
 
     def _fill_head(self, pending: bytes, size: int, lines: int) -> bytes:
@@ -575,40 +595,15 @@ class _Run:
             dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
-        ev = evaluate(dataset, self.options)
-        self.n_chunks += 1
-        if self.acc is None:
-            self.acc = ev.accumulator
-            self.weighted = dataset.weight is not None
-        else:
-            self.acc.merge(ev.accumulator)
-        if self.metrics_settings is not None:
-            self._add_metrics(dataset, ev)
-        report = self.report
-        room = max(report.limit - len(report.issues), report.limit - len(report.infinite_rows[0]), 0)
-        report.merge(ev.row_report(dataset, limit=room))
-
-    def _add_metrics(self, dataset, ev) -> None:
-        """The block's statistics, merged into the run's (the first block's accumulator
-        becomes the run's, as with the loss accumulator)."""
-        block = new_metrics_accumulator(self.options, dataset.weight is not None,
-                                        self.metrics_settings)
-        add_rows(block, ModelColumns.of(dataset, ev))
-        if self.metrics is None:
-            self.metrics = block
-        else:
-            self.metrics.merge(block)
+        self.blocks.add(dataset, self.options, self.visit)
 
     def _result(self) -> StreamResult:
-        t = self.acc.result(self.options)
-        summary = build_summary(self.options, t, self.report, weighted=self.weighted,
-                                source=self.source, warnings=list(self.warnings.values()))
-        ins = None
-        if self.metrics is not None:
-            ins = streamed_insight(self.metrics, t)
-            summary.update(statistics_json(ins, self.metrics_settings))
-        return StreamResult(summary=summary, totals=t, streamed=True, n_chunks=self.n_chunks,
-                            insight=ins)
+        blocks = self.blocks
+        return StreamResult(summary=blocks.summary(self.options, self.source,
+                                                   classes_given=self.read_options.classes is not None),
+                            totals=blocks.totals(self.options), streamed=True,
+                            n_chunks=blocks.n_blocks, blocks=blocks,
+                            insight=blocks.insight(self.options))
 
 
 def _parsed_numbers(frame) -> bool:

@@ -14,6 +14,7 @@ from .dataset import Dataset
 from .evaluate import LIST_LIMIT, Evaluation
 from .formatting import json_number
 from .loss import REDUCTION_DESCRIPTIONS, LossOptions, LossTotals
+from .schema import Task
 
 INVALID_LIST_LIMIT = LIST_LIMIT
 
@@ -26,10 +27,19 @@ def build_summary(
     weighted: bool,
     source: str | None = None,
     warnings: list[str] | None = None,
+    task: Task | None = None,
+    breakdown: list[dict] | None = None,
 ) -> dict[str, Any]:
-    """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them."""
+    """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them.
+
+    A K-class ``task`` adds, after the keys of a binary summary: the task and its classes, the
+    class shares, the per-class ``breakdown`` (:meth:`Accumulator.breakdown`), and the rows whose
+    probabilities do not sum to 1 (counted, the first listed with their sums) and whether they
+    were renormalised. A binary summary is unchanged.
+    """
     t, opts = totals, options
-    return {
+    files = {"infinite_files": list(report.infinite_files[0])} if report.infinite_files[0] else {}
+    out = {
         "loss": json_number(t.mean),
         "loss_bits": json_number(t.mean_bits),
         "n": t.n,
@@ -49,12 +59,39 @@ def build_summary(
         "sum_weight": json_number(t.sum_weight),
         "n_infinite": t.n_infinite,
         "infinite_rows": list(report.infinite_rows[0]),
+        **files,
         "base_rate": json_number(t.base_rate),
         "baseline_loss": json_number(t.baseline),
         "baseline_bits": json_number(t.baseline_bits),
         "skill": json_number(t.skill),
         "source": source,
         "warnings": list(warnings or []),
+    }
+    if task is not None and not task.is_binary:
+        out.update(categorical_keys(options, totals, report, task, breakdown or []))
+    return out
+
+
+def categorical_keys(options: LossOptions, totals: LossTotals, report: RowReport, task: Task,
+                     breakdown: list[dict]) -> dict[str, Any]:
+    """The keys a K-class summary adds (see :func:`build_summary`)."""
+    from .multiclass import SUM_TOLERANCE, renormalizes
+
+    renormalized = renormalizes(options, options.renormalize)
+    return {
+        "task": task.kind,
+        "classes": list(task.classes),
+        "n_classes": task.n_classes,
+        "class_shares": [json_number(q) for q in totals.class_shares],
+        "class_breakdown": [
+            {"class": c, "rows": b["rows"], "weight": json_number(b["weight"]),
+             "mean_loss": json_number(b["mean_loss"]), "share": json_number(b["share"])}
+            for c, b in zip(task.classes, breakdown)],
+        "renormalize": options.renormalize,
+        "sum_tolerance": SUM_TOLERANCE,
+        "n_sum_not_one": report.n_off_sum,
+        "n_renormalized": report.n_off_sum if renormalized else 0,
+        "sum_not_one": list(report.off_sum),
     }
 
 
@@ -67,7 +104,10 @@ def summary_dict(
     warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """The summary of an evaluation of ``dataset`` (see :func:`build_summary`)."""
+    task = dataset.schema.task
+    breakdown = None if task.is_binary else evaluation.accumulator.breakdown()
     return build_summary(
         evaluation.options, evaluation.totals, evaluation.row_report(dataset, invalid_limit),
         weighted=dataset.weight is not None, source=source, warnings=warnings,
+        task=task, breakdown=breakdown,
     )

@@ -45,3 +45,25 @@ def shown_loss(totals: LossTotals, units: str = "nats") -> ShownLoss:
     if units == "bits":
         return ShownLoss(bits, "bits", nats, "nats", totals.n)
     return ShownLoss(nats, "nats", bits, "bits", totals.n)
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """One line of a K-class summary's per-class breakdown, in the units shown."""
+
+    label: str
+    rows: int
+    mean: float  # mean loss in the units (inf with an infinite row, NaN without rows)
+    share: float  # of the total loss (NaN when the total is infinite or 0)
+    class_share: float  # of the rows (of the weight, when weighted): the base rate
+
+
+def class_rows(classes, breakdown: list[dict], totals: LossTotals, units: str = "nats") -> list[ClassRow]:
+    """The per-class breakdown (:meth:`~bce_gui.core.accumulate.Accumulator.breakdown`) of a
+    K-class evaluation, one :class:`ClassRow` per class in the task's order."""
+    from .class_labels import label_text
+    from .loss import to_units
+
+    shares = totals.class_shares or (math.nan,) * len(breakdown)
+    return [ClassRow(label_text(c), int(b["rows"]), to_units(b["mean_loss"], units), b["share"], q)
+            for c, b, q in zip(classes, breakdown, shares)]

@@ -17,6 +17,7 @@ from ..core import memory
 from ..core.dataset import CellBlock, Dataset, RowsSnapshot
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
 from ..core.row_values import EvaluatedRows
 
 #: After adding or removing this many rows, freed memory is handed back to the system at once.
@@ -56,6 +57,8 @@ class Document(QObject):
         self.live = LiveEvaluation(self.dataset, self.options)
         self.undo_stack = QUndoStack(self)
         self.source_path: str | None = None
+        #: The binary-only settings the last table turned off (K classes), in words.
+        self.turned_off: list[str] = []
 
     # -- whole-document changes ---------------------------------------------------------------
 
@@ -69,9 +72,14 @@ class Document(QObject):
         self.replaced.emit()
         self.dataset = dataset
         self.source_path = source_path
+        options, self.turned_off = options_for_task(self.options, dataset.schema.task)
+        changed = options != self.options  # pos_weight, soft labels: binary only (said in the status)
+        self.options = options
         if live is None or live.dataset is not dataset or live.options != self.options:
             live = LiveEvaluation(dataset, self.options)
         self.live = live
+        if changed:
+            self.optionsChanged.emit()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.reset.emit()
@@ -79,6 +87,7 @@ class Document(QObject):
         memory.trim()  # the old table and the load's temporaries go back to the OS
 
     def set_options(self, options: LossOptions) -> None:
+        options, _off = options_for_task(options, self.dataset.schema.task)
         if options == self.options:
             return
         self.options = options
@@ -98,6 +107,11 @@ class Document(QObject):
     @property
     def has_weight(self) -> bool:
         return self.dataset.weight is not None
+
+    @property
+    def categorical(self) -> bool:
+        """The table has K class columns (categorical cross-entropy)."""
+        return not self.dataset.schema.task.is_binary
 
     # -- primitive changes, called only by undo commands -------------------------------------
 

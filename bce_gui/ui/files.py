@@ -31,8 +31,11 @@ from ..core.io_write import (
     write_summary_json,
     write_table,
 )
+from ..core import large
+from ..core.io.datasets import is_data_set
 from ..core.live import LiveEvaluation
 from ..core.loss import LossOptions
+from ..core.multiclass import options_for_task
 from ..core.report import report_html
 from . import commands
 from .document import Document
@@ -41,7 +44,11 @@ from .loader import FileLoad
 from .plain_text import rich_text
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
-OPEN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
+OPEN_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods *.parquet *.pq *.arrow *.feather "
+               "*.gz *.zst);;All files (*)")
+#: Files the window reads but never writes under their own name (Save goes to Save As).
+FOREIGN_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".txt", ".parquet", ".pq", ".parq", ".arrow", ".feather",
+                    ".ipc", ".arrows", ".gz", ".gzip", ".zst", ".zstd")
 #: Save As offers the dialect through the file type; the default (listed first) is the file's
 #: own, else the one of the user's locale (a decimal comma goes with ';', as Excel expects).
 SAVE_FILTERS = {
@@ -78,6 +85,9 @@ class FileController(QObject):
     loadFinished = Signal(bool)
     #: A background autosave could not be written (the message, for the status bar).
     autosaveFailed = Signal(str)
+    #: A data set too large for the table was summarised (a core.large.LargeSummary); the
+    #: document now holds its sample.
+    largeOpened = Signal(object)
 
     def __init__(self, window: QWidget, doc: Document, settings: QSettings,
                  jobs: Jobs | None = None) -> None:
@@ -96,6 +106,8 @@ class FileController(QObject):
         #: the window's threshold, as ``compute --json`` would.
         self.insight = None
         self._load_ok = False
+        #: The data set whose sample the document holds (None: the document is the table).
+        self.sample_of: str | None = None
         self._written: set[str] = set()
         #: The dialect each CSV/TSV file was read or written in: Save keeps it.
         self._dialects: dict[str, CsvDialect] = {}
@@ -124,6 +136,7 @@ class FileController(QObject):
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
         doc.undo_stack.cleanChanged.connect(self._changed)
+        doc.replaced.connect(self._forget_sample)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -165,6 +178,15 @@ class FileController(QObject):
         if path:
             self.open_path(path, ask=False)
 
+    def open_folder_dialog(self) -> None:
+        """A folder of part files (Parquet, Arrow, CSV, TSV) opened as one data set."""
+        if not self.maybe_save("opening another file"):
+            return
+        start = str(self.settings.value("files/last_dir", ""))
+        folder = QFileDialog.getExistingDirectory(self.window, "Open a folder of part files", start)
+        if folder:
+            self.open_path(folder, ask=False)
+
     def open_path(self, path: str, ask: bool = True, confirm_import: bool = True) -> bool:
         """Open ``path``: preview when detection needs a look, then load in the background.
 
@@ -196,10 +218,16 @@ class FileController(QObject):
             return
         self._load_ok = False
         doc_options = self.doc.options
+        # More rows than the table can hold: one streaming pass makes the summary and the
+        # sample instead (core/large.py).
+        read = None
+        if large.estimate_rows(path) > large.TABLE_ROW_LIMIT:
+            read = _LargeRead(doc_options)
         # The first evaluation of every row runs on the load's thread too: at 1e7 rows it
         # would otherwise freeze the window for seconds when the table arrives.
-        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(ds, doc_options),
-                             jobs=self.jobs)
+        self.load = FileLoad(path, options, self, prepare=lambda ds: LiveEvaluation(
+                                 ds, options_for_task(doc_options, ds.schema.task)[0]),
+                             jobs=self.jobs, read=read)
         self.load.progress.connect(self._progress)
         self.load.loaded.connect(self._loaded)
         self.load.failed.connect(self._failed)
@@ -222,6 +250,10 @@ class FileController(QObject):
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
         self._load_ok = True
+        if isinstance(self.load.read, _LargeRead):
+            self._loaded_large(path, dataset, self.load.read.summary)
+            return
+        self.sample_of = None
         self.doc.set_dataset(dataset, path, live=self.load.prepared)
         self._remember_dialect(path, dialect_of(info))
         self.add_recent(path)
@@ -229,11 +261,32 @@ class FileController(QObject):
         note = f"; {info.n_blank_rows} blank row(s) skipped" if info.n_blank_rows else ""
         settings = settings_note(self.doc.options)  # they carried over from the last file
         note += f"; settings: {settings}" if settings else ""
+        if self.doc.categorical:
+            note += f"; {self.doc.dataset.schema.task.n_classes} classes"
+        if self.doc.turned_off:
+            note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(info.warnings.values()))
         self._check_input_kind(Path(path).name)
+
+    def _forget_sample(self) -> None:
+        self.sample_of = None  # (another table: _loaded_large sets it again for a sample)
+
+    def _loaded_large(self, path: str, sample, summary) -> None:
+        """The sample of a data set too large for the table: shown, never saved over the file."""
+        self.doc.set_dataset(sample, None, live=self.load.prepared)
+        self.sample_of = path
+        self.add_recent(path)
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        self._status(f"{Path(path).name}: {summary.rows:,} rows, more than the table holds; the "
+                     f"summary covers all of them, the table shows the {len(sample):,} worst as a "
+                     "sample", 20000)
+        self.largeOpened.emit(summary)
+        self.pathChanged.emit(None)
+        if summary.warnings:
+            self._error("Check these numbers", "\n".join(summary.warnings))
 
     def _check_input_kind(self, name: str) -> None:
         """Say so when the file's values contradict "probabilities or logits", and offer to
@@ -277,14 +330,18 @@ class FileController(QObject):
         """Save to the current file; a workbook the app did not write itself goes to Save As,
         because saving would replace all of its sheets and formatting with one plain sheet."""
         path = self.path
-        foreign = path and Path(path).suffix.lower() in (*SPREADSHEET_SUFFIXES, ".txt") \
-            and path not in self._written
+        foreign = path and (Path(path).suffix.lower() in FOREIGN_SUFFIXES or Path(path).is_dir()
+                            or is_data_set(path)) and path not in self._written
         if not path or foreign:
             return self.save_as()
         return self._write(path)
 
     def save_as(self) -> bool:
         suggested = self.path or str(Path(str(self.settings.value("files/last_dir", ""))) / "observations.csv")
+        if self.path and (Path(self.path).is_dir() or is_data_set(self.path)):
+            suggested = str(Path(self.path.rstrip("/*")).with_suffix(".csv"))
+        if Path(suggested).suffix.lower() in (".gz", ".gzip", ".zst", ".zstd"):
+            suggested = str(Path(suggested).with_suffix(""))  # data.csv.gz -> data.csv
         suffix = Path(suggested).suffix.lower()
         if suffix not in (".csv", ".tsv", ".tab", ".xlsx"):  # .xls, .ods, .txt: the nearest type it can write
             suffix = ".xlsx" if suffix in (".xls", ".ods") else ".csv"
@@ -541,6 +598,7 @@ class FileController(QObject):
             "saved_at": time.time(),
             "rows": len(dataset),
             "columns": _saved_headers(dataset),
+            "schema": dataset.schema.to_dict(),  # K classes: the class columns and the classes
             "dialect": self.dialect.to_dict() if self.dialect is not None else None,
             "options": opts.to_dict(),
         }
@@ -617,7 +675,7 @@ class FileController(QObject):
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(orphan.data, ReadOptions(header=True, columns=columns))
+            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, meta.get("schema")))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False
@@ -636,6 +694,37 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+class _LargeRead:
+    """Reads a data set too large for the table as its summary (on the load's thread): the
+    dataset handed on is the sample; the summary waits in ``summary``."""
+
+    def __init__(self, options: LossOptions) -> None:
+        self.options = options
+        self.summary = None
+
+    def __call__(self, path: str, opts: ReadOptions):
+        from ..core.io import ImportInfo
+
+        self.summary = large.summarize(path, self.options, opts, progress=opts.progress,
+                                       is_cancelled=opts.is_cancelled)
+        info = ImportInfo(path=path, format="data set")
+        return self.summary.sample, info
+
+
+def _recovery_read_options(columns: dict, schema) -> ReadOptions:
+    """How to read a recovery file back: its columns by name, and for K classes the class
+    columns and classes as they were (the file's own detection might decide otherwise)."""
+    if isinstance(schema, dict) and schema.get("task") == "categorical":
+        try:
+            model = schema["models"][0]
+            return ReadOptions(header=True, columns={k: v for k, v in columns.items() if k != "predicted"},
+                               proba_columns=tuple(str(c) for c in model["columns"]),
+                               classes=tuple(schema["classes"]))
+        except (KeyError, IndexError, TypeError):
+            pass  # an unreadable schema: read the file as its names say
+    return ReadOptions(header=True, columns=columns)
 
 
 def _saved_headers(dataset) -> dict[str, str]:

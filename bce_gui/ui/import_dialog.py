@@ -14,14 +14,17 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.class_labels import ClassesError, label_text, parse_classes
 from ..core.columns import REQUIRED_ROLES
 from ..core.io import Preview, ReadOptions, TableReadError, preview_table
+from ..core.io.class_columns import suggested_class_columns
 from ..core.schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT
 
 DELIMITERS = [(",", "Comma ( , )"), (";", "Semicolon ( ; )"), ("\t", "Tab"), ("|", "Pipe ( | )")]
@@ -31,6 +34,7 @@ ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]
 ROLES = [(role, "Actual class" if role == ACTUAL else ROLE_TITLES[role], role in REQUIRED_ROLES)
          for role in (ACTUAL, PREDICTED, WEIGHT, ID)]
 NONE = "(none)"
+BINARY, MULTI = "binary", "multi"
 
 
 class ImportDialog(QDialog):
@@ -68,12 +72,30 @@ class ImportDialog(QDialog):
         self.role_boxes: dict[str, QComboBox] = {}
         mapping = QGroupBox("Columns")
         mform = QFormLayout(mapping)
+        self.task = QComboBox()
+        self.task.addItem("Binary: one predicted column", BINARY)
+        self.task.addItem("Multi-class: one column per class", MULTI)
+        self.task.setAccessibleName("Task")
+        mform.addRow("&Task:", self.task)
         for role, label, required in ROLES:
             box = QComboBox()
             box.setAccessibleName(f"{label} column")
             self.role_boxes[role] = box
             mform.addRow(f"{label}{'' if required else ' (optional)'}:", box)
             box.currentIndexChanged.connect(self._check)
+        self.mapping_form = mform
+        # K classes: the classes in order, and the column of each (class ↔ column).
+        self.classes_edit = QLineEdit()
+        self.classes_edit.setMinimumWidth(self.classes_edit.fontMetrics().horizontalAdvance("0" * 22))
+        self.classes_edit.setAccessibleName("Classes, in order")
+        self.classes_edit.setToolTip("The class labels as the actual column writes them, "
+                                     "comma-separated, in order (e.g. setosa, versicolor, virginica)")
+        self.classes_box = QGroupBox("Classes and their columns")
+        self.classes_form = QFormLayout(self.classes_box)
+        self.classes_form.addRow("C&lasses:", self.classes_edit)
+        self.class_boxes: list[QComboBox] = []
+        self.classes_edit.editingFinished.connect(self._classes_edited)
+        self.task.currentIndexChanged.connect(self._task_changed)
 
         self.table = QTableWidget()
         self.table.setAccessibleName("Preview of the first rows")
@@ -93,6 +115,7 @@ class ImportDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(detect)
         top.addWidget(mapping)
+        top.addWidget(self.classes_box)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{path}</b>"))
         layout.addLayout(top)
@@ -137,6 +160,14 @@ class ImportDialog(QDialog):
             box.setCurrentIndex(box.findData(chosen) if chosen else (0 if not required else -1))
             box.blockSignals(False)
 
+        found = preview.class_columns
+        if found is None and PREDICTED not in preview.mapping:  # no binary column: per-class ones?
+            found = suggested_class_columns(preview)
+        self.task.blockSignals(True)
+        self.task.setCurrentIndex(1 if found is not None else 0)
+        self.task.blockSignals(False)
+        self._show_classes(found)
+
         self.table.clear()
         self.table.setColumnCount(len(preview.headers))
         self.table.setRowCount(len(preview.rows))
@@ -165,20 +196,116 @@ class ImportDialog(QDialog):
             columns={},
         )
 
+    # -- K classes ----------------------------------------------------------------------------
+
+    @property
+    def multi_class(self) -> bool:
+        return self.task.currentData() == MULTI
+
+    def _task_changed(self) -> None:
+        if self.multi_class and not self.class_boxes:
+            self._show_classes(suggested_class_columns(self.preview))
+        self._show_classes_box()
+        self._check()
+
+    def _show_classes_box(self) -> None:
+        multi = self.multi_class
+        self.classes_box.setVisible(multi)
+        self.mapping_form.setRowVisible(self.role_boxes[PREDICTED], not multi)
+
+    def _show_classes(self, found) -> None:
+        """The classes and the column of each (a detected mapping, or empty)."""
+        classes = found.classes if found is not None else ()
+        columns = found.columns if found is not None else ()
+        self.classes_edit.setText(", ".join(label_text(c) for c in classes))
+        self._class_rows(classes, columns)
+        self._show_classes_box()
+
+    def _class_rows(self, classes, columns) -> None:
+        self._shown_classes = tuple(classes)
+        while self.classes_form.rowCount() > 1:
+            self.classes_form.removeRow(1)
+        self.class_boxes = []
+        for k, c in enumerate(classes):
+            box = QComboBox()
+            box.addItem(NONE, "")
+            for h in self.preview.headers:
+                box.addItem(h, h)
+            if k < len(columns):
+                box.setCurrentIndex(max(0, box.findData(columns[k])))
+            box.setAccessibleName(f"Column of class {label_text(c)}")
+            box.currentIndexChanged.connect(self._check)
+            self.classes_form.addRow(f"{label_text(c)}:", box)
+            self.class_boxes.append(box)
+
+    def _classes_edited(self) -> None:
+        """New class list: as many classes as before are renamed, keeping their columns;
+        otherwise each class keeps its column and a new one gets the column named for it."""
+        try:
+            classes = parse_classes(self.classes_edit.text())
+        except ClassesError:
+            self._check()
+            return
+        columns = [b.currentData() or "" for b in self.class_boxes]
+        if len(classes) != len(self._shown_classes):
+            old = dict(zip(self._shown_classes, columns))
+            suggested = suggested_class_columns(self.preview, classes)
+            named = dict(zip(suggested.classes, suggested.columns)) if suggested else {}
+            columns = [old.get(c) or named.get(c, "") for c in classes]
+        self._class_rows(classes, columns)
+        self._check()
+
+    def _classes_or_empty(self) -> tuple:
+        try:
+            return parse_classes(self.classes_edit.text())
+        except ClassesError:
+            return ()
+
+    def class_mapping(self) -> tuple[tuple, tuple[str, ...]] | None:
+        """(classes, their columns) chosen for K classes, or None."""
+        if not self.multi_class:
+            return None
+        return self._classes_or_empty(), tuple(b.currentData() or "" for b in self.class_boxes)
+
+    # -- the result -----------------------------------------------------------------------------
+
     def mapping(self) -> dict[str, str]:
         return {role: box.currentData() for role, box in self.role_boxes.items()
-                if box.currentData()}
+                if box.currentData() and not (self.multi_class and role == PREDICTED)}
 
     def _check(self) -> None:
         m = self.mapping()
         problem = None
-        if "actual" not in m or "predicted" not in m:
+        if self.multi_class:
+            problem = self._class_problem(m)
+        elif "actual" not in m or "predicted" not in m:
             problem = self.preview.problem or "Choose the actual and the predicted columns."
         elif len(set(m.values())) != len(m):
             problem = "Each column can have only one role."
-        self.message.setText(problem or "")
+        note = "" if problem or self.multi_class else "\n".join(self.preview.info.class_problems)
+        self.message.setText(problem or note)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+
+    def _class_problem(self, m: dict[str, str]) -> str | None:
+        try:
+            classes = parse_classes(self.classes_edit.text())
+        except ClassesError as exc:
+            return f"Classes: {exc}."
+        if "actual" not in m:
+            return "Choose the actual column."
+        columns = [b.currentData() for b in self.class_boxes]
+        if len(columns) != len(classes) or not all(columns):
+            return "Choose the column of every class."
+        used = list(m.values()) + columns
+        if len(set(used)) != len(used):
+            return "Each column can have only one role or class."
+        return None
 
     def read_options(self) -> ReadOptions:
         """What the user confirmed, ready for :func:`read_table`."""
-        return replace(self._detection_options(), columns=self.mapping())
+        chosen = self.class_mapping()
+        if chosen is None:
+            return replace(self._detection_options(), columns=self.mapping())
+        classes, columns = chosen
+        return replace(self._detection_options(), columns=self.mapping(), classes=classes,
+                       proba_columns=columns)

@@ -23,10 +23,14 @@ class FileLoad(QObject):
     finished = Signal()
 
     def __init__(self, path: str, options: ReadOptions, parent: QObject | None = None,
-                 prepare: Callable[[object], object] | None = None, jobs: Jobs | None = None) -> None:
+                 prepare: Callable[[object], object] | None = None, jobs: Jobs | None = None,
+                 read: Callable[[str, ReadOptions], tuple] | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.options = options
+        #: How the file becomes (dataset, info): the whole table (``read_table``), or the
+        #: summary of a data set too large for it (whose sample is the dataset).
+        self.read = read or read_table
         #: Work on the loaded dataset that should also stay off the GUI thread (the first
         #: evaluation of every row); its result is ``prepared``.
         self.prepare = prepare
@@ -51,7 +55,7 @@ class FileLoad(QObject):
 
         opts = replace(self.options, progress=progress, is_cancelled=lambda: ctx.cancelled)
         try:
-            dataset, info = read_table(self.path, opts)
+            dataset, info = self.read(self.path, opts)
             ctx.check()
             if self.prepare is not None:
                 opts.report(0.95, "Computing the losses")

@@ -37,7 +37,7 @@ from ..core.explain import walkthrough_html
 from ..core.formatting import C_STYLE, fmt_count, fmt_number
 from ..core.loss import OPTION_KEYS, LossOptions
 from ..core.policies import make_policy
-from ..resources import resource_path, worked_example_path
+from ..resources import multiclass_example_path, resource_path, worked_example_path
 from . import commands, theme
 from .document import Document
 from .files import FileController
@@ -46,6 +46,7 @@ from .compare_view import CompareView
 from .insight_jobs import InsightController
 from .insight_plots import CalibrationPlot, LossHistogramPlot
 from .jobs import Jobs
+from .large_view import DataSetPanel
 from .model_actions import ModelActions
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .parity_panel import ParityPanel
@@ -62,6 +63,8 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
+#: The summary's caption while the table holds the sample of a large data set.
+SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
 #: Rows a click on a statistic (a calibration bin, the worst rows) selects at most.
@@ -70,6 +73,15 @@ MAX_SELECTED = 20_000
 VIEW_TABS = {"penalty": ("Penalty curve", "Ctrl+3"), "calibration": ("Calibration", "Ctrl+4"),
              "histogram": ("Row losses", "Ctrl+5"), "statistics": ("Statistics", "Ctrl+6"),
              "conventions": ("Conventions", "Ctrl+7"), "compare": ("Compare", "Ctrl+8")}
+
+
+def load_multiclass_example() -> Dataset:
+    """Twelve fruit photos and a model's probabilities for apple, banana and cherry (loss
+    0.488): the worked example of categorical cross-entropy, read as any file is."""
+    from ..core.io import read_table
+
+    dataset, _info = read_table(multiclass_example_path())
+    return dataset
 
 
 def load_worked_example() -> Dataset:
@@ -133,6 +145,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore_state()
+        self.data_set_dock.hide()  # (a saved layout may have had it open: it shows only a data set)
         if load_example:
             self.load_example()
         self.obs_view.setFocus()
@@ -214,6 +227,13 @@ class MainWindow(QMainWindow):
         self.explain_dock.setWidget(self.explain)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.explain_dock)
         self.explain_dock.hide()
+        # A data set too large for the table: its summary over the tables (see large_view.py).
+        self.data_set_panel = DataSetPanel()
+        self.data_set_dock = QDockWidget("Data set", self)
+        self.data_set_dock.setObjectName("dataSetDock")
+        self.data_set_dock.setWidget(self.data_set_panel)
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.data_set_dock)
+        self.data_set_dock.hide()
         self.resize(self.first_size())
         self._sized = False
         # No pane can be dragged to nothing: a collapsed tables pane hid both tables, and Ctrl+1
@@ -238,7 +258,8 @@ class MainWindow(QMainWindow):
         sp = self.settings_panel
         chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
                  self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
-                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.units,
+                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.renormalize,
+                 sp.units,
                  self.views.tabBar(), self.plot.log_axis, self.plot.reset_button, self.plot.plot,
                  self.statistics.threshold, self.statistics.worst_button, self.explain]
         for a, b in zip(chain, chain[1:]):
@@ -308,7 +329,10 @@ class MainWindow(QMainWindow):
         SK = QKeySequence.StandardKey
         a = self.actions = {}
         a["new"] = self._action("&New", self.new_document, SK.New, "Start an empty table")
-        a["open"] = self._action("&Open…", self.files.open_dialog, SK.Open, "Open a CSV, TSV or spreadsheet")
+        a["open"] = self._action("&Open…", self.files.open_dialog, SK.Open,
+                                 "Open a CSV, TSV, spreadsheet, Parquet or Arrow file")
+        a["open_folder"] = self._action("Open &Folder…", self.files.open_folder_dialog, "Ctrl+Alt+O",
+                                        "Open a folder of part files (Parquet, Arrow, CSV) as one data set")
         a["save"] = self._action("&Save", self.files.save, SK.Save, "Save the observations")
         a["save_as"] = self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S",
                                     "Save the observations to a new file (CSV, TSV or .xlsx)")
@@ -370,6 +394,9 @@ class MainWindow(QMainWindow):
         a["explain"].setShortcut(SK.HelpContents)
         a["example"] = self._action("Load worked &example", self.load_example, None,
                                     "Load the ten-observation example (loss 0.214)")
+        a["example_multiclass"] = self._action(
+            "Load &multi-class example", self.load_multiclass_example, None,
+            "Load a worked example with three classes: twelve fruit photos (loss 0.488)")
         a["about"] = self._action("&About BCE Lab", self.about, None, "Version and credits")
         locale = QLocale()
         a["numbers_system"] = self._action(
@@ -397,7 +424,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a, mb = self.actions, self.menuBar()
         m = mb.addMenu("&File")
-        for key in ("new", "open"):
+        for key in ("new", "open", "open_folder"):
             m.addAction(a[key])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -425,7 +452,7 @@ class MainWindow(QMainWindow):
             numbers.addAction(a[key])
         m.addAction(a["dark"])
         m = mb.addMenu("&Help")
-        for key in ("explain", "example", None, "about"):
+        for key in ("explain", "example", "example_multiclass", None, "about"):
             m.addSeparator() if key is None else m.addAction(a[key])
 
     def _connect(self) -> None:
@@ -456,6 +483,10 @@ class MainWindow(QMainWindow):
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
         self.doc.replaced.connect(self._another_table)
+        self.doc.replaced.connect(self._data_set_closed)  # (a data set's sample shows it again)
+        self.files.largeOpened.connect(self._show_data_set)
+        self.doc.optionsChanged.connect(lambda: self.data_set_panel.options_changed(self.doc.options))
+        self.data_set_panel.recomputeRequested.connect(self._read_data_set_again)
         self.invalid_only.toggled.connect(self._show_notes)
         self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
         self.res_view.widened.connect(self._refit_tables)  # notes appeared
@@ -547,6 +578,21 @@ class MainWindow(QMainWindow):
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
 
+    def _show_data_set(self, summary) -> None:
+        self.data_set_panel.show_summary(summary, self.doc.options, self.model.units)
+        self.data_set_dock.show()
+        self.summary.caption.setText(SAMPLE_CAPTION)
+
+    def _data_set_closed(self) -> None:
+        self.data_set_dock.hide()
+        self.summary.caption.setText(self.summary.CAPTION)
+
+    def _read_data_set_again(self) -> None:
+        if self.files.sample_of and self.files.maybe_save("reading the data set again"):
+            from ..core.io import ReadOptions
+
+            self.files.start_load(self.files.sample_of, ReadOptions())
+
     def _another_table(self) -> None:
         """A new table opens in its own order with nothing selected: the last file's sort,
         filter and selection (rows 3 to 7 of *that* file) mean nothing here."""
@@ -577,6 +623,7 @@ class MainWindow(QMainWindow):
         for view in (self.loss_histogram, self.statistics, self.parity):
             view.set_units(units)
         self.settings_panel.set_units(units)
+        self.data_set_panel.set_units(units)
         self._fit_tables()  # "Row loss (bits)"
 
     def set_number_format(self, choice: str) -> None:
@@ -641,6 +688,15 @@ class MainWindow(QMainWindow):
         self._example = True
         self.doc.set_dataset(load_worked_example(), None)
         self.statusBar().showMessage("Worked example loaded: edit any cell and watch the loss follow", 5000)
+
+    def load_multiclass_example(self) -> None:
+        if not self.files.maybe_save("loading the multi-class example"):
+            return
+        self._example = "Multi-class example"
+        self.doc.set_dataset(load_multiclass_example(), None)
+        self.statusBar().showMessage(
+            "Multi-class example loaded: three classes, one probability column each; edit any "
+            "cell and watch the loss follow", 5000)
 
     def new_document(self) -> None:
         if not self.files.maybe_save("starting a new table"):
@@ -991,5 +1047,10 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         """File name (or what is shown) and the unsaved marker Qt draws for [*]."""
         path = getattr(getattr(self, "doc", None), "source_path", None)
-        name = Path(path).name if path else ("Worked example" if getattr(self, "_example", False) else "Untitled")
+        example = getattr(self, "_example", False)
+        name = Path(path).name if path else (
+            example if isinstance(example, str) else "Worked example" if example else "Untitled")
+        sample_of = getattr(getattr(self, "files", None), "sample_of", None)
+        if sample_of and not path:
+            name = f"Sample of {Path(sample_of.rstrip('/')).name}"
         self.setWindowTitle(f"{name}[*] — BCE Lab")

@@ -7,6 +7,11 @@ class-1 curve); what is drawn where is computed in ``core.penalty``, this widget
 
 Colours are Okabe–Ito (safe for colour-blind readers), and the classes also differ in symbol.
 
+K classes (a categorical table): one curve, −ln q, where q is the probability the model gave to
+the actual class; every row lies on it, coloured (and shaped) by its actual class, eight
+Okabe–Ito colours and symbols; past eight classes they repeat and a point's tooltip names its
+class. The density past ``MAX_POINTS`` counts the rows in bins of q, whatever their class.
+
 Past ``MAX_POINTS`` observations (pyqtgraph's scatter costs ~2.7 µs a point per ``setData``:
 0.27 s at 1e5 points) the plot draws a *density*: because every point lies on its class's curve,
 the observations are counted in ``BINS`` bins of p per class and each non-empty bin is one mark
@@ -29,10 +34,17 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox,
 from ..core import row_values
 from ..core.compare import row_points
 from ..core.formatting import fmt_count, localize
+from ..core.class_labels import label_text
 from ..core.penalty import (
+    actual_class_probability,
     bin_heights,
     bin_tip,
+    categorical_bin_heights,
+    categorical_bin_tip,
+    categorical_curve,
+    categorical_point_tip,
     curves,
+    smallest_probability,
     density_levels,
     extreme_prediction,
     log_coordinates,
@@ -54,6 +66,11 @@ WORST_EXACT = 300
 RECENT_EXACT = 200
 DENSITY_LEVELS = 6
 DENSITY_SIZES = np.linspace(5.0, 16.0, DENSITY_LEVELS)
+#: K classes: Okabe–Ito's eight colours (blue, vermillion, bluish green, reddish purple, orange,
+#: sky blue, yellow, black) and a symbol each; past eight classes both repeat.
+CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+                 "#000000"]
+CLASS_SYMBOLS = ["o", "s", "t", "d", "t1", "p", "h", "star"]
 
 
 def _level_brushes(colour: str) -> list:
@@ -143,6 +160,7 @@ class PenaltyPlot(QWidget):
         self._exact_rows = np.empty(0, dtype=np.int64)  # the worst rows, drawn exactly
         self._recent: list[int] = []  # rows edited since the last full refresh, drawn exactly
         self._full_needed = True
+        self._categorical = False  # K classes: one curve, points coloured by class
 
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         self.plot = _PlotWidget(self, axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
@@ -185,6 +203,17 @@ class PenaltyPlot(QWidget):
         for it in (self.density1, self.density0, self.points1, self.points0, self.selected,
                    self.pair_line, self.pair_points):
             item.addItem(it)
+        # K classes: one item per colour (a class k is drawn by item k % 8).
+        self.class_points = []
+        for k, symbol in enumerate(CLASS_SYMBOLS):
+            it = pg.ScatterPlotItem(size=9, symbol=symbol, pen=pg.mkPen("w", width=0.8),
+                                    brush=pg.mkBrush(CLASS_COLOURS[k]), hoverSize=13,
+                                    name=f"class {k}", **common)
+            it.sigClicked.connect(self._clicked)
+            item.addItem(it)
+            self.legend.removeItem(it)  # in the legend only while K classes are drawn
+            self.class_points.append(it)
+        self._class_legend: list = []
         self._legend_density = True
         self._show_density_legend(False)
         self.density1.sigClicked.connect(self._clicked)
@@ -258,6 +287,9 @@ class PenaltyPlot(QWidget):
         self.pair_line.setPen(pg.mkPen(fg, width=1.5 * scale, style=Qt.PenStyle.DotLine))
         self.pair_points.setPen(pg.mkPen(fg, width=1.5))
         self.pair_points.setBrush(pg.mkBrush(bg))
+        for it, colour in zip(self.class_points, CLASS_COLOURS):
+            it.setPen(pg.mkPen(bg, width=0.8))
+            it.setBrush(pg.mkBrush(theme.readable(QColor(colour), bg, ratio=theme.GRAPHIC_CONTRAST)))
         self._brushes1 = _level_brushes(c1.name())
         self._brushes0 = _level_brushes(c0.name())
         self.legend.setLabelTextColor(fg)
@@ -338,7 +370,10 @@ class PenaltyPlot(QWidget):
     # -- data ---------------------------------------------------------------------------------
 
     def _x_of(self, rows) -> np.ndarray:
-        """The probability of class 1 of ``rows`` (the sigmoid of the logit for logits)."""
+        """The probability of class 1 of ``rows`` (the sigmoid of the logit for logits); K
+        classes: the probability of the actual class, as the loss uses it."""
+        if self._categorical:  # (from the row losses: no K-column matrix for a million rows)
+            return actual_class_probability(self.doc.live.loss[rows])
         return probability_of_class1(self.doc.dataset.predicted.values[rows], self.doc.options)
 
     def _positions(self, rows) -> tuple[np.ndarray, np.ndarray]:
@@ -368,7 +403,8 @@ class PenaltyPlot(QWidget):
             drawn = live.valid[rows] & ~np.isnan(live.loss[rows])
         x = np.where(drawn, self._x_of(rows), 0.0)
         b = np.minimum((x * BINS).astype(np.int32), BINS - 1)
-        b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
+        if not self._categorical:  # K classes: one curve, one set of bins
+            b += np.where(self.doc.dataset.actual.values[rows] >= 0.5, 0, BINS).astype(np.int32)
         return np.where(drawn, b, -1).astype(np.int16)
 
     def refresh(self) -> None:
@@ -383,13 +419,18 @@ class PenaltyPlot(QWidget):
         self._y_top = max(top * 1.15, 5.0)
         self._y_low = min(lowest_positive(loss[finite], 1e-4), 1e-4)
         opts = self.doc.options
-        ds = self.doc.dataset
-        # (several models: the curves reach every model's points, drawn for a selected row)
-        shown = [ds.columns[c].values[drawn] for c in ds.schema.prediction_columns] \
-            if ds.schema.task.is_binary else [ds.predicted.values[drawn]]
-        x, l1, l0 = curves(opts, self.units, extreme_prediction(np.concatenate(shown), opts))
-        self.curve1.setData(x, l1, connect="finite")
-        self.curve0.setData(x, l0, connect="finite")
+        self._set_mode(self.doc.categorical)
+        if self._categorical:
+            q, l1 = categorical_curve(opts, self.units, smallest_probability(self._x_of(drawn)))
+            self.curve1.setData(q, l1, connect="finite")
+            self.curve0.setData([], [])
+        else:
+            ds = self.doc.dataset
+            # (several models: the curves reach every model's points, drawn for a selected row)
+            shown = [ds.columns[c].values[drawn] for c in ds.schema.prediction_columns]
+            x, l1, l0 = curves(opts, self.units, extreme_prediction(np.concatenate(shown), opts))
+            self.curve1.setData(x, l1, connect="finite")
+            self.curve0.setData(x, l0, connect="finite")
         total = int(np.count_nonzero(drawn))
         self._density = total > MAX_POINTS
         if self._density:
@@ -417,9 +458,20 @@ class PenaltyPlot(QWidget):
         x, y = self._positions(rows)
         keep = ~np.isnan(y)
         rows, x, y = rows[keep], x[keep], self._draw_y(y[keep])
-        cls1 = self.doc.dataset.actual.values[rows] >= 0.5
-        for item, mask in ((self.points1, cls1), (self.points0, ~cls1)):
-            item.setData(x=x[mask], y=y[mask], data=rows[mask])
+        if self._categorical:
+            group = self.doc.live.labels[rows] % len(self.class_points)
+            for k, item in enumerate(self.class_points):
+                mask = group == k
+                item.setData(x=x[mask], y=y[mask], data=rows[mask])
+            for item in (self.points1, self.points0):
+                item.setData(x=[], y=[])
+        else:
+            cls1 = self.doc.dataset.actual.values[rows] >= 0.5
+            for item, mask in ((self.points1, cls1), (self.points0, ~cls1)):
+                item.setData(x=x[mask], y=y[mask], data=rows[mask])
+            for item in self.class_points:
+                if len(item.data):
+                    item.setData(x=[], y=[])
         self._show_density_legend(self._density)
         if self._density:
             self._draw_density()
@@ -433,14 +485,54 @@ class PenaltyPlot(QWidget):
             self.note.setText("")
         self._draw_selected()
 
+    def _set_mode(self, categorical: bool) -> None:
+        """Binary (two curves, two classes) or K classes (one curve, points by class): the axis
+        title and the legend follow."""
+        classes = self.doc.dataset.schema.task.classes if categorical else ()
+        key = (categorical, classes)
+        if getattr(self, "_mode_key", None) == key:
+            return
+        self._mode_key = key
+        self._categorical = categorical
+        item = self.plot.getPlotItem()
+        legend = self.legend
+        for it in (self.curve1, self.curve0, self.points1, self.points0, *self._class_legend):
+            legend.removeItem(it)
+        self._class_legend = []
+        if categorical:
+            item.setLabel("bottom", "Probability of the actual class (q)")
+            legend.addItem(self.curve1, "−ln(q): every class")
+            n = len(classes)
+            for k, it in enumerate(self.class_points[:n]):
+                legend.addItem(it, f"actual {label_text(classes[k])}" if n <= len(self.class_points)
+                               else f"classes {k + 1}, {k + 1 + len(self.class_points)}, … (hover)")
+                self._class_legend.append(it)
+        else:
+            item.setLabel("bottom", "Predicted probability of class 1 (p)")
+            legend.addItem(self.curve1, "−ln(p): actual class 1")
+            legend.addItem(self.curve0, "−ln(1 − p): actual class 0")
+        for it in (self.density1, self.density0):  # the density entries follow the curves'
+            if self._legend_density:
+                legend.removeItem(it)
+                legend.addItem(it, self._density_name(it))
+        fg = self.colours["text"] if hasattr(self, "colours") else None
+        if fg is not None:
+            for _sample, label in legend.items:
+                label.setText(label.text, color=fg.name())
+
+    def _density_name(self, item) -> str:
+        if self._categorical:
+            return "many rows (size = count)" if item is self.density1 else ""
+        return "class 1, many rows (size = count)" if item is self.density1 else "class 0, many rows (size = count)"
+
     def _show_density_legend(self, on: bool) -> None:
         """The density entries are in the legend only while the density is drawn."""
         if on == self._legend_density:
             return
         self._legend_density = on
         for it in (self.density1, self.density0):
-            if on:
-                self.legend.addItem(it, it.name())
+            if on and not (self._categorical and it is self.density0):
+                self.legend.addItem(it, self._density_name(it))
             else:
                 self.legend.removeItem(it)
 
@@ -448,7 +540,10 @@ class PenaltyPlot(QWidget):
         """One mark per non-empty bin, in DENSITY_LEVELS sizes and opacities (log of the count).
         Few distinct symbols keep pyqtgraph's symbol atlas small: a redraw costs milliseconds."""
         centres = (np.arange(BINS) + 0.5) / BINS
-        h1, h0 = bin_heights(centres, self.doc.options, self.units)
+        if self._categorical:
+            h1 = h0 = categorical_bin_heights(centres, self.doc.options, self.units)
+        else:
+            h1, h0 = bin_heights(centres, self.doc.options, self.units)
         bins = np.flatnonzero(self._counts)
         levels = np.empty(self._counts.size, dtype=int)
         levels[bins] = density_levels(self._counts[bins], DENSITY_LEVELS)  # one scale for both
@@ -566,6 +661,9 @@ class PenaltyPlot(QWidget):
         return int(rows[np.argmax(np.where(np.isnan(loss), -np.inf, loss))])
 
     def _bin_tip(self, code: int) -> str:
+        if self._categorical:
+            count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
+            return categorical_bin_tip(count, code / BINS, (code + 1) / BINS)
         cls, b = (1, code) if code < BINS else (0, code - BINS)
         count = int(self._counts[code]) if 0 <= code < self._counts.size else 0
         return bin_tip(count, cls, b / BINS, (b + 1) / BINS)
@@ -578,6 +676,13 @@ class PenaltyPlot(QWidget):
         if row >= live.loss.size:
             return ""
         # (the ID is file text: shown as text, never as markup)
+        if self._categorical:
+            values = row_values.block_values(self.doc.rows(), slice(row, row + 1), self.units,
+                                             ("corrected", "ln"))
+            note = live.validity.note(row)
+            return rich_text(categorical_point_tip(
+                self.doc.dataset, self.doc.options, row, float(values["corrected"][0]),
+                float(values["ln"][0]), float(live.loss[row]), self.units, note))
         return rich_text(point_tip(self.doc.dataset, self.doc.options, row, float(live.loss[row]),
                                    self.units))
 

@@ -92,6 +92,11 @@ class SettingsPanel(QGroupBox):
             "both means agree."
         )
         self.soft = QCheckBox("Allow soft labels in [0, 1]")
+        self.renormalize = QCheckBox("Renormalise rows not summing to 1")
+        self.renormalize.setToolTip(
+            "K classes: divide each row whose probabilities do not sum to 1 by its sum first, as "
+            "Keras does (Keras always does). Off: such rows are used as given and noted, as "
+            "scikit-learn does.")
         self.units = QComboBox()
         self.units.addItem("nats (natural log)", "nats")
         self.units.addItem("bits (log base 2)", "bits")
@@ -115,6 +120,7 @@ class SettingsPanel(QGroupBox):
         form.addRow("P&os. weight:", self.pos_weight)
         form.addRow("&Reduction:", self.reduction)
         form.addRow(self.soft)  # across both columns: the panel stays narrow
+        form.addRow(self.renormalize)
         form.addRow("&Units:", self.units)
         form.addRow(self.error)
 
@@ -129,9 +135,10 @@ class SettingsPanel(QGroupBox):
         self.doc = doc
         self.set_options(doc.options)
         doc.optionsChanged.connect(self._show_document_options)  # also after Undo / Redo
+        doc.reset.connect(self._show_document_options)  # another table: binary or K classes
         for sig in (self.policy.currentIndexChanged, self.input_kind.currentIndexChanged,
                     self.smoothing.valueChanged, self.pos_weight.valueChanged, self.soft.toggled,
-                    self.reduction.currentIndexChanged):
+                    self.reduction.currentIndexChanged, self.renormalize.toggled):
             sig.connect(self._emit)
         self.eps.editingFinished.connect(self._emit)
         self.smoothing.invalidText.connect(lambda text: self._invalid("Label smoothing", text))
@@ -165,6 +172,7 @@ class SettingsPanel(QGroupBox):
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
             self.soft.setChecked(options.soft_labels)
+            self.renormalize.setChecked(options.renormalize)
             self.reduction.setCurrentIndex(max(0, self.reduction.findData(options.reduction)))
             self._sync_enabled()
         finally:
@@ -179,8 +187,15 @@ class SettingsPanel(QGroupBox):
         self.units.setCurrentIndex(self.units.findData(units))
 
     def _sync_enabled(self) -> None:
+        categorical = getattr(self, "doc", None) is not None and self.doc.categorical
         self.eps.setEnabled(self.policy.currentData() == "custom")
-        self.pos_weight.setEnabled(bool(self.input_kind.currentData()))
+        # K classes: pos_weight and soft labels are binary only; renormalising is K-class only.
+        self.pos_weight.setEnabled(bool(self.input_kind.currentData()) and not categorical)
+        self.soft.setEnabled(not categorical)
+        self.renormalize.setVisible(categorical)
+        self.renormalize.setEnabled(not self.input_kind.currentData())
+        self.smoothing.setToolTip("Keras' definition: y becomes y·(1 − a) + a/K" if categorical
+                                  else "Keras' definition: y becomes y·(1 − a) + a/2")
         default = default_reduction(self.policy.currentData())
         self.reduction.setItemText(0, f"Library default ({REDUCTION_FORMULAS[default]})")
         self.reduction.setItemData(0, f"As the convention's library: {REDUCTION_DESCRIPTIONS[default]}",
@@ -203,6 +218,7 @@ class SettingsPanel(QGroupBox):
             pos_weight=pw,
             soft_labels=self.soft.isChecked(),
             reduction=self.reduction.currentData(),
+            renormalize=self.renormalize.isChecked(),
         )
 
     def _invalid(self, field: str, text: str) -> None:

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..core.explain import active_options, baseline_text, formula_text, options_sentence, reduction_text
-from ..core.formatting import fmt_count, fmt_number, fmt_result
+from ..core.explain import (
+    active_options,
+    baseline_text,
+    categorical_baseline_text,
+    formula_text,
+    options_sentence,
+    reduction_text,
+    sums_text,
+)
+from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from ..core.metrics.view import guide_bar
-from ..core.summary_view import shown_loss
+from ..core.summary_view import class_rows, shown_loss
 from . import theme
 from .document import Document
 from .guide_bar import GuideBarWidget
 
 
+#: K classes: the per-class breakdown lists at most this many classes (the export has all).
+MAX_CLASS_ROWS = 12
+
+
 class SummaryPanel(QFrame):
     """Reads the document's live totals; never computes a loss itself."""
+
+    CAPTION = "Log loss (binary cross-entropy)"
 
     #: The user asked to switch to a clipping convention (its name).
     switchPolicyRequested = Signal(str)
@@ -31,7 +47,7 @@ class SummaryPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Loss summary")
 
-        self.caption = QLabel("Log loss (binary cross-entropy)")
+        self.caption = QLabel(self.CAPTION)
         self.loss_label = QLabel()
         self.loss_label.setObjectName("lossValue")
         self.loss_label.setAccessibleName("Final loss")
@@ -64,6 +80,13 @@ class SummaryPanel(QFrame):
         self.options_label = QLabel()
         self.options_label.setObjectName("optionsNote")
         self.options_label.setWordWrap(True)
+        self.sums_label = QLabel()  # K classes: rows whose probabilities do not sum to 1
+        self.sums_label.setWordWrap(True)
+        self.sums_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.classes_label = QLabel()  # K classes: the per-class breakdown
+        self.classes_label.setAccessibleName("Per-class breakdown")
+        self.classes_label.setTextFormat(Qt.TextFormat.RichText)
+        self.classes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
         self.infinite_label.setTextFormat(Qt.TextFormat.PlainText)  # it shows IDs from the file
@@ -77,7 +100,8 @@ class SummaryPanel(QFrame):
         )
 
         for label in (self.caption, self.counts_label, self.formula_label, self.meaning_label,
-                      self.guide_note, self.policy_label, self.options_label, self.infinite_label):
+                      self.guide_note, self.policy_label, self.options_label, self.infinite_label,
+                      self.sums_label):
             if label.wordWrap():
                 # A wrapped label's own minimum is a comfortable reading width (up to ~400 px),
                 # which would keep the tables narrow: let it wrap down to a narrow column.
@@ -85,7 +109,8 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label, self.guide,
-                  self.guide_note, self.infinite_label, self.clip_button, self.show_inf_button, self.policy_label,
+                  self.guide_note, self.classes_label, self.sums_label, self.infinite_label,
+                  self.clip_button, self.show_inf_button, self.policy_label,
                   self.options_label):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
         layout.addStretch(1)
@@ -105,6 +130,7 @@ class SummaryPanel(QFrame):
         for label in (self.caption, self.policy_label, self.guide_note):
             theme.set_text_colour(label, theme.muted_text(palette))
         theme.set_text_colour(self.infinite_label, theme.warning_text(palette))
+        theme.set_text_colour(self.sums_label, theme.warning_text(palette))
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().changeEvent(event)
@@ -117,7 +143,11 @@ class SummaryPanel(QFrame):
     def refresh(self) -> None:
         t = self.doc.live.totals
         opts = self.doc.options
+        categorical = self.doc.categorical
         n_invalid = self.doc.live.validity.n_invalid
+        k = self.doc.dataset.schema.task.n_classes
+        self.caption.setText(f"Log loss (categorical cross-entropy, {k} classes)" if categorical
+                             else "Log loss (binary cross-entropy)")
         shown = shown_loss(t, self.units)
         if shown.empty:
             self.loss_label.setText("—")
@@ -131,11 +161,12 @@ class SummaryPanel(QFrame):
             f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
-        self.formula_label.setText(formula_text(t, opts))
+        self.formula_label.setText(formula_text(t, opts, categorical=categorical))
         self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         if shown.finite:
             self.other_units_label.setText(f"= {fmt_number(shown.other, 4)} {shown.other_units}")
-            self.meaning_label.setText(baseline_text(t, opts, self.units))
+            self.meaning_label.setText(categorical_baseline_text(t, self.units) if categorical
+                                       else baseline_text(t, opts, self.units))
         else:
             self.other_units_label.setText("")
             self.meaning_label.setText("")
@@ -144,6 +175,7 @@ class SummaryPanel(QFrame):
         self.guide.setVisible(bar.loss is not None)
         self.guide_note.setText(bar.sentence)
         self.guide_note.setVisible(bar.loss is not None and bool(bar.sentence))
+        self._refresh_classes(categorical)
         inf = t.n_infinite > 0
         self.infinite_label.setVisible(inf)
         self.clip_button.setVisible(inf)
@@ -164,6 +196,30 @@ class SummaryPanel(QFrame):
         extras = active_options(opts, self.doc.has_weight)
         self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
         self.options_label.setVisible(bool(extras))
-        for label in (self.other_units_label, self.meaning_label):
+        for label in (self.other_units_label, self.meaning_label, self.classes_label, self.sums_label):
             label.setVisible(bool(label.text()))  # no blank gap above the infinite-loss note
         self.contentChanged.emit()
+
+    def _refresh_classes(self, categorical: bool) -> None:
+        """K classes: each class's rows, mean loss and share of the total (the core's numbers),
+        and what happened to rows whose probabilities do not sum to 1."""
+        if not categorical or not self.doc.live.totals.n:
+            self.classes_label.setText("")
+            self.sums_label.setText("")
+            return
+        live = self.doc.live
+        rows = class_rows(self.doc.dataset.schema.task.classes, live.acc.breakdown(), live.totals,
+                          self.units)
+        head = ("<tr><th align='left'>Class</th><th align='right'>&nbsp;Rows</th>"
+                f"<th align='right'>&nbsp;Mean loss ({self.units})</th>"
+                "<th align='right'>&nbsp;Share of loss</th></tr>")
+        body = "".join(
+            f"<tr><td>{html.escape(r.label)}</td><td align='right'>{fmt_count(r.rows)}</td>"
+            f"<td align='right'>{fmt_number(r.mean, 4) if r.rows else '—'}</td>"
+            f"<td align='right'>{fmt_percent(r.share, 1) or '—'}</td></tr>"
+            for r in rows[:MAX_CLASS_ROWS])
+        more = (f"<tr><td colspan='4'>… {len(rows) - MAX_CLASS_ROWS} more classes (File → "
+                "Export → Summary lists them all)</td></tr>") if len(rows) > MAX_CLASS_ROWS else ""
+        self.classes_label.setText(f"<table cellspacing='0' cellpadding='1'>{head}{body}{more}</table>")
+        v = live.validity
+        self.sums_label.setText(sums_text(v.n_off_sum, v.renormalized))

@@ -23,10 +23,12 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core import row_values
+from ..core.class_labels import label_text
+from ..core.dataset import NumericColumn
 from ..core.formatting import fmt_count, fmt_exact, fmt_number
 from ..core.row_values import EvaluatedRows
 from ..core.schema import NUMERIC_ROLES
-from ..core.validation import ROW, Reason
+from ..core.validation import ROW, SUM_KEY, Reason
 from . import commands, theme
 from .document import Document
 from .jobs import Jobs
@@ -69,6 +71,28 @@ RESULT_COLUMNS = [
     Column("share", "Share", "This row's share of the total loss", True),
     Column("note", "Note", "Why a row is excluded, or why its loss is infinite", True),
 ]
+#: K classes: the results' first column is the probability of the actual class.
+CATEGORICAL_CORRECTED = Column(
+    "corrected", "p(actual)", "Probability the model gave to the actual class, p̂ᵢ,yᵢ (after "
+    "renormalising or clipping, if the settings do; the softmax of the logits)", True)
+CATEGORICAL_LN = Column("ln", "ln p(actual)", "Natural log of the probability of the actual class",
+                        True)
+CATEGORICAL_NOTE = Column("note", "Note", "Why a row is excluded, why its loss is infinite, or "
+                          "that its probabilities do not sum to 1", True)
+
+
+def class_columns(doc) -> list[Column]:
+    """K classes: the actual class, then one editable column per class (keyed by its name)."""
+    schema = doc.dataset.schema
+    names = ", ".join(label_text(c) for c in schema.task.classes[:8])
+    more = ", …" if schema.task.n_classes > 8 else ""
+    cols = [Column("actual", "Actual", f"Actual class: one of {names}{more}")]
+    word = "Logit" if doc.options.logits else "Probability"
+    for c, name in zip(schema.task.classes, schema.model.columns):
+        label = label_text(c)
+        cols.append(Column(name, f"p({label})" if not doc.options.logits else f"z({label})",
+                           f"{word} of class {label}"))
+    return cols
 
 
 class ObservationsModel(QAbstractTableModel):
@@ -111,6 +135,11 @@ class ObservationsModel(QAbstractTableModel):
     # -- columns ------------------------------------------------------------------------------
 
     def _make_columns(self) -> list[Column]:
+        if self.doc.categorical:
+            cols = [INPUT_COLUMNS["id"], *class_columns(self.doc)]
+            if self.doc.has_weight:
+                cols.append(INPUT_COLUMNS["weight"])
+            return cols + [CATEGORICAL_CORRECTED, CATEGORICAL_LN, *RESULT_COLUMNS[2:-1], CATEGORICAL_NOTE]
         cols = [INPUT_COLUMNS["id"], INPUT_COLUMNS["actual"], INPUT_COLUMNS["predicted"]]
         if self.doc.options.logits:
             cols[2] = Column("predicted", "Logit", "Predicted logit (log-odds) of class 1")
@@ -223,13 +252,15 @@ class ObservationsModel(QAbstractTableModel):
                 if role == R.DisplayRole and not text:
                     return ""
                 return text
-            column = ds.column(col.key)
+            column = ds.columns[ds.name_of(col.key)]
+            if not isinstance(column, NumericColumn):  # K classes: labels as text
+                return str(column[row])
             if role == R.DisplayRole:  # to the precision shown everywhere (6 digits), no float noise
                 return column.display_text(row)
             if row in column.text:  # typed text that is not a number: as typed
                 return column.text[row]
             return fmt_exact(float(column.values[row]))  # edited and copied exactly
-        if role == R.TextAlignmentRole and col.key != "id":
+        if role == R.TextAlignmentRole and col.key != "id" and self._numeric(col.key):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # A row the file itself got wrong (too many fields) marks each of its cells.
         reason = self._reason(col.key, row) or self._reason(ROW, row)
@@ -245,7 +276,7 @@ class ObservationsModel(QAbstractTableModel):
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):
                 return "No ID: the row number is shown instead"
-            if col.key != "id":
+            if col.key != "id" and self._numeric(col.key):
                 full = ds.cell_text(col.key, row)
                 if full != ds.column(col.key).display_text(row):
                     return f"{col.title}: {full}"  # the value as stored, every digit
@@ -253,9 +284,13 @@ class ObservationsModel(QAbstractTableModel):
             return f"invalid: {reason.message}"
         return None
 
+    def _numeric(self, key: str) -> bool:
+        ds = self.doc.dataset
+        return isinstance(ds.columns.get(ds.name_of(key) or ""), NumericColumn)
+
     def _reason(self, key: str, row: int) -> Reason | None:
         """The reason code of a cell (``key``: a role, a column's name, or ROW)."""
-        codes = self.doc.live.codes.get(key if key == ROW else self.doc.dataset.name_of(key))
+        codes = self.doc.live.codes.get(key if key in (ROW, SUM_KEY) else self.doc.dataset.name_of(key))
         if codes is None:
             return None
         code = int(codes[row])
@@ -317,16 +352,24 @@ class ObservationsModel(QAbstractTableModel):
             problem = self.doc.dataset.row_problems.get(row)
             if problem and self._reason(ROW, row):
                 reasons.append(f"the file's row has {problem}")
-            titled = [(key, INPUT_COLUMNS[key].title) for key in NUMERIC_ROLES]
-            titled += [(c.key, c.title) for c in self._model_columns()]
-            for key, title in titled:
+            for key, title in self._checked_titles():
                 r = self._reason(key, row)
                 if r:
                     reasons.append(f"{title} {r.short}")  # in full: the cell's tooltip
             return "excluded: " + "; ".join(reasons)
         if row_values.is_infinite(self.rows(), row):
             return "infinite: p = 0 for the actual class"
+        if live.notes is not None and live.notes[row]:
+            return live.validity.note(row)
         return ""
+
+    def _checked_titles(self) -> list[tuple[str, str]]:
+        """(key, title) of the columns whose codes say why a row is excluded, in table order."""
+        if not self.doc.categorical:
+            return ([(key, INPUT_COLUMNS[key].title) for key in NUMERIC_ROLES]
+                    + [(c.key, c.title) for c in self._model_columns()])
+        out = [(c.key, c.title) for c in self._columns if not c.result and c.key != "id"]
+        return out + [(SUM_KEY, "probabilities")]
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():

@@ -325,10 +325,16 @@ def test_write_summary_json_is_the_compute_json_schema(tmp_path, capsys):
     on_disk = json.loads(out.read_text("utf-8"))
     assert on_disk == returned == summary_dict(ds, ev, source=str(src))
 
-    assert main(["compute", str(src), "--json"]) == 0
+    assert main(["compute", str(src), "--json", "--no-stats"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert set(on_disk) == set(cli)
     assert on_disk == cli
+    # With the statistics (as the window exports them): compute's keys and numbers.
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    with_stats = write_summary_json(ds, ev, out, source=str(src), metrics=MetricsSettings())
+    assert main(["compute", str(src), "--json"]) == 0
+    assert with_stats == json.loads(capsys.readouterr().out)
     expected = -(math.log(0.9) + math.log(0.8) + math.log(0.6)) / 3
     assert on_disk["loss"] == pytest.approx(expected, rel=1e-15)
     assert on_disk["n"] == 3 and on_disk["n_invalid"] == 1

@@ -183,3 +183,20 @@ def test_join_into_needs_ids(tmp_path):
     p = write(tmp_path, "other.csv", "id,p\na,0.9\n")
     with pytest.raises(JoinError, match="has no ID column"):
         join_into(ds, p)
+
+
+def test_k_class_files_with_text_classes(tmp_path):
+    from sklearn.metrics import log_loss
+
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.loss import LossOptions
+
+    labels = write(tmp_path, "labels.csv", "id,species\n1,setosa\n2,virginica\n3,versicolor\n")
+    a = write(tmp_path, "a.csv", "id,p_setosa,p_versicolor,p_virginica\n"
+                                 "1,0.7,0.2,0.1\n2,0.1,0.3,0.6\n3,0.2,0.5,0.3\n")
+    ds, _rep = join_files(labels, [a])
+    assert ds.schema.task.classes == ("setosa", "versicolor", "virginica")
+    ev = evaluate(ds, LossOptions())
+    y = ["setosa", "virginica", "versicolor"]
+    p = [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]]
+    assert ev.totals.mean == pytest.approx(log_loss(y, p, labels=list(ds.schema.task.classes)))

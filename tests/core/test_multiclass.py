@@ -24,7 +24,6 @@ from bce_gui.core.class_labels import ClassesError, class_indices, detect_class_
 from bce_gui.core.loss import LossOptions, OptionsError, binary_entropy, row_terms, totals
 from bce_gui.core.multiclass import (
     SUM_TOLERANCE,
-    CategoricalReason,
     categorical_log_loss,
     categorical_log_probs,
     categorical_row_losses,
@@ -449,7 +448,7 @@ def test_validation_names_row_column_and_reason():
     assert v.sum_warnings() == [(5, pytest.approx(1.2), v.note(5))]
     assert "sum to 1.2" in v.note(5) and "used as given" in v.note(5)
     assert v.note(0) == ""
-    assert v.note_codes.tolist() == [0, 0, 0, 0, 0, CategoricalReason.SUM_NOT_ONE, 0, 0]
+    assert v.note_codes.tolist() == [0, 0, 0, 0, 0, Reason.SUM_NOT_ONE, 0, 0]
     assert v.sum_summary() == "1 row's probabilities did not sum to 1 and were used as given"
 
 
@@ -462,10 +461,10 @@ def test_renormalize_and_keras_renormalise_and_exclude_rows_summing_to_zero():
               validate_categorical(p, codes, opts("keras"))):
         assert v.renormalized
         np.testing.assert_array_equal(v.valid, [1, 1, 0, 1])
-        assert v.row_codes[2] == CategoricalReason.ZERO_SUM
+        assert v.row_codes[2] == Reason.ZERO_SUM
         assert v.n_off_sum == 2
-        assert v.note_codes.tolist() == [0, CategoricalReason.RENORMALIZED, 0,
-                                         CategoricalReason.RENORMALIZED]
+        assert v.note_codes.tolist() == [0, Reason.RENORMALIZED, 0,
+                                         Reason.RENORMALIZED]
         assert v.sum_summary() == "2 rows' probabilities did not sum to 1 and were renormalised"
         issue, = v.issues("y", ["p_0", "p_1", "p_2"], lambda c, r: "")
         assert issue.row == 2 and issue.column == "p_0, p_1, p_2"

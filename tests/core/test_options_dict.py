@@ -16,6 +16,7 @@ EVERY_FIELD = [
     LossOptions(policy=make_policy("torch"), logits=True, pos_weight=3.0),
     LossOptions(policy=make_policy("keras"), label_smoothing=0.1, reduction="sum"),
     LossOptions(policy=make_policy("custom", 1e-4), soft_labels=True, reduction="weighted-mean"),
+    LossOptions(policy=make_policy("sklearn"), renormalize=True),
     LossOptions(policy=make_policy("exact"), logits=True, pos_weight=0.1, label_smoothing=0.05,
                 soft_labels=True, reduction="mean"),
 ]
@@ -41,9 +42,10 @@ def test_round_trip_through_text_as_a_settings_file_keeps_it(options):
 
 def test_every_field_is_in_the_dict():
     o = LossOptions(policy=make_policy("custom", 0.001), logits=True, label_smoothing=0.2,
-                    pos_weight=2.5, soft_labels=True, reduction="sum")
+                    pos_weight=2.5, soft_labels=True, reduction="sum", renormalize=True)
     assert o.to_dict() == {"policy": "custom", "eps": 0.001, "logits": True, "label_smoothing": 0.2,
-                           "pos_weight": 2.5, "soft_labels": True, "reduction": "sum"}
+                           "pos_weight": 2.5, "soft_labels": True, "reduction": "sum",
+                           "renormalize": True}
 
 
 def test_missing_keys_take_the_defaults_and_eps_counts_for_custom_only():

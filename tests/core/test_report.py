@@ -24,11 +24,15 @@ NOW = datetime(2024, 5, 6, 7, 8, 9)
 
 
 class Page(HTMLParser):
-    """Tables (as lists of rows of cell texts), headings, paragraphs, images, tags seen."""
+    """Tables (as lists of rows of cell texts), headings, paragraphs, images, tags seen.
+
+    ``tables`` are the tables of rows and numbers; the guide's coloured scale (a table whose
+    header cells are bands) is ``guide`` instead."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
+        self.all_tables: list[list[list[str]]] = []
+        self.guide: list[list[str]] | None = None
         self.headings: list[str] = []
         self.paragraphs: list[str] = []
         self.images: list[str] = []
@@ -41,11 +45,13 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         if tag == "table":
-            self.tables.append([])
+            self.all_tables.append([])
         elif tag == "tr":
-            self.tables[-1].append([])
+            self.all_tables[-1].append([])
         elif tag in ("td", "th"):
             self._cell = []
+            if "band" in (dict(attrs).get("class") or "").split():
+                self.guide = self.all_tables[-1]
         elif tag in ("h1", "h2", "p"):
             self._text = []
         elif tag == "img":
@@ -53,7 +59,7 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell))
+            self.all_tables[-1][-1].append("".join(self._cell))
             self._cell = None
         elif tag in ("h1", "h2") and self._text is not None:
             self.headings.append("".join(self._text))
@@ -67,6 +73,10 @@ class Page(HTMLParser):
             self._cell.append(data)
         if self._text is not None:
             self._text.append(data)
+
+    @property
+    def tables(self) -> list[list[list[str]]]:
+        return [t for t in self.all_tables if t is not self.guide]
 
     @property
     def text(self) -> str:

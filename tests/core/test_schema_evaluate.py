@@ -1,7 +1,8 @@
 """Datasets with several models and with K classes, evaluated through the one accumulator.
 
-Only a binary table with one model is exposed in the window and ``compute`` yet; the core
-already carries the rest (issue "One core for K classes and several models").
+Several models are not exposed in the window and ``compute`` yet (K classes are: see
+test_multiclass_files.py); the core carries them (issue "One core for K classes and several
+models").
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def test_categorical_labels_that_are_not_classes_are_invalid_and_edits_stay_exac
     ev = evaluate(ds, LossOptions())
     assert [(i.row, i.column, i.reason) for i in ev.validity.issues(ds)] == [
         (4, "label", "no prediction column for this class"),
-        (6, "p_20", "probability outside [0, 1]"),
+        (6, "p_20", "probability below 0"),
     ]
     keep = np.ones(50, bool)
     keep[[4, 6]] = False

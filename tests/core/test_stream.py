@@ -447,8 +447,15 @@ def test_ragged_row_without_quotes_in_a_later_block(tmp_path):
 
 
 def test_missing_file_and_folder(tmp_path):
+    from bce_gui.core.partitions import compute_source
+
     assert streamed(tmp_path / "nope.csv") == in_memory(tmp_path / "nope.csv")
-    assert streamed(tmp_path) == in_memory(tmp_path)
+    # A folder is a data set (tests/core/test_datasets.py): compute reads it through
+    # compute_source, and an empty one is refused as read_table refuses it.
+    with pytest.raises(TableReadError) as err:
+        compute_source(tmp_path, LossOptions(), READ)
+    assert str(err.value) == in_memory(tmp_path)
+    assert "holds no table files" in str(err.value)
 
 
 def test_spreadsheets_are_read_whole(tmp_path):
@@ -469,7 +476,7 @@ def test_spreadsheets_are_read_whole(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def _oof_file(tmp_path, weighted: bool, invalid: bool) -> "Path":
+def _oof_file(tmp_path, weighted: bool, invalid: bool) -> "Path":  # noqa: F821
     """Out-of-fold predictions of a real model (breast cancer), as compute reads them."""
     from _metrics_data import breast_cancer_oof, weights
 

@@ -22,7 +22,8 @@ SB = QMessageBox.StandardButton
 
 @dataclass
 class DialogCall:
-    kind: str  # "question", "warning", "information", "critical", "about", "open", "save", "item"
+    kind: str  # "question", "warning", "information", "critical", "about", "open", "save",
+    # "folder", "item"
     title: str
     text: str
     filters: str = ""  # a file dialog's file types, ";;"-separated, as offered
@@ -81,6 +82,10 @@ class DialogStub:
 
         return ask
 
+    def _folder(self, parent=None, caption="", directory="", *args, **kwargs):
+        self.calls.append(DialogCall("folder", caption, directory))
+        return str(self._next("folder", ""))
+
 
 @pytest.fixture(autouse=True)
 def dialogs(monkeypatch) -> DialogStub:
@@ -90,6 +95,7 @@ def dialogs(monkeypatch) -> DialogStub:
     monkeypatch.setattr(QMessageBox, "about", staticmethod(stub._about))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(stub._file("open")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(stub._file("save")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(stub._folder))
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(stub._item))
     return stub
 

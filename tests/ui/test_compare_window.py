@@ -227,3 +227,25 @@ def test_the_report_has_the_leaderboard_and_the_differences(window, qtbot, tmp_p
     for words in ("Models compared", "Against the reference, Predicted", "Model 2 − Predicted = ", "Better on",
                   fmt_number(log_loss(Y, p2), 4), fmt_number(log_loss(Y, p2) - log_loss(Y, P), 4)):
         assert words in html, words
+
+
+def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
+    from bce_gui.ui.main_window import load_multiclass_example
+
+    w = make_window(load_example=False)
+    ds = load_multiclass_example()
+    w.doc.set_dataset(ds)
+    classes = ds.schema.task.classes
+    ids = ds.ids.tolist()
+    path = tmp_path / "uniform.csv"
+    k = len(classes)
+    # columns in another order than the table's: matched by class name
+    path.write_text("id," + ",".join(f"p_{c}" for c in reversed(classes)) + "\n"
+                    + "".join(f"{i}," + ",".join([repr(1 / k)] * k) + "\n" for i in reversed(ids)))
+    dialogs.answer("open", str(path))
+    w.actions["join"].trigger()  # (its shortcut: test_join_predictions_by_id_with_the_shortcut)
+    assert w.doc.n_models == 2
+    r = fresh(qtbot, w)
+    assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
+    first = w.doc.live.totals.mean
+    assert r.differences[0].difference.value == pytest.approx(math.log(k) - first, rel=1e-12)

@@ -82,7 +82,17 @@ def open_head(path: Path) -> bytes:
 
 
 def read_bytes(path: Path, options: ReadOptions, chunk: int = 1 << 24) -> bytes:
-    """The whole file, read in chunks so that progress and cancellation work on large files."""
+    """The whole file, read in chunks so that progress and cancellation work on large files
+    (a gzip or Zstandard file decompressed)."""
+    from .compressed import is_compressed, read_decompressed
+
+    if is_compressed(path):  # a .gz or .zst file: its text
+        limit = None if options.n_rows is None else (4 << 20) + 1
+        data = read_decompressed(path, limit, report=lambda f: options.report(
+            0.5 * f, f"Reading {path.name}"))
+        more = limit is not None and len(data) == limit
+        data = data[:limit - 1] if more else data
+        return data.rsplit(b"\n", 1)[0] + b"\n" if more and b"\n" in data else data
     if options.n_rows is not None:
         with open(path, "rb") as fh:  # a preview needs only the beginning
             data, more = fh.read(4 << 20), fh.read(1)

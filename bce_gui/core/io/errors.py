@@ -27,6 +27,10 @@ class TableReadError(Exception):
         where = f"{one_line(Path(self.path).name, 200)}: " if self.path else ""
         super().__init__(f"{where}{self.reason}")
 
+    def __reduce__(self):
+        # (a cluster worker's error reaches the client pickled: rebuilt from what it was made of)
+        return (self.__class__, (self.path, self.reason))
+
 
 class NoDataRows(TableReadError):
     """Every row is blank (a header-only file, or a block of blank lines when streaming)."""

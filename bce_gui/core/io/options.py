@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import ReadCancelled
 
@@ -25,6 +26,13 @@ class ReadOptions:
     columns: dict[str, str] = field(default_factory=dict)
     load_ids: bool = True
     load_extras: bool = True
+    #: K classes: the class columns in order (``--proba-columns``; names or 1-based numbers) and
+    #: the full class list in order (``--classes``); either one asks for the multi-class form.
+    proba_columns: tuple[str, ...] | None = None
+    classes: tuple[Any, ...] | None = None
+    #: A class ↔ column mapping already decided (by the preview, or by a stream's first block):
+    #: used as it is, without detection.
+    class_columns: Any = None
     #: Read only the first rows (a preview); None reads everything.
     n_rows: int | None = None
     #: Called with (fraction done, what is happening); may be called from a worker thread.
@@ -52,6 +60,11 @@ class ImportInfo:
     sheet: str | None = None
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    #: K classes: the class ↔ column mapping (a :class:`~bce_gui.core.class_labels.ClassColumns`),
+    #: None for a binary table; and why per-class columns were set aside or what else the file
+    #: could be read as (for the preview).
+    class_columns: Any = None
+    class_problems: list[str] = field(default_factory=list)
     n_rows: int = 0
     n_blank_rows: int = 0
     #: Things worth a look that did not stop the read, one sentence each, keyed by column (the

@@ -1,4 +1,6 @@
-"""The readers' entry points: a file to a :class:`Dataset`, to a frame, or to a preview.
+"""The readers' entry points: a file (CSV, TSV, also compressed; a spreadsheet; Parquet or
+Arrow) or a data set (a folder or glob of parts) to a :class:`Dataset`, to a frame, or to a
+preview.
 
 A read runs in three stages: :func:`load_frame` (the file as a frame of text columns, by
 :mod:`.text_tables` or :mod:`.spreadsheets`), :func:`~.to_dataset.map_frame` (which column has
@@ -12,14 +14,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..columns import numeric_columns
 from ..dataset import Dataset
+from .columnar import columnar_kind, read_columnar
+from .datasets import is_data_set
 from .decode import is_regular, open_head, spooled
 from .errors import TableReadError
 from .options import ImportInfo, ReadOptions
 from .spreadsheets import is_spreadsheet, read_spreadsheet
 from .text_tables import read_delimited, table_columns
-from .to_dataset import detect_decimal, frame_to_dataset, map_frame, strip_names
+from .to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 
 
 def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> tuple[Dataset, ImportInfo]:
@@ -36,11 +39,19 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> t
 def load_frame(path: str | os.PathLike, options: ReadOptions | None = None):
     """Stage 1: the file as a polars frame of text columns, and what was detected."""
     options = options or ReadOptions()
+    if is_data_set(path):  # a folder or a glob: its parts as one table
+        from .data_set_frames import read_data_set
+
+        frame, info = read_data_set(str(path), options)
+        options.report(0.75, "Finding the columns")
+        return strip_names(frame), info
     path = Path(path)
     head = open_head(path)
     options.report(0.0, f"Reading {path.name}")
     if is_spreadsheet(path, head):
         frame, info = read_spreadsheet(path, options)
+    elif columnar_kind(path, head) is not None:
+        frame, info = read_columnar(path, options)
     else:
         frame, info = read_delimited(path, options)
     frame = strip_names(frame)
@@ -59,11 +70,17 @@ class Preview:
     problem: str | None
 
     @property
+    def class_columns(self):
+        """K classes: the class ↔ column mapping found (None for a binary table)."""
+        return self.info.class_columns
+
+    @property
     def needs_confirmation(self) -> bool:
         """True when detection had to guess something an analyst should see."""
         i = self.info
         return bool(
             self.problem
+            or i.class_problems
             or not i.has_header
             or i.decimal == ","
             or i.encoding not in ("utf-8", "utf-8-sig", "")
@@ -92,7 +109,7 @@ def preview_table(path: str | os.PathLike, options: ReadOptions | None = None,
     rows = [["" if v is None else str(v) for v in r]
             for r in frame.select(headers).head(n_rows).iter_rows()]
     info.headers = headers
-    numeric = numeric_columns(mapping)
+    numeric = numeric_names(mapping, info)
     if numeric:
         info.decimal = options.decimal or detect_decimal(frame, numeric, info)
     return Preview(info=info, headers=headers, rows=rows, mapping=mapping, problem=problem)

@@ -24,6 +24,7 @@ from ..columns import (
 )
 from ..dataset import TEXT, Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
+from .class_columns import categorical_dataset, class_form, class_numeric_names
 from .errors import NoDataRows, ReadCancelled, TableReadError
 from .options import ImportInfo, ReadOptions
 from .text_tables import FIELDS_COLUMN, table_columns
@@ -62,6 +63,13 @@ def map_frame(frame, info: ImportInfo, options: ReadOptions) -> dict[str, str]:
             mapping = map_columns(headers, options.columns)
         except ColumnError as exc:
             raise TableReadError(path, str(exc)) from None
+    info.class_columns = None
+    if class_form(frame, headers, mapping, info, options) is not None:  # K class columns
+        info.headers = headers
+        info.mapping = dict(mapping)
+        if ACTUAL not in mapping:
+            raise TableReadError(path, missing_role_message(ACTUAL, headers))
+        return mapping
     for role in REQUIRED_ROLES:
         if role not in mapping:
             raise TableReadError(path, missing_role_message(role, headers))
@@ -72,6 +80,14 @@ def map_frame(frame, info: ImportInfo, options: ReadOptions) -> dict[str, str]:
     info.headers = headers
     info.mapping = dict(mapping)
     return mapping
+
+
+def numeric_names(mapping: dict[str, str], info: ImportInfo) -> list[str]:
+    """The columns read as numbers: the roles' (binary), or the actual one if its classes are
+    numbers, the class columns and the weight (K classes)."""
+    if info.class_columns is not None:
+        return class_numeric_names(mapping, info.class_columns)
+    return numeric_columns(mapping)
 
 
 def _resolve(path: str, requested: str, headers: list[str]) -> str:
@@ -91,9 +107,11 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str],
     options.report(0.8, "Converting numbers")
 
     # Blank lines (every cell empty) are skipped, but spreadsheet row numbers are kept.
-    numeric = numeric_columns(mapping)
+    numeric = numeric_names(mapping, info)
     decimal = options.decimal or detect_decimal(frame, numeric, info)
     info.decimal = decimal
+    if info.class_columns is not None:
+        return categorical_dataset(frame, info, mapping, options, decimal), info
     actual_values = _first_cast(frame, mapping["actual"], decimal)
     blank = _blank_rows(frame, np.flatnonzero(np.isnan(actual_values)))
     first_row = info.first_line + (1 if info.has_header else 0)

@@ -156,6 +156,8 @@ class AucAccumulator:
         self.n = 0
         self.soft = False
         self.n_classes: int | None = None
+        #: K-class rows (an (n, K) array, K = 2 included), as opposed to one class-1 column.
+        self.categorical: bool | None = None
         self._blocks: list[Columns] | None = []
         self._hist: np.ndarray | None = None  # (K or 1, 2, n_bins): class-k weight, rest
         # The kept rows joined and (binary) sorted once, for result() and decomposition().
@@ -165,7 +167,7 @@ class AucAccumulator:
         cols = columns(actual, predicted, weights)
         if cols.n == 0:
             return self
-        self._classes(cols.n_classes if cols.categorical else 2)
+        self._classes(cols.n_classes, cols.categorical)
         if not cols.hard_labels():
             self.soft = True
         self._joined = None
@@ -180,7 +182,7 @@ class AucAccumulator:
 
     def merge(self, other: "AucAccumulator") -> "AucAccumulator":
         if other.n_classes is not None:
-            self._classes(other.n_classes)
+            self._classes(other.n_classes, other.categorical)
         if (other.logits, other.n_bins) != (self.logits, self.n_bins):
             raise ValueError("cannot merge AUCs of different scores or bins")
         self.n += other.n
@@ -197,17 +199,17 @@ class AucAccumulator:
             self._hist += other._hist
         return self
 
-    def _classes(self, k: int) -> None:
+    def _classes(self, k: int, categorical: bool) -> None:
         if self.n_classes is None:
-            self.n_classes = k
-        elif self.n_classes != k:
+            self.n_classes, self.categorical = k, categorical
+        elif (self.n_classes, self.categorical) != (k, categorical):
             raise ValueError("cannot mix tasks with different numbers of classes")
 
     def _to_histogram(self) -> None:
         if self._blocks is None:
             return
         blocks, self._blocks = self._blocks, None
-        k = 1 if (self.n_classes or 2) == 2 else self.n_classes
+        k = self.n_classes if self.categorical else 1
         self._hist = np.zeros((k, 2, self.n_bins))
         for cols in blocks:
             self._bin(cols)
@@ -216,8 +218,10 @@ class AucAccumulator:
         w = np.ones(cols.n) if cols.w is None else cols.w
         targets = [(cols.p, cols.y == 1.0)] if not cols.categorical else [
             (cols.p[:, k], cols.y == k) for k in range(cols.n_classes)]
+        # (K classes: the scores are probabilities, whatever the loss read; see columns.py)
+        logits = self.logits and not cols.categorical
         for k, (score, is_pos) in enumerate(targets):
-            b = _logit_bins(score, self.logits, self.n_bins)
+            b = _logit_bins(score, logits, self.n_bins)
             self._hist[k, 0] += np.bincount(b, weights=w * is_pos, minlength=self.n_bins)
             self._hist[k, 1] += np.bincount(b, weights=w * ~is_pos, minlength=self.n_bins)
 
@@ -268,7 +272,7 @@ class AucAccumulator:
         from .corp import BINARY_ONLY, Decomposition, decompose_blocks, decomposition
         from .isotonic import pav
 
-        if self.n_classes not in (None, 2):
+        if self.categorical:  # (K = 2 columns too: the decomposition reads one class-1 column)
             return Decomposition.undefined(BINARY_ONLY)
         if self.n == 0:
             return Decomposition.undefined(NO_ROWS)

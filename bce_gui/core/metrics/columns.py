@@ -6,7 +6,8 @@ Statistics take the *valid* rows only (as the loss accumulator does): no NaN, la
 * **binary**: ``actual`` is the label as a number in [0, 1] (0/1, or a soft label), and
   ``predicted`` one column: the probability of class 1;
 * **categorical** (K classes): ``actual`` is the class index 0..K-1 and ``predicted`` an (n, K)
-  array, one column per class in the task's order.
+  array of probabilities, one column per class in the task's order (logits are turned into
+  probabilities before: :func:`~bce_gui.core.multiclass.class_probabilities`).
 
 The sentences here are the reasons shared by several statistics, so that they read the same
 wherever they appear.

@@ -65,6 +65,12 @@ class Insight:
     def ece(self) -> Stat:
         return self.calibration.ece
 
+    @property
+    def categorical(self) -> bool:
+        """K classes: the multi-class forms (Brier summed over classes, one-vs-rest macro AUC,
+        accuracy of the most probable class, top-label ECE)."""
+        return bool(self.calibration.top_label)
+
     def json(self) -> dict:
         return to_json(self)
 

@@ -118,18 +118,27 @@ class ModelColumns:
             return a[valid]
 
         y = take(self.labels)
-        p = take(self.predicted[0]) if self.binary else np.column_stack(
-            [take(c) for c in self.predicted])
+        p = take(self.predicted[0]) if self.binary else self._class_probabilities(
+            np.column_stack([take(c) for c in self.predicted]))
         w = None if self.weight is None else take(self.weight)
         return ValidRows(y=y, p=p, losses=take(self.loss), w=w, index=index)
+
+    def _class_probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """K classes: the probabilities the statistics read (the softmax of logits, rows
+        renormalised where the convention does; see
+        :func:`~bce_gui.core.multiclass.class_probabilities`)."""
+        from ..multiclass import class_probabilities
+
+        return class_probabilities(matrix, self.options)
 
     def class1_probability(self) -> np.ndarray:
         """Per table row, the probability the calibration diagram bins it by: p of class 1
         (binary; the sigmoid of a logit), or the top-label confidence (K classes)."""
         if self.binary:
             return probabilities(self.predicted[0], self.options.logits)
-        _correct, conf = top_label(Columns(np.zeros(self.n_rows, dtype=np.int64),
-                                           np.column_stack(self.predicted)))
+        matrix = self._class_probabilities(np.column_stack([c[:self.n_rows]
+                                                            for c in self.predicted]))
+        _correct, conf = top_label(Columns(np.zeros(self.n_rows, dtype=np.int64), matrix))
         return conf
 
     def calibration_bin_rows(self, b: int, n_bins: int | None = None) -> np.ndarray:
@@ -240,6 +249,17 @@ def summary_statistics(dataset, evaluation, settings: MetricsSettings | None = N
     return ins, statistics_json(ins, settings)
 
 
+#: How the statistics read K classes, as ``methods`` says in ``compute --json``.
+MULTICLASS_FORMS = {
+    "brier": "summed over the classes: mean of sum_k (p_k - [actual = k])^2 (0 to 2)",
+    "auc": "one-vs-rest, unweighted mean over the classes (scikit-learn's multi_class='ovr', "
+           "average='macro')",
+    "accuracy": "the most probable class (no threshold)",
+    "ece": "top-label: 10 equal bins of the most probable class's p, against how often that "
+           "class was the actual one",
+}
+
+
 def statistics_json(ins: Insight, settings: MetricsSettings | None = None) -> dict:
     """The keys ``compute --json`` gains (:func:`~.insight.to_json`), and ``methods``: how the
     interval and the AUC were computed (resamples and seed included), so a result can be
@@ -254,5 +274,8 @@ def statistics_json(ins: Insight, settings: MetricsSettings | None = None) -> di
     }
     if "decomposition" in ins.notes:
         methods["decomposition"] = ins.notes["decomposition"]
+    if ins.categorical:
+        methods = {**methods, **MULTICLASS_FORMS,
+                   "auc": f"{MULTICLASS_FORMS['auc']}; {methods['auc']}"}
     out["methods"] = methods
     return out

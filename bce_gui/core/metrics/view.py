@@ -25,7 +25,7 @@ import numpy as np
 from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize
 from ..loss import LossOptions, LossTotals, to_units
 from .corp import Decomposition
-from .guide import BANDS, Histogram, guide, scale_position
+from .guide import BANDS, guide, scale_position
 from .insight import Insight
 from .parity import LABELS, POLICIES, Parity
 from .result import Stat
@@ -130,14 +130,26 @@ def _line(key: str, title: str, stat: Stat, text: str, explanation: str) -> Stat
 
 def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
     """The statistics panel's lines (and the report's), in the order they are read."""
-    lines = [
-        _line("brier", "Brier score", ins.brier, fmt_result(float(ins.brier), 4),
-              "Mean squared gap between p and the actual class: 0 is perfect; always "
-              "predicting 0.5 scores 0.25."),
-        _line("auc", "ROC AUC", ins.auc, fmt_result(float(ins.auc), 4),
-              "How often a class-1 row gets a higher p than a class-0 row: 0.5 is chance, 1 a "
-              "perfect ranking. Calibration does not change it."),
-    ]
+    if ins.categorical:  # the multi-class forms
+        lines = [
+            _line("brier", "Brier score (summed over classes)", ins.brier,
+                  fmt_result(float(ins.brier), 4),
+                  "Squared gaps between each class's p and 1 for the actual class, 0 for the "
+                  "others, added over the classes and averaged over rows: 0 is perfect, 2 the "
+                  "worst."),
+            _line("auc", "ROC AUC (one-vs-rest, macro)", ins.auc, fmt_result(float(ins.auc), 4),
+                  "For each class, how often its rows get a higher p of that class than the "
+                  "other rows do; the mean over classes: 0.5 is chance, 1 a perfect ranking."),
+        ]
+    else:
+        lines = [
+            _line("brier", "Brier score", ins.brier, fmt_result(float(ins.brier), 4),
+                  "Mean squared gap between p and the actual class: 0 is perfect; always "
+                  "predicting 0.5 scores 0.25."),
+            _line("auc", "ROC AUC", ins.auc, fmt_result(float(ins.auc), 4),
+                  "How often a class-1 row gets a higher p than a class-0 row: 0.5 is chance, 1 "
+                  "a perfect ranking. Calibration does not change it."),
+        ]
     if ins.threshold is not None:
         at = fmt_number(ins.threshold, 3)
         lines.append(_line("accuracy", f"Accuracy at p ≥ {at}", ins.accuracy,
@@ -148,7 +160,8 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
         lines.append(_line("accuracy", "Accuracy", ins.accuracy, fmt_percent(float(ins.accuracy), 1),
                            "Share of rows whose most probable class is the actual one."))
     what = "the top class's p" if ins.calibration.top_label else "p"
-    lines.append(_line("ece", "Expected calibration error", ins.ece, fmt_result(float(ins.ece), 3),
+    title = "Expected calibration error" + (" (top-label)" if ins.categorical else "")
+    lines.append(_line("ece", title, ins.ece, fmt_result(float(ins.ece), 3),
                        f"Average gap between {what} and how often the class actually occurred, "
                        "over 10 equal bins of p (weighted by the rows in each)."))
     ci = ins.ci95
