@@ -217,15 +217,24 @@ def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str
     out.append("</table>")
     view = reliability_view(ins)
     out.append("<h2>Calibration</h2>")
-    out.append(f"<p>{esc(view.ece_text)}. Each point is a bin of p: its mean p against how often "
-               "class 1 occurred; bars along the foot count the rows per bin; the step line is "
-               "the CORP curve (the isotonic recalibration)"
-               + (f", the shaded area its {esc(view.band_text.split(':')[0])}" if view.band_text
-                  else "") + ".</p>")
+    if ins.categorical:  # top-label: the most probable class's p against how often it was right
+        out.append(f"<p>{esc(view.ece_text)} (top-label). Each point is a bin of the most probable "
+                   "class's p (the confidence): its mean confidence against how often that class "
+                   "was the actual one; bars along the foot count the rows per bin."
+                   + (f" {esc(view.curve_note[:1].upper() + view.curve_note[1:])}."
+                      if view.curve_note else "") + "</p>")
+        heads = ("Bin of confidence", "Mean confidence", "Accuracy")
+    else:
+        out.append(f"<p>{esc(view.ece_text)}. Each point is a bin of p: its mean p against how "
+                   "often class 1 occurred; bars along the foot count the rows per bin; the step "
+                   "line is the CORP curve (the isotonic recalibration)"
+                   + (f", the shaded area its {esc(view.band_text.split(':')[0])}"
+                      if view.band_text else "") + ".</p>")
+        heads = ("Bin of p", "Mean p", "Observed")
     if images.get("calibration"):
         out.append(f"<p><img src='{images['calibration']}' width='480'></p>")
-    out.append(TABLE + "<thead><tr><th>Bin of p</th><th>Rows</th><th>Mean p</th>"
-               "<th>Observed</th></tr></thead>")
+    out.append(TABLE + f"<thead><tr><th>{heads[0]}</th><th>Rows</th><th>{heads[1]}</th>"
+               f"<th>{heads[2]}</th></tr></thead>")
     r = ins.calibration
     for b in range(r.count.size):
         if not r.count[b]:

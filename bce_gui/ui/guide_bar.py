@@ -43,6 +43,27 @@ class GuideBarWidget(QWidget):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(160, self.sizeHint().height())
 
+    def _span(self) -> tuple[int, int]:
+        """(left, width) of the bar in the widget."""
+        pad = self.fontMetrics().horizontalAdvance("0.000") // 2 + 2
+        return pad, max(self.width() - 2 * pad, 10)
+
+    def shown_ticks(self) -> list[int]:
+        """The inner boundaries whose value is written under the bar: not one the baseline's
+        marker points at (its own label gives the value there)."""
+        view = self.view
+        if view is None:
+            return []
+        left, width = self._span()
+        n = view.n_bands
+        base_x = None if view.baseline is None else left + width * view.baseline
+        out = []
+        for i, tick in enumerate(view.ticks):
+            x = left + width * (i + 1) // n
+            if base_x is None or abs(base_x - x) >= self.fontMetrics().horizontalAdvance(tick) / 2 + 6:
+                out.append(i)
+        return out
+
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
         view = self.view
         if view is None:
@@ -51,8 +72,7 @@ class GuideBarWidget(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
         line = self._line()
-        pad = fm.horizontalAdvance("0.000") // 2 + 2
-        left, width = pad, max(self.width() - 2 * pad, 10)
+        left, width = self._span()
         top = int(line * 1.2) + 8
         height = int(line * 1.5)
         text = self.palette().color(QPalette.ColorRole.WindowText)
@@ -80,7 +100,8 @@ class GuideBarWidget(QWidget):
             p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), shown)
         p.setFont(self.font())
         p.setPen(muted)
-        for i, tick in enumerate(view.ticks):
+        for i in self.shown_ticks():
+            tick = view.ticks[i]
             x = left + width * (i + 1) // n
             w = fm.horizontalAdvance(tick)
             p.drawText(QPointF(x - w / 2, top + height + line * 0.95), tick)

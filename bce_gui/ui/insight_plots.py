@@ -42,6 +42,11 @@ class _Axis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return [localize(text) for text in super().tickStrings(values, scale, spacing)]
 
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        """A log-scaled axis here counts rows: no label below one row (0.9 rows means nothing)."""
+        texts = super().logTickStrings(values, scale, spacing)
+        return ["" if 10.0 ** v * scale < 1 - 1e-9 else t for v, t in zip(values, texts)]
+
 
 class _Plot(QWidget):
     """A pyqtgraph plot with a note line above it, coloured from the palette."""
@@ -128,7 +133,7 @@ class CalibrationPlot(_Plot):
         item.addItem(self.points)
         self.legend.addItem(self.points, "observed, per bin of p (bars: rows)")
         item.setXRange(0.0, 1.0, padding=0.02)
-        item.setYRange(0.0, 1.0, padding=0.02)
+        item.setYRange(0.0, 1.0, padding=0.06)  # (a point at 1.0 shows whole in a short plot)
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         self.view: ReliabilityView | None = None
@@ -156,10 +161,25 @@ class CalibrationPlot(_Plot):
         self.points.setBrush(pg.mkBrush(self.colours["observed"]))
         self.points.setPen(pg.mkPen(bg, width=0.8))
         self.legend.setLabelTextColor(fg)
-        for _sample, label in self.legend.items:
-            label.setText(label.text, color=fg.name())
+        self._colour_legend()
         self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
         self._draw_bars()
+
+    def _colour_legend(self) -> None:
+        fg = self.colours["text"]
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=fg.name())
+
+    def _fill_legend(self, v: ReliabilityView) -> None:
+        """The legend names what is drawn: no band or CORP entry without them (K classes)."""
+        self.legend.clear()
+        self.legend.addItem(self.diagonal, "perfectly calibrated")
+        if v.band_x.size:
+            self.legend.addItem(self.band_key, "90% consistency band")
+        if v.step_x.size:
+            self.legend.addItem(self.corp, "CORP: isotonic recalibration")
+        self.legend.addItem(self.points, v.points_label)
+        self._colour_legend()
 
     def set_result(self, result: TableInsight) -> None:
         self.result = result
@@ -172,7 +192,9 @@ class CalibrationPlot(_Plot):
         self.band_low.setData(v.band_x, v.band_low)
         self.band_high.setData(v.band_x, v.band_high)
         self.band.setVisible(bool(v.band_x.size))
-        self.note.setText(v.ece_text + (f" · {v.band_text}" if v.band_text else ""))
+        self._fill_legend(v)
+        extra = v.band_text or v.curve_note
+        self.note.setText(v.ece_text + (f" · {extra}" if extra else ""))
         self.selected_bin = None
         self._draw_bars()
 

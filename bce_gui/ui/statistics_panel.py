@@ -101,6 +101,8 @@ class StatisticsPanel(QScrollArea):
         self.threshold.setDecimals(3)
         self.threshold.setSingleStep(0.05)
         self.threshold.setValue(DEFAULT_THRESHOLD)
+        # (its size hint is a digit or two wide: room for 0.125 and the arrows, as in Settings)
+        self.threshold.setMinimumWidth(self.threshold.fontMetrics().horizontalAdvance("0.0000") + 30)
         self.threshold.setAccessibleName("Accuracy threshold")
         self.threshold.setToolTip("A row is predicted as class 1 when p ≥ this threshold")
         self.threshold_label.setBuddy(self.threshold)

@@ -72,6 +72,37 @@ def test_the_cluster_gives_the_single_machine_result_to_the_last_digit(client, d
     assert local["n_invalid"] > 4 and local["invalid"][0]["file"] == "part-0." + kind
 
 
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_the_cluster_gives_the_single_machine_statistics(client, data_set, kind):
+    """Each worker returns its partitions' statistics accumulator with the sums; merged in
+    partition order they give the single-machine statistics (float sums to rounding)."""
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    settings = MetricsSettings(n_resamples=200, seed=9)
+    options = LossOptions(policy=make_policy("sklearn"))
+    local = compute_source(data_set[kind], options, READ, metrics=settings).summary
+    remote = cluster.cluster_compute(data_set[kind], options, READ, client=client,
+                                     rows_per_partition=1500, metrics=settings).summary
+    assert set(remote) == set(local) and "brier" in local and local["not_defined"] == {}
+    assert local["by_policy"]["exact"] == "inf"  # (p = 0 rows: the exact loss is infinite)
+
+    def close(a, b, where):
+        if isinstance(a, dict):
+            assert a.keys() == b.keys(), where
+            for k in a:
+                close(a[k], b[k], f"{where}.{k}")
+        elif isinstance(a, list):
+            assert len(a) == len(b), where
+            for x, z in zip(a, b):
+                close(x, z, where)
+        elif isinstance(a, float) and isinstance(b, float):
+            assert a == pytest.approx(b, rel=1e-12), where
+        else:
+            assert a == b, where
+
+    close(remote, local, "summary")
+
+
 def test_a_worker_error_reaches_the_client_as_the_same_error(client, tmp_path):
     pl.DataFrame({"actual": [1], "predicted": [0.5]}).write_parquet(tmp_path / "a.parquet")
     (tmp_path / "b.parquet").write_bytes(b"PAR1" + b"\0" * 64)

@@ -249,3 +249,14 @@ def test_numbers_are_printed_to_the_precision_the_window_shows():
     predicted = {row[0]: row[3] for row in page.tables[0][1:]}
     assert predicted == {"1": f"{p[0]:.6g}", "2": f"{p[1]:.6g}", "3": f"{p[2]:.6g}"}
     assert "0.5488135039273248" not in report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW)
+
+
+def test_the_guide_places_the_loss_and_the_baseline_on_the_scale():
+    ds = Dataset.from_arrays([1, 0, 1, 0, 1, 1, 0, 0, 1, 0],
+                             [0.94, 0.1, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12])
+    page = Page(report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW))
+    assert "What the number means" in page.headings
+    bands, marks = page.guide
+    assert bands == ["great", "good", "fair", "not ideal", "very poor"]
+    assert marks[2] == "▲ this loss 0.214"  # 0.214 is "fair" (0.20 to 0.30)
+    assert marks[3] == "△ no skill 0.693"  # the base rate's loss: "not ideal" (0.30 to 1.00)

@@ -12,6 +12,7 @@ the real process) is tested in tests/test_cli.py and tests/e2e/test_compute_proc
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -476,7 +477,7 @@ def test_spreadsheets_are_read_whole(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def _oof_file(tmp_path, weighted: bool, invalid: bool) -> "Path":  # noqa: F821
+def _oof_file(tmp_path, weighted: bool, invalid: bool) -> Path:
     """Out-of-fold predictions of a real model (breast cancer), as compute reads them."""
     from _metrics_data import breast_cancer_oof, weights
 

@@ -46,6 +46,26 @@ def in_memory(path, options):
     return summary_dict(dataset, evaluate(dataset, options), source=str(path))
 
 
+def in_memory_statistics(path, options) -> dict:
+    from bce_gui.core.metrics.table import summary_statistics
+
+    dataset, _ = read_table(path, READ)
+    return summary_statistics(dataset, evaluate(dataset, options))[1]
+
+
+def close(got: dict, want: dict, where: str) -> None:
+    """Every key of ``want`` in ``got``: floats to 1e-12, the rest equal."""
+    for key, value in want.items():
+        if isinstance(value, dict):
+            close(got[key], value, f"{where}.{key}")
+        elif isinstance(value, float):
+            assert got[key] == pytest.approx(value, rel=1e-12), f"{where}.{key}"
+        elif isinstance(value, list) and value and isinstance(value[0], float):
+            assert got[key] == pytest.approx(value, rel=1e-12), f"{where}.{key}"
+        else:
+            assert got[key] == value, f"{where}.{key}"
+
+
 def test_chunk_rows_json_equals_the_in_memory_json(tmp_path):
     text = "id,actual,predicted,weight\n" + "\n".join(
         f"u{i},{i % 2},{(i % 19) / 20 + 0.01},{'x' if i % 97 == 3 else (i % 5) / 2}"
@@ -59,13 +79,16 @@ def test_chunk_rows_json_equals_the_in_memory_json(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
-    expected = in_memory(path, LossOptions(policy=make_policy("sklearn")))
-    assert got.keys() == expected.keys()
+    options = LossOptions(policy=make_policy("sklearn"))
+    expected = in_memory(path, options)
+    stats = in_memory_statistics(path, options)  # issue 11: the statistics' keys
+    assert got.keys() == expected.keys() | stats.keys()
     for key, want in expected.items():
         if key in FLOAT_KEYS and isinstance(want, float):
             assert got[key] == pytest.approx(want, rel=1e-12, abs=1e-300), key
         else:
             assert got[key] == want, key
+    close(got, stats, "statistics")  # merged block by block: float sums to rounding
     # Not a terminal: no progress bar, only the warning about the invalid rows.
     assert proc.stderr.count("\n") == 1 and "warning: 16 invalid" in proc.stderr
     assert "\r" not in proc.stderr
@@ -139,7 +162,10 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path):
     small = _big_csv(tmp_path / "small.csv", 600_000)
     big = _big_csv(tmp_path / "big.csv", 2_400_000)
     assert big.stat().st_size > 40 << 20
-    args = ["compute", "--json", "--chunk-rows", "100000"]
+    # The loss alone (--no-stats): flat. The statistics keep the rows for an exact AUC and
+    # decomposition up to 4,194,304 rows, then go over to a fixed-size histogram (compute
+    # --help says so): their memory grows with the rows up to that point, by design.
+    args = ["compute", "--json", "--chunk-rows", "100000", "--no-stats"]
     peaks = {}
     for name, path in (("small", small), ("big", big)):
         peaks[name] = min(_peak_rss_mb([str(MAIN), args[0], str(path), *args[1:]]) for _ in range(2))

@@ -241,3 +241,13 @@ def test_the_report_has_the_statistics_and_their_plots(window, qtbot, tmp_path, 
     pdf = tmp_path / "r.pdf"
     assert w.files.export_report(w.plot, str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_threshold_box_shows_its_whole_value(window, qtbot):
+    w = window
+    w.show_view("statistics")
+    spin = w.statistics.threshold
+    qtbot.waitUntil(lambda: spin.isVisible())
+    spin.setValue(0.125)
+    edit_width = spin.lineEdit().width()
+    assert edit_width >= spin.fontMetrics().horizontalAdvance(spin.text())

@@ -328,3 +328,86 @@ def test_opening_a_multi_class_file_loads_it_in_the_background(window, qtbot, tm
     assert not w.doc.options.soft_labels  # binary only: turned off, and the status bar says so
     assert "soft labels turned off" in w.statusBar().currentMessage()
     assert w.summary.loss_text() == fmt_result(-np.mean(np.log([0.9, 0.6, 0.7])))
+
+
+# --------------------------------------------------------------------------------------------
+# The statistics views in K-class mode (issue 11 after the merge with issue 10)
+# --------------------------------------------------------------------------------------------
+
+
+def fresh_insight(qtbot, w):
+    qtbot.waitUntil(lambda: w.insight.current and not w.insight.busy, timeout=10_000)
+    return w.insight.result.insight
+
+
+def test_the_statistics_views_show_the_k_class_forms(mc, qtbot):
+    from sklearn.metrics import roc_auc_score
+
+    w = mc
+    ins = fresh_insight(qtbot, w)
+    onehot = np.eye(3)[Y]
+    assert ins.brier.value == pytest.approx(np.mean(np.sum((P - onehot) ** 2, axis=1)), rel=1e-12)
+    assert ins.auc.value == pytest.approx(roc_auc_score(Y, P, multi_class="ovr"), rel=1e-12)
+    assert ins.accuracy.value == pytest.approx(np.mean(P.argmax(axis=1) == Y), rel=1e-12)
+    conf, right = P.max(axis=1), (P.argmax(axis=1) == Y).astype(float)
+    b = np.minimum((conf * 10).astype(int), 9)
+    ece = sum(abs(np.sum(right[b == k] - conf[b == k])) for k in range(10)) / len(Y)
+    assert ins.ece.value == pytest.approx(ece, rel=1e-12)
+    s = w.statistics
+    assert s.titles["brier"].text() == "Brier score (summed over classes)"
+    assert s.titles["auc"].text() == "ROC AUC (one-vs-rest, macro)"
+    assert s.titles["ece"].text() == "Expected calibration error (top-label)"
+    assert s.values["brier"].text() == fmt_result(ins.brier.value, 4)
+    assert not s.threshold.isEnabled()  # the most probable class: no threshold
+    assert s.values["decomposition"].text() == "not defined"
+    assert "binary tasks only" in s.notes["decomposition"].text()
+    # The calibration diagram: top-label, no CORP curve, and its legend says only what is drawn.
+    cal = w.calibration
+    assert "binary tasks only" in cal.note.text() and cal.view.step_x.size == 0
+    legend = [label.text for _sample, label in cal.legend.items]
+    assert legend == ["perfectly calibrated", "accuracy, per bin of confidence (bars: rows)"]
+    assert "Confidence of the most probable class" in cal.item.getAxis("bottom").labelText
+    assert any("binary tasks only" in t for t in w.parity.sentences())
+    texts = ([s.text(k) for k in s.values] + [v.text() for v in w.parity.values.values()]
+             + w.parity.sentences() + [cal.note.text(), w.loss_histogram.note.text(),
+                                       w.summary.guide_note.text()])
+    for text in texts:
+        assert "nan" not in text.lower().replace("nats", ""), text
+
+
+def test_k_class_statistics_follow_an_edit(mc, qtbot):
+    w = mc
+    fresh_insight(qtbot, w)
+    with qtbot.waitSignal(w.insight.updated, timeout=10_000):
+        # F9 (cherry) predicted banana 0.7: now cherry 0.7, the most probable class is right
+        m = w.model
+        assert m.setData(m.index(8, col(w, "p_banana")), "0.2")
+        assert m.setData(m.index(8, col(w, "p_cherry")), "0.7")
+    ins = fresh_insight(qtbot, w)
+    p = P.copy()
+    p[8] = [0.1, 0.2, 0.7]
+    assert ins.accuracy.value == pytest.approx(np.mean(p.argmax(axis=1) == Y), rel=1e-12)
+    assert ins.brier.value == pytest.approx(np.mean(np.sum((p - np.eye(3)[Y]) ** 2, 1)),
+                                            rel=1e-12)
+
+
+def test_the_k_class_report_says_top_label_and_binary_only(mc, qtbot, tmp_path, monkeypatch):
+    import bce_gui.ui.files as files_mod
+
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+    page = tmp_path / "r.html"
+    assert mc.files.export_report(mc.plot, str(page))
+    html = page.read_text("utf-8")
+    for words in ("Per class", "Brier score (summed over classes)", "ROC AUC (one-vs-rest, macro)",
+                  "(top-label)", "Bin of confidence", "No CORP curve: it is computed for binary "
+                  "tasks only", "compared for binary tasks only"):
+        assert words in html, words
+    import re
+
+    assert not re.search(r"\bnan\b", html, re.IGNORECASE)
+
+
+def test_the_guide_bar_does_not_write_a_tick_under_the_baseline_marker(mc):
+    g = mc.summary.guide
+    assert g.view.baseline_text == "1.1"  # ln 3 = 1.099, just past the 1.00 boundary
+    assert g.shown_ticks() == [0, 1, 2]  # 0.05, 0.20, 0.30; "1.00" would sit under the marker

@@ -292,6 +292,10 @@ class ReliabilityView:
     y_title: str
     band_text: str
     tips: list[str]
+    #: The legend's words for the points (per bin of p, or of the top class's confidence).
+    points_label: str = "observed, per bin of p (bars: rows)"
+    #: Why there is no CORP curve, when there is none ("" when there is one or no rows).
+    curve_note: str = ""
 
     def tip(self, b: int) -> str:
         return self.tips[b] if 0 <= b < len(self.tips) else ""
@@ -307,12 +311,13 @@ def reliability_view(ins: Insight) -> ReliabilityView:
     ece = (f"ECE {fmt_result(float(ins.ece), 3)}" if ins.ece.defined
            else f"ECE not defined: {_reason(ins.ece)}")
     tips = []
+    what, observed = ("confidence", "accuracy") if top_label else ("p", "observed")
     for b in range(counts.size):
-        where = f"p in [{fmt_number(edges[b], 2)}, {fmt_number(edges[b + 1], 2)}" + (
+        where = f"{what} in [{fmt_number(edges[b], 2)}, {fmt_number(edges[b + 1], 2)}" + (
             "]" if b == counts.size - 1 else ")")
         if counts[b]:
-            tips.append(f"{where}: {count_text(int(counts[b]), 'row')}, mean p "
-                        f"{fmt_number(r.mean_predicted[b], 3)}, observed "
+            tips.append(f"{where}: {count_text(int(counts[b]), 'row')}, mean {what} "
+                        f"{fmt_number(r.mean_predicted[b], 3)}, {observed} "
                         f"{fmt_number(r.observed[b], 3)}. Click to select these rows.")
         else:
             tips.append(f"{where}: no rows.")
@@ -338,6 +343,10 @@ def reliability_view(ins: Insight) -> ReliabilityView:
                  else "Predicted probability of class 1 (mean p per bin)"),
         y_title="Observed accuracy" if top_label else "Observed frequency of class 1",
         band_text=band_text, tips=tips,
+        points_label=("accuracy, per bin of confidence (bars: rows)" if top_label
+                      else "observed, per bin of p (bars: rows)"),
+        curve_note=("no CORP curve: it is computed for binary tasks only"
+                    if c is None and top_label else ""),
     )
 
 
