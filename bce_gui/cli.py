@@ -73,10 +73,17 @@ with the same columns); quote a glob so that the shell does not expand it:
   bce-lab compute data/ --engine dask                    # a local Dask cluster, one worker a core
   bce-lab compute data/ --engine dask --scheduler tcp://10.0.0.5:8786   # an existing cluster
 
+{compare}
 exit status: 0 when a loss was computed (invalid rows are excluded, listed, and warned about on
 stderr); 2 when the file cannot be read, a required column is missing, no valid row remains, or
 --strict is given and a row is invalid; 130 when stopped with Ctrl+C.
 """
+
+
+def compute_epilog() -> str:
+    from .compare_cli import EPILOG
+
+    return COMPUTE_EPILOG.replace("{compare}", EPILOG)
 
 
 def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -87,7 +94,7 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         help="CSV, TSV (also .gz or .zst), spreadsheet (.xlsx, .xls, .ods), Parquet or Arrow/"
         "Feather file of observations, e.g. predictions.csv; a folder of part files or a glob "
         "('data/*.parquet', quoted) as one data set; several files as one data set; "
-        "- reads standard input",
+        "- reads standard input; with --labels, one predictions file per model",
     )
     conv = parser.add_argument_group("loss convention")
     conv.add_argument(
@@ -193,6 +200,9 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "does); by default such rows are used as given and listed as a warning (scikit-learn); "
         "e.g. --renormalize --policy sklearn",
     )
+    from .compare_cli import add_arguments as add_compare_arguments
+
+    add_compare_arguments(parser)
     out = parser.add_argument_group("output")
     out.add_argument(
         "--strict", action="store_true", help="exit with status 2 if any row is invalid, e.g. --strict"
@@ -285,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compute the log loss of a file and print it",
         description="Compute the binary cross-entropy (log loss) of a file of observations, "
         "with the same engine the window uses.",
-        epilog=COMPUTE_EPILOG,
+        epilog=compute_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build_compute_parser(compute)
@@ -406,6 +416,11 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     )
     metrics = None if args.no_stats else MetricsSettings(
         threshold=args.threshold, n_resamples=args.bootstrap, seed=args.seed)
+    if args.labels is not None or args.compare:
+        if args.engine == "dask":
+            return _fail("--compare and --labels compare models in this process; leave out "
+                         "--engine dask")
+        return _run_comparison(args, options, metrics, read_opts)
     # A CSV/TSV is read a block at a time (as fast as reading it whole, and memory stays
     # flat); a spreadsheet is read whole.
     keep_block_memory()
@@ -430,7 +445,24 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         if progress is not None:
             progress.clear()
 
-    summary = result.summary
+    return _finish(args, result.summary, result.totals, label)
+
+
+def _run_comparison(args, options, metrics, read_opts) -> int:
+    """``--compare`` / ``--labels``: several models on the same rows (see compare_cli)."""
+    from .compare_cli import CompareFailure, comparison_lines, comparison_summary
+
+    try:
+        summary, totals = comparison_summary(args, options, metrics, read_opts)
+    except CompareFailure as exc:
+        return _fail(str(exc))
+    label = args.labels if args.labels is not None else args.file[0]
+    return _finish(args, summary, totals, label,
+                   lines=comparison_lines if "leaderboard" in summary else None)
+
+
+def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
+    """Decide failure or success on the summary, warn on stderr, print the result."""
     n_invalid = summary["n_invalid"]
     where = ""
     if n_invalid:
@@ -441,10 +473,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         if args.strict:
             return _fail(f"{label}: {n_invalid} invalid row(s) (--strict); first at {where}")
     # Failures are decided before the warning is printed: an error is ONE line on stderr.
-    if result.totals.n == 0:
+    if totals.n == 0:
         first_at = f"; first at {where}" if where else ""
         return _fail(f"{label}: no valid row remains ({n_invalid} invalid{first_at})")
-    if result.totals.sum_weight == 0 and result.totals.reduction == "weighted-mean":
+    if totals.sum_weight == 0 and totals.reduction == "weighted-mean":
         # scikit-learn raises here ("Weights sum to zero"); PyTorch and Keras divide by N: 0.
         return _fail(
             f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
@@ -458,7 +490,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if summary.get("n_sum_not_one"):
         _err(f"bce-lab: warning: {one_line(sum_warning(summary))}")
 
-    text = json.dumps(summary, allow_nan=False) if args.json else human_summary(summary)
+    if args.json:
+        text = json.dumps(summary, allow_nan=False)
+    else:
+        text = "\n".join([human_summary(summary), *(lines(summary) if lines else [])])
     try:
         write_stdout(text)
     except OutputError as exc:

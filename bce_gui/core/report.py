@@ -60,6 +60,7 @@ def report_html(
     insight=None,
     units: str = "nats",
     images: dict[str, str] | None = None,
+    comparison=None,
 ) -> str:
     """The summary, formula, convention, guide, plot, statistics, worst rows and invalid rows,
     with a timestamp.
@@ -68,6 +69,8 @@ def report_html(
     referenced by name (``plot_src``, for a QTextDocument that registers the image itself).
     ``insight``: the statistics of the rows (a :class:`~bce_gui.core.metrics.table.TableInsight`),
     shown in ``units``; ``images``: their plots' sources by name ("calibration", "histogram").
+    ``comparison``: the table's models compared (a :class:`~bce_gui.core.compare.Comparison`):
+    the leaderboard and the paired differences.
     """
     t = evaluation.totals
     opts = evaluation.options
@@ -118,6 +121,8 @@ def report_html(
         parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='540'></p>"]
     if insight is not None and t.n:
         parts += _statistics_sections(insight, units, images or {})
+    if comparison is not None:
+        parts += comparison_sections(comparison)
 
     rows = evaluation.worst_rows(worst)
     if rows.size:
@@ -140,6 +145,36 @@ def report_html(
             parts.append(f"<p class='muted'>… the first {invalid_limit} of them are listed.</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def comparison_sections(comparison) -> list[str]:
+    """The leaderboard and the paired differences against the reference (issue 12)."""
+    from .compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, difference_cells,
+                          leaderboard_cells, undefined_reasons)
+
+    esc = html.escape
+
+    def table(header, rows) -> str:
+        head = "".join(f"<th>{esc(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return f"{TABLE}<thead><tr>{head}</tr></thead>{body}</table>"
+
+    ref = comparison.models[comparison.reference].column
+    parts = ["<h2>Models compared</h2>",
+             f"<p>{fmt_count(len(comparison.models))} models scored on the same "
+             f"{fmt_count(comparison.n)} rows, lowest loss first; the 95% intervals are "
+             "percentile bootstrap intervals.</p>",
+             table(LEADERBOARD_HEADER, leaderboard_cells(comparison)),
+             f"<h3>Against the reference, {esc(ref)}</h3>",
+             "<p>Δ = the model's loss − the reference's (negative: better), with a paired "
+             "bootstrap 95% interval (each resample takes the same rows for both models); "
+             "\"better on\": the share of rows where the model's row loss is lower.</p>",
+             table(DIFFERENCE_HEADER, difference_cells(comparison))]
+    for d in comparison.differences:
+        parts.append(f"<p>{esc(d.sentence())}</p>")
+    for reason in undefined_reasons(comparison):
+        parts.append(f"<p class='muted'>{esc(reason)}</p>")
+    return parts
 
 
 def _guide_section(totals, options) -> list[str]:

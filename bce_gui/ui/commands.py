@@ -172,6 +172,25 @@ class WeightColumnCommand(QUndoCommand):
         self.doc.apply_weight_column(self.before)
 
 
+class ReplaceTableCommand(QUndoCommand):
+    """Another table in place of this one, keeping the old for undo: a model column added, or
+    a predictions file joined by ID (every column of both tables is kept)."""
+
+    def __init__(self, doc: Document, dataset, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.before = doc.dataset
+        self.after = dataset
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.apply_dataset(self.after)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.apply_dataset(self.before)
+
+
 # ---------------------------------------------------------------------------------------------
 # Operations the window calls (each is one undo step)
 # ---------------------------------------------------------------------------------------------
@@ -237,3 +256,7 @@ def set_options(doc: Document, options: LossOptions, text: str = "Change setting
 def set_weight_column(doc: Document, present: bool) -> None:
     if present != doc.has_weight:
         doc.undo_stack.push(WeightColumnCommand(doc, present))
+
+
+def replace_table(doc: Document, dataset, text: str) -> None:
+    doc.undo_stack.push(ReplaceTableCommand(doc, dataset, text))

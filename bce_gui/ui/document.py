@@ -180,6 +180,19 @@ class Document(QObject):
         self.rowsRestored.emit(snap.rows)
         self.totalsChanged.emit()
 
+    def apply_dataset(self, dataset: Dataset) -> None:
+        """Put another table in place as one undoable step (a model column added, predictions
+        joined by ID): unlike :meth:`set_dataset` the undo history stays."""
+        self.dataset = dataset
+        self.live = LiveEvaluation(dataset, self.options)
+        self.columnsChanged.emit()
+        self.reset.emit()
+        self.totalsChanged.emit()
+
+    @property
+    def n_models(self) -> int:
+        return len(self.dataset.schema.models)
+
     def apply_weight_column(self, column) -> None:
         """Install ``column`` as the weight column (None removes it)."""
         self.dataset.set_weight_column(column)

@@ -527,7 +527,8 @@ class FileController(QObject):
         png = plot_bytes(plot, svg=False)
         extras = self.report_extras() if self.report_extras is not None else {}
         images = extras.get("images", {})
-        stats = dict(insight=extras.get("insight"), units=extras.get("units", "nats"))
+        stats = dict(insight=extras.get("insight"), units=extras.get("units", "nats"),
+                     comparison=extras.get("comparison"))
         if Path(path).suffix.lower() in (".html", ".htm"):
             page = report_html(self.doc.dataset, snap, source=source, plot_png=png,
                                images={k: _data_uri(v) for k, v in images.items()}, **stats)

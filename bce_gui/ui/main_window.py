@@ -41,10 +41,13 @@ from ..resources import multiclass_example_path, resource_path, worked_example_p
 from . import commands, theme
 from .document import Document
 from .files import FileController
+from .compare_jobs import CompareController
+from .compare_view import CompareView
 from .insight_jobs import InsightController
 from .insight_plots import CalibrationPlot, LossHistogramPlot
 from .jobs import Jobs
 from .large_view import DataSetPanel
+from .model_actions import ModelActions
 from .numbers import ENGLISH, NUMBER_FORMATS, SYSTEM, apply_number_format, locale_style
 from .parity_panel import ParityPanel
 from .penalty_plot import PenaltyPlot
@@ -69,7 +72,7 @@ MAX_SELECTED = 20_000
 #: The tabs beside the penalty curve, by key: (title, shortcut).
 VIEW_TABS = {"penalty": ("Penalty curve", "Ctrl+3"), "calibration": ("Calibration", "Ctrl+4"),
              "histogram": ("Row losses", "Ctrl+5"), "statistics": ("Statistics", "Ctrl+6"),
-             "conventions": ("Conventions", "Ctrl+7")}
+             "conventions": ("Conventions", "Ctrl+7"), "compare": ("Compare", "Ctrl+8")}
 
 
 def load_multiclass_example() -> Dataset:
@@ -127,6 +130,10 @@ class MainWindow(QMainWindow):
         self.loss_histogram = LossHistogramPlot()
         self.statistics = StatisticsPanel()
         self.parity = ParityPanel()
+        # Several models on the same rows (issue 12): compared in the background too.
+        self.compare = CompareController(self.doc, self.jobs, self)
+        self.compare_view = CompareView()
+        self.model_actions = ModelActions(self, self.doc, lambda text: self.statusBar().showMessage(text, 8000))
         self.settings_panel = SettingsPanel(self.doc)
         self.explain = QTextBrowser()
         self.explain.setAccessibleName("How is this computed")
@@ -267,7 +274,7 @@ class MainWindow(QMainWindow):
         self.views.setUsesScrollButtons(True)
         self.view_pages = {"penalty": self.plot, "calibration": self.calibration,
                            "histogram": self.loss_histogram, "statistics": self.statistics,
-                           "conventions": self.parity}
+                           "conventions": self.parity, "compare": self.compare_view}
         for key, page in self.view_pages.items():
             title, keys = VIEW_TABS[key]
             self.views.addTab(page, title)
@@ -338,6 +345,12 @@ class MainWindow(QMainWindow):
         a["export_report"] = self._action("Re&port (PDF or HTML)…",
                                           lambda: self.files.export_report(self.plot), "Ctrl+Shift+P",
                                           "Summary, formula, plot, worst and invalid rows")
+        a["join"] = self._action("&Join predictions by ID…", self.model_actions.join_predictions,
+                                 "Ctrl+Shift+J", "Add another model's predictions from a file, "
+                                 "matched to the table's rows by ID")
+        a["add_model"] = self._action("Add &model column…", self.model_actions.add_model_column,
+                                      "Ctrl+Shift+M", "Another model's predictions in a column of "
+                                      "their own, compared with Predicted in the Compare tab")
         a["clear_recent"] = self._action("&Clear list", self.files.clear_recent, None, "Forget the recent files")
         a["quit"] = self._action("&Quit", self.close, "Ctrl+Q", "Quit BCE Lab")
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
@@ -415,8 +428,8 @@ class MainWindow(QMainWindow):
             m.addAction(a[key])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        for key in ("save", "save_as"):
-            m.addAction(a[key])
+        for key in ("save", "save_as", None, "join"):
+            m.addSeparator() if key is None else m.addAction(a[key])
         export = m.addMenu("&Export")
         for key in ("export_results", "export_summary", "export_plot", "export_report"):
             export.addAction(a[key])
@@ -424,7 +437,7 @@ class MainWindow(QMainWindow):
         m.addAction(a["quit"])
         m = mb.addMenu("&Edit")
         for key in ("undo", "redo", None, "cut", "copy", "paste", "clear", None, "insert",
-                    "delete_rows", "weight", None, "select_all"):
+                    "delete_rows", "weight", "add_model", None, "select_all"):
             m.addSeparator() if key is None else m.addAction(a[key])
         m = mb.addMenu("&View")
         for key in ("invalid_only", "worst_first", "unsort", "sort_up", "sort_down", None, "log_axis",
@@ -495,6 +508,17 @@ class MainWindow(QMainWindow):
         self.calibration.binClicked.connect(self.select_bin)
         self.files.report_extras = self.report_extras
         self.files.insight = ins
+        cmp = self.compare
+        cmp.updated.connect(self._show_comparison)
+        cmp.busyChanged.connect(self.compare_view.busy.set_busy)
+        cmp.progress.connect(self.compare_view.busy.set_progress)
+        self.statistics.thresholdChanged.connect(cmp.set_threshold)
+        self.compare_view.referenceChanged.connect(cmp.set_reference)
+        self.compare_view.rowRequested.connect(self.select_row_from_plot)
+
+    def _show_comparison(self, result) -> None:
+        self.compare_view.set_dataset(self.doc.dataset)
+        self.compare_view.set_result(result)
 
     # -- slots (thin: one call into the document, core or a model) ---------------------------
 
@@ -544,6 +568,7 @@ class MainWindow(QMainWindow):
 
         result = self.insight.compute_now()
         return {"insight": result, "units": self.model.units,
+                "comparison": self.compare.compute_now(),
                 "images": {"calibration": widget_png(self.calibration),
                            "histogram": widget_png(self.loss_histogram)}}
 

@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
 from ..core import row_values
+from ..core.compare import row_points
 from ..core.formatting import fmt_count, localize
 from ..core.class_labels import label_text
 from ..core.penalty import (
@@ -46,6 +47,7 @@ from ..core.penalty import (
     categorical_point_tip,
     curves,
     density_levels,
+    extreme_prediction,
     log_coordinates,
     lowest_positive,
     plot_points,
@@ -204,7 +206,12 @@ class PenaltyPlot(QWidget):
                                            name="class 1, many rows (size = count)", **dense)
         self.density0 = pg.ScatterPlotItem(symbol="s", brush=self._brushes0[-1],
                                            name="class 0, many rows (size = count)", **dense)
-        for it in (self.density1, self.density0, self.points1, self.points0, self.selected):
+        # Several models (issue 12): the selected row's point under each model, joined by a line.
+        self.pair_line = pg.PlotCurveItem()
+        self.pair_points = pg.ScatterPlotItem(size=12, symbol="d", pxMode=True)
+        self.pair_labels: list[pg.TextItem] = []
+        for it in (self.density1, self.density0, self.points1, self.points0, self.selected,
+                   self.pair_line, self.pair_points):
             item.addItem(it)
         # K classes: one item per colour (a class k is drawn by item k % 8).
         self.class_points = []
@@ -287,6 +294,9 @@ class PenaltyPlot(QWidget):
             points.setPen(pg.mkPen(bg, width=0.8))
             points.setBrush(pg.mkBrush(colour))
         self.selected.setPen(pg.mkPen(fg, width=2.5))
+        self.pair_line.setPen(pg.mkPen(fg, width=1.5 * scale, style=Qt.PenStyle.DotLine))
+        self.pair_points.setPen(pg.mkPen(fg, width=1.5))
+        self.pair_points.setBrush(pg.mkBrush(bg))
         for it, colour in zip(self.class_points, CLASS_COLOURS):
             it.setPen(pg.mkPen(bg, width=0.8))
             it.setBrush(pg.mkBrush(theme.readable(QColor(colour), bg, ratio=theme.GRAPHIC_CONTRAST)))
@@ -425,7 +435,14 @@ class PenaltyPlot(QWidget):
             self.curve1.setData(q, l1, connect="finite")
             self.curve0.setData([], [])
         else:
-            x, l1, l0 = curves(opts, self.units, pts.extreme)
+            extreme = pts.extreme
+            ds = self.doc.dataset
+            # (several models: the curves reach every model's points, drawn for a selected row)
+            for column in ds.schema.prediction_columns[1:]:
+                e = extreme_prediction(ds.columns[column].values, opts, where=self.doc.live.valid)
+                if e is not None:
+                    extreme = e if extreme is None else (max(extreme, e) if opts.logits else min(extreme, e))
+            x, l1, l0 = curves(opts, self.units, extreme)
             self.curve1.setData(x, l1, connect="finite")
             self.curve0.setData(x, l0, connect="finite")
         self._density = pts.density
@@ -594,6 +611,43 @@ class PenaltyPlot(QWidget):
             self.selected.setData(x=x[keep], y=self._draw_y(y[keep]), data=rows[keep])
         else:
             self.selected.setData(x=[], y=[])
+        self._draw_pair(rows[:1])
+
+    def _draw_pair(self, rows) -> None:
+        """With several models: the first selected row's point under each model (diamonds),
+        joined by a line, each named; nothing with one model or no selection."""
+        points = []
+        if rows.size and self.doc.n_models >= 2 and int(rows[0]) < len(self.doc):
+            points = [(name, x, y) for name, x, y in row_points(
+                self.doc.dataset, self.doc.options, self.doc.live.losses, int(rows[0]),
+                units=self.units) if np.isfinite(y) and np.isfinite(x)]
+        for label in self.pair_labels:
+            self.plot.getPlotItem().removeItem(label)
+        self.pair_labels = []
+        if not points:
+            self.pair_line.setData([], [])
+            self.pair_points.setData([], [])
+            return
+        x = np.array([p[1] for p in points])
+        y = self._draw_y(np.array([p[2] for p in points]))
+        self.pair_line.setData(x, y)
+        self.pair_points.setData(x=x, y=y)
+        fg = self.palette().color(QPalette.ColorRole.Text)
+        for (name, _x, _y), px, py in zip(points, x, y):
+            # (a name right of a point near p = 1 would run off the plot: it goes left there)
+            label = pg.TextItem(name, color=fg, anchor=(1, 1) if px > 0.5 else (0, 1))
+            label.setPos(px, py)
+            self.plot.getPlotItem().addItem(label)
+            self.pair_labels.append(label)
+        top = max(p[2] for p in points)
+        if self._auto_view and not self.log_scale and top > self._y_top:
+            # the other model's point is above the view: show it (until the user pans or zooms)
+            self.plot.getPlotItem().setYRange(-0.03 * top, top * 1.12, padding=0)
+
+    def pair_points_shown(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the models' points of the selected row (for tests)."""
+        x, y = self.pair_points.getData()
+        return np.asarray(x), np.asarray(y)
 
     def _clicked(self, _item, points, _ev=None) -> None:
         if len(points):

@@ -143,9 +143,22 @@ class ObservationsModel(QAbstractTableModel):
         cols = [INPUT_COLUMNS["id"], INPUT_COLUMNS["actual"], INPUT_COLUMNS["predicted"]]
         if self.doc.options.logits:
             cols[2] = Column("predicted", "Logit", "Predicted logit (log-odds) of class 1")
+        cols += self._model_columns()
         if self.doc.has_weight:
             cols.append(INPUT_COLUMNS["weight"])
         return cols + RESULT_COLUMNS
+
+    def _model_columns(self) -> list[Column]:
+        """The other models' prediction columns (a binary table holding several models), each
+        keyed and titled by its column's name; the results are the first model's."""
+        schema = self.doc.dataset.schema
+        if not schema.task.is_binary:
+            return []
+        what = "logit (log-odds)" if self.doc.options.logits else "probability"
+        return [Column(m.columns[0], m.columns[0],
+                       f"Another model's predicted {what} of class 1, compared with Predicted "
+                       "in the Compare tab")
+                for m in schema.models[1:]]
 
     @property
     def columns(self) -> list[Column]:
@@ -353,7 +366,8 @@ class ObservationsModel(QAbstractTableModel):
     def _checked_titles(self) -> list[tuple[str, str]]:
         """(key, title) of the columns whose codes say why a row is excluded, in table order."""
         if not self.doc.categorical:
-            return [(key, INPUT_COLUMNS[key].title) for key in NUMERIC_ROLES]
+            return ([(key, INPUT_COLUMNS[key].title) for key in NUMERIC_ROLES]
+                    + [(c.key, c.title) for c in self._model_columns()])
         out = [(c.key, c.title) for c in self._columns if not c.result and c.key != "id"]
         return out + [(SUM_KEY, "probabilities")]
 

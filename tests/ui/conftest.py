@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from bce_gui.ui.main_window import MainWindow
 
@@ -22,7 +22,8 @@ SB = QMessageBox.StandardButton
 
 @dataclass
 class DialogCall:
-    kind: str  # "question", "warning", "information", "critical", "about", "open", "save", "folder"
+    kind: str  # "question", "warning", "information", "critical", "about", "open", "save",
+    # "folder", "item"
     title: str
     text: str
     filters: str = ""  # a file dialog's file types, ";;"-separated, as offered
@@ -63,6 +64,12 @@ class DialogStub:
     def _about(self, parent, title, text):
         self.calls.append(DialogCall("about", title, text))
 
+    def _item(self, parent, title, label, items, current=0, editable=True, *args, **kwargs):
+        """QInputDialog.getItem: the queued answer (an item's text), else cancelled."""
+        self.calls.append(DialogCall("item", title, label, ";;".join(items)))
+        answer = self._next("item", None)
+        return (answer, True) if answer is not None else ("", False)
+
     def _file(self, kind: str):
         def ask(parent=None, caption="", directory="", filter="", *args, **kwargs):
             selected = args[0] if args else kwargs.get("selectedFilter", "")
@@ -89,6 +96,7 @@ def dialogs(monkeypatch) -> DialogStub:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(stub._file("open")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(stub._file("save")))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(stub._folder))
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(stub._item))
     return stub
 
 

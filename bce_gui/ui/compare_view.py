@@ -1,0 +1,334 @@
+"""The Compare tab: which model's predictions are better on these rows, and is it real (issue 12).
+
+Shows a :class:`~bce_gui.core.compare.Comparison`: the leaderboard sorted by loss (with each
+model's 95% bootstrap interval, Brier, AUC and ECE), each other model against the chosen
+reference (the paired difference of mean loss with its paired bootstrap interval, the share
+of rows where it is better, and a sentence on what the interval says), the rows where the two
+disagree most (a click selects the row in the table, and the penalty curve shows both models'
+points for it), and a scatter of the two models' row losses (a density of marks at scale).
+The words and numbers come from :mod:`bce_gui.core.compare`; this widget computes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, Scatter,
+                            difference_cells, disagreement_cells, leaderboard_cells,
+                            loss_scatter, scatter_levels, undefined_reasons)
+from ..core.formatting import localize
+from . import theme
+from .widgets import ElidedLabel
+from .statistics_panel import BusyNote
+
+POINT_COLOR = "#0072B2"  # Okabe–Ito blue
+DENSITY_LEVELS = 6
+DENSITY_SIZES = np.linspace(4.0, 14.0, DENSITY_LEVELS)
+
+EMPTY_NOTE = ("The table holds one model. To compare models on the same rows, add another "
+              "model's predictions: Edit → Add model column (Ctrl+Shift+M) to paste or type "
+              "them, or to use another column of the file; or File → Join predictions by ID "
+              "(Ctrl+Shift+J) for a predictions file with an ID column.")
+
+
+def _small_table(name: str, header) -> QTableWidget:
+    """A read-only table of a few rows (the leaderboard: one row a model)."""
+    t = QTableWidget(0, len(header))
+    t.setAccessibleName(name)
+    t.setHorizontalHeaderLabels(list(header))
+    t.verticalHeader().hide()
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 6)  # compact rows
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(False)
+    t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return t
+
+
+def _fill(table: QTableWidget, rows) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+def _fit_height(table: QTableWidget, rows: int) -> None:
+    h = table.horizontalHeader().height() + 2 * table.frameWidth()
+    h += sum(table.rowHeight(r) for r in range(min(rows, table.rowCount())))
+    table.setFixedHeight(h + 2)
+
+
+class _LogAxis(pg.AxisItem):
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        return [localize(t) for t in super().tickStrings(values, scale, spacing)]
+
+
+class LossScatterPlot(QWidget):
+    """Row loss of the reference (x) against another model's (y), log axes, the diagonal where
+    both are equal: below it the other model is better."""
+
+    rowClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(self, axisItems={"left": _LogAxis("left"),
+                                                   "bottom": _LogAxis("bottom")})
+        self.plot.setAccessibleName("Row loss of the reference against the other model")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMinimumSize(160, 120)
+        self.item = self.plot.getPlotItem()
+        self.item.setLogMode(x=True, y=True)  # the data are log10 of the losses
+        self.item.showGrid(x=True, y=True, alpha=0.2)
+        self.diagonal = pg.PlotCurveItem()
+        self.points = pg.ScatterPlotItem(size=6, pen=None, hoverable=True)
+        self.points.sigClicked.connect(self._clicked)
+        self.item.addItem(self.diagonal)
+        self.item.addItem(self.points)
+        self.note = ElidedLabel("")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot, 1)
+        self.scatter: Scatter | None = None
+        self.apply_palette(self.palette())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.apply_palette(self.palette())
+
+    def apply_palette(self, palette: QPalette) -> None:
+        bg = palette.color(QPalette.ColorRole.Base)
+        fg = palette.color(QPalette.ColorRole.Text)
+        self.plot.setBackground(bg)
+        for name in ("left", "bottom"):
+            axis = self.item.getAxis(name)
+            axis.setPen(pg.mkPen(fg))
+            axis.setTextPen(fg)
+        self.diagonal.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DashLine))
+        c = theme.readable(QColor(POINT_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
+        self._brushes = [pg.mkBrush(c.red(), c.green(), c.blue(), int(a))
+                         for a in np.linspace(70, 230, DENSITY_LEVELS)]
+        self._brush = pg.mkBrush(c.red(), c.green(), c.blue(), 150)
+        if self.scatter is not None:
+            self._draw()
+
+    def set_scatter(self, scatter: Scatter | None, x_name: str = "", y_name: str = "") -> None:
+        self.scatter = scatter
+        self.item.setLabel("bottom", f"Row loss of {x_name} (nats)" if x_name else "")
+        self.item.setLabel("left", f"Row loss of {y_name} (nats)" if y_name else "")
+        self._draw()
+
+    def _draw(self) -> None:
+        s = self.scatter
+        if s is None:
+            self.points.setData([], [])
+            self.diagonal.setData([], [])
+            self.note.setText("")
+            return
+        self.diagonal.setData([s.low, s.high], [s.low, s.high])
+        if s.density:
+            level = scatter_levels(s, DENSITY_LEVELS)
+            self.points.setData(x=s.x, y=s.y, size=DENSITY_SIZES[level],
+                                brush=[self._brushes[k] for k in level], data=None)
+            self.note.setText(f"{s.n:,} rows, as marks larger for more rows; below the "
+                              "diagonal the other model is better")
+            self.plot.setToolTip("Each mark is a cell of rows, larger and darker for more rows. "
+                                 "Losses below 10⁻⁴ are drawn at the axes' start.")
+        else:
+            self.points.setData(x=s.x, y=s.y, data=s.rows, brush=self._brush, size=6)
+            self.note.setText("One point a row; below the diagonal the other model is better")
+            self.plot.setToolTip("Click a point to select its row. Losses below 10⁻⁴ are drawn "
+                                 "at the axes' start.")
+        self.item.setXRange(s.low, s.high, padding=0.02)
+        self.item.setYRange(s.low, s.high, padding=0.02)
+
+    def _clicked(self, _item, points, *_args) -> None:
+        if len(points) and points[0].data() is not None:
+            self.rowClicked.emit(int(points[0].data()))
+
+
+class CompareView(QWidget):
+    """The Compare tab (see the module docstring)."""
+
+    #: The user chose another reference model (its index in the table's models).
+    referenceChanged = Signal(int)
+    #: The user asked to see a table row (a disagreeing row, a point of the scatter).
+    rowRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.setAccessibleName("Compare models")
+        self.result: Comparison | None = None
+        self.dataset = None
+        self._filling = False
+
+        self.reference = QComboBox()
+        self.reference.setAccessibleName("Reference model")
+        self.reference.setToolTip("The model every other model is compared with")
+        self.other = QComboBox()
+        self.other.setAccessibleName("Model compared with the reference")
+        self.other.setToolTip("The model whose disagreements and row losses are shown below")
+        self.busy = BusyNote()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Reference:"))
+        bar.addWidget(self.reference)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Against:"))
+        bar.addWidget(self.other)
+        bar.addWidget(self.busy)
+        bar.addStretch(1)
+
+        self.empty = QLabel(EMPTY_NOTE)
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("Nothing to compare")
+        self.leaderboard = _small_table("Leaderboard", LEADERBOARD_HEADER)
+        self.differences = _small_table("Paired differences", DIFFERENCE_HEADER)
+        self.sentences = QLabel("")
+        self.sentences.setWordWrap(True)
+        self.sentences.setTextFormat(Qt.TextFormat.PlainText)
+        self.sentences.setAccessibleName("What the differences say")
+        self.disagree = _small_table("Rows where the models disagree most", ("Row", "ID", "Δ row loss"))
+        self.disagree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.disagree.setMinimumWidth(150)
+        self.disagree.itemSelectionChanged.connect(self._disagree_selected)
+        self.scatter = LossScatterPlot()
+        self.scatter.rowClicked.connect(self.rowRequested)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setChildrenCollapsible(False)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        self.disagree_title = QLabel("<b>Largest |Δ row loss|</b>")
+        lv.addWidget(self.disagree_title)
+        lv.addWidget(self.disagree, 1)
+        lower.addWidget(left)
+        lower.addWidget(self.scatter)
+        lower.setStretchFactor(1, 1)
+
+        upper = QWidget()
+        b = QVBoxLayout(upper)
+        b.setContentsMargins(0, 0, 0, 0)
+        b.addWidget(QLabel("<b>Leaderboard</b> (lowest loss first)"))
+        b.addWidget(self.leaderboard)
+        differences = QLabel("<b>Against the reference</b> (paired: the same rows for both; "
+                             "Δ = model − reference, negative is better)")
+        differences.setWordWrap(True)
+        b.addWidget(differences)
+        b.addWidget(self.differences)
+        b.addWidget(self.sentences)
+        # The tables above, the rows and the scatter below: drag the line between them to give
+        # the scatter more room on a small screen.
+        self.body = QSplitter(Qt.Orientation.Vertical)
+        self.body.setObjectName("compareSplitter")
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(upper)
+        self.body.addWidget(lower)
+        self.body.setStretchFactor(0, 0)
+        self.body.setStretchFactor(1, 1)
+        self.body.setSizes([1, 10_000])  # the tables as small as they can be, the scatter the rest
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body, 1)
+        self.reference.currentIndexChanged.connect(self._reference_chosen)
+        self.other.currentIndexChanged.connect(self._other_chosen)
+        self.set_result(None)
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def set_dataset(self, dataset) -> None:
+        """The table whose rows the disagreements name (IDs)."""
+        self.dataset = dataset
+
+    def set_stale(self) -> None:
+        pass
+
+    def set_result(self, result: Comparison | None) -> None:
+        self.result = result
+        has = result is not None
+        self.empty.setVisible(not has)
+        self.body.setVisible(has)
+        for w in (self.reference, self.other):
+            w.setEnabled(has)
+        if not has:
+            self._set_items(self.reference, [], 0)
+            self._set_items(self.other, [], 0)
+            return
+        names = [m.column for m in result.models]
+        self._set_items(self.reference, names, result.reference)
+        others = [d.column for d in result.differences]
+        keep = self.other.currentText()
+        self._set_items(self.other, others, others.index(keep) if keep in others else 0)
+        _fill(self.leaderboard, leaderboard_cells(result))
+        _fill(self.differences, difference_cells(result))
+        _fit_height(self.leaderboard, len(result.models))
+        _fit_height(self.differences, len(result.differences))
+        lines = [d.sentence() for d in result.differences] + undefined_reasons(result)
+        self.sentences.setText("\n".join(lines))
+        self._show_other()
+
+    def _set_items(self, combo: QComboBox, names, current: int) -> None:
+        self._filling = True
+        try:
+            if [combo.itemText(i) for i in range(combo.count())] != list(names):
+                combo.clear()
+                combo.addItems(list(names))
+            if names:
+                combo.setCurrentIndex(current)
+        finally:
+            self._filling = False
+
+    def current_difference(self):
+        r = self.result
+        if r is None or not r.differences:
+            return None
+        k = max(0, min(self.other.currentIndex(), len(r.differences) - 1))
+        return r.differences[k]
+
+    def _show_other(self) -> None:
+        d = self.current_difference()
+        r = self.result
+        if d is None or r is None:
+            return
+        rows = disagreement_cells(self.dataset, d) if self.dataset is not None else []
+        self._filling = True
+        try:
+            _fill(self.disagree, [(str(row + 1), ident, delta) for row, ident, delta in rows])
+            self._disagree_rows = [row for row, _i, _d in rows]
+        finally:
+            self._filling = False
+        self.disagree_title.setText(f"<b>Largest |Δ row loss|</b>: {html.escape(d.column)} − "
+                                    f"{html.escape(d.reference)}")
+        self.scatter.set_scatter(loss_scatter(r, r.reference, d.index), d.reference, d.column)
+
+    # -- the user ------------------------------------------------------------------------------
+
+    def _reference_chosen(self, index: int) -> None:
+        if not self._filling and index >= 0:
+            self.referenceChanged.emit(index)
+
+    def _other_chosen(self, _index: int) -> None:
+        if not self._filling:
+            self._show_other()
+
+    def _disagree_selected(self) -> None:
+        if self._filling:
+            return
+        rows = self.disagree.selectionModel().selectedRows()
+        if rows:
+            self.rowRequested.emit(self._disagree_rows[rows[0].row()])

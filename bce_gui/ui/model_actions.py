@@ -1,0 +1,84 @@
+"""Putting several models' predictions in one table (issue 12): the window's two actions.
+
+* **Add model column** (Edit menu): another model's probabilities in a column of their own,
+  either a copy of Predicted (to paste or type them over, or to see what a change of the
+  model's predictions does) or a column the file already has
+  (read as numbers: a file with several predicted columns);
+* **Join predictions by ID** (File menu): a predictions file (``id, predicted``, or ``id,
+  p_<class>`` for K classes) matched to the table's IDs exactly; missing and extra IDs are
+  counted and listed, IDs that differ only in case or spaces are named and not matched, a
+  duplicate ID is an error naming it.
+
+Each is one undo step (:class:`~.commands.ReplaceTableCommand`): Undo puts the table back as it
+was, Save writes every model column. The table is built by the core
+(:func:`~bce_gui.core.compare.add_models`, :func:`~bce_gui.core.join.join_into`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from ..core.compare import CompareError, add_models, with_model_copy
+from ..core.join import JoinError, join_into
+from . import commands
+from .document import Document
+
+NEW_COLUMN = "A copy of Predicted (paste or type the other model's predictions over it)"
+JOIN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
+
+
+class ModelActions:
+    """The slots of the two actions, for one window and its document."""
+
+    def __init__(self, window: QWidget, doc: Document, status) -> None:
+        self.window = window
+        self.doc = doc
+        self.status = status  # shows a message in the status bar
+
+    def column_choices(self) -> list[str]:
+        """What "Add model column" offers: a new column, then the table's extra columns."""
+        return [NEW_COLUMN, *self.doc.dataset.extras.keys()]
+
+    def add_model_column(self, choice: str | None = None) -> bool:
+        if choice is None:
+            choice, ok = QInputDialog.getItem(
+                self.window, "Add model column",
+                "Predictions of another model, compared with Predicted on the same rows:",
+                self.column_choices(), 0, False)
+            if not ok or not choice:
+                return False
+        try:
+            if choice == NEW_COLUMN:
+                table = with_model_copy(self.doc.dataset)
+            else:
+                table = add_models(self.doc.dataset, [choice])
+        except CompareError as exc:
+            QMessageBox.warning(self.window, "Add model column", str(exc).replace("--compare ", ""))
+            return False
+        name = table.schema.models[-1].name
+        commands.replace_table(self.doc, table, f"Add model column {name}")
+        self.status(f"Added model column {name}: the Compare tab (Ctrl+8) compares the models")
+        return True
+
+    def join_predictions(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Join predictions by ID", "",
+                                                  JOIN_FILTER)
+            if not path:
+                return False
+        try:
+            table, match = join_into(self.doc.dataset, path)
+        except JoinError as exc:
+            QMessageBox.warning(self.window, "Join predictions by ID", str(exc))
+            return False
+        commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
+        found = match.sentences("the table")
+        summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "
+                   f"{match.n_rows:,} IDs matched")
+        if found:
+            QMessageBox.information(self.window, "Join predictions by ID",
+                                    summary + ".\n\n" + "\n\n".join(found))
+        self.status(summary)
+        return True

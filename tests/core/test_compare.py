@@ -1,0 +1,224 @@
+"""Comparing models on the same rows (core/compare.py), against scikit-learn on two real
+models' out-of-fold predictions, against a plain row-by-row paired bootstrap, and for the
+paired interval's coverage on simulated pairs with a known difference."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
+from bce_gui.core.compare import (
+    CompareError, ComparisonColumns, add_models, compare, largest_disagreements, loss_scatter,
+    row_points)
+from bce_gui.core.dataset import Dataset, NumericColumn
+from bce_gui.core.evaluate import evaluate
+from bce_gui.core.loss import LossOptions
+from bce_gui.core.metrics.table import MetricsSettings
+from bce_gui.core.policies import make_policy
+from bce_gui.core.schema import Schema
+
+from _compare_data import binary_pair, multiclass_pair
+
+
+def binary_table(y, preds: dict, w=None) -> Dataset:
+    cols = {"actual": NumericColumn(np.asarray(y, float))}
+    cols.update({k: NumericColumn(np.asarray(v, float)) for k, v in preds.items()})
+    if w is not None:
+        cols["w"] = NumericColumn(np.asarray(w, float))
+    return Dataset(cols, Schema.binary("actual", tuple(preds), weight="w" if w is not None else None))
+
+
+def categorical_table(y, preds: dict) -> Dataset:
+    cols = {"label": NumericColumn(np.asarray(y, float))}
+    models = {}
+    for name, p in preds.items():
+        models[name] = tuple(f"{name}_p_{k}" for k in range(p.shape[1]))
+        cols.update({c: NumericColumn(p[:, k]) for k, c in enumerate(models[name])})
+    return Dataset(cols, Schema.categorical((0, 1, 2), "label", models))
+
+
+def run(ds, options=None, reference=0, **kw):
+    ev = evaluate(ds, options or LossOptions())
+    return compare(ComparisonColumns.of(ds, ev), reference, MetricsSettings(**kw))
+
+
+def ece_by_definition(y, p, bins=10):
+    b = np.minimum((p * bins).astype(int), bins - 1)
+    return sum(np.sum(b == k) / y.size * abs(y[b == k].mean() - p[b == k].mean())
+               for k in range(bins) if np.any(b == k))
+
+
+def test_binary_leaderboard_and_difference_agree_with_scikit_learn():
+    y, preds = binary_pair()
+    c = run(binary_table(y, preds))
+    by = {m.column: m for m in c.models}
+    for name, p in preds.items():
+        m = by[name]
+        assert m.loss == pytest.approx(log_loss(y, p), rel=1e-12)
+        assert m.brier.value == pytest.approx(brier_score_loss(y, p), rel=1e-12)
+        assert m.auc.value == pytest.approx(roc_auc_score(y, p), rel=1e-12)
+        assert m.ece.value == pytest.approx(ece_by_definition(y, p), rel=1e-9)
+        assert m.ci95.low < m.loss < m.ci95.high and m.n == y.size
+    d = c.differences[0]
+    assert (d.column, d.reference) == ("bayes", "logreg")
+    assert d.difference.value == pytest.approx(log_loss(y, preds["bayes"]) - log_loss(y, preds["logreg"]),
+                                               rel=1e-12)
+    assert [m.column for m in c.leaderboard] == sorted(preds, key=lambda k: log_loss(y, preds[k]))
+
+
+def test_k_class_leaderboard_agrees_with_scikit_learn():
+    y, preds = multiclass_pair()
+    c = run(categorical_table(y, preds))
+    onehot = np.eye(3)[y]
+    for m, (name, p) in zip(c.models, preds.items()):
+        assert m.column == name
+        assert m.loss == pytest.approx(log_loss(y, p), rel=1e-12)
+        assert m.auc.value == pytest.approx(roc_auc_score(y, p, multi_class="ovr"), rel=1e-12)
+        assert m.brier.value == pytest.approx(np.mean(np.sum((p - onehot) ** 2, axis=1)), rel=1e-12)
+    d = c.differences[0]
+    assert d.difference.value == pytest.approx(log_loss(y, preds["bayes"]) - log_loss(y, preds["logreg"]),
+                                               rel=1e-10)
+
+
+def row_loss(y, p):
+    return -np.log(np.where(y == 1, p, 1 - p))
+
+
+def test_paired_interval_matches_a_plain_paired_row_bootstrap():
+    """The same resampled rows for both models: the interval of the mean Δ as the textbook
+    paired bootstrap gives it (to Monte-Carlo accuracy)."""
+    y, preds = binary_pair()
+    a, b = row_loss(y, preds["logreg"]), row_loss(y, preds["bayes"])
+    c = run(binary_table(y, preds), n_resamples=4000, seed=3)
+    d = c.differences[0]
+    rng = np.random.default_rng(11)
+    idx = rng.integers(0, y.size, size=(4000, y.size))
+    means = (b[idx] - a[idx]).mean(axis=1)  # the same rows idx for both models
+    low, high = np.percentile(means, [2.5, 97.5])
+    width = high - low
+    assert d.ci95.low == pytest.approx(low, abs=0.06 * width)
+    assert d.ci95.high == pytest.approx(high, abs=0.06 * width)
+    # ... and much narrower than two unpaired intervals would suggest
+    unpaired = [np.percentile(x[idx].mean(axis=1), [2.5, 97.5]) for x in (a, b)]
+    assert width < (unpaired[0][1] - unpaired[0][0]) + (unpaired[1][1] - unpaired[1][0])
+
+
+def test_better_share_and_disagreements():
+    y, preds = binary_pair()
+    a, b = row_loss(y, preds["logreg"]), row_loss(y, preds["bayes"])
+    c = run(binary_table(y, preds))
+    d = c.differences[0]
+    assert d.better_share.value == pytest.approx(np.mean(b < a))
+    assert d.worse_share.value == pytest.approx(np.mean(b > a))
+    order = np.argsort(-np.abs(b - a), kind="stable")[:100]
+    assert d.rows.tolist() == order.tolist()
+    np.testing.assert_allclose(d.deltas, (b - a)[order], rtol=1e-12)
+
+
+def test_weighted_shares_and_difference():
+    y, preds = binary_pair()
+    w = np.random.default_rng(0).gamma(2.0, 0.5, y.size)
+    c = run(binary_table(y, preds, w))
+    a, b = row_loss(y, preds["logreg"]), row_loss(y, preds["bayes"])
+    d = c.differences[0]
+    assert d.difference.value == pytest.approx(
+        log_loss(y, preds["bayes"], sample_weight=w) - log_loss(y, preds["logreg"], sample_weight=w),
+        rel=1e-12)
+    assert d.better_share.value == pytest.approx(w[b < a].sum() / w.sum())
+
+
+def test_reference_other_than_the_first_and_sign_of_the_difference():
+    y, preds = binary_pair()
+    c = run(binary_table(y, preds), reference=1)
+    d = c.differences[0]
+    assert (d.column, d.reference) == ("logreg", "bayes")
+    assert d.difference.value == pytest.approx(log_loss(y, preds["logreg"]) - log_loss(y, preds["bayes"]),
+                                               rel=1e-12)
+    assert d.difference.value < 0 and d.ci95.high < 0
+    assert "logreg is better than bayes" in d.sentence()
+
+
+def test_rows_invalid_for_one_model_are_left_out_for_both():
+    y = np.array([1, 0, 1, 0, 1.0])
+    pa = np.array([0.9, 0.2, 0.6, 0.3, 0.8])
+    pb = np.array([0.8, 0.1, np.nan, 0.4, 1.5])  # two rows invalid in model b only
+    c = run(binary_table(y, {"a": pa, "b": pb}))
+    assert c.n == 3 and c.index.tolist() == [0, 1, 3]
+    assert c.models[0].loss == pytest.approx(log_loss(y[[0, 1, 3]], pa[[0, 1, 3]]))
+
+
+def test_infinite_losses_say_why_instead_of_nan():
+    y = np.array([1, 0, 1, 0.0])
+    pa = np.array([0.0, 0.2, 0.6, 0.3])   # row 0: probability 0 for class 1 -> inf
+    pb = np.array([0.0, 0.1, 0.7, 0.4])
+    c = run(binary_table(y, {"a": pa, "b": pb}))
+    d = c.differences[0]
+    assert d.difference.value is None and "both losses are infinite" in d.difference.reason
+    assert not d.ci95.defined and d.ci95.reason
+    assert d.json()["difference"] is None and d.json()["ci95"] is None
+    c = run(binary_table(y, {"a": pa, "b": pb}), options=LossOptions(policy=make_policy("sklearn")))
+    assert math.isfinite(c.differences[0].difference.value)
+
+
+def test_largest_disagreements_puts_infinite_first_and_skips_nan():
+    d = np.array([0.1, -np.inf, np.nan, -0.5, 0.5, np.inf])
+    assert largest_disagreements(d, 4).tolist() == [1, 5, 3, 4]
+
+
+def test_compare_json_is_an_object_for_one_and_a_list_for_several():
+    y, preds = binary_pair()
+    one = run(binary_table(y, preds)).compare_json()
+    assert isinstance(one, dict) and set(one) == {"column", "loss", "difference", "ci95",
+                                                  "better_share", "n"}
+    three = run(binary_table(y, {**preds, "c": np.clip(preds["logreg"], 0.05, 0.95)})).compare_json()
+    assert isinstance(three, list) and [x["column"] for x in three] == ["bayes", "c"]
+
+
+def test_add_models_reads_extra_text_columns_as_numbers():
+    ds = Dataset.from_arrays([1, 0, 1], [0.8, 0.3, 0.6], ids=["a", "b", "c"])
+    ds.extras["other"] = np.array(["0.7", "x", "0,5"], dtype=object)
+    out = add_models(ds, ["OTHER"])
+    col = out.columns["other"]
+    assert col.values[[0, 2]].tolist() == [0.7, 0.5] and col.text == {1: "x"}
+    assert [m.columns for m in out.schema.models] == [("Predicted",), ("other",)]
+    with pytest.raises(CompareError, match="already the actual column"):
+        add_models(ds, ["Actual"])
+    with pytest.raises(CompareError, match="there is no column 'nope'"):
+        add_models(ds, ["nope"])
+
+
+def test_scatter_points_then_density():
+    y, preds = binary_pair()
+    c = run(binary_table(y, preds))
+    s = loss_scatter(c, 0, 1)
+    assert not s.density and s.x.size == y.size
+    np.testing.assert_allclose(10 ** s.x, np.clip(row_loss(y, preds["logreg"]), 1e-4, 100), rtol=1e-9)
+    dense = loss_scatter(c, 0, 1, max_points=100, bins=30)
+    assert dense.density and dense.counts.sum() == y.size and dense.x.size <= 900
+
+
+def test_row_points_place_each_model_on_the_curve():
+    ds = binary_table(np.array([1.0, 0.0]), {"a": np.array([0.8, 0.3]), "b": np.array([0.4, 0.1])})
+    ev = evaluate(ds, LossOptions())
+    pts = row_points(ds, ev.options, ev.losses, 0)
+    assert [(n, x) for n, x, _l in pts] == [("a", 0.8), ("b", 0.4)]
+    assert pts[0][2] == pytest.approx(-math.log(0.8)) and pts[1][2] == pytest.approx(-math.log(0.4))
+
+
+@pytest.mark.slow
+def test_paired_interval_coverage_on_simulated_pairs_with_a_known_difference():
+    """About 95% of the paired intervals hold the true difference of mean loss (E[Δ] = 0.05)."""
+    n, seeds, hits = 200, 300, 0
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)
+        a = rng.gamma(2.0, 0.25, n)                 # E[a] = 0.5
+        b = a * rng.uniform(0.8, 1.4, n)            # E[b − a] = 0.5 · 0.1 = 0.05
+        y = (rng.random(n) < 0.5).astype(float)
+        cols = ComparisonColumns(LossOptions(), ("a", "b"), y, ((np.full(n, 0.5),),) * 2,
+                                 (a, b), np.ones(n, bool))
+        d = compare(cols, 0, MetricsSettings(n_resamples=1000, seed=seed)).differences[0]
+        hits += d.ci95.low <= 0.05 <= d.ci95.high
+    assert 0.92 <= hits / seeds <= 0.98

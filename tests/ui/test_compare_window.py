@@ -1,0 +1,251 @@
+"""Comparing models in the window (issue 12): several prediction columns in one table (a model
+column added, another column of the file, predictions joined by ID), the Compare tab computed
+off the GUI thread, its rows linked to the table and the penalty curve, undo and save keeping
+every model column, and the report's leaderboard.
+
+Values are checked against scikit-learn, never against numbers copied from the app's output.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from sklearn.metrics import log_loss
+
+from bce_gui.core.dataset import Dataset, NumericColumn
+from bce_gui.core.formatting import fmt_number
+from bce_gui.core.schema import Schema
+from bce_gui.ui.model_actions import NEW_COLUMN
+
+# The worked example: ID1..ID10.
+Y = np.array([1, 0, 1, 0, 1, 1, 0, 0, 1, 0], dtype=float)
+P = np.array([0.94, 0.1, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12])
+IDS = [f"ID{i}" for i in range(1, 11)]
+
+
+def press(qtbot, w, keys: str) -> None:
+    seq = QKeySequence(keys)[0]
+    qtbot.keyClick(w.obs_view, seq.key(), seq.keyboardModifiers())
+
+
+def fresh(qtbot, w, timeout=10_000):
+    """Wait until the comparison shown is that of the table as it is now."""
+    qtbot.waitUntil(lambda: w.compare.current and not w.compare._busy, timeout=timeout)
+    return w.compare.result
+
+
+def edit(w, row: int, key: str, text: str) -> None:
+    m = w.model
+    assert m.setData(m.index(row, m.column_of(key)), text)
+
+
+def predictions_file(tmp_path, rows, name="other.csv"):
+    path = tmp_path / name
+    path.write_text("id,predicted\n" + "".join(f"{i},{p}\n" for i, p in rows))
+    return path
+
+
+@pytest.mark.parametrize("by", ["shortcut", "menu"])
+def test_add_model_column_then_undo(window, qtbot, dialogs, by):
+    w = window
+    dialogs.answer("item", NEW_COLUMN)
+    if by == "shortcut":
+        assert w.actions["add_model"].shortcut() == QKeySequence("Ctrl+Shift+M")
+        press(qtbot, w, "Ctrl+Shift+M")
+    else:
+        w.actions["add_model"].trigger()
+    assert dialogs.of("item") and w.doc.n_models == 2
+    col = w.model.column_of("Model 2")
+    assert col > 0 and w.model.columns[col].editable
+    assert w.model.data(w.model.index(0, col)) == "0.94"  # a copy of Predicted to paste over
+    r = fresh(qtbot, w)
+    assert r.differences[0].difference.value == 0.0
+    w.doc.undo_stack.undo()
+    assert w.doc.n_models == 1 and w.model.column_of("Model 2") == -1
+    r = fresh(qtbot, w)
+    assert r is None and w.compare_view.empty.isVisibleTo(w.compare_view)
+
+
+def test_an_edit_of_the_model_column_updates_the_comparison(window, qtbot, dialogs):
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    fresh(qtbot, w)
+    edit(w, 7, "Model 2", "0.05")  # ID8, class 0: the second model is right where Predicted is not
+    r = fresh(qtbot, w)
+    p2 = P.copy()
+    p2[7] = 0.05
+    d = r.differences[0]
+    assert d.difference.value == pytest.approx(log_loss(Y, p2) - log_loss(Y, P), rel=1e-12)
+    assert d.better_share.value == pytest.approx(0.1)
+    assert d.rows[0] == 7  # the largest |Δ row loss|
+    w.compare_view.set_result(r)
+    assert w.compare_view.leaderboard.item(0, 0).text() == "Model 2"
+    assert w.compare_view.leaderboard.item(1, 0).text() == "Predicted (reference)"
+    assert w.compare_view.leaderboard.item(0, 1).text() == fmt_number(log_loss(Y, p2), 4)
+
+
+def test_a_column_of_the_file_becomes_a_model(make_window, qtbot, tmp_path, dialogs):
+    path = tmp_path / "two.csv"
+    b = np.clip(P + 0.05, 0, 1)
+    path.write_text("id,actual,predicted,model_b\n" + "".join(
+        f"{i},{int(y)},{p},{q!r}\n" for i, y, p, q in zip(IDS, Y, P, b.tolist())))
+    w = make_window(load_example=False)
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 10, timeout=10_000)
+    dialogs.answer("item", "model_b")
+    w.actions["add_model"].trigger()
+    assert "model_b" in dialogs.of("item")[0].filters.split(";;")
+    r = fresh(qtbot, w)
+    assert r.models[1].column == "model_b"
+    assert r.models[1].loss == pytest.approx(log_loss(Y, b), rel=1e-12)
+    # Save keeps every model column; the file reads back with both
+    out = tmp_path / "saved.csv"
+    dialogs.answer("save", str(out))
+    assert w.files.save_as()
+    text = out.read_text()
+    assert text.splitlines()[0] == "id,actual,predicted,model_b"
+    assert text.splitlines()[1].split(",")[3] == repr(float(b[0]))
+
+
+def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialogs):
+    w = window
+    other = np.array([0.9, 0.2, 0.7, 0.3, 0.6, 0.8, 0.4, 0.3, 0.9])  # ID1..ID9, shuffled below
+    rows = [(IDS[i], other[i]) for i in (8, 3, 0, 5, 1, 7, 2, 6, 4)]
+    rows.append(("ID99", 0.5))  # not in the table
+    dialogs.answer("open", str(predictions_file(tmp_path, rows)))
+    assert w.actions["join"].shortcut() == QKeySequence("Ctrl+Shift+J")
+    press(qtbot, w, "Ctrl+Shift+J")
+    assert w.doc.n_models == 2 and len(w.doc) == 11
+    info = dialogs.of("information")[-1].text
+    assert "9 of 10 IDs matched" in info
+    assert "1 ID of the table has no prediction ('ID10')" in info
+    assert "1 ID is not in the table ('ID99')" in info
+    r = fresh(qtbot, w)
+    assert r.n == 9  # ID10 (no prediction) and ID99 (no actual) are left out of both
+    assert r.models[1].loss == pytest.approx(log_loss(Y[:9], other), rel=1e-12)
+    assert r.models[0].loss == pytest.approx(log_loss(Y[:9], P[:9]), rel=1e-12)
+    w.doc.undo_stack.undo()
+    assert w.doc.n_models == 1 and len(w.doc) == 10
+
+
+def test_join_refuses_duplicate_ids_and_says_so(window, qtbot, tmp_path, dialogs):
+    w = window
+    path = predictions_file(tmp_path, [("ID1", 0.5), ("ID2", 0.4), ("ID1", 0.6)])
+    dialogs.answer("open", str(path))
+    w.actions["join"].trigger()
+    assert w.doc.n_models == 1
+    assert "duplicate IDs: 'ID1' (rows 2, 4)" in dialogs.of("warning")[-1].text
+
+
+def test_join_names_ids_that_differ_only_in_case(window, qtbot, tmp_path, dialogs):
+    w = window
+    rows = [(i.lower() if i == "ID3" else i, 0.5) for i in IDS]
+    w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
+    info = dialogs.of("information")[-1].text
+    assert "'ID3' ~ 'id3'" in info and "NOT matched" in info
+
+
+def test_reference_choice_flips_the_difference(window, qtbot, dialogs):
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    edit(w, 7, "Model 2", "0.05")
+    r = fresh(qtbot, w)
+    before = r.differences[0].difference.value
+    w.compare_view.reference.setCurrentIndex(1)
+    r = fresh(qtbot, w)
+    assert r.reference == 1 and r.differences[0].column == "Predicted"
+    assert r.differences[0].difference.value == pytest.approx(-before, rel=1e-12)
+
+
+def test_a_disagreeing_row_is_selected_and_shown_on_the_penalty_curve(window, qtbot, dialogs):
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    edit(w, 7, "Model 2", "0.05")
+    fresh(qtbot, w)
+    view = w.compare_view
+    assert view.disagree.item(0, 1).text() == "ID8"
+    view.disagree.selectRow(0)
+    assert w.tables.selected_data_rows().tolist() == [7]
+    x, y = w.plot.pair_points_shown()
+    assert x.tolist() == [0.56, 0.05]
+    np.testing.assert_allclose(y, [-math.log(1 - 0.56), -math.log(1 - 0.05)], rtol=1e-12)
+    w.tables.select_data_rows([])
+    assert w.plot.pair_points_shown()[0].size == 0
+
+
+def test_the_scatter_draws_a_density_at_scale(make_window, qtbot):
+    w = make_window(load_example=False)
+    n = 30_000
+    rng = np.random.default_rng(0)
+    y = (rng.random(n) < 0.4).astype(float)
+    a, b = rng.uniform(0.01, 0.99, n), rng.uniform(0.01, 0.99, n)
+    ds = Dataset({"actual": NumericColumn(y), "a": NumericColumn(a), "b": NumericColumn(b)},
+                 Schema.binary("actual", ("a", "b")))
+    w.doc.set_dataset(ds)
+    r = fresh(qtbot, w, timeout=30_000)
+    assert r.n == n
+    view = w.compare_view
+    view.set_result(r)
+    s = view.scatter.scatter
+    assert s.density and s.counts.sum() == n
+    assert view.scatter.points.data.size == s.x.size  # one mark per non-empty cell
+
+
+def test_paste_into_the_model_column(window, qtbot, dialogs, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    col = w.model.column_of("Model 2")
+    w.obs_view.setCurrentIndex(w.model.index(0, col))
+    QApplication.clipboard().setText("0.5\n0.5\n")
+    w.paste()
+    assert w.doc.dataset.columns["Model 2"].values[:3].tolist() == [0.5, 0.5, 0.83]
+    r = fresh(qtbot, w)
+    p2 = P.copy()
+    p2[:2] = 0.5
+    assert r.models[1].loss == pytest.approx(log_loss(Y, p2), rel=1e-12)
+
+
+def test_the_report_has_the_leaderboard_and_the_differences(window, qtbot, tmp_path,
+                                                           monkeypatch, dialogs):
+    import bce_gui.ui.files as files_mod
+
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    edit(w, 7, "Model 2", "0.05")  # stale comparison: the report computes it
+    page = tmp_path / "r.html"
+    assert w.files.export_report(w.plot, str(page))
+    html = page.read_text("utf-8")
+    p2 = P.copy()
+    p2[7] = 0.05
+    for words in ("Models compared", "Against the reference, Predicted", "Model 2 − Predicted = ", "Better on",
+                  fmt_number(log_loss(Y, p2), 4), fmt_number(log_loss(Y, p2) - log_loss(Y, P), 4)):
+        assert words in html, words
+
+
+def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
+    from bce_gui.ui.main_window import load_multiclass_example
+
+    w = make_window(load_example=False)
+    ds = load_multiclass_example()
+    w.doc.set_dataset(ds)
+    classes = ds.schema.task.classes
+    ids = ds.ids.tolist()
+    path = tmp_path / "uniform.csv"
+    k = len(classes)
+    # columns in another order than the table's: matched by class name
+    path.write_text("id," + ",".join(f"p_{c}" for c in reversed(classes)) + "\n"
+                    + "".join(f"{i}," + ",".join([repr(1 / k)] * k) + "\n" for i in reversed(ids)))
+    dialogs.answer("open", str(path))
+    w.actions["join"].trigger()  # (its shortcut: test_join_predictions_by_id_with_the_shortcut)
+    assert w.doc.n_models == 2
+    r = fresh(qtbot, w)
+    assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
+    first = w.doc.live.totals.mean
+    assert r.differences[0].difference.value == pytest.approx(math.log(k) - first, rel=1e-12)
