@@ -515,6 +515,12 @@ class MainWindow(QMainWindow):
         self.statistics.thresholdChanged.connect(cmp.set_threshold)
         self.compare_view.referenceChanged.connect(cmp.set_reference)
         self.compare_view.rowRequested.connect(self.select_row_from_plot)
+        # Another table: the comparison shown is of the old one, and must not keep it alive.
+        self.doc.replaced.connect(self._forget_comparison)
+
+    def _forget_comparison(self) -> None:
+        self.compare_view.set_dataset(None)
+        self.compare_view.set_result(None)
 
     def _show_comparison(self, result) -> None:
         self.compare_view.set_dataset(self.doc.dataset)

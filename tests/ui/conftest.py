@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars  # noqa: F401  (see below)
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from bce_gui.ui.main_window import MainWindow
+
+# polars is imported here, before any window: a window imports it on a worker soon after it
+# starts (ui/files.py warm-up), and scikit-learn, which tests call on the GUI thread, peeks at
+# sys.modules["polars"] without the import lock, so it could meet the module half-imported.
 
 SB = QMessageBox.StandardButton
 
