@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         # Several models on the same rows (issue 12): compared in the background too.
         self.compare = CompareController(self.doc, self.jobs, self)
         self.compare_view = CompareView()
-        self.model_actions = ModelActions(self, self.doc, lambda text: self.statusBar().showMessage(text, 8000))
+        self.model_actions = ModelActions(self, self.doc, lambda text: self.statusBar().showMessage(text, 8000),
+                                          self.jobs)
         self.settings_panel = SettingsPanel(self.doc)
         self.explain = QTextBrowser()
         self.explain.setAccessibleName("How is this computed")

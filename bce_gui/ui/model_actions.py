@@ -24,17 +24,22 @@ from ..core.compare import CompareError, add_models, with_model_copy
 from ..core.join import JoinError, join_into
 from . import commands
 from .document import Document
+from .jobs import Jobs
 
 NEW_COLUMN = "A copy of Predicted (paste or type the other model's predictions over it)"
+JOIN_JOB = "join"
 JOIN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 
 
 class ModelActions:
     """The slots of the two actions, for one window and its document."""
 
-    def __init__(self, window: QWidget, doc: Document, status) -> None:
+    def __init__(self, window: QWidget, doc: Document, status, jobs: Jobs) -> None:
         self.window = window
         self.doc = doc
+        self.jobs = jobs  # a join reads its file on a worker
+        #: A join is being read (True from the start until its outcome has been shown).
+        self.joining = False
         self.status = status  # shows a message in the status bar
 
     def column_choices(self) -> list[str]:
@@ -63,16 +68,41 @@ class ModelActions:
         return True
 
     def join_predictions(self, path: str | None = None) -> bool:
+        """Ask for a predictions file and join it by ID. The file is read and matched on a
+        worker (a large file would freeze the window); the join lands as one undo step when
+        it is done, unless the table changed meanwhile (then nothing changes, and it says so).
+        Returns whether a join was started."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Join predictions by ID", "",
                                                   JOIN_FILTER)
             if not path:
                 return False
-        try:
-            table, match = join_into(self.doc.dataset, path)
-        except JoinError as exc:
-            QMessageBox.warning(self.window, "Join predictions by ID", str(exc))
-            return False
+        dataset, index = self.doc.dataset, self.doc.undo_stack.index()
+
+        def run(_ctx):
+            return join_into(dataset, path)
+
+        def done(result) -> None:
+            if self.doc.dataset is not dataset or self.doc.undo_stack.index() != index:
+                QMessageBox.warning(self.window, "Join predictions by ID",
+                                    f"The table changed while {Path(path).name} was read: nothing "
+                                    "was joined. Join it again to match the table as it is now.")
+                return
+            self._joined(path, *result)
+
+        def failed(exc: BaseException) -> None:
+            text = str(exc) if isinstance(exc, JoinError) else f"{Path(path).name}: {exc}"
+            QMessageBox.warning(self.window, "Join predictions by ID", text)
+
+        def ended() -> None:
+            self.joining = False
+
+        self.status(f"Reading {Path(path).name} to join it by ID…")
+        self.joining = True
+        self.jobs.submit(JOIN_JOB, run, done=done, failed=failed, ended=ended)
+        return True
+
+    def _joined(self, path: str, table, match) -> None:
         commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
         found = match.sentences("the table")
         summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "
@@ -81,4 +111,3 @@ class ModelActions:
             QMessageBox.information(self.window, "Join predictions by ID",
                                     summary + ".\n\n" + "\n\n".join(found))
         self.status(summary)
-        return True

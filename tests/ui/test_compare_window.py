@@ -49,6 +49,11 @@ def predictions_file(tmp_path, rows, name="other.csv"):
     return path
 
 
+def joined(qtbot, w) -> None:
+    """Wait until a join (read on a worker) has landed or said why not."""
+    qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
+
+
 @pytest.mark.parametrize("by", ["shortcut", "menu"])
 def test_add_model_column_then_undo(window, qtbot, dialogs, by):
     w = window
@@ -119,6 +124,7 @@ def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialo
     dialogs.answer("open", str(predictions_file(tmp_path, rows)))
     assert w.actions["join"].shortcut() == QKeySequence("Ctrl+Shift+J")
     press(qtbot, w, "Ctrl+Shift+J")
+    joined(qtbot, w)
     assert w.doc.n_models == 2 and len(w.doc) == 11
     info = dialogs.of("information")[-1].text
     assert "9 of 10 IDs matched" in info
@@ -137,6 +143,7 @@ def test_join_refuses_duplicate_ids_and_says_so(window, qtbot, tmp_path, dialogs
     path = predictions_file(tmp_path, [("ID1", 0.5), ("ID2", 0.4), ("ID1", 0.6)])
     dialogs.answer("open", str(path))
     w.actions["join"].trigger()
+    joined(qtbot, w)
     assert w.doc.n_models == 1
     assert "duplicate IDs: 'ID1' (rows 2, 4)" in dialogs.of("warning")[-1].text
 
@@ -145,6 +152,7 @@ def test_join_names_ids_that_differ_only_in_case(window, qtbot, tmp_path, dialog
     w = window
     rows = [(i.lower() if i == "ID3" else i, 0.5) for i in IDS]
     w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
+    joined(qtbot, w)
     info = dialogs.of("information")[-1].text
     assert "'ID3' ~ 'id3'" in info and "NOT matched" in info
 
@@ -244,8 +252,42 @@ def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
                     + "".join(f"{i}," + ",".join([repr(1 / k)] * k) + "\n" for i in reversed(ids)))
     dialogs.answer("open", str(path))
     w.actions["join"].trigger()  # (its shortcut: test_join_predictions_by_id_with_the_shortcut)
+    joined(qtbot, w)
     assert w.doc.n_models == 2
     r = fresh(qtbot, w)
     assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
     first = w.doc.live.totals.mean
     assert r.differences[0].difference.value == pytest.approx(math.log(k) - first, rel=1e-12)
+
+
+def test_a_join_is_read_off_the_gui_thread_and_dropped_if_the_table_changed(window, qtbot, tmp_path, dialogs):
+    import threading
+
+    from bce_gui.ui import model_actions
+
+    w = window
+    rows = [(i, 0.5) for i in IDS]
+    threads = []
+    gate = threading.Event()
+    real = model_actions.join_into
+
+    def slow_join(dataset, path):
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        return real(dataset, path)
+
+    model_actions.join_into = slow_join
+    try:
+        w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
+        assert w.model_actions.joining and w.doc.n_models == 1  # the window answers meanwhile
+        edit(w, 0, "predicted", "0.5")  # the table changes while the file is read
+        gate.set()
+        joined(qtbot, w)
+    finally:
+        model_actions.join_into = real
+    assert threads and threads[0] is not threading.main_thread()
+    assert w.doc.n_models == 1  # nothing joined onto a table the file was not matched with
+    assert "The table changed while" in dialogs.of("warning")[-1].text
+    w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
+    joined(qtbot, w)
+    assert w.doc.n_models == 2
