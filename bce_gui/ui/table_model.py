@@ -136,7 +136,7 @@ class ObservationsModel(QAbstractTableModel):
 
     def _make_columns(self) -> list[Column]:
         if self.doc.categorical:
-            cols = [INPUT_COLUMNS["id"], *class_columns(self.doc)]
+            cols = [INPUT_COLUMNS["id"], *class_columns(self.doc), *self._model_columns()]
             if self.doc.has_weight:
                 cols.append(INPUT_COLUMNS["weight"])
             return cols + [CATEGORICAL_CORRECTED, CATEGORICAL_LN, *RESULT_COLUMNS[2:-1], CATEGORICAL_NOTE]
@@ -149,12 +149,16 @@ class ObservationsModel(QAbstractTableModel):
         return cols + RESULT_COLUMNS
 
     def _model_columns(self) -> list[Column]:
-        """The other models' prediction columns (a binary table holding several models), each
-        keyed and titled by its column's name; the results are the first model's."""
+        """The other models' prediction columns (a table holding several models), each keyed by
+        its column's name (binary: titled by it too); the results are the first model's."""
         schema = self.doc.dataset.schema
-        if not schema.task.is_binary:
-            return []
         what = "logit (log-odds)" if self.doc.options.logits else "probability"
+        if not schema.task.is_binary:  # K classes: each other model's class columns
+            letter = "z" if self.doc.options.logits else "p"
+            return [Column(name, f"{m.name}: {letter}({label_text(c)})",
+                           f"Model {m.name}'s {what} of class {label_text(c)}, compared with the "
+                           "first model in the Compare tab")
+                    for m in schema.models[1:] for c, name in zip(schema.task.classes, m.columns)]
         return [Column(m.columns[0], m.columns[0],
                        f"Another model's predicted {what} of class 1, compared with Predicted "
                        "in the Compare tab")

@@ -258,6 +258,28 @@ def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
     assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
     first = w.doc.live.totals.mean
     assert r.differences[0].difference.value == pytest.approx(math.log(k) - first, rel=1e-12)
+    # The joined model's class columns are in the table, titled by model and class, editable
+    m = w.model
+    model = w.doc.dataset.schema.models[1]
+    titles = [m.headerData(i, Qt.Orientation.Horizontal) for i in range(m.columnCount())]
+    from bce_gui.core.class_labels import label_text
+
+    for c, name in zip(classes, model.columns):
+        assert f"{model.name}: p({label_text(c)})" in titles
+    col = m.column_of(model.columns[0])
+    row = ids.index(ids[0])
+    assert float(m.data(m.index(row, col))) == pytest.approx(1 / k, rel=1e-4)
+    y0 = int(w.doc.live.labels[row])
+    # give the actual class of row 1 all the probability under the second model: its row loss 0
+    for j, name in enumerate(model.columns):
+        assert m.setData(m.index(row, m.column_of(name)), "1" if j == y0 else "0")
+    r = fresh(qtbot, w)
+    n = len(ids)
+    assert r.models[1].loss == pytest.approx(math.log(k) * (n - 1) / n, rel=1e-12)
+    for _ in model.columns:
+        w.doc.undo_stack.undo()
+    r = fresh(qtbot, w)
+    assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
 
 
 def test_a_join_is_read_off_the_gui_thread_and_dropped_if_the_table_changed(window, qtbot, tmp_path, dialogs):
