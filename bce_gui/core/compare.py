@@ -436,6 +436,42 @@ def add_models(dataset, columns):
                    header_order=dataset.header_order, row_problems=dataset.row_problems)
 
 
+def restore_models(dataset, models):
+    """The table with the models after the first as they were (``models``: the
+    ``Schema.to_dict()["models"]`` of a table written earlier, e.g. for recovery), each model's
+    columns read as numbers. A model whose columns are not all in the table is skipped (its
+    columns stay as they are): a file changed since must still open. Binary and K classes."""
+    from dataclasses import replace
+
+    from .dataset import Dataset, NumericColumn, parse_cells
+    from .schema import Model
+
+    schema = dataset.schema
+    new_columns = dict(dataset.columns)
+    kept = list(schema.models)
+    taken = {c for m in kept for c in m.columns} | {n for n in (schema.actual, schema.weight, schema.id) if n}
+    for entry in list(models or [])[1:]:
+        try:
+            name, cols = str(entry["name"]), tuple(str(c) for c in entry["columns"])
+        except (KeyError, TypeError):
+            continue
+        k = 1 if schema.task.is_binary else schema.task.n_classes
+        if len(cols) != k or any(c not in new_columns or c in taken for c in cols):
+            continue
+        for c in cols:
+            col = new_columns[c]
+            if not isinstance(col, NumericColumn):
+                cells = parse_cells([str(t) for t in col.tolist()])
+                new_columns[c] = NumericColumn(cells.values, cells.text)
+        taken.update(cols)
+        kept.append(Model(name, cols))
+    if len(kept) == len(schema.models):
+        return dataset
+    return Dataset(new_columns, replace(schema, models=tuple(kept)),
+                   source_rows=dataset.source_rows, first_row=dataset.first_row,
+                   header_order=dataset.header_order, row_problems=dataset.row_problems)
+
+
 def with_model_copy(dataset, name: str | None = None):
     """The binary table with one more model: a copy of the first model's column (named
     ``name``, or "Model 2", "Model 3", ...), to paste or type another model's predictions over,

@@ -35,6 +35,7 @@ from ..core.io_write import (
 from ..core import large
 from ..core.io.datasets import is_data_set
 from ..core.loss import LossOptions
+from ..core.compare import restore_models
 from ..core.report import report_html
 from . import commands
 from .document import Document
@@ -696,7 +697,10 @@ class FileController(QObject):
             # The columns as written, by name: a file whose columns were mapped by hand in the
             # import preview has headers the importer would not recognise on its own.
             columns = meta.get("columns") if isinstance(meta.get("columns"), dict) else {}
-            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, meta.get("schema")))
+            schema = meta.get("schema")
+            dataset, _info = read_table(orphan.data, _recovery_read_options(columns, schema))
+            if isinstance(schema, dict):  # the models after the first, as they were
+                dataset = restore_models(dataset, schema.get("models"))
         except TableReadError as exc:
             self._error("Cannot restore", str(exc))
             return False

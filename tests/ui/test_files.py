@@ -1157,3 +1157,39 @@ def test_ctrl_s_on_an_xls_workbook_never_overwrites_it_with_csv(tmp_path, window
     assert len(dialogs.of("warning")) == 1
     assert book.read_bytes() == original
     assert w.isWindowModified()
+
+
+@pytest.mark.parametrize("k_classes", [False, True])
+def test_recovery_brings_back_every_model(k_classes, tmp_path, window, make_window, qtbot, dialogs,
+                                          recovery_folder):
+    """A table holding two models (issue 12) comes back from recovery with both models, not
+    with the second model's columns as plain extra columns."""
+    from bce_gui.ui.main_window import load_multiclass_example
+    from bce_gui.ui.model_actions import NEW_COLUMN
+
+    w = window
+    if k_classes:
+        w.doc.set_dataset(load_multiclass_example())
+        ids = w.doc.dataset.ids.tolist()
+        classes = w.doc.dataset.schema.task.classes
+        other = tmp_path / "other.csv"
+        other.write_text("id," + ",".join(f"p_{c}" for c in classes) + "\n"
+                         + "".join(f"{i}," + ",".join(["0.25", "0.25", "0.5"]) + "\n" for i in ids))
+        w.model_actions.join_predictions(str(other))
+        qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
+    else:
+        w.model_actions.add_model_column(NEW_COLUMN)
+    assert w.doc.n_models == 2
+    models = w.doc.dataset.schema.models
+    w.doc.undo_stack.resetClean()  # unsaved work
+    w.files.write_recovery()
+    wait_for_autosave(qtbot, recovery_folder)
+    ends_without_cleaning_up(w)
+    w2 = make_window(load_example=False)
+    dialogs.answer("question", SB.Yes)
+    assert w2.files.offer_recovery()
+    back = w2.doc.dataset.schema
+    assert back.models == models and w2.doc.n_models == 2
+    for m in models[1:]:
+        for c in m.columns:
+            np.testing.assert_array_equal(w2.doc.dataset.columns[c].values, w.doc.dataset.columns[c].values)
