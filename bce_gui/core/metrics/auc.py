@@ -69,7 +69,31 @@ def auc_sorted(s_sorted: np.ndarray, pos_sorted: np.ndarray, neg_sorted: np.ndar
     return Stat.of(num / (w1 * w0))
 
 
+def _counted_auc(x_sorted: np.ndarray, ones: np.ndarray) -> Stat:
+    """The AUC of unweighted 0/1 labels sorted by score, in integers: each class-1 row earns
+    the class-0 rows below it and half of those tied with it. The same number as
+    :func:`auc_sorted`, whose float sums of counts and halves are exact below 2^53."""
+    n = ones.size
+    n1 = int(np.count_nonzero(ones))
+    n0 = n - n1
+    if not (n1 > 0 and n0 > 0):
+        return Stat.undefined(_one_class_reason(float(n1), float(n0)))
+    tie = x_sorted[1:] == x_sorted[:-1]
+    if not tie.any():
+        # the class-1 row at position i has i - (class-1 rows before it) class-0 rows below
+        twice = 2 * (int(np.flatnonzero(ones).sum()) - n1 * (n1 - 1) // 2)
+    else:
+        ends = np.append(np.flatnonzero(~tie), n - 1)  # last row of each run of equal scores
+        pos = np.diff(np.cumsum(ones, dtype=np.int64)[ends], prepend=0)
+        neg = np.diff(ends, prepend=-1) - pos
+        below = np.cumsum(neg) - neg
+        twice = int(np.dot(pos, 2 * below + neg))
+    return Stat.of((twice / 2) / (float(n1) * float(n0)))
+
+
 def _ranked_auc(r: Ranked) -> Stat:
+    if r.ones is not None:
+        return _counted_auc(r.x, r.ones)
     pos = r.y if r.w is None else r.w * r.y
     neg = 1.0 - r.y if r.w is None else r.w * (1.0 - r.y)
     return auc_sorted(r.x, pos, neg)
@@ -300,6 +324,14 @@ def _recalibrated_blocks(cols: Columns, ranked: Ranked | None = None
     from .isotonic import pav, pool_ties
 
     r = ranked if ranked is not None else rank(cols)
+    if r.ones is not None and not (r.x[1:] == r.x[:-1]).any():
+        # Unweighted 0/1 labels, no tied scores: PAV's first step pools the runs of equal
+        # labels (a run of equal means never splits); counted here in integers, the same sums
+        # and weights as its float pooling of the rows.
+        start = np.flatnonzero(np.concatenate(([True], r.ones[1:] != r.ones[:-1])))
+        length = np.diff(np.append(start, r.ones.size)).astype(np.float64)
+        _starts, bs, bw = pav(np.where(r.ones[start], length, 0.0), length)
+        return bs, bw
     if r.w is None:  # unweighted: a group's weight is its row count
         first, (gy,) = pool_ties(r.x, r.y)
         gw = np.diff(np.append(first, r.x.size)).astype(np.float64)

@@ -102,11 +102,30 @@ class Ranked:
     """A binary task's rows sorted by prediction: ``x`` ascending, ``y`` and ``w`` with them.
 
     The AUC and the isotonic fit both walk the rows in this order; one sort serves both.
+    ``ones`` (unweighted 0/1 labels only, else None): the sorted labels as booleans, for the
+    counting paths of the AUC and the isotonic fit.
     """
 
     x: np.ndarray
     y: np.ndarray
     w: np.ndarray | None = None
+    ones: np.ndarray | None = None
+
+
+#: From this many rows on, :func:`rank` sorts with polars (a radix sort on every core: 14 ms
+#: for 1e6 keys here, numpy's single-threaded sort 51 ms); below, numpy's sort is as quick.
+POLARS_SORT_ROWS = 1 << 16
+
+
+def sort_keys(key: np.ndarray) -> np.ndarray:
+    """``key`` (uint64) sorted ascending, as a new writable array: the same array numpy's sort
+    gives (equal keys are equal bits), by polars for large arrays."""
+    if key.size < POLARS_SORT_ROWS:
+        return np.sort(key)
+    import polars as pl
+
+    out = pl.Series(key).sort().to_numpy()
+    return out if out.flags.writeable else out.copy()
 
 
 def rank(cols: Columns) -> Ranked:
@@ -123,9 +142,9 @@ def rank(cols: Columns) -> Ranked:
         if bool(np.all(bits >= 0)) and bool(np.all(x <= 1.0)):  # no -0.0, no NaN, no p > 1
             key = bits.view(np.uint64) << np.uint64(1)
             key |= (y == 1.0).view(np.uint8).astype(np.uint64)
-            key.sort()
-            ys = (key & np.uint64(1)).astype(np.float64)
+            key = sort_keys(key)
+            ones = (key & np.uint64(1)).astype(bool)
             key >>= np.uint64(1)
-            return Ranked(key.view(np.float64), ys, None)
+            return Ranked(key.view(np.float64), ones.astype(np.float64), None, ones)
     order = np.argsort(x)
     return Ranked(x[order], y[order], None if cols.w is None else cols.w[order])
