@@ -239,3 +239,34 @@ def test_poisson_bootstrap_agrees_with_the_plain_and_the_histogram_bootstrap():
 def test_poisson_infinite_rows():
     pb = PoissonBootstrap(n_resamples=10).update(np.array([0.2, np.inf]))
     assert "infinite" in pb.result().reason
+
+
+def test_percentiles_are_numpys_linear_percentiles_to_the_bit():
+    """The interval's two order statistics, taken without np.percentile (which imports
+    numpy.ma on first use), are np.percentile's numbers: same indexes, same interpolation."""
+    from bce_gui.core.metrics.bootstrap import percentiles
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 39, 40, 41, 999, 1000, 1001, 4321):
+        for values in (rng.normal(size=n), np.round(rng.random(n), 2), rng.exponential(size=n) * 1e-9,
+                       np.full(n, 0.3)):
+            for pcts in ((2.5, 97.5), (5.0, 95.0), (0.0, 100.0), (0.5, 99.5), (50.0,)):
+                ref = np.percentile(values, list(pcts))
+                got = percentiles(values, pcts)
+                assert np.array_equal(np.asarray(got), ref)
+
+
+def test_multinomial_in_pieces_draws_the_same_counts():
+    """The resamples are drawn a few at a time (so another thread gets the GIL between draws):
+    the same counts, and the same normal draws after them, as one call."""
+    from bce_gui.core.metrics.bootstrap import _DRAW, _multinomial
+
+    pvals = np.random.default_rng(1).random(300)
+    pvals /= pvals.sum()
+    pvals[-1] = max(0.0, 1.0 - pvals[:-1].sum())
+    for size in (1, _DRAW, 3 * _DRAW + 5):
+        one, pieces = np.random.default_rng(5), np.random.default_rng(5)
+        ref = one.multinomial(10**6, pvals, size=size)
+        got = _multinomial(pieces, 10**6, pvals, size)
+        assert got.dtype == np.float64 and np.array_equal(got, ref)
+        assert np.array_equal(one.standard_normal(4), pieces.standard_normal(4))
