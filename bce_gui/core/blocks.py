@@ -62,15 +62,25 @@ class BlockTotals:
     #: sort behind them run once for the summary and the caller.
     _insight: tuple | None = field(default=None, repr=False, compare=False)
 
-    def add(self, dataset: Dataset, options: LossOptions, visit: Visit | None = None) -> Evaluation:
-        """Evaluate one piece (its rows come after those added before) and keep its totals."""
+    def add(self, dataset: Dataset, options: LossOptions, visit: Visit | None = None,
+            room: int | None = None) -> Evaluation:
+        """Evaluate one piece (its rows come after those added before) and keep its totals.
+        ``room``: how many rows the lists of the totals this piece will be merged into still
+        take (rows beyond are counted, not looked up); by default, these totals' own room."""
         ev = evaluate(dataset, options)
-        self.add_evaluation(dataset, ev)
+        self.add_evaluation(dataset, ev, room)
         if visit is not None:
             visit(dataset, ev)
         return ev
 
-    def add_evaluation(self, dataset: Dataset, ev: Evaluation) -> None:
+    def room(self) -> int:
+        """How many more rows the longest-free of the row lists takes."""
+        report = self.report
+        return max(report.limit - len(report.issues),
+                   report.limit - len(report.infinite_rows[0]),
+                   report.limit - len(report.off_sum), 0)
+
+    def add_evaluation(self, dataset: Dataset, ev: Evaluation, room: int | None = None) -> None:
         self.n_blocks += 1
         self.rows += len(dataset)
         if self.accumulator is None:
@@ -88,15 +98,11 @@ class BlockTotals:
             else:
                 self.metrics.merge(block)
             self._insight = None
-        report = self.report
         # Only as many rows as the lists still have room for are looked up (row numbers cost).
-        room = max(report.limit - len(report.issues),
-                   report.limit - len(report.infinite_rows[0]),
-                   report.limit - len(report.off_sum), 0)
-        piece = ev.row_report(dataset, limit=room)
+        piece = ev.row_report(dataset, limit=self.room() if room is None else room)
         if self.name is not None:
             piece.name_file(self.name)
-        report.merge(piece)
+        self.report.merge(piece)
 
     def merge(self, other: "BlockTotals") -> "BlockTotals":
         """Add the totals of pieces that come after these (a later part or partition)."""

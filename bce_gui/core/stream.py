@@ -373,10 +373,20 @@ class _Run:
         # Aggregates: the blocks' exact sums merged, and the rows to list
         self.blocks = BlockTotals(name=name, metrics_settings=metrics)
         self.visit = visit
+        self.name = name
+        self.metrics = metrics
+        #: The block being evaluated on the worker (see :meth:`_evaluate`), and the worker.
+        self._pending = None
+        self._worker = None
 
     def close(self) -> None:
         if self.text is not None:
             self.text.close()
+        if self._worker is not None:
+            if self._pending is not None:
+                self._pending.cancel()
+            self._worker.shutdown(wait=True)
+            self._worker = None
 
     # ---- the text -------------------------------------------------------------------------
 
@@ -514,6 +524,7 @@ class _Run:
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             first = False
+        self._merge_pending()
         if self.blocks.empty:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
@@ -595,15 +606,44 @@ class _Run:
             dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
-        self.blocks.add(dataset, self.options, self.visit)
+        if self.visit is not None:
+            self.blocks.add(dataset, self.options, self.visit)
+            return
+        # The block is evaluated (and its statistics gathered) on a worker thread while this
+        # thread reads and parses the next one; the blocks' totals are merged in order, so
+        # the result is the one of evaluating them here one after another. numpy and polars
+        # let go of the GIL in their loops, so the two threads run on two cores.
+        self._merge_pending()
+        if self._worker is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="bce-block")
+        self._pending = self._worker.submit(_evaluate_block, dataset, self.options, self.name,
+                                            self.metrics, self.blocks.room())
+
+    def _merge_pending(self) -> None:
+        """Wait for the block on the worker and merge its totals (its error is raised here)."""
+        if self._pending is not None:
+            piece, self._pending = self._pending, None
+            self.blocks.merge(piece.result())
 
     def _result(self) -> StreamResult:
+        self._merge_pending()
         blocks = self.blocks
         return StreamResult(summary=blocks.summary(self.options, self.source,
                                                    classes_given=self.read_options.classes is not None),
                             totals=blocks.totals(self.options), streamed=True,
                             n_chunks=blocks.n_blocks, blocks=blocks,
                             insight=blocks.insight(self.options))
+
+
+def _evaluate_block(dataset, options: LossOptions, name: str | None,
+                    metrics: MetricsSettings | None, room: int) -> BlockTotals:
+    """One block's totals (and statistics), to be merged in order into the run's (whose row
+    lists have ``room`` rows left)."""
+    piece = BlockTotals(name=name, metrics_settings=metrics)
+    piece.add(dataset, options, room=room)
+    return piece
 
 
 def _parsed_numbers(frame) -> bool:
