@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns, rank
+from .columns import (NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns, rank,
+                      ranked_keys, sort_keys, sortable_keys)
 from .result import Stat
 
 EXACT_LIMIT = 1 << 22
@@ -183,16 +184,21 @@ class AucAccumulator:
         #: K-class rows (an (n, K) array, K = 2 included), as opposed to one class-1 column.
         self.categorical: bool | None = None
         self._blocks: list[Columns] | None = []
+        #: Per kept block, its sorted :func:`~.columns.sortable_keys` (None where a block has
+        #: none): each block is sorted as it comes, and result() only merges the sorted runs.
+        self._sorted: list[np.ndarray | None] = []
         self._hist: np.ndarray | None = None  # (K or 1, 2, n_bins): class-k weight, rest
         # The kept rows joined and (binary) sorted once, for result() and decomposition().
         self._joined: tuple[Columns, Ranked | None] | None = None
 
-    def update(self, actual, predicted, weights=None) -> "AucAccumulator":
+    def update(self, actual, predicted, weights=None, hard: bool | None = None
+               ) -> "AucAccumulator":
+        """Add valid rows (``hard``: whether every label is 0 or 1, when the caller knows)."""
         cols = columns(actual, predicted, weights)
         if cols.n == 0:
             return self
         self._classes(cols.n_classes, cols.categorical)
-        if not cols.hard_labels():
+        if not (cols.hard_labels() if hard is None else hard):
             self.soft = True
         self._joined = None
         self.n += cols.n
@@ -200,6 +206,9 @@ class AucAccumulator:
             self._blocks.append(cols)
             if self.n > self.exact_limit:
                 self._to_histogram()
+            else:
+                key = None if self.soft else sortable_keys(cols, hard=True)
+                self._sorted.append(None if key is None else sort_keys(key))
         else:
             self._bin(cols)
         return self
@@ -214,6 +223,7 @@ class AucAccumulator:
         self._joined = None
         if self._blocks is not None and other._blocks is not None and self.n <= self.exact_limit:
             self._blocks.extend(other._blocks)
+            self._sorted.extend(other._sorted)
             return self
         self._to_histogram()
         if other._blocks is not None:
@@ -233,6 +243,7 @@ class AucAccumulator:
         if self._blocks is None:
             return
         blocks, self._blocks = self._blocks, None
+        self._sorted = []
         k = self.n_classes if self.categorical else 1
         self._hist = np.zeros((k, 2, self.n_bins))
         for cols in blocks:
@@ -259,7 +270,9 @@ class AucAccumulator:
             cols, ranked = self._kept()
             if problem := cols.problem():
                 return AucResult(Stat.undefined(problem), True)
-            return AucResult(roc_auc(cols.y, cols.p, cols.w, ranked=ranked), True)
+            if ranked is not None:  # (hard labels, binary: what roc_auc would check)
+                return AucResult(_ranked_auc(ranked), True)
+            return AucResult(roc_auc(cols.y, cols.p, cols.w), True)
         per_class, errors = [], []
         for k in range(self._hist.shape[0]):
             pos, neg = self._hist[k]
@@ -280,8 +293,16 @@ class AucAccumulator:
         if self._joined is None:
             cols = _concat(self._blocks)
             ranked = None
-            if not cols.categorical and cols.n and cols.hard_labels() and not cols.problem():
-                ranked = rank(cols)
+            if not cols.categorical and cols.n and not self.soft and not cols.problem():
+                runs = self._sorted
+                if runs and all(k is not None for k in runs):
+                    # each block sorted as it came: merge the sorted runs (numpy's stable
+                    # sort finds them and merges them, in linear time for two)
+                    key = runs[0].copy() if len(runs) == 1 else np.sort(
+                        np.concatenate(runs), kind="stable")
+                    ranked = ranked_keys(key)
+                else:
+                    ranked = rank(cols, hard=True)
             self._joined = (cols, ranked)
         return self._joined
 

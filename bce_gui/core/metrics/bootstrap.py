@@ -36,6 +36,7 @@ kept as the textbook reference the histogram is checked against on streamed data
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -63,6 +64,42 @@ def _infinite_reason(n_inf: int, n_nan: int, what: str) -> str:
     rows = "row has" if n_inf == 1 else "rows have"
     return (f"no interval: {n_inf} {rows} an infinite {what}, so the mean is infinite and so "
             "is that of nearly every resample")
+
+
+@dataclass(frozen=True)
+class ValueBins:
+    """One block of unweighted values binned by their floating-point binade cut into 64 (the
+    key of a value: its bits shifted right by 46, sign and exponent and the top 6 mantissa
+    bits): per key from ``lo`` on, the rows, Σx and Σx² (bincount's sums, in row order).
+    Non-finite values are counted (``n_nan``, ``n_inf``) and binned as 0. The bootstrap's
+    histogram and the worst-rows shares' (:class:`~.concentration.ShareHistogram`) bin rows
+    the same way, so one binning of the row losses serves both."""
+
+    lo: int
+    count: np.ndarray
+    sum: np.ndarray
+    sum_sq: np.ndarray
+    n_nan: int = 0
+    n_inf: int = 0
+
+
+def bin_values(values: np.ndarray) -> ValueBins:
+    """Bin one block of unweighted values (see :class:`ValueBins`)."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    n_nan = n_inf = 0
+    finite = np.isfinite(x)
+    if not finite.all():
+        n_nan = int(np.count_nonzero(np.isnan(x)))
+        n_inf = int(np.count_nonzero(np.isinf(x)))
+        x = np.where(finite, x, 0.0)
+    if x.size == 0:
+        return ValueBins(0, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    key = (x.view(np.uint64) >> _SHIFT).astype(np.int64)
+    lo, hi = int(key.min()), int(key.max()) + 1
+    k = key - lo if lo else key
+    size = hi - lo
+    return ValueBins(lo, np.bincount(k, minlength=size), np.bincount(k, weights=x, minlength=size),
+                     np.bincount(k, weights=x * x, minlength=size), n_nan, n_inf)
 
 
 class HistogramBootstrap:
@@ -97,16 +134,16 @@ class HistogramBootstrap:
         x = np.asarray(values, dtype=np.float64).ravel()
         if x.size == 0:
             return self
-        w = None
-        if self.weighted:
-            if weights is None:
-                raise ValueError("a weighted bootstrap needs the rows' weights")
-            w = np.asarray(weights, dtype=np.float64).ravel()
-            if w.shape != x.shape:
-                raise ValueError("values and weights differ in length")
+        if not self.weighted:
+            return self.add_bins(bin_values(x))
+        if weights is None:
+            raise ValueError("a weighted bootstrap needs the rows' weights")
+        w = np.asarray(weights, dtype=np.float64).ravel()
+        if w.shape != x.shape:
+            raise ValueError("values and weights differ in length")
         finite = np.isfinite(x)
         if not finite.all():
-            bad = ~finite if w is None else ~finite & (w > 0)  # a weight-0 row adds nothing
+            bad = ~finite & (w > 0)  # a weight-0 row adds nothing
             self.n_nan += int(np.count_nonzero(np.isnan(x) & bad))
             self.n_inf += int(np.count_nonzero(np.isinf(x) & bad))
             x = np.where(finite, x, 0.0)
@@ -115,16 +152,24 @@ class HistogramBootstrap:
         k = key - lo if lo else key
         size = hi - lo
         self.count[lo:hi] += np.bincount(k, minlength=size)
-        if w is None:
-            self.sb[lo:hi] += np.bincount(k, weights=x, minlength=size)
-            self.sbb[lo:hi] += np.bincount(k, weights=x * x, minlength=size)
-            return self
         wx = w * x
         self.sa[lo:hi] += np.bincount(k, weights=w, minlength=size)
         self.saa[lo:hi] += np.bincount(k, weights=w * w, minlength=size)
         self.sab[lo:hi] += np.bincount(k, weights=w * wx, minlength=size)
         self.sb[lo:hi] += np.bincount(k, weights=wx, minlength=size)
         self.sbb[lo:hi] += np.bincount(k, weights=wx * wx, minlength=size)
+        return self
+
+    def add_bins(self, bins: "ValueBins") -> "HistogramBootstrap":
+        """Add unweighted rows already binned by :func:`bin_values`."""
+        if self.weighted:
+            raise ValueError("a weighted bootstrap needs the rows' weights")
+        self.n_nan += bins.n_nan
+        self.n_inf += bins.n_inf
+        hi = bins.lo + bins.count.size
+        self.count[bins.lo:hi] += bins.count
+        self.sb[bins.lo:hi] += bins.sum
+        self.sbb[bins.lo:hi] += bins.sum_sq
         return self
 
     def merge(self, other: "HistogramBootstrap") -> "HistogramBootstrap":

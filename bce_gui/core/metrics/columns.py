@@ -128,23 +128,38 @@ def sort_keys(key: np.ndarray) -> np.ndarray:
     return out if out.flags.writeable else out.copy()
 
 
-def rank(cols: Columns) -> Ranked:
-    """Sort a binary task's rows by prediction.
-
-    Unweighted 0/1 labels with predictions in [0, 1] (probabilities) take a faster path: the
-    bits of a non-negative double order as the double does, and they are below 2^62, so the
-    label fits in one more bit, and one sort of those 64-bit keys (about half an argsort's
-    time) carries the labels along with the predictions.
-    """
+def sortable_keys(cols: Columns, hard: bool | None = None) -> np.ndarray | None:
+    """The keys :func:`rank` sorts for unweighted 0/1 labels and predictions in [0, 1], not
+    yet sorted (None for other rows): the bits of a non-negative double order as the double
+    does, and they are below 2^62, so the label fits in one more bit, and one sort of those
+    64-bit keys (about half an argsort's time) carries the labels along with the predictions.
+    ``hard``: whether every label is 0 or 1, when the caller knows."""
     x, y = cols.p, cols.y
-    if cols.w is None and x.size and cols.hard_labels():
-        bits = x.view(np.int64)
-        if bool(np.all(bits >= 0)) and bool(np.all(x <= 1.0)):  # no -0.0, no NaN, no p > 1
-            key = bits.view(np.uint64) << np.uint64(1)
-            key |= (y == 1.0).view(np.uint8).astype(np.uint64)
-            key = sort_keys(key)
-            ones = (key & np.uint64(1)).astype(bool)
-            key >>= np.uint64(1)
-            return Ranked(key.view(np.float64), ones.astype(np.float64), None, ones)
+    if cols.w is not None or cols.categorical or not x.size:
+        return None
+    if not (cols.hard_labels() if hard is None else hard):
+        return None
+    bits = x.view(np.int64)
+    if not (bool(np.all(bits >= 0)) and bool(np.all(x <= 1.0))):  # no -0.0, NaN, p > 1
+        return None
+    key = bits.view(np.uint64) << np.uint64(1)
+    key |= (y == 1.0).view(np.uint8).astype(np.uint64)
+    return key
+
+
+def ranked_keys(key: np.ndarray) -> Ranked:
+    """The rows of sorted :func:`sortable_keys` (sorted in place: a writable array)."""
+    ones = (key & np.uint64(1)).astype(bool)
+    key >>= np.uint64(1)
+    return Ranked(key.view(np.float64), ones.astype(np.float64), None, ones)
+
+
+def rank(cols: Columns, hard: bool | None = None) -> Ranked:
+    """Sort a binary task's rows by prediction (unweighted 0/1 labels with probabilities by
+    one sort of :func:`sortable_keys`; ``hard``: whether every label is 0 or 1, if known)."""
+    key = sortable_keys(cols, hard)
+    if key is not None:
+        return ranked_keys(sort_keys(key))
+    x, y = cols.p, cols.y
     order = np.argsort(x)
     return Ranked(x[order], y[order], None if cols.w is None else cols.w[order])

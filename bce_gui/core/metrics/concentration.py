@@ -136,6 +136,18 @@ class ShareHistogram:
         self.total += np.bincount(key, weights=c, minlength=_N_KEYS)
         return self
 
+    def add_bins(self, bins) -> bool:
+        """Add unweighted rows binned by :func:`~.bootstrap.bin_values` (the contribution of
+        an unweighted row is its loss, binned by the same key); False, adding nothing, when a
+        key lies outside the non-negative values (a negative loss: use :meth:`update`)."""
+        hi = bins.lo + bins.count.size
+        if hi > _N_KEYS:
+            return False
+        self.count[bins.lo:hi] += bins.count
+        self.total[bins.lo:hi] += bins.sum
+        self.n_infinite += bins.n_inf
+        return True
+
     def merge(self, other: "ShareHistogram") -> "ShareHistogram":
         self.count += other.count
         self.total += other.total

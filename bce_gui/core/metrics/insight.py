@@ -22,7 +22,7 @@ import numpy as np
 from ..accumulate import Accumulator
 from ..loss import LossOptions, row_losses
 from .auc import AucAccumulator, roc_auc
-from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bootstrap_ci
+from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bin_values, bootstrap_ci
 from .calibration import ReliabilityBins
 from .columns import columns, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
@@ -186,10 +186,17 @@ class MetricsAccumulator:
         cols = columns(actual, predicted, weights)
         w = cols.w if self.weighted else None
         p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
-        self.scores.update(cols.y, p, w)
-        self.auc.update(cols.y, cols.p, w)
-        self.bootstrap.update(losses, w)
-        self.shares.update(losses, w)
+        hard = cols.hard_labels()
+        self.scores.update(cols.y, p, w, hard=hard)
+        self.auc.update(cols.y, cols.p, w, hard=hard)
+        if w is None:  # one binning of the row losses for the interval and the shares
+            bins = bin_values(losses)
+            self.bootstrap.add_bins(bins)
+            if not self.shares.add_bins(bins):
+                self.shares.update(losses)
+        else:
+            self.bootstrap.update(losses, w)
+            self.shares.update(losses, w)
         if cols.categorical:
             self.by_policy = None
         elif self.by_policy is not None and cols.n:
