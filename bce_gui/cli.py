@@ -378,7 +378,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     from .core.class_labels import ClassesError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
-    from .core.metrics.table import MetricsSettings
+    from .core.metrics_settings import MetricsSettings
     from .core.policies import PolicyError, make_policy
     from .core.stream import keep_block_memory
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,10 +28,11 @@ from .accumulate import Accumulator, RowReport
 from .dataset import Dataset
 from .evaluate import LIST_LIMIT, Evaluation, evaluate
 from .loss import LossOptions, LossTotals
-from .metrics.insight import Insight, MetricsAccumulator
-from .metrics.table import (MetricsSettings, ModelColumns, add_rows, new_metrics_accumulator,
-                            statistics_json, streamed_insight)
+from .metrics_settings import MetricsSettings
 from .schema import Task
+
+if TYPE_CHECKING:  # (the statistics' modules are imported where they run: see add_evaluation)
+    from .metrics.insight import Insight, MetricsAccumulator
 
 #: Called with each evaluated piece (the window's summary of a large data set collects its
 #: worst rows and statistics this way); it runs where the piece was evaluated.
@@ -90,6 +92,8 @@ class BlockTotals:
         else:
             self.accumulator.merge(ev.accumulator)
         if self.metrics_settings is not None:
+            from .metrics.table import ModelColumns, add_rows, new_metrics_accumulator
+
             block = new_metrics_accumulator(ev.options, dataset.weight is not None,
                                             self.metrics_settings)
             add_rows(block, ModelColumns.of(dataset, ev))
@@ -158,13 +162,19 @@ class BlockTotals:
         if self.metrics is None or self.accumulator is None:
             return None
         if self._insight is None or self._insight[0] != options:
+            from .metrics.table import streamed_insight
+
             self._insight = (options, streamed_insight(self.metrics, self.totals(options)))
         return self._insight[1]
 
     def statistics_keys(self, options: LossOptions) -> dict:
         """The keys the statistics add to ``compute --json`` ({} when none were kept)."""
         ins = self.insight(options)
-        return {} if ins is None else statistics_json(ins, self.metrics_settings)
+        if ins is None:
+            return {}
+        from .metrics.table import statistics_json
+
+        return statistics_json(ins, self.metrics_settings)
 
 
 def check_classes_present(totals_acc, task, options: LossOptions, classes_given: bool) -> None:

@@ -35,6 +35,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,9 +48,11 @@ from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
 from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
-from .metrics.insight import Insight
-from .metrics.table import MetricsSettings
+from .metrics_settings import MetricsSettings
 from .summary import summary_dict
+
+if TYPE_CHECKING:
+    from .metrics.insight import Insight
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
@@ -88,15 +91,23 @@ def keep_block_memory() -> bool:
     the allocator the other way (:mod:`memory`), since it lives on after a load.
     """
     import ctypes
-    import ctypes.util
     import sys
 
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # glibc's own name first: find_library runs ldconfig in a subprocess (a few ms)
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        except OSError:
+            return False
+    try:
         mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc (musl)
+    except AttributeError:  # not glibc (musl)
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3
     return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 512 << 20))
@@ -648,10 +659,12 @@ class _Run:
 
 
 def _statistics_imports() -> None:
-    """Import what the statistics need beyond the loss: numpy's random generators (the
-    bootstrap) and numpy.ma, which polars imports when it takes a numpy column (the AUC's
-    sort) — 20 ms at first use, spent here beside the first block's parse instead."""
+    """Import what the statistics need beyond the loss: their modules, numpy's random
+    generators (the bootstrap) and numpy.ma, which polars imports when it takes a numpy column
+    (the AUC's sort): about 35 ms, spent here beside the first block's parse instead."""
     import numpy.random  # noqa: F401
+
+    from .metrics import table  # noqa: F401  (every statistic's module)
 
     np.ma.getmask  # (numpy imports numpy.ma on first access)
 

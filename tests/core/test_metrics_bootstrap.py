@@ -270,3 +270,26 @@ def test_multinomial_in_pieces_draws_the_same_counts():
         got = _multinomial(pieces, 10**6, pvals, size)
         assert got.dtype == np.float64 and np.array_equal(got, ref)
         assert np.array_equal(one.standard_normal(4), pieces.standard_normal(4))
+
+
+def test_keyed_sums_hold_the_window_of_bins_reached():
+    """The histograms keep only the bins from the lowest to the highest reached; growing the
+    window keeps every sum, merging adds bin by bin, and the full view is the dense array."""
+    from bce_gui.core.metrics.keyed import KeyedSums
+
+    a = KeyedSums({"count": np.int64, "sum": np.float64}, 100)
+    a.add(40, count=np.array([1, 0, 2]), sum=np.array([0.5, 0.0, 1.5]))
+    a.add(10, count=np.array([3]), sum=np.array([0.25]))
+    a.add(41, count=np.array([4]), sum=np.array([2.0]))
+    assert (a.lo, a.hi) == (10, 43) and a["count"].size == 33
+    b = KeyedSums({"count": np.int64, "sum": np.float64}, 100)
+    b.add(90, count=np.array([7]), sum=np.array([9.0]))
+    a.merge(b)
+    a.merge(KeyedSums({"count": np.int64, "sum": np.float64}, 100))  # an empty one
+    dense = np.zeros(100, dtype=np.int64)
+    dense[[10, 40, 41, 42, 90]] = [3, 1, 4, 2, 7]
+    assert np.array_equal(a.full("count"), dense)
+    assert (a.nonzero("count") + a.lo).tolist() == [10, 40, 41, 42, 90]
+    assert a.full("sum")[[10, 40, 41, 42, 90]].tolist() == [0.25, 0.5, 2.0, 1.5, 9.0]
+    with pytest.raises(ValueError):
+        a.add(99, count=np.array([1, 1]), sum=np.array([1.0, 1.0]))

@@ -40,11 +40,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .keyed import KeyedSums
 from .result import Interval
+from ..metrics_settings import DEFAULT_SEED, N_RESAMPLES
 
-N_RESAMPLES = 1000
 LEVEL = 0.95
-DEFAULT_SEED = 0
 _MANTISSA_BITS = 6
 _SHIFT = np.uint64(52 - _MANTISSA_BITS)
 _N_KEYS = 1 << (12 + _MANTISSA_BITS)  # sign, 11 exponent bits, the top mantissa bits
@@ -119,14 +119,11 @@ class HistogramBootstrap:
         self.what = what
         self.n_inf = 0
         self.n_nan = 0
-        self.count = np.zeros(_N_KEYS, dtype=np.int64)
-        # Per bin: Σw·x and Σ(w·x)² (and Σw, Σw², Σw·(w·x) when weighted).
-        self.sb = np.zeros(_N_KEYS)
-        self.sbb = np.zeros(_N_KEYS)
+        # Per bin: the rows, Σw·x and Σ(w·x)² (and Σw, Σw², Σw·(w·x) when weighted).
+        names = {"count": np.int64, "sb": np.float64, "sbb": np.float64}
         if weighted:
-            self.sa = np.zeros(_N_KEYS)
-            self.saa = np.zeros(_N_KEYS)
-            self.sab = np.zeros(_N_KEYS)
+            names.update(sa=np.float64, saa=np.float64, sab=np.float64)
+        self.sums = KeyedSums(names, _N_KEYS)
 
     # -- adding rows --------------------------------------------------------------------------
 
@@ -151,13 +148,13 @@ class HistogramBootstrap:
         lo, hi = int(key.min()), int(key.max()) + 1
         k = key - lo if lo else key
         size = hi - lo
-        self.count[lo:hi] += np.bincount(k, minlength=size)
         wx = w * x
-        self.sa[lo:hi] += np.bincount(k, weights=w, minlength=size)
-        self.saa[lo:hi] += np.bincount(k, weights=w * w, minlength=size)
-        self.sab[lo:hi] += np.bincount(k, weights=w * wx, minlength=size)
-        self.sb[lo:hi] += np.bincount(k, weights=wx, minlength=size)
-        self.sbb[lo:hi] += np.bincount(k, weights=wx * wx, minlength=size)
+        self.sums.add(lo, count=np.bincount(k, minlength=size),
+                      sa=np.bincount(k, weights=w, minlength=size),
+                      saa=np.bincount(k, weights=w * w, minlength=size),
+                      sab=np.bincount(k, weights=w * wx, minlength=size),
+                      sb=np.bincount(k, weights=wx, minlength=size),
+                      sbb=np.bincount(k, weights=wx * wx, minlength=size))
         return self
 
     def add_bins(self, bins: "ValueBins") -> "HistogramBootstrap":
@@ -166,10 +163,8 @@ class HistogramBootstrap:
             raise ValueError("a weighted bootstrap needs the rows' weights")
         self.n_nan += bins.n_nan
         self.n_inf += bins.n_inf
-        hi = bins.lo + bins.count.size
-        self.count[bins.lo:hi] += bins.count
-        self.sb[bins.lo:hi] += bins.sum
-        self.sbb[bins.lo:hi] += bins.sum_sq
+        if bins.count.size:
+            self.sums.add(bins.lo, count=bins.count, sb=bins.sum, sbb=bins.sum_sq)
         return self
 
     def merge(self, other: "HistogramBootstrap") -> "HistogramBootstrap":
@@ -177,18 +172,12 @@ class HistogramBootstrap:
             raise ValueError("cannot merge weighted and unweighted histograms")
         self.n_inf += other.n_inf
         self.n_nan += other.n_nan
-        self.count += other.count
-        self.sb += other.sb
-        self.sbb += other.sbb
-        if self.weighted:
-            self.sa += other.sa
-            self.saa += other.saa
-            self.sab += other.sab
+        self.sums.merge(other.sums)
         return self
 
     @property
     def n(self) -> int:
-        return int(self.count.sum())
+        return int(self.sums["count"].sum())
 
     def _kw(self) -> dict:
         return dict(level=self.level, n_resamples=self.n_resamples, seed=self.seed,
@@ -199,11 +188,12 @@ class HistogramBootstrap:
     def bins(self) -> dict[str, np.ndarray]:
         """The occupied bins (at most :data:`MAX_BINS`), in increasing key order: row count and
         per-row means and (co)variances of w and w·x within each bin."""
-        nz = np.flatnonzero(self.count)
-        cols = {"c": self.count[nz].astype(np.float64), "b": self.sb[nz], "bb": self.sbb[nz]}
+        h = self.sums
+        nz = h.nonzero("count")
+        cols = {"c": h["count"][nz].astype(np.float64), "b": h["sb"][nz], "bb": h["sbb"][nz]}
         if self.weighted:
-            cols.update(a=self.sa[nz], aa=self.saa[nz], ab=self.sab[nz])
-        keys = nz
+            cols.update(a=h["sa"][nz], aa=h["saa"][nz], ab=h["sab"][nz])
+        keys = nz + h.lo
         while keys.size > MAX_BINS:  # merge neighbouring bins: key >> 1
             keys = keys >> 1
             first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
@@ -254,7 +244,7 @@ class HistogramBootstrap:
                                       **self._kw())
         if self.n == 0:
             return Interval.undefined("no interval: there are no valid rows", **self._kw())
-        if self.weighted and not float(self.sa.sum()) > 0:
+        if self.weighted and not float(self.sums["sa"].sum()) > 0:
             return Interval.undefined("no interval: the weights of the valid rows sum to 0",
                                       **self._kw())
         if self.n_resamples < 1:

@@ -28,8 +28,8 @@ import numpy as np
 from .calibration import CalibrationBins, ReliabilityBins
 from .columns import NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, columns, weighted_sum
 from .result import Stat
+from ..metrics_settings import DEFAULT_THRESHOLD
 
-DEFAULT_THRESHOLD = 0.5
 
 
 def _squared_errors(cols: Columns) -> np.ndarray:
