@@ -439,8 +439,6 @@ class _Run:
 
     def execute(self, encoding, fast: bool | None) -> StreamResult:
         """One pass; ``fast`` None lets the first block choose (as the whole file would)."""
-        if self.visit is None:
-            self._start_worker()
         self._open_text(encoding)
         text = self.text
         path, ropts = self.path, self.read_options
@@ -487,6 +485,12 @@ class _Run:
         tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
+        if self.visit is None:
+            # polars first (it parses the blocks): the worker's imports (its first job) then
+            # run while polars parses the first block, not while this thread imports it
+            import polars  # noqa: F401
+
+            self._start_worker()
         while True:
             parts, tail, pos = self._next_block(tail, pos, target)
             if not parts:
