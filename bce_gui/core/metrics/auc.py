@@ -268,10 +268,10 @@ class AucAccumulator:
             return AucResult(Stat.undefined(f"AUC is not defined: {SOFT_LABELS}"), exact)
         if exact:
             cols, ranked = self._kept()
+            if ranked is not None:  # (binary, hard labels, rows to score: what roc_auc checks)
+                return AucResult(_ranked_auc(ranked), True)
             if problem := cols.problem():
                 return AucResult(Stat.undefined(problem), True)
-            if ranked is not None:  # (hard labels, binary: what roc_auc would check)
-                return AucResult(_ranked_auc(ranked), True)
             return AucResult(roc_auc(cols.y, cols.p, cols.w), True)
         per_class, errors = [], []
         for k in range(self._hist.shape[0]):
@@ -287,24 +287,34 @@ class AucAccumulator:
         return AucResult(Stat.of(float(np.mean(per_class))), False, float(np.mean(errors)))
 
 
-    def _kept(self) -> tuple[Columns, Ranked | None]:
-        """The kept rows as one set of columns and, for a binary task with hard labels, sorted
-        by score: the AUC and the decomposition share one sort."""
+    def _kept(self) -> tuple[Columns | None, Ranked | None]:
+        """The kept rows sorted by score (for a binary task with hard labels and rows to
+        score: the AUC and the decomposition share one sort), and the rows as one set of
+        columns where they are needed (None when the blocks' sorted runs serve)."""
         if self._joined is None:
-            cols = _concat(self._blocks)
-            ranked = None
-            if not cols.categorical and cols.n and not self.soft and not cols.problem():
-                runs = self._sorted
-                if runs and all(k is not None for k in runs):
-                    # each block sorted as it came: merge the sorted runs (numpy's stable
-                    # sort finds them and merges them, in linear time for two)
-                    key = runs[0].copy() if len(runs) == 1 else np.sort(
-                        np.concatenate(runs), kind="stable")
-                    ranked = ranked_keys(key)
-                else:
+            cols = ranked = None
+            runs = self._sorted
+            if (not self.categorical and not self.soft and runs
+                    and all(k is not None for k in runs)):
+                # Each block was sorted as it came (unweighted rows: all of them count): merge
+                # the sorted runs (numpy's stable sort finds them; two merge in linear time).
+                key = runs[0].copy() if len(runs) == 1 else np.sort(
+                    np.concatenate(runs), kind="stable")
+                ranked = ranked_keys(key)
+            else:
+                cols = _concat(self._blocks)
+                if not cols.categorical and cols.n and not self.soft and not cols.problem():
                     ranked = rank(cols, hard=True)
             self._joined = (cols, ranked)
         return self._joined
+
+    def _columns(self) -> Columns:
+        """The kept rows as one set of columns."""
+        cols, ranked = self._kept()
+        if cols is None:
+            cols = _concat(self._blocks)
+            self._joined = (cols, ranked)
+        return cols
 
     def decomposition(self, score: float | None = None):
         """The CORP decomposition of the same rows (binary only).
@@ -323,10 +333,12 @@ class AucAccumulator:
             return Decomposition.undefined(NO_ROWS)
         if self._blocks is not None:
             cols, ranked = self._kept()
-            if problem := cols.problem():
-                return Decomposition.undefined(problem)
-            if score is None:
-                return decomposition(cols.y, cols.p, cols.w, logits=self.logits)
+            if ranked is None or score is None:
+                cols = self._columns()
+                if problem := cols.problem():
+                    return Decomposition.undefined(problem)
+                if score is None:
+                    return decomposition(cols.y, cols.p, cols.w, logits=self.logits)
             return decompose_blocks(*_recalibrated_blocks(cols, ranked), score)
         if score is None:
             return Decomposition.undefined("the mean loss is needed to decompose a streamed file")
@@ -339,9 +351,10 @@ class AucAccumulator:
         return decompose_blocks(bs, bw, score)
 
 
-def _recalibrated_blocks(cols: Columns, ranked: Ranked | None = None
+def _recalibrated_blocks(cols: Columns | None, ranked: Ranked | None = None
                          ) -> tuple[np.ndarray, np.ndarray]:
-    """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted)."""
+    """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted;
+    ``cols`` is then not read)."""
     from .isotonic import pav, pool_ties
 
     r = ranked if ranked is not None else rank(cols)

@@ -16,6 +16,7 @@ wherever they appear.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -107,9 +108,14 @@ class Ranked:
     """
 
     x: np.ndarray
-    y: np.ndarray
+    sorted_y: np.ndarray | None
     w: np.ndarray | None = None
     ones: np.ndarray | None = None
+
+    @cached_property
+    def y(self) -> np.ndarray:
+        """The labels, sorted with ``x`` (from ``ones`` when only those were kept)."""
+        return self.sorted_y if self.sorted_y is not None else self.ones.astype(np.float64)
 
 
 #: From this many rows on, :func:`rank` sorts with polars (a radix sort on every core: 14 ms
@@ -151,7 +157,7 @@ def ranked_keys(key: np.ndarray) -> Ranked:
     """The rows of sorted :func:`sortable_keys` (sorted in place: a writable array)."""
     ones = (key & np.uint64(1)).astype(bool)
     key >>= np.uint64(1)
-    return Ranked(key.view(np.float64), ones.astype(np.float64), None, ones)
+    return Ranked(key.view(np.float64), None, None, ones)
 
 
 def rank(cols: Columns, hard: bool | None = None) -> Ranked:
