@@ -65,12 +65,13 @@ class BlockTotals:
     _insight: tuple | None = field(default=None, repr=False, compare=False)
 
     def add(self, dataset: Dataset, options: LossOptions, visit: Visit | None = None,
-            room: int | None = None) -> Evaluation:
+            room: int | None = None, on_binned=None) -> Evaluation:
         """Evaluate one piece (its rows come after those added before) and keep its totals.
         ``room``: how many rows the lists of the totals this piece will be merged into still
-        take (rows beyond are counted, not looked up); by default, these totals' own room."""
+        take (rows beyond are counted, not looked up); by default, these totals' own room.
+        ``on_binned``: see :attr:`~.metrics.insight.MetricsAccumulator.on_binned`."""
         ev = evaluate(dataset, options)
-        self.add_evaluation(dataset, ev, room)
+        self.add_evaluation(dataset, ev, room, on_binned)
         if visit is not None:
             visit(dataset, ev)
         return ev
@@ -82,7 +83,8 @@ class BlockTotals:
                    report.limit - len(report.infinite_rows[0]),
                    report.limit - len(report.off_sum), 0)
 
-    def add_evaluation(self, dataset: Dataset, ev: Evaluation, room: int | None = None) -> None:
+    def add_evaluation(self, dataset: Dataset, ev: Evaluation, room: int | None = None,
+                       on_binned=None) -> None:
         self.n_blocks += 1
         self.rows += len(dataset)
         if self.accumulator is None:
@@ -96,7 +98,9 @@ class BlockTotals:
 
             block = new_metrics_accumulator(ev.options, dataset.weight is not None,
                                             self.metrics_settings)
+            block.on_binned = on_binned
             add_rows(block, ModelColumns.of(dataset, ev))
+            block.on_binned = None
             if self.metrics is None:
                 self.metrics = block
             else:

@@ -317,3 +317,18 @@ def test_unweighted_decomposition_runs_are_the_rows_decomposition():
         fast = _recalibrated_blocks(cols, r)
         _starts, bs, bw = iso.pav(r.y, np.ones(n))
         assert np.array_equal(fast[0], bs) and np.array_equal(fast[1], bw)
+
+
+@pytest.mark.parametrize("passes", [iso._MAX_PASSES, 2])
+def test_pav_of_labels_is_pav_of_the_rows(monkeypatch, passes):
+    """The isotonic fit of sorted 0/1 labels from their runs (with reused buffers): the block
+    sums and weights of PAV over the rows themselves, bit for bit, cascades included."""
+    monkeypatch.setattr(iso, "_MAX_PASSES", passes)
+    rng = np.random.default_rng(15)
+    cases = [np.array([True]), np.array([False, True]), np.ones(5, bool), np.zeros(5, bool),
+             np.concatenate((np.ones(300, bool), [False]))]
+    cases += [rng.random(n) < q for n in (7, 1000, 200_000) for q in (0.3, 0.5, 0.95)]
+    for ones in cases:
+        _starts, bs, bw = iso._pav_pooled(ones.astype(float), np.ones(ones.size))
+        got = iso.pav_of_labels(ones)
+        assert np.array_equal(got[0], bs) and np.array_equal(got[1], bw)

@@ -355,17 +355,12 @@ def _recalibrated_blocks(cols: Columns | None, ranked: Ranked | None = None
                          ) -> tuple[np.ndarray, np.ndarray]:
     """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted;
     ``cols`` is then not read)."""
-    from .isotonic import pav, pool_ties
+    from .isotonic import pav, pav_of_labels, pool_ties
 
     r = ranked if ranked is not None else rank(cols)
     if r.ones is not None and not (r.x[1:] == r.x[:-1]).any():
-        # Unweighted 0/1 labels, no tied scores: PAV's first step pools the runs of equal
-        # labels (a run of equal means never splits); counted here in integers, the same sums
-        # and weights as its float pooling of the rows.
-        start = np.flatnonzero(np.concatenate(([True], r.ones[1:] != r.ones[:-1])))
-        length = np.diff(np.append(start, r.ones.size)).astype(np.float64)
-        _starts, bs, bw = pav(np.where(r.ones[start], length, 0.0), length)
-        return bs, bw
+        # Unweighted 0/1 labels, no tied scores: the rows are the groups (see pav_of_labels)
+        return pav_of_labels(r.ones)
     if r.w is None:  # unweighted: a group's weight is its row count
         first, (gy,) = pool_ties(r.x, r.y)
         gw = np.diff(np.append(first, r.x.size)).astype(np.float64)

@@ -124,6 +124,14 @@ class HistogramBootstrap:
         if weighted:
             names.update(sa=np.float64, saa=np.float64, sab=np.float64)
         self.sums = KeyedSums(names, _N_KEYS)
+        #: An interval drawn ahead (:meth:`draw_ahead`): (the histogram it awaits a merge of,
+        #: or None once it is this one's; the future of its interval).
+        self._ahead: tuple | None = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_ahead"] = None  # (a thread's future does not travel: drawn again if needed)
+        return state
 
     # -- adding rows --------------------------------------------------------------------------
 
@@ -131,6 +139,7 @@ class HistogramBootstrap:
         x = np.asarray(values, dtype=np.float64).ravel()
         if x.size == 0:
             return self
+        self._ahead = None
         if not self.weighted:
             return self.add_bins(bin_values(x))
         if weights is None:
@@ -161,6 +170,7 @@ class HistogramBootstrap:
         """Add unweighted rows already binned by :func:`bin_values`."""
         if self.weighted:
             raise ValueError("a weighted bootstrap needs the rows' weights")
+        self._ahead = None
         self.n_nan += bins.n_nan
         self.n_inf += bins.n_inf
         if bins.count.size:
@@ -170,10 +180,28 @@ class HistogramBootstrap:
     def merge(self, other: "HistogramBootstrap") -> "HistogramBootstrap":
         if other.weighted != self.weighted:
             raise ValueError("cannot merge weighted and unweighted histograms")
+        ahead = self._ahead
+        self._ahead = (None, ahead[1]) if ahead is not None and ahead[0] is other else None
         self.n_inf += other.n_inf
         self.n_nan += other.n_nan
         self.sums.merge(other.sums)
         return self
+
+    def copy(self) -> "HistogramBootstrap":
+        out = HistogramBootstrap(self.weighted, self.n_resamples, self.seed, self.level,
+                                 self.what)
+        return out.merge(self)
+
+    def draw_ahead(self, last: "HistogramBootstrap | None" = None) -> None:
+        """Start drawing, on a thread of its own, the interval this histogram will have once
+        ``last`` is merged into it (or as it is, ``last`` None), so that it is ready, or nearly,
+        when :meth:`result` asks: a stream knows its last block's losses before that block's
+        other statistics, and the resamples take the same time whatever the rows. Any other
+        change to the histogram drops it (then result() draws as usual: the same numbers)."""
+        snapshot = self.copy()
+        if last is not None:
+            snapshot.merge(last)
+        self._ahead = (last, _ahead_pool().submit(snapshot.result))
 
     @property
     def n(self) -> int:
@@ -239,6 +267,8 @@ class HistogramBootstrap:
         return out
 
     def result(self) -> Interval:
+        if self._ahead is not None and self._ahead[0] is None:
+            return self._ahead[1].result()
         if self.n_inf or self.n_nan:
             return Interval.undefined(_infinite_reason(self.n_inf, self.n_nan, self.what),
                                       **self._kw())
@@ -260,9 +290,20 @@ class HistogramBootstrap:
 
 
 #: Resamples drawn by one call of numpy's multinomial, which holds the GIL while it draws: in
-#: pieces of about 2 ms, so that a thread computing the statistics beside the bootstrap (the
-#: AUC's sort, the isotonic fit) is not kept waiting for the whole draw.
-_DRAW = 64
+#: pieces of about half a millisecond, so that the threads computing the other statistics
+#: beside the bootstrap (the AUC's sort, the isotonic fit) are not kept waiting for the draw.
+_DRAW = 16
+_AHEAD = None
+
+
+def _ahead_pool():
+    """The thread that draws intervals ahead (:meth:`HistogramBootstrap.draw_ahead`)."""
+    global _AHEAD
+    if _AHEAD is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _AHEAD = ThreadPoolExecutor(1, thread_name_prefix="bce-bootstrap")
+    return _AHEAD
 
 
 def _multinomial(rng: np.random.Generator, n: int, pvals: np.ndarray, size: int) -> np.ndarray:

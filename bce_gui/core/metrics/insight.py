@@ -181,6 +181,10 @@ class MetricsAccumulator:
         self.by_policy: dict[str, Accumulator] | None = {
             k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
             if o is not None and o != self.options}
+        #: Called once with this accumulator as soon as the next update has binned its rows'
+        #: losses (before its other statistics): a stream starts its interval's resamples
+        #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
+        self.on_binned: Callable[["MetricsAccumulator"], None] | None = None
 
     def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
         cols = columns(actual, predicted, weights)
@@ -192,10 +196,6 @@ class MetricsAccumulator:
             # The other conventions' losses and exact sums on the loss engine's worker while
             # this thread does the rest (numpy lets go of the GIL in its loops: two cores).
             policies = _beside(cols.n, self._add_policies, cols.y, cols.p, w)
-        p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
-        hard = cols.hard_labels()
-        self.scores.update(cols.y, p, w, hard=hard)
-        self.auc.update(cols.y, cols.p, w, hard=hard)
         if w is None:  # one binning of the row losses for the interval and the shares
             bins = bin_values(losses)
             self.bootstrap.add_bins(bins)
@@ -204,6 +204,13 @@ class MetricsAccumulator:
         else:
             self.bootstrap.update(losses, w)
             self.shares.update(losses, w)
+        if self.on_binned is not None:  # (once: see the attribute)
+            hook, self.on_binned = self.on_binned, None
+            hook(self)
+        p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
+        hard = cols.hard_labels()
+        self.scores.update(cols.y, p, w, hard=hard)
+        self.auc.update(cols.y, cols.p, w, hard=hard)
         if policies is not None:
             policies.result()
         return self

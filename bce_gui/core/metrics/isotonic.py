@@ -92,25 +92,72 @@ def _pav_whole(s: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     last = np.flatnonzero(np.append(m[1:] != m[:-1], True))  # runs of equal means pooled first
     cs = np.concatenate(([0.0], np.cumsum(s).take(last)))  # totals before the first block, after each
     cw = np.concatenate(([0.0], cum_w.take(last)))
-    for _ in range(_MAX_PASSES):
-        bs = np.subtract(cs[1:], cs[:-1])
-        bw = np.subtract(cw[1:], cw[:-1])
-        m = bs / bw
-        viol = m[:-1] > m[1:]
-        if not viol.any():
-            break
-        keep = np.empty(cs.size, dtype=bool)  # a block's totals go when the next pools into it
-        keep[0] = keep[-1] = True
-        np.logical_not(viol, out=keep[1:-1])
-        kept = np.flatnonzero(keep)  # (then take: several times quicker than a mask index)
-        cs, cw = cs.take(kept), cw.take(kept)
-    else:
-        bs = np.subtract(cs[1:], cs[:-1])
-        bw = np.subtract(cw[1:], cw[:-1])
+    bs, bw, cw, cascade = _pool_totals(cs, cw)
+    starts = _first_groups(cum_w, cw)
+    if cascade:
         seg = np.zeros(bs.size, dtype=bool)
         seg[:1] = True
-        return _stack(_first_groups(cum_w, cw), bs, bw, seg)
-    return _first_groups(cum_w, cw), bs, bw
+        return _stack(starts, bs, bw, seg)
+    return starts, bs, bw
+
+
+def pav_of_labels(ones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pav(labels, ones)[1:]`` for 0/1 labels (``ones``: True for class 1) in increasing x
+    with no ties: (block sums, block weights), the same numbers as :func:`pav` gives, from
+    the runs of equal labels (its first pooling) counted directly, with little memory (the
+    isotonic fit of a million sorted rows)."""
+    n = ones.size
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    ends = np.flatnonzero(ones[1:] != ones[:-1])  # the last row of every run but the last
+    k = ends.size + 1
+    cw = np.empty(k + 1)  # rows before the first run and up to the end of each
+    cw[0] = 0.0
+    np.add(ends, 1, out=cw[1:k], casting="unsafe")
+    cw[k] = n
+    ones_in = np.subtract(cw[1:], cw[:-1])  # each run's rows ...
+    ones_in[(1 if ones[0] else 0)::2] = 0.0  # ... of which class 1 (the runs alternate)
+    cs = np.empty(k + 1)
+    cs[0] = 0.0
+    np.cumsum(ones_in, out=cs[1:])
+    bs, bw, cw, cascade = _pool_totals(cs, cw)
+    if cascade:
+        seg = np.zeros(bs.size, dtype=bool)
+        seg[:1] = True
+        _starts, bs, bw = _stack(np.zeros(bs.size, dtype=np.int64), bs, bw, seg)
+    return bs, bw
+
+
+def _pool_totals(cs: np.ndarray, cw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """PAV's passes over blocks given as running totals (``cs``, ``cw``: 0, then the totals
+    after each block; whole numbers, no two neighbouring blocks of equal means): the blocks'
+    sums and weights, ``cw`` left, and whether a cascade outlasted the passes (the stack then
+    finishes). Each pass reuses the buffers of the first (new memory costs more than the
+    arithmetic: a page fault a few thousand values)."""
+    size = cs.size - 1
+    bs, bw, m = np.empty(size), np.empty(size), np.empty(size)
+    viol, keep = np.empty(max(size - 1, 0), dtype=bool), np.empty(size + 1, dtype=bool)
+    totals = [(cs, cw), (np.empty_like(cs), np.empty_like(cw))]
+    k = size
+    for _ in range(_MAX_PASSES):
+        np.subtract(cs[1:], cs[:-1], out=bs[:k])
+        np.subtract(cw[1:], cw[:-1], out=bw[:k])
+        np.divide(bs[:k], bw[:k], out=m[:k])
+        v = np.greater(m[:k - 1], m[1:k], out=viol[:k - 1])
+        if not v.any():
+            return bs[:k].copy(), bw[:k].copy(), cw, False
+        kk = keep[:k + 1]  # a block's totals go when the next block pools into it
+        kk[0] = kk[k] = True
+        np.logical_not(v, out=kk[1:k])
+        kept = np.flatnonzero(kk)  # (then take: several times quicker than a mask index)
+        totals.reverse()
+        spare_s, spare_w = totals[0]
+        cs = np.take(cs, kept, out=spare_s[:kept.size], mode="clip")
+        cw = np.take(cw, kept, out=spare_w[:kept.size], mode="clip")
+        k = kept.size - 1
+    np.subtract(cs[1:], cs[:-1], out=bs[:k])
+    np.subtract(cw[1:], cw[:-1], out=bw[:k])
+    return bs[:k].copy(), bw[:k].copy(), cw, True
 
 
 def _first_groups(cum_w: np.ndarray, cw: np.ndarray) -> np.ndarray:
