@@ -668,15 +668,8 @@ class _Run:
     def _result(self) -> StreamResult:
         self._merge_pending()
         blocks = self.blocks
-        classes_given = self.read_options.classes is not None
-        if self._worker is not None and blocks.metrics is not None:
-            # The statistics' last steps (the sort's merge, the isotonic fit) on the block
-            # worker, idle now: its memory (the blocks' freed arrays) is already mapped,
-            # where this thread's would be new pages to fault in (10 ms at 1e6 rows).
-            summary = self._worker.submit(blocks.summary, self.options, self.source,
-                                          classes_given).result()
-        else:
-            summary = blocks.summary(self.options, self.source, classes_given=classes_given)
+        summary = blocks.summary(self.options, self.source,
+                                 classes_given=self.read_options.classes is not None)
         return StreamResult(summary=summary, totals=blocks.totals(self.options), streamed=True,
                             n_chunks=blocks.n_blocks, blocks=blocks,
                             insight=blocks.insight(self.options))
