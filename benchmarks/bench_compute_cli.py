@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     args = ap.parse_args(argv)
     n = 100_000 if args.quick else 1_000_000
     runs_ours = args.repeat or (2 if args.quick else 5)
-    runs_ref = 2 if args.quick else 3
+    runs_ref = 2 if args.quick else 5
     path = ensure_csv(n)
     print_header("End to end: `main.py compute FILE --json` vs pandas.read_csv + sklearn log_loss")
     compile_bytecode()

@@ -32,6 +32,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -393,18 +394,20 @@ class _Run:
         self.visit = visit
         self.name = name
         self.metrics = metrics
-        #: The block being evaluated on the worker (see :meth:`_evaluate`), and the worker.
-        self._pending = None
-        self._worker = None
+        #: The blocks being evaluated on the workers, in file order (see :meth:`_evaluate`),
+        #: and the workers.
+        self._pending: deque = deque()
+        self._workers = None
+        self._last_job = None  # the last block's, which draws the interval ahead
 
     def close(self) -> None:
         if self.text is not None:
             self.text.close()
-        if self._worker is not None:
-            if self._pending is not None:
-                self._pending.cancel()
-            self._worker.shutdown(wait=True)
-            self._worker = None
+        if self._workers is not None:
+            for job in self._pending:
+                job.cancel()
+            self._workers.shutdown(wait=True)
+            self._workers = None
 
     # ---- the text -------------------------------------------------------------------------
 
@@ -497,7 +500,7 @@ class _Run:
             # run while polars parses the first block, not while this thread imports it
             import polars  # noqa: F401
 
-            self._start_worker()
+            self._start_workers()
         while True:
             parts, tail, pos = self._next_block(tail, pos, target)
             if not parts:
@@ -639,35 +642,49 @@ class _Run:
             self.blocks.add(dataset, self.options, self.visit)
             return
         # The block is evaluated (and its statistics gathered) on a worker thread while this
-        # thread reads and parses the next one; the blocks' totals are merged in order, so
-        # the result is the one of evaluating them here one after another. numpy and polars
-        # let go of the GIL in their loops, so the two threads run on two cores.
-        self._merge_pending()
-        self._pending = self._start_worker().submit(
-            _evaluate_block, dataset, self.options, self.name, self.metrics, self.blocks.room(),
-            self.blocks if last and self.metrics is not None else None)
+        # thread reads and parses the next one, and the next block's evaluation may start
+        # before this one's ends; the blocks' totals are merged in file order, so the result
+        # is the one of evaluating them here one after another. numpy and polars let go of
+        # the GIL in their loops, so the threads share the two cores.
+        self._merge_pending(keep=1)
+        ahead = None
+        if last and self.metrics is not None:
+            # The last block: the interval of all the rows is drawn ahead from the histograms
+            # merged so far, those of the blocks still on a worker, and this block's.
+            merged = self.blocks.metrics
+            ahead = (None if merged is None else merged.bootstrap.copy(), list(self._pending))
+        job = self._start_workers().submit(_evaluate_block, dataset, self.options, self.name,
+                                           self.metrics, self.blocks.room(), ahead)
+        self._pending.append(job)
+        if ahead is not None:
+            self._last_job = job
 
-    def _start_worker(self):
-        """The worker thread that evaluates the blocks (see :meth:`_evaluate`); with the
-        statistics, its first job imports what they need beyond the loss while this thread
-        reads and parses the first block."""
-        if self._worker is None:
+    def _start_workers(self):
+        """The worker threads that evaluate the blocks (see :meth:`_evaluate`); with the
+        statistics, the first job imports what they need beyond the loss while this thread
+        parses the first block."""
+        if self._workers is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            self._worker = ThreadPoolExecutor(1, thread_name_prefix="bce-block")
+            self._workers = ThreadPoolExecutor(2, thread_name_prefix="bce-block")
             if self.metrics is not None and self.visit is None:
-                self._worker.submit(_statistics_imports)
-        return self._worker
+                self._workers.submit(_statistics_imports)
+        return self._workers
 
-    def _merge_pending(self) -> None:
-        """Wait for the block on the worker and merge its totals (its error is raised here)."""
-        if self._pending is not None:
-            piece, self._pending = self._pending, None
-            self.blocks.merge(piece.result())
+    def _merge_pending(self, keep: int = 0) -> None:
+        """Merge the evaluated blocks in file order, waiting for them until at most ``keep``
+        are left on the workers (a block's error is raised here)."""
+        while len(self._pending) > keep:
+            self.blocks.merge(self._pending.popleft().result())
 
     def _result(self) -> StreamResult:
         self._merge_pending()
         blocks = self.blocks
+        if self._last_job is not None and blocks.metrics is not None:
+            last = self._last_job.result().metrics
+            drawn = last.__dict__.pop("interval_ahead", None) if last is not None else None
+            if drawn is not None:  # (used only if drawn from the very rows merged)
+                blocks.metrics.bootstrap.adopt(*drawn)
         summary = blocks.summary(self.options, self.source,
                                  classes_given=self.read_options.classes is not None)
         return StreamResult(summary=summary, totals=blocks.totals(self.options), streamed=True,
@@ -687,22 +704,29 @@ def _statistics_imports() -> None:
 
 
 def _evaluate_block(dataset, options: LossOptions, name: str | None,
-                    metrics: MetricsSettings | None, room: int,
-                    last_of: BlockTotals | None = None) -> BlockTotals:
+                    metrics: MetricsSettings | None, room: int, ahead=None) -> BlockTotals:
     """One block's totals (and statistics), to be merged in order into the run's (whose row
-    lists have ``room`` rows left). ``last_of``: the run's totals, this block being the last
-    (every other block merged into them already, and nothing changes them until this one
-    is): the interval of all the rows is drawn ahead, from when this block's losses are
-    binned."""
+    lists have ``room`` rows left). ``ahead``, for the file's last block: (a copy of the
+    run's interval histogram so far, or None; the jobs of the blocks before this one not
+    merged yet): the interval of all the rows is drawn on a thread of its own as soon as
+    this block's losses are binned, and kept as the block statistics' ``interval_ahead``."""
     piece = BlockTotals(name=name, metrics_settings=metrics)
 
     def draw_ahead(block) -> None:
-        if last_of.metrics is None:  # (the run takes this block's statistics as its own)
-            block.bootstrap.draw_ahead()
-        else:
-            last_of.metrics.bootstrap.draw_ahead(block.bootstrap)
+        merged, before = ahead
+        parts = [] if merged is None else [merged]  # (merged: a copy, free to add to)
+        for job in before:  # the blocks before this one still on the other worker
+            earlier = job.result().metrics
+            if earlier is not None:
+                parts.append(earlier.bootstrap)
+        parts.append(block.bootstrap)
+        # the histogram the run will hold: the same merges in the same order
+        rows = parts[0] if merged is not None else parts[0].copy()
+        for part in parts[1:]:
+            rows.merge(part)
+        block.interval_ahead = (rows, rows.draw_ahead())
 
-    piece.add(dataset, options, room=room, on_binned=None if last_of is None else draw_ahead)
+    piece.add(dataset, options, room=room, on_binned=None if ahead is None else draw_ahead)
     return piece
 
 

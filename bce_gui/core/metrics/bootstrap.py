@@ -124,13 +124,12 @@ class HistogramBootstrap:
         if weighted:
             names.update(sa=np.float64, saa=np.float64, sab=np.float64)
         self.sums = KeyedSums(names, _N_KEYS)
-        #: An interval drawn ahead (:meth:`draw_ahead`): (the histogram it awaits a merge of,
-        #: or None once it is this one's; the future of its interval).
-        self._ahead: tuple | None = None
+        #: The future of this histogram's interval drawn ahead (:meth:`adopt`), if any.
+        self._ready = None
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_ahead"] = None  # (a thread's future does not travel: drawn again if needed)
+        state["_ready"] = None  # (a thread's future does not travel: drawn again if needed)
         return state
 
     # -- adding rows --------------------------------------------------------------------------
@@ -139,7 +138,7 @@ class HistogramBootstrap:
         x = np.asarray(values, dtype=np.float64).ravel()
         if x.size == 0:
             return self
-        self._ahead = None
+        self._ready = None
         if not self.weighted:
             return self.add_bins(bin_values(x))
         if weights is None:
@@ -170,7 +169,7 @@ class HistogramBootstrap:
         """Add unweighted rows already binned by :func:`bin_values`."""
         if self.weighted:
             raise ValueError("a weighted bootstrap needs the rows' weights")
-        self._ahead = None
+        self._ready = None
         self.n_nan += bins.n_nan
         self.n_inf += bins.n_inf
         if bins.count.size:
@@ -180,8 +179,7 @@ class HistogramBootstrap:
     def merge(self, other: "HistogramBootstrap") -> "HistogramBootstrap":
         if other.weighted != self.weighted:
             raise ValueError("cannot merge weighted and unweighted histograms")
-        ahead = self._ahead
-        self._ahead = (None, ahead[1]) if ahead is not None and ahead[0] is other else None
+        self._ready = None
         self.n_inf += other.n_inf
         self.n_nan += other.n_nan
         self.sums.merge(other.sums)
@@ -192,16 +190,25 @@ class HistogramBootstrap:
                                  self.what)
         return out.merge(self)
 
-    def draw_ahead(self, last: "HistogramBootstrap | None" = None) -> None:
-        """Start drawing, on a thread of its own, the interval this histogram will have once
-        ``last`` is merged into it (or as it is, ``last`` None), so that it is ready, or nearly,
-        when :meth:`result` asks: a stream knows its last block's losses before that block's
-        other statistics, and the resamples take the same time whatever the rows. Any other
-        change to the histogram drops it (then result() draws as usual: the same numbers)."""
-        snapshot = self.copy()
-        if last is not None:
-            snapshot.merge(last)
-        self._ahead = (last, _ahead_pool().submit(snapshot.result))
+    def draw_ahead(self):
+        """Start drawing this histogram's interval on a thread of its own; returns the future
+        of its :meth:`result`. For a stream, which knows its last block's losses before that
+        block's other statistics: the resamples take the same time whatever the rows, and run
+        meanwhile (see :meth:`adopt`)."""
+        return _ahead_pool().submit(self.result)
+
+    def adopt(self, drawn: "HistogramBootstrap", interval) -> bool:
+        """Take ``interval`` (the future of ``drawn.result()``) as this histogram's, if it
+        holds exactly the rows ``drawn`` holds (the same bins, sums and settings: the interval
+        is a function of them alone); any later change drops it. Returns whether it did."""
+        mine, theirs = self.sums, drawn.sums
+        same = ((self.weighted, self.n_resamples, self.seed, self.level, self.what,
+                 self.n_inf, self.n_nan, mine.lo, mine.hi)
+                == (drawn.weighted, drawn.n_resamples, drawn.seed, drawn.level, drawn.what,
+                    drawn.n_inf, drawn.n_nan, theirs.lo, theirs.hi)
+                and all(np.array_equal(mine[k], theirs[k]) for k in mine.arrays))
+        self._ready = interval if same else None
+        return same
 
     @property
     def n(self) -> int:
@@ -267,8 +274,8 @@ class HistogramBootstrap:
         return out
 
     def result(self) -> Interval:
-        if self._ahead is not None and self._ahead[0] is None:
-            return self._ahead[1].result()
+        if self._ready is not None:
+            return self._ready.result()
         if self.n_inf or self.n_nan:
             return Interval.undefined(_infinite_reason(self.n_inf, self.n_nan, self.what),
                                       **self._kw())

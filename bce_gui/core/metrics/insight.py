@@ -186,6 +186,12 @@ class MetricsAccumulator:
         #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
         self.on_binned: Callable[["MetricsAccumulator"], None] | None = None
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("interval_ahead", None)  # (a stream's thread: it does not travel)
+        state["on_binned"] = None
+        return state
+
     def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
         cols = columns(actual, predicted, weights)
         w = cols.w if self.weighted else None
