@@ -208,7 +208,7 @@ class AucAccumulator:
                 self._to_histogram()
             else:
                 key = None if self.soft else sortable_keys(cols, hard=True)
-                self._sorted.append(None if key is None else sort_keys(key))
+                self._sorted.append(None if key is None else sort_keys(key, threads=False))
         else:
             self._bin(cols)
         return self

@@ -123,14 +123,16 @@ class Ranked:
 POLARS_SORT_ROWS = 1 << 16
 
 
-def sort_keys(key: np.ndarray) -> np.ndarray:
+def sort_keys(key: np.ndarray, threads: bool = True) -> np.ndarray:
     """``key`` (uint64) sorted ascending, as a new writable array: the same array numpy's sort
-    gives (equal keys are equal bits), by polars for large arrays."""
+    gives (equal keys are equal bits), by polars for large arrays. ``threads=False``: on this
+    thread only, for a caller whose other threads keep the cores busy (polars' sort on two
+    threads was no quicker than on one beside them, for twice the processor time)."""
     if key.size < POLARS_SORT_ROWS:
         return np.sort(key)
     import polars as pl
 
-    out = pl.Series(key).sort().to_numpy()
+    out = pl.Series(key).sort(multithreaded=threads).to_numpy()
     return out if out.flags.writeable else out.copy()
 
 
