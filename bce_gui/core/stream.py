@@ -449,6 +449,13 @@ class _Run:
 
     def execute(self, encoding, fast: bool | None) -> StreamResult:
         """One pass; ``fast`` None lets the first block choose (as the whole file would)."""
+        if self.visit is None:
+            # polars first (it parses the blocks): the workers' imports (their first job) then
+            # run while this thread reads the first block and polars parses it, not while
+            # this thread imports polars
+            import polars  # noqa: F401
+
+            self._start_workers()
         self._open_text(encoding)
         text = self.text
         path, ropts = self.path, self.read_options
@@ -495,12 +502,7 @@ class _Run:
         tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
-        if self.visit is None:
-            # polars first (it parses the blocks): the worker's imports (its first job) then
-            # run while polars parses the first block, not while this thread imports it
-            import polars  # noqa: F401
 
-            self._start_workers()
         while True:
             parts, tail, pos = self._next_block(tail, pos, target)
             if not parts:
