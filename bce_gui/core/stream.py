@@ -404,7 +404,7 @@ class _Run:
         if self.text is not None:
             self.text.close()
         if self._workers is not None:
-            for job in self._pending:
+            for job, _binned in self._pending:
                 job.cancel()
             self._workers.shutdown(wait=True)
             self._workers = None
@@ -649,15 +649,20 @@ class _Run:
         # is the one of evaluating them here one after another. numpy and polars let go of
         # the GIL in their loops, so the threads share the two cores.
         self._merge_pending(keep=1)
+        from concurrent.futures import Future
+
+        binned = Future()  # this block's interval histogram, once its losses are binned
         ahead = None
         if last and self.metrics is not None:
             # The last block: the interval of all the rows is drawn ahead from the histograms
-            # merged so far, those of the blocks still on a worker, and this block's.
+            # merged so far, those of the blocks still on a worker (as soon as they have
+            # binned their losses), and this block's.
             merged = self.blocks.metrics
-            ahead = (None if merged is None else merged.bootstrap.copy(), list(self._pending))
+            ahead = (None if merged is None else merged.bootstrap.copy(),
+                     [b for _job, b in self._pending])
         job = self._start_workers().submit(_evaluate_block, dataset, self.options, self.name,
-                                           self.metrics, self.blocks.room(), ahead)
-        self._pending.append(job)
+                                           self.metrics, self.blocks.room(), binned, ahead)
+        self._pending.append((job, binned))
         if ahead is not None:
             self._last_job = job
 
@@ -677,7 +682,7 @@ class _Run:
         """Merge the evaluated blocks in file order, waiting for them until at most ``keep``
         are left on the workers (a block's error is raised here)."""
         while len(self._pending) > keep:
-            self.blocks.merge(self._pending.popleft().result())
+            self.blocks.merge(self._pending.popleft()[0].result())
 
     def _result(self) -> StreamResult:
         self._merge_pending()
@@ -706,21 +711,29 @@ def _statistics_imports() -> None:
 
 
 def _evaluate_block(dataset, options: LossOptions, name: str | None,
-                    metrics: MetricsSettings | None, room: int, ahead=None) -> BlockTotals:
+                    metrics: MetricsSettings | None, room: int, binned=None,
+                    ahead=None) -> BlockTotals:
     """One block's totals (and statistics), to be merged in order into the run's (whose row
-    lists have ``room`` rows left). ``ahead``, for the file's last block: (a copy of the
-    run's interval histogram so far, or None; the jobs of the blocks before this one not
-    merged yet): the interval of all the rows is drawn on a thread of its own as soon as
-    this block's losses are binned, and kept as the block statistics' ``interval_ahead``."""
+    lists have ``room`` rows left). ``binned`` (a Future) is given this block's interval
+    histogram as soon as its losses are binned (None without statistics). ``ahead``, for
+    the file's last block: (a copy of the run's interval histogram so far, or None; the
+    ``binned`` of the blocks before this one not merged yet): the interval of all the rows is
+    drawn on a thread of its own as soon as this block's losses are binned, and kept as the
+    block statistics' ``interval_ahead``."""
     piece = BlockTotals(name=name, metrics_settings=metrics)
 
-    def draw_ahead(block) -> None:
+    def on_binned(block) -> None:
+        if binned is not None:
+            binned.set_result(block.bootstrap)
+        if ahead is None:
+            return
         merged, before = ahead
         parts = [] if merged is None else [merged]  # (merged: a copy, free to add to)
-        for job in before:  # the blocks before this one still on the other worker
-            earlier = job.result().metrics
-            if earlier is not None:
-                parts.append(earlier.bootstrap)
+        for earlier in before:  # the blocks before this one, still on the other worker
+            histogram = earlier.result()
+            if histogram is None:
+                return  # (a block without statistics: nothing to draw ahead from)
+            parts.append(histogram)
         parts.append(block.bootstrap)
         # the histogram the run will hold: the same merges in the same order
         rows = parts[0] if merged is not None else parts[0].copy()
@@ -728,7 +741,12 @@ def _evaluate_block(dataset, options: LossOptions, name: str | None,
             rows.merge(part)
         block.interval_ahead = (rows, rows.draw_ahead())
 
-    piece.add(dataset, options, room=room, on_binned=None if ahead is None else draw_ahead)
+    try:
+        piece.add(dataset, options, room=room,
+                  on_binned=None if binned is None and ahead is None else on_binned)
+    finally:
+        if binned is not None and not binned.done():
+            binned.set_result(None)  # (no statistics, or an error: never leave it waiting)
     return piece
 
 
