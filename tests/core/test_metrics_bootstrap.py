@@ -11,7 +11,7 @@ from _metrics_data import breast_cancer_oof, weights
 from bce_gui.core.loss import LossOptions, row_losses
 from bce_gui.core.metrics import (HistogramBootstrap, PoissonBootstrap, bootstrap_ci,
                                   paired_bootstrap_ci)
-from bce_gui.core.metrics.bootstrap import _POISSON, MAX_BINS
+from bce_gui.core.metrics.bootstrap import MAX_BINS, _poisson
 
 
 def plain_means(x, w=None, resamples=4000, seed=123, other=None):
@@ -204,8 +204,9 @@ def test_poisson_counts_depend_only_on_the_row_index():
 
 
 def test_poisson_table_is_poisson_one():
-    k = np.arange(_POISSON.max() + 1)
-    pmf = np.bincount(_POISSON, minlength=k.size) / _POISSON.size
+    table = _poisson()
+    k = np.arange(table.max() + 1)
+    pmf = np.bincount(table, minlength=k.size) / table.size
     expected = np.exp(-1.0) / np.array([np.prod(np.arange(1, i + 1)) for i in k])
     np.testing.assert_allclose(pmf, expected, atol=2 ** -16)
 

@@ -310,3 +310,16 @@ def test_rank_sorts_large_columns_as_numpy_does():
     order = np.lexsort((y, p))
     assert np.array_equal(r.x, p[order]) and np.array_equal(r.y, y[order])
     assert r.x.flags.writeable and np.array_equal(r.ones, y[order] == 1.0)
+
+
+def test_sortable_keys_only_for_probabilities_from_plus_zero_to_one():
+    """The keys carry p's bits (and the label in one more bit) only where those order as p:
+    -0.0, a negative p, NaN or p > 1 leave the rows to the general sort."""
+    from bce_gui.core.metrics.columns import columns, sortable_keys
+
+    y = np.array([0.0, 1.0, 1.0])
+    ok = sortable_keys(columns(y, np.array([0.0, 0.25, 1.0])), hard=True)
+    assert ok.tolist() == [0, (np.float64(0.25).view(np.uint64) << np.uint64(1)) + 1,
+                           (np.float64(1.0).view(np.uint64) << np.uint64(1)) + 1]
+    for bad in (-0.0, -0.5, np.nan, 1.0000000000000002):
+        assert sortable_keys(columns(y, np.array([0.5, bad, 0.5])), hard=True) is None

@@ -94,9 +94,10 @@ def bin_values(values: np.ndarray) -> ValueBins:
         x = np.where(finite, x, 0.0)
     if x.size == 0:
         return ValueBins(0, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-    key = (x.view(np.uint64) >> _SHIFT).astype(np.int64)
-    lo, hi = int(key.min()), int(key.max()) + 1
-    k = key - lo if lo else key
+    k = (x.view(np.uint64) >> _SHIFT).view(np.int64)  # (below 2^18: the same numbers)
+    lo, hi = int(k.min()), int(k.max()) + 1
+    if lo:
+        k -= lo
     size = hi - lo
     return ValueBins(lo, np.bincount(k, minlength=size), np.bincount(k, weights=x, minlength=size),
                      np.bincount(k, weights=x * x, minlength=size), n_nan, n_inf)
@@ -404,7 +405,14 @@ def _poisson_table() -> np.ndarray:
     return np.searchsorted(edges, np.arange(65536), side="right").astype(np.uint8)
 
 
-_POISSON = _poisson_table()
+_POISSON: np.ndarray | None = None  # (made on first use: a Python loop, 3 ms)
+
+
+def _poisson() -> np.ndarray:
+    global _POISSON
+    if _POISSON is None:
+        _POISSON = _poisson_table()
+    return _POISSON
 
 
 class PoissonBootstrap:
@@ -436,7 +444,7 @@ class PoissonBootstrap:
             base = _splitmix(rows.astype(np.uint64) * _GOLDEN ^ self._seed_mix)
             h = _splitmix(base[:, None] + np.arange(1, words + 1, dtype=np.uint64) * _GOLDEN)
         u = h.view(np.uint16).reshape(rows.size, words * 4)[:, :r]
-        return _POISSON[u]
+        return _poisson()[u]
 
     def update(self, values, weights=None, first_row: int = 0) -> "PoissonBootstrap":
         x = np.asarray(values, dtype=np.float64).ravel()

@@ -136,6 +136,9 @@ def sort_keys(key: np.ndarray, threads: bool = True) -> np.ndarray:
     return out if out.flags.writeable else out.copy()
 
 
+_ONE_BITS = np.float64(1.0).view(np.uint64)
+
+
 def sortable_keys(cols: Columns, hard: bool | None = None) -> np.ndarray | None:
     """The keys :func:`rank` sorts for unweighted 0/1 labels and predictions in [0, 1], not
     yet sorted (None for other rows): the bits of a non-negative double order as the double
@@ -147,10 +150,11 @@ def sortable_keys(cols: Columns, hard: bool | None = None) -> np.ndarray | None:
         return None
     if not (cols.hard_labels() if hard is None else hard):
         return None
-    bits = x.view(np.int64)
-    if not (bool(np.all(bits >= 0)) and bool(np.all(x <= 1.0))):  # no -0.0, NaN, p > 1
+    bits = x.view(np.uint64)
+    # (one comparison of the bits: -0.0, a negative p, NaN and p > 1 all have larger ones)
+    if not bool(np.all(bits <= _ONE_BITS)):
         return None
-    key = bits.view(np.uint64) << np.uint64(1)
+    key = bits << np.uint64(1)
     key |= (y == 1.0).view(np.uint8).astype(np.uint64)
     return key
 
