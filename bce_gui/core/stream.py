@@ -502,7 +502,6 @@ class _Run:
         tail, pos = pending, 0  # the text not parsed yet: tail[pos:]
         del pending
         first = True
-
         while True:
             parts, tail, pos = self._next_block(tail, pos, target)
             if not parts:
