@@ -378,7 +378,7 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     from .core.class_labels import ClassesError
     from .core.io import ReadOptions, TableReadError, spooled
     from .core.loss import LossOptions, OptionsError
-    from .core.metrics.table import MetricsSettings
+    from .core.metrics_settings import MetricsSettings
     from .core.policies import PolicyError, make_policy
     from .core.stream import keep_block_memory
 
@@ -719,6 +719,14 @@ def run_and_exit(argv: Sequence[str] | None = None) -> None:
     import os
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["compute"]:
+        # A command that ends at once: the cyclic garbage collector would only walk the
+        # objects of the imports again and again (10 to 15 ms of a 1e6-row compute); compute
+        # makes no reference cycles that grow with the file (peak memory of a 1e7-row file
+        # measured the same without it).
+        import gc
+
+        gc.disable()
     try:
         code = main(argv)
         if sys.stdout is not None:

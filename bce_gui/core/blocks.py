@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,10 +28,11 @@ from .accumulate import Accumulator, RowReport
 from .dataset import Dataset
 from .evaluate import LIST_LIMIT, Evaluation, evaluate
 from .loss import LossOptions, LossTotals
-from .metrics.insight import Insight, MetricsAccumulator
-from .metrics.table import (MetricsSettings, ModelColumns, add_rows, new_metrics_accumulator,
-                            statistics_json, streamed_insight)
+from .metrics_settings import MetricsSettings
 from .schema import Task
+
+if TYPE_CHECKING:  # (the statistics' modules are imported where they run: see add_evaluation)
+    from .metrics.insight import Insight, MetricsAccumulator
 
 #: Called with each evaluated piece (the window's summary of a large data set collects its
 #: worst rows and statistics this way); it runs where the piece was evaluated.
@@ -62,15 +64,27 @@ class BlockTotals:
     #: sort behind them run once for the summary and the caller.
     _insight: tuple | None = field(default=None, repr=False, compare=False)
 
-    def add(self, dataset: Dataset, options: LossOptions, visit: Visit | None = None) -> Evaluation:
-        """Evaluate one piece (its rows come after those added before) and keep its totals."""
+    def add(self, dataset: Dataset, options: LossOptions, visit: Visit | None = None,
+            room: int | None = None, on_binned=None) -> Evaluation:
+        """Evaluate one piece (its rows come after those added before) and keep its totals.
+        ``room``: how many rows the lists of the totals this piece will be merged into still
+        take (rows beyond are counted, not looked up); by default, these totals' own room.
+        ``on_binned``: see :attr:`~.metrics.insight.MetricsAccumulator.on_binned`."""
         ev = evaluate(dataset, options)
-        self.add_evaluation(dataset, ev)
+        self.add_evaluation(dataset, ev, room, on_binned)
         if visit is not None:
             visit(dataset, ev)
         return ev
 
-    def add_evaluation(self, dataset: Dataset, ev: Evaluation) -> None:
+    def room(self) -> int:
+        """How many more rows the longest-free of the row lists takes."""
+        report = self.report
+        return max(report.limit - len(report.issues),
+                   report.limit - len(report.infinite_rows[0]),
+                   report.limit - len(report.off_sum), 0)
+
+    def add_evaluation(self, dataset: Dataset, ev: Evaluation, room: int | None = None,
+                       on_binned=None) -> None:
         self.n_blocks += 1
         self.rows += len(dataset)
         if self.accumulator is None:
@@ -80,23 +94,23 @@ class BlockTotals:
         else:
             self.accumulator.merge(ev.accumulator)
         if self.metrics_settings is not None:
+            from .metrics.table import ModelColumns, add_rows, new_metrics_accumulator
+
             block = new_metrics_accumulator(ev.options, dataset.weight is not None,
                                             self.metrics_settings)
+            block.on_binned = on_binned
             add_rows(block, ModelColumns.of(dataset, ev))
+            block.on_binned = None
             if self.metrics is None:
                 self.metrics = block
             else:
                 self.metrics.merge(block)
             self._insight = None
-        report = self.report
         # Only as many rows as the lists still have room for are looked up (row numbers cost).
-        room = max(report.limit - len(report.issues),
-                   report.limit - len(report.infinite_rows[0]),
-                   report.limit - len(report.off_sum), 0)
-        piece = ev.row_report(dataset, limit=room)
+        piece = ev.row_report(dataset, limit=self.room() if room is None else room)
         if self.name is not None:
             piece.name_file(self.name)
-        report.merge(piece)
+        self.report.merge(piece)
 
     def merge(self, other: "BlockTotals") -> "BlockTotals":
         """Add the totals of pieces that come after these (a later part or partition)."""
@@ -152,13 +166,19 @@ class BlockTotals:
         if self.metrics is None or self.accumulator is None:
             return None
         if self._insight is None or self._insight[0] != options:
+            from .metrics.table import streamed_insight
+
             self._insight = (options, streamed_insight(self.metrics, self.totals(options)))
         return self._insight[1]
 
     def statistics_keys(self, options: LossOptions) -> dict:
         """The keys the statistics add to ``compute --json`` ({} when none were kept)."""
         ins = self.insight(options)
-        return {} if ins is None else statistics_json(ins, self.metrics_settings)
+        if ins is None:
+            return {}
+        from .metrics.table import statistics_json
+
+        return statistics_json(ins, self.metrics_settings)
 
 
 def check_classes_present(totals_acc, task, options: LossOptions, classes_given: bool) -> None:

@@ -27,7 +27,7 @@ from .blocks import BlockTotals
 from .io import NoDataRows, ReadOptions
 from .io.datasets import Part, is_url, resolve
 from .loss import LossOptions
-from .metrics.table import MetricsSettings
+from .metrics_settings import MetricsSettings
 from .partitions import PARTITION_ROWS, Partition, check_parts, evaluate_partition, merge_in_order, plan
 
 INSTALL_HINT = "pip install 'bce-lab[cluster]'"

@@ -327,10 +327,14 @@ def row_losses(actual: np.ndarray, predicted: np.ndarray, options: LossOptions) 
 
 
 def _row_losses_serial(y: np.ndarray, x: np.ndarray, options: LossOptions, out: np.ndarray) -> None:
-    if options.hard_labels and options.policy.name == "exact" and options.pos_weight is None:
-        _exact_hard_losses(y, x, options.logits, out)
-    else:
-        out[...] = _general_terms(y, x, options)[1]
+    if options.hard_labels and options.pos_weight is None:
+        if options.policy.name == "exact":
+            _exact_hard_losses(y, x, options.logits, out)
+            return
+        if not options.logits:
+            _clipped_hard_losses(y, x, options.policy, out)
+            return
+    out[...] = _general_terms(y, x, options)[1]
 
 
 #: Rows of a block of the loss kernel: its temporaries stay in the processor's cache.
@@ -412,6 +416,50 @@ def _hard_block(y: np.ndarray, x: np.ndarray, out: np.ndarray, buf: _KernelBuffe
         rows = np.flatnonzero((x > 0.0) & (x < _SERIES_BELOW) & (y == 0.0))
         p = x[rows]
         out[rows] = p + p * p * (0.5 + p / 3.0)
+
+
+def _clipped_hard_losses(y: np.ndarray, x: np.ndarray, policy: ClipPolicy,
+                         out: np.ndarray) -> np.ndarray:
+    """The loss of each row under a clipping convention (scikit-learn, custom, PyTorch, Keras)
+    for probabilities and labels that are classes: the same bits as :func:`_general_terms`,
+    which forms both classes' logs for every row and then picks one, in fewer passes over a
+    cache-sized block at a time (the statistics' parity panel computes three conventions for
+    every row of a file).
+
+    Per row, the log of the actual class's term is chosen exactly as ``_general_terms`` does
+    (class 1 where y = 1, class 0 for any other label, NaN for a NaN label), with the same
+    operations on the same values, so each row's result is identical, NaN rows included."""
+    name = policy.name
+    n = x.size
+    keras = name == "keras"
+    if keras:
+        eps32, one = np.float32(KERAS_EPSILON), np.float32(1.0)
+    with _quiet():
+        for start in range(0, n, KERNEL_BLOCK):
+            stop = min(start + KERNEL_BLOCK, n)
+            yb, xb, ob = y[start:stop], x[start:stop], out[start:stop]
+            is_one = yb == 1.0
+            if keras:
+                # float32: p clipped to [1e-7, 1 - 1e-7], log(c) for class 1, log1p(-c) for 0
+                c = np.clip(xb.astype(np.float32), eps32, one - eps32)
+                c0 = np.negative(c)
+                np.log1p(c0, out=c0)
+                np.log(c, out=c)
+                ob[...] = np.where(is_one, c, c0)  # (float32 to float64: exact)
+            elif name == "torch":
+                # log(p) and log1p(-p), each clamped at -100
+                c0 = np.negative(xb)
+                np.log1p(c0, out=c0)
+                np.maximum(np.where(is_one, np.log(xb), c0), TORCH_LOG_FLOOR, out=ob)
+            else:
+                # scikit-learn / custom: p, or 1 - p as float64 forms it, clipped to [eps, 1 - eps]
+                eps = policy.eps
+                q = np.where(is_one, xb, 1.0 - xb)
+                np.log(np.clip(q, eps, 1.0 - eps, out=q), out=ob)
+            if np.isnan(np.add.reduce(yb)):  # (a NaN label makes the sum NaN)
+                ob[np.isnan(yb)] = np.nan
+            np.negative(ob, out=ob)
+    return out
 
 
 def _hard_losses_log1p(y: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from .io.datasets import DataSource, Part, check_same_columns, columnar_columns,
 from .io.decode import is_regular, spooled
 from .io.to_dataset import frame_to_dataset, map_frame
 from .loss import LossOptions
-from .metrics.table import MetricsSettings
+from .metrics_settings import MetricsSettings
 
 #: Rows of a Parquet or Arrow file in one partition of the Dask engine (a worker reads them a
 #: slice of SLICE_ROWS at a time).

@@ -32,9 +32,11 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,9 +49,11 @@ from .io.spreadsheets import is_spreadsheet
 from .io.text_tables import parse_delimited
 from .io.to_dataset import detect_decimal, frame_to_dataset, map_frame, numeric_names, strip_names
 from .loss import LossOptions, LossTotals
-from .metrics.insight import Insight
-from .metrics.table import MetricsSettings
+from .metrics_settings import MetricsSettings
 from .summary import summary_dict
+
+if TYPE_CHECKING:
+    from .metrics.insight import Insight
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
 #: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
@@ -88,15 +92,23 @@ def keep_block_memory() -> bool:
     the allocator the other way (:mod:`memory`), since it lives on after a load.
     """
     import ctypes
-    import ctypes.util
     import sys
 
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # glibc's own name first: find_library runs ldconfig in a subprocess (a few ms)
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        except OSError:
+            return False
+    try:
         mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc (musl)
+    except AttributeError:  # not glibc (musl)
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3
     return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 512 << 20))
@@ -145,6 +157,13 @@ class _Text:
     @property
     def consumed(self) -> int:
         return self.fh.tell()
+
+    @property
+    def exhausted(self) -> bool:
+        """Nothing is left to read (known before the read that finds the end, for a file that
+        is not decompressed as it is read)."""
+        return self.eof or (not self.compressed and self._decoder is None
+                            and self.fh.tell() >= self.size)
 
     def close(self) -> None:
         self.fh.close()
@@ -373,10 +392,22 @@ class _Run:
         # Aggregates: the blocks' exact sums merged, and the rows to list
         self.blocks = BlockTotals(name=name, metrics_settings=metrics)
         self.visit = visit
+        self.name = name
+        self.metrics = metrics
+        #: The blocks being evaluated on the workers, in file order (see :meth:`_evaluate`),
+        #: and the workers.
+        self._pending: deque = deque()
+        self._workers = None
+        self._last_job = None  # the last block's, which draws the interval ahead
 
     def close(self) -> None:
         if self.text is not None:
             self.text.close()
+        if self._workers is not None:
+            for job, _binned in self._pending:
+                job.cancel()
+            self._workers.shutdown(wait=True)
+            self._workers = None
 
     # ---- the text -------------------------------------------------------------------------
 
@@ -418,6 +449,13 @@ class _Run:
 
     def execute(self, encoding, fast: bool | None) -> StreamResult:
         """One pass; ``fast`` None lets the first block choose (as the whole file would)."""
+        if self.visit is None:
+            # polars first (it parses the blocks): the workers' imports (their first job) then
+            # run while this thread reads the first block and polars parses it, not while
+            # this thread imports polars
+            import polars  # noqa: F401
+
+            self._start_workers()
         self._open_text(encoding)
         text = self.text
         path, ropts = self.path, self.read_options
@@ -468,6 +506,7 @@ class _Run:
             parts, tail, pos = self._next_block(tail, pos, target)
             if not parts:
                 break
+            last_block = text.exhausted and pos >= len(tail)  # (no text after this block)
             lead = 0 if first else len(prefix)
             if first and len(parts) == 1 and parts[0][1] == 0 and parts[0][2] == len(parts[0][0]):
                 data = parts[0][0]  # the whole text: no copy
@@ -505,7 +544,8 @@ class _Run:
             for offset in range(0, height, step):
                 chunk = frame.slice(offset, step)
                 chunk_info = replace(block_info, first_line=info.first_line + records + offset)
-                self._evaluate(chunk, chunk_info, mapping, chunk_opts)
+                self._evaluate(chunk, chunk_info, mapping, chunk_opts,
+                               last=last_block and offset + step >= height)
                 if self.progress is not None:
                     done = records + offset + chunk.height
                     self.progress(min(1.0, text.consumed / max(text.size, 1)), done)
@@ -514,6 +554,7 @@ class _Run:
                 line += height + (prefix_lines if first and layout.has_header else 0)
             del frame
             first = False
+        self._merge_pending()
         if self.blocks.empty:
             raise NoDataRows(path, "has a header but no data rows" if layout.has_header else "is empty")
         return self._result()
@@ -590,20 +631,122 @@ class _Run:
 
     # ---- one chunk ------------------------------------------------------------------------
 
-    def _evaluate(self, frame, info: ImportInfo, mapping: dict, ropts: ReadOptions) -> None:
+    def _evaluate(self, frame, info: ImportInfo, mapping: dict, ropts: ReadOptions,
+                  last: bool = False) -> None:
+        """Evaluate one chunk (``last``: the file's last one: its interval's resamples start
+        as soon as its losses are binned, while its other statistics are computed)."""
         try:
             dataset, _ = frame_to_dataset(frame, info, mapping, ropts)
         except NoDataRows:
             return  # only blank rows
-        self.blocks.add(dataset, self.options, self.visit)
+        if self.visit is not None:
+            self.blocks.add(dataset, self.options, self.visit)
+            return
+        # The block is evaluated (and its statistics gathered) on a worker thread while this
+        # thread reads and parses the next one, and the next block's evaluation may start
+        # before this one's ends; the blocks' totals are merged in file order, so the result
+        # is the one of evaluating them here one after another. numpy and polars let go of
+        # the GIL in their loops, so the threads share the two cores.
+        self._merge_pending(keep=1)
+        from concurrent.futures import Future
+
+        binned = Future()  # this block's interval histogram, once its losses are binned
+        ahead = None
+        if last and self.metrics is not None:
+            # The last block: the interval of all the rows is drawn ahead from the histograms
+            # merged so far, those of the blocks still on a worker (as soon as they have
+            # binned their losses), and this block's.
+            merged = self.blocks.metrics
+            ahead = (None if merged is None else merged.bootstrap.copy(),
+                     [b for _job, b in self._pending])
+        job = self._start_workers().submit(_evaluate_block, dataset, self.options, self.name,
+                                           self.metrics, self.blocks.room(), binned, ahead)
+        self._pending.append((job, binned))
+        if ahead is not None:
+            self._last_job = job
+
+    def _start_workers(self):
+        """The worker threads that evaluate the blocks (see :meth:`_evaluate`); with the
+        statistics, the first job imports what they need beyond the loss while this thread
+        parses the first block."""
+        if self._workers is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._workers = ThreadPoolExecutor(2, thread_name_prefix="bce-block")
+            if self.metrics is not None and self.visit is None:
+                self._workers.submit(_statistics_imports)
+        return self._workers
+
+    def _merge_pending(self, keep: int = 0) -> None:
+        """Merge the evaluated blocks in file order, waiting for them until at most ``keep``
+        are left on the workers (a block's error is raised here)."""
+        while len(self._pending) > keep:
+            self.blocks.merge(self._pending.popleft()[0].result())
 
     def _result(self) -> StreamResult:
+        self._merge_pending()
         blocks = self.blocks
-        return StreamResult(summary=blocks.summary(self.options, self.source,
-                                                   classes_given=self.read_options.classes is not None),
-                            totals=blocks.totals(self.options), streamed=True,
+        if self._last_job is not None and blocks.metrics is not None:
+            last = self._last_job.result().metrics
+            drawn = last.__dict__.pop("interval_ahead", None) if last is not None else None
+            if drawn is not None:  # (used only if drawn from the very rows merged)
+                blocks.metrics.bootstrap.adopt(*drawn)
+        summary = blocks.summary(self.options, self.source,
+                                 classes_given=self.read_options.classes is not None)
+        return StreamResult(summary=summary, totals=blocks.totals(self.options), streamed=True,
                             n_chunks=blocks.n_blocks, blocks=blocks,
                             insight=blocks.insight(self.options))
+
+
+def _statistics_imports() -> None:
+    """Import what the statistics need beyond the loss: their modules, numpy's random
+    generators (the bootstrap) and numpy.ma, which polars imports when it takes a numpy column
+    (the AUC's sort): about 35 ms, spent here beside the first block's parse instead."""
+    import numpy.random  # noqa: F401
+
+    from .metrics import table  # noqa: F401  (every statistic's module)
+
+    np.ma.getmask  # (numpy imports numpy.ma on first access)
+
+
+def _evaluate_block(dataset, options: LossOptions, name: str | None,
+                    metrics: MetricsSettings | None, room: int, binned=None,
+                    ahead=None) -> BlockTotals:
+    """One block's totals (and statistics), to be merged in order into the run's (whose row
+    lists have ``room`` rows left). ``binned`` (a Future) is given this block's interval
+    histogram as soon as its losses are binned (None without statistics). ``ahead``, for
+    the file's last block: (a copy of the run's interval histogram so far, or None; the
+    ``binned`` of the blocks before this one not merged yet): the interval of all the rows is
+    drawn on a thread of its own as soon as this block's losses are binned, and kept as the
+    block statistics' ``interval_ahead``."""
+    piece = BlockTotals(name=name, metrics_settings=metrics)
+
+    def on_binned(block) -> None:
+        if binned is not None:
+            binned.set_result(block.bootstrap)
+        if ahead is None:
+            return
+        merged, before = ahead
+        parts = [] if merged is None else [merged]  # (merged: a copy, free to add to)
+        for earlier in before:  # the blocks before this one, still on the other worker
+            histogram = earlier.result()
+            if histogram is None:
+                return  # (a block without statistics: nothing to draw ahead from)
+            parts.append(histogram)
+        parts.append(block.bootstrap)
+        # the histogram the run will hold: the same merges in the same order
+        rows = parts[0] if merged is not None else parts[0].copy()
+        for part in parts[1:]:
+            rows.merge(part)
+        block.interval_ahead = (rows, rows.draw_ahead())
+
+    try:
+        piece.add(dataset, options, room=room,
+                  on_binned=None if binned is None and ahead is None else on_binned)
+    finally:
+        if binned is not None and not binned.done():
+            binned.set_result(None)  # (no statistics, or an error: never leave it waiting)
+    return piece
 
 
 def _parsed_numbers(frame) -> bool:

@@ -103,3 +103,42 @@ def test_the_table_shows_the_kernels_log():
     terms = row_terms(y, p, LossOptions())
     assert np.array_equal((-terms.ln_corrected).view(np.int64),
                           row_losses(y, p, LossOptions()).view(np.int64))
+
+
+# --------------------------------------------------------------------------------------------
+# The clipping conventions' kernel (scikit-learn, custom, PyTorch, Keras)
+# --------------------------------------------------------------------------------------------
+
+
+def adversarial_rows(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities over every decade and at the clipping edges, with odd rows: NaN labels and
+    p, labels other than 0/1, p outside [0, 1] and infinite."""
+    rng = np.random.default_rng(seed)
+    edges = [0.0, 1.0, 5e-324, 1e-300, 1e-16, 2.220446049250313e-16, 1e-7, 9.99e-8, 1 - 1e-7,
+             1 - 2**-53, 1 - 2**-52, 0.5, 0.5 - 2**-54, 1e-46, 1e-38]
+    p = np.concatenate([wide_probabilities(rng, n), edges * 20])
+    p = p[rng.permutation(p.size)]
+    y = (rng.random(p.size) < 0.4).astype(float)
+    odd = rng.choice(p.size, 200, replace=False)
+    y[odd[:40]] = np.nan
+    y[odd[40:80]] = rng.choice([0.5, 2.0, -1.0, np.inf], 40)
+    p[odd[80:120]] = np.nan
+    p[odd[120:]] = rng.choice([-0.25, 1.5, np.inf, -np.inf, -0.0], 80)
+    return y, p
+
+
+@pytest.mark.parametrize("policy,eps", [("sklearn", None), ("custom", 1e-4), ("custom", 0.2),
+                                        ("torch", None), ("keras", None)])
+def test_the_clipping_conventions_kernel_is_bit_for_bit_the_general_terms(policy, eps):
+    """The one-log-per-row kernel of a clipping convention gives, row by row, the very bits of
+    the general terms (both classes' logs formed, then one picked), odd rows and NaN included,
+    whatever the blocks and threads."""
+    from bce_gui.core.loss import _general_terms
+    from bce_gui.core.policies import make_policy
+
+    options = LossOptions(policy=make_policy(policy, eps))
+    for n in (7, KERNEL_BLOCK + 3, 300_000):
+        y, p = adversarial_rows(n, n)
+        ref = _general_terms(y, p, options)[1]
+        got = row_losses(y, p, options)
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))

@@ -11,7 +11,7 @@ from _metrics_data import breast_cancer_oof, weights
 from bce_gui.core.loss import LossOptions, row_losses
 from bce_gui.core.metrics import (HistogramBootstrap, PoissonBootstrap, bootstrap_ci,
                                   paired_bootstrap_ci)
-from bce_gui.core.metrics.bootstrap import _POISSON, MAX_BINS
+from bce_gui.core.metrics.bootstrap import MAX_BINS, _poisson
 
 
 def plain_means(x, w=None, resamples=4000, seed=123, other=None):
@@ -204,8 +204,9 @@ def test_poisson_counts_depend_only_on_the_row_index():
 
 
 def test_poisson_table_is_poisson_one():
-    k = np.arange(_POISSON.max() + 1)
-    pmf = np.bincount(_POISSON, minlength=k.size) / _POISSON.size
+    table = _poisson()
+    k = np.arange(table.max() + 1)
+    pmf = np.bincount(table, minlength=k.size) / table.size
     expected = np.exp(-1.0) / np.array([np.prod(np.arange(1, i + 1)) for i in k])
     np.testing.assert_allclose(pmf, expected, atol=2 ** -16)
 
@@ -239,3 +240,57 @@ def test_poisson_bootstrap_agrees_with_the_plain_and_the_histogram_bootstrap():
 def test_poisson_infinite_rows():
     pb = PoissonBootstrap(n_resamples=10).update(np.array([0.2, np.inf]))
     assert "infinite" in pb.result().reason
+
+
+def test_percentiles_are_numpys_linear_percentiles_to_the_bit():
+    """The interval's two order statistics, taken without np.percentile (which imports
+    numpy.ma on first use), are np.percentile's numbers: same indexes, same interpolation."""
+    from bce_gui.core.metrics.bootstrap import percentiles
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 39, 40, 41, 999, 1000, 1001, 4321):
+        for values in (rng.normal(size=n), np.round(rng.random(n), 2), rng.exponential(size=n) * 1e-9,
+                       np.full(n, 0.3)):
+            for pcts in ((2.5, 97.5), (5.0, 95.0), (0.0, 100.0), (0.5, 99.5), (50.0,)):
+                ref = np.percentile(values, list(pcts))
+                got = percentiles(values, pcts)
+                assert np.array_equal(np.asarray(got), ref)
+
+
+def test_multinomial_in_pieces_draws_the_same_counts():
+    """The resamples are drawn a few at a time (so another thread gets the GIL between draws):
+    the same counts, and the same normal draws after them, as one call."""
+    from bce_gui.core.metrics.bootstrap import _DRAW, _multinomial
+
+    pvals = np.random.default_rng(1).random(300)
+    pvals /= pvals.sum()
+    pvals[-1] = max(0.0, 1.0 - pvals[:-1].sum())
+    for size in (1, _DRAW, 3 * _DRAW + 5):
+        one, pieces = np.random.default_rng(5), np.random.default_rng(5)
+        ref = one.multinomial(10**6, pvals, size=size)
+        got = _multinomial(pieces, 10**6, pvals, size)
+        assert got.dtype == np.float64 and np.array_equal(got, ref)
+        assert np.array_equal(one.standard_normal(4), pieces.standard_normal(4))
+
+
+def test_keyed_sums_hold_the_window_of_bins_reached():
+    """The histograms keep only the bins from the lowest to the highest reached; growing the
+    window keeps every sum, merging adds bin by bin, and the full view is the dense array."""
+    from bce_gui.core.metrics.keyed import KeyedSums
+
+    a = KeyedSums({"count": np.int64, "sum": np.float64}, 100)
+    a.add(40, count=np.array([1, 0, 2]), sum=np.array([0.5, 0.0, 1.5]))
+    a.add(10, count=np.array([3]), sum=np.array([0.25]))
+    a.add(41, count=np.array([4]), sum=np.array([2.0]))
+    assert (a.lo, a.hi) == (10, 43) and a["count"].size == 33
+    b = KeyedSums({"count": np.int64, "sum": np.float64}, 100)
+    b.add(90, count=np.array([7]), sum=np.array([9.0]))
+    a.merge(b)
+    a.merge(KeyedSums({"count": np.int64, "sum": np.float64}, 100))  # an empty one
+    dense = np.zeros(100, dtype=np.int64)
+    dense[[10, 40, 41, 42, 90]] = [3, 1, 4, 2, 7]
+    assert np.array_equal(a.full("count"), dense)
+    assert (a.nonzero("count") + a.lo).tolist() == [10, 40, 41, 42, 90]
+    assert a.full("sum")[[10, 40, 41, 42, 90]].tolist() == [0.25, 0.5, 2.0, 1.5, 9.0]
+    with pytest.raises(ValueError):
+        a.add(99, count=np.array([1, 1]), sum=np.array([1.0, 1.0]))

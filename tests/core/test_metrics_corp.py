@@ -272,3 +272,63 @@ def test_small_data_band_is_per_row():
     c = corp(y, p, band_resamples=50, seed=0).curve
     assert not c.band_grouped and c.band_x.tolist() == p.tolist()
     assert c.band_resamples == 50 and c.band_level == 0.9
+
+
+def test_pav_of_counts_is_bit_for_bit_the_pooled_float_sums(monkeypatch):
+    """Whole-number sums and weights (unweighted rows) take the running-totals path: the same
+    blocks, sums and weights, bit for bit, as the general pooling (reduceat), cascades and the
+    stack included."""
+    rng = np.random.default_rng(7)
+    cases = []
+    for n in (1, 2, 3, 50, 5000, 200_000):
+        w = rng.integers(1, 4, n).astype(float)
+        cases.append((np.floor(w * rng.random(n) + 0.5), w))  # groups of tied rows: counts
+        cases.append(((rng.random(n) < 0.3).astype(float), np.ones(n)))  # one row a group
+        cases.append((np.zeros(n), np.ones(n)))
+    y = np.concatenate((np.ones(300), np.zeros(1)))  # a cascade: one pool per pass
+    cases.append((y, np.ones(y.size)))
+    for passes in (iso._MAX_PASSES, 3):
+        monkeypatch.setattr(iso, "_MAX_PASSES", passes)
+        for s, w in cases:
+            assert iso._whole_numbers(s, w)
+            got, ref = iso.pav(s, w), iso._pav_pooled(s, w)
+            for a, b in zip(got, ref):
+                assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_pav_of_fractions_or_weights_keeps_the_general_pooling():
+    assert not iso._whole_numbers(np.array([0.5, 1.0]), np.ones(2))
+    assert not iso._whole_numbers(np.array([1.0, 1.0]), np.array([1.0, 0.5]))
+    assert not iso._whole_numbers(np.array([0.0, 1.0]), np.array([0.0, 1.0]))  # zero weight
+
+
+def test_unweighted_decomposition_runs_are_the_rows_decomposition():
+    """Unweighted 0/1 labels without ties pool their runs of equal labels before PAV: the
+    decomposition is the one of the rows pooled by PAV itself, to the last bit."""
+    from bce_gui.core.metrics.auc import _recalibrated_blocks
+    from bce_gui.core.metrics.columns import columns, rank
+
+    rng = np.random.default_rng(8)
+    for n in (2, 17, 100_000):
+        y = (rng.random(n) < 0.4).astype(float)
+        cols = columns(y, rng.random(n))
+        r = rank(cols)
+        assert r.ones is not None
+        fast = _recalibrated_blocks(cols, r)
+        _starts, bs, bw = iso.pav(r.y, np.ones(n))
+        assert np.array_equal(fast[0], bs) and np.array_equal(fast[1], bw)
+
+
+@pytest.mark.parametrize("passes", [iso._MAX_PASSES, 2])
+def test_pav_of_labels_is_pav_of_the_rows(monkeypatch, passes):
+    """The isotonic fit of sorted 0/1 labels from their runs (with reused buffers): the block
+    sums and weights of PAV over the rows themselves, bit for bit, cascades included."""
+    monkeypatch.setattr(iso, "_MAX_PASSES", passes)
+    rng = np.random.default_rng(15)
+    cases = [np.array([True]), np.array([False, True]), np.ones(5, bool), np.zeros(5, bool),
+             np.concatenate((np.ones(300, bool), [False]))]
+    cases += [rng.random(n) < q for n in (7, 1000, 200_000) for q in (0.3, 0.5, 0.95)]
+    for ones in cases:
+        _starts, bs, bw = iso._pav_pooled(ones.astype(float), np.ones(ones.size))
+        got = iso.pav_of_labels(ones)
+        assert np.array_equal(got[0], bs) and np.array_equal(got[1], bw)

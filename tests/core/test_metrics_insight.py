@@ -276,3 +276,65 @@ def test_any_valid_rows_give_json_without_nan(rows, weighted, threshold):
     for key, value in out.items():
         if value is None:
             assert out["not_defined"][key]
+
+
+def test_shares_binned_with_the_bootstrap_are_the_shares_binned_alone():
+    """Unweighted rows are binned once for the interval and the shares: the shares' counts and
+    sums are the ones their own binning gives, inf, NaN and negative losses included."""
+    from bce_gui.core.metrics.bootstrap import bin_values
+
+    rng = np.random.default_rng(12)
+    blocks = [rng.exponential(size=5000), np.array([0.0, np.inf, np.nan, 1e-300, 3.0]),
+              np.array([-0.0, 2.0]), np.array([-1.5, 0.5])]
+    for block in blocks:
+        alone, shared = ShareHistogram(), ShareHistogram()
+        alone.update(block)
+        if not shared.add_bins(bin_values(block)):
+            shared.update(block)
+        assert np.array_equal(shared.sums.full("count"), alone.sums.full("count"))
+        assert np.array_equal(shared.sums.full("total"), alone.sums.full("total"))
+        assert shared.n_infinite == alone.n_infinite
+    assert not ShareHistogram().add_bins(bin_values(np.array([-1.5])))
+
+
+def test_blocks_sorted_as_they_come_give_the_auc_and_decomposition_of_one_sort():
+    """The AUC accumulator sorts each block as it arrives and merges the sorted runs: the
+    same AUC and decomposition, to the bit, as the rows sorted at once; a block it cannot key
+    (p = -0.0) sends every row through the one sort."""
+    from bce_gui.core.metrics import AucAccumulator
+
+    rng = np.random.default_rng(13)
+    n = 200_000
+    y = (rng.random(n) < 0.35).astype(float)
+    p = np.round(rng.random(n), 5)
+    cuts = [0, 70_000, 70_001, 150_000, n]
+    for odd in (False, True):
+        q = p.copy()
+        if odd:
+            q[70_000] = -0.0
+        one = AucAccumulator().update(y, q)
+        one._sorted = [None]  # the one sort of every row
+        blocks = AucAccumulator()
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            blocks.update(y[a:b], q[a:b])
+        assert (blocks._sorted[1] is None) == odd
+        assert blocks.result().auc.value == one.result().auc.value
+        da, db = blocks.decomposition(0.6), one.decomposition(0.6)
+        assert (da.miscalibration.value, da.discrimination.value) == (
+            db.miscalibration.value, db.discrimination.value)
+
+
+def test_calibration_counts_of_hard_labels_are_the_weighted_sums():
+    """Unweighted 0/1 labels fill the reliability bins by one count per bin and class: the
+    same counts, weights and class-1 sums as summing the labels."""
+    from bce_gui.core.metrics.calibration import CalibrationBins
+    from bce_gui.core.metrics.columns import columns
+
+    rng = np.random.default_rng(14)
+    y = (rng.random(10_000) < 0.3).astype(float)
+    p = np.concatenate([rng.random(9_990), [0.0, 0.1, 0.2, 0.3, 0.7, 0.9, 1.0, 0.5, 0.6, 0.8]])
+    fast, general = CalibrationBins(), CalibrationBins()
+    fast.add_columns(columns(y, p), hard=True)
+    general.add_columns(columns(y, p), hard=False)
+    for name in ("count", "sum_w", "sum_wp", "sum_wy"):
+        assert np.array_equal(getattr(fast, name), getattr(general, name))

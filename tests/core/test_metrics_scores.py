@@ -274,3 +274,52 @@ def test_stat_never_holds_nan_and_writes_json():
     assert Stat.of(float("inf")).json() == "inf"
     assert Stat.undefined("why").json() is None
     json.dumps([Stat.of(0.5).json(), Stat.of(float("inf")).json()])
+
+
+@pytest.mark.parametrize("decimals", [None, 3, 1])
+def test_counted_auc_is_bit_for_bit_the_sum_over_tie_groups(decimals):
+    """Unweighted 0/1 labels count the AUC's pairs in integers; the float sums of counts and
+    halves it replaces are exact, so the two give the same bits (ties included)."""
+    from bce_gui.core.metrics.auc import _counted_auc, auc_sorted
+    from bce_gui.core.metrics.columns import columns, rank
+
+    rng = np.random.default_rng(9)
+    for n in (2, 10, 1000, 300_000):
+        y = (rng.random(n) < 0.3).astype(float)
+        p = rng.random(n) if decimals is None else np.round(rng.random(n), decimals)
+        r = rank(columns(y, p))
+        assert r.ones is not None
+        got = _counted_auc(r.x, r.ones)
+        ref = auc_sorted(r.x, r.y, 1.0 - r.y)
+        assert got.value == ref.value
+    one_class = rank(columns(np.ones(5), rng.random(5)))
+    assert _counted_auc(one_class.x, one_class.ones).reason == auc_sorted(
+        one_class.x, one_class.y, 1.0 - one_class.y).reason
+
+
+def test_rank_sorts_large_columns_as_numpy_does():
+    """From POLARS_SORT_ROWS rows the keys are sorted by polars: the same array as numpy's."""
+    from bce_gui.core.metrics.columns import POLARS_SORT_ROWS, columns, rank
+
+    rng = np.random.default_rng(10)
+    n = POLARS_SORT_ROWS + 1001
+    y = (rng.random(n) < 0.5).astype(float)
+    p = np.round(rng.random(n), 4)
+    p[:5] = [0.0, 1.0, 0.0, 5e-324, 1.0]
+    r = rank(columns(y, p))
+    order = np.lexsort((y, p))
+    assert np.array_equal(r.x, p[order]) and np.array_equal(r.y, y[order])
+    assert r.x.flags.writeable and np.array_equal(r.ones, y[order] == 1.0)
+
+
+def test_sortable_keys_only_for_probabilities_from_plus_zero_to_one():
+    """The keys carry p's bits (and the label in one more bit) only where those order as p:
+    -0.0, a negative p, NaN or p > 1 leave the rows to the general sort."""
+    from bce_gui.core.metrics.columns import columns, sortable_keys
+
+    y = np.array([0.0, 1.0, 1.0])
+    ok = sortable_keys(columns(y, np.array([0.0, 0.25, 1.0])), hard=True)
+    assert ok.tolist() == [0, (np.float64(0.25).view(np.uint64) << np.uint64(1)) + 1,
+                           (np.float64(1.0).view(np.uint64) << np.uint64(1)) + 1]
+    for bad in (-0.0, -0.5, np.nan, 1.0000000000000002):
+        assert sortable_keys(columns(y, np.array([0.5, bad, 0.5])), hard=True) is None

@@ -264,3 +264,39 @@ def test_the_human_summary_names_the_k_class_forms(tmp_path, capsys):
                   "conventions  the conventions are compared for binary tasks only"):
         assert words in text, words
     assert "nan" not in text.lower()
+
+
+# --------------------------------------------------------------------------------------------
+# The interval drawn ahead by a stream's last block
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_streams_interval_drawn_ahead_is_the_interval_of_its_rows(tmp_path, monkeypatch,
+                                                                    weighted):
+    """A CSV read in many blocks draws its interval as soon as the last block's losses are
+    binned, from the histogram the blocks will make; it is taken only for those very rows,
+    and it is the interval the merged histogram gives when drawn afresh."""
+    from bce_gui.core.metrics.bootstrap import HistogramBootstrap
+    from bce_gui.core.stream import stream_compute
+
+    rng = np.random.default_rng(16)
+    n = 30_000
+    frame = pl.DataFrame({"actual": (rng.random(n) < 0.3).astype(np.int64),
+                          "predicted": rng.random(n), "weight": rng.gamma(2.0, 0.5, n)})
+    if not weighted:
+        frame = frame.drop("weight")
+    frame.write_csv(tmp_path / "rows.csv")
+    adopted = []
+    adopt = HistogramBootstrap.adopt
+    monkeypatch.setattr(HistogramBootstrap, "adopt",
+                        lambda self, *a: adopted.append(adopt(self, *a)) or adopted[-1])
+    got = stream_compute(tmp_path / "rows.csv", LossOptions(), READ, block_bytes=40_000,
+                         metrics=SETTINGS)
+    assert got.n_chunks > 10 and adopted == [True]
+    afresh = got.blocks.metrics.bootstrap.copy().result()
+    assert got.summary["ci95"] == [afresh.low, afresh.high]
+    # a histogram with other rows keeps its own interval
+    other = got.blocks.metrics.bootstrap.copy()
+    assert not other.adopt(HistogramBootstrap(weighted), None)
+    assert other.result().low == afresh.low

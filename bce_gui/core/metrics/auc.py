@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns, rank
+from .columns import (NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns, rank,
+                      ranked_keys, sort_keys, sortable_keys)
 from .result import Stat
 
 EXACT_LIMIT = 1 << 22
@@ -69,7 +70,31 @@ def auc_sorted(s_sorted: np.ndarray, pos_sorted: np.ndarray, neg_sorted: np.ndar
     return Stat.of(num / (w1 * w0))
 
 
+def _counted_auc(x_sorted: np.ndarray, ones: np.ndarray) -> Stat:
+    """The AUC of unweighted 0/1 labels sorted by score, in integers: each class-1 row earns
+    the class-0 rows below it and half of those tied with it. The same number as
+    :func:`auc_sorted`, whose float sums of counts and halves are exact below 2^53."""
+    n = ones.size
+    n1 = int(np.count_nonzero(ones))
+    n0 = n - n1
+    if not (n1 > 0 and n0 > 0):
+        return Stat.undefined(_one_class_reason(float(n1), float(n0)))
+    tie = x_sorted[1:] == x_sorted[:-1]
+    if not tie.any():
+        # the class-1 row at position i has i - (class-1 rows before it) class-0 rows below
+        twice = 2 * (int(np.flatnonzero(ones).sum()) - n1 * (n1 - 1) // 2)
+    else:
+        ends = np.append(np.flatnonzero(~tie), n - 1)  # last row of each run of equal scores
+        pos = np.diff(np.cumsum(ones, dtype=np.int64)[ends], prepend=0)
+        neg = np.diff(ends, prepend=-1) - pos
+        below = np.cumsum(neg) - neg
+        twice = int(np.dot(pos, 2 * below + neg))
+    return Stat.of((twice / 2) / (float(n1) * float(n0)))
+
+
 def _ranked_auc(r: Ranked) -> Stat:
+    if r.ones is not None:
+        return _counted_auc(r.x, r.ones)
     pos = r.y if r.w is None else r.w * r.y
     neg = 1.0 - r.y if r.w is None else r.w * (1.0 - r.y)
     return auc_sorted(r.x, pos, neg)
@@ -159,16 +184,21 @@ class AucAccumulator:
         #: K-class rows (an (n, K) array, K = 2 included), as opposed to one class-1 column.
         self.categorical: bool | None = None
         self._blocks: list[Columns] | None = []
+        #: Per kept block, its sorted :func:`~.columns.sortable_keys` (None where a block has
+        #: none): each block is sorted as it comes, and result() only merges the sorted runs.
+        self._sorted: list[np.ndarray | None] = []
         self._hist: np.ndarray | None = None  # (K or 1, 2, n_bins): class-k weight, rest
         # The kept rows joined and (binary) sorted once, for result() and decomposition().
         self._joined: tuple[Columns, Ranked | None] | None = None
 
-    def update(self, actual, predicted, weights=None) -> "AucAccumulator":
+    def update(self, actual, predicted, weights=None, hard: bool | None = None
+               ) -> "AucAccumulator":
+        """Add valid rows (``hard``: whether every label is 0 or 1, when the caller knows)."""
         cols = columns(actual, predicted, weights)
         if cols.n == 0:
             return self
         self._classes(cols.n_classes, cols.categorical)
-        if not cols.hard_labels():
+        if not (cols.hard_labels() if hard is None else hard):
             self.soft = True
         self._joined = None
         self.n += cols.n
@@ -176,6 +206,9 @@ class AucAccumulator:
             self._blocks.append(cols)
             if self.n > self.exact_limit:
                 self._to_histogram()
+            else:
+                key = None if self.soft else sortable_keys(cols, hard=True)
+                self._sorted.append(None if key is None else sort_keys(key, threads=False))
         else:
             self._bin(cols)
         return self
@@ -190,6 +223,7 @@ class AucAccumulator:
         self._joined = None
         if self._blocks is not None and other._blocks is not None and self.n <= self.exact_limit:
             self._blocks.extend(other._blocks)
+            self._sorted.extend(other._sorted)
             return self
         self._to_histogram()
         if other._blocks is not None:
@@ -209,6 +243,7 @@ class AucAccumulator:
         if self._blocks is None:
             return
         blocks, self._blocks = self._blocks, None
+        self._sorted = []
         k = self.n_classes if self.categorical else 1
         self._hist = np.zeros((k, 2, self.n_bins))
         for cols in blocks:
@@ -233,9 +268,11 @@ class AucAccumulator:
             return AucResult(Stat.undefined(f"AUC is not defined: {SOFT_LABELS}"), exact)
         if exact:
             cols, ranked = self._kept()
+            if ranked is not None:  # (binary, hard labels, rows to score: what roc_auc checks)
+                return AucResult(_ranked_auc(ranked), True)
             if problem := cols.problem():
                 return AucResult(Stat.undefined(problem), True)
-            return AucResult(roc_auc(cols.y, cols.p, cols.w, ranked=ranked), True)
+            return AucResult(roc_auc(cols.y, cols.p, cols.w), True)
         per_class, errors = [], []
         for k in range(self._hist.shape[0]):
             pos, neg = self._hist[k]
@@ -250,16 +287,34 @@ class AucAccumulator:
         return AucResult(Stat.of(float(np.mean(per_class))), False, float(np.mean(errors)))
 
 
-    def _kept(self) -> tuple[Columns, Ranked | None]:
-        """The kept rows as one set of columns and, for a binary task with hard labels, sorted
-        by score: the AUC and the decomposition share one sort."""
+    def _kept(self) -> tuple[Columns | None, Ranked | None]:
+        """The kept rows sorted by score (for a binary task with hard labels and rows to
+        score: the AUC and the decomposition share one sort), and the rows as one set of
+        columns where they are needed (None when the blocks' sorted runs serve)."""
         if self._joined is None:
-            cols = _concat(self._blocks)
-            ranked = None
-            if not cols.categorical and cols.n and cols.hard_labels() and not cols.problem():
-                ranked = rank(cols)
+            cols = ranked = None
+            runs = self._sorted
+            if (not self.categorical and not self.soft and runs
+                    and all(k is not None for k in runs)):
+                # Each block was sorted as it came (unweighted rows: all of them count): merge
+                # the sorted runs (numpy's stable sort finds them; two merge in linear time).
+                key = runs[0].copy() if len(runs) == 1 else np.sort(
+                    np.concatenate(runs), kind="stable")
+                ranked = ranked_keys(key)
+            else:
+                cols = _concat(self._blocks)
+                if not cols.categorical and cols.n and not self.soft and not cols.problem():
+                    ranked = rank(cols, hard=True)
             self._joined = (cols, ranked)
         return self._joined
+
+    def _columns(self) -> Columns:
+        """The kept rows as one set of columns."""
+        cols, ranked = self._kept()
+        if cols is None:
+            cols = _concat(self._blocks)
+            self._joined = (cols, ranked)
+        return cols
 
     def decomposition(self, score: float | None = None):
         """The CORP decomposition of the same rows (binary only).
@@ -278,10 +333,12 @@ class AucAccumulator:
             return Decomposition.undefined(NO_ROWS)
         if self._blocks is not None:
             cols, ranked = self._kept()
-            if problem := cols.problem():
-                return Decomposition.undefined(problem)
-            if score is None:
-                return decomposition(cols.y, cols.p, cols.w, logits=self.logits)
+            if ranked is None or score is None:
+                cols = self._columns()
+                if problem := cols.problem():
+                    return Decomposition.undefined(problem)
+                if score is None:
+                    return decomposition(cols.y, cols.p, cols.w, logits=self.logits)
             return decompose_blocks(*_recalibrated_blocks(cols, ranked), score)
         if score is None:
             return Decomposition.undefined("the mean loss is needed to decompose a streamed file")
@@ -294,12 +351,16 @@ class AucAccumulator:
         return decompose_blocks(bs, bw, score)
 
 
-def _recalibrated_blocks(cols: Columns, ranked: Ranked | None = None
+def _recalibrated_blocks(cols: Columns | None, ranked: Ranked | None = None
                          ) -> tuple[np.ndarray, np.ndarray]:
-    """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted)."""
-    from .isotonic import pav, pool_ties
+    """The isotonic blocks (Σw·y, Σw) of rows kept in memory (``ranked``: already sorted;
+    ``cols`` is then not read)."""
+    from .isotonic import pav, pav_of_labels, pool_ties
 
     r = ranked if ranked is not None else rank(cols)
+    if r.ones is not None and not (r.x[1:] == r.x[:-1]).any():
+        # Unweighted 0/1 labels, no tied scores: the rows are the groups (see pav_of_labels)
+        return pav_of_labels(r.ones)
     if r.w is None:  # unweighted: a group's weight is its row count
         first, (gy,) = pool_ties(r.x, r.y)
         gw = np.diff(np.append(first, r.x.size)).astype(np.float64)

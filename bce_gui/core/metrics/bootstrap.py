@@ -36,14 +36,15 @@ kept as the textbook reference the histogram is checked against on streamed data
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
+from .keyed import KeyedSums
 from .result import Interval
+from ..metrics_settings import DEFAULT_SEED, N_RESAMPLES
 
-N_RESAMPLES = 1000
 LEVEL = 0.95
-DEFAULT_SEED = 0
 _MANTISSA_BITS = 6
 _SHIFT = np.uint64(52 - _MANTISSA_BITS)
 _N_KEYS = 1 << (12 + _MANTISSA_BITS)  # sign, 11 exponent bits, the top mantissa bits
@@ -65,6 +66,43 @@ def _infinite_reason(n_inf: int, n_nan: int, what: str) -> str:
             "is that of nearly every resample")
 
 
+@dataclass(frozen=True)
+class ValueBins:
+    """One block of unweighted values binned by their floating-point binade cut into 64 (the
+    key of a value: its bits shifted right by 46, sign and exponent and the top 6 mantissa
+    bits): per key from ``lo`` on, the rows, Σx and Σx² (bincount's sums, in row order).
+    Non-finite values are counted (``n_nan``, ``n_inf``) and binned as 0. The bootstrap's
+    histogram and the worst-rows shares' (:class:`~.concentration.ShareHistogram`) bin rows
+    the same way, so one binning of the row losses serves both."""
+
+    lo: int
+    count: np.ndarray
+    sum: np.ndarray
+    sum_sq: np.ndarray
+    n_nan: int = 0
+    n_inf: int = 0
+
+
+def bin_values(values: np.ndarray) -> ValueBins:
+    """Bin one block of unweighted values (see :class:`ValueBins`)."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    n_nan = n_inf = 0
+    finite = np.isfinite(x)
+    if not finite.all():
+        n_nan = int(np.count_nonzero(np.isnan(x)))
+        n_inf = int(np.count_nonzero(np.isinf(x)))
+        x = np.where(finite, x, 0.0)
+    if x.size == 0:
+        return ValueBins(0, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    k = (x.view(np.uint64) >> _SHIFT).view(np.int64)  # (below 2^18: the same numbers)
+    lo, hi = int(k.min()), int(k.max()) + 1
+    if lo:
+        k -= lo
+    size = hi - lo
+    return ValueBins(lo, np.bincount(k, minlength=size), np.bincount(k, weights=x, minlength=size),
+                     np.bincount(k, weights=x * x, minlength=size), n_nan, n_inf)
+
+
 class HistogramBootstrap:
     """A mergeable histogram of row values (losses, or paired differences) and the percentile
     bootstrap interval of their weighted mean (see the module docstring).
@@ -82,14 +120,18 @@ class HistogramBootstrap:
         self.what = what
         self.n_inf = 0
         self.n_nan = 0
-        self.count = np.zeros(_N_KEYS, dtype=np.int64)
-        # Per bin: Σw·x and Σ(w·x)² (and Σw, Σw², Σw·(w·x) when weighted).
-        self.sb = np.zeros(_N_KEYS)
-        self.sbb = np.zeros(_N_KEYS)
+        # Per bin: the rows, Σw·x and Σ(w·x)² (and Σw, Σw², Σw·(w·x) when weighted).
+        names = {"count": np.int64, "sb": np.float64, "sbb": np.float64}
         if weighted:
-            self.sa = np.zeros(_N_KEYS)
-            self.saa = np.zeros(_N_KEYS)
-            self.sab = np.zeros(_N_KEYS)
+            names.update(sa=np.float64, saa=np.float64, sab=np.float64)
+        self.sums = KeyedSums(names, _N_KEYS)
+        #: The future of this histogram's interval drawn ahead (:meth:`adopt`), if any.
+        self._ready = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_ready"] = None  # (a thread's future does not travel: drawn again if needed)
+        return state
 
     # -- adding rows --------------------------------------------------------------------------
 
@@ -97,16 +139,17 @@ class HistogramBootstrap:
         x = np.asarray(values, dtype=np.float64).ravel()
         if x.size == 0:
             return self
-        w = None
-        if self.weighted:
-            if weights is None:
-                raise ValueError("a weighted bootstrap needs the rows' weights")
-            w = np.asarray(weights, dtype=np.float64).ravel()
-            if w.shape != x.shape:
-                raise ValueError("values and weights differ in length")
+        self._ready = None
+        if not self.weighted:
+            return self.add_bins(bin_values(x))
+        if weights is None:
+            raise ValueError("a weighted bootstrap needs the rows' weights")
+        w = np.asarray(weights, dtype=np.float64).ravel()
+        if w.shape != x.shape:
+            raise ValueError("values and weights differ in length")
         finite = np.isfinite(x)
         if not finite.all():
-            bad = ~finite if w is None else ~finite & (w > 0)  # a weight-0 row adds nothing
+            bad = ~finite & (w > 0)  # a weight-0 row adds nothing
             self.n_nan += int(np.count_nonzero(np.isnan(x) & bad))
             self.n_inf += int(np.count_nonzero(np.isinf(x) & bad))
             x = np.where(finite, x, 0.0)
@@ -114,36 +157,63 @@ class HistogramBootstrap:
         lo, hi = int(key.min()), int(key.max()) + 1
         k = key - lo if lo else key
         size = hi - lo
-        self.count[lo:hi] += np.bincount(k, minlength=size)
-        if w is None:
-            self.sb[lo:hi] += np.bincount(k, weights=x, minlength=size)
-            self.sbb[lo:hi] += np.bincount(k, weights=x * x, minlength=size)
-            return self
         wx = w * x
-        self.sa[lo:hi] += np.bincount(k, weights=w, minlength=size)
-        self.saa[lo:hi] += np.bincount(k, weights=w * w, minlength=size)
-        self.sab[lo:hi] += np.bincount(k, weights=w * wx, minlength=size)
-        self.sb[lo:hi] += np.bincount(k, weights=wx, minlength=size)
-        self.sbb[lo:hi] += np.bincount(k, weights=wx * wx, minlength=size)
+        self.sums.add(lo, count=np.bincount(k, minlength=size),
+                      sa=np.bincount(k, weights=w, minlength=size),
+                      saa=np.bincount(k, weights=w * w, minlength=size),
+                      sab=np.bincount(k, weights=w * wx, minlength=size),
+                      sb=np.bincount(k, weights=wx, minlength=size),
+                      sbb=np.bincount(k, weights=wx * wx, minlength=size))
+        return self
+
+    def add_bins(self, bins: "ValueBins") -> "HistogramBootstrap":
+        """Add unweighted rows already binned by :func:`bin_values`."""
+        if self.weighted:
+            raise ValueError("a weighted bootstrap needs the rows' weights")
+        self._ready = None
+        self.n_nan += bins.n_nan
+        self.n_inf += bins.n_inf
+        if bins.count.size:
+            self.sums.add(bins.lo, count=bins.count, sb=bins.sum, sbb=bins.sum_sq)
         return self
 
     def merge(self, other: "HistogramBootstrap") -> "HistogramBootstrap":
         if other.weighted != self.weighted:
             raise ValueError("cannot merge weighted and unweighted histograms")
+        self._ready = None
         self.n_inf += other.n_inf
         self.n_nan += other.n_nan
-        self.count += other.count
-        self.sb += other.sb
-        self.sbb += other.sbb
-        if self.weighted:
-            self.sa += other.sa
-            self.saa += other.saa
-            self.sab += other.sab
+        self.sums.merge(other.sums)
         return self
+
+    def copy(self) -> "HistogramBootstrap":
+        out = HistogramBootstrap(self.weighted, self.n_resamples, self.seed, self.level,
+                                 self.what)
+        return out.merge(self)
+
+    def draw_ahead(self):
+        """Start drawing this histogram's interval on a thread of its own; returns the future
+        of its :meth:`result`. For a stream, which knows its last block's losses before that
+        block's other statistics: the resamples take the same time whatever the rows, and run
+        meanwhile (see :meth:`adopt`)."""
+        return _ahead_pool().submit(self.result)
+
+    def adopt(self, drawn: "HistogramBootstrap", interval) -> bool:
+        """Take ``interval`` (the future of ``drawn.result()``) as this histogram's, if it
+        holds exactly the rows ``drawn`` holds (the same bins, sums and settings: the interval
+        is a function of them alone); any later change drops it. Returns whether it did."""
+        mine, theirs = self.sums, drawn.sums
+        same = ((self.weighted, self.n_resamples, self.seed, self.level, self.what,
+                 self.n_inf, self.n_nan, mine.lo, mine.hi)
+                == (drawn.weighted, drawn.n_resamples, drawn.seed, drawn.level, drawn.what,
+                    drawn.n_inf, drawn.n_nan, theirs.lo, theirs.hi)
+                and all(np.array_equal(mine[k], theirs[k]) for k in mine.arrays))
+        self._ready = interval if same else None
+        return same
 
     @property
     def n(self) -> int:
-        return int(self.count.sum())
+        return int(self.sums["count"].sum())
 
     def _kw(self) -> dict:
         return dict(level=self.level, n_resamples=self.n_resamples, seed=self.seed,
@@ -154,11 +224,12 @@ class HistogramBootstrap:
     def bins(self) -> dict[str, np.ndarray]:
         """The occupied bins (at most :data:`MAX_BINS`), in increasing key order: row count and
         per-row means and (co)variances of w and w·x within each bin."""
-        nz = np.flatnonzero(self.count)
-        cols = {"c": self.count[nz].astype(np.float64), "b": self.sb[nz], "bb": self.sbb[nz]}
+        h = self.sums
+        nz = h.nonzero("count")
+        cols = {"c": h["count"][nz].astype(np.float64), "b": h["sb"][nz], "bb": h["sbb"][nz]}
         if self.weighted:
-            cols.update(a=self.sa[nz], aa=self.saa[nz], ab=self.sab[nz])
-        keys = nz
+            cols.update(a=h["sa"][nz], aa=h["saa"][nz], ab=h["sab"][nz])
+        keys = nz + h.lo
         while keys.size > MAX_BINS:  # merge neighbouring bins: key >> 1
             keys = keys >> 1
             first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
@@ -188,7 +259,7 @@ class HistogramBootstrap:
         out = np.empty(r)
         chunk = max(1, (1 << 22) // max(pvals.size, 1))  # bound the (resamples × bins) matrix
         for s in range(0, r, chunk):
-            k = rng.multinomial(n, pvals, size=min(chunk, r - s)).astype(np.float64)
+            k = _multinomial(rng, n, pvals, min(chunk, r - s))
             mean_a, mean_b = k @ b["ma"], k @ b["mb"]
             var_a, cov_ab, var_b = k @ b["va"], k @ b["cab"], k @ b["vb"]
             z = rng.standard_normal((2, k.shape[0]))
@@ -204,12 +275,14 @@ class HistogramBootstrap:
         return out
 
     def result(self) -> Interval:
+        if self._ready is not None:
+            return self._ready.result()
         if self.n_inf or self.n_nan:
             return Interval.undefined(_infinite_reason(self.n_inf, self.n_nan, self.what),
                                       **self._kw())
         if self.n == 0:
             return Interval.undefined("no interval: there are no valid rows", **self._kw())
-        if self.weighted and not float(self.sa.sum()) > 0:
+        if self.weighted and not float(self.sums["sa"].sum()) > 0:
             return Interval.undefined("no interval: the weights of the valid rows sum to 0",
                                       **self._kw())
         if self.n_resamples < 1:
@@ -220,8 +293,57 @@ class HistogramBootstrap:
         if means.size == 0:
             return Interval.undefined("no interval: every resample drew only rows of weight 0",
                                       **self._kw())
-        low, high = np.percentile(means, [tail, 100.0 - tail])
-        return Interval(float(low), float(high), **self._kw())
+        low, high = percentiles(means, (tail, 100.0 - tail))
+        return Interval(low, high, **self._kw())
+
+
+#: Resamples drawn by one call of numpy's multinomial, which holds the GIL while it draws: in
+#: pieces of about half a millisecond, so that the threads computing the other statistics
+#: beside the bootstrap (the AUC's sort, the isotonic fit) are not kept waiting for the draw.
+_DRAW = 16
+_AHEAD = None
+
+
+def _ahead_pool():
+    """The thread that draws intervals ahead (:meth:`HistogramBootstrap.draw_ahead`)."""
+    global _AHEAD
+    if _AHEAD is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _AHEAD = ThreadPoolExecutor(1, thread_name_prefix="bce-bootstrap")
+    return _AHEAD
+
+
+def _multinomial(rng: np.random.Generator, n: int, pvals: np.ndarray, size: int) -> np.ndarray:
+    """``rng.multinomial(n, pvals, size)`` as float64, drawn in pieces of :data:`_DRAW`
+    resamples: the generator draws them one after another either way, so the counts are the
+    same numbers (tested)."""
+    out = np.empty((size, pvals.size))
+    for s in range(0, size, _DRAW):
+        m = min(_DRAW, size - s)
+        out[s:s + m] = rng.multinomial(n, pvals, size=m)
+    return out
+
+
+def percentiles(values: np.ndarray, pcts) -> list[float]:
+    """``np.percentile(values, pcts)`` (its default linear interpolation) for finite values,
+    with the same arithmetic, so the same numbers (tested), without the partition by
+    ``np.unique`` that makes numpy import numpy.ma (15 ms, once) for two order statistics of a
+    thousand means."""
+    v = np.sort(np.asarray(values, dtype=np.float64).ravel())
+    n = v.size
+    out = []
+    for pct in pcts:
+        index = (n - 1) * (pct / 100.0)
+        if index >= n - 1:
+            out.append(float(v[-1]))
+            continue
+        below = max(math.floor(index), 0)
+        gamma = index - below
+        a, b = float(v[below]), float(v[below + 1])
+        diff = b - a
+        out.append(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma)
+    return out
 
 
 def bootstrap_ci(losses, weights=None, *, n_resamples: int = N_RESAMPLES,
@@ -283,7 +405,14 @@ def _poisson_table() -> np.ndarray:
     return np.searchsorted(edges, np.arange(65536), side="right").astype(np.uint8)
 
 
-_POISSON = _poisson_table()
+_POISSON: np.ndarray | None = None  # (made on first use: a Python loop, 3 ms)
+
+
+def _poisson() -> np.ndarray:
+    global _POISSON
+    if _POISSON is None:
+        _POISSON = _poisson_table()
+    return _POISSON
 
 
 class PoissonBootstrap:
@@ -315,7 +444,7 @@ class PoissonBootstrap:
             base = _splitmix(rows.astype(np.uint64) * _GOLDEN ^ self._seed_mix)
             h = _splitmix(base[:, None] + np.arange(1, words + 1, dtype=np.uint64) * _GOLDEN)
         u = h.view(np.uint16).reshape(rows.size, words * 4)[:, :r]
-        return _POISSON[u]
+        return _poisson()[u]
 
     def update(self, values, weights=None, first_row: int = 0) -> "PoissonBootstrap":
         x = np.asarray(values, dtype=np.float64).ravel()
@@ -353,5 +482,5 @@ class PoissonBootstrap:
             return Interval.undefined("no interval: the weights of the valid rows sum to 0", **kw)
         means = self.sum_wx[ok] / self.sum_w[ok]
         tail = 100.0 * (1.0 - self.level) / 2.0
-        low, high = np.percentile(means, [tail, 100.0 - tail])
-        return Interval(float(low), float(high), **kw)
+        low, high = percentiles(means, (tail, 100.0 - tail))
+        return Interval(low, high, **kw)

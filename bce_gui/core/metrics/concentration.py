@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .columns import NO_ROWS
+from .keyed import KeyedSums
 from .result import Stat
 
 SHARES = (0.01, 0.10)
@@ -119,8 +120,7 @@ class ShareHistogram:
 
     def __init__(self, shares=SHARES) -> None:
         self.shares = tuple(shares)
-        self.count = np.zeros(_N_KEYS, dtype=np.int64)
-        self.total = np.zeros(_N_KEYS)
+        self.sums = KeyedSums({"count": np.int64, "total": np.float64}, _N_KEYS)
         self.n_infinite = 0
 
     def update(self, losses, weights=None) -> "ShareHistogram":
@@ -132,25 +132,38 @@ class ShareHistogram:
             self.n_infinite += int(np.count_nonzero(np.isinf(c)))
             c = np.where(inf, 0.0, c)
         key = (np.maximum(c, 0.0).view(np.uint64) >> _SHIFT).astype(np.int64)
-        self.count += np.bincount(key, minlength=_N_KEYS)
-        self.total += np.bincount(key, weights=c, minlength=_N_KEYS)
+        lo, hi = int(key.min()), int(key.max()) + 1
+        k = key - lo if lo else key
+        self.sums.add(lo, count=np.bincount(k, minlength=hi - lo),
+                      total=np.bincount(k, weights=c, minlength=hi - lo))
         return self
 
+    def add_bins(self, bins) -> bool:
+        """Add unweighted rows binned by :func:`~.bootstrap.bin_values` (the contribution of
+        an unweighted row is its loss, binned by the same key); False, adding nothing, when a
+        key lies outside the non-negative values (a negative loss: use :meth:`update`)."""
+        if bins.lo + bins.count.size > _N_KEYS:
+            return False
+        if bins.count.size:
+            self.sums.add(bins.lo, count=bins.count, total=bins.sum)
+        self.n_infinite += bins.n_inf
+        return True
+
     def merge(self, other: "ShareHistogram") -> "ShareHistogram":
-        self.count += other.count
-        self.total += other.total
+        self.sums.merge(other.sums)
         self.n_infinite += other.n_infinite
         return self
 
     def result(self) -> dict[float, Stat]:
-        n = int(self.count.sum())
+        count, total = self.sums["count"], self.sums["total"]
+        n = int(count.sum())
         if n == 0:
             return {f: Stat.undefined(NO_ROWS) for f in self.shares}
         if self.n_infinite:
             reason = _infinite_reason(self.n_infinite)
             return {f: Stat.undefined(reason) for f in self.shares}
-        nz = np.flatnonzero(self.count)[::-1]  # largest values first
-        counts, sums = self.count[nz], self.total[nz]
+        nz = np.flatnonzero(count)[::-1]  # largest values first
+        counts, sums = count[nz], total[nz]
         grand = float(sums.sum())
         out: dict[float, Stat] = {}
         for f in self.shares:

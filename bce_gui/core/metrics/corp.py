@@ -46,8 +46,8 @@ from ..loss import LossOptions, binary_entropy, row_losses
 from .columns import Ranked, columns, rank
 from .isotonic import fitted, pav, pool_ties
 from .result import Stat
+from ..metrics_settings import BAND_RESAMPLES
 
-BAND_RESAMPLES = 100
 BAND_LEVEL = 0.90
 BAND_MAX_GROUPS = 1000
 BINARY_ONLY = ("the decomposition is computed for binary tasks only: no reference "

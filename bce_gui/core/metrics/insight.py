@@ -22,7 +22,7 @@ import numpy as np
 from ..accumulate import Accumulator
 from ..loss import LossOptions, row_losses
 from .auc import AucAccumulator, roc_auc
-from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bootstrap_ci
+from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bin_values, bootstrap_ci
 from .calibration import ReliabilityBins
 from .columns import columns, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
@@ -181,22 +181,56 @@ class MetricsAccumulator:
         self.by_policy: dict[str, Accumulator] | None = {
             k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
             if o is not None and o != self.options}
+        #: Called once with this accumulator as soon as the next update has binned its rows'
+        #: losses (before its other statistics): a stream starts its interval's resamples
+        #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
+        self.on_binned: Callable[["MetricsAccumulator"], None] | None = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("interval_ahead", None)  # (a stream's thread: it does not travel)
+        state["on_binned"] = None
+        return state
 
     def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
         cols = columns(actual, predicted, weights)
         w = cols.w if self.weighted else None
-        p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
-        self.scores.update(cols.y, p, w)
-        self.auc.update(cols.y, cols.p, w)
-        self.bootstrap.update(losses, w)
-        self.shares.update(losses, w)
+        policies = None
         if cols.categorical:
             self.by_policy = None
         elif self.by_policy is not None and cols.n:
-            for name, opts in _policy_options(self.options).items():
-                if name in self.by_policy:
-                    self.by_policy[name].update(row_losses(cols.y, cols.p, opts), cols.y, w)
+            # The other conventions' losses and exact sums on the loss engine's worker while
+            # this thread does the rest (numpy lets go of the GIL in its loops: two cores).
+            policies = _beside(cols.n, self._add_policies, cols.y, cols.p, w)
+        if w is None:  # one binning of the row losses for the interval and the shares
+            bins = bin_values(losses)
+            self.bootstrap.add_bins(bins)
+            if not self.shares.add_bins(bins):
+                self.shares.update(losses)
+        else:
+            self.bootstrap.update(losses, w)
+            self.shares.update(losses, w)
+        if self.on_binned is not None:  # (once: see the attribute)
+            hook, self.on_binned = self.on_binned, None
+            hook(self)
+        p = cols.p if cols.categorical else probabilities(cols.p, self.logits)
+        hard = cols.hard_labels()
+        self.scores.update(cols.y, p, w, hard=hard)
+        self.auc.update(cols.y, cols.p, w, hard=hard)
+        if policies is not None:
+            policies.result()
         return self
+
+    def _add_policies(self, y: np.ndarray, x: np.ndarray, w: np.ndarray | None) -> None:
+        """Each other convention's row losses into its exact totals (on one thread: the same
+        row losses as :func:`~bce_gui.core.loss.row_losses` gives, row by row)."""
+        from ..loss import _row_losses_serial
+
+        out = np.empty(x.size)
+        for name, opts in _policy_options(self.options).items():
+            if name in self.by_policy:
+                _row_losses_serial(y, x, opts, out)
+                self.by_policy[name].update(out, y, w)
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
         self.scores.merge(other.scores)
@@ -245,6 +279,24 @@ class MetricsAccumulator:
             out[name] = Stat.of(mean) if not math.isnan(mean) else sc.brier  # (no rows, or
             # weights summing to 0: the Brier score says why)
         return Parity(out)
+
+
+class _Done:
+    """A job already done (what :func:`_beside` gives when it ran the job itself)."""
+
+    def result(self) -> None:
+        return None
+
+
+def _beside(n: int, job, *args):
+    """Start ``job(*args)`` on the loss engine's worker threads when the rows are many (the
+    caller collects it with ``result()``, which raises its error), else run it here."""
+    from ..loss import PARALLEL_MIN_ROWS, _executor, _workers
+
+    if n < PARALLEL_MIN_ROWS or _workers() < 2:
+        job(*args)
+        return _Done()
+    return _executor().submit(job, *args)
 
 
 def _policy_options(options: LossOptions) -> dict[str, LossOptions | None]:

@@ -28,8 +28,8 @@ import numpy as np
 from .calibration import CalibrationBins, ReliabilityBins
 from .columns import NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, columns, weighted_sum
 from .result import Stat
+from ..metrics_settings import DEFAULT_THRESHOLD
 
-DEFAULT_THRESHOLD = 0.5
 
 
 def _squared_errors(cols: Columns) -> np.ndarray:
@@ -46,9 +46,14 @@ def _squared_errors(cols: Columns) -> np.ndarray:
 
 def _correct(cols: Columns, threshold: float) -> np.ndarray:
     """1.0 where the predicted class is the actual one (hard labels only)."""
+    return _correct_rows(cols, threshold).astype(np.float64)
+
+
+def _correct_rows(cols: Columns, threshold: float) -> np.ndarray:
+    """True where the predicted class is the actual one (hard labels only)."""
     if cols.categorical:
-        return (np.argmax(cols.p, axis=1) == cols.y).astype(np.float64)
-    return ((cols.p >= threshold) == (cols.y == 1.0)).astype(np.float64)
+        return np.argmax(cols.p, axis=1) == cols.y
+    return (cols.p >= threshold) == (cols.y == 1.0)
 
 
 def brier(actual, predicted, weights=None) -> Stat:
@@ -107,18 +112,23 @@ class ScoreAccumulator:
         self.soft = False
         self.bins = CalibrationBins()
 
-    def update(self, actual, predicted, weights=None) -> "ScoreAccumulator":
+    def update(self, actual, predicted, weights=None, hard: bool | None = None
+               ) -> "ScoreAccumulator":
+        """Add valid rows (``hard``: whether every label is 0 or 1, when the caller knows)."""
         cols = columns(actual, predicted, weights)
         if cols.n == 0:
             return self
         self.n += cols.n
         self.sum_w += cols.sum_weight()
         self.sum_sq += weighted_sum(_squared_errors(cols), cols.w)
-        hard = cols.hard_labels()
+        hard = cols.hard_labels() if hard is None else hard
         self.soft |= not hard
         if hard:
-            self.sum_correct += weighted_sum(_correct(cols, self.threshold), cols.w)
-        self.bins.add_columns(cols)
+            if cols.w is None:  # (a count: the sum of the 0/1 values, exactly)
+                self.sum_correct += float(np.count_nonzero(_correct_rows(cols, self.threshold)))
+            else:
+                self.sum_correct += weighted_sum(_correct(cols, self.threshold), cols.w)
+        self.bins.add_columns(cols, hard)
         return self
 
     def merge(self, other: "ScoreAccumulator") -> "ScoreAccumulator":

@@ -5,8 +5,9 @@ was computed on (the valid rows of one model), and the window must map what the 
 point at (the worst rows, the rows behind a parity sentence, the rows of a calibration bin)
 back to the table's rows. This module is that bridge, in one place:
 
-* :class:`MetricsSettings`: what the user chooses (the accuracy's threshold, the bootstrap's
-  resamples and seed);
+* :class:`~bce_gui.core.metrics_settings.MetricsSettings` (defined there, light for the
+  command line): what the user chooses (the accuracy's threshold, the bootstrap's resamples
+  and seed);
 * :class:`ModelColumns`: one model's columns and their evaluation *as read at one moment*
   (references, not copies: a background job reads them while the user keeps editing; an
   insertion or deletion replaces the arrays, never changes the ones captured);
@@ -28,22 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..loss import LossOptions, LossTotals
-from .bootstrap import DEFAULT_SEED, N_RESAMPLES
 from .calibration import bin_index
 from .columns import top_label, Columns
-from .corp import BAND_RESAMPLES
 from .insight import Insight, MetricsAccumulator, insight, probabilities, to_json
-from .scores import DEFAULT_THRESHOLD
-
-
-@dataclass(frozen=True)
-class MetricsSettings:
-    """What the statistics depend on beyond the data and the loss options."""
-
-    threshold: float = DEFAULT_THRESHOLD
-    n_resamples: int = N_RESAMPLES
-    seed: int = DEFAULT_SEED
-    band_resamples: int = BAND_RESAMPLES
+from ..metrics_settings import MetricsSettings
 
 
 @dataclass(frozen=True)
