@@ -73,18 +73,12 @@ class ComparisonColumns:
     def of(cls, dataset, evaluation) -> "ComparisonColumns":
         """From a dataset and its evaluation (an :class:`~bce_gui.core.evaluate.Evaluation` or
         the window's :class:`~bce_gui.core.live.LiveEvaluation`)."""
-        from .evaluate import labels_of
+        from .evaluate import evaluated_labels, evaluated_losses
 
         schema = dataset.schema
-        if schema.task.is_binary:
-            labels = dataset.actual.values
-        else:
-            labels = getattr(evaluation, "labels", None)
-            if labels is None:
-                labels = labels_of(dataset)
-        losses = evaluation.losses if evaluation.losses is not None else [evaluation.loss]
+        losses = evaluated_losses(evaluation)
         return cls(options=evaluation.options, names=tuple(display_names(schema)),
-                   labels=labels,
+                   labels=evaluated_labels(dataset, evaluation),
                    predicted=tuple(tuple(dataset.columns[c].values for c in m.columns)
                                    for m in schema.models),
                    losses=tuple(losses), valid=evaluation.validity.valid,

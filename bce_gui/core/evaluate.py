@@ -98,6 +98,22 @@ def labels_of(dataset: Dataset, rows=slice(None)) -> np.ndarray:
     return class_index(dataset, rows).index
 
 
+def evaluated_labels(dataset: Dataset, evaluation) -> np.ndarray:
+    """:func:`labels_of` every row, taken from ``evaluation`` (an :class:`Evaluation` or a
+    :class:`~bce_gui.core.live.LiveEvaluation`) where it kept them: K classes then need no
+    second pass over the class column (cheap on the window's thread)."""
+    if dataset.schema.task.is_binary:
+        return dataset.actual.values
+    labels = getattr(evaluation, "labels", None)
+    return labels_of(dataset) if labels is None else labels
+
+
+def evaluated_losses(evaluation) -> list[np.ndarray]:
+    """Every model's row losses from an evaluation (one that keeps only the first model's
+    gives that one)."""
+    return list(evaluation.losses) if evaluation.losses is not None else [evaluation.loss]
+
+
 def model_losses(dataset: Dataset, options: LossOptions, rows=slice(None),
                  labels: np.ndarray | None = None) -> list[np.ndarray]:
     """Each model's row losses (in nats, before sample weights) for some rows (``labels``: their

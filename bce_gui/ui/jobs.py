@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 
 class JobCancelled(Exception):
@@ -201,3 +201,105 @@ class Jobs(QObject):
         for ctx in self._contexts.values():
             ctx.cancel()
         self._pool.waitForDone()
+
+
+class FollowingJob(QObject):
+    """A result of the document's table (statistics, a comparison) kept up to date on a worker.
+
+    Every change that can move a number (they all end with the document's ``totalsChanged``)
+    makes the result stale, cancels a computation still running and, after a short pause that
+    coalesces a burst of edits, starts a new one as a job of kind :attr:`JOB_KIND`. A subclass
+    says what to compute in :meth:`_task` and calls :meth:`_follow` at the end of its
+    ``__init__``. Views subscribe to :attr:`updated`; none computes anything.
+    """
+
+    #: The new result, for the table as it is now.
+    updated = Signal(object)
+    #: The table changed: the result shown is about to be replaced.
+    stale = Signal()
+    #: A computation is running (True) or none is (False).
+    busyChanged = Signal(bool)
+    #: Progress of the running computation: fraction done and what it is computing.
+    progress = Signal(float, str)
+
+    JOB_KIND = ""
+    #: A burst of edits (typing, undo held down) starts one computation, this long after the last.
+    DELAY_MS = 60
+
+    def __init__(self, doc, jobs: Jobs, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.jobs = jobs
+        #: The latest result (None before the first computation ends).
+        self.result = None
+        #: True when :attr:`result` is for the table as it is now.
+        self.current = False
+        self._busy = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(self._start)
+
+    def _follow(self) -> None:
+        """Start following the document (the subclass's own state is set by now)."""
+        self.doc.totalsChanged.connect(self.schedule)
+        self.schedule()
+
+    def _task(self) -> Callable[..., Any] | None:
+        """What to compute for the table as it is now, captured on the GUI thread: a function
+        of an optional ``progress`` callback, run on a worker; None when there is nothing to
+        compute (the result is then None)."""
+        raise NotImplementedError
+
+    def schedule(self) -> None:
+        """The table changed: drop what is running, compute again after a short pause."""
+        self.current = False
+        self.jobs.cancel(self.JOB_KIND)
+        self.stale.emit()
+        self._timer.start()
+
+    def _start(self) -> None:
+        task = self._task()
+        if task is None:
+            self._done(None)
+            return
+        self._set_busy(True)
+        self.jobs.submit(self.JOB_KIND, lambda ctx: task(progress=ctx.progress), done=self._done,
+                         progress=self.progress.emit, ended=self._ended)
+
+    def _done(self, result) -> None:
+        self.result = result
+        self.current = True
+        self.updated.emit(result)
+
+    def _ended(self) -> None:
+        if not self.jobs.is_running(self.JOB_KIND) and not self._timer.isActive():
+            self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def compute_now(self):
+        """The result for the table as it is now, computed on this thread if the one shown is
+        stale (a report exports what the table says, not what it said)."""
+        if not self.current:
+            self._timer.stop()
+            self.jobs.cancel(self.JOB_KIND)
+            task = self._task()
+            self._done(task() if task is not None else None)
+            self._ended()
+        return self.result
+
+    def wait(self, ms: int = 30_000) -> bool:
+        """Start a pending computation at once and block until it has been delivered (scripts
+        and benchmarks; the window never waits)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._start()
+        return self.jobs.wait(ms)

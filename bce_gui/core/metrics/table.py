@@ -69,19 +69,11 @@ class ModelColumns:
         """From a dataset and its :class:`~bce_gui.core.evaluate.Evaluation` or
         :class:`~bce_gui.core.live.LiveEvaluation` (whose labels are kept, so nothing is
         computed here: cheap on the window's thread)."""
-        from ..evaluate import labels_of
+        from ..evaluate import evaluated_labels, evaluated_losses
 
-        schema = dataset.schema
-        if schema.task.is_binary:
-            labels = dataset.actual.values
-        else:
-            labels = getattr(evaluation, "labels", None)
-            if labels is None:
-                labels = labels_of(dataset)
-        cols = tuple(dataset.columns[c].values for c in schema.models[model].columns)
-        losses = evaluation.losses if evaluation.losses is not None else [evaluation.loss]
-        return cls(options=evaluation.options, labels=labels, predicted=cols,
-                   loss=losses[model], valid=evaluation.validity.valid,
+        cols = tuple(dataset.columns[c].values for c in dataset.schema.models[model].columns)
+        return cls(options=evaluation.options, labels=evaluated_labels(dataset, evaluation),
+                   predicted=cols, loss=evaluated_losses(evaluation)[model], valid=evaluation.validity.valid,
                    weight=dataset.weights)
 
     @property
