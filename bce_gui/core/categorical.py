@@ -22,11 +22,11 @@ from .class_labels import ClassIndex, class_indices
 from .dataset import Dataset, NumericColumn
 from .loss import LossOptions
 from .multiclass import (
-    SUM_TOLERANCE,
     categorical_row_losses,
     categorical_row_terms,
     check_options,
     renormalizes,
+    sum_checks,
     validate_categorical,
 )
 from .validation import SUM_KEY, Reason, validate_weight
@@ -106,7 +106,7 @@ def check_rows(dataset: Dataset, options: LossOptions, rows=slice(None)) -> Cate
             for c in model.columns:
                 codes[c] = cell.copy()
             usable = found.codes == 0
-            row_codes, off_m = _sum_checks(usable, sums, renorm)
+            row_codes, off_m = sum_checks(usable, sums, renorm)
         else:
             text = [_text_of(dataset.columns[c], rows) for c in model.columns]
             v = validate_categorical(np.column_stack(columns), found.codes, options, text=text,
@@ -143,21 +143,6 @@ def _sums(columns: list[np.ndarray]) -> np.ndarray:
     return total
 
 
-def _sum_checks(usable: np.ndarray, sums: np.ndarray | None, renorm: bool):
-    """(ZERO_SUM codes, rows not summing to 1) of rows whose cells are all usable, as
-    :func:`~bce_gui.core.multiclass.validate_categorical` decides them."""
-    n = usable.size
-    row_codes = np.zeros(n, dtype=np.uint8)
-    if sums is None:  # logits: nothing to sum
-        return row_codes, np.zeros(n, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        off = usable & (np.abs(sums - 1.0) > SUM_TOLERANCE)
-    if renorm:
-        zero = off & (sums == 0.0)
-        if zero.any():
-            row_codes[zero] = Reason.ZERO_SUM
-            off &= ~zero
-    return row_codes, off
 
 
 def losses(dataset: Dataset, options: LossOptions, index: np.ndarray, rows=slice(None),

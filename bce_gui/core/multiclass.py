@@ -275,15 +275,27 @@ def validate_categorical(
         return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, None,
                                    np.zeros(n, dtype=bool), False)
     s = row_sums(x) if sums is None else sums
+    row_codes, off = sum_checks(usable, s, renorm)
+    usable &= row_codes == 0
+    return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, s, off, renorm)
+
+
+def sum_checks(usable: np.ndarray, sums: np.ndarray | None, renorm: bool):
+    """(ZERO_SUM codes, rows not summing to 1) of the ``usable`` rows (every cell usable) from
+    their ``sums`` (None for logits: nothing to sum); a zero sum is a code only when the rows
+    are renormalised (``renorm``)."""
+    n = usable.size
+    row_codes = np.zeros(n, dtype=np.uint8)
+    if sums is None:  # logits: nothing to sum
+        return row_codes, np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        off = usable & (np.abs(s - 1.0) > SUM_TOLERANCE)
+        off = usable & (np.abs(sums - 1.0) > SUM_TOLERANCE)
     if renorm:
-        zero = off & (s == 0.0)
+        zero = off & (sums == 0.0)
         if zero.any():
             row_codes[zero] = Reason.ZERO_SUM
-            usable &= ~zero
             off &= ~zero
-    return CategoricalValidity(actual_codes, cell_codes, row_codes, usable, s, off, renorm)
+    return row_codes, off
 
 
 def _all_in_range(x: np.ndarray, logits: bool) -> bool:
