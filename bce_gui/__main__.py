@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from .cli import run_and_exit
-
 
 def main() -> None:
+    if sys.argv[1:2] == ["compute"]:
+        import gc
+
+        gc.disable()  # (before the imports: see cli.run_and_exit)
+    from .cli import run_and_exit
+
     run_and_exit(sys.argv[1:])
 
 

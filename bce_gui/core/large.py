@@ -132,7 +132,16 @@ def summarize(source, options: LossOptions, read_options: ReadOptions | None = N
     blocks = result.blocks
     return LargeSummary(source=str(source), rows=blocks.rows, blocks=blocks, totals=result.totals,
                         summary=result.summary, sample=worst.dataset(), density=density,
-                        insight=result.insight, warnings=list(blocks.warnings.values()))
+                        insight=result.insight, warnings=window_warnings(blocks.warnings))
+
+
+def window_warnings(warnings: dict[str, str]) -> list[str]:
+    """The read's warnings the window shows after a load: all but the one about per-class
+    columns beside a binary predicted column, which the window's import preview asks about
+    before the read (``compute`` prints it: it has no preview)."""
+    from .io.class_columns import ALSO_CLASS_COLUMNS
+
+    return [text for key, text in warnings.items() if key != ALSO_CLASS_COLUMNS]
 
 
 def _count_density(density, y: np.ndarray, p: np.ndarray, options: LossOptions) -> None:

@@ -288,8 +288,9 @@ class FileController(QObject):
             note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
-        if info.warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
-            self._error("Check these numbers", "\n".join(info.warnings.values()))
+        warnings = large.window_warnings(info.warnings)
+        if warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
+            self._error("Check these numbers", "\n".join(warnings))
         current = view is not None and view.options == self.doc.options
         self._check_input_kind(Path(path).name, view.hint if current else input_kind_hint(
             self.doc.dataset, self.doc.options, Path(path).name))

@@ -174,6 +174,28 @@ def test_a_binary_predicted_column_wins_and_the_preview_asks(tmp_path):
     assert "predicted" in ds.extras
 
 
+def test_compute_says_when_a_binary_reading_leaves_per_class_columns_aside(tmp_path, capsys):
+    # compute has no preview to ask: the binary reading is said, with the option that reads
+    # the file as K classes, on stderr and in the JSON's warnings (the window's preview asks).
+    path = write_csv(tmp_path, "three.csv", ["actual", "predicted", "p_0", "p_1", "p_2"],
+                     [(0, 0.2, 0.7, 0.2, 0.1), (1, 0.8, 0.1, 0.8, 0.1), (2, 0.5, 0.1, 0.4, 0.5)])
+    s = run_json(capsys, path)
+    assert "task" not in s and s["n_invalid"] == 1  # binary: the label 2 is an invalid row
+    said = [w for w in s["warnings"] if "p_0, p_1, p_2" in w]
+    assert len(said) == 1 and "--proba-columns p_0,p_1,p_2" in said[0] and "3 classes" in said[0]
+    assert main(["compute", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: columns p_0, p_1, p_2 hold one prediction per class" in err
+    # Read as asked, the file has three classes and nothing to warn about.
+    k = run_json(capsys, path, "--proba-columns", "p_0,p_1,p_2")
+    assert k["task"] == "categorical" and k["n_invalid"] == 0 and k["warnings"] == []
+    # The window's read keeps the sentence out of its after-load dialog (the preview asked).
+    from bce_gui.core.large import window_warnings
+
+    _ds, info = read_table(path)
+    assert list(info.warnings) == ["(per-class columns)"] and window_warnings(info.warnings) == []
+
+
 def test_classes_fix_the_order_and_name_a_class_never_present(tmp_path, capsys):
     rows = [(0, 0.6, 0.3, 0.1), (1, 0.2, 0.7, 0.1), (0, 0.5, 0.4, 0.1)]  # class 2 never occurs
     path = write_csv(tmp_path, "absent.csv", ["actual", "p_0", "p_1", "p_2"], rows)

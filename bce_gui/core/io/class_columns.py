@@ -31,6 +31,10 @@ from .errors import NoDataRows, TableReadError
 from .options import ImportInfo, ReadOptions
 
 
+#: The key of :attr:`ImportInfo.warnings` saying that a binary table also has per-class columns.
+ALSO_CLASS_COLUMNS = "(per-class columns)"
+
+
 def numeric_classes(classes) -> bool:
     """Every class label is a number: the actual column is then read as numbers."""
     return all(label_key(c)[0] == "n" for c in classes)
@@ -63,10 +67,14 @@ def class_form(frame, headers: list[str], mapping: dict[str, str], info: ImportI
     if not asked and PREDICTED in mapping:
         family = detect_class_columns(headers).best
         if family is not None:
-            info.class_problems.append(
-                f"columns {', '.join(family.columns)} hold one prediction per class, but column "
-                f"{mapping[PREDICTED]!r} was taken as the predicted probability of a binary "
-                "table: choose the task")
+            also = (f"columns {', '.join(family.columns)} hold one prediction per class, but "
+                    f"column {mapping[PREDICTED]!r} was taken as the predicted probability of a "
+                    "binary table")
+            info.class_problems.append(f"{also}: choose the task")
+            # (said after the read too: compute would otherwise take the binary reading silently)
+            info.warnings[ALSO_CLASS_COLUMNS] = (
+                f"{also}; --proba-columns {','.join(family.columns)} reads the file as "
+                f"{len(family.columns)} classes")
         return None
     if ACTUAL not in mapping or not info.has_header:
         return None
