@@ -111,11 +111,7 @@ class LossScatterPlot(QWidget):
     def apply_palette(self, palette: QPalette) -> None:
         bg = palette.color(QPalette.ColorRole.Base)
         fg = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(bg)
-        for name in ("left", "bottom"):
-            axis = self.item.getAxis(name)
-            axis.setPen(pg.mkPen(fg))
-            axis.setTextPen(fg)
+        theme.colour_plot(self.plot, self.item, bg, fg)
         self.diagonal.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DashLine))
         c = theme.readable(QColor(POINT_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
         self._brushes = [pg.mkBrush(c.red(), c.green(), c.blue(), int(a))

@@ -76,11 +76,7 @@ class _Plot(QWidget):
     def _colours(self, palette: QPalette) -> tuple[QColor, QColor]:
         bg = palette.color(QPalette.ColorRole.Base)
         fg = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(bg)
-        for name in ("left", "bottom"):
-            axis = self.item.getAxis(name)
-            axis.setPen(pg.mkPen(fg))
-            axis.setTextPen(fg)
+        theme.colour_plot(self.plot, self.item, bg, fg)
         theme.set_text_colour(self.note, theme.muted_text(palette))
         return bg, fg
 

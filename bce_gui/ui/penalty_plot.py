@@ -282,12 +282,7 @@ class PenaltyPlot(QWidget):
         c1 = theme.readable(QColor(CLASS1_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
         c0 = theme.readable(QColor(CLASS0_COLOR), bg, ratio=theme.GRAPHIC_CONTRAST)
         self.colours = {"background": bg, "text": fg, "class1": c1, "class0": c0}
-        self.plot.setBackground(bg)
-        item = self.plot.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(fg, width=scale))
-            axis.setTextPen(fg)
+        theme.colour_plot(self.plot, self.plot.getPlotItem(), bg, fg, width=scale)
         self.curve1.setPen(pg.mkPen(c1, width=2 * scale))
         self.curve0.setPen(pg.mkPen(c0, width=2 * scale, style=Qt.PenStyle.DashLine))
         for points, colour in ((self.points1, c1), (self.points0, c0)):

@@ -99,6 +99,18 @@ def set_text_colour(widget: QWidget, colour: QColor) -> None:
 _desktop_palette: QPalette | None = None
 
 
+def colour_plot(plot, item, background: QColor, text: QColor, width: float = 1.0) -> None:
+    """A pyqtgraph plot (its widget and its PlotItem) in the palette's colours: the background,
+    and the left and bottom axes' lines (``width``) and labels in the text colour."""
+    import pyqtgraph as pg  # (loaded by then: only plots call this)
+
+    plot.setBackground(background)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(text, width=width))
+        axis.setTextPen(text)
+
+
 def use_dark(on: bool) -> None:
     """Switch the application to :func:`dark_palette`, or back to the desktop's palette."""
     global _desktop_palette
