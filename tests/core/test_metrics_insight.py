@@ -188,8 +188,11 @@ def test_insight_for_k_classes():
     assert ins.auc.value == pytest.approx(roc_auc_score(y, P, multi_class="ovr"), rel=1e-12)
     assert ins.threshold is None
     assert "binary" in ins.decomposition.miscalibration.reason
-    out = to_json(ins)
-    assert out["by_policy"]["exact"] is None and "binary" in out["not_defined"]["by_policy.exact"]
+    out = to_json(ins)  # without the predictions as read, the conventions are not compared
+    assert out["by_policy"]["exact"] is None and "not given" in out["not_defined"]["by_policy.exact"]
+    compared = to_json(insight(y, P, losses=losses, raw=P))
+    assert compared["by_policy"]["exact"] == ins.loss
+    assert compared["by_policy"]["sklearn"] == pytest.approx(sk_log_loss(y, P), rel=1e-12)
     shares = np.bincount(y) / y.size
     assert ins.baseline == pytest.approx(-np.sum(shares * np.log(shares)))
     with pytest.raises(ValueError):

@@ -113,8 +113,8 @@ def test_options_a_convention_refuses_and_k_classes():
     bad = parity([1, 0], [0.3, 0.4], pos_weight=2.0)  # pos_weight needs logits
     assert all(not s.defined and "logits" in s.reason for s in bad.loss.values())
     y, P = multiclass_oof("iris")
-    multi = parity(y, P)
-    assert all("binary" in s.reason for s in multi.loss.values())
+    multi = parity(y, P)  # (n, K) to the binary comparison: it names the K-class one
+    assert all("categorical_parity" in s.reason for s in multi.loss.values())
 
 
 def test_each_library_reduces_weights_its_own_way():

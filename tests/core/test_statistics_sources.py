@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 from _metrics_data import breast_cancer_oof, multiclass_oof
-from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
+from sklearn.metrics import accuracy_score, brier_score_loss, log_loss, roc_auc_score
 
 from bce_gui.cli import main
 from bce_gui.core.blocks import BlockTotals
@@ -23,6 +23,7 @@ from bce_gui.core.io import ReadOptions
 from bce_gui.core.large import subset
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.metrics.table import MetricsSettings
+from bce_gui.core.multiclass import categorical_log_loss
 from bce_gui.core.partitions import compute_source
 from bce_gui.core.policies import make_policy
 from bce_gui.core.schema import Schema
@@ -200,12 +201,19 @@ def test_k_class_statistics_match_sklearn_and_the_definitions(tmp_path, capsys, 
     assert out["ece"] == pytest.approx(top_label_ece(y, P), rel=1e-12)
     low, high = out["ci95"]
     assert low < out["loss"] < high
-    # No reference for the K-class decomposition, and the conventions are compared for two
-    # classes: null, each with its reason, never NaN.
+    # No reference for the K-class decomposition: null, with its reason, never NaN.
     assert set(out["decomposition"].values()) == {None}
     assert "binary tasks only" in out["not_defined"]["decomposition.miscalibration"]
-    assert set(out["by_policy"].values()) == {None}
-    assert "binary tasks only" in out["not_defined"]["by_policy.sklearn"]
+    # The conventions: the chosen one is the loss; scikit-learn's is its own log_loss, live;
+    # PyTorch's and Keras' the K-class engine's (tested against the libraries' reference values
+    # in tests/core/test_multiclass_reference.py).
+    assert out["by_policy"]["exact"] == out["loss"]
+    assert out["by_policy"]["sklearn"] == pytest.approx(
+        log_loss(y, P, labels=list(range(P.shape[1]))), rel=1e-12)
+    for name in ("torch", "keras"):
+        assert out["by_policy"][name] == pytest.approx(
+            categorical_log_loss(y, P, policy=name), rel=1e-12)
+    assert not any(key.startswith("by_policy") for key in out["not_defined"])
     assert "one-vs-rest" in out["methods"]["auc"] and "top-label" in out["methods"]["ece"]
     assert "summed over the classes" in out["methods"]["brier"]
 
@@ -261,7 +269,7 @@ def test_the_human_summary_names_the_k_class_forms(tmp_path, capsys):
     for words in ("per class", "Brier (summed over classes)", "ROC AUC (one-vs-rest, macro)",
                   "accuracy (most probable class)", "ECE (top-label)", "95% interval",
                   "decomposed   the decomposition is computed for binary tasks only",
-                  "conventions  the conventions are compared for binary tasks only"):
+                  "conventions  exact "):
         assert words in text, words
     assert "nan" not in text.lower()
 

@@ -20,7 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from bce_gui.core.io import ReadOptions, preview_table, read_table
-from bce_gui.core.formatting import fmt_result
+from bce_gui.core.formatting import fmt_number, fmt_result
 from bce_gui.ui.import_dialog import ImportDialog
 
 CLASSES = ["apple", "banana", "cherry"]
@@ -367,7 +367,13 @@ def test_the_statistics_views_show_the_k_class_forms(mc, qtbot):
     legend = [label.text for _sample, label in cal.legend.items]
     assert legend == ["perfectly calibrated", "accuracy, per bin of confidence (bars: rows)"]
     assert "Confidence of the most probable class" in cal.item.getAxis("bottom").labelText
-    assert any("binary tasks only" in t for t in w.parity.sentences())
+    # The conventions, each from the K-class engine; scikit-learn's as its own log_loss gives it.
+    from sklearn.metrics import log_loss
+
+    assert w.parity.values["exact"].text() == f"{fmt_number(ins.loss, 7)} nats"
+    assert w.parity.values["sklearn"].text() == f"{fmt_number(log_loss(Y, P), 7)} nats"
+    assert all(v.text().endswith(" nats") for v in w.parity.values.values())
+    assert any("agree with the exact loss" in t for t in w.parity.sentences())
     texts = ([s.text(k) for k in s.values] + [v.text() for v in w.parity.values.values()]
              + w.parity.sentences() + [cal.note.text(), w.loss_histogram.note.text(),
                                        w.summary.guide_note.text()])
@@ -400,7 +406,7 @@ def test_the_k_class_report_says_top_label_and_binary_only(mc, qtbot, tmp_path, 
     html = page.read_text("utf-8")
     for words in ("Per class", "Brier score (summed over classes)", "ROC AUC (one-vs-rest, macro)",
                   "(top-label)", "Bin of confidence", "No CORP curve: it is computed for binary "
-                  "tasks only", "compared for binary tasks only"):
+                  "tasks only", "scikit-learn and PyTorch agree with the exact loss"):
         assert words in html, words
     import re
 
@@ -420,3 +426,28 @@ def test_empty_calibration_bins_draw_no_bar(mc, qtbot):
     assert cal.view.counts[:3].tolist() == [0, 0, 0]
     drawn = np.asarray(cal.bars.opts["x"])
     assert drawn.size == int(np.count_nonzero(cal.view.counts)) and drawn.min() > 0.3
+
+
+def test_k_class_conventions_name_a_zero_probability_row_and_select_it(mc, qtbot):
+    """F2 (banana) edited to p(banana) = 0: the exact and PyTorch losses are infinite, scikit-learn
+    and Keras clip; the sentence's button selects F2 in the table."""
+    w = mc
+    fresh_insight(qtbot, w)
+    with qtbot.waitSignal(w.insight.updated, timeout=10_000):
+        m = w.model
+        assert m.setData(m.index(1, col(w, "p_apple")), "0.95")
+        assert m.setData(m.index(1, col(w, "p_banana")), "0")
+    fresh_insight(qtbot, w)
+    assert w.parity.values["exact"].text() == "∞ nats"
+    assert w.parity.values["torch"].text() == "∞ nats"
+    from sklearn.metrics import log_loss
+
+    p = P.copy()
+    p[1] = [0.95, 0.0, 0.05]
+    sk = log_loss(Y, np.clip(p, 2.220446049250313e-16, 1.0), labels=[0, 1, 2])
+    assert w.parity.values["sklearn"].text() == f"{fmt_number(sk, 7)} nats"
+    first = w.parity.sentences()[0]
+    assert first.startswith("1 row has p = 0 for its actual class: the exact loss is infinite")
+    assert "PyTorch's NLLLoss takes its log as given, so it is infinite there too" in first
+    qtbot.mouseClick(w.parity.row_buttons[0], Qt.MouseButton.LeftButton)
+    assert w.tables.selected_data_rows().tolist() == [1]

@@ -28,7 +28,7 @@ from .columns import columns, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
 from .corp import BAND_RESAMPLES, CorpCurve, Decomposition, corp
 from .guide import Guide, Histogram, guide, loss_histogram
-from .parity import POLICIES, Parity, parity
+from .parity import BINARY_ONLY, POLICIES, Parity, categorical_options, categorical_parity, parity
 from .result import Interval, Stat
 from .scores import DEFAULT_THRESHOLD, ScoreAccumulator, scores
 
@@ -85,13 +85,16 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
             losses: np.ndarray | None = None, threshold: float = DEFAULT_THRESHOLD,
             n_resamples: int = N_RESAMPLES, seed: int = DEFAULT_SEED,
             band_resamples: int = BAND_RESAMPLES, worst: int = WORST_LISTED,
-            progress: Callable[[float, str], None] | None = None) -> Insight:
+            progress: Callable[[float, str], None] | None = None,
+            raw: np.ndarray | None = None) -> Insight:
     """All statistics of one model's valid rows.
 
     Binary: ``actual`` labels in [0, 1], ``predicted`` the class-1 column (probabilities, or
     logits with ``options.logits``). K classes: class indices and an (n, K) probability array,
-    with ``losses`` (the rows' loss from the K-class engine) required. ``losses``: the rows'
-    loss under ``options`` when the caller has them (computed here otherwise).
+    with ``losses`` (the rows' loss from the K-class engine) required, and ``raw``: the (n, K)
+    predictions as the file gives them (before any softmax or renormalisation), which the
+    conventions' comparison starts from (without it, the comparison is not made). ``losses``:
+    the rows' loss under ``options`` when the caller has them (computed here otherwise).
 
     ``progress(fraction, what)`` is called before each statistic (a background job reports it,
     and stops there by raising when it is cancelled).
@@ -130,10 +133,15 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
              band_resamples=band_resamples, seed=seed)
     step(0.7, "conventions")
-    par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
-                 reduction=options.reduction,
-                 pos_weight=options.pos_weight, soft_labels=options.soft_labels,
-                 known={options.policy.name: losses})
+    if not cols.categorical:
+        par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
+                     reduction=options.reduction,
+                     pos_weight=options.pos_weight, soft_labels=options.soft_labels,
+                     known={options.policy.name: losses})
+    elif raw is not None:
+        par = categorical_parity(y, raw, w, options=options, known={options.policy.name: losses})
+    else:
+        par = Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
     step(0.95, "histogram of row losses")
     notes = {}
     if not plain:
@@ -176,11 +184,14 @@ class MetricsAccumulator:
                     else AucAccumulator(self.logits, exact_limit))
         self.bootstrap = HistogramBootstrap(weighted, n_resamples, seed)
         self.shares = ShareHistogram(SHARES)
-        #: Per convention, the exact totals of its row losses (None: binary only). The chosen
-        #: convention has none: its totals are the loss accumulator's, given to result().
+        #: Per convention, the exact totals of its row losses (None: not compared, e.g. K
+        #: classes given without their predictions as read). The chosen convention has none:
+        #: its totals are the loss accumulator's, given to result(). K classes: made at the
+        #: first block, which says how many classes there are.
         self.by_policy: dict[str, Accumulator] | None = {
             k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
             if o is not None and o != self.options}
+        self._categorical = False
         #: Called once with this accumulator as soon as the next update has binned its rows'
         #: losses (before its other statistics): a stream starts its interval's resamples
         #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
@@ -192,12 +203,26 @@ class MetricsAccumulator:
         state["on_binned"] = None
         return state
 
-    def update(self, actual, predicted, losses, weights=None) -> "MetricsAccumulator":
+    def update(self, actual, predicted, losses, weights=None,
+               raw: np.ndarray | None = None) -> "MetricsAccumulator":
+        """Add one block's valid rows (K classes: ``predicted`` as the statistics read them,
+        ``raw`` as the file gives them, for the conventions' comparison)."""
         cols = columns(actual, predicted, weights)
         w = cols.w if self.weighted else None
         policies = None
         if cols.categorical:
-            self.by_policy = None
+            if raw is None or self.by_policy is None:
+                self.by_policy = None
+            elif cols.n:
+                if not self._categorical:  # the first block: K is known now
+                    self._categorical = True
+                    k = cols.p.shape[1]
+                    self.by_policy = {
+                        name: Accumulator(n_classes=k, weighted=self.weighted, by_class=False)
+                        for name, o in categorical_options(self.options).items()
+                        if o is not None and o != self.options}
+                policies = _beside(cols.n, self._add_categorical_policies, cols.y,
+                                   np.asarray(raw, dtype=np.float64), w)
         elif self.by_policy is not None and cols.n:
             # The other conventions' losses and exact sums on the loss engine's worker while
             # this thread does the rest (numpy lets go of the GIL in its loops: two cores).
@@ -232,6 +257,16 @@ class MetricsAccumulator:
                 _row_losses_serial(y, x, opts, out)
                 self.by_policy[name].update(out, y, w)
 
+    def _add_categorical_policies(self, y: np.ndarray, x: np.ndarray,
+                                  w: np.ndarray | None) -> None:
+        """K classes: each other convention's row losses (the K-class engine's) into its
+        exact totals."""
+        from ..multiclass import categorical_row_losses
+
+        for name, opts in categorical_options(self.options).items():
+            if name in self.by_policy:
+                self.by_policy[name].update(categorical_row_losses(y, x, opts), y, w)
+
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
         self.scores.merge(other.scores)
         self.auc.merge(other.auc)
@@ -239,7 +274,14 @@ class MetricsAccumulator:
         self.shares.merge(other.shares)
         if self.by_policy is None or other.by_policy is None:
             self.by_policy = None
-        else:
+        elif other._categorical and not self._categorical:  # (this one is still empty)
+            self._categorical = True
+            self.by_policy = {}
+            for name, acc in other.by_policy.items():
+                mine = Accumulator(n_classes=acc.n_classes, weighted=acc.weighted, by_class=False)
+                mine.merge(acc)
+                self.by_policy[name] = mine
+        elif other._categorical or not self._categorical:
             for name, acc in other.by_policy.items():
                 self.by_policy[name].merge(acc)
         return self
@@ -271,7 +313,8 @@ class MetricsAccumulator:
             from .parity import BINARY_ONLY
             return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
         out = {}
-        for name, opts in _policy_options(self.options).items():
+        options = (categorical_options if self._categorical else _policy_options)(self.options)
+        for name, opts in options.items():
             if opts is None:
                 out[name] = Stat.undefined(f"{name} cannot be combined with these options")
                 continue

@@ -17,8 +17,14 @@ says in plain sentences where each difference comes from:
 
 The detailed sentences need hard labels and probabilities (they speak of "p for class 1");
 with logits, soft or smoothed labels the sentences say how many rows each library changes and
-by how much at most. Binary tasks only: the K-class conventions belong to the K-class loss
-engine.
+by how much at most.
+
+K classes (:func:`categorical_parity`): the same comparison for the categorical cross-entropy,
+each convention computed by the K-class engine (:mod:`bce_gui.core.multiclass`, whose module
+docstring says what each library does), from the predictions as the file gives them. The causes
+differ from the binary ones: PyTorch's ``NLLLoss`` caps no log (p = 0 for the actual class is
+infinite there too), and Keras divides every row by its sum before clipping, so rows whose
+probabilities do not sum to 1 are a cause of their own.
 """
 
 from __future__ import annotations
@@ -36,7 +42,10 @@ from .result import Stat
 
 POLICIES = ("exact", "sklearn", "torch", "keras")
 LABELS = {"exact": "exact", "sklearn": "scikit-learn", "torch": "PyTorch", "keras": "Keras"}
-BINARY_ONLY = "the conventions are compared for binary tasks only"
+#: Why K classes given without their predictions as read get no comparison (every caller in
+#: the app gives them; a script calling :func:`parity` with an (n, K) matrix meets this).
+BINARY_ONLY = ("K classes: the conventions are compared from the predictions as the table holds "
+               "them (categorical_parity), which were not given")
 #: Two float64 losses closer than this (relative) are the same number, rounding aside.
 _SAME = 1e-12
 
@@ -266,7 +275,7 @@ def _digit_sentence(keras: float, exact: float, where: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _generic_sentences(counted, losses, means):
+def _generic_sentences(counted, losses, means, descriptions: dict[str, str] | None = None):
     sentences: list[str] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
@@ -290,10 +299,184 @@ def _generic_sentences(counted, losses, means):
             rows[f"{name}_changed"] = np.flatnonzero(changed)
             keys.append(f"{name}_changed")
             largest = float(np.max(diff[changed]))
+            what = (descriptions or {}).get(name) or make_policy(name).description
             sentences.append(f"{LABELS[name]} changes {n:,} row{'s' if n != 1 else ''}, the "
-                             f"largest by {_cost(largest)}. {make_policy(name).description}")
+                             f"largest by {_cost(largest)}. {what}")
         a, b = means[name].value, means["exact"].value
         if name == "keras" and a != b and math.isfinite(a) and math.isfinite(b):
             sentences.append(_digit_sentence(a, b))
             keys.append(None)
+    return sentences, rows, keys
+
+
+# --------------------------------------------------------------------------------------------
+# K classes
+# --------------------------------------------------------------------------------------------
+
+#: What each library does to K-class predictions, for the sentences about logits or smoothing.
+CATEGORICAL_DESCRIPTIONS = {
+    "sklearn": "scikit-learn clips each probability to [2.2e-16, 1 − 2.2e-16] (logits through "
+               "a softmax first).",
+    "torch": "PyTorch takes the log of each probability as given (NLLLoss), or its own "
+             "log-softmax of logits (CrossEntropyLoss).",
+    "keras": "Keras divides each row by its sum and clips it to [1e-7, 1 − 1e-7], in float32.",
+}
+
+
+def categorical_options(options: LossOptions) -> dict[str, LossOptions | None]:
+    """The chosen K-class options under each convention (None where they are refused)."""
+    from ..multiclass import check_options
+
+    out: dict[str, LossOptions | None] = {}
+    for name in POLICIES:
+        try:
+            opts = LossOptions(policy=make_policy(name), logits=options.logits,
+                               label_smoothing=options.label_smoothing,
+                               pos_weight=options.pos_weight, soft_labels=options.soft_labels,
+                               reduction=options.reduction, renormalize=options.renormalize)
+            check_options(opts)
+        except OptionsError:
+            opts = None
+        out[name] = opts
+    return out
+
+
+def categorical_parity(actual, predictions, weights=None, *, options: LossOptions | None = None,
+                       known: dict[str, np.ndarray] | None = None) -> Parity:
+    """The K-class loss of valid rows under exact, scikit-learn, PyTorch and Keras conventions,
+    with a sentence for each difference. ``actual``: class indices 0..K-1; ``predictions``: the
+    (n, K) predictions as the file gives them (probabilities, or logits with
+    ``options.logits``), not renormalised or clipped; ``options``: the user's (label smoothing,
+    renormalisation, logits and reduction carry over to every convention). Each mean is reduced
+    as its library does by default, or as ``options.reduction`` says. ``known``: row losses
+    already computed under some conventions (by name), used instead of computing them again.
+    """
+    from ..accumulate import Accumulator
+    from ..multiclass import categorical_row_losses
+
+    options = options or LossOptions()
+    y = np.asarray(actual, dtype=np.int64).ravel()
+    x = np.asarray(predictions, dtype=np.float64)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64).ravel()
+    n = y.size
+    if x.ndim != 2 or x.shape[0] != n or x.shape[1] < 2:
+        raise ValueError("K-class parity needs an (n, K) prediction matrix, K >= 2")
+    if n == 0:
+        return Parity({k: Stat.undefined("there are no valid rows") for k in POLICIES})
+    if w is not None and not float(np.sum(w)) > 0:
+        return Parity({k: Stat.undefined("the weights of the valid rows sum to 0")
+                       for k in POLICIES})
+    losses: dict[str, np.ndarray] = {}
+    means: dict[str, Stat] = {}
+    for name, opts in categorical_options(options).items():
+        if opts is None:
+            means[name] = Stat.undefined(f"{LABELS[name]} cannot be combined with these options")
+            continue
+        got = (known or {}).get(name)
+        losses[name] = got if got is not None else categorical_row_losses(y, x, opts)
+        acc = Accumulator(n_classes=x.shape[1], weighted=w is not None, by_class=False)
+        acc.update(losses[name], y, w)
+        means[name] = Stat.of(acc.result(opts).mean)
+    counted = np.ones(n, dtype=bool) if w is None else w > 0
+    if not options.logits and options.label_smoothing == 0.0 and "exact" in losses:
+        sentences, rows, keys = _categorical_sentences(y, x, counted, losses, means, w,
+                                                       options.renormalize)
+    else:
+        sentences, rows, keys = _generic_sentences(counted, losses, means,
+                                                   CATEGORICAL_DESCRIPTIONS)
+    return Parity(means, sentences, rows, keys)
+
+
+def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
+    from ..multiclass import SUM_TOLERANCE, row_sums
+
+    sentences: list[str] = []
+    keys: list[str | None] = []
+    rows: dict[str, np.ndarray] = {}
+    n, k = x.shape
+    sums = row_sums(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # The probability of the actual class as the exact convention takes it.
+        q = x.reshape(-1)[np.arange(n, dtype=np.int64) * k + y]
+        off_sum = counted & ~(np.abs(sums - 1.0) <= SUM_TOLERANCE)
+        if renormalize:
+            q = np.where(off_sum, q / sums, q)
+    have = [name for name in ("sklearn", "torch", "keras") if name in losses]
+
+    zero = counted & (q == 0.0)
+    n_zero = int(np.count_nonzero(zero))
+    if n_zero:
+        rows["p0_actual"] = np.flatnonzero(zero)
+        parts = []
+        for name in have:
+            cost = _each(losses[name][zero])
+            if name == "sklearn":
+                parts.append(f"scikit-learn clips it to {fmt_number(FLOAT64_EPS, 2)} and {cost}")
+            elif name == "torch":
+                parts.append("PyTorch's NLLLoss takes its log as given, so "
+                             + ("it is" if n_zero == 1 else "they are") + " infinite there too"
+                             if np.isinf(losses[name][zero]).all() else f"PyTorch: {cost}")
+            else:
+                parts.append(f"Keras clips it to 1e-7 in float32, so {cost}")
+        sentences.append(f"{_rows(n_zero)} p = 0 for {_their(n_zero)} actual class: the exact loss "
+                         "is infinite" + ("; " + "; ".join(parts) if parts else "") + ".")
+        keys.append("p0_actual")
+
+    finite = counted & (q > 0.0)
+    tiny = {
+        "sklearn": (finite & (q < FLOAT64_EPS), fmt_number(FLOAT64_EPS, 2),
+                    f"scikit-learn raises it to {fmt_number(FLOAT64_EPS, 2)}"),
+        "keras": (finite & (q < KERAS_EPSILON), "1e-7", "Keras clips it to 1e-7"),
+    }
+    for name in ("sklearn", "keras"):
+        if name not in losses:
+            continue
+        mask, bound, action = tiny[name]
+        m = int(np.count_nonzero(mask))
+        if not m:
+            continue
+        rows[f"{name}_tiny"] = np.flatnonzero(mask)
+        keys.append(f"{name}_tiny")
+        sentences.append(
+            f"{_rows(m)} a probability below {bound} (but above 0) for {_their(m)} actual class: "
+            f"{action}, so {_each(losses[name][mask])} instead of {_span(losses['exact'][mask])}.")
+
+    if "keras" in losses:
+        near_one = counted & (q > 1.0 - KERAS_EPSILON) & np.isfinite(q)
+        m = int(np.count_nonzero(near_one))
+        if m:
+            rows["keras_near_one"] = np.flatnonzero(near_one)
+            keys.append("keras_near_one")
+            sentences.append(
+                f"{_rows(m)} a probability within 1e-7 of 1 for {_their(m)} actual class: Keras "
+                f"clips it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
+                f"{_span(losses['exact'][near_one])}.")
+        scaled = np.zeros_like(off_sum) if renormalize else off_sum  # (Keras' own division)
+        m = int(np.count_nonzero(scaled))
+        if m:
+            rows["keras_sum"] = np.flatnonzero(scaled)
+            keys.append("keras_sum")
+            others = [LABELS[name] for name in ("exact", "sklearn", "torch") if name in losses]
+            listed = (others[0] if len(others) == 1
+                      else ", ".join(others[:-1]) + " and " + others[-1])
+            whose = "1 row's probabilities do" if m == 1 else f"{m:,} rows' probabilities do"
+            sentences.append(
+                f"{whose} not sum to 1 (sum {_span(sums[scaled])}): Keras divides each row by "
+                f"its sum; {listed} take the actual class's probability as given. Keras' loss "
+                f"of {'that row' if m == 1 else 'those rows'}: {_span(losses['keras'][scaled])}, "
+                f"against {_span(losses['exact'][scaled])} exactly.")
+        clipped = (finite & (q < KERAS_EPSILON)) | near_one | zero
+        digits = _float32_sentence(losses, w, counted & ~clipped & ~scaled,
+                                   clipped=bool((clipped | scaled).any()))
+        sentences.extend(digits)
+        keys.extend([None] * len(digits))
+
+    agree = [LABELS[name] for name in ("sklearn", "torch") if name in means
+             and means[name].defined and _same(means[name].value, means["exact"].value)]
+    if len(agree) == 2:
+        sentences.append(
+            "scikit-learn and PyTorch agree with the exact loss: no row has a probability for "
+            f"its actual class below {fmt_number(FLOAT64_EPS, 2)}, where scikit-learn starts "
+            "clipping.")
+        keys.append(None)
     return sentences, rows, keys

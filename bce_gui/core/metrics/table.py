@@ -46,6 +46,10 @@ class ValidRows:
     losses: np.ndarray
     w: np.ndarray | None
     index: np.ndarray
+    #: K classes: the (n, K) predictions as the table holds them (``p`` is what the
+    #: statistics read: the softmax of logits, rows renormalised where the convention does);
+    #: the conventions' comparison starts from these. None for a binary model.
+    raw: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,10 @@ class ModelColumns:
             return a[valid]
 
         y = take(self.labels)
-        p = take(self.predicted[0]) if self.binary else self._class_probabilities(
-            np.column_stack([take(c) for c in self.predicted]))
+        raw = None if self.binary else np.column_stack([take(c) for c in self.predicted])
+        p = take(self.predicted[0]) if self.binary else self._class_probabilities(raw)
         w = None if self.weight is None else take(self.weight)
-        return ValidRows(y=y, p=p, losses=take(self.loss), w=w, index=index)
+        return ValidRows(y=y, p=p, losses=take(self.loss), w=w, index=index, raw=raw)
 
     def _class_probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """K classes: the probabilities the statistics read (the softmax of logits, rows
@@ -183,7 +187,7 @@ def table_insight(columns: ModelColumns, settings: MetricsSettings | None = None
     ins = insight(r.y, r.p, r.w, options=columns.options, losses=r.losses,
                   threshold=settings.threshold, n_resamples=settings.n_resamples,
                   seed=settings.seed, band_resamples=settings.band_resamples,
-                  progress=progress)
+                  progress=progress, raw=r.raw)
     return TableInsight(ins, r.index, settings, columns.options)
 
 
@@ -203,7 +207,7 @@ def new_metrics_accumulator(options: LossOptions, weighted: bool,
 def add_rows(acc: MetricsAccumulator, columns: ModelColumns) -> MetricsAccumulator:
     """Add one block's (or partition's) valid rows of one model."""
     r = columns.rows(copy=False)
-    return acc.update(r.y, r.p, r.losses, r.w)
+    return acc.update(r.y, r.p, r.losses, r.w, raw=r.raw)
 
 
 def streamed_insight(acc: MetricsAccumulator, totals: LossTotals) -> Insight:
