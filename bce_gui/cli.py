@@ -61,8 +61,9 @@ They are accumulated block by block, like the loss, so a file larger than memory
   - the worst-rows shares come from a histogram of the row losses (1/64-wide bins).
 With one probability column per class (multi-class), brier is summed over the classes, auc
 is one-vs-rest averaged over the classes (macro), accuracy takes the most probable class and
-ece is top-label; the decomposition and by_policy are computed for binary tasks only (null,
-with the reason under not_defined), and methods says which form each key holds.
+ece is top-label; by_policy holds the categorical cross-entropy under each library's K-class
+convention; the decomposition is computed for binary tasks only (null, with the reason under
+not_defined), and methods says which form each key holds.
 Folders, globs and --engine dask give the same keys: each part's (or worker's) statistics are
 merged as its loss sums are.
 --no-stats leaves them out (the JSON then holds the loss keys only).
