@@ -158,7 +158,9 @@ class StatisticsPanel(QScrollArea):
         self.worst_button.setText(f"Select the {count_text(self._worst.size, 'worst row')}"
                                   if self._worst.size else "Select the worst rows")
         self.worst_button.setEnabled(bool(self._worst.size))
-        self.threshold.setEnabled(ins.threshold is not None)
+        # K classes: the most probable class is the prediction, there is no threshold to set.
+        for widget in (self.threshold_label, self.threshold):
+            widget.setHidden(ins.threshold is None)
 
     def text(self, key: str) -> str:
         """What a line shows (for tests and screen readers): "Title: value — explanation"."""

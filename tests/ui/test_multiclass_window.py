@@ -358,7 +358,7 @@ def test_the_statistics_views_show_the_k_class_forms(mc, qtbot):
     assert s.titles["auc"].text() == "ROC AUC (one-vs-rest, macro)"
     assert s.titles["ece"].text() == "Expected calibration error (top-label)"
     assert s.values["brier"].text() == fmt_result(ins.brier.value, 4)
-    assert not s.threshold.isEnabled()  # the most probable class: no threshold
+    assert s.threshold.isHidden() and s.threshold_label.isHidden()  # the most probable class
     assert s.values["decomposition"].text() == "not defined"
     assert "binary tasks only" in s.notes["decomposition"].text()
     # The calibration diagram: top-label, no CORP curve, and its legend says only what is drawn.
@@ -451,3 +451,13 @@ def test_k_class_conventions_name_a_zero_probability_row_and_select_it(mc, qtbot
     assert "PyTorch's NLLLoss takes its log as given, so it is infinite there too" in first
     qtbot.mouseClick(w.parity.row_buttons[0], Qt.MouseButton.LeftButton)
     assert w.tables.selected_data_rows().tolist() == [1]
+
+
+def test_the_threshold_comes_back_with_a_binary_table(mc, qtbot):
+    w = mc
+    fresh_insight(qtbot, w)
+    assert w.statistics.threshold.isHidden()
+    w.load_example()  # the binary worked example
+    fresh_insight(qtbot, w)
+    assert not w.statistics.threshold.isHidden() and not w.statistics.threshold_label.isHidden()
+    assert w.statistics.threshold.isEnabled()
