@@ -36,6 +36,19 @@ from .plain_text import rich_text
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
+#: Roles no cell answers: the view asks for them for every cell it sizes or paints (eight
+#: roles a cell), so they are turned away before any lookup (a column fit is half as long).
+_UNSERVED_ROLES = frozenset({Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole,
+                             Qt.ItemDataRole.SizeHintRole, Qt.ItemDataRole.StatusTipRole,
+                             Qt.ItemDataRole.WhatsThisRole})
+#: What an input cell answers beyond its text and alignment (an invalid cell's marks, tips).
+_INPUT_MARK_ROLES = frozenset({Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
+                               Qt.ItemDataRole.ToolTipRole,
+                               Qt.ItemDataRole.AccessibleDescriptionRole})
+#: What a result cell answers.
+_RESULT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                           Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+                           SortKeyRole})
 BLOCK = 512
 #: Result values of at most this many blocks are kept (the rows recently in view).
 CACHED_BLOCKS = 256
@@ -237,7 +250,7 @@ class ObservationsModel(QAbstractTableModel):
         return base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role in _UNSERVED_ROLES or not index.isValid():
             return None
         col = self._columns[index.column()]
         row = self.data_row(index.row())
@@ -264,8 +277,12 @@ class ObservationsModel(QAbstractTableModel):
             if row in column.text:  # typed text that is not a number: as typed
                 return column.text[row]
             return fmt_exact(float(column.values[row]))  # edited and copied exactly
-        if role == R.TextAlignmentRole and col.key != "id" and self._numeric(col.key):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == R.TextAlignmentRole:
+            if col.key != "id" and self._numeric(col.key):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in _INPUT_MARK_ROLES:
+            return None
         # A row the file itself got wrong (too many fields) marks each of its cells.
         reason = self._reason(col.key, row) or self._reason(ROW, row)
         if role == R.BackgroundRole and reason:
@@ -328,6 +345,8 @@ class ObservationsModel(QAbstractTableModel):
 
     def _result_data(self, col: Column, row: int, role):
         R = Qt.ItemDataRole
+        if role not in _RESULT_ROLES:
+            return None
         live = self.doc.live
         valid = bool(live.valid[row])
         if role == R.TextAlignmentRole and col.key != "note":
