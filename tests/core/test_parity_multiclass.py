@@ -134,3 +134,27 @@ def test_without_the_predictions_as_read_the_comparison_is_not_made():
     opts = LossOptions()
     ins = insight(y, P, options=opts, losses=categorical_row_losses(y, P, opts), n_resamples=20)
     assert not any(s.defined for s in ins.parity.loss.values())
+
+
+def test_a_streamed_block_computes_the_conventions_on_its_own_thread(monkeypatch):
+    """The other conventions run on the loss engine's pool beside the block's statistics; they
+    must not split their rows over that pool again (two large blocks in flight at once would
+    each wait for a pool thread the other holds)."""
+    import bce_gui.core.multiclass as mc
+    from bce_gui.core.loss import PARALLEL_MIN_ROWS
+
+    rng = np.random.default_rng(5)
+    n = PARALLEL_MIN_ROWS
+    P = rng.dirichlet([1.0, 1.0, 1.0], size=n)
+    y = rng.integers(0, 3, n)
+    opts = LossOptions()
+    losses = categorical_row_losses(y, P, opts)
+    split = []
+    real = mc._executor
+    monkeypatch.setattr(mc, "_executor", lambda: split.append(1) or real())
+    acc = MetricsAccumulator(options=opts, n_resamples=20)
+    acc.update(y, class_probabilities(P, opts), losses, raw=P)
+    assert split == []
+    ins = acc.result(float(np.mean(losses)), 1.0)
+    assert ins.parity.loss["keras"].value == pytest.approx(
+        categorical_log_loss(y, P, policy="keras"), rel=1e-12)

@@ -260,12 +260,14 @@ class MetricsAccumulator:
     def _add_categorical_policies(self, y: np.ndarray, x: np.ndarray,
                                   w: np.ndarray | None) -> None:
         """K classes: each other convention's row losses (the K-class engine's) into its
-        exact totals."""
-        from ..multiclass import categorical_row_losses
+        exact totals, on this one thread (it runs on the engine's pool already: the engine's
+        own split of large blocks over that pool could wait on itself)."""
+        from ..multiclass import _row_losses_serial
 
         for name, opts in categorical_options(self.options).items():
             if name in self.by_policy:
-                self.by_policy[name].update(categorical_row_losses(y, x, opts), y, w)
+                self.by_policy[name].update(
+                    _row_losses_serial(y, x, opts, opts.renormalize, None), y, w)
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
         self.scores.merge(other.scores)
