@@ -199,8 +199,25 @@ def _plain_sentences(y, p, w, counted, losses, means):
                   "PyTorch caps the log at −100"),
         "keras": (finite & (q < KERAS_EPSILON), "1e-7", "Keras clips it to 1e-7"),
     }
-    for name in have:
-        mask, bound, action = tiny[name]
+    said = (sentences, rows, keys)
+    _tiny_sentences(said, {name: tiny[name] for name in have}, losses)
+    if "keras" in losses:
+        near_one = counted & (q > 1.0 - KERAS_EPSILON)
+        _near_one_sentence(said, near_one, losses)
+        keras_clipped = (counted & (q < KERAS_EPSILON)) | near_one
+        digits = _float32_sentence(losses, w, counted & ~keras_clipped,
+                                   clipped=bool(keras_clipped.any()))
+        sentences.extend(digits)
+        keys.extend([None] * len(digits))
+    _agree_sentence(said, means)
+    return sentences, rows, keys
+
+
+def _tiny_sentences(said, tiny: dict, losses) -> None:
+    """Per library, the rows whose actual class's probability is below its bound but above 0:
+    ``tiny[name]`` = (mask, the bound as written, what the library does)."""
+    sentences, rows, keys = said
+    for name, (mask, bound, action) in tiny.items():
         n = int(np.count_nonzero(mask))
         if not n:
             continue
@@ -211,23 +228,23 @@ def _plain_sentences(y, p, w, counted, losses, means):
             f"{action}, so {_each(losses[name][mask])} instead of "
             f"{_span(losses['exact'][mask])}.")
 
-    keras_clipped = np.zeros_like(counted)
-    if "keras" in losses:
-        near_one = counted & (q > 1.0 - KERAS_EPSILON)
-        n = int(np.count_nonzero(near_one))
-        if n:
-            rows["keras_near_one"] = np.flatnonzero(near_one)
-            keys.append("keras_near_one")
-            sentences.append(
-                f"{_rows(n)} a probability within 1e-7 of 1 for {_their(n)} actual class: Keras clips "
-                f"it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
-                f"{_span(losses['exact'][near_one])}.")
-        keras_clipped = (counted & (q < KERAS_EPSILON)) | near_one
-        digits = _float32_sentence(losses, w, counted & ~keras_clipped,
-                                   clipped=bool(keras_clipped.any()))
-        sentences.extend(digits)
-        keys.extend([None] * len(digits))
 
+def _near_one_sentence(said, near_one: np.ndarray, losses) -> None:
+    """The rows whose actual class's probability is within 1e-7 of 1, which Keras clips."""
+    sentences, rows, keys = said
+    n = int(np.count_nonzero(near_one))
+    if n:
+        rows["keras_near_one"] = np.flatnonzero(near_one)
+        keys.append("keras_near_one")
+        sentences.append(
+            f"{_rows(n)} a probability within 1e-7 of 1 for {_their(n)} actual class: Keras clips "
+            f"it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
+            f"{_span(losses['exact'][near_one])}.")
+
+
+def _agree_sentence(said, means) -> None:
+    """When scikit-learn and PyTorch give the exact loss, say why (nothing reaches a bound)."""
+    sentences, _rows_said, keys = said
     agree = [LABELS[n] for n in ("sklearn", "torch") if n in means and means[n].defined
              and _same(means[n].value, means["exact"].value)]
     if len(agree) == 2:
@@ -236,7 +253,6 @@ def _plain_sentences(y, p, w, counted, losses, means):
             f"its actual class below {fmt_number(FLOAT64_EPS, 2)}, where scikit-learn starts "
             "clipping.")
         keys.append(None)
-    return sentences, rows, keys
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -428,29 +444,12 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
                     f"scikit-learn raises it to {fmt_number(FLOAT64_EPS, 2)}"),
         "keras": (finite & (q < KERAS_EPSILON), "1e-7", "Keras clips it to 1e-7"),
     }
-    for name in ("sklearn", "keras"):
-        if name not in losses:
-            continue
-        mask, bound, action = tiny[name]
-        m = int(np.count_nonzero(mask))
-        if not m:
-            continue
-        rows[f"{name}_tiny"] = np.flatnonzero(mask)
-        keys.append(f"{name}_tiny")
-        sentences.append(
-            f"{_rows(m)} a probability below {bound} (but above 0) for {_their(m)} actual class: "
-            f"{action}, so {_each(losses[name][mask])} instead of {_span(losses['exact'][mask])}.")
-
+    said = (sentences, rows, keys)
+    _tiny_sentences(said, {name: tiny[name] for name in ("sklearn", "keras") if name in losses},
+                    losses)
     if "keras" in losses:
         near_one = counted & (q > 1.0 - KERAS_EPSILON) & np.isfinite(q)
-        m = int(np.count_nonzero(near_one))
-        if m:
-            rows["keras_near_one"] = np.flatnonzero(near_one)
-            keys.append("keras_near_one")
-            sentences.append(
-                f"{_rows(m)} a probability within 1e-7 of 1 for {_their(m)} actual class: Keras "
-                f"clips it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
-                f"{_span(losses['exact'][near_one])}.")
+        _near_one_sentence(said, near_one, losses)
         scaled = np.zeros_like(off_sum) if renormalize else off_sum  # (Keras' own division)
         m = int(np.count_nonzero(scaled))
         if m:
@@ -470,13 +469,5 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
                                    clipped=bool((clipped | scaled).any()))
         sentences.extend(digits)
         keys.extend([None] * len(digits))
-
-    agree = [LABELS[name] for name in ("sklearn", "torch") if name in means
-             and means[name].defined and _same(means[name].value, means["exact"].value)]
-    if len(agree) == 2:
-        sentences.append(
-            "scikit-learn and PyTorch agree with the exact loss: no row has a probability for "
-            f"its actual class below {fmt_number(FLOAT64_EPS, 2)}, where scikit-learn starts "
-            "clipping.")
-        keys.append(None)
+    _agree_sentence(said, means)
     return sentences, rows, keys
