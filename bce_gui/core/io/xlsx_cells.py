@@ -93,7 +93,7 @@ def error_cells(path: str | Path, sheet_name: str) -> tuple[list[tuple[int, int,
     """
     try:
         with zipfile.ZipFile(path) as zf:
-            xml_path = _xlsx_sheet_path(zf, sheet_name)
+            xml_path = _sheet_part(zf, sheet_name)
             if xml_path is None:
                 return None
             with zf.open(xml_path) as fh:
@@ -101,7 +101,7 @@ def error_cells(path: str | Path, sheet_name: str) -> tuple[list[tuple[int, int,
                     return None
             with zf.open(xml_path) as fh:
                 return _parse_error_cells(fh)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError, AttributeError):
         return None
 
 
@@ -114,25 +114,6 @@ def _contains(fh, needle: bytes, block: int = 1 << 20) -> bool:
         if needle in tail + chunk:
             return True
         tail = chunk[-len(needle):]
-
-
-def _xlsx_sheet_path(zf, sheet_name: str) -> str | None:
-    """The path inside the zip of the worksheet named ``sheet_name``."""
-    import xml.etree.ElementTree as ET
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rid = next((el.get(f"{ns_rel}id") for el in book.iter(f"{ns_main}sheet")
-                if el.get("name") == sheet_name), None)
-    if rid is None:
-        return None
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for el in rels:
-        if el.get("Id") == rid:
-            target = el.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
 
 
 def _parse_error_cells(fh) -> tuple[list[tuple[int, int, str]], int]:
