@@ -354,10 +354,15 @@ def _keras_probabilities(x: np.ndarray) -> np.ndarray:
 
     The float32 sum is taken as the float64 sum of the float32 values, rounded once (Keras'
     own order of addition depends on torch's vectorisation; see the module docstring)."""
-    x32 = x.astype(np.float32)
-    s = np.einsum("ij->i", x32.astype(np.float64)).astype(np.float32)
+    x32, s = _keras_rows(x)
     with _quiet():
         return x32 / s[:, None]
+
+
+def _keras_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras' float32 rows and their float32 sums (see :func:`_keras_probabilities`)."""
+    x32 = x.astype(np.float32)
+    return x32, np.einsum("ij->i", x32.astype(np.float64)).astype(np.float32)
 
 
 def _keras_clip(q32: np.ndarray) -> np.ndarray:
@@ -488,8 +493,11 @@ def _actual_log_prob(
     name = options.policy.name
     with _quiet():
         if name == "keras" and not options.logits:
-            q32, bad = _gather(_keras_probabilities(x), y)
-            q32 = _keras_clip(q32)
+            # Only the actual class's share of its row: the same float32 division as the whole
+            # matrix's, on the one element the loss reads.
+            x32, s = _keras_rows(x)
+            q32, bad = _gather(x32, y)
+            q32 = _keras_clip(q32 / s)
             return q32.astype(np.float64), np.log(q32).astype(np.float64), bad
         if options.logits:
             if name == "keras":

@@ -552,3 +552,21 @@ def test_class_breakdown_sums_are_accurate_at_scale():
     b = class_breakdown(y, np.full(n, 0.1), (0, 1, 2))
     expected = [0.1 * c for c in np.bincount(y)]
     np.testing.assert_allclose(b.sum_loss, expected, rtol=1e-14)
+
+
+def test_keras_reads_the_actual_class_share_bit_for_bit_as_the_whole_matrix():
+    """The row loss under Keras divides only the actual class's float32 value by its row's sum:
+    the same bits as dividing the whole matrix first (the class probabilities' path)."""
+    from bce_gui.core.multiclass import categorical_log_probs, categorical_row_losses
+    from bce_gui.core.policies import make_policy
+
+    rng = np.random.default_rng(11)
+    P = rng.dirichlet(np.ones(5), size=20_000)
+    P[::3] *= 1.013  # rows Keras renormalises
+    P[5, :] = [0.0, 0.0, 1e-9, 0.5, 0.5]  # clipped at both ends
+    y = rng.integers(0, 5, P.shape[0])
+    y[5] = 0
+    opts = LossOptions(policy=make_policy("keras"))
+    whole = -categorical_log_probs(P, opts)[np.arange(P.shape[0]), y]
+    rows = categorical_row_losses(y, P, opts)
+    assert np.array_equal(rows.view(np.uint64), (0.0 + whole).view(np.uint64))
