@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..accumulate import Accumulator
-from ..loss import LossOptions, row_losses
+from ..loss import LossOptions, OptionsError, row_losses
 from .auc import AucAccumulator, roc_auc
 from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bin_values, bootstrap_ci
 from .calibration import ReliabilityBins
@@ -28,7 +28,7 @@ from .columns import columns, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
 from .corp import BAND_RESAMPLES, CorpCurve, Decomposition, corp
 from .guide import Guide, Histogram, guide, loss_histogram
-from .parity import BINARY_ONLY, POLICIES, Parity, categorical_options, categorical_parity, parity
+from .parity import POLICIES, Parity, categorical_parity, parity, policy_options
 from .result import Interval, Stat
 from .scores import DEFAULT_THRESHOLD, ScoreAccumulator, scores
 
@@ -133,15 +133,13 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     c = corp(y, x, w, logits=options.logits, losses=losses if plain else None, ranked=ranked,
              band_resamples=band_resamples, seed=seed)
     step(0.7, "conventions")
-    if not cols.categorical:
+    if cols.categorical and raw is not None:
+        par = categorical_parity(y, raw, w, options=options, known={options.policy.name: losses})
+    else:  # (K classes without their predictions as read: it says why it compares nothing)
         par = parity(y, x, w, logits=options.logits, label_smoothing=options.label_smoothing,
                      reduction=options.reduction,
                      pos_weight=options.pos_weight, soft_labels=options.soft_labels,
                      known={options.policy.name: losses})
-    elif raw is not None:
-        par = categorical_parity(y, raw, w, options=options, known={options.policy.name: losses})
-    else:
-        par = Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
     step(0.95, "histogram of row losses")
     notes = {}
     if not plain:
@@ -188,10 +186,8 @@ class MetricsAccumulator:
         #: classes given without their predictions as read). The chosen convention has none:
         #: its totals are the loss accumulator's, given to result(). K classes: made at the
         #: first block, which says how many classes there are.
-        self.by_policy: dict[str, Accumulator] | None = {
-            k: Accumulator(weighted=weighted) for k, o in _policy_options(self.options).items()
-            if o is not None and o != self.options}
         self._categorical = False
+        self.by_policy: dict[str, Accumulator] | None = self._policy_totals(2)
         #: Called once with this accumulator as soon as the next update has binned its rows'
         #: losses (before its other statistics): a stream starts its interval's resamples
         #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
@@ -216,12 +212,8 @@ class MetricsAccumulator:
             elif cols.n:
                 if not self._categorical:  # the first block: K is known now
                     self._categorical = True
-                    k = cols.p.shape[1]
-                    self.by_policy = {
-                        name: Accumulator(n_classes=k, weighted=self.weighted, by_class=False)
-                        for name, o in categorical_options(self.options).items()
-                        if o is not None and o != self.options}
-                policies = _beside(cols.n, self._add_categorical_policies, cols.y,
+                    self.by_policy = self._policy_totals(cols.p.shape[1])
+                policies = _beside(cols.n, self._add_policies, cols.y,
                                    np.asarray(raw, dtype=np.float64), w)
         elif self.by_policy is not None and cols.n:
             # The other conventions' losses and exact sums on the loss engine's worker while
@@ -246,28 +238,31 @@ class MetricsAccumulator:
             policies.result()
         return self
 
+    def _policy_totals(self, n_classes: int) -> dict[str, Accumulator]:
+        """Empty totals for each convention other than the chosen one (and not refusing it)."""
+        return {name: Accumulator(n_classes=n_classes, weighted=self.weighted, by_class=False)
+                for name, o in policy_options(self.options, self._categorical).items()
+                if isinstance(o, LossOptions) and o != self.options}
+
     def _add_policies(self, y: np.ndarray, x: np.ndarray, w: np.ndarray | None) -> None:
-        """Each other convention's row losses into its exact totals (on one thread: the same
-        row losses as :func:`~bce_gui.core.loss.row_losses` gives, row by row)."""
+        """Each other convention's row losses into its exact totals, on this one thread (it
+        runs on the loss engine's pool already, whose split of large blocks over that pool
+        could wait on itself): the same row losses as the engines give, row by row (binary:
+        :func:`~bce_gui.core.loss.row_losses`; K classes, ``x`` the predictions as read:
+        :func:`~bce_gui.core.multiclass.categorical_row_losses`)."""
         from ..loss import _row_losses_serial
+        from ..multiclass import _row_losses_serial as _categorical_serial
 
-        out = np.empty(x.size)
-        for name, opts in _policy_options(self.options).items():
-            if name in self.by_policy:
+        out = None if self._categorical else np.empty(x.size)
+        for name, opts in policy_options(self.options, self._categorical).items():
+            if name not in self.by_policy:
+                continue
+            if self._categorical:
+                losses = _categorical_serial(y, x, opts, opts.renormalize, None)
+            else:
                 _row_losses_serial(y, x, opts, out)
-                self.by_policy[name].update(out, y, w)
-
-    def _add_categorical_policies(self, y: np.ndarray, x: np.ndarray,
-                                  w: np.ndarray | None) -> None:
-        """K classes: each other convention's row losses (the K-class engine's) into its
-        exact totals, on this one thread (it runs on the engine's pool already: the engine's
-        own split of large blocks over that pool could wait on itself)."""
-        from ..multiclass import _row_losses_serial
-
-        for name, opts in categorical_options(self.options).items():
-            if name in self.by_policy:
-                self.by_policy[name].update(
-                    _row_losses_serial(y, x, opts, opts.renormalize, None), y, w)
+                losses = out
+            self.by_policy[name].update(losses, y, w)
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
         self.scores.merge(other.scores)
@@ -280,9 +275,8 @@ class MetricsAccumulator:
             self._categorical = True
             self.by_policy = {}
             for name, acc in other.by_policy.items():
-                mine = Accumulator(n_classes=acc.n_classes, weighted=acc.weighted, by_class=False)
-                mine.merge(acc)
-                self.by_policy[name] = mine
+                self.by_policy[name] = Accumulator(n_classes=acc.n_classes, weighted=acc.weighted,
+                                                   by_class=False).merge(acc)
         elif other._categorical or not self._categorical:
             for name, acc in other.by_policy.items():
                 self.by_policy[name].merge(acc)
@@ -312,12 +306,10 @@ class MetricsAccumulator:
 
     def _parity(self, sc, loss: float) -> Parity:
         if self.by_policy is None:
-            from .parity import BINARY_ONLY
-            return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
+            return Parity.undefined()
         out = {}
-        options = (categorical_options if self._categorical else _policy_options)(self.options)
-        for name, opts in options.items():
-            if opts is None:
+        for name, opts in policy_options(self.options, self._categorical).items():
+            if isinstance(opts, OptionsError):
                 out[name] = Stat.undefined(f"{name} cannot be combined with these options")
                 continue
             mean = loss if opts == self.options else self.by_policy[name].result(opts).mean
@@ -342,23 +334,6 @@ def _beside(n: int, job, *args):
         job(*args)
         return _Done()
     return _executor().submit(job, *args)
-
-
-def _policy_options(options: LossOptions) -> dict[str, LossOptions | None]:
-    """The chosen options under each convention (None where the combination is refused)."""
-    from ..loss import OptionsError
-    from ..policies import make_policy
-
-    out: dict[str, LossOptions | None] = {}
-    for name in POLICIES:
-        try:
-            out[name] = LossOptions(policy=make_policy(name), logits=options.logits,
-                                    label_smoothing=options.label_smoothing,
-                                    pos_weight=options.pos_weight,
-                                    soft_labels=options.soft_labels, reduction=options.reduction)
-        except OptionsError:
-            out[name] = None
-    return out
 
 
 # --------------------------------------------------------------------------------------------

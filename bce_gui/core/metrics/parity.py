@@ -50,6 +50,27 @@ BINARY_ONLY = ("K classes: the conventions are compared from the predictions as 
 _SAME = 1e-12
 
 
+def policy_options(options: LossOptions,
+                   categorical: bool = False) -> dict[str, LossOptions | OptionsError]:
+    """The chosen options under each convention, or why that convention refuses them
+    (``categorical``: also as the K-class engine checks them)."""
+    from ..multiclass import check_options
+
+    out: dict[str, LossOptions | OptionsError] = {}
+    for name in POLICIES:
+        try:
+            out[name] = LossOptions(policy=make_policy(name), logits=options.logits,
+                                    label_smoothing=options.label_smoothing,
+                                    pos_weight=options.pos_weight,
+                                    soft_labels=options.soft_labels, reduction=options.reduction,
+                                    renormalize=options.renormalize)
+            if categorical:
+                check_options(out[name])
+        except OptionsError as err:
+            out[name] = err
+    return out
+
+
 @dataclass(frozen=True)
 class Parity:
     """The mean loss per convention (``loss["exact"]``, ``["sklearn"]``, ``["torch"]``,
@@ -61,6 +82,11 @@ class Parity:
     rows: dict[str, np.ndarray] = field(default_factory=dict)
     #: For each sentence, the key of its rows in ``rows`` (None: a sentence about no rows).
     sentence_rows: list[str | None] = field(default_factory=list)
+
+    @classmethod
+    def undefined(cls, reason: str = BINARY_ONLY) -> "Parity":
+        """No convention compared, for one reason."""
+        return cls({k: Stat.undefined(reason) for k in POLICIES})
 
     def explained(self) -> list[tuple[str, np.ndarray | None]]:
         """Each sentence with the rows it speaks of (None: it names no rows)."""
@@ -125,19 +151,21 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
     """
     cols = columns(actual, predicted, weights)
     if cols.categorical:
-        return Parity({k: Stat.undefined(BINARY_ONLY) for k in POLICIES})
+        return Parity.undefined()
     if problem := cols.problem():
-        return Parity({k: Stat.undefined(problem) for k in POLICIES})
+        return Parity.undefined(problem)
     y, x, w = cols.y, cols.p, cols.w
+    try:
+        choices = policy_options(LossOptions(logits=logits, label_smoothing=label_smoothing,
+                                             pos_weight=pos_weight, soft_labels=soft_labels,
+                                             reduction=reduction))
+    except OptionsError as err:  # (refused whatever the convention)
+        choices = dict.fromkeys(POLICIES, err)
     losses: dict[str, np.ndarray] = {}
     means: dict[str, Stat] = {}
-    for name in POLICIES:
-        try:
-            opts = LossOptions(policy=make_policy(name), logits=logits,
-                               label_smoothing=label_smoothing, pos_weight=pos_weight,
-                               soft_labels=soft_labels, reduction=reduction)
-        except OptionsError as err:
-            means[name] = Stat.undefined(str(err))
+    for name, opts in choices.items():
+        if isinstance(opts, OptionsError):
+            means[name] = Stat.undefined(str(opts))
             continue
         losses[name] = (known or {}).get(name)
         if losses[name] is None:
@@ -339,24 +367,6 @@ CATEGORICAL_DESCRIPTIONS = {
 }
 
 
-def categorical_options(options: LossOptions) -> dict[str, LossOptions | None]:
-    """The chosen K-class options under each convention (None where they are refused)."""
-    from ..multiclass import check_options
-
-    out: dict[str, LossOptions | None] = {}
-    for name in POLICIES:
-        try:
-            opts = LossOptions(policy=make_policy(name), logits=options.logits,
-                               label_smoothing=options.label_smoothing,
-                               pos_weight=options.pos_weight, soft_labels=options.soft_labels,
-                               reduction=options.reduction, renormalize=options.renormalize)
-            check_options(opts)
-        except OptionsError:
-            opts = None
-        out[name] = opts
-    return out
-
-
 def categorical_parity(actual, predictions, weights=None, *, options: LossOptions | None = None,
                        known: dict[str, np.ndarray] | None = None) -> Parity:
     """The K-class loss of valid rows under exact, scikit-learn, PyTorch and Keras conventions,
@@ -378,14 +388,13 @@ def categorical_parity(actual, predictions, weights=None, *, options: LossOption
     if x.ndim != 2 or x.shape[0] != n or x.shape[1] < 2:
         raise ValueError("K-class parity needs an (n, K) prediction matrix, K >= 2")
     if n == 0:
-        return Parity({k: Stat.undefined("there are no valid rows") for k in POLICIES})
+        return Parity.undefined("there are no valid rows")
     if w is not None and not float(np.sum(w)) > 0:
-        return Parity({k: Stat.undefined("the weights of the valid rows sum to 0")
-                       for k in POLICIES})
+        return Parity.undefined("the weights of the valid rows sum to 0")
     losses: dict[str, np.ndarray] = {}
     means: dict[str, Stat] = {}
-    for name, opts in categorical_options(options).items():
-        if opts is None:
+    for name, opts in policy_options(options, categorical=True).items():
+        if isinstance(opts, OptionsError):
             means[name] = Stat.undefined(f"{LABELS[name]} cannot be combined with these options")
             continue
         got = (known or {}).get(name)
@@ -404,19 +413,20 @@ def categorical_parity(actual, predictions, weights=None, *, options: LossOption
 
 
 def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
-    from ..multiclass import SUM_TOLERANCE, row_sums
+    from ..multiclass import SUM_TOLERANCE, _gather, _scale, row_sums
 
     sentences: list[str] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
-    n, k = x.shape
     sums = row_sums(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # The probability of the actual class as the exact convention takes it.
-        q = x.reshape(-1)[np.arange(n, dtype=np.int64) * k + y]
+    # The probability of the actual class as the exact convention takes it (the engine's own
+    # gather and renormalisation).
+    q, _no_class = _gather(x, y)
+    scale = _scale(x, renormalize, sums)
+    if scale is not None:
+        q = q / scale
+    with np.errstate(invalid="ignore"):
         off_sum = counted & ~(np.abs(sums - 1.0) <= SUM_TOLERANCE)
-        if renormalize:
-            q = np.where(off_sum, q / sums, q)
     have = [name for name in ("sklearn", "torch", "keras") if name in losses]
 
     zero = counted & (q == 0.0)
@@ -429,9 +439,12 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
             if name == "sklearn":
                 parts.append(f"scikit-learn clips it to {fmt_number(FLOAT64_EPS, 2)} and {cost}")
             elif name == "torch":
-                parts.append("PyTorch's NLLLoss takes its log as given, so "
-                             + ("it is" if n_zero == 1 else "they are") + " infinite there too"
-                             if np.isinf(losses[name][zero]).all() else f"PyTorch: {cost}")
+                if np.isinf(losses[name][zero]).all():
+                    are = "it is" if n_zero == 1 else "they are"
+                    parts.append(f"PyTorch's NLLLoss takes its log as given, so {are} infinite "
+                                 "there too")
+                else:
+                    parts.append(f"PyTorch: {cost}")
             else:
                 parts.append(f"Keras clips it to 1e-7 in float32, so {cost}")
         sentences.append(f"{_rows(n_zero)} p = 0 for {_their(n_zero)} actual class: the exact loss "
