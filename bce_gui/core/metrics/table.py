@@ -96,14 +96,15 @@ class ModelColumns:
         everything = bool(valid.all())
         index = np.arange(n, dtype=np.int64) if everything else np.flatnonzero(valid)
 
-        def take(a: np.ndarray) -> np.ndarray:
+        def take(a: np.ndarray, copy: bool = copy) -> np.ndarray:
             a = a[:n]
             if everything:
                 return a.copy() if copy else a
             return a[valid]
 
         y = take(self.labels)
-        raw = None if self.binary else np.column_stack([take(c) for c in self.predicted])
+        # (column_stack makes the one copy of the class columns)
+        raw = None if self.binary else np.column_stack([take(c, False) for c in self.predicted])
         p = take(self.predicted[0]) if self.binary else self._class_probabilities(raw)
         w = None if self.weight is None else take(self.weight)
         return ValidRows(y=y, p=p, losses=take(self.loss), w=w, index=index, raw=raw)
