@@ -36,11 +36,6 @@ from .plain_text import rich_text
 
 DataRowRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
-#: Roles no cell answers: the view asks for them for every cell it sizes or paints (eight
-#: roles a cell), so they are turned away before any lookup (a column fit is half as long).
-_UNSERVED_ROLES = frozenset({Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole,
-                             Qt.ItemDataRole.SizeHintRole, Qt.ItemDataRole.StatusTipRole,
-                             Qt.ItemDataRole.WhatsThisRole})
 #: What an input cell answers beyond its text and alignment (an invalid cell's marks, tips).
 _INPUT_MARK_ROLES = frozenset({Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
                                Qt.ItemDataRole.ToolTipRole,
@@ -49,6 +44,10 @@ _INPUT_MARK_ROLES = frozenset({Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.D
 _RESULT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                            Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
                            SortKeyRole})
+#: Every role some cell answers. The view asks for eight roles of every cell it sizes or
+#: paints (font, check state, ...), so the others are turned away before any lookup.
+_SERVED_ROLES = _INPUT_MARK_ROLES | _RESULT_ROLES | {
+    Qt.ItemDataRole.EditRole, DataRowRole}
 BLOCK = 512
 #: Result values of at most this many blocks are kept (the rows recently in view).
 CACHED_BLOCKS = 256
@@ -250,7 +249,7 @@ class ObservationsModel(QAbstractTableModel):
         return base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role in _UNSERVED_ROLES or not index.isValid():
+        if role not in _SERVED_ROLES or not index.isValid():
             return None
         col = self._columns[index.column()]
         row = self.data_row(index.row())
