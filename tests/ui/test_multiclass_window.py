@@ -340,6 +340,17 @@ def fresh_insight(qtbot, w):
     return w.insight.result.insight
 
 
+def edited(qtbot, w, row: int, cells: dict[str, str]):
+    """Type ``cells`` (class column -> text) into one row, as a user does, and return the
+    statistics of the edited table once they are computed."""
+    fresh_insight(qtbot, w)
+    with qtbot.waitSignal(w.insight.updated, timeout=10_000):
+        m = w.model
+        for key, text in cells.items():
+            assert m.setData(m.index(row, col(w, key)), text)
+    return fresh_insight(qtbot, w)
+
+
 def test_the_statistics_views_show_the_k_class_forms(mc, qtbot):
     from sklearn.metrics import roc_auc_score
 
@@ -382,14 +393,8 @@ def test_the_statistics_views_show_the_k_class_forms(mc, qtbot):
 
 
 def test_k_class_statistics_follow_an_edit(mc, qtbot):
-    w = mc
-    fresh_insight(qtbot, w)
-    with qtbot.waitSignal(w.insight.updated, timeout=10_000):
-        # F9 (cherry) predicted banana 0.7: now cherry 0.7, the most probable class is right
-        m = w.model
-        assert m.setData(m.index(8, col(w, "p_banana")), "0.2")
-        assert m.setData(m.index(8, col(w, "p_cherry")), "0.7")
-    ins = fresh_insight(qtbot, w)
+    # F9 (cherry) predicted banana 0.7: now cherry 0.7, the most probable class is right
+    ins = edited(qtbot, mc, 8, {"p_banana": "0.2", "p_cherry": "0.7"})
     p = P.copy()
     p[8] = [0.1, 0.2, 0.7]
     assert ins.accuracy.value == pytest.approx(np.mean(p.argmax(axis=1) == Y), rel=1e-12)
@@ -432,12 +437,7 @@ def test_k_class_conventions_name_a_zero_probability_row_and_select_it(mc, qtbot
     """F2 (banana) edited to p(banana) = 0: the exact and PyTorch losses are infinite, scikit-learn
     and Keras clip; the sentence's button selects F2 in the table."""
     w = mc
-    fresh_insight(qtbot, w)
-    with qtbot.waitSignal(w.insight.updated, timeout=10_000):
-        m = w.model
-        assert m.setData(m.index(1, col(w, "p_apple")), "0.95")
-        assert m.setData(m.index(1, col(w, "p_banana")), "0")
-    fresh_insight(qtbot, w)
+    edited(qtbot, w, 1, {"p_apple": "0.95", "p_banana": "0"})
     assert w.parity.values["exact"].text() == "∞ nats"
     assert w.parity.values["torch"].text() == "∞ nats"
     from sklearn.metrics import log_loss
