@@ -491,17 +491,20 @@ def test_subprocess_invalid_rows_warn_and_exit_0(tmp_path):
 
 
 def test_compute_does_not_import_qt(tmp_path):
+    """Nor, for a binary file with every statistic, the K-class engine (5 ms of imports)."""
     path = csv_file(tmp_path)
     script = (
         "import sys\n"
         "from bce_gui.cli import main\n"
         f"code = main(['compute', {str(path)!r}, '--json'])\n"
         "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'PyQt', 'shiboken')))\n"
-        "print('QT', code, qt)\n"
+        "print('QT', code, qt, 'bce_gui.core.multiclass' in sys.modules)\n"
     )
     proc = subprocess_run(["-c", script])
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "QT 0 []"
+    *summary, last = proc.stdout.strip().splitlines()
+    assert last == "QT 0 [] False"
+    assert set(json.loads("\n".join(summary))["by_policy"]) == {"exact", "sklearn", "torch", "keras"}
 
 
 def _no_display_env() -> dict[str, str]:

@@ -251,8 +251,9 @@ class MetricsAccumulator:
         :func:`~bce_gui.core.loss.row_losses`; K classes, ``x`` the predictions as read:
         :func:`~bce_gui.core.multiclass.categorical_row_losses`)."""
         from ..loss import _row_losses_serial
-        from ..multiclass import _row_losses_serial as _categorical_serial
 
+        if self._categorical:  # (a binary file never imports the K-class engine)
+            from ..multiclass import _row_losses_serial as _categorical_serial
         out = None if self._categorical else np.empty(x.size)
         for name, opts in policy_options(self.options, self._categorical).items():
             if name not in self.by_policy:

@@ -54,7 +54,8 @@ def policy_options(options: LossOptions,
                    categorical: bool = False) -> dict[str, LossOptions | OptionsError]:
     """The chosen options under each convention, or why that convention refuses them
     (``categorical``: also as the K-class engine checks them)."""
-    from ..multiclass import check_options
+    if categorical:  # (a binary file's compute never imports the K-class engine)
+        from ..multiclass import check_options
 
     out: dict[str, LossOptions | OptionsError] = {}
     for name in POLICIES:
