@@ -587,7 +587,7 @@ def test_unreadable_file_warns_once_and_keeps_the_data(name, content, tmp_path, 
 
 
 def test_file_broken_after_the_preview_rows_fails_in_the_background(tmp_path, window, qtbot, dialogs):
-    # The preview reads the first 4 MB; a badly quoted field after them is found only by the
+    # The preview reads the first megabyte; a badly quoted field after it is found only by the
     # full read in the background.
     w = window
     before = snapshot(w.doc.dataset)

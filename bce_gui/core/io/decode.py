@@ -81,22 +81,28 @@ def open_head(path: Path) -> bytes:
         raise TableReadError(path, f"cannot be opened ({exc.strerror or exc})") from None
 
 
+#: The beginning of a file a preview reads (its first rows, then whole lines only): the same
+#: megabyte as the direct read's look at the head (text_tables.HEAD_BYTES). A later problem
+#: (a badly quoted field, a byte of another encoding) is found by the read of the whole file.
+PREVIEW_BYTES = 1 << 20
+
+
 def read_bytes(path: Path, options: ReadOptions, chunk: int = 1 << 24) -> bytes:
     """The whole file, read in chunks so that progress and cancellation work on large files
     (a gzip or Zstandard file decompressed)."""
     from .compressed import is_compressed, read_decompressed
 
     if is_compressed(path):  # a .gz or .zst file: its text
-        limit = None if options.n_rows is None else (4 << 20) + 1
+        limit = None if options.n_rows is None else PREVIEW_BYTES + 1
         data = read_decompressed(path, limit, report=lambda f: options.report(
             0.5 * f, f"Reading {path.name}"))
         more = limit is not None and len(data) == limit
         data = data[:limit - 1] if more else data
-        return data.rsplit(b"\n", 1)[0] + b"\n" if more and b"\n" in data else data
+        return data[:data.rfind(b"\n") + 1] if more and b"\n" in data else data
     if options.n_rows is not None:
         with open(path, "rb") as fh:  # a preview needs only the beginning
-            data, more = fh.read(4 << 20), fh.read(1)
-        return data.rsplit(b"\n", 1)[0] + b"\n" if more and b"\n" in data else data
+            data, more = fh.read(PREVIEW_BYTES), fh.read(1)
+        return data[:data.rfind(b"\n") + 1] if more and b"\n" in data else data
     if options.progress is None and options.is_cancelled is None:
         return path.read_bytes()
     size = max(path.stat().st_size, 1)

@@ -50,9 +50,6 @@ def text_column(series, is_cancelled: Callable[[], bool] | None = None,
     if chunks is None:  # no string views (another Arrow layout): Python text, as before
         _fill_objects(out, series, slice(None))
         return out
-    # A cell with a zero byte may lose it in the cast (a fixed-width byte string drops trailing
-    # zeros): only then is each cell's length checked (polars finds the byte fast).
-    zeros = bool(series.str.contains("\x00", literal=True).any())
     start = 0
     for views in chunks:
         if is_cancelled is not None and is_cancelled():
@@ -68,12 +65,16 @@ def text_column(series, is_cancelled: Callable[[], bool] | None = None,
         # Every cell as if short, as wide as the widest short cell of the chunk (a narrower
         # fixed width casts faster); numpy decodes the UTF-8. Long cells are set after.
         width = max(1, min(INLINE, int(lengths.max())))
-        inline = np.ascontiguousarray(views[:, 4:4 + width]).view(f"S{width}")[:, 0]
+        # (the cells' bytes where they are: 16 bytes apart, 4 bytes into each view)
+        inline = np.ndarray((k,), dtype=f"S{width}", buffer=views, offset=4,
+                            strides=(views.strides[0],))
         part[...] = inline
-        # The long cells, and the short ones that lost a trailing zero byte, through Python text.
+        # The long cells, and the short ones that lost a trailing zero byte in the cast (the
+        # byte string's length, its trailing zeros dropped, is not the cell's), through Python
+        # text.
         rows = long
-        if zeros:
-            lost = np.flatnonzero((np.strings.str_len(inline) != lengths) & (lengths <= width))
+        lost = np.flatnonzero((np.strings.str_len(inline) != lengths) & (lengths <= width))
+        if lost.size:
             rows = np.union1d(long, lost)
         if rows.size:
             _fill_objects(part, series, rows + start, rows)
