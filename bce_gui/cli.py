@@ -690,6 +690,12 @@ def statistics_lines(summary: dict) -> list[str]:
             "rows of probability 0 make the loss infinite; recalibrating would make it finite"
             if d["miscalibration"] == "inf" else
             f"recalibrating could lower the loss by at most {num('', d['miscalibration'])}"))
+    scale = summary.get("methods", {}).get("scale")
+    if scale:  # --reduction sum (or mean with weights): said once, under the two it scales
+        import textwrap
+
+        lines += textwrap.wrap(f"({scale})", 98, initial_indent=" " * 15,
+                               subsequent_indent=" " * 16)
     by_policy = summary.get("by_policy")
     if by_policy and all(v is None for v in by_policy.values()) and len(
             {reasons.get("by_policy." + k) for k in by_policy}) == 1:

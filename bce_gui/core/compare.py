@@ -259,6 +259,14 @@ def largest_disagreements(d: np.ndarray, k: int = DISAGREEMENTS) -> np.ndarray:
     return part[np.lexsort((part, -size[part]))]
 
 
+def _on_loss_scale(ci: Interval, totals) -> Interval:
+    """A bootstrap interval of the weighted mean per row on the scale of the loss it is shown
+    beside: times the reduction's factor (``LossTotals.scale``: Σ w for ``sum``, Σ w / N for
+    ``mean``; every model has the same rows and weights, so the same factor)."""
+    factor = totals.scale
+    return ci.scaled(factor) if math.isfinite(factor) and factor > 0 else ci
+
+
 def compare(columns: ComparisonColumns, reference: int = 0,
             settings: MetricsSettings | None = None, *, top: int = DISAGREEMENTS,
             progress: Callable[[float, str], None] | None = None) -> Comparison:
@@ -282,7 +290,8 @@ def compare(columns: ComparisonColumns, reference: int = 0,
         prob = p if categorical else probabilities(p, options.logits)
         sc = scores(y_stat, prob, w, settings.threshold)
         auc = roc_auc(y_stat, p, w)
-        ci = (bootstrap_ci(loss, w, n_resamples=settings.n_resamples, seed=settings.seed)
+        ci = (_on_loss_scale(bootstrap_ci(loss, w, n_resamples=settings.n_resamples,
+                                          seed=settings.seed), t)
               if settings.n_resamples else Interval.undefined("no interval: --bootstrap 0"))
         scores_out.append(ModelScore(m, name, t.mean, ci, sc.brier, auc, sc.calibration.ece,
                                      t.n))
@@ -300,8 +309,9 @@ def compare(columns: ComparisonColumns, reference: int = 0,
                                   "for the actual class)")
         else:
             diff = Stat.of(a - b)
-        ci = (paired_bootstrap_ci(losses[m], ref, w, n_resamples=settings.n_resamples,
-                                  seed=settings.seed)
+        ci = (_on_loss_scale(paired_bootstrap_ci(losses[m], ref, w,
+                                                 n_resamples=settings.n_resamples,
+                                                 seed=settings.seed), totals[m])
               if settings.n_resamples else Interval.undefined("no interval: --bootstrap 0"))
         better, worse = _shares(d, w)
         top_rows = largest_disagreements(d, top)

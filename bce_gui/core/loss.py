@@ -606,9 +606,7 @@ class LossTotals:
         else:
             base_rate, prediction = math.nan, math.nan
             baseline = class_entropy(shares)
-        scale = {"weighted-mean": 1.0,
-                 "mean": sum_weight / n if n else math.nan,
-                 "sum": sum_weight}[reduction]
+        scale = reduction_scale(reduction, n, sum_weight)
         return cls(
             n=n, sum_weight=sum_weight, sum_loss=math.inf if n_infinite else sum_loss,
             n_infinite=n_infinite, base_rate=base_rate, baseline=baseline * scale,
@@ -633,6 +631,13 @@ class LossTotals:
         return self.sum_loss / self.sum_weight
 
     @property
+    def scale(self) -> float:
+        """The loss over the weighted mean loss per row: 1 (``weighted-mean``), Σ w / N
+        (``mean``) or Σ w (``sum``). Statistics defined on the mean per row (the interval, the
+        decomposition) are multiplied by it to be on the loss's scale."""
+        return reduction_scale(self.reduction, self.n, self.sum_weight)
+
+    @property
     def mean_bits(self) -> float:
         """The loss in bits (nats / ln 2)."""
         return self.mean / LN2
@@ -650,6 +655,13 @@ class LossTotals:
         if not self.baseline:  # 0 (one class only) or NaN
             return math.nan
         return 1.0 - m / self.baseline
+
+
+def reduction_scale(reduction: str, n: int, sum_weight: float) -> float:
+    """What the reduction multiplies the weighted mean per row by (see ``LossTotals.scale``)."""
+    return {"weighted-mean": 1.0,
+            "mean": sum_weight / n if n else math.nan,
+            "sum": sum_weight}[reduction]
 
 
 def _clamp01(q: float) -> float:

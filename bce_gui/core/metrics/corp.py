@@ -76,6 +76,14 @@ class Decomposition:
     def defined(self) -> bool:
         return self.miscalibration.defined
 
+    def scaled(self, factor: float) -> "Decomposition":
+        """Every term times ``factor`` (a loss's reduction: see ``LossTotals.scale``)."""
+        if factor == 1.0:
+            return self
+        return Decomposition(*(s.scaled(factor) for s in (
+            self.score, self.miscalibration, self.discrimination, self.uncertainty,
+            self.recalibrated)))
+
     def sentence(self, digits: int = 2) -> str:
         """One sentence for the summary: what recalibration would save, what ranking earns."""
         if not self.defined:

@@ -116,6 +116,7 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
     acc.update(losses, y, w)
     t = acc.result(options)
     loss, baseline = t.mean, t.baseline
+    scale = _Scale(t.scale, options.reduction_used)
     base_rate = None if cols.categorical else t.base_rate
     step(0.0, "sorting the predictions")
     ranked = None if cols.categorical else rank(cols)  # one sort for the AUC and the isotonic fit
@@ -141,18 +142,50 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
                      pos_weight=options.pos_weight, soft_labels=options.soft_labels,
                      known={options.policy.name: losses})
     step(0.95, "histogram of row losses")
-    notes = {}
+    notes = scale.notes()
     if not plain:
         notes["decomposition"] = ("label smoothing or pos_weight changes what is scored, so the "
                                   "exact log loss is decomposed")
     return Insight(
         n=cols.n, loss=loss, baseline=baseline, brier=sc.brier, auc=auc, accuracy=sc.accuracy,
-        threshold=sc.threshold, calibration=sc.calibration, ci95=ci, worst_share=conc.share,
-        decomposition=c.decomposition,
-        guide=guide(loss, baseline if math.isfinite(baseline) else None, base_rate),
+        threshold=sc.threshold, calibration=sc.calibration, ci95=scale.of(ci),
+        worst_share=conc.share, decomposition=scale.of(c.decomposition),
+        guide=_guide(loss, baseline, base_rate, scale),
         concentration=conc, corp=c.curve, parity=par, histogram=loss_histogram(losses),
         notes=notes,
     )
+
+
+class _Scale:
+    """A loss reduced by ``sum`` (or ``mean`` with weights) is the weighted mean loss per row
+    times a factor (``LossTotals.scale``): the interval and the decomposition, which are the
+    mean per row's, are multiplied by it to be on the loss's scale, and the guide's bar (a scale
+    of the loss per row) places the loss divided by it."""
+
+    def __init__(self, factor: float, reduction: str) -> None:
+        self.factor, self.reduction = factor, reduction
+        #: (a factor of 0 or NaN: weights summing to 0, where these statistics are not defined)
+        self.applies = factor != 1.0 and math.isfinite(factor) and factor > 0
+
+    def of(self, stat):
+        return stat.scaled(self.factor) if self.applies else stat
+
+    def per_row(self, value: float) -> float:
+        return value / self.factor if self.applies else value
+
+    def notes(self) -> dict[str, str]:
+        if not self.applies:
+            return {}
+        what = "Σ w" if self.reduction == "sum" else "Σ w / N"
+        return {"scale": f"the reduction '{self.reduction}' multiplies the mean loss per row by "
+                         f"{what} = {self.factor:.6g}: so are the interval and the decomposition "
+                         f"(the guide places the mean per row)"}
+
+
+def _guide(loss: float, baseline: float, base_rate: float | None, scale: _Scale):
+    """The guide's bar is a scale of the loss per row (see :class:`_Scale`)."""
+    baseline = scale.per_row(baseline)
+    return guide(scale.per_row(loss), baseline if math.isfinite(baseline) else None, base_rate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,25 +316,29 @@ class MetricsAccumulator:
                 self.by_policy[name].merge(acc)
         return self
 
-    def result(self, loss: float, baseline: float, base_rate: float | None = None) -> Insight:
-        """The statistics, given the mean loss, the no-skill loss and (binary) the base rate
-        from the loss accumulator (of the same rows, under the same options)."""
+    def result(self, loss: float, baseline: float, base_rate: float | None = None,
+               scale: float = 1.0) -> Insight:
+        """The statistics, given the loss, the no-skill loss, (binary) the base rate and the
+        reduction's ``scale`` (``LossTotals.scale``) from the loss accumulator (of the same
+        rows, under the same options)."""
         from concurrent.futures import ThreadPoolExecutor
 
+        scale = _Scale(scale, self.options.reduction_used)
+        row_loss = scale.per_row(loss)
         # The resamples and the sort behind the AUC and the decomposition are the two long
         # parts; numpy lets go of the GIL in both, so they run side by side on two cores.
         with ThreadPoolExecutor(1) as pool:
             resampled = pool.submit(self.bootstrap.result)
             auc = self.auc.result()
-            decomposition = self.auc.decomposition(None if math.isnan(loss) else loss)
+            decomposition = self.auc.decomposition(None if math.isnan(row_loss) else row_loss)
             ci = resampled.result()
         sc = self.scores.result()
-        notes = {"auc": auc.method, "ci95": ci.method}
+        notes = {"auc": auc.method, "ci95": ci.method, **scale.notes()}
         return Insight(
             n=self.scores.n, loss=loss, baseline=baseline, brier=sc.brier, auc=auc.auc,
             accuracy=sc.accuracy, threshold=sc.threshold, calibration=sc.calibration,
-            ci95=ci, worst_share=self.shares.result(), decomposition=decomposition,
-            guide=guide(loss, baseline if math.isfinite(baseline) else None, base_rate),
+            ci95=scale.of(ci), worst_share=self.shares.result(),
+            decomposition=scale.of(decomposition), guide=_guide(loss, baseline, base_rate, scale),
             parity=self._parity(sc, loss), notes=notes,
         )
 

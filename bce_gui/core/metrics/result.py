@@ -10,7 +10,7 @@ beside the reason. :class:`Interval` does the same for a pair of bounds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..formatting import json_number
 
@@ -45,6 +45,10 @@ class Stat:
     def __float__(self) -> float:
         return self.value if self.value is not None else math.nan
 
+    def scaled(self, factor: float) -> "Stat":
+        """The value times ``factor`` (a loss's reduction: see ``LossTotals.scale``)."""
+        return self if self.value is None or factor == 1.0 else Stat.of(self.value * factor)
+
     def json(self) -> float | str | None:
         """The value as ``compute --json`` writes it (inf as "inf"); None when not defined."""
         return json_number(self.value) if self.value is not None else None
@@ -73,6 +77,12 @@ class Interval:
     @property
     def defined(self) -> bool:
         return self.low is not None and self.high is not None
+
+    def scaled(self, factor: float) -> "Interval":
+        """The bounds times ``factor`` (> 0: a loss's reduction, see ``LossTotals.scale``)."""
+        if not self.defined or factor == 1.0:
+            return self
+        return replace(self, low=self.low * factor, high=self.high * factor)
 
     def json(self) -> list | None:
         """``[low, high]`` as ``compute --json`` writes it; None when not defined."""

@@ -215,7 +215,7 @@ def streamed_insight(acc: MetricsAccumulator, totals: LossTotals) -> Insight:
     """The statistics of the rows added, with the loss, baseline and base rate of the loss
     accumulator's totals (of the same rows)."""
     base_rate = totals.base_rate if len(totals.class_shares) == 2 else None
-    return acc.result(totals.mean, totals.baseline, base_rate)
+    return acc.result(totals.mean, totals.baseline, base_rate, scale=totals.scale)
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,8 +258,9 @@ def statistics_json(ins: Insight, settings: MetricsSettings | None = None) -> di
                 f" resamples, seed {settings.seed}",
         "auc": ins.notes.get("auc", "exact (all rows sorted)"),
     }
-    if "decomposition" in ins.notes:
-        methods["decomposition"] = ins.notes["decomposition"]
+    for key in ("decomposition", "scale"):
+        if key in ins.notes:
+            methods[key] = ins.notes[key]
     if ins.categorical:
         methods = {**methods, **MULTICLASS_FORMS,
                    "auc": f"{MULTICLASS_FORMS['auc']}; {methods['auc']}"}

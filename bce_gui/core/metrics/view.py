@@ -171,7 +171,8 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
                               f"{fmt_result(to_units(ci.low, units), 4)} to "
                               f"{fmt_result(to_units(ci.high, units), 4)} {units}",
                               f"Where the loss would fall on 95% of samples like this one "
-                              f"(percentile bootstrap, {n} resamples, seed {ci.seed})."))
+                              f"(percentile bootstrap, {n} resamples, seed {ci.seed})."
+                              + _scale_note(ins)))
     else:
         lines.append(StatLine("ci95", "95% interval of the loss", NOT_DEFINED,
                               _reason(Stat.undefined(ci.reason.split("no interval: ", 1)[-1])),
@@ -201,6 +202,13 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
         lines.append(StatLine("decomposition", "Where the loss comes from", NOT_DEFINED,
                               _reason(d.miscalibration), False))
     return lines
+
+
+def _scale_note(ins) -> str:
+    """A loss reduced by sum (or mean with weights): how the interval and the decomposition
+    were put on its scale (see ``insight._Scale``)."""
+    note = ins.notes.get("scale")
+    return f" {note[0].upper()}{note[1:]}." if note else ""
 
 
 def decomposition_sentence(d: Decomposition, units: str = "nats") -> str:
