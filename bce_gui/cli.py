@@ -602,6 +602,21 @@ def categorical_lines(summary: dict) -> list[str]:
     return lines
 
 
+def column_line(columns: dict) -> str:
+    """actual 'y_true', predicted 'y_proba', weight 'w' (K classes: the class columns, cut)."""
+    parts = []
+    for role in ("actual", "predicted", "weight"):
+        if role not in columns:
+            continue
+        value = columns[role]
+        if isinstance(value, list):
+            shown = ", ".join(repr(c) for c in value[:4]) + (", ..." if len(value) > 4 else "")
+            parts.append(f"{role} {shown}")
+        else:
+            parts.append(f"{role} {value!r}")
+    return ", ".join(parts)
+
+
 def human_summary(summary: dict) -> str:
     """A short, plain-text account of the result for a terminal."""
     from .core.formatting import fmt_plain
@@ -619,6 +634,9 @@ def human_summary(summary: dict) -> str:
         lines.append("               try --policy sklearn, torch or keras to clip)")
     else:
         lines.append(f"  log loss     {fmt_plain(loss)} nats  ({fmt_plain(summary['loss_bits'])} bits)")
+    columns = summary.get("columns")
+    if columns:
+        lines.append("  columns      " + column_line(columns))
     lines.append(f"  rows used    {summary['n']}" + (" (weighted)" if summary["weighted"] else ""))
     lines.append(f"  invalid      {summary['n_invalid']}")
     lines.append(f"  convention   {summary['policy']}: {summary['policy_description']}")

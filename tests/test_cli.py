@@ -847,3 +847,20 @@ def test_the_dask_engine_prints_what_the_local_engine_prints(tmp_path, capsys):
     _, local, _ = run_json(capsys, folder, "--policy", "torch")
     _, dask, _ = run_json(capsys, folder, "--policy", "torch", "--engine", "dask", "--workers", "2")
     assert dask == local
+
+
+def test_the_summary_names_the_columns_it_read(tmp_path, capsys):
+    """scikit-learn's y_pred (a class) beside y_proba: the probability is read, the summary
+    says which columns, and a warning names the other candidate."""
+    path = write(tmp_path, "sk.csv", "y_true,y_pred,y_proba\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,0,0.3\n")
+    assert main(["compute", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "  columns      actual 'y_true', predicted 'y_proba'\n" in out
+    assert "'y_pred' could also be the predicted probability; 'y_proba' was used" in err
+    _code, summary, _err = run_json(capsys, path)
+    assert summary["loss"] == pytest.approx(0.40036743569623084, rel=1e-14)  # sklearn's log_loss
+    assert summary["columns"] == {"actual": "y_true", "predicted": "y_proba"}
+    multi = ROOT / "resources" / "examples" / "multiclass_example.csv"
+    assert main(["compute", str(multi)]) == 0
+    out, _err = capsys.readouterr()
+    assert "  columns      actual 'Actual', predicted 'p_apple', 'p_banana', 'p_cherry'\n" in out

@@ -30,6 +30,7 @@ from .evaluate import LIST_LIMIT, Evaluation, evaluate
 from .loss import LossOptions, LossTotals
 from .metrics_settings import MetricsSettings
 from .schema import Task
+from .summary import column_roles
 
 if TYPE_CHECKING:  # (the statistics' modules are imported where they run: see add_evaluation)
     from .metrics.insight import Insight, MetricsAccumulator
@@ -52,6 +53,8 @@ class BlockTotals:
     weighted: bool = False
     #: The task of the pieces (their schema's; the first piece with rows decides it).
     task: Task | None = None
+    #: The columns each role was read from (the first piece's: see summary.column_roles).
+    columns: dict | None = None
     rows: int = 0
     n_blocks: int = 0
     #: Things worth a look, one sentence each, keyed as ImportInfo.warnings keys them.
@@ -91,6 +94,7 @@ class BlockTotals:
             self.accumulator = ev.accumulator.copy()
             self.weighted = dataset.weight is not None
             self.task = dataset.schema.task
+            self.columns = column_roles(dataset.schema)  # (the summary's "columns")
         else:
             self.accumulator.merge(ev.accumulator)
         if self.metrics_settings is not None:
@@ -119,6 +123,7 @@ class BlockTotals:
                 self.accumulator = other.accumulator.copy()
                 self.weighted = other.weighted
                 self.task = other.task
+                self.columns = other.columns
             else:
                 self.accumulator.merge(other.accumulator)
         if other.metrics is not None:
@@ -156,7 +161,8 @@ class BlockTotals:
         binary = self.task is None or self.task.is_binary
         out = build_summary(options, self.totals(options), self.report, weighted=self.weighted,
                             source=source, warnings=list(self.warnings.values()),
-                            task=self.task, breakdown=None if binary else acc.breakdown())
+                            task=self.task, breakdown=None if binary else acc.breakdown(),
+                            columns=self.columns)
         out.update(self.statistics_keys(options))
         return out
 

@@ -6,16 +6,18 @@ import re
 
 from .schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT, Schema
 
-# Order matters: an earlier synonym wins when a file has two candidates for one role.
+# Order matters: an earlier synonym wins when a file has two candidates for one role (and
+# the summary says which was taken). Names of a probability come before names that often hold
+# a predicted class (scikit-learn's y_pred beside y_proba).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "actual": (
         "actual", "actual_class", "actual_label", "y", "y_true", "ytrue", "true", "truth",
         "label", "labels", "target", "class", "outcome", "observed",
     ),
     "predicted": (
-        "predicted", "predicted_probability", "predicted_prob", "p", "p1", "pred", "prediction",
-        "y_pred", "ypred", "y_proba", "y_prob", "proba", "prob", "probability", "score",
-        "y_score", "logit", "logits",
+        "predicted", "predicted_probability", "predicted_prob", "p", "p1", "y_proba", "y_prob",
+        "proba", "prob", "probability", "y_score", "score", "pred", "prediction", "y_pred",
+        "ypred", "logit", "logits",
     ),
     "weight": ("weight", "weights", "sample_weight", "sample_weights", "w"),
     "id": ("id", "ids", "identifier", "row_id", "obs", "observation", "key", "name"),
@@ -83,6 +85,24 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
                 taken.add(match)
                 break
     return mapping
+
+
+def other_candidates(headers: list[str], mapping: dict[str, str],
+                     overrides: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Per role found by its name (not given by the user), the other columns whose names could
+    also have been it and that took no role: ``{"predicted": ["y_pred"]}`` for y_pred beside
+    y_proba."""
+    given = {k for k, v in (overrides or {}).items() if v}
+    taken = set(mapping.values())
+    out: dict[str, list[str]] = {}
+    for role, column in mapping.items():
+        if role in given:
+            continue
+        names = set(SYNONYMS[role])
+        others = [h for h in headers if h not in taken and normalise(h) in names]
+        if others:
+            out[role] = others
+    return out
 
 
 def check_distinct(mapping: dict[str, str]) -> None:

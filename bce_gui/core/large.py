@@ -136,12 +136,15 @@ def summarize(source, options: LossOptions, read_options: ReadOptions | None = N
 
 
 def window_warnings(warnings: dict[str, str]) -> list[str]:
-    """The read's warnings the window shows after a load: all but the one about per-class
-    columns beside a binary predicted column, which the window's import preview asks about
-    before the read (``compute`` prints it: it has no preview)."""
+    """The read's warnings the window shows after a load: all but the ones about per-class
+    columns beside a binary predicted column and about another column that could have taken
+    a role, which the window's import preview asks about before the read (``compute`` prints
+    them: it has no preview)."""
     from .io.class_columns import ALSO_CLASS_COLUMNS
+    from .io.to_dataset import COLUMN_CHOICE
 
-    return [text for key, text in warnings.items() if key != ALSO_CLASS_COLUMNS]
+    return [text for key, text in warnings.items()
+            if key != ALSO_CLASS_COLUMNS and not key.startswith(COLUMN_CHOICE)]
 
 
 def _count_density(density, y: np.ndarray, p: np.ndarray, options: LossOptions) -> None:

@@ -29,8 +29,10 @@ def build_summary(
     warnings: list[str] | None = None,
     task: Task | None = None,
     breakdown: list[dict] | None = None,
+    columns: dict | None = None,
 ) -> dict[str, Any]:
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them.
+    ``columns``: the file's column of each role (:func:`column_roles`), written after ``source``.
 
     A K-class ``task`` adds, after the keys of a binary summary: the task and its classes, the
     class shares, the per-class ``breakdown`` (:meth:`Accumulator.breakdown`), and the rows whose
@@ -65,6 +67,7 @@ def build_summary(
         "baseline_bits": json_number(t.baseline_bits),
         "skill": json_number(t.skill),
         "source": source,
+        **({"columns": dict(columns)} if columns is not None else {}),
         "warnings": list(warnings or []),
     }
     if task is not None and not task.is_binary:
@@ -109,5 +112,17 @@ def summary_dict(
     return build_summary(
         evaluation.options, evaluation.totals, evaluation.row_report(dataset, invalid_limit),
         weighted=dataset.weight is not None, source=source, warnings=warnings,
-        task=task, breakdown=breakdown,
+        task=task, breakdown=breakdown, columns=column_roles(dataset.schema),
     )
+
+
+def column_roles(schema) -> dict:
+    """The file's column of each role the loss reads, for the summary: ``{"actual": "y_true",
+    "predicted": "y_proba", "weight": "w"}`` (K classes: ``predicted`` lists the class columns;
+    several models: the first model's, the one the summary is of)."""
+    model = schema.models[0].columns
+    out = {"actual": schema.actual,
+           "predicted": model[0] if schema.task.is_binary else list(model)}
+    if schema.weight is not None:
+        out["weight"] = schema.weight
+    return out

@@ -230,3 +230,44 @@ def test_missing_required_column_lists_the_columns_found(tmp_path):
         read_table(path)
     msg = str(err.value)
     assert msg.startswith("m.csv: ") and "when, clicked, ctr" in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize("headers, predicted", [
+    (["y_true", "y_pred", "y_proba"], "y_proba"),  # scikit-learn's names: y_pred is a class
+    (["actual", "prediction", "probability"], "probability"),
+    (["label", "pred", "score"], "score"),
+])
+def test_a_probabilitys_name_wins_over_a_predicted_class(headers, predicted):
+    assert map_columns(headers)["predicted"] == predicted
+
+
+def test_the_other_candidates_are_said_and_the_summary_names_the_columns(tmp_path):
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.io.read import preview_table
+    from bce_gui.core.large import window_warnings
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.stream import stream_compute
+    from bce_gui.core.summary import summary_dict
+
+    path = tmp_path / "sk.csv"
+    path.write_text("y_true,target,y_pred,y_proba\n1,1,1,0.9\n0,0,0,0.2\n1,1,0,0.4\n0,0,0,0.3\n")
+    ds, info = read_table(path)
+    assert ds.schema.actual == "y_true" and ds.schema.models[0].columns == ("y_proba",)
+    said = sorted(info.warnings.values())
+    assert said == [
+        "'target' could also be the actual class; 'y_true' was used (choose another with "
+        "--actual-column, or in the window's import preview)",
+        "'y_pred' could also be the predicted probability; 'y_proba' was used (choose another "
+        "with --predicted-column, or in the window's import preview)"]
+    # The window asks in its import preview, and does not say it again after the load.
+    preview = preview_table(path)
+    assert preview.needs_confirmation and set(preview.column_choices) == {"actual", "predicted"}
+    assert window_warnings(info.warnings) == []
+    summary = summary_dict(ds, evaluate(ds, LossOptions()), warnings=said)
+    streamed = stream_compute(path, LossOptions(), chunk_rows=1).summary
+    for s in (summary, streamed):
+        assert s["columns"] == {"actual": "y_true", "predicted": "y_proba"}
+        assert sorted(s["warnings"]) == said
+    # A column the user names is not second-guessed.
+    _ds, info = read_table(path, ReadOptions(columns={"predicted": "y_proba", "actual": "y_true"}))
+    assert info.warnings == {}

@@ -1193,3 +1193,22 @@ def test_recovery_brings_back_every_model(k_classes, tmp_path, window, make_wind
     for m in models[1:]:
         for c in m.columns:
             np.testing.assert_array_equal(w2.doc.dataset.columns[c].values, w.doc.dataset.columns[c].values)
+
+
+def test_import_preview_says_which_of_two_candidate_columns_it_took(tmp_path, qtbot):
+    """y_pred (a class) beside y_proba: the preview opens, takes y_proba and says so; choosing
+    y_pred instead is one click, and the note goes."""
+    path = tmp_path / "sk.csv"
+    path.write_text("y_true,y_pred,y_proba\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,0,0.3\n")
+    preview = preview_table(path)
+    assert preview.needs_confirmation
+    dialog = ImportDialog(str(path), preview, ReadOptions())
+    qtbot.addWidget(dialog)
+    assert dialog.mapping() == {"actual": "y_true", "predicted": "y_proba"}
+    assert dialog.message.text() == "'y_pred' could also be the predicted probability; 'y_proba' was used."
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    boxes = dialog.role_boxes
+    boxes["predicted"].setCurrentIndex(boxes["predicted"].findData("y_pred"))
+    assert ok.isEnabled() and dialog.mapping()["predicted"] == "y_pred"
+    assert dialog.message.text() == ""

@@ -137,11 +137,21 @@ class Preview:
         return self.info.class_columns
 
     @property
+    def column_choices(self) -> dict[str, str]:
+        """Per role found by its name beside other columns whose names could be it too, one
+        sentence ("'y_pred' could also be the predicted probability; 'y_proba' was used")."""
+        from .to_dataset import COLUMN_CHOICE
+
+        return {key[len(COLUMN_CHOICE):]: text.split(" (choose another", 1)[0]
+                for key, text in self.info.warnings.items() if key.startswith(COLUMN_CHOICE)}
+
+    @property
     def needs_confirmation(self) -> bool:
         """True when detection had to guess something an analyst should see."""
         i = self.info
         return bool(
             self.problem
+            or self.column_choices
             or i.class_problems
             or not i.has_header
             or i.decimal == ","

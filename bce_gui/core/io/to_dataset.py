@@ -20,6 +20,7 @@ from ..columns import (
     map_columns,
     missing_role_message,
     numeric_columns,
+    other_candidates,
     resolve_column,
 )
 from ..dataset import TEXT, Dataset, NumericColumn
@@ -78,9 +79,30 @@ def map_frame(frame, info: ImportInfo, options: ReadOptions) -> dict[str, str]:
         check_distinct(mapping)
     except ColumnError as exc:
         raise TableReadError(path, str(exc)) from None
+    if info.has_header:
+        _warn_other_candidates(headers, mapping, options, info)
     info.headers = headers
     info.mapping = dict(mapping)
     return mapping
+
+
+#: The key prefix of the warnings :func:`_warn_other_candidates` writes (one per role).
+COLUMN_CHOICE = "columns:"
+
+
+def _warn_other_candidates(headers: list[str], mapping: dict[str, str], options: ReadOptions,
+                           info: ImportInfo) -> None:
+    """A role found by name while another column's name could be it too (y_pred beside
+    y_proba, label beside target): say which was taken and how to choose."""
+    flags = {ACTUAL: "--actual-column", PREDICTED: "--predicted-column", WEIGHT: "--weight-column",
+             ID: "--id-column"}
+    what = {ACTUAL: "the actual class", PREDICTED: "the predicted probability",
+            WEIGHT: "the weight", ID: "the ID"}
+    for role, others in other_candidates(headers, mapping, options.columns).items():
+        names = " and ".join(repr(h) for h in others)
+        info.warnings[COLUMN_CHOICE + role] = (
+            f"{names} could also be {what[role]}; {mapping[role]!r} was used "
+            f"(choose another with {flags[role]}, or in the window's import preview)")
 
 
 def numeric_names(mapping: dict[str, str], info: ImportInfo) -> list[str]:
