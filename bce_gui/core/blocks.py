@@ -30,6 +30,7 @@ from .evaluate import LIST_LIMIT, Evaluation, evaluate
 from .loss import LossOptions, LossTotals
 from .metrics_settings import MetricsSettings
 from .schema import Task
+from .prediction_kinds import PredictionKinds
 from .summary import column_roles
 
 if TYPE_CHECKING:  # (the statistics' modules are imported where they run: see add_evaluation)
@@ -55,6 +56,8 @@ class BlockTotals:
     task: Task | None = None
     #: The columns each role was read from (the first piece's: see summary.column_roles).
     columns: dict | None = None
+    #: What the first model's predicted values look like (binary tasks; see the summary).
+    kinds: PredictionKinds = field(default_factory=PredictionKinds)
     rows: int = 0
     n_blocks: int = 0
     #: Things worth a look, one sentence each, keyed as ImportInfo.warnings keys them.
@@ -97,6 +100,8 @@ class BlockTotals:
             self.columns = column_roles(dataset.schema)  # (the summary's "columns")
         else:
             self.accumulator.merge(ev.accumulator)
+        if dataset.schema.task.is_binary:
+            self.kinds.add(dataset.predicted.values)
         if self.metrics_settings is not None:
             from .metrics.table import ModelColumns, add_rows, new_metrics_accumulator
 
@@ -135,6 +140,7 @@ class BlockTotals:
             self.metrics_settings = self.metrics_settings or other.metrics_settings
             self._insight = None
         self.report.merge(other.report)
+        self.kinds.merge(other.kinds)
         self.rows += other.rows
         self.n_blocks += other.n_blocks
         for key, text in other.warnings.items():
@@ -162,7 +168,7 @@ class BlockTotals:
         out = build_summary(options, self.totals(options), self.report, weighted=self.weighted,
                             source=source, warnings=list(self.warnings.values()),
                             task=self.task, breakdown=None if binary else acc.breakdown(),
-                            columns=self.columns)
+                            columns=self.columns, kinds=self.kinds if binary else None)
         out.update(self.statistics_keys(options))
         return out
 

@@ -11,6 +11,7 @@ import numpy as np
 from .dataset import Dataset
 from .evaluate import terms_for_rows
 from .formatting import fmt_number, fmt_percent, fmt_result, localize
+from .prediction_kinds import PredictionKinds
 from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction, to_units
 
 
@@ -98,28 +99,21 @@ class InputKindHint:
     options: LossOptions
 
 
-#: Under "probabilities", at least this share of the numbers outside [0, 1] suggests logits (a
-#: few stray values are reported as invalid rows instead).
-LOGIT_SHARE = 0.25
-
-
 def input_kind_hint(dataset: Dataset, options: LossOptions, name: str = "this file") -> InputKindHint | None:
     """Do the predicted values contradict the "probabilities or logits" setting? All numbers in
-    [0, 1] read as logits, or many numbers outside [0, 1] read as probabilities."""
-    v = dataset.predicted.values
-    finite = np.isfinite(v)
-    n = int(np.count_nonzero(finite))
+    [0, 1] read as logits, or many numbers outside [0, 1] read as probabilities
+    (:class:`~bce_gui.core.prediction_kinds.PredictionKinds`, which ``compute`` says in words)."""
+    kinds = PredictionKinds.of(dataset.predicted.values)
+    n, outside = kinds.n, kinds.outside
     if not n:
         return None
-    with np.errstate(invalid="ignore"):  # (counted over the finite values, without a copy of them)
-        outside = int(np.count_nonzero(((v < 0.0) | (v > 1.0)) & finite))
-    if options.logits and outside == 0:
+    if options.logits and kinds.all_probabilities:
         return InputKindHint(
             f"All {n:,} predicted values of {name} lie between 0 and 1, as probabilities do, "
             "but the settings (kept from before) read them as logits.",
             "Read them as probabilities?",
             replace(options, logits=False, pos_weight=None))
-    if not options.logits and outside >= LOGIT_SHARE * n:
+    if not options.logits and kinds.look_like_logits:
         return InputKindHint(
             f"{outside:,} of the {n:,} predicted values of {name} ({outside / n:.0%}) lie "
             "outside [0, 1], which probabilities cannot: they look like logits (log-odds), and as "

@@ -14,6 +14,7 @@ from .dataset import Dataset
 from .evaluate import LIST_LIMIT, Evaluation
 from .formatting import json_number
 from .loss import REDUCTION_DESCRIPTIONS, LossOptions, LossTotals
+from .prediction_kinds import PredictionKinds
 from .schema import Task
 
 INVALID_LIST_LIMIT = LIST_LIMIT
@@ -30,9 +31,12 @@ def build_summary(
     task: Task | None = None,
     breakdown: list[dict] | None = None,
     columns: dict | None = None,
+    kinds: PredictionKinds | None = None,
 ) -> dict[str, Any]:
     """Everything a report needs, JSON-serialisable. Rows are numbered as a spreadsheet shows them.
-    ``columns``: the file's column of each role (:func:`column_roles`), written after ``source``.
+    ``columns``: the file's column of each role (:func:`column_roles`), written after ``source``;
+    ``kinds``: what the predicted values look like, said among the ``warnings`` when it
+    contradicts how they are read (logits read as probabilities, or hard 0/1 predictions).
 
     A K-class ``task`` adds, after the keys of a binary summary: the task and its classes, the
     class shares, the per-class ``breakdown`` (:meth:`Accumulator.breakdown`), and the rows whose
@@ -68,7 +72,8 @@ def build_summary(
         "skill": json_number(t.skill),
         "source": source,
         **({"columns": dict(columns)} if columns is not None else {}),
-        "warnings": list(warnings or []),
+        "warnings": list(warnings or []) + (
+            list(kinds.warnings(opts.logits).values()) if kinds is not None else []),
     }
     if task is not None and not task.is_binary:
         out.update(categorical_keys(options, totals, report, task, breakdown or []))
@@ -113,6 +118,7 @@ def summary_dict(
         evaluation.options, evaluation.totals, evaluation.row_report(dataset, invalid_limit),
         weighted=dataset.weight is not None, source=source, warnings=warnings,
         task=task, breakdown=breakdown, columns=column_roles(dataset.schema),
+        kinds=PredictionKinds.of(dataset.predicted.values) if task.is_binary else None,
     )
 
 
