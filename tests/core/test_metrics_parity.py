@@ -150,3 +150,38 @@ def test_streamed_parity_reduces_as_in_memory():
     for name in ("exact", "sklearn", "torch", "keras"):
         assert streamed.parity.loss[name].value == pytest.approx(whole.parity.loss[name].value,
                                                                  rel=1e-12), name
+
+
+def test_weights_under_the_libraries_default_reductions_are_said_first():
+    """scikit-learn divides Σw·l by Σw, PyTorch and Keras by N: with weights that moves the
+    whole loss, so it is the first sentence; Keras' float32 digit is then read on its own
+    reduction (the number shown for Keras), rows of weight 0 counted in N."""
+    from bce_gui.core.metrics.parity import parity as parity_of
+
+    y = np.array([1, 1, 0, 1, 0.0])
+    p = np.array([0.9, 0.123456789012, 0.05, 0.7, 0.4])
+    w = np.array([1, 1, 0, 2.5, 1.0])
+    r = parity_of(y, p, w)
+    first = r.sentences[0]
+    assert first.startswith("With weights, the libraries reduce differently: exact and "
+                            "scikit-learn divide Σw·l by the sum of the weights (Σw = 5.5); "
+                            "PyTorch and Keras divide Σw·l by the number of rows (N = 5)")
+    assert r.sentence_rows[0] is None and len(r.sentence_rows) == len(r.sentences)
+    assert r.loss["torch"].value == pytest.approx(r.loss["exact"].value * 5.5 / 5, rel=1e-12)
+    (digits,) = [s for s in r.sentences if s.startswith("Keras computes in float32")]
+    shown = digits.split("(")[1].split(" against")[0]
+    assert float(shown) == pytest.approx(r.loss["keras"].value, rel=10.0 ** -(len(shown) - 3))
+    # One reduction for all, or no weights: nothing to say about it.
+    same = parity_of(y, p, w, reduction="weighted-mean")
+    assert not any("reduce differently" in s for s in same.sentences)
+    assert not any("reduce differently" in s for s in parity_of(y, p).sentences)
+
+
+def test_k_class_weights_under_default_reductions_are_said_too():
+    from bce_gui.core.metrics.parity import categorical_parity
+
+    y = np.array([0, 1, 2, 1])
+    x = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]])
+    r = categorical_parity(y, x, np.array([1.0, 2.0, 1.0, 4.0]))
+    assert r.sentences[0].startswith("With weights, the libraries reduce differently")
+    assert "(Σw = 8)" in r.sentences[0] and "(N = 4)" in r.sentences[0]

@@ -176,10 +176,45 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
     plain = (not logits and label_smoothing == 0.0 and pos_weight is None
              and cols.hard_labels() and "exact" in losses)
     if plain:
-        sentences, rows, keys = _plain_sentences(y, x, w, counted, losses, means)
+        sentences, rows, keys = _plain_sentences(y, x, w, counted, losses, means,
+                                                 _keras_reduction(choices))
     else:
         sentences, rows, keys = _generic_sentences(counted, losses, means)
+    _reduction_sentence((sentences, rows, keys), choices, w)
     return Parity(means, sentences, rows, keys)
+
+
+def _keras_reduction(choices: dict) -> str:
+    opts = choices.get("keras")
+    return opts.reduction_used if isinstance(opts, LossOptions) else "weighted-mean"
+
+
+def _reduction_sentence(said, choices: dict, w: np.ndarray | None) -> None:
+    """With weights, the libraries' default reductions differ (scikit-learn divides Σw·l by
+    Σw, PyTorch and Keras by N): said first, since it moves the whole loss, not a few rows."""
+    if w is None:
+        return
+    by: dict[str, list[str]] = {}
+    for name, opts in choices.items():
+        if isinstance(opts, LossOptions):
+            by.setdefault(opts.reduction_used, []).append(LABELS[name])
+    n, total = int(w.size), float(math.fsum(w.tolist()))
+    if len(by) < 2 or not n or not total > 0 or total == n:
+        return
+    divides = {"weighted-mean": f"by the sum of the weights (Σw = {total:.6g})",
+               "mean": f"by the number of rows (N = {n:,})", "sum": "by nothing (the sum)"}
+    parts = [f"{_names(names)} {'divide' if len(names) > 1 else 'divides'} Σw·l "
+             f"{divides[how]}" for how, names in by.items()]
+    sentences, _rows_said, keys = said
+    sentences.insert(0, "With weights, the libraries reduce differently: " + "; ".join(parts)
+                     + ", so their losses differ by that factor for the same row losses "
+                     "(one reduction for all, in the settings or --reduction, compares the "
+                     "conventions alone).")
+    keys.insert(0, None)
+
+
+def _names(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +222,7 @@ def parity(actual, predicted, weights=None, *, logits: bool = False,
 # --------------------------------------------------------------------------------------------
 
 
-def _plain_sentences(y, p, w, counted, losses, means):
+def _plain_sentences(y, p, w, counted, losses, means, keras_reduction: str = "weighted-mean"):
     sentences: list[str] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
@@ -235,7 +270,7 @@ def _plain_sentences(y, p, w, counted, losses, means):
         _near_one_sentence(said, near_one, losses)
         keras_clipped = (counted & (q < KERAS_EPSILON)) | near_one
         digits = _float32_sentence(losses, w, counted & ~keras_clipped,
-                                   clipped=bool(keras_clipped.any()))
+                                   clipped=bool(keras_clipped.any()), reduction=keras_reduction)
         sentences.extend(digits)
         keys.extend([None] * len(digits))
     _agree_sentence(said, means)
@@ -294,13 +329,18 @@ def _same(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= _SAME * max(abs(a), abs(b))
 
 
-def _float32_sentence(losses, w, rows: np.ndarray, clipped: bool) -> list[str]:
-    """Keras against exact on the rows Keras does not clip: the float32 digit."""
+def _float32_sentence(losses, w, rows: np.ndarray, clipped: bool,
+                      reduction: str = "weighted-mean") -> list[str]:
+    """Keras against exact on the rows Keras does not clip: the float32 digit (both reduced
+    as Keras' loss is, so that without clipped rows Keras' number is the one shown)."""
     if not rows.any():
         return []
+    if w is not None:  # rows of weight 0 add nothing but count in a mean over rows
+        rows = rows | (w == 0.0)
     ww = None if w is None else w[rows]
-    keras = totals(losses["keras"][rows], np.zeros(int(rows.sum())), ww).mean
-    exact = totals(losses["exact"][rows], np.zeros(int(rows.sum())), ww).mean
+    how = LossOptions(reduction=reduction)
+    keras = totals(losses["keras"][rows], np.zeros(int(rows.sum())), ww, options=how).mean
+    exact = totals(losses["exact"][rows], np.zeros(int(rows.sum())), ww, options=how).mean
     if not (math.isfinite(keras) and math.isfinite(exact)) or keras == exact:
         return []
     where = "on the rows it does not clip, " if clipped else ""
@@ -394,7 +434,8 @@ def categorical_parity(actual, predictions, weights=None, *, options: LossOption
         return Parity.undefined("the weights of the valid rows sum to 0")
     losses: dict[str, np.ndarray] = {}
     means: dict[str, Stat] = {}
-    for name, opts in policy_options(options, categorical=True).items():
+    choices = policy_options(options, categorical=True)
+    for name, opts in choices.items():
         if isinstance(opts, OptionsError):
             means[name] = Stat.undefined(f"{LABELS[name]} cannot be combined with these options")
             continue
@@ -406,14 +447,17 @@ def categorical_parity(actual, predictions, weights=None, *, options: LossOption
     counted = np.ones(n, dtype=bool) if w is None else w > 0
     if not options.logits and options.label_smoothing == 0.0 and "exact" in losses:
         sentences, rows, keys = _categorical_sentences(y, x, counted, losses, means, w,
-                                                       options.renormalize)
+                                                       options.renormalize,
+                                                       _keras_reduction(choices))
     else:
         sentences, rows, keys = _generic_sentences(counted, losses, means,
                                                    CATEGORICAL_DESCRIPTIONS)
+    _reduction_sentence((sentences, rows, keys), choices, w)
     return Parity(means, sentences, rows, keys)
 
 
-def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
+def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool,
+                           keras_reduction: str = "weighted-mean"):
     from ..multiclass import SUM_TOLERANCE, _gather, _scale, row_sums
 
     sentences: list[str] = []
@@ -470,8 +514,7 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
             rows["keras_sum"] = np.flatnonzero(scaled)
             keys.append("keras_sum")
             others = [LABELS[name] for name in ("exact", "sklearn", "torch") if name in losses]
-            listed = (others[0] if len(others) == 1
-                      else ", ".join(others[:-1]) + " and " + others[-1])
+            listed = _names(others)
             whose = "1 row's probabilities do" if m == 1 else f"{m:,} rows' probabilities do"
             sentences.append(
                 f"{whose} not sum to 1 (sum {_span(sums[scaled])}): Keras divides each row by "
@@ -480,7 +523,8 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool):
                 f"against {_span(losses['exact'][scaled])} exactly.")
         clipped = (finite & (q < KERAS_EPSILON)) | near_one | zero
         digits = _float32_sentence(losses, w, counted & ~clipped & ~scaled,
-                                   clipped=bool((clipped | scaled).any()))
+                                   clipped=bool((clipped | scaled).any()),
+                                   reduction=keras_reduction)
         sentences.extend(digits)
         keys.extend([None] * len(digits))
     _agree_sentence(said, means)
