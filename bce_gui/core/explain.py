@@ -129,13 +129,19 @@ def options_sentence(items: list[str]) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
+#: The valid rows that count (a weight above 0) are of one class: a constant prediction of it
+#: scores 0, so there is no no-skill loss to judge the model against.
+ONE_CLASS = ("All valid rows that count (weight above 0) have the same class: no baseline to "
+             "compare with.")
+
+
 def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats", digits: int = 4) -> str:
     """The no-skill baseline, computed with the same options as the loss, and the model's skill
     against it ("" when there is nothing to compare)."""
     if not totals.n or not math.isfinite(totals.mean):
         return ""
     if not totals.baseline > 0:
-        return "All valid rows have the same class: no baseline to compare with."
+        return ONE_CLASS
     q = totals.baseline_prediction
     if options.pos_weight is None and not options.label_smoothing:
         what = f"always predict the base rate {fmt_number(totals.base_rate, 3)}"
@@ -154,7 +160,7 @@ def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: i
     if not totals.n or not math.isfinite(totals.mean):
         return ""
     if not totals.baseline > 0:
-        return "All valid rows have the same class: no baseline to compare with."
+        return ONE_CLASS
     skill = totals.skill
     verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
     return ("No-skill baseline (always predict the class shares; its loss is their entropy "

@@ -35,3 +35,25 @@ def test_infinite_and_empty():
 def test_unknown_units():
     with pytest.raises(ValueError):
         shown_loss(totals(), "decibels")
+
+
+def test_one_class_that_counts_has_no_baseline_anywhere():
+    """Class 0 only on a row of weight 0: the summary says there is no baseline, and the guide
+    neither places a "no skill 0" mark nor calls a constant prediction "great"."""
+    import numpy as np
+
+    from bce_gui.core.dataset import Dataset
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.explain import ONE_CLASS, baseline_text
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.metrics import insight
+    from bce_gui.core.metrics.view import guide_bar
+
+    ds = Dataset.from_arrays([1, 1, 0], [0.9, 0.4, 0.05], [1.0, 1.0, 0.0])
+    t = evaluate(ds, LossOptions()).totals
+    assert t.baseline == 0.0 and baseline_text(t, LossOptions()) == ONE_CLASS
+    bar = guide_bar(t)
+    assert bar.baseline is None and bar.baseline_text == "" and bar.loss is not None
+    assert "one class" in bar.sentence and "great" not in bar.sentence
+    ins = insight(np.array([1, 1, 0.0]), np.array([0.9, 0.4, 0.05]), np.array([1.0, 1.0, 0.0]))
+    assert ins.guide.sentence == bar.sentence

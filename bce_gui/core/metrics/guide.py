@@ -91,7 +91,10 @@ def guide(loss: float | None, baseline: float | None = None,
     labels = tuple(label for _, label in BANDS)
     band = band_of(loss) if loss is not None else None
     sentence = "The scale ignores the base rate: what a loss of 0.2 means depends on how rare the class is."
-    if baseline is not None and math.isfinite(baseline):
+    if baseline == 0.0:  # one class only: nothing to judge against (the summary says so too)
+        sentence = ("The scale ignores the base rate; here every row that counts is of one "
+                    "class, so there is no no-skill baseline to judge the loss against.")
+    elif baseline is not None and math.isfinite(baseline):
         b_band = band_of(baseline)
         where = f" ({labels[b_band]} on this scale)" if b_band is not None else ""
         if base_rate is not None and math.isfinite(base_rate):

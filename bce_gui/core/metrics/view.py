@@ -95,8 +95,10 @@ def guide_bar(totals: LossTotals, options: LossOptions | None = None) -> GuideBa
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "An infinite loss is off the scale.", "")
     binary = len(totals.class_shares) == 2
-    baseline = totals.baseline if math.isfinite(totals.baseline) else None
-    g = guide(totals.mean, baseline, totals.base_rate if binary else None)
+    finite = totals.baseline if math.isfinite(totals.baseline) else None
+    g = guide(totals.mean, finite, totals.base_rate if binary else None)
+    # (a baseline of 0, one class only, is no no-skill loss to place: see explain.ONE_CLASS)
+    baseline = finite if finite else None
     loss_text = f"{fmt_result(totals.mean, 3)}"
     caption = (f"This loss, {loss_text} nats, is “{g.label}” on the articles' rough scale."
                if g.band is not None else "")
