@@ -210,8 +210,15 @@ class PenaltyPlot(QWidget):
         self.pair_line = pg.PlotCurveItem()
         self.pair_points = pg.ScatterPlotItem(size=12, symbol="d", pxMode=True)
         self.pair_labels: list[pg.TextItem] = []
+        # Rows with an infinite loss (p = 0 for their actual class) sit at the top edge of the
+        # view: an open triangle over each and "∞" say that they are off the scale.
+        self.infinite = pg.ScatterPlotItem(size=16, symbol="t1", pen=pg.mkPen("#d62728", width=1.6),
+                                           brush=pg.mkBrush(None), pxMode=True)
+        self.infinite_label = pg.TextItem(color="#d62728", anchor=(-0.25, 0.5))
+        self.infinite_label.setHtml("<span style='font-size: 15pt; font-weight: bold'>∞</span>")
+        self.infinite_label.setVisible(False)
         for it in (self.density1, self.density0, self.points1, self.points0, self.selected,
-                   self.pair_line, self.pair_points):
+                   self.pair_line, self.pair_points, self.infinite, self.infinite_label):
             item.addItem(it)
         # K classes: one item per colour (a class k is drawn by item k % 8).
         self.class_points = []
@@ -456,7 +463,9 @@ class PenaltyPlot(QWidget):
             rows = rows[rows < len(self.doc)]
         x, y = self._positions(rows)
         keep = ~np.isnan(y)
+        infinite = np.isposinf(y[keep])
         rows, x, y = rows[keep], x[keep], self._draw_y(y[keep])
+        self._draw_infinite(x[infinite], y[infinite])
         if self._categorical:
             group = self.doc.live.labels[rows] % len(self.class_points)
             for k, item in enumerate(self.class_points):
@@ -482,7 +491,28 @@ class PenaltyPlot(QWidget):
             for item in (self.density1, self.density0):
                 item.setData(x=[], y=[])
             self.note.setText("")
+        n_inf = int(np.count_nonzero(infinite))
+        if n_inf:
+            said = self.note.text()
+            self.note.setText((said + "; " if said else "")
+                              + f"▲ ∞: {fmt_count(n_inf)} row{'s' if n_inf != 1 else ''} of "
+                              "infinite loss, drawn at the top")
         self._draw_selected()
+
+    def _draw_infinite(self, x: np.ndarray, y: np.ndarray) -> None:
+        """The marks over the rows whose loss is infinite (drawn at the view's top), and one
+        "∞" over the first of them."""
+        self.infinite.setData(x=x, y=y)
+        self.infinite_label.setVisible(bool(x.size))
+        if x.size:
+            # beside the first mark, on the side with room (a mark at p = 1 has none right)
+            self.infinite_label.setAnchor((1.25, 0.5) if x[0] > 0.5 else (-0.25, 0.5))
+            self.infinite_label.setPos(float(x[0]), float(y[0]))
+
+    def infinite_marks(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the infinite-loss marks drawn (for tests)."""
+        x, y = self.infinite.getData()
+        return np.asarray(x), np.asarray(y)
 
     def _set_mode(self, categorical: bool) -> None:
         """Binary (two curves, two classes) or K classes (one curve, points by class): the axis

@@ -170,3 +170,23 @@ def test_bin_tooltip_counts_in_the_right_number(window, monkeypatch):
             for pt in plot.density1.points()}
     assert tips[0.5005].startswith("1 row of actual class 1\n")
     assert tips[0.9005].startswith("2 rows of actual class 1\n")
+
+
+def test_rows_of_infinite_loss_are_marked_at_the_top_edge(window, qtbot):
+    """p = 0 for class 1 and p = 1 for class 0: drawn at the view's top with a ▲ each and one
+    "∞", said in the note; an edit that makes them finite takes the marks away."""
+    w, plot = window, window.plot
+    w.doc.set_dataset(Dataset.from_arrays([1, 0, 1, 0], [0.0, 1.0, 0.8, 0.3]))
+    qtbot.waitUntil(lambda: plot.infinite_marks()[0].size == 2)
+    x, y = plot.infinite_marks()
+    assert sorted(x.tolist()) == [0.0, 1.0]
+    top = view_y_range(plot)[1]
+    assert np.all(y <= top) and np.all(y >= 0.8 * top)
+    assert plot.infinite_label.isVisible() and plot.infinite_label.textItem.toPlainText() == "∞"
+    assert "2 rows of infinite loss, drawn at the top" in plot.note.text()
+    w.doc.dataset.set_cell_text("predicted", 0, "0.5")
+    w.doc.dataset.set_cell_text("predicted", 1, "0.5")
+    w.doc.live.rows_changed([0, 1])
+    plot.refresh()
+    qtbot.waitUntil(lambda: plot.infinite_marks()[0].size == 0)
+    assert not plot.infinite_label.isVisible() and "infinite" not in plot.note.text()
