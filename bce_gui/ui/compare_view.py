@@ -24,6 +24,7 @@ from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, S
                             difference_cells, disagreement_cells, leaderboard_cells,
                             loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize
+from .numbers import log_tick_texts
 from . import theme
 from .widgets import ElidedLabel
 from .statistics_panel import BusyNote
@@ -72,6 +73,9 @@ def _fit_height(table: QTableWidget, rows: int) -> None:
 class _LogAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return [localize(t) for t in super().tickStrings(values, scale, spacing)]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        return log_tick_texts(values, scale)
 
 
 class LossScatterPlot(QWidget):
@@ -209,6 +213,8 @@ class CompareView(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         self.disagree_title = QLabel("<b>Largest |Δ row loss|</b>")
+        # (wrapped in its pane: unwrapped it widened the pane and ran into the scatter's note)
+        self.disagree_title.setWordWrap(True)
         lv.addWidget(self.disagree_title)
         lv.addWidget(self.disagree, 1)
         lower.addWidget(left)

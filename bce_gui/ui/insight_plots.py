@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..core.formatting import localize
+from .numbers import log_tick_texts
 from ..core.metrics.calibration import bin_index
 from ..core.metrics.table import TableInsight
 from ..core.metrics.view import HistogramView, ReliabilityView, histogram_view, reliability_view
@@ -44,7 +45,7 @@ class _Axis(pg.AxisItem):
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         """A log-scaled axis here counts rows: no label below one row (0.9 rows means nothing)."""
-        texts = super().logTickStrings(values, scale, spacing)
+        texts = log_tick_texts(values, scale)
         return ["" if 10.0 ** v * scale < 1 - 1e-9 else t for v, t in zip(values, texts)]
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox,
 from ..core import row_values
 from ..core.compare import row_points
 from ..core.formatting import fmt_count, localize
+from .numbers import log_tick_texts
 from ..core.class_labels import label_text
 from ..core.penalty import (
     PlotPoints,
@@ -93,6 +94,9 @@ class _Axis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return [localize(text) for text in super().tickStrings(values, scale, spacing)]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        return log_tick_texts(values, scale)
 
 
 class _PlotWidget(pg.PlotWidget):

@@ -155,3 +155,22 @@ def test_counts_and_plot_ticks_follow_the_locale(german, window):
     axis = w.plot.plot.getPlotItem().getAxis("bottom")
     assert axis.tickStrings([0.2, 0.4], 1.0, 0.2) == ["0,2", "0,4"]
     assert not math.isnan(w.doc.live.totals.mean)
+
+
+def test_log_axes_write_their_ticks_as_plain_numbers(german, window, qtbot):
+    """0.001 … 1, 10, 100 (pyqtgraph wrote 10 as "10¹" beside "1"), in the window's number
+    style; the penalty curve's log axis, the histogram's count axis and the compare scatter."""
+    from bce_gui.ui.numbers import log_tick_texts
+
+    assert log_tick_texts([-3, -1, 0, 1, 2, math.log10(2)]) == ["0.001", "0.1", "1", "10", "100", "2"]
+    assert log_tick_texts([-6, 6]) == ["10⁻⁶", "10⁶"]
+    w = window
+    w.plot.set_log_axis(True)
+    left = w.plot.plot.getPlotItem().getAxis("left")
+    assert left.logMode and left.tickStrings([-1.0, 0.0, 1.0], 1.0, 1.0) == ["0,1", "1", "10"]
+    from bce_gui.ui.compare_view import LossScatterPlot
+
+    scatter = LossScatterPlot()
+    qtbot.addWidget(scatter)
+    axis = scatter.plot.getPlotItem().getAxis("left")
+    assert axis.logMode and axis.tickStrings([-2.0, 1.0], 1.0, 1.0) == ["0,01", "10"]
