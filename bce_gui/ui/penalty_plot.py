@@ -184,7 +184,7 @@ class PenaltyPlot(QWidget):
         item.setLabel("left", "Loss (nats)")
         item.showGrid(x=True, y=True, alpha=0.2)
         self.legend = item.addLegend(labelTextSize="9pt")
-        self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
+        self._place_legend(False)
         self.curve1 = item.plot(pen=pg.mkPen(CLASS1_COLOR, width=2), name="−ln(p): actual class 1")
         self.curve0 = item.plot(
             pen=pg.mkPen(CLASS0_COLOR, width=2, style=Qt.PenStyle.DashLine),
@@ -724,11 +724,22 @@ class PenaltyPlot(QWidget):
     def _user_moved_view(self, *_args) -> None:
         self._auto_view = False
 
+    def _place_legend(self, log_axis: bool) -> None:
+        """The legend where no curve or point usually is: top centre on a linear axis (the
+        curves cross below it), bottom centre on a log axis (there the losses near 0.7, around
+        p = 0.5, are at the top, and only certain predictions reach the bottom's tiny losses,
+        at the left and right ends)."""
+        if log_axis:
+            self.legend.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -4))
+        else:
+            self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
+
     def set_log_axis(self, on: bool) -> None:
         if self.log_axis.isChecked() != on:
             self.log_axis.setChecked(on)
             return
         self.plot.getPlotItem().setLogMode(x=False, y=on)
+        self._place_legend(on)
         self._auto_view = True
         self._draw()  # the points' coordinates change with the axis
         self.reset_view()
