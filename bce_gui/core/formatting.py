@@ -188,3 +188,23 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_tick_texts(values, scale: float = 1.0) -> list[str]:
+    """The labels of a log-scaled axis's ticks (``values``: log10 of the numbers) as numbers are
+    written elsewhere in the window: 0.001, 0.1, 1, 10, 1000 (pyqtgraph writes 10 as "10¹"
+    beside "1"); powers of ten beyond 1e-4 .. 1e5 as 10⁻⁶. Not localised here (the window's axes do)."""
+    out = []
+    for v in values:
+        x = 10.0 ** float(v) * scale
+        if 1e-4 <= x < 1e5:
+            out.append(f"{x:.3g}")
+        else:
+            k = round(math.log10(x)) if x > 0 else 0
+            out.append(f"10{str(k).translate(_SUPERSCRIPTS)}" if math.isclose(x, 10.0 ** k)
+                       else f"{x:.1e}")
+    return out
+

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, Scatter,
                             difference_cells, disagreement_cells, leaderboard_cells,
                             loss_scatter, scatter_levels, undefined_reasons)
-from ..core.formatting import localize
-from .numbers import log_tick_texts
+from ..core.formatting import localize, log_tick_texts
 from . import theme
 from .widgets import ElidedLabel
 from .statistics_panel import BusyNote

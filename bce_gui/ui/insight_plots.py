@@ -23,8 +23,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
-from ..core.formatting import localize
-from .numbers import log_tick_texts
+from ..core.formatting import localize, log_tick_texts
 from ..core.metrics.calibration import bin_index
 from ..core.metrics.table import TableInsight
 from ..core.metrics.view import HistogramView, ReliabilityView, histogram_view, reliability_view

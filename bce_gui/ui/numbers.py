@@ -10,8 +10,6 @@ locale, never ten thousand or one, and text they cannot read is reported, not dr
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
@@ -136,23 +134,4 @@ class NumberEdit(QLineEdit):
 
     def set_number(self, value: float) -> None:
         self.setText(fmt_number(value, 15))
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def log_tick_texts(values, scale: float = 1.0) -> list[str]:
-    """The labels of a log-scaled axis's ticks (``values``: log10 of the numbers) as numbers are
-    written elsewhere in the window: 0.001, 0.1, 1, 10, 1000 (pyqtgraph writes 10 as "10¹"
-    beside "1"); powers of ten beyond 1e-4 .. 1e5 as 10⁻⁶. Not localised here (the axes do)."""
-    out = []
-    for v in values:
-        x = 10.0 ** float(v) * scale
-        if 1e-4 <= x < 1e5:
-            out.append(f"{x:.3g}")
-        else:
-            k = round(math.log10(x)) if x > 0 else 0
-            out.append(f"10{str(k).translate(_SUPERSCRIPTS)}" if math.isclose(x, 10.0 ** k)
-                       else f"{x:.1e}")
-    return out
 

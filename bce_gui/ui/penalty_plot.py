@@ -33,8 +33,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox,
 
 from ..core import row_values
 from ..core.compare import row_points
-from ..core.formatting import fmt_count, localize
-from .numbers import log_tick_texts
+from ..core.formatting import fmt_count, localize, log_tick_texts
 from ..core.class_labels import label_text
 from ..core.penalty import (
     PlotPoints,

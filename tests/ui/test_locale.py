@@ -160,7 +160,7 @@ def test_counts_and_plot_ticks_follow_the_locale(german, window):
 def test_log_axes_write_their_ticks_as_plain_numbers(german, window, qtbot):
     """0.001 … 1, 10, 100 (pyqtgraph wrote 10 as "10¹" beside "1"), in the window's number
     style; the penalty curve's log axis, the histogram's count axis and the compare scatter."""
-    from bce_gui.ui.numbers import log_tick_texts
+    from bce_gui.core.formatting import log_tick_texts
 
     assert log_tick_texts([-3, -1, 0, 1, 2, math.log10(2)]) == ["0.001", "0.1", "1", "10", "100", "2"]
     assert log_tick_texts([-6, 6]) == ["10⁻⁶", "10⁶"]
