@@ -399,6 +399,11 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if args.scheduler and args.workers:
         return _fail("--workers sizes a local cluster; an existing one (--scheduler) has its own")
     files = args.file
+    for name in [*files, *([args.labels] if args.labels is not None else [])]:
+        # "" would be read as the current folder ('.'), every CSV in it one data set.
+        if not name.strip() and not os.path.lexists(name):
+            return _fail("the file name is empty" if not name
+                         else f"the file name {name!r} holds only spaces")
     label = " ".join(files)
 
     read_opts = ReadOptions(

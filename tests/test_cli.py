@@ -369,6 +369,19 @@ def test_nonexistent_file(tmp_path, capsys):
     assert "missing.csv" in line and "no such file" in line
 
 
+@pytest.mark.parametrize("name, needle", [("", "the file name is empty"),
+                                           (" ", "the file name ' ' holds only spaces")])
+@pytest.mark.parametrize("before", [[], ["a.csv"], ["--labels", "a.csv"]])
+def test_an_empty_file_name_is_refused_not_read_as_the_folder(tmp_path, capsys, monkeypatch, name,
+                                                              needle, before):
+    # "" used to be read as '.', every CSV of the current folder one data set.
+    monkeypatch.chdir(tmp_path)
+    csv_file(tmp_path, "a.csv")
+    csv_file(tmp_path, "b.csv")
+    line = run_fail(capsys, *before, name)
+    assert line == f"bce-lab: error: {needle}"
+
+
 @pytest.mark.parametrize("option", ["--actual-column", "--predicted-column", "--weight-column", "--id-column"])
 def test_column_option_naming_a_missing_column(tmp_path, capsys, option):
     line = run_fail(capsys, csv_file(tmp_path), option, "nope")
