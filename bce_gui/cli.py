@@ -100,7 +100,7 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     conv = parser.add_argument_group("loss convention")
     conv.add_argument(
         "--policy",
-        default="exact",
+        default=None,  # exact; None tells an explicit --policy exact from the default
         metavar="NAME",
         help="clipping convention: exact (default, no clipping: p=0 for class 1 gives inf), "
         "sklearn (sklearn.metrics.log_loss), torch (binary_cross_entropy, logs clamped at -100), "
@@ -465,6 +465,19 @@ def _run_comparison(args, options, metrics, read_opts) -> int:
                    lines=comparison_lines if "leaderboard" in summary else None)
 
 
+def option_warnings(args: argparse.Namespace) -> list[str]:
+    """What the options do that their names do not say: --eps with --policy sklearn or exact
+    is the custom convention (torch and keras refuse --eps)."""
+    policy = (args.policy or "").strip().lower()
+    policy = {"scikit-learn": "sklearn", "none": "exact"}.get(policy, policy)
+    if args.eps is None or policy not in ("sklearn", "exact"):
+        return []
+    instead = ("where scikit-learn clips at float64 machine epsilon" if policy == "sklearn"
+               else "where exact does not clip")
+    return [f"--eps {args.eps:g} with --policy {args.policy} is the custom convention: each "
+            f"class's probability is clipped to [{args.eps:g}, 1 - {args.eps:g}], {instead}"]
+
+
 def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
     """Decide failure or success on the summary, warn on stderr, print the result."""
     n_invalid = summary["n_invalid"]
@@ -486,6 +499,7 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
             f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
             "undefined (--reduction mean or sum gives 0)"
         )
+    summary["warnings"] = [*option_warnings(args), *summary.get("warnings", [])]
     if n_invalid:
         _err(f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at "
              f"{one_line(where)}")

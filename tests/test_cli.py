@@ -150,6 +150,23 @@ def test_custom_eps_clips_each_class_probability(tmp_path, capsys):
     assert result["loss"] == pytest.approx(sk(y, np.clip(p, eps, 1 - eps)), rel=1e-9)
 
 
+@pytest.mark.parametrize("policy, where", [("sklearn", "where scikit-learn clips at float64 machine epsilon"),
+                                           ("exact", "where exact does not clip")])
+def test_eps_with_sklearn_or_exact_warns_that_it_is_the_custom_convention(tmp_path, capsys, policy,
+                                                                           where):
+    _, result, err = run_json(capsys, csv_file(tmp_path), "--policy", policy, "--eps", "0.1")
+    assert result["policy"] == "custom" and result["eps"] == 0.1
+    assert result["loss"] == pytest.approx(sk(Y, np.clip(P, 0.1, 0.9)), rel=1e-12)
+    warning = (f"--eps 0.1 with --policy {policy} is the custom convention: each class's "
+               f"probability is clipped to [0.1, 1 - 0.1], {where}")
+    assert result["warnings"] == [warning]
+    assert err == f"bce-lab: warning: {warning}\n"
+    # --eps alone (the documented way) and --policy custom say nothing.
+    for args in (["--eps", "0.1"], ["--policy", "custom", "--eps", "0.1"]):
+        _, result, err = run_json(capsys, csv_file(tmp_path), *args)
+        assert result["policy"] == "custom" and result["warnings"] == [] and err == ""
+
+
 def test_logits_match_sklearn_on_the_sigmoid(tmp_path, capsys):
     z = np.array([2.5, -1.0, -3.0, 0.0, 4.0, -0.5, 1.5, -2.0])
     _, result, _ = run_json(capsys, csv_file(tmp_path, p=z), "--logits")
