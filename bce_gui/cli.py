@@ -480,11 +480,16 @@ def option_warnings(args: argparse.Namespace) -> list[str]:
 
 def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
     """Decide failure or success on the summary, warn on stderr, print the result."""
+    from .core.validation import ROW_COLUMN
+
     n_invalid = summary["n_invalid"]
     where = ""
     if n_invalid:
         first = summary["invalid"][0]
-        where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if first["column"] == ROW_COLUMN and not first["value"]:  # the record itself: no cell
+            where = f"row {first['row']} {first['column']}: {first['reason']}"
+        else:
+            where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
         if first.get("file"):
             where = f"{first['file']} {where}"
         if args.strict:

@@ -274,6 +274,18 @@ def test_invalid_list_is_capped_but_n_invalid_is_exact(tmp_path, capsys):
     assert result["loss"] == pytest.approx(sk([1, 0], [0.75, 0.5]), rel=1e-12)
 
 
+def test_a_whole_row_problem_names_no_empty_value_and_hints_at_decimal_commas(tmp_path, capsys):
+    path = write(tmp_path, "dc.csv", "actual,predicted\n1,0,9\n0,0,2\n")
+    line = run_fail(capsys, path)
+    assert line == (f"bce-lab: error: {path}: no valid row remains (2 invalid; first at row 2 "
+                    "(whole row): 3 fields, header has 2; decimal commas in a comma-separated file "
+                    "must be quoted (\"0,9\"), or use ';' as the separator)")
+    code = main(["compute", str(write(tmp_path, "r.csv", "actual,predicted\n1,0.9\n0,0.2,x\n"))])
+    err = capsys.readouterr().err
+    assert code == 0 and err == ("bce-lab: warning: 1 invalid row(s) excluded from the loss; first "
+                                 "at row 3 (whole row): 3 fields, header has 2\n")
+
+
 def test_strict_fails_on_any_invalid_row(tmp_path, capsys):
     path = write(tmp_path, "s.csv", "actual,predicted\n1,0.9\n0,abc\n")
     line = run_fail(capsys, path, "--strict")

@@ -148,7 +148,7 @@ def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], option
     row problems, the other columns kept as text."""
     import polars as pl
 
-    from .text_tables import FIELDS_COLUMN, table_columns
+    from .text_tables import FIELDS_COLUMN, fields_problem, table_columns
     from .to_dataset import _blank_rows, _first_cast, _text_column, _warn_thousands, numeric_column
 
     found = info.class_columns
@@ -193,7 +193,7 @@ def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], option
     if FIELDS_COLUMN in frame.columns:
         fields = frame.get_column(FIELDS_COLUMN).cast(pl.Float64).fill_null(np.nan).to_numpy()
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
-            row_problems[r] = f"{int(fields[r])} fields, header has {len(headers)}"
+            row_problems[r] = fields_problem(fields[r], len(headers))
     ids = mapping.get(ID) if options.load_ids else None
     if ids is not None:
         columns[ids] = _text_column(frame.get_column(ids), options)
