@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import warnings
 from typing import Sequence
 
 from . import __version__
@@ -429,6 +431,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     # flat); a spreadsheet is read whole.
     keep_block_memory()
     source = files[0] if len(files) == 1 else files
+    # numpy's overflow warnings are held back until the totals say whether the weights
+    # overflowed (then the error says why, and they are noise); otherwise shown as before.
+    held = warnings.catch_warnings(record=True)
+    caught = held.__enter__()
     try:
         if files == ["-"]:  # standard input, as Unix tools read it
             if sys.stdin is None:
@@ -446,10 +452,25 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     except (ClassesError, OptionsError) as exc:  # an option the file's task does not have (pos_weight, K classes)
         return _fail(f"{os.path.basename(label) if len(files) == 1 else label}: {exc}")
     finally:
+        held.__exit__(None, None, None)
         if progress is not None:
             progress.clear()
-
+    if overflow_message(result.totals) is None:
+        for w in caught:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
     return _finish(args, result.summary, result.totals, label)
+
+
+def overflow_message(totals) -> str | None:
+    """Why the totals cannot be trusted when the weights are too large for float64: each is
+    finite but their sum (or the sum of weight times loss) is not. None when they fit."""
+    limit = "more than the largest float (1.8e308): divide them by a constant, the weighted " \
+            "mean does not change"
+    if totals.n and math.isinf(totals.sum_weight):
+        return f"the weights sum to {limit}"
+    if totals.n and math.isinf(totals.sum_loss) and not totals.n_infinite:
+        return f"the weights times the losses sum to {limit}"
+    return None
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:
@@ -505,6 +526,9 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
             "undefined (--reduction mean or sum gives 0)"
         )
     summary["warnings"] = [*option_warnings(args), *summary.get("warnings", [])]
+    overflow = overflow_message(totals)
+    if overflow is not None:
+        return _fail(f"{label}: {overflow}")
     if n_invalid:
         _err(f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at "
              f"{one_line(where)}")

@@ -309,6 +309,24 @@ def test_no_valid_row_in_a_clean_looking_weighted_file(tmp_path, capsys):
     assert "no valid row" in line and "negative weight" in line
 
 
+@pytest.mark.parametrize("extra", [[], ["--no-stats"], ["--reduction", "sum"]])
+def test_weights_whose_sum_overflows_are_an_error_not_a_loss_of_0(tmp_path, extra):
+    # Each weight is a float, their sum is not: Σw·l/Σw was 0 (true: 0.1643, the weighted mean
+    # being scale-invariant), with a dozen numpy overflow warnings on stderr.
+    path = write(tmp_path, "wbig.csv", "actual,predicted,weight\n1,0.9,1e308\n0,0.2,1e308\n")
+    proc = subprocess_run([str(MAIN), "compute", str(path), "--json", *extra])
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"bce-lab: error: {path}: the weights sum to more than the largest "
+                           "float (1.8e308): divide them by a constant, the weighted mean does "
+                           "not change\n")
+    # One weighted loss alone too large for a float (Σw finite).
+    path = write(tmp_path, "wl.csv", "actual,predicted,weight\n1,0.001,1.5e308\n0,0.2,1\n")
+    proc = subprocess_run([str(MAIN), "compute", str(path), *extra])
+    assert proc.returncode == 2 and proc.stderr == (
+        f"bce-lab: error: {path}: the weights times the losses sum to more than the largest "
+        "float (1.8e308): divide them by a constant, the weighted mean does not change\n")
+
+
 def test_weights_adding_up_to_zero(tmp_path, capsys):
     line = run_fail(capsys, write(tmp_path, "z.csv", "actual,predicted,weight\n1,0.5,0\n0,x,1\n"))
     assert "z.csv" in line and "add up to 0" in line
