@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import warnings
 from typing import Sequence
 
 from . import __version__
@@ -100,7 +102,7 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     conv = parser.add_argument_group("loss convention")
     conv.add_argument(
         "--policy",
-        default="exact",
+        default=None,  # exact; None tells an explicit --policy exact from the default
         metavar="NAME",
         help="clipping convention: exact (default, no clipping: p=0 for class 1 gives inf), "
         "sklearn (sklearn.metrics.log_loss), torch (binary_cross_entropy, logs clamped at -100), "
@@ -399,6 +401,11 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if args.scheduler and args.workers:
         return _fail("--workers sizes a local cluster; an existing one (--scheduler) has its own")
     files = args.file
+    for name in [*files, *([args.labels] if args.labels is not None else [])]:
+        # "" would be read as the current folder ('.'), every CSV in it one data set.
+        if not name.strip() and not os.path.lexists(name):
+            return _fail("the file name is empty" if not name
+                         else f"the file name {name!r} holds only spaces")
     label = " ".join(files)
 
     read_opts = ReadOptions(
@@ -424,6 +431,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     # flat); a spreadsheet is read whole.
     keep_block_memory()
     source = files[0] if len(files) == 1 else files
+    # numpy's overflow warnings are held back until the totals say whether the weights
+    # overflowed (then the error says why, and they are noise); otherwise shown as before.
+    held = warnings.catch_warnings(record=True)
+    caught = held.__enter__()
     try:
         if files == ["-"]:  # standard input, as Unix tools read it
             if sys.stdin is None:
@@ -441,10 +452,25 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     except (ClassesError, OptionsError) as exc:  # an option the file's task does not have (pos_weight, K classes)
         return _fail(f"{os.path.basename(label) if len(files) == 1 else label}: {exc}")
     finally:
+        held.__exit__(None, None, None)
         if progress is not None:
             progress.clear()
-
+    if overflow_message(result.totals) is None:
+        for w in caught:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
     return _finish(args, result.summary, result.totals, label)
+
+
+def overflow_message(totals) -> str | None:
+    """Why the totals cannot be trusted when the weights are too large for float64: each is
+    finite but their sum (or the sum of weight times loss) is not. None when they fit."""
+    limit = "more than the largest float (1.8e308): divide them by a constant, the weighted " \
+            "mean does not change"
+    if totals.n and math.isinf(totals.sum_weight):
+        return f"the weights sum to {limit}"
+    if totals.n and math.isinf(totals.sum_loss) and not totals.n_infinite:
+        return f"the weights times the losses sum to {limit}"
+    return None
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:
@@ -460,13 +486,31 @@ def _run_comparison(args, options, metrics, read_opts) -> int:
                    lines=comparison_lines if "leaderboard" in summary else None)
 
 
+def option_warnings(args: argparse.Namespace) -> list[str]:
+    """What the options do that their names do not say: --eps with --policy sklearn or exact
+    is the custom convention (torch and keras refuse --eps)."""
+    policy = (args.policy or "").strip().lower()
+    policy = {"scikit-learn": "sklearn", "none": "exact"}.get(policy, policy)
+    if args.eps is None or policy not in ("sklearn", "exact"):
+        return []
+    instead = ("where scikit-learn clips at float64 machine epsilon" if policy == "sklearn"
+               else "where exact does not clip")
+    return [f"--eps {args.eps:g} with --policy {args.policy} is the custom convention: each "
+            f"class's probability is clipped to [{args.eps:g}, 1 - {args.eps:g}], {instead}"]
+
+
 def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
     """Decide failure or success on the summary, warn on stderr, print the result."""
+    from .core.validation import ROW_COLUMN
+
     n_invalid = summary["n_invalid"]
     where = ""
     if n_invalid:
         first = summary["invalid"][0]
-        where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
+        if first["column"] == ROW_COLUMN and not first["value"]:  # the record itself: no cell
+            where = f"row {first['row']} {first['column']}: {first['reason']}"
+        else:
+            where = f"row {first['row']}, column {first['column']} ({first['value']!r}): {first['reason']}"
         if first.get("file"):
             where = f"{first['file']} {where}"
         if args.strict:
@@ -481,6 +525,10 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
             f"{label}: the weights of the valid rows add up to 0, so their weighted mean is "
             "undefined (--reduction mean or sum gives 0)"
         )
+    summary["warnings"] = [*option_warnings(args), *summary.get("warnings", [])]
+    overflow = overflow_message(totals)
+    if overflow is not None:
+        return _fail(f"{label}: {overflow}")
     if n_invalid:
         _err(f"bce-lab: warning: {n_invalid} invalid row(s) excluded from the loss; first at "
              f"{one_line(where)}")

@@ -150,6 +150,23 @@ def test_custom_eps_clips_each_class_probability(tmp_path, capsys):
     assert result["loss"] == pytest.approx(sk(y, np.clip(p, eps, 1 - eps)), rel=1e-9)
 
 
+@pytest.mark.parametrize("policy, where", [("sklearn", "where scikit-learn clips at float64 machine epsilon"),
+                                           ("exact", "where exact does not clip")])
+def test_eps_with_sklearn_or_exact_warns_that_it_is_the_custom_convention(tmp_path, capsys, policy,
+                                                                           where):
+    _, result, err = run_json(capsys, csv_file(tmp_path), "--policy", policy, "--eps", "0.1")
+    assert result["policy"] == "custom" and result["eps"] == 0.1
+    assert result["loss"] == pytest.approx(sk(Y, np.clip(P, 0.1, 0.9)), rel=1e-12)
+    warning = (f"--eps 0.1 with --policy {policy} is the custom convention: each class's "
+               f"probability is clipped to [0.1, 1 - 0.1], {where}")
+    assert result["warnings"] == [warning]
+    assert err == f"bce-lab: warning: {warning}\n"
+    # --eps alone (the documented way) and --policy custom say nothing.
+    for args in (["--eps", "0.1"], ["--policy", "custom", "--eps", "0.1"]):
+        _, result, err = run_json(capsys, csv_file(tmp_path), *args)
+        assert result["policy"] == "custom" and result["warnings"] == [] and err == ""
+
+
 def test_logits_match_sklearn_on_the_sigmoid(tmp_path, capsys):
     z = np.array([2.5, -1.0, -3.0, 0.0, 4.0, -0.5, 1.5, -2.0])
     _, result, _ = run_json(capsys, csv_file(tmp_path, p=z), "--logits")
@@ -257,6 +274,18 @@ def test_invalid_list_is_capped_but_n_invalid_is_exact(tmp_path, capsys):
     assert result["loss"] == pytest.approx(sk([1, 0], [0.75, 0.5]), rel=1e-12)
 
 
+def test_a_whole_row_problem_names_no_empty_value_and_hints_at_decimal_commas(tmp_path, capsys):
+    path = write(tmp_path, "dc.csv", "actual,predicted\n1,0,9\n0,0,2\n")
+    line = run_fail(capsys, path)
+    assert line == (f"bce-lab: error: {path}: no valid row remains (2 invalid; first at row 2 "
+                    "(whole row): 3 fields, header has 2; decimal commas in a comma-separated file "
+                    "must be quoted (\"0,9\"), or use ';' as the separator)")
+    code = main(["compute", str(write(tmp_path, "r.csv", "actual,predicted\n1,0.9\n0,0.2,x\n"))])
+    err = capsys.readouterr().err
+    assert code == 0 and err == ("bce-lab: warning: 1 invalid row(s) excluded from the loss; first "
+                                 "at row 3 (whole row): 3 fields, header has 2\n")
+
+
 def test_strict_fails_on_any_invalid_row(tmp_path, capsys):
     path = write(tmp_path, "s.csv", "actual,predicted\n1,0.9\n0,abc\n")
     line = run_fail(capsys, path, "--strict")
@@ -278,6 +307,24 @@ def test_no_valid_row_remains(tmp_path, capsys):
 def test_no_valid_row_in_a_clean_looking_weighted_file(tmp_path, capsys):
     line = run_fail(capsys, write(tmp_path, "w.csv", "actual,predicted,weight\n1,0.5,-1\n"))
     assert "no valid row" in line and "negative weight" in line
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-stats"], ["--reduction", "sum"]])
+def test_weights_whose_sum_overflows_are_an_error_not_a_loss_of_0(tmp_path, extra):
+    # Each weight is a float, their sum is not: Σw·l/Σw was 0 (true: 0.1643, the weighted mean
+    # being scale-invariant), with a dozen numpy overflow warnings on stderr.
+    path = write(tmp_path, "wbig.csv", "actual,predicted,weight\n1,0.9,1e308\n0,0.2,1e308\n")
+    proc = subprocess_run([str(MAIN), "compute", str(path), "--json", *extra])
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"bce-lab: error: {path}: the weights sum to more than the largest "
+                           "float (1.8e308): divide them by a constant, the weighted mean does "
+                           "not change\n")
+    # One weighted loss alone too large for a float (Σw finite).
+    path = write(tmp_path, "wl.csv", "actual,predicted,weight\n1,0.001,1.5e308\n0,0.2,1\n")
+    proc = subprocess_run([str(MAIN), "compute", str(path), *extra])
+    assert proc.returncode == 2 and proc.stderr == (
+        f"bce-lab: error: {path}: the weights times the losses sum to more than the largest "
+        "float (1.8e308): divide them by a constant, the weighted mean does not change\n")
 
 
 def test_weights_adding_up_to_zero(tmp_path, capsys):
@@ -367,6 +414,19 @@ def test_unreadable_file_exits_2_with_one_line(tmp_path, capsys, name, content, 
 def test_nonexistent_file(tmp_path, capsys):
     line = run_fail(capsys, tmp_path / "missing.csv")
     assert "missing.csv" in line and "no such file" in line
+
+
+@pytest.mark.parametrize("name, needle", [("", "the file name is empty"),
+                                           (" ", "the file name ' ' holds only spaces")])
+@pytest.mark.parametrize("before", [[], ["a.csv"], ["--labels", "a.csv"]])
+def test_an_empty_file_name_is_refused_not_read_as_the_folder(tmp_path, capsys, monkeypatch, name,
+                                                              needle, before):
+    # "" used to be read as '.', every CSV of the current folder one data set.
+    monkeypatch.chdir(tmp_path)
+    csv_file(tmp_path, "a.csv")
+    csv_file(tmp_path, "b.csv")
+    line = run_fail(capsys, *before, name)
+    assert line == f"bce-lab: error: {needle}"
 
 
 @pytest.mark.parametrize("option", ["--actual-column", "--predicted-column", "--weight-column", "--id-column"])

@@ -142,6 +142,18 @@ class _KeyIndex:
         return -1
 
 
+def matched_by_case(labels: Iterable[Any], classes: Sequence[Any]) -> dict[Any, int]:
+    """The labels among ``labels`` that name a class only when case is ignored ("A" for class
+    "a", as :class:`_KeyIndex` finds them), each with that class's index."""
+    finder = _KeyIndex([label_key(c) for c in classes])
+    out: dict[Any, int] = {}
+    for label in labels:
+        key = label_key(label)
+        if key is not None and key not in finder.exact and finder.find(key) >= 0:
+            out[label] = finder.find(key)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # The actual column → class indices
 # --------------------------------------------------------------------------------------------

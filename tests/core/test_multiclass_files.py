@@ -196,6 +196,28 @@ def test_compute_says_when_a_binary_reading_leaves_per_class_columns_aside(tmp_p
     assert list(info.warnings) == ["(per-class columns)"] and window_warnings(info.warnings) == []
 
 
+def test_a_label_matched_ignoring_case_is_warned_about_once(tmp_path, capsys):
+    # "A" and "B" are taken as classes a and b (deliberately); compute says so, naming the first.
+    rows = [("a", 0.7, 0.3), ("b", 0.2, 0.8), ("A", 0.1, 0.9), ("b", 0.4, 0.6), ("B", 0.5, 0.5)]
+    path = write_csv(tmp_path, "case.csv", ["y", "p_a", "p_b"], rows)
+    said = "label 'A' (row 4) was taken as class 'a': class labels are matched ignoring case"
+    s = run_json(capsys, path)
+    assert s["classes"] == ["a", "b"] and s["n_invalid"] == 0 and s["warnings"] == [said]
+    assert s["loss"] == pytest.approx(sk(["a", "b", "a", "b", "b"], [r[1:] for r in rows]), rel=1e-12)
+    assert main(["compute", str(path), "--no-stats"]) == 0
+    assert capsys.readouterr().err == f"bce-lab: warning: {said}\n"
+    for chunk_rows in (1, 2):  # streamed: the first block holding one names it
+        got = stream_compute(path, opts(), READ, source="s", chunk_rows=chunk_rows).summary
+        assert got["warnings"] == [said], chunk_rows
+    # The classes given in another case: every label is matched so, the first one named.
+    s = run_json(capsys, path, "--classes", "A,B")
+    assert s["classes"] == ["A", "B"] and s["warnings"] == [
+        "label 'a' (row 2) was taken as class 'A': class labels are matched ignoring case"]
+    # Labels written as the classes: nothing to say.
+    same = write_csv(tmp_path, "same.csv", ["y", "p_a", "p_b"], [("a", 0.7, 0.3), ("b", 0.2, 0.8)])
+    assert run_json(capsys, same)["warnings"] == []
+
+
 def test_classes_fix_the_order_and_name_a_class_never_present(tmp_path, capsys):
     rows = [(0, 0.6, 0.3, 0.1), (1, 0.2, 0.7, 0.1), (0, 0.5, 0.4, 0.1)]  # class 2 never occurs
     path = write_csv(tmp_path, "absent.csv", ["actual", "p_0", "p_1", "p_2"], rows)

@@ -14,11 +14,13 @@ import resource
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.metrics import log_loss as sk_log_loss
 
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.io import MAX_COLUMNS, MESSAGE_LIMIT, ReadOptions, TableReadError, read_table
+from bce_gui.core.io.text_tables import _decimal_comma_records
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 from bce_gui.core.stream import stream_compute
@@ -89,6 +91,32 @@ def test_a_row_with_too_many_fields_is_invalid_not_shifted(tmp_path, read):
     assert s["invalid"] == [{"row": 2, "column": "(whole row)", "value": "",
                              "reason": "4 fields, header has 3"}]
     assert s["loss"] == pytest.approx(sk([1, 0], [0.8, 0.1]), rel=1e-12)
+
+
+DECIMAL_COMMAS = ('; decimal commas in a comma-separated file must be quoted ("0,9"), or use '
+                  "';' as the separator")
+
+
+def test_a_row_split_at_an_unquoted_decimal_comma_says_so(tmp_path):
+    # "0,9" unquoted in a comma-separated file: the record has a field too many.
+    path = write(tmp_path, "dc.csv", "actual,predicted\n1,0.9\n0,0,2\n1,0,\n1,0.4\n0,0.3,7\n")
+    s = both(path)
+    assert s["n"] == 2 and [(i["row"], i["reason"]) for i in s["invalid"]] == [
+        (3, "3 fields, header has 2" + DECIMAL_COMMAS),
+        (4, "3 fields, header has 2"),  # an empty last field: a trailing comma, no hint
+        (6, "3 fields, header has 2"),  # a decimal point: not split at a decimal comma
+    ]
+    s = both(write(tmp_path, "k.csv", "y,p_a,p_b\na,0,7,0,3\nb,0.1,0.9\na,0.6,0.4\n"))
+    assert [(i["row"], i["reason"]) for i in s["invalid"] if i["column"] == "(whole row)"] == [
+        (2, "5 fields, header has 3" + DECIMAL_COMMAS)]
+    # Records found across windows, a quoted line break counted as inside its record.
+    data = b'a,b\n"q\nr",1\n1,0,9\n2,3\n1,0,9,1,5\n"1",0,9'
+    for window in (3, 5, 1 << 24):
+        assert _decimal_comma_records(data, np.array([2, 4, 5]), np.array([1, 3, 1]),
+                                      window=window).tolist() == [True, True, False]
+    # Only a comma separates fields so: a semicolon file's extra field is only counted.
+    s = both(write(tmp_path, "sc.csv", "actual;predicted\n1;0,9\n0;0;2\n"))
+    assert [(i["row"], i["reason"]) for i in s["invalid"]] == [(3, "3 fields, header has 2")]
 
 
 def test_ragged_rows_at_scale_are_all_listed(tmp_path):

@@ -15,9 +15,10 @@ from bce_gui.core.loss import LossOptions
 from bce_gui.core.io.xlsx_cells import formulas_without_values
 
 
-def workbook(path, first_col: int = 0, first_row: int = 0):
+def workbook(path, first_col: int = 0, first_row: int = 0, empty_value: str = ""):
     """id/actual/predicted from (first_row, first_col): C3 = C2/3 and C5 = 0.05 + 0.81 saved
-    with their results, C4 a formula saved without one (as openpyxl writes them)."""
+    with their results, C4 a formula saved without one (followed by ``empty_value``: openpyxl
+    3.1 writes ``<v />``)."""
     import xlsxwriter
 
     r, c = first_row, first_col
@@ -37,7 +38,7 @@ def workbook(path, first_col: int = 0, first_row: int = 0):
         parts = {n: z.read(n) for n in z.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     ref = f"{'ABCDEFG'[c + 2]}{r + 4}"
-    sheet, n = re.subn(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v>[^<]*</v>', r"\1\2", sheet)
+    sheet, n = re.subn(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v>[^<]*</v>', rf"\1\2{empty_value}", sheet)
     assert n == 1
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w") as z:
@@ -69,3 +70,16 @@ def test_the_finder_names_cells_as_the_frame_indexes_them(tmp_path):
     assert formulas_without_values(path, "Scores") == {(5, 2): '=0.5*2&""'}
     assert formulas_without_values(path, "No such sheet") == {}
     assert formulas_without_values(tmp_path / "missing.xlsx", "Scores") == {}
+
+
+@pytest.mark.parametrize("empty_value", ["<v />", "<v/>", "<v></v>"])
+def test_a_formula_with_an_empty_saved_value_is_named_too(tmp_path, empty_value):
+    # openpyxl 3.1.5 writes a formula it cannot calculate as <f>1/5</f><v /></c>.
+    path = workbook(tmp_path / "scores.xlsx", empty_value=empty_value)
+    with zipfile.ZipFile(path) as z:
+        assert f"</f>{empty_value}</c>" in z.read("xl/worksheets/sheet1.xml").decode()
+    assert formulas_without_values(path, "Scores") == {(3, 2): '=0.5*2&""'}
+    ds, _info = read_table(path)
+    ev = evaluate(ds, LossOptions())
+    [issue] = ev.validity.issues(ds)
+    assert (issue.row, issue.role, issue.reason) == (2, "predicted", "formula without a saved value")

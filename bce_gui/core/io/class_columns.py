@@ -23,6 +23,8 @@ from ..class_labels import (
     class_columns_from_names,
     detect_class_columns,
     label_key,
+    label_text,
+    matched_by_case,
 )
 from ..columns import ColumnError, check_distinct, column_list
 from ..dataset import Dataset
@@ -33,6 +35,8 @@ from .options import ImportInfo, ReadOptions
 
 #: The key of :attr:`ImportInfo.warnings` saying that a binary table also has per-class columns.
 ALSO_CLASS_COLUMNS = "(per-class columns)"
+#: The key of :attr:`ImportInfo.warnings` naming a label matched to its class ignoring case.
+CASE_MATCHED = "(labels matched ignoring case)"
 
 
 def numeric_classes(classes) -> bool:
@@ -140,6 +144,21 @@ def class_numeric_names(mapping: dict[str, str], found: ClassColumns) -> list[st
     return names
 
 
+def _warn_case(col, classes, first_row: int, info: ImportInfo) -> None:
+    """A label that names a class only ignoring case ("A" for class "a") is taken as that
+    class: say so, naming the first such cell (once per read)."""
+    if CASE_MATCHED in info.warnings:
+        return
+    matched = matched_by_case(col.drop_nulls().unique().to_list(), classes)
+    if not matched:
+        return
+    row = int(col.is_in(list(matched)).fill_null(False).arg_max())
+    cell = col[row]
+    info.warnings[CASE_MATCHED] = (
+        f"label {cell.strip()!r} (row {first_row + row}) was taken as class "
+        f"{label_text(classes[matched[cell]])!r}: class labels are matched ignoring case")
+
+
 def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], options: ReadOptions,
                         decimal: str) -> Dataset:
     """A frame of a K-class table to its :class:`Dataset` (stage 3 of a read, as
@@ -148,7 +167,7 @@ def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], option
     row problems, the other columns kept as text."""
     import polars as pl
 
-    from .text_tables import FIELDS_COLUMN, table_columns
+    from .text_tables import FIELDS_COLUMN, fields_problem, table_columns
     from .to_dataset import _blank_rows, _first_cast, _text_column, _warn_thousands, numeric_column
 
     found = info.class_columns
@@ -166,6 +185,7 @@ def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], option
     else:
         col = frame.get_column(actual).cast(pl.String)
         candidates = np.flatnonzero((col.str.strip_chars().fill_null("") == "").to_numpy())
+        _warn_case(col, found.classes, first_row, info)
     blank = _blank_rows(frame, candidates)
     source_rows = None
     if blank.size:
@@ -193,7 +213,7 @@ def categorical_dataset(frame, info: ImportInfo, mapping: dict[str, str], option
     if FIELDS_COLUMN in frame.columns:
         fields = frame.get_column(FIELDS_COLUMN).cast(pl.Float64).fill_null(np.nan).to_numpy()
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
-            row_problems[r] = f"{int(fields[r])} fields, header has {len(headers)}"
+            row_problems[r] = fields_problem(fields[r], len(headers))
     ids = mapping.get(ID) if options.load_ids else None
     if ids is not None:
         columns[ids] = _text_column(frame.get_column(ids), options)

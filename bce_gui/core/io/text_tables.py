@@ -99,8 +99,20 @@ def _read_file_directly(path: Path, options: ReadOptions):
 #: A column that ``parse_delimited`` adds to a frame when some records have more fields than
 #: the header (or the first row): their field count (null elsewhere). It follows the rows through
 #: slicing and filtering, and ``frame_to_dataset`` turns it into row problems; it is never a
-#: column of the table.
+#: column of the table. A record that looks like numbers split at unquoted decimal commas
+#: ("1,0,9" under "actual,predicted") has its count negated (:func:`fields_problem` reads it).
 FIELDS_COLUMN = "\x00fields"
+
+#: Said after "3 fields, header has 2" when the record looks split at decimal commas.
+DECIMAL_COMMA_HINT = ("decimal commas in a comma-separated file must be quoted (\"0,9\"), "
+                      "or use ';' as the separator")
+
+
+def fields_problem(value: int, expected: int, first: str = "header") -> str:
+    """The row problem of a :data:`FIELDS_COLUMN` value: "3 fields, header has 2", with the
+    decimal comma hint when the value is negative."""
+    text = f"{abs(int(value))} fields, {first} has {expected}"
+    return f"{text}; {DECIMAL_COMMA_HINT}" if value < 0 else text
 
 
 def table_columns(frame) -> list[str]:
@@ -152,6 +164,9 @@ def parse_delimited(path: Path, data: bytes, layout: DelimitedLayout, options: R
         keep = rows < frame.height
         fields = np.full(frame.height, np.nan)
         fields[rows[keep]] = counts[ragged[keep]]
+        if delimiter == ",":
+            split = _decimal_comma_records(data, ragged[keep], counts[ragged[keep]] - expected)
+            fields[rows[keep][split]] *= -1
         frame = frame.with_columns(
             pl.Series(FIELDS_COLUMN, fields).fill_nan(None).cast(pl.Int64)
         )
@@ -233,6 +248,52 @@ def _field_counts(data: bytes, delimiter: str, window: int = 1 << 24) -> np.ndar
     if arr.size and arr[-1] != 10:  # the last record has no line break
         counts.append(np.array([pending + 1]))
     return np.concatenate(counts) if counts else np.empty(0, dtype=np.int64)
+
+
+_WHOLE_NUMBER = re.compile(rb"\s*[-+]?\d+\s*")
+_DECIMAL_POINT = re.compile(rb"\d\.\d")
+
+
+def _decimal_comma_records(data: bytes, records: np.ndarray, extra: np.ndarray,
+                           limit: int = 1000, window: int = 1 << 24) -> np.ndarray:
+    """Which of ``records`` (sorted record numbers of ``data``, each with ``extra`` fields more
+    than the header) look like numbers split at unquoted decimal commas: no empty field, no
+    quote, no decimal point ("1,0,1,0.3" is not), and at least ``extra`` pairs of neighbouring
+    fields that are both whole numbers ("1,0,9": "0" and "9"). Only the first ``limit`` records
+    are looked at (the rest: False)."""
+    out = np.zeros(records.size, dtype=bool)
+    wanted = records[:limit]
+    if wanted.size == 0:
+        return out
+    arr = np.frombuffer(data, dtype=np.uint8)
+    last = int(wanted[-1])
+    # Record ends as _field_counts finds them (line breaks outside quotes), window by window
+    # until the last wanted record has ended.
+    found: list[np.ndarray] = []
+    n_found = inside = 0
+    for start in range(0, arr.size, window):
+        a = arr[start:start + window]
+        ends = np.flatnonzero(a == 10)
+        quotes = np.flatnonzero(a == 34)
+        if quotes.size or inside:
+            ends = ends[(np.searchsorted(quotes, ends) + inside) % 2 == 0]
+            inside = (quotes.size + inside) % 2
+        found.append(ends + start)
+        n_found += ends.size
+        if n_found > last:
+            break
+    ends = np.concatenate(found)[:last + 1]
+    for i, r in enumerate(wanted.tolist()):
+        start = int(ends[r - 1]) + 1 if r > 0 else 0
+        end = int(ends[r]) if r < ends.size else arr.size
+        record = data[start:end].rstrip(b"\r")
+        fields = record.split(b",")
+        if b'"' in record or _DECIMAL_POINT.search(record) or any(not f.strip() for f in fields):
+            continue
+        whole = [bool(_WHOLE_NUMBER.fullmatch(f)) for f in fields]
+        pairs = sum(a and b for a, b in zip(whole, whole[1:]))
+        out[i] = pairs >= int(extra[i])
+    return out
 
 
 def _skip_initial_space(data: bytes, delimiter: str) -> bytes:

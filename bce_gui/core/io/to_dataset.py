@@ -29,7 +29,7 @@ from .class_columns import categorical_dataset, class_form, class_numeric_names
 from .errors import NoDataRows, TableReadError
 from .options import ImportInfo, ReadOptions
 from .text_columns import text_column
-from .text_tables import FIELDS_COLUMN, table_columns
+from .text_tables import FIELDS_COLUMN, fields_problem, table_columns
 
 
 def strip_names(frame):
@@ -171,7 +171,7 @@ def frame_to_dataset(frame, info: ImportInfo, mapping: dict[str, str], options: 
         expected = len(headers)
         first = "header" if info.has_header else "first row"
         for r in np.flatnonzero(~np.isnan(fields)).tolist():
-            row_problems[r] = f"{int(fields[r])} fields, {first} has {expected}"
+            row_problems[r] = fields_problem(fields[r], expected, first)
     def text(name: str) -> np.ndarray:
         series = frame.get_column(name)
         if pending_texts is None:

@@ -16,8 +16,11 @@ import zipfile
 from pathlib import Path
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#: A formula cell closed without a <v> value: "<f>A1*2</f></c>" or a shared "<f .../></c>".
-_NO_VALUE = re.compile(rb"</f>\s*</c>|<f\b[^>]*/>\s*</c>")
+#: A formula cell closed without a <v> value: "<f>A1*2</f></c>" or a shared "<f .../></c>",
+#: or with an empty one, as openpyxl writes it: "<f>A1*2</f><v /></c>" (also "<v/>", "<v></v>").
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\b[^>/]*/>|<v\b[^>/]*></v>)?\s*</c>")
+#: A saved value: a <v> element that holds something, or an inline string.
+_SAVED = re.compile(rb"<v\b[^>/]*>(?!</v>)|<is>")
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
@@ -74,7 +77,7 @@ def formulas_without_values(path: str | Path, sheet: str) -> dict[tuple[int, int
         if ref is None:
             continue
         column = _column_index(ref.group(1))
-        if b"<v>" in body or b"<v " in body or b"<is>" in body:
+        if _SAVED.search(body):
             first_column = column if first_column is None else min(first_column, column)
         elif b"<f" in body:
             formula = _FORMULA.search(body)
