@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         self.data_set_panel.recomputeRequested.connect(self._read_data_set_again)
         self.invalid_only.toggled.connect(self._show_notes)
         self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
-        self.res_view.widened.connect(self._refit_tables)  # notes appeared
+        self.res_view.noteResized.connect(self._refit_tables)  # notes appeared or went away
         self.summary.contentChanged.connect(self._fit_timer.start)
         # The summary's room also changes without the window resizing (the F1 dock opening or
         # closing, a splitter dragged) and its content without the summary saying so (the
