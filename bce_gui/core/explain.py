@@ -10,7 +10,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .evaluate import terms_for_rows
-from .formatting import fmt_number, fmt_percent, fmt_result, localize
+from .formatting import fmt_number, fmt_percent, fmt_result, localize, with_units
 from .prediction_kinds import PredictionKinds
 from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction, to_units
 
@@ -150,8 +150,8 @@ def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats",
                 f"base rate {fmt_number(totals.base_rate, 3)}")
     skill = totals.skill
     verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
-    return (f"No-skill baseline ({what}): {fmt_number(to_units(totals.baseline, units), digits)} "
-            f"{units}. This model {verdict}.")
+    shown = with_units(fmt_number(to_units(totals.baseline, units), digits), units)
+    return f"No-skill baseline ({what}): {shown}. This model {verdict}."
 
 
 def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: int = 4) -> str:
@@ -164,7 +164,7 @@ def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: i
     skill = totals.skill
     verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
     return ("No-skill baseline (always predict the class shares; its loss is their entropy "
-            f"−Σ q ln q): {fmt_number(to_units(totals.baseline, units), digits)} {units}. "
+            f"−Σ q ln q): {with_units(fmt_number(to_units(totals.baseline, units), digits), units)}. "
             f"This model {verdict}.")
 
 

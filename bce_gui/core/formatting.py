@@ -93,6 +93,12 @@ def fmt_cell(x: float, style: NumberStyle | None = None) -> str:
     return localize(f"{x:.15g}", style)
 
 
+def with_units(shown: str, units: str) -> str:
+    """A number as shown followed by its unit, singular for exactly one: "1 bit", "0.693 nats"."""
+    one = shown.strip() == "1"
+    return f"{shown} {units[:-1] if one and units.endswith('s') else units}"
+
+
 def fmt_count(n: int, style: NumberStyle | None = None) -> str:
     """A count with its digits grouped: 1,234,567 (or 1.234.567 where ',' is the decimal mark)."""
     style = style or _style

@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QLocale, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QLocale, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -490,8 +490,14 @@ class MainWindow(QMainWindow):
         self.data_set_panel.recomputeRequested.connect(self._read_data_set_again)
         self.invalid_only.toggled.connect(self._show_notes)
         self.model.modelReset.connect(self._refit_tables)  # new data, options or columns
-        self.res_view.widened.connect(self._refit_tables)  # notes appeared
+        self.res_view.noteResized.connect(self._refit_tables)  # notes appeared or went away
         self.summary.contentChanged.connect(self._fit_timer.start)
+        # The summary's room also changes without the window resizing (the F1 dock opening or
+        # closing, a splitter dragged) and its content without the summary saying so (the
+        # settings growing a row): fit again then, or the scroll bar policy is stale and the
+        # end of the summary cut with no way to reach it.
+        self.right_splitter.installEventFilter(self)
+        self.top_area.widget().installEventFilter(self)
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
@@ -1011,6 +1017,14 @@ class MainWindow(QMainWindow):
         # A scroll bar only when even the room allowed cannot hold it all (a very short window).
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if need <= height
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if ((kind == QEvent.Type.Resize and watched is self.right_splitter)
+                or (kind == QEvent.Type.LayoutRequest and watched is self.top_area.widget())):
+            if not self._fit_timer.isActive():  # (a fit already due is not put off)
+                self._fit_timer.start()
+        return super().eventFilter(watched, event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

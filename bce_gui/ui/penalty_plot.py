@@ -521,7 +521,7 @@ class PenaltyPlot(QWidget):
         """Binary (two curves, two classes) or K classes (one curve, points by class): the axis
         title and the legend follow."""
         classes = self.doc.dataset.schema.task.classes if categorical else ()
-        key = (categorical, classes)
+        key = (categorical, classes, self.units)
         if getattr(self, "_mode_key", None) == key:
             return
         self._mode_key = key
@@ -533,7 +533,7 @@ class PenaltyPlot(QWidget):
         self._class_legend = []
         if categorical:
             item.setLabel("bottom", "Probability of the actual class (q)")
-            legend.addItem(self.curve1, "−ln(q): every class")
+            legend.addItem(self.curve1, f"−{self._log()}(q): every class")
             n = len(classes)
             for k, it in enumerate(self.class_points[:n]):
                 legend.addItem(it, f"actual {label_text(classes[k])}" if n <= len(self.class_points)
@@ -541,8 +541,8 @@ class PenaltyPlot(QWidget):
                 self._class_legend.append(it)
         else:
             item.setLabel("bottom", "Predicted probability of class 1 (p)")
-            legend.addItem(self.curve1, "−ln(p): actual class 1")
-            legend.addItem(self.curve0, "−ln(1 − p): actual class 0")
+            legend.addItem(self.curve1, f"−{self._log()}(p): actual class 1")
+            legend.addItem(self.curve0, f"−{self._log()}(1 − p): actual class 0")
         for it in (self.density1, self.density0):  # the density entries follow the curves'
             if self._legend_density:
                 legend.removeItem(it)
@@ -551,6 +551,10 @@ class PenaltyPlot(QWidget):
         if fg is not None:
             for _sample, label in legend.items:
                 label.setText(label.text, color=fg.name())
+
+    def _log(self) -> str:
+        """The logarithm the curves are drawn with: ln in nats, log₂ in bits."""
+        return "log₂" if self.units == "bits" else "ln"
 
     def _density_name(self, item) -> str:
         if self._categorical:

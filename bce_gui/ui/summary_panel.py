@@ -16,7 +16,7 @@ from ..core.explain import (
     reduction_text,
     sums_text,
 )
-from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result
+from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result, with_units
 from ..core.metrics.view import guide_bar
 from ..core.summary_view import class_rows, shown_loss
 from . import theme
@@ -164,13 +164,13 @@ class SummaryPanel(QFrame):
         self.formula_label.setText(formula_text(t, opts, categorical=categorical))
         self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         if shown.finite:
-            self.other_units_label.setText(f"= {fmt_number(shown.other, 4)} {shown.other_units}")
+            self.other_units_label.setText(f"= {with_units(fmt_number(shown.other, 4), shown.other_units)}")
             self.meaning_label.setText(categorical_baseline_text(t, self.units) if categorical
                                        else baseline_text(t, opts, self.units))
         else:
             self.other_units_label.setText("")
             self.meaning_label.setText("")
-        bar = guide_bar(t, opts)
+        bar = guide_bar(t, opts, self.units)
         self.guide.set_view(bar)
         self.guide.setVisible(bar.loss is not None)
         self.guide_note.setText(bar.sentence)

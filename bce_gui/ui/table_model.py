@@ -234,7 +234,10 @@ class ObservationsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 name = self.doc.dataset.column_names.get(col.key)
                 extra = f" (file column: {name})" if name and name != col.title else ""
-                return rich_text(col.tip + extra)
+                tip = col.tip
+                if col.key == "loss" and self.units == "bits":
+                    tip = "This row's loss in bits: −log₂(corrected p) = −ln(corrected p) / ln 2"
+                return rich_text(tip + extra)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return str(self.data_row(section) + 1)

@@ -43,12 +43,22 @@ def selected_view_rows(view: QTableView) -> np.ndarray:
 #: Rows looked at when a column is sized to its content (about a screenful).
 FIT_ROWS = 60
 
+#: The Note column grows to show a note of up to this many (average) characters, e.g.
+#: "excluded: Predicted outside [0, 1]"; a longer one (several reasons) is elided, the whole of
+#: it in the cell's tooltip, rather than pushing the summary aside.
+NOTE_MAX_CHARS = 40
+#: Where the pane has less room than the notes ask for, the Note column is narrowed to the room,
+#: but not below this many characters (or the notes' own width): in a narrow window the pane
+#: scrolls sideways to a readable note rather than showing "ex…".
+NOTE_MIN_CHARS = 24
+
 
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
 
-    #: A column grew to show its content (a note appeared): the pane may need more room.
-    widened = Signal()
+    #: The Note column was fitted to other notes (one appeared, or went away): the pane may
+    #: need more room, or can give some back.
+    noteResized = Signal()
 
     def __init__(self, model: ObservationsModel, results: bool, name: str, parent=None) -> None:
         super().__init__(parent)
@@ -87,15 +97,18 @@ class DataTableView(QTableView):
         corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
         if corner is not None:
             corner.setAccessibleName("Select all cells")
+        self._note_width = -1  # the Note column's width as last fitted (before any stretch)
+        self._note_exact = False  # the next fit_note may also narrow the column
         if results:
-            # Notes appear with edits: the Note column grows to show them (the pane scrolls
-            # sideways if it must; the full note is also the cell's tooltip).
+            # Notes appear and go with edits, insertions and deletions: the Note column follows
+            # the notes in view, up to NOTE_MAX_CHARS (the full note is also the cell's
+            # tooltip). Scrolling only widens it: the pane does not change width as rows pass.
             self._note_timer = QTimer(self)
             self._note_timer.setSingleShot(True)
             self._note_timer.setInterval(0)
             self._note_timer.timeout.connect(self.fit_note)
-            model.dataChanged.connect(self._note_timer.start)
-            model.layoutChanged.connect(self._note_timer.start)
+            for signal in (model.dataChanged, model.layoutChanged, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._notes_changed)
             self.verticalScrollBar().valueChanged.connect(self._note_timer.start)
 
     # -- keyboard: as in a spreadsheet, and never a trap ----------------------------------------
@@ -163,13 +176,45 @@ class DataTableView(QTableView):
         if event.type() == QEvent.Type.PaletteChange:
             self.model().set_palette(self.palette())
 
+    def _notes_changed(self, *_args) -> None:
+        self._note_exact = True
+        self._note_timer.start()
+
     def fit_note(self) -> None:
+        """Fit the Note column to the notes in view: wider for a new note, and after an edit,
+        insertion or deletion also narrower when a note went away."""
+        exact, self._note_exact = self._note_exact, False
         c = self.model().column_of("note")
-        if c >= 0 and not self.isColumnHidden(c):
-            need = self.sizeHintForColumn(c) + 4
-            if need > self.columnWidth(c):
-                self.setColumnWidth(c, need)
-                self.widened.emit()
+        if c < 0 or self.isColumnHidden(c):
+            return
+        width = self._fitted_width(c)
+        if width > self._note_width or (exact and width != self._note_width):
+            self._note_width = width
+            self.setColumnWidth(c, width)
+            self.noteResized.emit()
+        self.squeeze_note()
+
+    def squeeze_note(self) -> None:
+        """A Note column wider than the room the pane was given is narrowed to it (down to
+        NOTE_MIN_CHARS), its notes elided with the whole of each in the tooltip: the pane does not
+        scroll sideways for a long note. With room, the column is the width the notes ask for."""
+        c = self.model().column_of("note")
+        if c < 0 or self.isColumnHidden(c) or self._note_width < 0:
+            return
+        header = self.horizontalHeader()
+        room = self.viewport().width() - header.sectionPosition(c)
+        readable = min(self._note_width, NOTE_MIN_CHARS * self.fontMetrics().averageCharWidth())
+        least = max(self._fitted_title_width(c), header.minimumSectionSize(), readable)
+        size = header.sectionSize(c)
+        if size > room and size > least:  # it sticks out of the pane: narrow it
+            self.setColumnWidth(c, max(least, room))
+        elif size < self._note_width and room > size:  # narrowed before; there is room now
+            self.setColumnWidth(c, min(self._note_width, room))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.results:
+            self.squeeze_note()
 
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
@@ -182,22 +227,40 @@ class DataTableView(QTableView):
         title = self.model().headerData(section, Qt.Orientation.Horizontal) or ""
         return self.horizontalHeader().fontMetrics().horizontalAdvance(str(title))
 
+    def note_max_width(self) -> int:
+        return NOTE_MAX_CHARS * self.fontMetrics().averageCharWidth()
+
+    def _fitted_title_width(self, section: int) -> int:
+        """A column's title with the header's margins (and the sort arrow when it shows one)."""
+        header = self.horizontalHeader()
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin // 2
+        return self._title_width(section) + margin + (arrow if header.sortIndicatorSection() == section else 0)
+
+    def _fitted_width(self, section: int) -> int:
+        """A column's width for its title and the values in view (a note up to its maximum)."""
+        header = self.horizontalHeader()
+        title = self._fitted_title_width(section)
+        content = self.sizeHintForColumn(section) + 4
+        if self.model().columns[section].key == "note":
+            content = min(content, self.note_max_width())
+        return max(title, content, header.minimumSectionSize())
+
     def fit_columns(self) -> int:
         """Size each shown column to its title and the values in view; return the width this
         pane needs to show them all without scrolling sideways (row numbers, the scroll bar and
         the frame included). Column widths never widen the window: the splitter gives the pane
         this width when there is room, and the pane scrolls sideways when there is not."""
         model: ObservationsModel = self.model()
-        header = self.horizontalHeader()
-        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
-        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin // 2
         total = 0
         for i, col in enumerate(model.columns):
             if self.isColumnHidden(i):
                 continue
-            title = self._title_width(i) + margin + (arrow if header.sortIndicatorSection() == i else 0)
-            width = max(title, self.sizeHintForColumn(i) + 4, header.minimumSectionSize())
+            width = self._fitted_width(i)
             self.setColumnWidth(i, width)
+            if col.key == "note":
+                self._note_width = width
+                QTimer.singleShot(0, self.squeeze_note)  # once the pane has its new width
             total += width
         if self.verticalHeader().isVisible() or not self.results:
             total += self.verticalHeader().sizeHint().width()

@@ -95,9 +95,13 @@ def test_guide_sentence_names_the_base_rate_and_baseline():
     assert g.edges == (0.0, 0.05, 0.20, 0.30, 1.00, math.inf)
     assert g.labels == ("great", "good", "fair", "not ideal", "very poor")
     assert g.sentence == ("The scale ignores the base rate: with 2.0% of rows in class 1, always "
-                          "predicting 2.0% already scores 0.098 (good on this scale), so judge "
+                          "predicting 2.0% already scores 0.098 nats (good on this scale), so judge "
                           "the loss against that no-skill baseline.")
     assert "class's share" in guide(0.5, baseline=1.0).sentence
+    # in bits the baseline is in bits (the band is the scale's, placed in nats): 1 bit, singular
+    half = guide(0.214, baseline=math.log(2), base_rate=0.5, units="bits").sentence
+    assert "always predicting 50% already scores 1 bit (not ideal on this scale)" in half
+    assert "0.693" not in half
 
 
 def test_loss_histogram_counts_every_finite_row():

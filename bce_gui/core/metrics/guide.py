@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..formatting import fmt_percent, fmt_result
+from ..formatting import fmt_percent, fmt_result, with_units
+from ..loss import to_units
 
 #: (upper bound in nats, label): the articles' scale; 0.20 to 0.30 they leave unnamed.
 BANDS = ((0.05, "great"), (0.20, "good"), (0.30, "fair"), (1.00, "not ideal"),
@@ -81,11 +82,12 @@ def scale_position(loss: float | None) -> float | None:
 
 
 def guide(loss: float | None, baseline: float | None = None,
-          base_rate: float | None = None) -> Guide:
+          base_rate: float | None = None, units: str = "nats") -> Guide:
     """Place a loss (nats) on the articles' scale, and say why the base rate matters.
 
-    ``baseline``: the no-skill loss (always predicting the base rate, or the class shares);
-    ``base_rate``: the share of class 1 (binary; None for K classes).
+    ``baseline``: the no-skill loss (nats; always predicting the base rate, or the class
+    shares); ``base_rate``: the share of class 1 (binary; None for K classes); ``units``: the
+    sentence gives the baseline in these ("nats" or "bits").
     """
     edges = (0.0,) + tuple(b for b, _ in BANDS)
     labels = tuple(label for _, label in BANDS)
@@ -97,14 +99,15 @@ def guide(loss: float | None, baseline: float | None = None,
     elif baseline is not None and math.isfinite(baseline):
         b_band = band_of(baseline)
         where = f" ({labels[b_band]} on this scale)" if b_band is not None else ""
+        scores = with_units(fmt_result(to_units(baseline, units), 3), units)
         if base_rate is not None and math.isfinite(base_rate):
             rate = fmt_percent(base_rate, 1 if 0 < base_rate < 0.1 or 0.9 < base_rate < 1 else 0)
             sentence = (f"The scale ignores the base rate: with {rate} of rows in class 1, "
-                        f"always predicting {rate} already scores {fmt_result(baseline, 3)}"
+                        f"always predicting {rate} already scores {scores}"
                         f"{where}, so judge the loss against that no-skill baseline.")
         else:
             sentence = ("The scale ignores the base rates: always predicting each class's share "
-                        f"already scores {fmt_result(baseline, 3)}{where}, so judge the loss "
+                        f"already scores {scores}{where}, so judge the loss "
                         "against that no-skill baseline.")
     return Guide(edges, labels, loss, band, sentence)
 

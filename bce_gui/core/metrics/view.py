@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize
+from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize, with_units
 from ..loss import LossOptions, LossTotals, to_units
 from .corp import Decomposition
 from .guide import BANDS, guide, scale_position
@@ -54,9 +54,10 @@ def _in_units(stat: Stat, units: str) -> Stat:
 @dataclass(frozen=True)
 class GuideBar:
     """The scale as a bar: ``labels`` of the five bands, each a fifth of the bar, ``ticks`` the
-    loss (nats) at the four inner boundaries; the loss and the baseline as positions along the
-    bar (0..1; None when there is nothing to place), with their texts; ``sentence``: why the
-    base rate matters; ``caption``: where the loss falls, in words."""
+    loss at the four inner boundaries (the scale's 0.05, 0.20, 0.30 and 1.00 nats, in the units
+    shown); the loss and the baseline as positions along the bar (0..1; None when there is
+    nothing to place), with their texts in the units shown; ``sentence``: why the base rate
+    matters; ``caption``: where the loss falls, in words."""
 
     labels: tuple[str, ...]
     ticks: tuple[str, ...]
@@ -79,11 +80,13 @@ class GuideBar:
         return min(int(position * self.n_bands), self.n_bands - 1)
 
 
-def guide_bar(totals: LossTotals, options: LossOptions | None = None) -> GuideBar:
-    """The guide for the loss of ``totals`` (a mean per row: a summed loss is not placed)."""
+def guide_bar(totals: LossTotals, options: LossOptions | None = None, units: str = "nats") -> GuideBar:
+    """The guide for the loss of ``totals`` (a mean per row: a summed loss is not placed), its
+    numbers in ``units`` ("nats", the scale's own, or "bits"); the bands stay where they are."""
     options = options or LossOptions()
     labels = tuple(label for _, label in BANDS)
-    ticks = tuple(localize(f"{b:.2f}") for b, _ in BANDS[:-1])
+    ticks = tuple(localize(f"{b:.2f}") if units == "nats" else fmt_result(to_units(b, units), 3)
+                  for b, _ in BANDS[:-1])
     if totals.n == 0 or math.isnan(totals.mean):
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "No loss yet to place on the scale.", "")
@@ -96,15 +99,15 @@ def guide_bar(totals: LossTotals, options: LossOptions | None = None) -> GuideBa
                         "An infinite loss is off the scale.", "")
     binary = len(totals.class_shares) == 2
     finite = totals.baseline if math.isfinite(totals.baseline) else None
-    g = guide(totals.mean, finite, totals.base_rate if binary else None)
+    g = guide(totals.mean, finite, totals.base_rate if binary else None, units)
     # (a baseline of 0, one class only, is no no-skill loss to place: see explain.ONE_CLASS)
     baseline = finite if finite else None
-    loss_text = f"{fmt_result(totals.mean, 3)}"
-    caption = (f"This loss, {loss_text} nats, is “{g.label}” on the articles' rough scale."
+    loss_text = fmt_result(to_units(totals.mean, units), 3)
+    caption = (f"This loss, {with_units(loss_text, units)}, is “{g.label}” on the articles' rough scale."
                if g.band is not None else "")
     return GuideBar(labels, ticks, scale_position(totals.mean), loss_text,
-                    scale_position(baseline), fmt_result(baseline, 3) if baseline is not None
-                    else "", g.band, caption, g.sentence)
+                    scale_position(baseline), fmt_result(to_units(baseline, units), 3)
+                    if baseline is not None else "", g.band, caption, g.sentence)
 
 
 # --------------------------------------------------------------------------------------------
