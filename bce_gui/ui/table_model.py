@@ -69,6 +69,9 @@ class Column:
         return not self.result
 
 
+#: A text cell longer than this shows itself whole in its tooltip (its column elides it).
+TEXT_TIP_CHARS = 20
+
 INPUT_COLUMNS = {
     "id": Column("id", "ID", "Observation identifier"),
     "actual": Column("actual", "Actual", "Actual class: 0 or 1"),
@@ -299,6 +302,10 @@ class ObservationsModel(QAbstractTableModel):
                 return f"{col.title}: {reason.message} — this row is excluded from the loss"
             if col.key == "id" and not ds.cell_text("id", row):
                 return "No ID: the row number is shown instead"
+            if not self._numeric(col.key):  # (a long text is elided in its column: whole here)
+                text = ds.cell_text(col.key, row)
+                if len(text) > TEXT_TIP_CHARS:
+                    return text
             if col.key != "id" and self._numeric(col.key):
                 full = ds.cell_text(col.key, row)
                 if full != ds.column(col.key).display_text(row):
@@ -306,6 +313,10 @@ class ObservationsModel(QAbstractTableModel):
         if role == R.AccessibleDescriptionRole and reason:
             return f"invalid: {reason.message}"
         return None
+
+    def is_text_column(self, col: Column) -> bool:
+        """An input column of text: the IDs, text class labels, an extra text column."""
+        return not col.result and not self._numeric(col.key)
 
     def _numeric(self, key: str) -> bool:
         ds = self.doc.dataset

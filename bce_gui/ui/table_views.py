@@ -47,6 +47,10 @@ FIT_ROWS = 60
 #: "excluded: Predicted outside [0, 1]"; a longer one (several reasons) is elided, the whole of
 #: it in the cell's tooltip, rather than pushing the summary aside.
 NOTE_MAX_CHARS = 40
+#: A text column (IDs, text labels, extra text) is fitted to its values up to this many
+#: characters; a longer value is elided, whole in its tooltip (a 60-character ID pushed every
+#: other column out of view).
+TEXT_MAX_CHARS = 24
 #: Where the pane has less room than the notes ask for, the Note column is narrowed to the room,
 #: but not below this many characters (or the notes' own width): in a narrow window the pane
 #: scrolls sideways to a readable note rather than showing "ex…".
@@ -242,8 +246,11 @@ class DataTableView(QTableView):
         header = self.horizontalHeader()
         title = self._fitted_title_width(section)
         content = self.sizeHintForColumn(section) + 4
-        if self.model().columns[section].key == "note":
+        col = self.model().columns[section]
+        if col.key == "note":
             content = min(content, self.note_max_width())
+        elif self.model().is_text_column(col):
+            content = min(content, TEXT_MAX_CHARS * self.fontMetrics().averageCharWidth())
         return max(title, content, header.minimumSectionSize())
 
     def fit_columns(self) -> int:

@@ -188,3 +188,29 @@ def test_first_start_fits_the_screen(settings_path, qtbot):
     # the 800x600 offscreen screen cannot hold the default 1400x860: the window fills it instead
     assert w.isMaximized() or (w.width() <= avail.width() and w.height() <= avail.height())
     assert isinstance(w.saveGeometry(), QByteArray)
+
+
+def test_a_long_id_is_elided_in_a_column_of_bounded_width(window, qtbot):
+    """A 60-character ID no longer pushes Actual and Predicted out of view: its column stops
+    at TEXT_MAX_CHARS characters and the cell's tooltip holds the whole ID."""
+    from PySide6.QtCore import Qt
+
+    from bce_gui.core.dataset import Dataset
+    from bce_gui.ui.table_views import TEXT_MAX_CHARS
+
+    w = window
+    w.resize(1280, 800)
+    long_id = "a_really_long_identifier_value_that_is_very_long_indeed_yes"
+    w.doc.set_dataset(Dataset.from_arrays([1, 0, 1], [0.9, 0.2, 0.7], ids=["r1", long_id, "r3"]))
+    qtbot.wait(50)
+    view, model = w.obs_view, w.obs_view.model()
+    c = model.column_of("id")
+    cap = TEXT_MAX_CHARS * view.fontMetrics().averageCharWidth()
+    assert view.columnWidth(c) <= cap + 4
+    assert view.fontMetrics().horizontalAdvance(long_id) > view.columnWidth(c)  # elided
+    assert model.data(model.index(1, c), Qt.ItemDataRole.ToolTipRole) == long_id
+    assert model.data(model.index(0, c), Qt.ItemDataRole.ToolTipRole) is None  # short: no tip
+    # The numbers beside it are in view, not scrolled off to the right.
+    for key in ("actual", "predicted"):
+        rect = view.visualRect(model.index(1, model.column_of(key)))
+        assert rect.right() <= view.viewport().width(), key
