@@ -147,3 +147,21 @@ def test_decode_is_untouched_by_the_direct_route(tmp_path):
     path.write_bytes("id,actual,predicted\nZo\xeb,1,0.5\n".encode("latin-1"))
     ds, info = read_table(path)
     assert ds.ids.tolist() == ["Zoë"] and info.encoding in ("cp1252", "latin-1")
+
+
+def test_a_text_table_under_a_workbooks_name_is_read_as_text(tmp_path):
+    """A CSV saved as .xlsx (or .xls, .ods) is read as the table it is, in memory and
+    streamed; a real workbook's bytes (zip, OLE) still go to the spreadsheet reader."""
+    from bce_gui.core.io import read_table
+    from bce_gui.core.io.spreadsheets import is_spreadsheet
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.stream import stream_compute
+
+    for suffix in (".xlsx", ".xls", ".ods"):
+        path = tmp_path / f"named{suffix}"
+        path.write_text("actual,predicted\n1,0.9\n0,0.2\n")
+        ds, info = read_table(path)
+        assert info.format == "csv" and ds.predicted.values.tolist() == [0.9, 0.2]
+        assert stream_compute(path, LossOptions()).totals.n == 2
+    assert is_spreadsheet(tmp_path / "a.csv", b"PK\x03\x04\x14\x00\x06\x00")
+    assert is_spreadsheet(tmp_path / "a.xlsx", b"\x00\x01\x02\x03garbage")

@@ -21,10 +21,17 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def is_spreadsheet(path: Path, head: bytes) -> bool:
-    """A spreadsheet by its suffix, or by its first bytes (zip: xlsx/ods; OLE: xls)."""
+    """A spreadsheet by its first bytes (zip: xlsx/ods; OLE: xls), or by its suffix unless
+    those bytes are text: a CSV saved under a workbook's name is read as the table it is."""
+    from .decode import _looks_binary
+
     is_zip = head.startswith(b"PK\x03\x04")
     is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    return path.suffix.lower() in SPREADSHEET_SUFFIXES or is_zip or is_ole
+    if is_zip or is_ole:
+        return True
+    text = bool(head) and (head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+                           or not _looks_binary(head[:4096]))
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES and not text
 
 
 def read_spreadsheet(path: Path, options: ReadOptions):
