@@ -710,6 +710,7 @@ def human_summary(summary: dict) -> str:
 def statistics_lines(summary: dict) -> list[str]:
     """The statistics of ``compute --json`` (issue 11) in a few lines for a terminal."""
     from .core.formatting import fmt_plain
+    from .core.metrics.concentration import rows_in
 
     reasons = summary.get("not_defined", {})
 
@@ -743,6 +744,11 @@ def statistics_lines(summary: dict) -> list[str]:
     share = summary["worst_share"]
     if share["1%"] is None:
         lines.append(f"  worst rows   {reasons.get('worst_share.1%', 'not defined')}")
+    elif (k := rows_in(0.01, summary["n"])) == rows_in(0.10, summary["n"]) \
+            and share["1%"] == share["10%"]:  # (ten rows or fewer: the same rows)
+        what = "the worst row carries" if k == 1 else f"the worst {k} rows carry"
+        lines.append(f"  worst rows   {what} {pct('', share['1%'])} of the loss (of {summary['n']} "
+                     "rows, the worst 1% and 10% are the same)")
     else:
         lines.append(f"  worst rows   the worst 1% of rows carry {pct('', share['1%'])} of the "
                      f"loss, the worst 10% carry {pct('', share['10%'])}")

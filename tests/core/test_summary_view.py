@@ -57,3 +57,22 @@ def test_one_class_that_counts_has_no_baseline_anywhere():
     assert "one class" in bar.sentence and "great" not in bar.sentence
     ins = insight(np.array([1, 1, 0.0]), np.array([0.9, 0.4, 0.05]), np.array([1.0, 1.0, 0.0]))
     assert ins.guide.sentence == bar.sentence
+
+
+def test_ten_rows_or_fewer_name_the_worst_row_once():
+    """Of 10 rows the worst 1% and the worst 10% are the same row: said once, not as two
+    shares that happen to be equal; from 11 rows on, both shares."""
+    import numpy as np
+
+    from bce_gui.core.metrics import insight
+    from bce_gui.core.metrics.concentration import rows_in
+    from bce_gui.core.metrics.view import statistic_lines
+
+    assert [rows_in(0.10, n) for n in (1, 10, 11, 100)] == [1, 1, 2, 10]
+    rng = np.random.default_rng(2)
+    for n, expected in ((10, "the worst row carries "), (40, "1% carry ")):
+        y = (rng.random(n) < 0.5).astype(float)
+        p = rng.uniform(0.05, 0.95, n)
+        line = {s.key: s for s in statistic_lines(insight(y, p))}["worst_share"]
+        assert line.value.startswith(expected), (n, line.value)
+        assert ("same row" in line.explanation) == (n == 10)

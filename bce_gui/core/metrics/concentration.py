@@ -43,6 +43,11 @@ class Concentration:
         return f"{fraction * 100:g}%"
 
 
+def rows_in(fraction: float, n: int) -> int:
+    """How many rows "the worst ``fraction``" of ``n`` rows is: at least one."""
+    return min(n, max(1, math.ceil(fraction * n - 1e-9)))
+
+
 def _infinite_reason(n_inf: int) -> str:
     if n_inf == 1:
         return "not defined: 1 row has an infinite loss and carries all of it"
@@ -81,7 +86,7 @@ def concentration(losses, weights=None, *, shares=SHARES, worst: int = WORST_LIS
         if not total > 0:
             out[f] = Stat.undefined("not defined: the total loss is 0")
             continue
-        k = min(n, max(1, math.ceil(f * n - 1e-9)))
+        k = rows_in(f, n)
         if k < top.size:
             top = np.partition(top, top.size - k)[top.size - k:]
         out[f] = Stat.of(min(float(np.sum(top)) / total, 1.0))
@@ -170,7 +175,7 @@ class ShareHistogram:
             if not grand > 0:
                 out[f] = Stat.undefined("not defined: the total loss is 0")
                 continue
-            k = min(n, max(1, math.ceil(f * n - 1e-9)))
+            k = rows_in(f, n)
             cum = np.cumsum(counts)
             b = int(np.searchsorted(cum, k))  # the bin holding the k-th worst row
             above = float(sums[:b].sum())

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize, with_units
 from ..loss import LossOptions, LossTotals, to_units
+from .concentration import rows_in
 from .corp import Decomposition
 from .guide import BANDS, guide, scale_position
 from .insight import Insight
@@ -185,11 +186,21 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
     shares = ins.worst_share
     first, second = shares.get(0.01), shares.get(0.10)
     if first is not None and first.defined and second is not None and second.defined:
-        lines.append(StatLine("worst_share", "Worst rows",
-                              f"1% carry {fmt_percent(first.value, 1)}, 10% carry "
-                              f"{fmt_percent(second.value, 1)}",
-                              "Share of the total loss carried by the worst 1% and 10% of rows: "
-                              "a large share means a few confident mistakes dominate."))
+        k = rows_in(0.01, ins.n)
+        if k == rows_in(0.10, ins.n) and first.value == second.value:  # (ten rows or fewer)
+            what = "the worst row carries" if k == 1 else f"the worst {k} rows carry"
+            lines.append(StatLine("worst_share", "Worst rows",
+                                  f"{what} {fmt_percent(first.value, 1)}",
+                                  f"Share of the total loss it takes: of {fmt_count(ins.n)} rows, "
+                                  "the worst 1% and the worst 10% are the same "
+                                  f"{'row' if k == 1 else f'{k} rows'}; a large share means a few "
+                                  "confident mistakes dominate."))
+        else:
+            lines.append(StatLine("worst_share", "Worst rows",
+                                  f"1% carry {fmt_percent(first.value, 1)}, 10% carry "
+                                  f"{fmt_percent(second.value, 1)}",
+                                  "Share of the total loss carried by the worst 1% and 10% of "
+                                  "rows: a large share means a few confident mistakes dominate."))
     else:
         bad = first if first is not None and not first.defined else second
         lines.append(StatLine("worst_share", "Worst rows", NOT_DEFINED,
