@@ -21,7 +21,7 @@ from .explain import (
     sums_text,
 )
 from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result
-from .loss import LN2
+from .loss import to_units
 from .metrics.view import (BAND_COLOURS, guide_bar, parity_view, reliability_view,
                            statistic_lines)
 
@@ -89,10 +89,12 @@ def report_html(
     if t.n == 0:
         parts.append("<p class='loss'>—</p><p>No valid rows: the loss is undefined.</p>")
     else:
-        # to the precision the window shows
-        parts.append(f"<p class='loss'>{esc(fmt_result(t.mean))} nats</p>")
+        # to the precision the window shows, in its units first
+        other = "nats" if units == "bits" else "bits"
+        parts.append(f"<p class='loss'>{esc(fmt_result(to_units(t.mean, units)))} {units}</p>")
         if math.isfinite(t.mean):
-            parts.append(f"<p>= {esc(fmt_number(t.mean / LN2, 4))} bits per observation</p>")
+            parts.append(f"<p>= {esc(fmt_number(to_units(t.mean, other), 4))} {other} per "
+                         "observation</p>")
     parts += [
         "<h2>How it was computed</h2>",
         f"<p>{esc(formula_text(t, opts, categorical=categorical))}</p>",
@@ -104,7 +106,7 @@ def report_html(
     extras = active_options(opts)  # the weights are named with the row counts above
     if extras:
         parts.append(f"<p>Options: {esc(options_sentence(extras))}</p>")
-    meaning = categorical_baseline_text(t) if categorical else baseline_text(t, opts)
+    meaning = categorical_baseline_text(t, units) if categorical else baseline_text(t, opts, units)
     if meaning:
         parts.append(f"<p>{esc(meaning)}</p>")
     if categorical:
@@ -113,7 +115,7 @@ def report_html(
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")
 
-    parts += _guide_section(t, opts)
+    parts += _guide_section(t, opts, units)
     src = plot_src
     if plot_png is not None:
         src = "data:image/png;base64," + base64.b64encode(plot_png).decode("ascii")
@@ -177,9 +179,10 @@ def comparison_sections(comparison) -> list[str]:
     return parts
 
 
-def _guide_section(totals, options) -> list[str]:
-    """The articles' rough scale as a row of coloured bands, the loss and baseline under them."""
-    bar = guide_bar(totals, options)
+def _guide_section(totals, options, units: str = "nats") -> list[str]:
+    """The articles' rough scale as a row of coloured bands, the loss and baseline under them
+    (in ``units``; the bands are the articles' nats)."""
+    bar = guide_bar(totals, options, units)
     if bar.loss is None:
         return []
     esc = html.escape
@@ -200,8 +203,10 @@ def _guide_section(totals, options) -> list[str]:
         f"<p>{esc(bar.caption)}</p>",
         "<table cellspacing='0' width='100%'><thead><tr>" + "".join(cells) + "</tr></thead><tr>"
         + "".join(marks) + "</tr></table>",
-        f"<p class='muted'>Band limits in nats: {esc(ticks)} (up to 0.05, 0.20, 0.30, 1.00). "
-        f"{esc(bar.sentence)}</p>",
+        f"<p class='muted'>Band limits in {units}: {esc(ticks)}"
+        + (" (up to 0.05, 0.20, 0.30, 1.00). " if units == "nats" else
+           " (the articles' 0.05, 0.20, 0.30 and 1.00 nats). ")
+        + f"{esc(bar.sentence)}</p>",
     ]
 
 

@@ -260,3 +260,19 @@ def test_the_guide_places_the_loss_and_the_baseline_on_the_scale():
     assert bands == ["great", "good", "fair", "not ideal", "very poor"]
     assert marks[2] == "▲ this loss 0.214"  # 0.214 is "fair" (0.20 to 0.30)
     assert marks[3] == "△ no skill 0.693"  # the base rate's loss: "not ideal" (0.30 to 1.00)
+
+
+def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
+    """The window's unit is the report's: the loss first in bits (then nats), the baseline,
+    the guide's marks and band limits in bits."""
+    ds = Dataset.from_arrays([1, 0, 1, 0, 1, 1, 0, 0, 1, 0],
+                             [0.94, 0.1, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12])
+    html_text = report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW, units="bits")
+    page = Page(html_text)
+    assert "0.3087 bits" in html_text and "= 0.214 nats per observation" in html_text
+    _bands, marks = page.guide
+    assert marks[2] == "▲ this loss 0.309" and marks[3] == "△ no skill 1"
+    assert "Band limits in bits: great | 0.0721" in html_text
+    assert "No-skill baseline (always predict the base rate 0.5): 1 bit." in html_text
+    nats = report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW)
+    assert "0.214 nats" in nats and "= 0.3087 bits per observation" in nats
