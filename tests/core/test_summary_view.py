@@ -76,3 +76,22 @@ def test_ten_rows_or_fewer_name_the_worst_row_once():
         line = {s.key: s for s in statistic_lines(insight(y, p))}["worst_share"]
         assert line.value.startswith(expected), (n, line.value)
         assert ("same row" in line.explanation) == (n == 10)
+
+
+def test_the_guide_places_a_summed_or_weighted_mean_loss_per_row():
+    from bce_gui.core.dataset import Dataset
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.metrics.view import guide_bar
+
+    ds = Dataset.from_arrays([1, 0, 1, 0, 1, 1, 0, 0, 1, 0],
+                             [0.94, 0.1, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12],
+                             [1, 2, 1, 1, 3, 1, 1, 1, 0.5, 1])
+    per_row = guide_bar(evaluate(ds, LossOptions()).totals)
+    for reduction in ("sum", "mean"):
+        bar = guide_bar(evaluate(ds, LossOptions(reduction=reduction)).totals)
+        assert bar.loss == pytest.approx(per_row.loss, rel=1e-12), reduction
+        assert bar.baseline == pytest.approx(per_row.baseline, rel=1e-12), reduction
+        assert bar.loss_text == per_row.loss_text and bar.band == per_row.band
+        assert bar.caption.startswith("The loss per row (Σw·l/Σw), ")
+    assert per_row.caption.startswith("This loss, ")

@@ -82,8 +82,10 @@ class GuideBar:
 
 
 def guide_bar(totals: LossTotals, options: LossOptions | None = None, units: str = "nats") -> GuideBar:
-    """The guide for the loss of ``totals`` (a mean per row: a summed loss is not placed), its
-    numbers in ``units`` ("nats", the scale's own, or "bits"); the bands stay where they are."""
+    """The guide for the loss of ``totals``, its numbers in ``units`` ("nats", the scale's own,
+    or "bits"); the bands stay where they are. The scale is one of a loss per row: a loss
+    reduced by ``sum`` (or by ``mean`` with weights) is placed as the weighted mean per row it
+    scales (``LossTotals.scale``), and the caption says so."""
     options = options or LossOptions()
     labels = tuple(label for _, label in BANDS)
     ticks = tuple(localize(f"{b:.2f}") if units == "nats" else fmt_result(to_units(b, units), 3)
@@ -91,22 +93,27 @@ def guide_bar(totals: LossTotals, options: LossOptions | None = None, units: str
     if totals.n == 0 or math.isnan(totals.mean):
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "No loss yet to place on the scale.", "")
-    if totals.reduction == "sum":
-        return GuideBar(labels, ticks, None, "", None, "", None,
-                        "The scale is for a mean loss per row; a summed loss is not placed on it.",
-                        "")
     if math.isinf(totals.mean):
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "An infinite loss is off the scale.", "")
+    factor = totals.scale
+    scaled = factor != 1.0 and math.isfinite(factor) and factor > 0
+    if totals.reduction != "weighted-mean" and not scaled and factor != 1.0:
+        return GuideBar(labels, ticks, None, "", None, "", None,
+                        "The scale is for a loss per row; with weights summing to 0 there is "
+                        "none to place.", "")
+    mean = totals.mean / factor if scaled else totals.mean
+    base = totals.baseline / factor if scaled else totals.baseline
     binary = len(totals.class_shares) == 2
-    finite = totals.baseline if math.isfinite(totals.baseline) else None
-    g = guide(totals.mean, finite, totals.base_rate if binary else None, units)
+    finite = base if math.isfinite(base) else None
+    g = guide(mean, finite, totals.base_rate if binary else None, units)
     # (a baseline of 0, one class only, is no no-skill loss to place: see explain.ONE_CLASS)
     baseline = finite if finite else None
-    loss_text = fmt_result(to_units(totals.mean, units), 3)
-    caption = (f"This loss, {with_units(loss_text, units)}, is “{g.label}” on the articles' rough scale."
+    loss_text = fmt_result(to_units(mean, units), 3)
+    what = "The loss per row (Σw·l/Σw)" if scaled else "This loss"
+    caption = (f"{what}, {with_units(loss_text, units)}, is “{g.label}” on the articles' rough scale."
                if g.band is not None else "")
-    return GuideBar(labels, ticks, scale_position(totals.mean), loss_text,
+    return GuideBar(labels, ticks, scale_position(mean), loss_text,
                     scale_position(baseline), fmt_result(to_units(baseline, units), 3)
                     if baseline is not None else "", g.band, caption, g.sentence)
 
