@@ -8,12 +8,13 @@ is not a number is kept beside the array, so nothing is ever lost or silently ch
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .formatting import fmt_number
+from .formatting import fmt_number, number_style
 from .schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT, Schema
 
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
@@ -53,10 +54,16 @@ def number_text(v: float) -> str:
     return repr(v)
 
 
+#: A whole number with one comma before three digits ("1,000", "-12,500"): ambiguous.
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
+
+
 def parse_cell(text: str) -> tuple[float, str | None]:
     """Read what a user typed into a number cell.
 
-    Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``),
+    Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``; but
+    where the window writes '.' as the decimal mark, ``1,000`` is a thousand as likely as one,
+    so it is kept as text),
     ``(nan, None)`` for an empty cell, ``(±inf, text)`` for a number too large for a float
     (``1e400``), and ``(nan, text)`` for anything else, so the text is kept and reported
     instead of being lost.
@@ -64,7 +71,14 @@ def parse_cell(text: str) -> tuple[float, str | None]:
     t = text.strip()
     if not t:
         return math.nan, None
-    candidate = t.replace(",", ".") if (t.count(",") == 1 and "." not in t) else t
+    candidate = t
+    if t.count(",") == 1 and "." not in t:
+        if number_style().decimal == "." and _GROUPED.fullmatch(t):
+            # "1,000" where '.' is the decimal mark: a thousand with a group separator as
+            # likely as one with a decimal comma (Excel copies formatted weights so): kept
+            # as typed and reported, never read as 1 (a file's cell is refused the same way)
+            return math.nan, t
+        candidate = t.replace(",", ".")
     if "_" in candidate:
         return math.nan, t
     try:

@@ -242,3 +242,26 @@ def test_a_block_of_cells_is_written_and_read_back_for_undo():
     ds.write_cells(rows, before)
     assert [ds.cell_text("id", i) for i in range(3)] == ["a", "b", "c"]
     assert [ds.cell_text("predicted", i) for i in range(3)] == ["0.5", "0.2", "oops"]
+
+
+def test_a_grouped_thousand_is_kept_as_text_where_the_decimal_mark_is_a_point():
+    """"1,000" (Excel's formatted 1000, or 1 with a decimal comma?) is not read as 1 where the
+    window writes '.' as the decimal mark: kept as typed and reported; a comma that cannot be a
+    group separator is still a decimal comma; with a decimal comma style "1,000" is one."""
+    from bce_gui.core.dataset import parse_cells
+    from bce_gui.core.formatting import C_STYLE, NumberStyle, set_number_style
+
+    set_number_style(C_STYLE)
+    for text in ("1,000", "-12,500", "999,999"):
+        v, bad = parse_cell(text)
+        assert math.isnan(v) and bad == text
+    assert parse_cell("0,125") == (0.125, None) and parse_cell("12,5") == (12.5, None)
+    assert parse_cell("1,0001") == (1.0001, None)
+    pasted = parse_cells(["1,000", "2,500", "0,5"])  # a weight column copied from Excel
+    assert math.isnan(pasted.values[0]) and pasted.text == {0: "1,000", 1: "2,500"}
+    assert pasted.values[2] == 0.5
+    try:
+        set_number_style(NumberStyle(decimal=",", group="."))
+        assert parse_cell("1,000") == (1.0, None)
+    finally:
+        set_number_style(C_STYLE)
