@@ -230,11 +230,15 @@ def paste(doc: Document, plan: PastePlan, data_rows: np.ndarray) -> int:
     try:
         if "weight" in plan.columns and not doc.has_weight:
             stack.push(WeightColumnCommand(doc, True))
+        # The rows added first, then the cells over the existing ones: an undo restores the
+        # cells before it removes the rows, so a filtered or sorted view, which re-orders when
+        # rows come and go (not when cells change), re-orders on the restored values; and the
+        # rows a paste fixes stay in an "invalid rows only" view, as rows fixed by typing do.
+        if n > over:
+            stack.push(AppendRowsCommand(doc, _slice_block(block, over, n)))
         if over:
             head = _slice_block(block, 0, over)
             stack.push(SetBlockCommand(doc, np.asarray(data_rows[:over], dtype=np.int64), head))
-        if n > over:
-            stack.push(AppendRowsCommand(doc, _slice_block(block, over, n)))
     finally:
         stack.endMacro()
     return n - over

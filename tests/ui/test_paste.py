@@ -163,3 +163,28 @@ def test_a_paste_of_100000_rows_is_one_undo_step_with_the_right_loss(window, qtb
     assert len(w.doc.dataset) == n + 10
     assert w.doc.live.totals.mean == pytest.approx(ref, rel=1e-10)
     assert not math.isnan(w.doc.live.totals.mean)
+
+
+def test_undoing_a_paste_into_invalid_rows_only_shows_them_again(window, qtbot, dialogs):
+    """Two invalid rows, "invalid rows only", three values pasted from the first (two over
+    the invalid rows, which stay in view as rows fixed by typing do, one added), then Undo:
+    the two rows are invalid again and shown (the view was left empty)."""
+    w = window
+    ds = w.doc.dataset
+    for row, text in ((3, "x"), (7, "y")):
+        w.model.setData(w.model.index(row, col(w, "predicted")), text, Qt.ItemDataRole.EditRole)
+    w.invalid_only.setChecked(True)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2)
+    ids = lambda: [w.model.data(w.model.index(r, col(w, "id"))) for r in range(w.model.rowCount())]  # noqa: E731
+    assert ids() == ["ID4", "ID8"]
+    QGuiApplication.clipboard().setText("0.4\n0.5\n0.6\n")
+    click_cell(qtbot, w.obs_view, 0, col(w, "predicted"))
+    key(qtbot, w, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: len(ds) == 11)
+    assert (ds.cell_text("predicted", 3), ds.cell_text("predicted", 7)) == ("0.4", "0.5")
+    assert ids()[:2] == ["ID4", "ID8"] and w.model.rowCount() == 3  # (the new row: no actual)
+    w.doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(ds) == 10)
+    assert (ds.cell_text("predicted", 3), ds.cell_text("predicted", 7)) == ("x", "y")
+    assert ids() == ["ID4", "ID8"]
+    assert w.model.rowCount() == len(w.doc) - w.doc.live.totals.n == 2
