@@ -214,3 +214,24 @@ def test_a_long_id_is_elided_in_a_column_of_bounded_width(window, qtbot):
     for key in ("actual", "predicted"):
         rect = view.visualRect(model.index(1, model.column_of(key)))
         assert rect.right() <= view.viewport().width(), key
+
+
+def test_a_typed_value_wider_than_its_column_widens_it(window, qtbot):
+    """1e400 typed over 0.94 showed as "1e4…" (read as 1e4): the column widens to the text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    w = window
+    view, model = w.obs_view, w.obs_view.model()
+    c = model.column_of("predicted")
+    index = model.index(0, c)
+    text = "1e400000000"  # kept as typed (not a finite number), wider than any 0.xx
+    assert view.fontMetrics().horizontalAdvance(text) + 8 > view.columnWidth(c)
+    view.setCurrentIndex(index)
+    view.edit(index)
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    editor.setText(text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.doc.dataset.cell_text("predicted", 0) == text)
+    qtbot.waitUntil(lambda: view.columnWidth(c) >= view.fontMetrics().horizontalAdvance(text))
