@@ -400,6 +400,27 @@ class CompareError(ValueError):
     """A column cannot be compared (absent, already a role, not numbers); ``str`` says which."""
 
 
+def prediction_like_extras(dataset, sample: int = 200) -> list[str]:
+    """The extra columns that look like another model's predictions: their first ``sample``
+    non-empty cells are all probabilities (numbers in [0, 1]). A table saved with several
+    models reads back with the others as extra columns; the window says so after an open.
+    Binary tables only (K-class models have a column per class)."""
+    from .dataset import parse_cells
+
+    if not dataset.schema.task.is_binary:
+        return []
+    out = []
+    for name, cells in dataset.extras.items():
+        texts = [t for t in (str(c).strip() for c in cells[:4 * sample].tolist()) if t][:sample]
+        if not texts:
+            continue
+        values = parse_cells(texts).values
+        with np.errstate(invalid="ignore"):
+            if np.all((values >= 0.0) & (values <= 1.0)):
+                out.append(name)
+    return out
+
+
 def add_models(dataset, columns):
     """The table with each of ``columns`` (extra text columns of a binary table, e.g. a second
     model's probabilities) read as numbers and added as one more model, in the order given.

@@ -37,6 +37,7 @@ from ..core.io.datasets import is_data_set
 from ..core.loss import LossOptions
 from ..core.compare import restore_models
 from ..core.report import report_html
+from ..core.compare import prediction_like_extras
 from . import commands
 from .document import Document
 from .jobs import Job, Jobs
@@ -286,6 +287,11 @@ class FileController(QObject):
             note += f"; {self.doc.dataset.schema.task.n_classes} classes"
         if self.doc.turned_off:
             note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
+        models = prediction_like_extras(self.doc.dataset)
+        if models:  # (e.g. a table saved with several models: the others read back as extras)
+            listed = ", ".join(models[:3]) + (", …" if len(models) > 3 else "")
+            note += (f"; {listed} look{'s' if len(models) == 1 else ''} like another model's "
+                     "probabilities: Edit → Add model column compares")
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         warnings = large.window_warnings(info.warnings)

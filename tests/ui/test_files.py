@@ -561,7 +561,7 @@ UNREADABLE = [
     ("empty.csv", b""),
     ("blank.csv", b"\n \n\t\n"),
     ("blob.csv", bytes(range(256)) * 64),
-    ("fake.xlsx", b"actual,predicted\n1,0.5\n"),
+    ("fake.xlsx", b"PK\x03\x04 a zip's first bytes, then no workbook"),  # (text would be read)
     ("one-column.csv", b"score\n0.5\n0.7\n"),
 ]
 
@@ -1212,3 +1212,21 @@ def test_import_preview_says_which_of_two_candidate_columns_it_took(tmp_path, qt
     boxes["predicted"].setCurrentIndex(boxes["predicted"].findData("y_pred"))
     assert ok.isEnabled() and dialog.mapping()["predicted"] == "y_pred"
     assert dialog.message.text() == ""
+
+
+def test_reopening_a_table_saved_with_several_models_says_how_to_compare_them(tmp_path, window, qtbot):
+    """A second model's column reads back as an extra column: the status bar names it and the
+    way to compare it (an extra column of text or of numbers beyond [0, 1] is not named)."""
+    from bce_gui.core.compare import prediction_like_extras
+
+    path = tmp_path / "models.csv"
+    path.write_text("id,actual,predicted,Model 2,note,count\n"
+                    "a,1,0.9,0.8,fine,3\nb,0,0.2,0.35,odd,12\nc,1,0.6,,fine,7\n")
+    w = window
+    with qtbot.waitSignal(w.files.loadFinished, timeout=20_000):
+        assert w.files.open_path(str(path), ask=False, confirm_import=False)
+    assert prediction_like_extras(w.doc.dataset) == ["Model 2"]
+    message = w.statusBar().currentMessage()
+    assert ("Model 2 looks like another model's probabilities: Edit → Add model column compares"
+            in message)
+    assert "note" not in message.split(";")[-1] and "count" not in message
