@@ -145,6 +145,7 @@ def comparison_lines(summary: dict) -> list[str]:
             verdict = ("; better" if ci[1] < 0 else "; worse" if ci[0] > 0
                        else "; the interval holds 0")
         share = c["better_share"]
-        better = "" if share is None else f", lower row loss on {share:.1%} of rows"
+        of = "of the weight" if summary.get("weighted") else "of rows"
+        better = "" if share is None else f", lower row loss on {share:.1%} {of}"
         lines.append(f"  compared     {c['column']} - {ref} = {num(d)} ({span}{verdict}){better}")
     return lines

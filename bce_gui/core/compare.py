@@ -184,6 +184,8 @@ class Comparison:
     index: np.ndarray
     #: Each model's row losses over those rows (nats), for the scatter.
     row_losses: tuple[np.ndarray, ...]
+    #: Sample weights were given: the shares of rows are shares of the weight.
+    weighted: bool = False
 
     @property
     def leaderboard(self) -> list[ModelScore]:
@@ -319,7 +321,7 @@ def compare(columns: ComparisonColumns, reference: int = 0,
             m, columns.names[m], columns.names[reference], a, b, diff, ci, better, worse,
             int(d.size), index[top_rows], d[top_rows]))
     return Comparison(tuple(scores_out), reference, tuple(diffs), int(y.size), settings,
-                      options, index, tuple(losses))
+                      options, index, tuple(losses), weighted=w is not None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,8 +566,9 @@ def difference_cells(comparison: Comparison) -> list[tuple[str, ...]]:
     out = []
     for d in comparison.differences:
         share = d.better_share
+        of = "of the weight" if comparison.weighted else "of rows"
         better = ("not defined" if not share.defined
-                  else f"{_num(share.value * 100.0, 3)}% of rows")
+                  else f"{_num(share.value * 100.0, 3)}% {of}")
         out.append((d.column, _num(d.difference.value), _interval(d.ci95), better))
     return out
 

@@ -128,6 +128,11 @@ def test_weighted_shares_and_difference():
         log_loss(y, preds["bayes"], sample_weight=w) - log_loss(y, preds["logreg"], sample_weight=w),
         rel=1e-12)
     assert d.better_share.value == pytest.approx(w[b < a].sum() / w.sum())
+    # (a share of the weight, said so where it is shown)
+    from bce_gui.core.compare import difference_cells
+
+    assert c.weighted and difference_cells(c)[0][3].endswith("% of the weight")
+    assert difference_cells(run(binary_table(y, preds)))[0][3].endswith("% of rows")
 
 
 def test_reference_other_than_the_first_and_sign_of_the_difference():
