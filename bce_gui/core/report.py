@@ -110,7 +110,7 @@ def report_html(
     if meaning:
         parts.append(f"<p>{esc(meaning)}</p>")
     if categorical:
-        parts += _class_section(dataset, evaluation)
+        parts += _class_section(dataset, evaluation, units)
     if t.n_infinite:
         parts.append(f"<p><b>The loss is infinite</b>: {t.n_infinite} row(s) give probability 0 to "
                      "the actual class.</p>")
@@ -129,7 +129,7 @@ def report_html(
     rows = evaluation.worst_rows(worst)
     if rows.size:
         parts.append(f"<h2>The {rows.size} worst rows</h2>")
-        parts.append(_rows_table(dataset, evaluation, rows))
+        parts.append(_rows_table(dataset, evaluation, rows, units))
     issues = evaluation.validity.issues(dataset, limit=invalid_limit)
     if issues:
         n_inv = evaluation.validity.n_invalid
@@ -266,18 +266,20 @@ def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str
     return out
 
 
-def _class_section(dataset: Dataset, evaluation: Evaluation) -> list[str]:
-    """K classes: the per-class breakdown and what happened to rows not summing to 1."""
+def _class_section(dataset: Dataset, evaluation: Evaluation, units: str = "nats") -> list[str]:
+    """K classes: the per-class breakdown (mean losses in ``units``) and what happened to rows
+    not summing to 1."""
     from .summary_view import class_rows
 
     rows = class_rows(dataset.schema.task.classes, evaluation.accumulator.breakdown(),
                       evaluation.totals)
     out = ["<h2>Per class</h2>", TABLE + "<thead><tr><th>Class</th><th>Rows</th>"
-           "<th>Share of rows</th><th>Mean loss (nats)</th><th>Share of the loss</th></tr></thead>"]
+           f"<th>Share of rows</th><th>Mean loss ({units})</th><th>Share of the loss</th></tr>"
+           "</thead>"]
     for r in rows:
         out.append(f"<tr><td>{html.escape(r.label)}</td><td class='num'>{fmt_count(r.rows)}</td>"
                    f"<td class='num'>{fmt_percent(r.class_share, 1)}</td>"
-                   f"<td class='num'>{fmt_number(r.mean, 5) if r.rows else '—'}</td>"
+                   f"<td class='num'>{fmt_number(to_units(r.mean, units), 5) if r.rows else '—'}</td>"
                    f"<td class='num'>{fmt_percent(r.share, 1) or '—'}</td></tr>")
     out.append("</table>")
     v = evaluation.validity
@@ -305,13 +307,14 @@ def _row_cells(dataset: Dataset, row: int) -> str:
     return cells
 
 
-def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> str:
+def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray,
+                units: str = "nats") -> str:
     terms = terms_for_rows(dataset, evaluation.options, rows)
     categorical = not dataset.schema.task.is_binary
     predicted = "" if categorical else "<th>Predicted</th>"
     corrected, ln = ("p(actual)", "ln p(actual)") if categorical else ("Corrected p", "ln(corrected p)")
     out = [TABLE + f"<thead><tr>{_row_heads(dataset)}<th>ID</th><th>Actual</th>{predicted}"
-           f"<th>{corrected}</th><th>{ln}</th><th>Row loss (nats)</th></tr></thead>"]
+           f"<th>{corrected}</th><th>{ln}</th><th>Row loss ({units})</th></tr></thead>"]
     for k, r in enumerate(rows):
         r = int(r)
         actual = (dataset.cell_text(dataset.schema.actual, r) if categorical
@@ -325,7 +328,7 @@ def _rows_table(dataset: Dataset, evaluation: Evaluation, rows: np.ndarray) -> s
             f"{shown}"
             f"<td class='num'>{fmt_number(terms.corrected[k], 5)}</td>"
             f"<td class='num'>{fmt_number(terms.ln_corrected[k], 5)}</td>"
-            f"<td class='num'>{fmt_number(evaluation.loss[r], 5)}</td></tr>"
+            f"<td class='num'>{fmt_number(to_units(float(evaluation.loss[r]), units), 5)}</td></tr>"
         )
     out.append("</table>" + ROW_NOTE)
     return "".join(out)
