@@ -8,13 +8,12 @@ is not a number is kept beside the array, so nothing is ever lost or silently ch
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .formatting import fmt_number, number_style
+from .formatting import GROUPED, fmt_number, number_style
 from .schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT, Schema
 
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
@@ -54,10 +53,6 @@ def number_text(v: float) -> str:
     return repr(v)
 
 
-#: A whole number with one comma before three digits ("1,000", "-12,500"): ambiguous.
-_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
-
-
 def parse_cell(text: str) -> tuple[float, str | None]:
     """Read what a user typed into a number cell.
 
@@ -73,7 +68,7 @@ def parse_cell(text: str) -> tuple[float, str | None]:
         return math.nan, None
     candidate = t
     if t.count(",") == 1 and "." not in t:
-        if number_style().decimal == "." and _GROUPED.fullmatch(t):
+        if number_style().decimal == "." and GROUPED.fullmatch(t):
             # "1,000" where '.' is the decimal mark: a thousand with a group separator as
             # likely as one with a decimal comma (Excel copies formatted weights so): kept
             # as typed and reported, never read as 1 (a file's cell is refused the same way)

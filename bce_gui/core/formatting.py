@@ -10,6 +10,7 @@ decimal mark and never reads either as a thousands separator.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -117,12 +118,19 @@ class NumberParseError(ValueError):
     """Typed text that is not a number; ``str(err)`` says why, in one sentence."""
 
 
+#: A whole number with one comma before three digits ("1,000", "-12,500"): a thousand with a
+#: group separator as likely as one with a decimal comma, so refused where the decimal mark is
+#: '.' (the table's cells keep it as text: ``dataset.parse_cell``).
+GROUPED = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
+
+
 def parse_number(text: str, *, finite: bool = True) -> float:
     """What a person typed into a number field, as a float.
 
     Both ``.`` and ``,`` are accepted as the decimal mark (``0.1`` and ``0,1`` are one tenth in
-    every locale), and neither is ever read as a thousands separator: ``1,000`` is one, and text
-    with both marks (``1,000.5``) or two of one mark is refused rather than guessed at. A minus
+    every locale), and neither is ever read as a thousands separator; text with both marks
+    (``1,000.5``) or two of one mark is refused rather than guessed at, and so is ``1,000`` where
+    the decimal mark is '.' (a thousand as likely as one; with a decimal comma it is one). A minus
     sign may be ASCII or typographic (−), and an exponent is allowed (``1e-7``, ``1,5e-3``).
     Raises :class:`NumberParseError` with a message that quotes the text.
     """
@@ -136,6 +144,9 @@ def parse_number(text: str, *, finite: bool = True) -> float:
     if t.count(",") > 1 or t.count(".") > 1:
         raise NumberParseError(f"“{shown}” has more than one decimal mark: "
                                "type no thousands separators")
+    if _style.decimal == "." and GROUPED.fullmatch(t):
+        raise NumberParseError(f"“{shown}” could be a thousand or one: type {t.replace(',', '')} "
+                               f"or {t.replace(',', '.')}")
     candidate = t.replace(",", ".")
     if "_" in candidate or any(c.isspace() for c in candidate):
         raise NumberParseError(f"“{shown}” is not a number")

@@ -79,7 +79,7 @@ def test_fmt_cell_shows_at_most_15_digits_and_fmt_exact_round_trips():
 
 
 @pytest.mark.parametrize("text, value", [
-    ("0.1", 0.1), ("0,1", 0.1), (" 0,001 ", 0.001), ("1,000", 1.0), ("1.000", 1.0),
+    ("0.1", 0.1), ("0,1", 0.1), (" 0,001 ", 0.001), ("1,0001", 1.0001), ("1.000", 1.0),
     ("1e-7", 1e-7), ("1,5e-3", 1.5e-3), ("−0,25", -0.25), ("+3", 3.0), (",5", 0.5),
 ])
 def test_parse_number_takes_either_decimal_mark_and_never_groups(text, value):
@@ -90,7 +90,7 @@ def test_parse_number_takes_either_decimal_mark_and_never_groups(text, value):
     ("", "no number"), ("abc", "“abc” is not a number"), ("1,000.5", "both ‘.’ and ‘,’"),
     ("1.000,5", "both"), ("1,000,000", "more than one decimal mark"), ("1.2.3", "more than one"),
     ("1_000", "not a number"), ("1 000", "not a number"), ("nan", "not a finite number"),
-    ("inf", "not a finite number"),
+    ("inf", "not a finite number"), ("1,000", "could be a thousand or one: type 1000 or 1.000"),
 ])
 def test_parse_number_refuses_what_it_cannot_read_and_says_why(text, says):
     with pytest.raises(NumberParseError, match=says):
@@ -100,5 +100,10 @@ def test_parse_number_refuses_what_it_cannot_read_and_says_why(text, says):
 def test_parse_number_agrees_with_the_table_cells_parser():
     from bce_gui.core.dataset import parse_cell
 
-    for text in ("0.94", "0,94", "1e-3", "-2", "1,000", "0.5 "):
+    for text in ("0.94", "0,94", "1e-3", "-2", "1,0001", "0.5 "):
         assert parse_number(text) == parse_cell(text)[0]
+    # "1,000" (a thousand or one?) where '.' is the decimal mark: both refuse to guess
+    with pytest.raises(NumberParseError, match="could be a thousand or one"):
+        parse_number("1,000")
+    value, kept = parse_cell("1,000")
+    assert math.isnan(value) and kept == "1,000"
