@@ -35,6 +35,21 @@ def parse_block(text: str) -> list[list[str]]:
     return rows
 
 
+def delimited_lines(block: list[list[str]]) -> str | None:
+    """A one-column block whose every line holds the same two or more commas (or semicolons),
+    as lines copied from a CSV in a text editor ("A,1,0.5"): the separator, else None. Such a
+    paste puts each whole line into one cell; the window says how to paste rows instead (it
+    does not split them itself: an ID such as "Smith, John" holds a comma too)."""
+    if not block or any(len(r) != 1 for r in block):
+        return None
+    lines = [r[0] for r in block if r[0].strip()]
+    for sep in (";", ","):
+        counts = {line.count(sep) for line in lines}
+        if lines and len(counts) == 1 and counts.pop() >= 2:
+            return sep
+    return None
+
+
 def format_block(rows: list[list[str]]) -> str:
     """Rows of cells as tab-separated text that spreadsheets paste back cell by cell."""
     out = io.StringIO()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.clipboard import PasteError, parse_block, plan_paste
+from ..core.clipboard import PasteError, delimited_lines, parse_block, plan_paste
 from ..core.dataset import Dataset
 from ..core.formatting import count_text
 from ..core.explain import walkthrough_html
@@ -760,7 +760,11 @@ class MainWindow(QMainWindow):
             msg += " added at the end" if added == plan.n_rows else f", {count_text(added, 'row')} of them added"
         if plan.ignored:
             msg += f"; not used: {', '.join(plan.ignored)}"
-        self.statusBar().showMessage(msg, 8000)
+        sep = delimited_lines(block)
+        if sep is not None:
+            msg += (f" — each line whole into one cell: its cells are separated by '{sep}', not "
+                    "tabs (copy them from a spreadsheet, or open the file with File → Open)")
+        self.statusBar().showMessage(msg, 15000 if sep else 8000)
         self._go_to_data_row(first, shown.index(plan.roles[0]) if plan.roles else 0)
 
     def _go_to_data_row(self, data_row: int, column: int) -> None:

@@ -137,3 +137,18 @@ def test_parse_cells_agrees_with_parse_cell_cell_by_cell():
             v, bad = parse_cell(c)
             assert (got.values[i] == v) or (v != v and got.values[i] != got.values[i]), (c, got.values[i], v)
             assert got.text.get(i) == bad, c
+
+
+def test_lines_copied_from_a_csv_are_recognised_not_split():
+    """'A,1,0.5' lines (a CSV in a text editor) paste whole into one cell each; the separator
+    is found so the window can say so. IDs with one comma, decimal commas and tab-separated
+    blocks are not such lines."""
+    from bce_gui.core.clipboard import delimited_lines, parse_block
+
+    assert delimited_lines(parse_block("A,1,0.5\nB,0,0.25\n")) == ","
+    assert delimited_lines(parse_block("A;1;0,5\nB;0;0,25")) == ";"
+    assert delimited_lines(parse_block("A,1,0.5")) == ","
+    assert delimited_lines(parse_block("Smith, John\nDoe, Jane")) is None  # one comma: names
+    assert delimited_lines(parse_block("0,5\n0,25")) is None  # decimal commas
+    assert delimited_lines(parse_block("A\t1\t0.5\nB\t0\t0.25")) is None  # cells already
+    assert delimited_lines(parse_block("A,1,0.5\nB,0")) is None  # not the same shape

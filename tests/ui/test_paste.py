@@ -188,3 +188,17 @@ def test_undoing_a_paste_into_invalid_rows_only_shows_them_again(window, qtbot, 
     assert (ds.cell_text("predicted", 3), ds.cell_text("predicted", 7)) == ("x", "y")
     assert ids() == ["ID4", "ID8"]
     assert w.model.rowCount() == len(w.doc) - w.doc.live.totals.n == 2
+
+
+def test_pasting_lines_of_a_csv_says_how_to_paste_rows(window, qtbot, dialogs):
+    w = window
+    QGuiApplication.clipboard().setText("A,1,0.5\n")
+    click_cell(qtbot, w.obs_view, 0, col(w, "id"))
+    key(qtbot, w, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: w.doc.dataset.cell_text("id", 0) == "A,1,0.5")
+    message = w.statusBar().currentMessage()
+    assert message.startswith("Pasted 1 row") and "separated by ','" in message
+    QGuiApplication.clipboard().setText("0.5\n")  # an ordinary paste says nothing more
+    click_cell(qtbot, w.obs_view, 1, col(w, "predicted"))
+    key(qtbot, w, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Pasted 1 row")
