@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import warnings
@@ -462,15 +461,9 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
 
 
 def overflow_message(totals) -> str | None:
-    """Why the totals cannot be trusted when the weights are too large for float64: each is
-    finite but their sum (or the sum of weight times loss) is not. None when they fit."""
-    limit = "more than the largest float (1.8e308): divide them by a constant, the weighted " \
-            "mean does not change"
-    if totals.n and math.isinf(totals.sum_weight):
-        return f"the weights sum to {limit}"
-    if totals.n and math.isinf(totals.sum_loss) and not totals.n_infinite:
-        return f"the weights times the losses sum to {limit}"
-    return None
+    """Why the totals cannot be trusted when the weights are too large for float64 (see
+    ``LossTotals.overflow``). None when they fit."""
+    return totals.overflow
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:

@@ -41,6 +41,8 @@ def formula_text(totals: LossTotals, options: LossOptions, sum_ln: float | None 
         lhs, denom = (f"−{term}", None) if reduction == "sum" else (f"−(1/N) {term}", f"1/{totals.n}")
     if totals.n_infinite:
         return f"{lhs} = ∞  ({totals.n_infinite} row(s) give probability 0 to the actual class)"
+    if totals.overflow is not None:
+        return f"{lhs} is undefined: {totals.overflow}."
     if not math.isfinite(totals.mean):
         return f"{lhs} is undefined: the weights of the valid rows add up to 0."
     if weighted:

@@ -622,6 +622,8 @@ class LossTotals:
             return math.nan
         if self.n_infinite:
             return math.inf
+        if self.overflow is not None:
+            return math.nan
         if self.reduction == "sum":
             return self.sum_loss
         if self.reduction == "mean":
@@ -629,6 +631,19 @@ class LossTotals:
         if self.sum_weight == 0.0:
             return math.nan
         return self.sum_loss / self.sum_weight
+
+    @property
+    def overflow(self) -> str | None:
+        """Why the sums cannot give the loss: finite weights whose sum (or the sum of weight
+        times loss) is past the largest float (the mean would read 0, or inf). None when they
+        fit; the loss is then NaN and this is the reason said for it."""
+        limit = ("more than the largest float (1.8e308): divide them by a constant, the "
+                 "weighted mean does not change")
+        if self.n and math.isinf(self.sum_weight):
+            return f"the weights sum to {limit}"
+        if self.n and math.isinf(self.sum_loss) and not self.n_infinite:
+            return f"the weights times the losses sum to {limit}"
+        return None
 
     @property
     def scale(self) -> float:

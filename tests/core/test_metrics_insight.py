@@ -345,3 +345,20 @@ def test_calibration_counts_of_hard_labels_are_the_weighted_sums():
     general.add_columns(columns(y, p), hard=False)
     for name in ("count", "sum_w", "sum_wp", "sum_wy"):
         assert np.array_equal(getattr(fast, name), getattr(general, name))
+
+
+@pytest.mark.parametrize("weight", [1e200, 1e308])
+def test_weights_too_large_for_the_statistics_say_so_without_a_warning(weight):
+    """Weights past 1e150 (their squares overflow) or summing past the largest float: every
+    statistic is "not defined" with the reason, no numpy overflow warning (an error under this
+    suite's settings) and no exception — the window's statistics job raised OverflowError."""
+    from bce_gui.core.metrics.columns import HUGE_WEIGHTS
+
+    y, p = np.array([1, 0, 1.0]), np.array([0.9, 0.2, 0.6])
+    ins = insight(y, p, np.full(3, weight))
+    for stat in (ins.brier, ins.auc, ins.accuracy, ins.decomposition.miscalibration,
+                 ins.worst_share[0.01], ins.parity.loss["exact"]):
+        assert stat.value is None and HUGE_WEIGHTS in stat.reason
+    assert HUGE_WEIGHTS in ins.ci95.reason
+    ordinary = insight(y, p, np.full(3, 1e140))  # (still fine below 1e150)
+    assert ordinary.brier.value == pytest.approx(insight(y, p).brier.value, rel=1e-12)

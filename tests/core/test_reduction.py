@@ -151,3 +151,16 @@ def test_the_formula_and_the_summary_say_which_reduction():
         "Reduction: mean over rows of w·l, Σw·l/N (Keras' default)."
     assert reduction_text(LossOptions(reduction="sum")) == \
         "Reduction: sum of w·l, Σw·l (chosen; the textbook's default is weighted mean, Σw·l/Σw)."
+
+
+def test_weights_past_the_largest_float_give_no_loss_and_say_why():
+    """Two weights of 1e308 sum to inf: the weighted mean read 0 (Σw·l / inf); now NaN with
+    the reason, which the window's formula line says (compute refuses the file with it)."""
+    from bce_gui.core.explain import formula_text
+
+    t = evaluate(Dataset.from_arrays([1, 0], [0.9, 0.2], [1e308, 1e308]), LossOptions()).totals
+    assert math.isinf(t.sum_weight) and math.isnan(t.mean)
+    assert t.overflow.startswith("the weights sum to more than the largest float")
+    assert "is undefined: the weights sum to more than the largest float" in formula_text(t, LossOptions())
+    fine = evaluate(Dataset.from_arrays([1, 0], [0.9, 0.2], [1e200, 1e200]), LossOptions()).totals
+    assert fine.overflow is None and fine.mean == pytest.approx(0.16425203348601802, rel=1e-12)

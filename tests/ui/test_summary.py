@@ -89,3 +89,12 @@ def test_soft_labels_and_weights_are_named(window, qtbot):
     text = s.options_label.text()
     assert "soft labels" in text.lower() and "weight column" in text
     assert re.search(r"Options: Soft labels", text)
+
+
+def test_weights_past_the_largest_float_are_said_not_shown_as_a_loss_of_0(window, qtbot):
+    from bce_gui.core.dataset import Dataset
+
+    w = window
+    w.doc.set_dataset(Dataset.from_arrays([1, 0], [0.9, 0.2], [1e308, 1e308]))
+    qtbot.waitUntil(lambda: "largest float" in w.summary.formula_label.text())
+    assert w.summary.loss_label.text() not in ("0", "0.000", "0.0000")

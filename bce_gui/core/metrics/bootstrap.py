@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .keyed import KeyedSums
+from .columns import HUGE_WEIGHTS, huge_weights
 from .result import Interval
 from ..metrics_settings import DEFAULT_SEED, N_RESAMPLES
 
@@ -349,6 +350,8 @@ def percentiles(values: np.ndarray, pcts) -> list[float]:
 def bootstrap_ci(losses, weights=None, *, n_resamples: int = N_RESAMPLES,
                  seed: int = DEFAULT_SEED, level: float = LEVEL) -> Interval:
     """The percentile bootstrap interval of the (weighted) mean row loss."""
+    if huge_weights(weights):
+        return Interval.undefined(f"no interval: {HUGE_WEIGHTS}")
     h = HistogramBootstrap(weights is not None, n_resamples, seed, level)
     return h.update(losses, weights).result()
 
@@ -361,6 +364,8 @@ def paired_bootstrap_ci(losses_a, losses_b, weights=None, *, n_resamples: int = 
     row-by-row difference (the two means share their weights, so the difference of means is
     the mean of the differences).
     """
+    if huge_weights(weights):
+        return Interval.undefined(f"no interval: {HUGE_WEIGHTS}")
     a = np.asarray(losses_a, dtype=np.float64)
     b = np.asarray(losses_b, dtype=np.float64)
     if a.shape != b.shape:

@@ -15,6 +15,8 @@ wherever they appear.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +25,12 @@ import numpy as np
 NO_ROWS = "there are no valid rows"
 ZERO_WEIGHT = "the weights of the valid rows sum to 0"
 SOFT_LABELS = "it needs labels of exactly 0 or 1, and some labels lie in between (soft labels)"
+#: Weights beyond this: their squares (the Brier score's and the bootstrap's sums) pass the
+#: largest float.
+HUGE_WEIGHT = 1e150
+HUGE_WEIGHTS = ("weights above 1e150 (or summing past the largest float) overflow "
+                "the statistics' sums; divide the weights by a constant (the weighted mean "
+                "does not change)")
 
 
 @dataclass(frozen=True)
@@ -53,15 +61,27 @@ class Columns:
         return bool(np.all((y == 0.0) | (y == 1.0)))
 
     def sum_weight(self) -> float:
-        return float(self.n) if self.w is None else float(np.sum(self.w))
+        if self.w is None:
+            return float(self.n)
+        with np.errstate(over="ignore"):  # (past the largest float: inf, see problem())
+            return float(np.sum(self.w))
 
     def problem(self) -> str:
         """Why no statistic can be computed at all ("" when one can)."""
         if self.n == 0:
             return NO_ROWS
-        if self.w is not None and not self.sum_weight() > 0:
-            return ZERO_WEIGHT
+        if self.w is not None:
+            total = self.sum_weight()
+            if not total > 0:
+                return ZERO_WEIGHT
+            if not math.isfinite(total) or huge_weights(self.w):
+                return HUGE_WEIGHTS
         return ""
+
+
+def huge_weights(w) -> bool:
+    """Weights whose squares (or sum) would pass the largest float (see HUGE_WEIGHTS)."""
+    return w is not None and np.size(w) > 0 and float(np.max(np.abs(w))) > HUGE_WEIGHT
 
 
 def columns(actual, predicted, weights=None) -> Columns:

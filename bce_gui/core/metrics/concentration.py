@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import NO_ROWS
+from .columns import HUGE_WEIGHTS, NO_ROWS, huge_weights
 from .keyed import KeyedSums
 from .result import Stat
 
@@ -65,6 +65,9 @@ def _contributions(losses: np.ndarray, weights: np.ndarray | None) -> np.ndarray
 def concentration(losses, weights=None, *, shares=SHARES, worst: int = WORST_LISTED
                   ) -> Concentration:
     """Shares of the total loss carried by the worst rows, and the worst rows themselves."""
+    if huge_weights(weights):
+        return Concentration({f: Stat.undefined(HUGE_WEIGHTS) for f in shares},
+                             np.zeros(0, dtype=np.int64), np.zeros(0), 0)
     c = _contributions(np.asarray(losses, dtype=np.float64).ravel(), weights)
     n = c.size
     infinite = np.isinf(c)

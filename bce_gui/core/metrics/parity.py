@@ -198,7 +198,10 @@ def _reduction_sentence(said, choices: dict, w: np.ndarray | None) -> None:
     for name, opts in choices.items():
         if isinstance(opts, LossOptions):
             by.setdefault(opts.reduction_used, []).append(LABELS[name])
-    n, total = int(w.size), float(math.fsum(w.tolist()))
+    try:
+        n, total = int(w.size), float(math.fsum(w.tolist()))
+    except OverflowError:  # (weights past the largest float: the statistics say so)
+        return
     if len(by) < 2 or not n or not total > 0 or total == n:
         return
     divides = {"weighted-mean": f"by the sum of the weights (Σw = {total:.6g})",

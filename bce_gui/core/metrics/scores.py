@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .calibration import CalibrationBins, ReliabilityBins
-from .columns import NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, columns, weighted_sum
+from .columns import (HUGE_WEIGHTS, NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, columns,
+                      huge_weights, weighted_sum)
 from .result import Stat
 from ..metrics_settings import DEFAULT_THRESHOLD
 
@@ -110,6 +111,7 @@ class ScoreAccumulator:
         self.sum_sq = 0.0
         self.sum_correct = 0.0
         self.soft = False
+        self.huge = False  # weights past HUGE_WEIGHT were given: nothing to sum
         self.bins = CalibrationBins()
 
     def update(self, actual, predicted, weights=None, hard: bool | None = None
@@ -119,6 +121,9 @@ class ScoreAccumulator:
         if cols.n == 0:
             return self
         self.n += cols.n
+        if huge_weights(cols.w):  # (their squares pass the largest float: see result())
+            self.huge = True
+            return self
         self.sum_w += cols.sum_weight()
         self.sum_sq += weighted_sum(_squared_errors(cols), cols.w)
         hard = cols.hard_labels() if hard is None else hard
@@ -139,14 +144,15 @@ class ScoreAccumulator:
         self.sum_sq += other.sum_sq
         self.sum_correct += other.sum_correct
         self.soft |= other.soft
+        self.huge |= other.huge
         self.bins.merge(other.bins)
         return self
 
     def result(self) -> Scores:
         categorical = bool(self.bins.top_label)
         threshold = None if categorical else self.threshold
-        if self.n == 0 or not self.sum_w > 0:
-            reason = NO_ROWS if self.n == 0 else ZERO_WEIGHT
+        if self.n == 0 or not self.sum_w > 0 or self.huge:
+            reason = NO_ROWS if self.n == 0 else HUGE_WEIGHTS if self.huge else ZERO_WEIGHT
             return Scores(Stat.undefined(reason), Stat.undefined(reason), threshold,
                           self.bins.result())
         brier_ = Stat.of(self.sum_sq / self.sum_w)
