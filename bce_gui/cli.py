@@ -454,16 +454,10 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
         held.__exit__(None, None, None)
         if progress is not None:
             progress.clear()
-    if overflow_message(result.totals) is None:
+    if result.totals.overflow is None:
         for w in caught:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
     return _finish(args, result.summary, result.totals, label)
-
-
-def overflow_message(totals) -> str | None:
-    """Why the totals cannot be trusted when the weights are too large for float64 (see
-    ``LossTotals.overflow``). None when they fit."""
-    return totals.overflow
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:
@@ -519,7 +513,7 @@ def _finish(args, summary: dict, totals, label: str, lines=None) -> int:
             "undefined (--reduction mean or sum gives 0)"
         )
     summary["warnings"] = [*option_warnings(args), *summary.get("warnings", [])]
-    overflow = overflow_message(totals)
+    overflow = totals.overflow
     if overflow is not None:
         return _fail(f"{label}: {overflow}")
     if n_invalid:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .formatting import json_number
-from .loss import LossOptions, LossTotals
+from .loss import LossOptions, LossTotals, rescales
 from .metrics.auc import roc_auc
 from .metrics.bootstrap import bootstrap_ci, paired_bootstrap_ci
 from .metrics.insight import probabilities
@@ -266,7 +266,7 @@ def _on_loss_scale(ci: Interval, totals) -> Interval:
     beside: times the reduction's factor (``LossTotals.scale``: Σ w for ``sum``, Σ w / N for
     ``mean``; every model has the same rows and weights, so the same factor)."""
     factor = totals.scale
-    return ci.scaled(factor) if math.isfinite(factor) and factor > 0 else ci
+    return ci.scaled(factor) if rescales(factor) else ci
 
 
 def compare(columns: ComparisonColumns, reference: int = 0,

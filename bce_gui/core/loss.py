@@ -679,6 +679,12 @@ def reduction_scale(reduction: str, n: int, sum_weight: float) -> float:
             "sum": sum_weight}[reduction]
 
 
+def rescales(factor: float) -> bool:
+    """A reduction's factor that puts per-row statistics on the loss's scale: not 1, and
+    usable (0 or NaN: weights summing to 0, where those statistics are not defined)."""
+    return factor != 1.0 and math.isfinite(factor) and factor > 0
+
+
 def _clamp01(q: float) -> float:
     return min(max(q, 0.0), 1.0) if math.isfinite(q) else q
 

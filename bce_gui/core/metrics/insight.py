@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..accumulate import Accumulator
-from ..loss import LossOptions, OptionsError, row_losses
+from ..loss import LossOptions, OptionsError, rescales, row_losses
 from .auc import AucAccumulator, roc_auc
 from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bin_values, bootstrap_ci
 from .calibration import ReliabilityBins
@@ -165,7 +165,7 @@ class _Scale:
     def __init__(self, factor: float, reduction: str) -> None:
         self.factor, self.reduction = factor, reduction
         #: (a factor of 0 or NaN: weights summing to 0, where these statistics are not defined)
-        self.applies = factor != 1.0 and math.isfinite(factor) and factor > 0
+        self.applies = rescales(factor)
 
     def of(self, stat):
         return stat.scaled(self.factor) if self.applies else stat

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize, with_units
-from ..loss import LossOptions, LossTotals, to_units
+from ..loss import LossOptions, LossTotals, rescales, to_units
 from .concentration import rows_in
 from .corp import Decomposition
 from .guide import BANDS, guide, scale_position
@@ -97,7 +97,7 @@ def guide_bar(totals: LossTotals, options: LossOptions | None = None, units: str
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "An infinite loss is off the scale.", "")
     factor = totals.scale
-    scaled = factor != 1.0 and math.isfinite(factor) and factor > 0
+    scaled = rescales(factor)
     if totals.reduction != "weighted-mean" and not scaled and factor != 1.0:
         return GuideBar(labels, ticks, None, "", None, "", None,
                         "The scale is for a loss per row; with weights summing to 0 there is "
