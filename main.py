@@ -3,11 +3,10 @@
 import sys
 
 if sys.argv[1:2] == ["compute"]:
-    # A command that ends at once: no cyclic garbage collection from here on, the imports
-    # included (see bce_gui.cli.run_and_exit).
-    import gc
+    # A command that ends at once (see bce_gui.prepare_compute_process), before numpy's import.
+    from bce_gui import prepare_compute_process
 
-    gc.disable()
+    prepare_compute_process()
 
 from bce_gui.cli import run_and_exit
 

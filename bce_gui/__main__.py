@@ -7,9 +7,9 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["compute"]:
-        import gc
+        from . import prepare_compute_process
 
-        gc.disable()  # (before the imports: see cli.run_and_exit)
+        prepare_compute_process()  # (before the imports: see cli.run_and_exit)
     from .cli import run_and_exit
 
     run_and_exit(sys.argv[1:])

@@ -218,7 +218,7 @@ def build_compute_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         "--chunk-rows",
         type=_positive_int,
         metavar="N",
-        help="evaluate at most N rows at a time (default: 16 MB of CSV/TSV text, or 2^20 rows "
+        help="evaluate at most N rows at a time (default: 8 MB of CSV/TSV text, or 2^20 rows "
         "of Parquet/Arrow, at a time); e.g. --chunk-rows 100000",
     )
     eng = parser.add_argument_group("engine (where the rows are evaluated)")

@@ -9,7 +9,7 @@ before streaming). Peak resident memory is each child's own maximum RSS, from ``
 -v`` (or, without it, ``os.wait4`` in a small launcher), so one run's peak never hides another's. Files: 1e6 and 1e7 rows (``--big`` adds 3e7, ~0.9 GB;
 ``--quick``: 1e5 and 1e6). The two results must agree to 1e-12 relative.
 
-Goal: streamed memory flat (for files larger than one 16 MB block, the largest file's peak
+Goal: streamed memory flat (for files larger than one 8 MB block, the largest file's peak
 within 30 MB of the smallest's), and streamed no slower than in memory (ratio <= 1.1 at 1e6 rows
 and above; the machine is noisy, so read ratios near 1 as "the same").
 """

