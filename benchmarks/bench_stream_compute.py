@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_stream_compute.py [--quick] [--big] [--repeat N]
 
-Each run is a fresh subprocess timed from start to exit: ``main.py compute FILE --json`` (CSV
-files are streamed a block at a time) against the same computation with the whole file in
+Each run is a fresh subprocess timed from start to exit: ``main.py compute FILE --json
+--no-stats`` (CSV files are streamed a block at a time; the loss alone, as the in-memory script
+computes) against the same computation with the whole file in
 memory (``read_table`` + ``evaluate`` + ``summary_dict``, the in-memory path ``compute`` took
 before streaming). Peak resident memory is each child's own maximum RSS, from ``/usr/bin/time
 -v`` (or, without it, ``os.wait4`` in a small launcher), so one run's peak never hides another's. Files: 1e6 and 1e7 rows (``--big`` adds 3e7, ~0.9 GB;
@@ -11,7 +12,10 @@ before streaming). Peak resident memory is each child's own maximum RSS, from ``
 
 Goal: streamed memory flat (for files larger than one 8 MB block, the largest file's peak
 within 30 MB of the smallest's), and streamed no slower than in memory (ratio <= 1.1 at 1e6 rows
-and above; the machine is noisy, so read ratios near 1 as "the same").
+and above; the machine is noisy, so read ratios near 1 as "the same"). Also printed: the peak of
+``compute --json`` as it runs by default, with every statistic: the exact AUC and decomposition
+keep 8 bytes a row up to 2^22 rows (core/metrics/auc.py EXACT_LIMIT), then a histogram, so that
+peak grows up to 2^22 rows and is flat beyond (informational).
 """
 
 from __future__ import annotations
@@ -89,19 +93,21 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         ns.append(30_000_000)
     repeat = args.repeat or (1 if args.quick else 3)
     paths = {n: ensure_csv(n) for n in ns}  # (written once, by worker processes)
-    print_header("Streaming compute: `main.py compute FILE --json` (streamed) vs the whole file in memory")
+    print_header("Streaming compute: `main.py compute FILE --json --no-stats` (streamed) vs the whole file in memory")
     print(f"best of {repeat} runs per cell (interleaved); peak RSS of each child process")
     print(f"  {'rows':>6} {'file':>9}  {'streamed':>10} {'peak':>8} {'rows/s':>8}   "
           f"{'in memory':>10} {'peak':>8} {'rows/s':>8}   {'time ratio':>10}")
     rows = {}
     for n in ns:
         path = paths[n]
-        streamed_cmd = [sys.executable, "main.py", "compute", str(path), "--json"]
+        stats_cmd = [sys.executable, "main.py", "compute", str(path), "--json"]
+        streamed_cmd = [*stats_cmd, "--no-stats"]
         memory_cmd = [sys.executable, "-c", IN_MEMORY_SCRIPT, str(path)]
-        best = {"s": (float("inf"), 0.0, ""), "m": (float("inf"), 0.0, "")}
-        peak = {"s": 0.0, "m": 0.0}
+        best = {"s": (float("inf"), 0.0, ""), "m": (float("inf"), 0.0, ""),
+                "x": (float("inf"), 0.0, "")}
+        peak = {"s": 0.0, "m": 0.0, "x": 0.0}
         for _ in range(repeat):
-            for key, cmd in (("s", streamed_cmd), ("m", memory_cmd)):
+            for key, cmd in (("s", streamed_cmd), ("m", memory_cmd), ("x", stats_cmd)):
                 dt, rss, out = run_measured(cmd)
                 peak[key] = max(peak[key], rss)  # the peak is the same every run; keep the largest
                 if dt < best[key][0]:
@@ -112,10 +118,11 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         rel = abs(loss_s - loss_m) / abs(loss_m)
         assert rel <= 1e-12, (loss_s, loss_m)
         size_mb = path.stat().st_size / 1e6
-        rows[n] = (t_s, peak["s"], t_m, peak["m"])
+        rows[n] = (t_s, peak["s"], t_m, peak["m"], peak["x"])
         print(f"  {label(n):>6} {size_mb:7.0f} MB  {fmt_s(t_s):>10} {peak['s']:6.0f} MB {n / t_s:8.2g}   "
               f"{fmt_s(t_m):>10} {peak['m']:6.0f} MB {n / t_m:8.2g}   {t_s / t_m:9.2f}x"
-              f"   (loss rel. diff {rel:.0e})")
+              f"   (loss rel. diff {rel:.0e}; with every statistic: {fmt_s(best['x'][0])}, "
+              f"peak {peak['x']:.0f} MB)")
     # Flat means: the same peak for every file larger than one block (a smaller file is one
     # block of its own size).
     from bce_gui.core.stream import DEFAULT_BLOCK_BYTES
@@ -126,6 +133,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     growth_m = rows[large][3] - rows[small][3]
     flat = growth_s <= FLAT_MB if len(big) >= 2 else None
     verdict = "informational: one file above a block" if flat is None else ("met" if flat else "MISSED")
+    growth_x = rows[large][4] - rows[small][4]
+    print(f"  with every statistic: peak {growth_x:+.0f} MB from {label(small)} to {label(large)} "
+          f"rows (the exact AUC's keys, 8 B a row up to 2^22 rows, then a histogram)")
     print(f"  peak growth {label(small)} -> {label(large)} rows: streamed {growth_s:+.0f} MB "
           f"(goal <= {FLAT_MB} MB for files above a block: {verdict}), in memory {growth_m:+.0f} MB")
     figures = [
@@ -136,7 +146,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     ]
     for n in ns:
         if n >= 1_000_000:
-            t_s, _ps, t_m, _pm = rows[n]
+            t_s, _ps, t_m, _pm, _px = rows[n]
             ratio = t_s / t_m
             figures.append(Figure(
                 f"compute streamed/in memory {label(n)} rows", f"{ratio:.2f}x ({fmt_s(t_s)} vs {fmt_s(t_m)})",
