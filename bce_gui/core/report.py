@@ -19,6 +19,7 @@ from .explain import (
     options_sentence,
     reduction_text,
     sums_text,
+    weighted_rows,
 )
 from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from .loss import to_units
@@ -95,9 +96,10 @@ def report_html(
         if math.isfinite(t.mean):
             parts.append(f"<p>= {esc(fmt_number(to_units(t.mean, other), 4))} {other} per "
                          "observation</p>")
+    formula = formula_text(t, opts, categorical=categorical, weighted=weighted_rows(dataset, opts))
     parts += [
         "<h2>How it was computed</h2>",
-        f"<p>{esc(formula_text(t, opts, categorical=categorical))}</p>",
+        f"<p>{esc(formula)}</p>",
         f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)} "

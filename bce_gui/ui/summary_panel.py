@@ -15,6 +15,7 @@ from ..core.explain import (
     options_sentence,
     reduction_text,
     sums_text,
+    weighted_rows,
 )
 from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result, with_units
 from ..core.metrics.view import guide_bar
@@ -161,7 +162,8 @@ class SummaryPanel(QFrame):
             f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
         )
-        self.formula_label.setText(formula_text(t, opts, categorical=categorical))
+        self.formula_label.setText(formula_text(t, opts, categorical=categorical,
+                                                weighted=weighted_rows(self.doc.dataset, opts)))
         self.formula_label.setAccessibleName(f"Formula: {self.formula_label.text()}")
         if shown.finite:
             self.other_units_label.setText(f"= {with_units(fmt_number(shown.other, 4), shown.other_units)}")
