@@ -95,3 +95,57 @@ def test_the_guide_places_a_summed_or_weighted_mean_loss_per_row():
         assert bar.loss_text == per_row.loss_text and bar.band == per_row.band
         assert bar.caption.startswith("The loss per row (Σw·l/Σw), ")
     assert per_row.caption.startswith("This loss, ")
+
+
+def test_statistics_explanations_say_weight_when_the_rows_are_weighted():
+    """QA: "Accuracy: share of rows ..." read 76.9% on a weighted file whose share of rows is
+    81.8%. With weights the explanations name the weight; in memory and streamed alike."""
+    import numpy as np
+
+    from bce_gui.core.dataset import Dataset, NumericColumn, text_array
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.metrics import insight
+    from bce_gui.core.metrics.table import ModelColumns, summary_statistics, table_insight
+    from bce_gui.core.metrics.view import statistic_lines
+    from bce_gui.core.schema import Schema
+
+    def lines(ins):
+        return {s.key: s for s in statistic_lines(ins)}
+
+    y = np.array([1, 0, 1, 0, 1, 0, 1, 1.0])
+    p = np.array([0.8, 0.3, 0.4, 0.1, 0.9, 0.6, 0.7, 0.2])
+    w = np.array([1, 2, 0.5, 1, 0, 3, 1, 1.25])
+    plain, weighted = lines(insight(y, p)), lines(insight(y, p, w))
+    assert plain["accuracy"].value == "62.5%" and weighted["accuracy"].value == "51.3%"  # 5 of 9.75
+    assert plain["accuracy"].explanation.startswith("Share of rows whose predicted class")
+    assert weighted["accuracy"].explanation.startswith("Share of the weight on rows whose")
+    assert plain["brier"].explanation.startswith("Mean squared gap")
+    assert weighted["brier"].explanation.startswith("Weighted mean squared gap")
+    assert "each pair counting its two weights" in weighted["auc"].explanation
+    assert "weight" not in plain["auc"].explanation
+    assert plain["ece"].explanation.endswith("(weighted by the rows in each).")
+    assert "each bin counts as much as its rows' weight" in weighted["ece"].explanation
+    ds = Dataset.from_arrays(y, p, w)
+    streamed = lines(summary_statistics(ds, evaluate(ds, LossOptions()))[0])
+    assert {k: (s.value, s.explanation) for k, s in streamed.items() if k != "ci95"} == \
+        {k: (s.value, s.explanation) for k, s in weighted.items() if k != "ci95"}
+
+    # QA's three-class file: 10 of 13 weight right (76.9%), 9 of 11 rows (81.8%).
+    labels = ["cat", "dog", "bird", "cat", "dog", "bird", "bird", "cat", "dog", "bird", "cat"]
+    probs = np.array([[0.35, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.5, 0.3, 0.1],
+                      [0.3, 0.3, 0.3], [0.05, 0.05, 0.9], [0.3, 0.3, 0.4], [0.9, 0.05, 0.05],
+                      [0.2, 0.7, 0.2], [0, 0.5, 0.5], [0.6, 0.2, 0.2]])
+    classes = ("cat", "dog", "bird")
+    for weights, value, share in (([1, 2, 1, 1.5, 1, 0.5, 1, 1, 1, 2, 1], "76.9%", "Share of the weight on rows"),
+                                  (None, "81.8%", "Share of rows")):
+        cols = {"label": text_array(labels)}
+        cols.update({c: NumericColumn.from_floats(probs[:, k]) for k, c in enumerate(classes)})
+        if weights is not None:
+            cols["w"] = NumericColumn.from_floats(weights)
+        ds = Dataset(cols, Schema.categorical(classes, "label", classes,
+                                              weight=None if weights is None else "w"))
+        got = lines(table_insight(ModelColumns.of(ds, evaluate(ds, LossOptions()))).insight)
+        assert got["accuracy"].value == value
+        assert got["accuracy"].explanation == f"{share} whose most probable class is the actual one."
+        assert ("(each counting its weight)" in got["brier"].explanation) == (weights is not None)

@@ -60,6 +60,9 @@ class Insight:
     parity: Parity | None = None
     histogram: Histogram | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    #: The rows carry sample weights: the Brier score, the accuracy, the AUC and the ECE are
+    #: shares and means of the weight, not of the rows (their explanations say so).
+    weighted: bool = False
 
     @property
     def ece(self) -> Stat:
@@ -152,7 +155,7 @@ def insight(actual, predicted, weights=None, *, options: LossOptions | None = No
         worst_share=conc.share, decomposition=scale.of(c.decomposition),
         guide=_guide(loss, baseline, base_rate, scale),
         concentration=conc, corp=c.curve, parity=par, histogram=loss_histogram(losses),
-        notes=notes,
+        notes=notes, weighted=w is not None,
     )
 
 
@@ -339,7 +342,7 @@ class MetricsAccumulator:
             accuracy=sc.accuracy, threshold=sc.threshold, calibration=sc.calibration,
             ci95=scale.of(ci), worst_share=self.shares.result(),
             decomposition=scale.of(decomposition), guide=_guide(loss, baseline, base_rate, scale),
-            parity=self._parity(sc, loss), notes=notes,
+            parity=self._parity(sc, loss), notes=notes, weighted=self.weighted,
         )
 
     def _parity(self, sc, loss: float) -> Parity:

@@ -142,41 +142,50 @@ def _line(key: str, title: str, stat: Stat, text: str, explanation: str) -> Stat
 
 
 def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
-    """The statistics panel's lines (and the report's), in the order they are read."""
+    """The statistics panel's lines (and the report's), in the order they are read. With
+    weights (``ins.weighted``) the explanations say what the numbers are: shares and means of
+    the weight, pairs counted by their weights (as scikit-learn's ``sample_weight``)."""
+    weighted = ins.weighted
     if ins.categorical:  # the multi-class forms
         lines = [
             _line("brier", "Brier score (summed over classes)", ins.brier,
                   fmt_result(float(ins.brier), 4),
                   "Squared gaps between each class's p and 1 for the actual class, 0 for the "
-                  "others, added over the classes and averaged over rows: 0 is perfect, 2 the "
-                  "worst."),
+                  "others, added over the classes and averaged over rows"
+                  + (" (each counting its weight)" if weighted else "") + ": 0 is perfect, 2 "
+                  "the worst."),
             _line("auc", "ROC AUC (one-vs-rest, macro)", ins.auc, fmt_result(float(ins.auc), 4),
                   "For each class, how often its rows get a higher p of that class than the "
-                  "other rows do; the mean over classes: 0.5 is chance, 1 a perfect ranking."),
+                  "other rows do" + (" (each pair counting its two weights)" if weighted else "")
+                  + "; the mean over classes: 0.5 is chance, 1 a perfect ranking."),
         ]
     else:
         lines = [
             _line("brier", "Brier score", ins.brier, fmt_result(float(ins.brier), 4),
-                  "Mean squared gap between p and the actual class: 0 is perfect; always "
-                  "predicting 0.5 scores 0.25."),
+                  ("Weighted mean" if weighted else "Mean") + " squared gap between p and the "
+                  "actual class: 0 is perfect; always predicting 0.5 scores 0.25."),
             _line("auc", "ROC AUC", ins.auc, fmt_result(float(ins.auc), 4),
-                  "How often a class-1 row gets a higher p than a class-0 row: 0.5 is chance, 1 "
-                  "a perfect ranking. Calibration does not change it."),
+                  "How often a class-1 row gets a higher p than a class-0 row"
+                  + (" (each pair counting its two weights)" if weighted else "") + ": 0.5 is "
+                  "chance, 1 a perfect ranking. Calibration does not change it."),
         ]
+    share = "Share of the weight on rows" if weighted else "Share of rows"
     if ins.threshold is not None:
         at = fmt_number(ins.threshold, 3)
         lines.append(_line("accuracy", f"Accuracy at p ≥ {at}", ins.accuracy,
                            fmt_percent(float(ins.accuracy), 1),
-                           f"Share of rows whose predicted class (1 when p ≥ {at}) is the actual "
+                           f"{share} whose predicted class (1 when p ≥ {at}) is the actual "
                            "one. It moves with the threshold; the loss does not."))
     else:
         lines.append(_line("accuracy", "Accuracy", ins.accuracy, fmt_percent(float(ins.accuracy), 1),
-                           "Share of rows whose most probable class is the actual one."))
+                           f"{share} whose most probable class is the actual one."))
     what = "the top class's p" if ins.calibration.top_label else "p"
     title = "Expected calibration error" + (" (top-label)" if ins.categorical else "")
     lines.append(_line("ece", title, ins.ece, fmt_result(float(ins.ece), 3),
                        f"Average gap between {what} and how often the class actually occurred, "
-                       "over 10 equal bins of p (weighted by the rows in each)."))
+                       "over 10 equal bins of p "
+                       + ("(both weighted; each bin counts as much as its rows' weight)." if weighted
+                          else "(weighted by the rows in each).")))
     ci = ins.ci95
     if ci.defined:
         n = fmt_count(ci.n_resamples)
@@ -200,14 +209,17 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
                                   f"{what} {fmt_percent(first.value, 1)}",
                                   f"Share of the total loss it takes: of {fmt_count(ins.n)} rows, "
                                   "the worst 1% and the worst 10% are the same "
-                                  f"{'row' if k == 1 else f'{k} rows'}; a large share means a few "
+                                  f"{'row' if k == 1 else f'{k} rows'}"
+                                  + (" (ranked by weight × loss)" if ins.weighted else "")
+                                  + "; a large share means a few "
                                   "confident mistakes dominate."))
         else:
             lines.append(StatLine("worst_share", "Worst rows",
                                   f"1% carry {fmt_percent(first.value, 1)}, 10% carry "
                                   f"{fmt_percent(second.value, 1)}",
                                   "Share of the total loss carried by the worst 1% and 10% of "
-                                  "rows: a large share means a few confident mistakes dominate."))
+                                  "rows" + (" (ranked by weight × loss)" if ins.weighted else "")
+                                  + ": a large share means a few confident mistakes dominate."))
     else:
         bad = first if first is not None and not first.defined else second
         lines.append(StatLine("worst_share", "Worst rows", NOT_DEFINED,
