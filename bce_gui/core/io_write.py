@@ -25,6 +25,8 @@ from .schema import ROLE_TITLES
 from .dialect import CsvDialect
 from .evaluate import Evaluation, terms_for_rows
 from .formatting import one_line
+from .loss import to_units
+from .row_values import INFINITE_NOTE
 from .summary import summary_dict
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
@@ -454,13 +456,17 @@ def _write_xlsx(fh: IO[bytes], columns: list[tuple[str, str, list[str]]], datase
 # Results and summary
 # --------------------------------------------------------------------------------------------
 
+#: ``row_loss`` is in nats, as ``loss`` is in the summary (and ``compute --json``), and
+#: ``row_loss_bits`` in bits, as ``loss_bits`` is.
 RESULT_HEADERS = ["id", "actual", "predicted", "corrected_probability", "ln_corrected_probability",
-                  "row_loss", "status"]
+                  "row_loss", "row_loss_bits", "status"]
 
 
 def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
                   dialect: CsvDialect | None = None) -> None:
-    """The per-row table: inputs, corrected probability, its log, the row loss, valid or why not.
+    """The per-row table: inputs, corrected probability, its log, the row loss in nats and in
+    bits, and the status: ``valid``, ``valid; infinite: p = 0 for the actual class`` for a row
+    that counts with an infinite loss (the window's Note column), or why the row is excluded.
 
     ``dialect``: delimiter, decimal mark and line ends (a spreadsheet in a decimal-comma locale
     wants ``;`` and ``,``); its encoding is UTF-8, with a BOM if it says ``utf-8-sig``.
@@ -491,12 +497,17 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
         inputs = _class_inputs(dataset, dialect.decimal)
         for row in evaluation.validity.off_sum_rows().tolist():  # a note, the row is used
             status[row] = f"valid; {evaluation.validity.note(row)}"
+    with np.errstate(invalid="ignore"):
+        infinite = valid & np.isinf(evaluation.loss)
+    for row in np.flatnonzero(infinite).tolist():  # counted, and the loss is infinite
+        status[row] = f"valid; {INFINITE_NOTE}" + status[row][len("valid"):]
     frame = pl.DataFrame({
         "id": ids,
         **inputs,
         "corrected_probability": num(terms.corrected),
         "ln_corrected_probability": num(terms.ln_corrected),
         "row_loss": num(evaluation.loss),
+        "row_loss_bits": num(to_units(evaluation.loss, "bits")),
         "status": status.tolist(),
     })
     atomic_write(path, lambda fh: frame.write_csv(

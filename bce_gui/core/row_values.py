@@ -26,6 +26,9 @@ from .schema import NUMERIC_ROLES
 RESULT_KEYS = ("corrected", "ln", "loss", "share")
 #: Input columns whose stored numbers are their sort keys.
 INPUT_KEYS = NUMERIC_ROLES
+#: What the Note column (and the results export's status) says of a valid row whose loss is
+#: infinite: it counts, and makes the loss infinite.
+INFINITE_NOTE = "infinite: p = 0 for the actual class"
 #: Sort key of the Note column for a valid row with an infinite loss: after the rows without a
 #: note (0), before every excluded row (its reason code, 1 and up).
 INFINITE_NOTE_KEY = 0.5

@@ -394,7 +394,7 @@ class ObservationsModel(QAbstractTableModel):
                     reasons.append(f"{title} {r.short}")  # in full: the cell's tooltip
             return "excluded: " + "; ".join(reasons)
         if row_values.is_infinite(self.rows(), row):
-            return "infinite: p = 0 for the actual class"
+            return row_values.INFINITE_NOTE
         if live.notes is not None and live.notes[row]:
             return live.validity.note(row)
         return ""

@@ -255,7 +255,7 @@ def test_write_results_values_match_formulas(tmp_path):
     rows = _results(out)
     assert list(rows[0]) == RESULT_HEADERS == [
         "id", "actual", "predicted", "corrected_probability", "ln_corrected_probability",
-        "row_loss", "status"]
+        "row_loss", "row_loss_bits", "status"]
     assert [r["id"] for r in rows] == list("abcdefgh")
     assert [r["actual"] for r in rows][:4] == ["1", "0", "1", "0"]
     for r, yi, pi in zip(rows[:2], y, p):
@@ -266,10 +266,11 @@ def test_write_results_values_match_formulas(tmp_path):
         assert float(r["ln_corrected_probability"]) == pytest.approx(ln, rel=1e-15, abs=0)
         assert float(r["row_loss"]) == -float(r["ln_corrected_probability"])
         assert r["status"] == "valid"
-    # p = 0 for class 1: infinite loss, still a valid row.
+    # p = 0 for class 1: infinite loss, a row that counts, said as the window's Note says it.
     assert float(rows[2]["corrected_probability"]) == 0.0
     assert float(rows[2]["ln_corrected_probability"]) == -math.inf
-    assert float(rows[2]["row_loss"]) == math.inf
+    assert float(rows[2]["row_loss"]) == float(rows[2]["row_loss_bits"]) == math.inf
+    assert rows[2]["status"] == "valid; infinite: p = 0 for the actual class"
     # 1 - 1e-300 rounds to 1.0, but the loss is ln(1 - p) to full precision: 1e-300, not 0.
     assert float(rows[3]["corrected_probability"]) == 1.0
     assert float(rows[3]["row_loss"]) == -math.log1p(-1e-300) == 1e-300
@@ -283,6 +284,7 @@ def test_write_results_values_match_formulas(tmp_path):
     for i, status in expected_status.items():
         assert rows[i]["status"] == status
         assert rows[i]["corrected_probability"] == rows[i]["row_loss"] == ""
+        assert rows[i]["row_loss_bits"] == ""
         assert rows[i]["ln_corrected_probability"] == ""
     assert rows[6]["predicted"] == "abc" and rows[4]["actual"] == ""
 
@@ -308,6 +310,67 @@ def test_write_results_sklearn_clipping(tmp_path):
     assert float(rows[0]["row_loss"]) == pytest.approx(-math.log(eps), rel=1e-12)
     assert float(rows[1]["row_loss"]) == pytest.approx(-math.log(eps), rel=1e-6)
     assert float(rows[2]["row_loss"]) == pytest.approx(math.log(2), rel=1e-15)
+
+
+def test_results_give_each_row_loss_in_nats_and_in_bits(tmp_path):
+    """Found by the team: the results' row_loss was in nats with no unit in sight. As the
+    summary gives ``loss`` (nats) and ``loss_bits``, the results give ``row_loss`` (nats, the
+    column kept) and ``row_loss_bits``, each checked against its definition."""
+    p = [0.25, 0.5, 0.9, 0.0]
+    ds = Dataset.from_arrays([1, 0, 0, 1], p)
+    out = tmp_path / "r.csv"
+    write_results(ds, evaluate(ds, LossOptions()), out)
+    rows = _results(out)
+    q = [0.25, 0.5, 0.1]  # the actual class's probability
+    for r, qi in zip(rows[:3], q):
+        assert float(r["row_loss"]) == pytest.approx(-math.log(qi), rel=1e-15)
+        assert float(r["row_loss_bits"]) == pytest.approx(-math.log2(qi), rel=1e-15)
+        assert r["status"] == "valid"
+    assert float(rows[0]["row_loss_bits"]) == pytest.approx(2.0, rel=1e-15)
+    assert float(rows[3]["row_loss_bits"]) == math.inf
+    assert rows[3]["status"] == "valid; infinite: p = 0 for the actual class"
+
+
+def test_k_class_results_say_infinite_rows_and_keep_the_sum_note(tmp_path):
+    """A K-class row with p = 0 for its actual class counts with an infinite loss: its status
+    says so, and also, when its probabilities do not sum to 1, that note."""
+    from bce_gui.core.dataset import text_array
+    from bce_gui.core.schema import Schema
+
+    P = np.array([[0.0, 0.6, 0.4], [0.0, 0.5, 0.4], [0.2, 0.3, 0.5]])
+    cols = {"label": text_array(["a", "a", "b"])}
+    cols.update({f"p_{c}": NumericColumn.from_floats(P[:, k]) for k, c in enumerate("abc")})
+    ds = Dataset(cols, Schema.categorical(("a", "b", "c"), "label", ("p_a", "p_b", "p_c")))
+    out = tmp_path / "r.csv"
+    write_results(ds, evaluate(ds, LossOptions()), out)
+    rows = _results(out)
+    assert rows[0]["status"] == "valid; infinite: p = 0 for the actual class"
+    assert rows[1]["status"].startswith(
+        "valid; infinite: p = 0 for the actual class; the probabilities sum to 0.9")
+    assert float(rows[1]["row_loss"]) == float(rows[1]["row_loss_bits"]) == math.inf
+    assert rows[2]["status"] == "valid"
+    assert float(rows[2]["row_loss_bits"]) == pytest.approx(-math.log2(0.3), rel=1e-15)
+
+
+def test_a_results_file_reopens_as_the_table_it_came_from(tmp_path):
+    """Opening an exported results file (a user may): its id, actual and predicted columns
+    are found by name, the loss columns and the status stay extra columns, and the loss is the
+    one of the table exported, infinite row and excluded row alike."""
+    ds = Dataset.from_roles(actual=NumericColumn(np.array([1.0, 0.0, 1.0, 0.0, 1.0])),
+                            predicted=NumericColumn(np.array([0.9, 0.2, 0.0, np.nan, 0.6]),
+                                                    text={3: "high"}),
+                            ids=np.array(list("abcde"), dtype=object))
+    out = tmp_path / "r.csv"
+    write_results(ds, evaluate(ds, LossOptions()), out)
+    again, _info = read_table(out)
+    schema = again.schema
+    assert (schema.id, schema.actual, schema.model.columns) == ("id", "actual", ("predicted",))
+    assert schema.weight is None
+    assert set(again.columns) >= {"row_loss", "row_loss_bits", "status"}
+    for opts in (LossOptions(), LossOptions(policy=make_policy("sklearn"))):
+        before, after = evaluate(ds, opts), evaluate(again, opts)
+        assert after.totals.mean == before.totals.mean
+        assert after.validity.valid.tolist() == before.validity.valid.tolist()
 
 
 # -- JSON summary ------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ def test_p_zero_for_class_one():
     assert par.loss["exact"].value == math.inf
     assert par.sentences[0] == (
         "2 rows have p = 0 for class 1: the exact loss is infinite; scikit-learn clips p to "
-        "2.2e-16 and each costs 36.0; PyTorch caps each log at −100, so each costs 100; "
-        "Keras clips p to 1e-7 in float32, so each costs 16.1.")
+        "2.2e-16 and each costs 36.0 nats; PyTorch caps each log at −100, so each costs 100 "
+        "nats; Keras clips p to 1e-7 in float32, so each costs 16.1 nats.")
     assert par.rows["p0_class1"].tolist() == [0, 1]
 
 
@@ -38,8 +38,8 @@ def test_p_one_for_class_zero():
     par = parity([0, 1], [1.0, 0.8])
     assert par.sentences[0] == (
         "1 row has p = 1 for class 0: the exact loss is infinite; scikit-learn clips 1 − p to "
-        "2.2e-16 and it costs 36.0; PyTorch caps each log at −100, so it costs 100; "
-        "Keras clips p to 1 − 1e-7 in float32, so it costs 15.9.")
+        "2.2e-16 and it costs 36.0 nats; PyTorch caps each log at −100, so it costs 100 nats; "
+        "Keras clips p to 1 − 1e-7 in float32, so it costs 15.9 nats.")
 
 
 def test_tiny_but_not_zero_probabilities():
@@ -48,11 +48,12 @@ def test_tiny_but_not_zero_probabilities():
     par = parity(y, p)
     text = "\n".join(par.sentences)
     assert ("2 rows have a probability below 2.2e-16 (but above 0) for their actual class: "
-            "scikit-learn raises it to 2.2e-16, so each costs 36.0 instead of 46.1 to 115.") in text
+            "scikit-learn raises it to 2.2e-16, so each costs 36.0 nats instead of 46.1 to 115 "
+            "nats.") in text
     assert ("1 row has a probability below 3.7e-44 (but above 0) for its actual class: PyTorch "
-            "caps the log at −100, so it costs 100 instead of 115.") in text
+            "caps the log at −100, so it costs 100 nats instead of 115 nats.") in text
     assert ("2 rows have a probability below 1e-7 (but above 0) for their actual class: Keras "
-            "clips it to 1e-7, so each costs 16.1 instead of 46.1 to 115.") in text
+            "clips it to 1e-7, so each costs 16.1 nats instead of 46.1 to 115 nats.") in text
     assert par.rows["torch_tiny"].tolist() == [1]
 
 
@@ -169,7 +170,7 @@ def test_weights_under_the_libraries_default_reductions_are_said_first():
     assert r.sentence_rows[0] is None and len(r.sentence_rows) == len(r.sentences)
     assert r.loss["torch"].value == pytest.approx(r.loss["exact"].value * 5.5 / 5, rel=1e-12)
     (digits,) = [s for s in r.sentences if s.startswith("Keras computes in float32")]
-    shown = digits.split("(")[1].split(" against")[0]
+    shown = digits.split("(")[1].split(" nats against")[0]
     assert float(shown) == pytest.approx(r.loss["keras"].value, rel=10.0 ** -(len(shown) - 3))
     # One reduction for all, or no weights: nothing to say about it.
     same = parity_of(y, p, w, reduction="weighted-mean")
@@ -185,3 +186,47 @@ def test_k_class_weights_under_default_reductions_are_said_too():
     r = categorical_parity(y, x, np.array([1.0, 2.0, 1.0, 4.0]))
     assert r.sentences[0].startswith("With weights, the libraries reduce differently")
     assert "(Σw = 8)" in r.sentences[0] and "(N = 4)" in r.sentences[0]
+
+
+def test_sentences_name_their_unit_and_follow_it():
+    """Found by the team: the sentences gave each cost in nats without saying so, and still in
+    nats when the window's unit was bits. Each cost is written here from its definition."""
+    y, p = [1, 1, 0], [0.0, 1e-20, 0.5]
+    par = parity(y, p)
+    nats, bits = par.in_units("nats"), par.in_units("bits")
+    assert nats == par.sentences and len(bits) == len(nats)
+    eps32 = float(np.float32(1e-7))  # Keras' bound, in float32
+    assert bits[0] == (
+        "1 row has p = 0 for class 1: the exact loss is infinite; scikit-learn clips p to "
+        f"2.2e-16 and it costs {-math.log2(2.220446049250313e-16):g} bits; PyTorch caps each "
+        f"log at −100, so it costs {100 / math.log(2):.0f} bits; Keras clips p to 1e-7 in "
+        f"float32, so it costs {-math.log2(eps32):.1f} bits.")
+    assert ("scikit-learn raises it to 2.2e-16, so it costs 52 bits instead of "
+            f"{-math.log2(1e-20):.1f} bits.") in bits[1]
+    for text in bits:
+        assert "nats" not in text
+    assert all(" nats" in text for text in nats[:3])
+    assert par.explained("bits")[0] == (bits[0], par.rows["p0_class1"])
+
+
+def test_the_float32_digit_is_read_in_the_unit_shown():
+    y, p = breast_cancer_oof()
+    p = np.clip(p, 1e-3, 1 - 1e-3)
+    par = parity(y, p)
+    keras, exact = par.loss["keras"].value / math.log(2), par.loss["exact"].value / math.log(2)
+    k = agreeing_digits(keras, exact)
+    (said,) = [s for s in par.in_units("bits") if s.startswith("Keras computes in float32")]
+    assert f"the {k + 1}" in said.split("significant")[0]
+    shown = said.split("(")[1].split(" bits against ")
+    assert float(shown[0]) == pytest.approx(keras, rel=10.0 ** -k)
+    assert float(shown[1].split(" bits exactly")[0]) == pytest.approx(exact, rel=10.0 ** -k)
+
+
+def test_logit_sentences_give_the_largest_change_in_the_unit_shown():
+    y, z = breast_cancer_oof_logits(1e4)
+    par = parity(y, z, logits=True)
+    (nats,) = [s for s in par.in_units("nats") if s.startswith("scikit-learn changes ")]
+    (bits,) = [s for s in par.in_units("bits") if s.startswith("scikit-learn changes ")]
+    largest = float(nats.split("the largest by ")[1].split(" nats.")[0])
+    in_bits = float(bits.split("the largest by ")[1].split(" bits.")[0])
+    assert in_bits == pytest.approx(largest / math.log(2), rel=2e-2)  # 3 digits each

@@ -70,22 +70,37 @@ def test_the_edge_cases_are_named_with_their_rows():
     text, rows = sentence(par, "p = 0 for its actual class")
     assert rows.tolist() == [0]
     assert "the exact loss is infinite" in text
-    assert "scikit-learn clips it to 2.2e-16 and it costs 36.0" in text  # -ln(2.2e-16)
+    assert "scikit-learn clips it to 2.2e-16 and it costs 36.0 nats" in text  # -ln(2.2e-16)
     assert "PyTorch's NLLLoss takes its log as given, so it is infinite there too" in text
-    assert "Keras clips it to 1e-7 in float32, so it costs 16.1" in text  # -ln(1e-7)
+    assert "Keras clips it to 1e-7 in float32, so it costs 16.1 nats" in text  # -ln(1e-7)
 
     text, rows = sentence(par, "below 2.2e-16 (but above 0)")
-    assert rows.tolist() == [1] and "costs 36.0 instead of 46.1" in text  # -ln(1e-20)
+    assert rows.tolist() == [1] and "costs 36.0 nats instead of 46.1 nats" in text  # -ln(1e-20)
     text, rows = sentence(par, "below 1e-7 (but above 0)")
     assert rows.tolist() == [1] and "Keras clips it to 1e-7" in text
     text, rows = sentence(par, "within 1e-7 of 1")
-    assert rows.tolist() == [2] and "1.19e-07 instead of 1e-09" in text
+    assert rows.tolist() == [2] and "1.19e-07 nats instead of 1e-09 nats" in text
     text, rows = sentence(par, "do not sum to 1")
     assert rows.tolist() == [3]
     assert text.startswith("1 row's probabilities do not sum to 1 (sum 1.1): Keras divides")
     assert "exact, scikit-learn and PyTorch take the actual class's probability as given" in text
     # Keras against exact, on the rows it neither clips nor divides.
     sentence(par, "on the rows it does not clip")
+
+
+def test_k_class_sentences_follow_the_unit_their_sums_stay_sums():
+    """In bits each loss is in bits (named); a row's sum of probabilities is no loss: 1.1."""
+    y, P = edge_rows()
+    par = categorical_parity(y, P, options=LossOptions())
+    bits = [t for t, _ in par.explained("bits")]
+    assert not any("nats" in t for t in bits)
+    (p0,) = [t for t in bits if "p = 0 for its actual class" in t]
+    assert f"and it costs {-math.log2(2.220446049250313e-16):g} bits" in p0
+    (off,) = [t for t in bits if "do not sum to 1" in t]
+    keras = -math.log2(float(np.float32(0.3)) / float(np.float32(1.1)))  # 0.3 of a 1.1 row
+    assert off.startswith("1 row's probabilities do not sum to 1 (sum 1.1): Keras divides")
+    assert (f"Keras' loss of that row: {keras:.3g} bits, against {-math.log2(0.3):.3g} bits "
+            "exactly") in off
 
 
 def test_rows_renormalised_by_the_user_are_no_keras_difference():

@@ -279,3 +279,24 @@ def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
     # the worst rows' losses too: ID8's 0.82098 nats is 1.1844 bits
     assert "<th>Row loss (bits)</th>" in html_text and "1.1844" in html_text
     assert "<th>Row loss (nats)</th>" in nats and "0.82098" in nats
+
+
+def test_the_conventions_sentences_are_in_the_reports_unit():
+    """Found by the team: the report's Conventions sentences gave their costs in nats without
+    the unit, also in a report in bits (whose table of losses was in bits)."""
+    from bce_gui.core.metrics.table import MetricsSettings, ModelColumns, table_insight
+
+    ds = Dataset.from_arrays([1, 0, 1, 0], [0.0, 0.2, 0.7, 0.4])
+    ev = evaluate(ds, LossOptions())
+    insight = table_insight(ModelColumns.of(ds, ev), MetricsSettings(n_resamples=10, band_resamples=10))
+    sentences = {}
+    for units in ("nats", "bits"):
+        page = Page(report_html(ds, ev, source=None, now=NOW, insight=insight, units=units))
+        sentences[units] = [p for p in page.paragraphs if p.startswith("1 row has p = 0")]
+    (nats,), (bits,) = sentences["nats"], sentences["bits"]
+    eps = np.finfo(float).eps
+    # scikit-learn's cost of the p = 0 row, −ln(ε) nats = −log₂(ε) bits = 52 bits
+    assert f"scikit-learn clips p to 2.2e-16 and it costs {-math.log(eps):.1f} nats" in nats
+    assert f"scikit-learn clips p to 2.2e-16 and it costs {-math.log2(eps):g} bits" in bits
+    assert f"so it costs {100 / math.log(2):.0f} bits" in bits  # PyTorch's −100 cap
+    assert "nats" not in bits

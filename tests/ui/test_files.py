@@ -834,7 +834,8 @@ def test_export_results_csv_matches_the_formulas(scored, tmp_path, dialogs):
     with open(out, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         assert reader.fieldnames == ["id", "actual", "predicted", "corrected_probability",
-                                     "ln_corrected_probability", "row_loss", "status"]
+                                     "ln_corrected_probability", "row_loss", "row_loss_bits",
+                                     "status"]
         rows = list(reader)
     assert [r["id"] for r in rows] == IDS
     for i, r in enumerate(rows):
@@ -849,8 +850,33 @@ def test_export_results_csv_matches_the_formulas(scored, tmp_path, dialogs):
         assert float(r["corrected_probability"]) == pytest.approx(c, rel=1e-15)
         assert float(r["ln_corrected_probability"]) == pytest.approx(math.log(c), rel=1e-12)
         assert float(r["row_loss"]) == pytest.approx(-math.log(c), rel=1e-12)
+        assert float(r["row_loss_bits"]) == pytest.approx(-math.log2(c), rel=1e-12)
     mean = sum(float(r["row_loss"]) for r in rows if r["row_loss"]) / len(valid_rows())
     assert mean == pytest.approx(expected_loss(), rel=1e-12)
+
+
+def test_results_say_an_infinite_row_as_the_table_does_and_open_again(window, qtbot, dialogs,
+                                                                      tmp_path):
+    """Found by the team: a row of infinite loss (p = 0 for its actual class) had the status
+    ``valid`` in the results CSV, while the table's Note column says why its loss is infinite.
+    The export says the same words, gives the loss in bits too, and opens again as the table."""
+    w = window
+    src = tmp_path / "scores.csv"
+    src.write_text("id,actual,predicted\na,1,0.9\nb,1,0\nc,0,0.25\n", encoding="utf-8")
+    assert open_via_menu(w, qtbot, dialogs, src)
+    note = w.model.data(w.model.index(1, w.model.column_of("note")))
+    assert note.startswith("infinite")
+    out = tmp_path / "results.csv"
+    export(w, dialogs, "export_results", out)
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["status"] for r in rows] == ["valid", f"valid; {note}", "valid"]
+    assert float(rows[1]["row_loss"]) == float(rows[1]["row_loss_bits"]) == math.inf
+    assert float(rows[2]["row_loss_bits"]) == pytest.approx(-math.log2(0.75), rel=1e-15)
+    assert open_via_menu(w, qtbot, dialogs, out)
+    assert w.doc.dataset.schema.model.columns == ("predicted",)
+    assert w.doc.live.totals.mean == math.inf
+    assert w.model.data(w.model.index(1, w.model.column_of("note"))) == note
 
 
 def test_export_summary_json_has_the_schema_of_compute_json(scored, tmp_path, dialogs, capsys):

@@ -81,3 +81,27 @@ def test_bits_multiclass_legend_and_guide(window, qtbot):
     nats = fmt_result(t.baseline, 3)
     assert nats not in w.summary.guide_note.text() and nats not in view.baseline_text
     assert f"scores {view.baseline_text} bits" in w.summary.guide_note.text()
+
+
+def test_bits_conventions_sentences_say_bits(make_window, qtbot):
+    """Found by the team: the Conventions tab's sentences gave their costs in nats without the
+    unit, and still in nats in bits (beside its losses in bits)."""
+    from bce_gui.core.dataset import Dataset
+
+    w = make_window(load_example=False)
+    w.doc.set_dataset(Dataset.from_arrays([1, 0, 1, 0], [0.0, 0.2, 0.7, 0.4]), None)
+    qtbot.waitUntil(lambda: w.insight.current and not w.insight.busy, timeout=10_000)
+
+    def first() -> str:
+        (said,) = [s for s in w.parity.sentences() if s.startswith("1 row has p = 0")]
+        return said
+
+    eps = 2.220446049250313e-16
+    assert f"and it costs {-math.log(eps):.1f} nats;" in first()  # scikit-learn clips to ε
+    set_units(w, qtbot, "bits")
+    assert f"and it costs {-math.log2(eps):g} bits;" in first()
+    assert f"so it costs {100 / math.log(2):.0f} bits;" in first()  # PyTorch's −100 cap
+    assert not any("nats" in s for s in w.parity.sentences())
+    assert w.parity.values["sklearn"].text().endswith(" bits")
+    set_units(w, qtbot, "nats")
+    assert f"and it costs {-math.log(eps):.1f} nats;" in first()

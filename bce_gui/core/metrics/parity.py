@@ -15,6 +15,10 @@ says in plain sentences where each difference comes from:
   rows Keras clips within 1e-7 of certainty;
 * Keras' float32 arithmetic: from which significant digit its loss differs.
 
+Every loss a sentence gives is kept in nats and written in the reader's unit, named
+(:meth:`Parity.in_units`: "each costs 36.0 nats", "each costs 52 bits"), as the window's units
+setting and the report ask.
+
 The detailed sentences need hard labels and probabilities (they speak of "p for class 1");
 with logits, soft or smoothed labels the sentences say how many rows each library changes and
 by how much at most.
@@ -34,8 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formatting import fmt_number, fmt_result
-from ..loss import LossOptions, OptionsError, row_losses, totals
+from ..formatting import fmt_number, fmt_result, with_units
+from ..loss import LossOptions, OptionsError, row_losses, to_units, totals
 from ..policies import FLOAT64_EPS, KERAS_EPSILON, TORCH_LOG_FLOOR, make_policy
 from .columns import columns
 from .result import Stat
@@ -73,13 +77,69 @@ def policy_options(options: LossOptions,
 
 
 @dataclass(frozen=True)
+class Cost:
+    """Row losses inside a sentence, kept in nats (the smallest and the largest) and written in
+    the reader's unit: with ``rows`` (how many rows they are) "it costs 36.0 nats", "each costs
+    36.0 nats" or "they cost 12.1 to 36.0 nats"; without, the span alone: "12.1 to 36.0 nats".
+    Whether the span is one number is decided in the unit shown (3 significant digits)."""
+
+    lo: float
+    hi: float
+    rows: int = 0
+
+    @classmethod
+    def of(cls, values: np.ndarray, rows: bool = False) -> "Cost":
+        return cls(float(np.min(values)), float(np.max(values)), int(values.size) if rows else 0)
+
+    def text(self, units: str) -> str:
+        lo, hi = _cost(to_units(self.lo, units)), _cost(to_units(self.hi, units))
+        span = with_units(lo if lo == hi else f"{lo} to {hi}", units)
+        if not self.rows:
+            return span
+        if self.rows == 1:
+            return f"it costs {span}"
+        return f"each costs {span}" if lo == hi else f"they cost {span}"
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Keras' float32 loss against the exact one (both in nats), from which significant digit
+    they differ in the unit shown: "the 8th significant digit differs (0.18340012 nats against
+    0.18340031 nats exactly)"."""
+
+    keras: float
+    exact: float
+
+    def text(self, units: str) -> str:
+        keras, exact = to_units(self.keras, units), to_units(self.exact, units)
+        k = agreeing_digits(keras, exact)
+        shown = min(k + 1, 17)
+        return (f"the {_ordinal(k + 1)} significant digit differs "
+                f"({with_units(f'{keras:#.{shown}g}', units)} against "
+                f"{with_units(f'{exact:#.{shown}g}', units)} exactly)")
+
+
+#: A sentence as computed: its text, or its text in parts with the losses (:class:`Cost`,
+#: :class:`Digits`) to be written once the unit is known.
+Said = str | tuple
+
+
+def in_units(said: Said, units: str) -> str:
+    """A sentence as computed (:data:`Said`), its losses written in ``units``."""
+    if isinstance(said, str):
+        return said
+    return "".join(part if isinstance(part, str) else part.text(units) for part in said)
+
+
+@dataclass(frozen=True)
 class Parity:
     """The mean loss per convention (``loss["exact"]``, ``["sklearn"]``, ``["torch"]``,
-    ``["keras"]``, in nats), one sentence per difference, and the rows behind each sentence
-    (``rows[key]``: indices into the arrays given) so the window can select them."""
+    ``["keras"]``, in nats), one sentence per difference (``said``: its losses kept in nats,
+    written in a unit by :meth:`in_units`), and the rows behind each sentence (``rows[key]``:
+    indices into the arrays given) so the window can select them."""
 
     loss: dict[str, Stat]
-    sentences: list[str] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
     rows: dict[str, np.ndarray] = field(default_factory=dict)
     #: For each sentence, the key of its rows in ``rows`` (None: a sentence about no rows).
     sentence_rows: list[str | None] = field(default_factory=list)
@@ -89,11 +149,20 @@ class Parity:
         """No convention compared, for one reason."""
         return cls({k: Stat.undefined(reason) for k in POLICIES})
 
-    def explained(self) -> list[tuple[str, np.ndarray | None]]:
-        """Each sentence with the rows it speaks of (None: it names no rows)."""
-        keys = self.sentence_rows or [None] * len(self.sentences)
+    def in_units(self, units: str = "nats") -> list[str]:
+        """The sentences, their losses in ``units`` ("nats" or "bits"), the unit named."""
+        return [in_units(said, units) for said in self.said]
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences in nats."""
+        return self.in_units("nats")
+
+    def explained(self, units: str = "nats") -> list[tuple[str, np.ndarray | None]]:
+        """Each sentence (losses in ``units``) with the rows it speaks of (None: no rows)."""
+        keys = self.sentence_rows or [None] * len(self.said)
         return [(text, self.rows.get(key) if key else None)
-                for text, key in zip(self.sentences, keys)]
+                for text, key in zip(self.in_units(units), keys)]
 
 
 def _rows(n: int) -> str:
@@ -105,22 +174,33 @@ def _their(n: int) -> str:
 
 
 def _cost(x: float) -> str:
-    """A row's cost with 3 significant digits: 36.0, 16.1, 100, 764, 1.19e-07."""
+    """A number with 3 significant digits: 36.0, 16.1, 100, 764, 1.19e-07."""
     return fmt_number(x, 3) if abs(x) >= 100 else fmt_result(x, 3)
 
 
 def _span(values: np.ndarray) -> str:
-    """'36.0', or '12.1 to 36.0' when the values differ at 3 significant digits."""
+    """'0.900', or '0.900 to 1.10' when the values differ at 3 significant digits (not losses:
+    those are :class:`Cost`)."""
     lo, hi = _cost(float(np.min(values))), _cost(float(np.max(values)))
     return lo if lo == hi else f"{lo} to {hi}"
 
 
-def _each(values: np.ndarray) -> str:
-    """'it costs 36.0', 'each costs 36.0' or 'they cost 12.1 to 36.0'."""
-    span = _span(values)
-    if values.size == 1:
-        return f"it costs {span}"
-    return f"they cost {span}" if " to " in span else f"each costs {span}"
+def _each(values: np.ndarray) -> Cost:
+    """Rows' losses as 'it costs 36.0 nats', 'each costs …' or 'they cost 12.1 to 36.0 nats'."""
+    return Cost.of(values, rows=True)
+
+
+def _losses(values: np.ndarray) -> Cost:
+    """Rows' losses as '36.0 nats' or '12.1 to 36.0 nats'."""
+    return Cost.of(values)
+
+
+def _joined(parts: list[tuple], sep: str = "; ") -> tuple:
+    """Clauses (each a tuple of text and costs) one after another, ``sep`` between them."""
+    out: list = []
+    for k, part in enumerate(parts):
+        out += ([sep] if k else []) + list(part)
+    return tuple(out)
 
 
 def _ordinal(k: int) -> str:
@@ -226,7 +306,7 @@ def _names(labels: list[str]) -> str:
 
 
 def _plain_sentences(y, p, w, counted, losses, means, keras_reduction: str = "weighted-mean"):
-    sentences: list[str] = []
+    sentences: list[Said] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
     one = (y == 1.0) & counted
@@ -247,15 +327,15 @@ def _plain_sentences(y, p, w, counted, losses, means, keras_reduction: str = "we
         for name in have:
             cost = _each(losses[name][mask])
             if name == "sklearn":
-                parts.append(f"scikit-learn clips {clip_what} to {fmt_number(FLOAT64_EPS, 2)} "
-                             f"and {cost}")
+                parts.append((f"scikit-learn clips {clip_what} to {fmt_number(FLOAT64_EPS, 2)} "
+                              "and ", cost))
             elif name == "torch":
-                parts.append(f"PyTorch caps each log at −{-TORCH_LOG_FLOOR:g}, so {cost}")
+                parts.append((f"PyTorch caps each log at −{-TORCH_LOG_FLOOR:g}, so ", cost))
             else:
                 bound = "1e-7" if key == "p0_class1" else "1 − 1e-7"
-                parts.append(f"Keras clips p to {bound} in float32, so {cost}")
-        sentences.append(f"{_rows(n)} {what}: the exact loss is infinite; " + "; ".join(parts)
-                         + ".")
+                parts.append((f"Keras clips p to {bound} in float32, so ", cost))
+        sentences.append((f"{_rows(n)} {what}: the exact loss is infinite; ", *_joined(parts),
+                          "."))
         keys.append(key)
 
     finite = counted & (q > 0.0)
@@ -290,10 +370,10 @@ def _tiny_sentences(said, tiny: dict, losses) -> None:
             continue
         rows[f"{name}_tiny"] = np.flatnonzero(mask)
         keys.append(f"{name}_tiny")
-        sentences.append(
+        sentences.append((
             f"{_rows(n)} a probability below {bound} (but above 0) for {_their(n)} actual class: "
-            f"{action}, so {_each(losses[name][mask])} instead of "
-            f"{_span(losses['exact'][mask])}.")
+            f"{action}, so ", _each(losses[name][mask]), " instead of ",
+            _losses(losses["exact"][mask]), "."))
 
 
 def _near_one_sentence(said, near_one: np.ndarray, losses) -> None:
@@ -303,10 +383,10 @@ def _near_one_sentence(said, near_one: np.ndarray, losses) -> None:
     if n:
         rows["keras_near_one"] = np.flatnonzero(near_one)
         keys.append("keras_near_one")
-        sentences.append(
+        sentences.append((
             f"{_rows(n)} a probability within 1e-7 of 1 for {_their(n)} actual class: Keras clips "
-            f"it to 1 − 1e-7, so {_each(losses['keras'][near_one])} instead of "
-            f"{_span(losses['exact'][near_one])}.")
+            "it to 1 − 1e-7, so ", _each(losses["keras"][near_one]), " instead of ",
+            _losses(losses["exact"][near_one]), "."))
 
 
 def _agree_sentence(said, means) -> None:
@@ -333,7 +413,7 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 def _float32_sentence(losses, w, rows: np.ndarray, clipped: bool,
-                      reduction: str = "weighted-mean") -> list[str]:
+                      reduction: str = "weighted-mean") -> list:
     """Keras against exact on the rows Keras does not clip: the float32 digit (both reduced
     as Keras' loss is, so that without clipped rows Keras' number is the one shown)."""
     if not rows.any():
@@ -350,12 +430,10 @@ def _float32_sentence(losses, w, rows: np.ndarray, clipped: bool,
     return [_digit_sentence(keras, exact, where)]
 
 
-def _digit_sentence(keras: float, exact: float, where: str = "") -> str:
-    """'Keras computes in float32: the 8th significant digit differs (… against … exactly).'"""
-    k = agreeing_digits(keras, exact)
-    shown = min(k + 1, 17)
-    return (f"Keras computes in float32: {where}the {_ordinal(k + 1)} significant digit differs "
-            f"({keras:#.{shown}g} against {exact:#.{shown}g} exactly).")
+def _digit_sentence(keras: float, exact: float, where: str = "") -> tuple:
+    """'Keras computes in float32: the 8th significant digit differs (… nats against … nats
+    exactly).' (the digit counted in the unit shown)."""
+    return (f"Keras computes in float32: {where}", Digits(keras, exact), ".")
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,7 +442,7 @@ def _digit_sentence(keras: float, exact: float, where: str = "") -> str:
 
 
 def _generic_sentences(counted, losses, means, descriptions: dict[str, str] | None = None):
-    sentences: list[str] = []
+    sentences: list[Said] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
     if "exact" not in losses:
@@ -388,8 +466,8 @@ def _generic_sentences(counted, losses, means, descriptions: dict[str, str] | No
             keys.append(f"{name}_changed")
             largest = float(np.max(diff[changed]))
             what = (descriptions or {}).get(name) or make_policy(name).description
-            sentences.append(f"{LABELS[name]} changes {n:,} row{'s' if n != 1 else ''}, the "
-                             f"largest by {_cost(largest)}. {what}")
+            sentences.append((f"{LABELS[name]} changes {n:,} row{'s' if n != 1 else ''}, the "
+                              "largest by ", Cost(largest, largest), f". {what}"))
         a, b = means[name].value, means["exact"].value
         if name == "keras" and a != b and math.isfinite(a) and math.isfinite(b):
             sentences.append(_digit_sentence(a, b))
@@ -463,7 +541,7 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool,
                            keras_reduction: str = "weighted-mean"):
     from ..multiclass import SUM_TOLERANCE, _gather, _scale, row_sums
 
-    sentences: list[str] = []
+    sentences: list[Said] = []
     keys: list[str | None] = []
     rows: dict[str, np.ndarray] = {}
     sums = row_sums(x)
@@ -485,18 +563,18 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool,
         for name in have:
             cost = _each(losses[name][zero])
             if name == "sklearn":
-                parts.append(f"scikit-learn clips it to {fmt_number(FLOAT64_EPS, 2)} and {cost}")
+                parts.append((f"scikit-learn clips it to {fmt_number(FLOAT64_EPS, 2)} and ", cost))
             elif name == "torch":
                 if np.isinf(losses[name][zero]).all():
                     are = "it is" if n_zero == 1 else "they are"
-                    parts.append(f"PyTorch's NLLLoss takes its log as given, so {are} infinite "
-                                 "there too")
+                    parts.append((f"PyTorch's NLLLoss takes its log as given, so {are} infinite "
+                                  "there too",))
                 else:
-                    parts.append(f"PyTorch: {cost}")
+                    parts.append(("PyTorch: ", cost))
             else:
-                parts.append(f"Keras clips it to 1e-7 in float32, so {cost}")
-        sentences.append(f"{_rows(n_zero)} p = 0 for {_their(n_zero)} actual class: the exact loss "
-                         "is infinite" + ("; " + "; ".join(parts) if parts else "") + ".")
+                parts.append(("Keras clips it to 1e-7 in float32, so ", cost))
+        sentences.append((f"{_rows(n_zero)} p = 0 for {_their(n_zero)} actual class: the exact "
+                          "loss is infinite", *(("; ", *_joined(parts)) if parts else ()), "."))
         keys.append("p0_actual")
 
     finite = counted & (q > 0.0)
@@ -519,11 +597,11 @@ def _categorical_sentences(y, x, counted, losses, means, w, renormalize: bool,
             others = [LABELS[name] for name in ("exact", "sklearn", "torch") if name in losses]
             listed = _names(others)
             whose = "1 row's probabilities do" if m == 1 else f"{m:,} rows' probabilities do"
-            sentences.append(
+            sentences.append((
                 f"{whose} not sum to 1 (sum {_span(sums[scaled])}): Keras divides each row by "
                 f"its sum; {listed} take the actual class's probability as given. Keras' loss "
-                f"of {'that row' if m == 1 else 'those rows'}: {_span(losses['keras'][scaled])}, "
-                f"against {_span(losses['exact'][scaled])} exactly.")
+                f"of {'that row' if m == 1 else 'those rows'}: ", _losses(losses["keras"][scaled]),
+                ", against ", _losses(losses["exact"][scaled]), " exactly."))
         clipped = (finite & (q < KERAS_EPSILON)) | near_one | zero
         digits = _float32_sentence(losses, w, counted & ~clipped & ~scaled,
                                    clipped=bool((clipped | scaled).any()),

@@ -293,7 +293,7 @@ def parity_view(parity: Parity | None, chosen: str = "exact", units: str = "nats
         else:
             rows.append(ParityRow(k, LABELS[k], NOT_DEFINED, k == chosen, False))
     reasons = {_reason(parity.loss[k]) for k in POLICIES if not parity.loss[k].defined}
-    sentences = list(parity.explained())
+    sentences = list(parity.explained(units))
     if not sentences and not reasons:
         sentences = [("All four conventions give the same loss for these rows.", None)]
     if len(reasons) == 1 and all(not parity.loss[k].defined for k in POLICIES):
