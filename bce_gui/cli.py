@@ -744,11 +744,11 @@ def statistics_lines(summary: dict) -> list[str]:
         lines.append(f"  decomposed   {reasons.get('decomposition.miscalibration', 'not defined')}")
     else:
         lines.append(f"  decomposed   miscalibration {num('', d['miscalibration'])} - discrimination "
-                     f"{num('', d['discrimination'])} + uncertainty {num('', d['uncertainty'])} (CORP)")
+                     f"{num('', d['discrimination'])} + uncertainty {num('', d['uncertainty'])} nats (CORP)")
         lines.append("               " + (
             "rows of probability 0 make the loss infinite; recalibrating would make it finite"
             if d["miscalibration"] == "inf" else
-            f"recalibrating could lower the loss by at most {num('', d['miscalibration'])}"))
+            f"recalibrating could lower the loss by at most {num('', d['miscalibration'])} nats"))
     scale = summary.get("methods", {}).get("scale")
     if scale:  # --reduction sum (or mean with weights): said once, under the two it scales
         import textwrap
@@ -761,7 +761,8 @@ def statistics_lines(summary: dict) -> list[str]:
         lines.append(f"  conventions  {reasons.get('by_policy.' + next(iter(by_policy)), 'not defined')}")
     elif by_policy:
         parts = [f"{k} {num('by_policy.' + k, v)}" for k, v in by_policy.items()]
-        lines.append("  conventions  " + ", ".join(parts))
+        lines.append("  conventions  " + ", ".join(parts) + (
+            " nats" if any(v is not None for v in by_policy.values()) else ""))
     return lines
 
 

@@ -838,6 +838,10 @@ def test_human_summary_prints_the_statistics(tmp_path, capsys):
                   "worst 1% of rows", "miscalibration", "recalibrating could lower the loss by at "
                   "most", "conventions  exact"):
         assert words in text, words
+    # every loss-scale line names its unit, as the loss and the interval do
+    for line in text.splitlines():
+        if line.lstrip().startswith(("decomposed", "recalibrating", "conventions")):
+            assert line.rstrip().endswith(("nats", "nats (CORP)")), line
 
 
 @pytest.mark.parametrize("args", [["--threshold", "1.5"], ["--threshold", "x"],
