@@ -327,6 +327,31 @@ def test_weights_whose_sum_overflows_are_an_error_not_a_loss_of_0(tmp_path, extr
         "float (1.8e308): divide them by a constant, the weighted mean does not change\n")
 
 
+def test_huge_weights_read_in_blocks_warn_nothing_and_say_why(tmp_path):
+    """A weight of 1e200 (its square passes the largest float) in a file read in blocks: the
+    loss (Σw fits), every statistic null with the in-memory reason, nothing on stderr. The
+    blocks' statistics squared the weights: numpy overflow warnings on stderr and a ci95 said
+    to have 'drawn only rows of weight 0'."""
+    from bce_gui.core.metrics.columns import HUGE_WEIGHTS
+
+    path = write(tmp_path, "huge.csv", "actual,predicted,weight\n1,0.9,1\n0,0.2,1e200\n"
+                                       "1,0.6,2\n0,0.4,1\n1,0.7,1\n")
+    outputs = []
+    for extra in ([], ["--chunk-rows", "2"]):
+        proc = subprocess_run([str(MAIN), "compute", str(path), "--json", *extra])
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        outputs.append(json.loads(proc.stdout))
+    whole, blocks = outputs
+    assert blocks == whole
+    assert blocks["loss"] == pytest.approx(0.2231435513142097, rel=1e-12)  # -ln 0.8
+    assert blocks["ci95"] is None and blocks["not_defined"]["ci95"] == f"no interval: {HUGE_WEIGHTS}"
+    assert set(blocks["not_defined"]) == {
+        "brier", "auc", "accuracy", "ece", "ci95", "worst_share.1%", "worst_share.10%",
+        "decomposition.miscalibration", "decomposition.discrimination",
+        "decomposition.uncertainty", "by_policy.exact", "by_policy.sklearn", "by_policy.torch",
+        "by_policy.keras"}
+
+
 def test_weights_adding_up_to_zero(tmp_path, capsys):
     line = run_fail(capsys, write(tmp_path, "z.csv", "actual,predicted,weight\n1,0.5,0\n0,x,1\n"))
     assert "z.csv" in line and "add up to 0" in line

@@ -284,8 +284,8 @@ class ImportDialog(QDialog):
             problem = "Each column can have only one role."
         note = "" if problem or self.multi_class else "\n".join(
             [*self.preview.info.class_problems,
-             *(f"{text}." for role, text in self.preview.column_choices.items()
-               if m.get(role) == self.preview.mapping.get(role))])  # (while still that column)
+             *(f"{choice.sentence}." for role, choice in self.preview.column_choices.items()
+               if m.get(role) == choice.used)])  # (while still that column)
         self.message.setText(problem or note)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 

@@ -103,6 +103,25 @@ def test_the_cluster_gives_the_single_machine_statistics(client, data_set, kind)
     close(remote, local, "summary")
 
 
+def test_huge_weights_on_the_cluster_say_what_one_machine_says(client, tmp_path):
+    """A weight past 1e150 in one partition of several: the workers' statistics merged on the
+    client say why nothing is defined, as one machine does (which squared no weight either:
+    see tests/core/test_stream.py)."""
+    from bce_gui.core.metrics.columns import HUGE_WEIGHTS
+    from bce_gui.core.metrics.table import MetricsSettings
+
+    for k, w in enumerate(([1.0, 1.0], [2.0, 1e200], [1.0, 1.0])):
+        pl.DataFrame({"actual": [1, 0], "predicted": [0.9, 0.2 + 0.1 * k],
+                      "weight": w}).write_parquet(tmp_path / f"part-{k}.parquet")
+    settings = MetricsSettings(n_resamples=100)
+    local = compute_source(tmp_path, LossOptions(), READ, metrics=settings).summary
+    remote = cluster.cluster_compute(tmp_path, LossOptions(), READ, client=client,
+                                     rows_per_partition=1, metrics=settings).summary
+    assert remote == local
+    assert len(local["not_defined"]) == 14
+    assert all(HUGE_WEIGHTS in why for why in local["not_defined"].values())
+
+
 def test_a_worker_error_reaches_the_client_as_the_same_error(client, tmp_path):
     pl.DataFrame({"actual": [1], "predicted": [0.5]}).write_parquet(tmp_path / "a.parquet")
     (tmp_path / "b.parquet").write_bytes(b"PAR1" + b"\0" * 64)

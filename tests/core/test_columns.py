@@ -271,3 +271,33 @@ def test_the_other_candidates_are_said_and_the_summary_names_the_columns(tmp_pat
     # A column the user names is not second-guessed.
     _ds, info = read_table(path, ReadOptions(columns={"predicted": "y_proba", "actual": "y_true"}))
     assert info.warnings == {}
+
+
+def test_the_preview_reads_each_choice_as_data_not_from_the_warnings_text(tmp_path):
+    """The columns that could also take a role, the one used and the preview's sentence are
+    kept as data where the warning is made; compute's warning is that sentence and how to
+    choose another. The preview cut its sentence out of the warning's text (at "(choose
+    another"): rewording the warning would have changed it."""
+    from bce_gui.core.io.options import ColumnChoice
+    from bce_gui.core.io.read import preview_table
+    from bce_gui.core.io.to_dataset import COLUMN_CHOICE
+
+    path = tmp_path / "sk.csv"
+    path.write_text("label,target,y_true,y_pred,y_proba\n1,1,1,1,0.9\n0,0,0,0,0.2\n")
+    preview = preview_table(path)
+    expected = {
+        "actual": ColumnChoice(("label", "target"), "y_true",
+                               "'label' and 'target' could also be the actual class; "
+                               "'y_true' was used"),
+        "predicted": ColumnChoice(("y_pred",), "y_proba",
+                                  "'y_pred' could also be the predicted probability; "
+                                  "'y_proba' was used")}
+    assert preview.info.column_choices == expected
+    for role, flag in (("actual", "--actual-column"), ("predicted", "--predicted-column")):
+        assert preview.info.warnings[COLUMN_CHOICE + role] == (
+            f"{expected[role].sentence} (choose another with {flag}, or in the window's "
+            "import preview)")
+    preview.info.warnings.clear()  # (whatever the warnings say, or if they are left out)
+    assert preview.column_choices == expected and preview.needs_confirmation
+    _ds, info = read_table(path, ReadOptions(columns={"predicted": "y_proba", "actual": "y_true"}))
+    assert info.column_choices == {}  # (a column the user names is not second-guessed)

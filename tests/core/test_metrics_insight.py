@@ -357,8 +357,50 @@ def test_weights_too_large_for_the_statistics_say_so_without_a_warning(weight):
     y, p = np.array([1, 0, 1.0]), np.array([0.9, 0.2, 0.6])
     ins = insight(y, p, np.full(3, weight))
     for stat in (ins.brier, ins.auc, ins.accuracy, ins.decomposition.miscalibration,
-                 ins.worst_share[0.01], ins.parity.loss["exact"]):
+                 ins.worst_share[0.01], ins.parity.loss["exact"], ins.ece):
         assert stat.value is None and HUGE_WEIGHTS in stat.reason
     assert HUGE_WEIGHTS in ins.ci95.reason
     ordinary = insight(y, p, np.full(3, 1e140))  # (still fine below 1e150)
     assert ordinary.brier.value == pytest.approx(insight(y, p).brier.value, rel=1e-12)
+
+
+def test_k_classes_with_huge_weights_say_so_too():
+    """K classes: the conventions' comparison and the ECE said nothing of the weights (the
+    comparison gave losses, the ECE 'there are no valid rows'); the task stays K-class."""
+    from bce_gui.core.metrics.columns import HUGE_WEIGHTS
+
+    y, P = multiclass_oof("wine")
+    w = np.ones(y.size)
+    w[5] = 1e200
+    ins = insight(y, P, w, losses=-np.log(P[np.arange(y.size), y]), raw=P)
+    for stat in (ins.brier, ins.auc, ins.accuracy, ins.ece, ins.parity.loss["sklearn"]):
+        assert stat.value is None and stat.reason == HUGE_WEIGHTS
+    assert ins.categorical and ins.threshold is None
+
+
+@pytest.mark.parametrize("exact_limit", [None, 2])  # (2: the AUC from its histogram)
+@pytest.mark.parametrize("at", [0, 2, 4])
+def test_streamed_blocks_with_huge_weights_give_the_in_memory_reasons(exact_limit, at):
+    """A weight past 1e150 in one block: the merged blocks give the in-memory statistics'
+    keys and reasons, whatever block holds it and in whatever order blocks merge (each block
+    accumulator squared the weights: overflow warnings, errors under this suite's settings)."""
+    y = np.array([1, 0, 1, 0, 1.0])
+    p = np.array([0.9, 0.2, 0.6, 0.4, 0.7])
+    w = np.array([1.0, 1.0, 2.0, 1.0, 1.0])
+    w[at] = 1e200
+    opts = LossOptions()
+    losses = row_losses(y, p, opts)
+    whole = to_json(insight(y, p, w, options=opts))
+
+    def block(a, b):
+        acc = MetricsAccumulator(options=opts, weighted=True, exact_limit=exact_limit)
+        return acc.update(y[a:b], p[a:b], losses[a:b], w[a:b])
+
+    t = totals(losses, y, w)
+    for order in ((0, 1, 2), (2, 0, 1), (1, 2, 0)):
+        parts = [block(0, 2), block(2, 4), block(4, 5)]
+        merged = parts[order[0]].merge(parts[order[1]]).merge(parts[order[2]])
+        got = merged.result(t.mean, t.baseline, t.base_rate, scale=t.scale)
+        assert to_json(got) == whole
+        assert got.calibration.count.sum() == 0
+    assert len(whole["not_defined"]) == 14

@@ -533,6 +533,67 @@ def test_streamed_statistics_are_the_in_memory_statistics(tmp_path, weighted, in
     assert got["methods"]["auc"].startswith("exact")
 
 
+HUGE_FILES = {  # a weight past 1e150 in the first, a middle or the last block
+    "first": "actual,predicted,weight\n0,0.2,1e200\n1,0.9,1\n1,0.6,2\n0,0.4,1\n1,0.7,1\n",
+    "middle": "actual,predicted,weight\n1,0.9,1\n1,0.6,2\n0,0.2,1e200\n0,0.4,1\n1,0.7,1\n",
+    "last": "actual,predicted,weight\n1,0.9,1\n0,0.2,1\n1,0.6,2\n0,0.4,1\n1,0.7,1e200\n",
+    "logits": "actual,predicted,weight\n1,2.2,1\n0,-1.5,1\n1,0.3,2\n0,-0.4,1e180\n",
+    "classes": "actual,p_a,p_b,p_c,weight\na,0.7,0.2,0.1,1\nb,0.1,0.8,0.1,1\n"
+               "c,0.2,0.2,0.6,2\na,0.5,0.3,0.2,1e200\nb,0.3,0.4,0.3,1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HUGE_FILES))
+@pytest.mark.parametrize("chunk_rows", [None, 1, 2])
+def test_huge_weights_streamed_say_what_the_rows_in_memory_say(tmp_path, name, chunk_rows):
+    """Weights past 1e150 in a file read block by block: every statistic is not defined for
+    the reason the window's statistics give (the weights' squares pass the largest float),
+    with the same keys, and no numpy overflow warning (an error under this suite's settings).
+    The block accumulators squared the weights: overflow warnings, a ci95 said to have
+    'drawn only rows of weight 0', worst-rows shares, an ECE and the conventions' losses."""
+    from bce_gui.core.metrics.columns import HUGE_WEIGHTS
+    from bce_gui.core.metrics.table import MetricsSettings, statistics_json
+
+    path = tmp_path / f"{name}.csv"
+    path.write_text(HUGE_FILES[name])
+    opts = LossOptions(logits=name == "logits")
+    settings = MetricsSettings(n_resamples=200)
+    got = stream_compute(path, opts, READ, chunk_rows=chunk_rows, metrics=settings)
+    assert (got.n_chunks > 1) == (chunk_rows is not None)
+    whole = statistics_json(_in_memory_statistics(path, opts, settings), settings)
+    assert {k: got.summary[k] for k in whole} == whole
+    reasons = whole["not_defined"]
+    assert set(reasons) >= {"brier", "auc", "accuracy", "ece", "ci95", "worst_share.1%",
+                            "worst_share.10%", "by_policy.exact", "by_policy.keras"}
+    assert all(HUGE_WEIGHTS in why for key, why in reasons.items()
+               if not key.startswith("decomposition") or name != "classes")
+    assert got.insight.calibration.count.sum() == 0  # (no bin drawn from part of the rows)
+    assert got.summary["loss"] == pytest.approx(in_memory(path, opts)["loss"], rel=1e-15)
+
+
+def test_huge_weights_in_one_part_of_a_data_set(tmp_path):
+    """A folder of several parts, the huge weight in the second: the statistics of the
+    concatenated file (the loss too)."""
+    from bce_gui.core.metrics.table import MetricsSettings
+    from bce_gui.core.partitions import compute_source
+
+    header, *rows = HUGE_FILES["middle"].splitlines()
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for k, part in enumerate((rows[:2], rows[2:4], rows[4:])):
+        (folder / f"part-{k}.csv").write_text("\n".join([header, *part]) + "\n")
+    whole = tmp_path / "whole.csv"
+    whole.write_text(HUGE_FILES["middle"])
+    settings = MetricsSettings(n_resamples=200)
+    parts = compute_source(folder, LossOptions(), READ, metrics=settings)
+    one = compute_source(whole, LossOptions(), READ, metrics=settings)
+    assert parts.n_chunks == 3
+    for key in ("loss", "brier", "ece", "ci95", "worst_share", "by_policy", "not_defined",
+                "methods"):
+        assert parts.summary[key] == one.summary[key], key
+    assert len(one.summary["not_defined"]) == 14
+
+
 def test_statistics_are_left_out_when_not_asked_for(tmp_path):
     path = _oof_file(tmp_path, False, False)
     plain = stream_compute(path, LossOptions(), READ)

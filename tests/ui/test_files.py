@@ -1240,6 +1240,18 @@ def test_import_preview_says_which_of_two_candidate_columns_it_took(tmp_path, qt
     assert dialog.message.text() == ""
 
 
+def test_import_preview_note_comes_from_the_choice_not_the_warning(tmp_path, qtbot):
+    """The preview's note is the detected choice's sentence (core data), not a cut of
+    compute's warning: without the warning text the dialog says the same."""
+    path = tmp_path / "sk.csv"
+    path.write_text("y_true,y_pred,y_proba\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,0,0.3\n")
+    preview = preview_table(path)
+    preview.info.warnings.clear()
+    dialog = ImportDialog(str(path), preview, ReadOptions())
+    qtbot.addWidget(dialog)
+    assert dialog.message.text() == "'y_pred' could also be the predicted probability; 'y_proba' was used."
+
+
 def test_reopening_a_table_saved_with_several_models_says_how_to_compare_them(tmp_path, window, qtbot):
     """A second model's column reads back as an extra column: the status bar names it and the
     way to compare it (an extra column of text or of numbers beyond [0, 1] is not named)."""

@@ -47,6 +47,18 @@ class ReadOptions:
             self.progress(fraction, message)
 
 
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A role found by its column's name while other columns' names could be it too (y_pred
+    beside y_proba): those columns, the one used, and the sentence saying so ("'y_pred' could
+    also be the predicted probability; 'y_proba' was used"), which the import preview shows
+    and ``compute``'s warning extends with how to choose another."""
+
+    others: tuple[str, ...]
+    used: str
+    sentence: str
+
+
 @dataclass
 class ImportInfo:
     """What was detected, so a preview dialog can show it and let the user override it."""
@@ -70,6 +82,9 @@ class ImportInfo:
     #: Things worth a look that did not stop the read, one sentence each, keyed by column (the
     #: first occurrence per column: a stream shares this dict between its blocks).
     warnings: dict[str, str] = field(default_factory=dict)
+    #: Per role found by its name beside other columns that could be it too, what was chosen
+    #: (each also a warning, keyed ``COLUMN_CHOICE + role``: see ``to_dataset``).
+    column_choices: dict[str, ColumnChoice] = field(default_factory=dict)
     # 1-based file line / sheet row of the header (or of the first data row without a header).
     # Leading blank lines are skipped by the readers, but a spreadsheet still counts them.
     first_line: int = 1

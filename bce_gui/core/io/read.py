@@ -22,7 +22,7 @@ from .columnar import columnar_kind, read_columnar
 from .datasets import is_data_set
 from .decode import is_regular, open_head, spooled
 from .errors import TableReadError
-from .options import ImportInfo, ReadOptions
+from .options import ColumnChoice, ImportInfo, ReadOptions
 from .spreadsheets import is_spreadsheet, read_spreadsheet
 from .text_tables import read_delimited, table_columns
 from .to_dataset import (
@@ -137,13 +137,11 @@ class Preview:
         return self.info.class_columns
 
     @property
-    def column_choices(self) -> dict[str, str]:
-        """Per role found by its name beside other columns whose names could be it too, one
-        sentence ("'y_pred' could also be the predicted probability; 'y_proba' was used")."""
-        from .to_dataset import COLUMN_CHOICE
-
-        return {key[len(COLUMN_CHOICE):]: text.split(" (choose another", 1)[0]
-                for key, text in self.info.warnings.items() if key.startswith(COLUMN_CHOICE)}
+    def column_choices(self) -> dict[str, ColumnChoice]:
+        """Per role found by its name beside other columns whose names could be it too, the
+        column used and the sentence saying so ("'y_pred' could also be the predicted
+        probability; 'y_proba' was used")."""
+        return self.info.column_choices
 
     @property
     def needs_confirmation(self) -> bool:

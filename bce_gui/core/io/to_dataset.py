@@ -27,7 +27,7 @@ from ..dataset import TEXT, Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
 from .class_columns import categorical_dataset, class_form, class_numeric_names
 from .errors import NoDataRows, TableReadError
-from .options import ImportInfo, ReadOptions
+from .options import ColumnChoice, ImportInfo, ReadOptions
 from .text_columns import text_column
 from .text_tables import FIELDS_COLUMN, fields_problem, table_columns
 
@@ -93,16 +93,20 @@ COLUMN_CHOICE = "columns:"
 def _warn_other_candidates(headers: list[str], mapping: dict[str, str], options: ReadOptions,
                            info: ImportInfo) -> None:
     """A role found by name while another column's name could be it too (y_pred beside
-    y_proba, label beside target): say which was taken and how to choose."""
+    y_proba, label beside target): note which was taken (``info.column_choices``, for the
+    import preview) and warn, saying how to choose another (``compute`` has no preview)."""
     flags = {ACTUAL: "--actual-column", PREDICTED: "--predicted-column", WEIGHT: "--weight-column",
              ID: "--id-column"}
     what = {ACTUAL: "the actual class", PREDICTED: "the predicted probability",
             WEIGHT: "the weight", ID: "the ID"}
     for role, others in other_candidates(headers, mapping, options.columns).items():
         names = " and ".join(repr(h) for h in others)
+        choice = ColumnChoice(tuple(others), mapping[role],
+                              f"{names} could also be {what[role]}; {mapping[role]!r} was used")
+        info.column_choices[role] = choice
         info.warnings[COLUMN_CHOICE + role] = (
-            f"{names} could also be {what[role]}; {mapping[role]!r} was used "
-            f"(choose another with {flags[role]}, or in the window's import preview)")
+            f"{choice.sentence} (choose another with {flags[role]}, or in the window's import "
+            "preview)")
 
 
 def numeric_names(mapping: dict[str, str], info: ImportInfo) -> list[str]:

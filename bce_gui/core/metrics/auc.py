@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .columns import (NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns, rank,
-                      ranked_keys, sort_keys, sortable_keys)
+from .columns import (HUGE_WEIGHTS, NO_ROWS, SOFT_LABELS, ZERO_WEIGHT, Columns, Ranked, columns,
+                      huge_weights, rank, ranked_keys, sort_keys, sortable_keys)
 from .result import Stat
 
 EXACT_LIMIT = 1 << 22
@@ -180,6 +180,9 @@ class AucAccumulator:
         self.n_bins = n_bins
         self.n = 0
         self.soft = False
+        #: Weights past HUGE_WEIGHT were given: the AUC and the decomposition say so, as they
+        #: do for rows in memory (the rows are no longer kept or binned).
+        self.huge = False
         self.n_classes: int | None = None
         #: K-class rows (an (n, K) array, K = 2 included), as opposed to one class-1 column.
         self.categorical: bool | None = None
@@ -202,6 +205,9 @@ class AucAccumulator:
             self.soft = True
         self._joined = None
         self.n += cols.n
+        if self.huge or huge_weights(cols.w):
+            self._huge()
+            return self
         if self._blocks is not None:
             self._blocks.append(cols)
             if self.n > self.exact_limit:
@@ -221,6 +227,9 @@ class AucAccumulator:
         self.n += other.n
         self.soft |= other.soft
         self._joined = None
+        if self.huge or other.huge:
+            self._huge()
+            return self
         if self._blocks is not None and other._blocks is not None and self.n <= self.exact_limit:
             self._blocks.extend(other._blocks)
             self._sorted.extend(other._sorted)
@@ -232,6 +241,12 @@ class AucAccumulator:
         else:
             self._hist += other._hist
         return self
+
+    def _huge(self) -> None:
+        """Weights past HUGE_WEIGHT came: no AUC (see result()), so no row is kept."""
+        self.huge = True
+        if self._blocks is not None:
+            self._blocks, self._sorted = [], []
 
     def _classes(self, k: int, categorical: bool) -> None:
         if self.n_classes is None:
@@ -264,6 +279,8 @@ class AucAccumulator:
         exact = self._blocks is not None
         if self.n == 0:
             return AucResult(Stat.undefined(NO_ROWS), exact)
+        if self.huge:
+            return AucResult(Stat.undefined(HUGE_WEIGHTS), exact)
         if self.soft:
             return AucResult(Stat.undefined(f"AUC is not defined: {SOFT_LABELS}"), exact)
         if exact:
@@ -331,6 +348,8 @@ class AucAccumulator:
             return Decomposition.undefined(BINARY_ONLY)
         if self.n == 0:
             return Decomposition.undefined(NO_ROWS)
+        if self.huge:
+            return Decomposition.undefined(HUGE_WEIGHTS)
         if self._blocks is not None:
             cols, ranked = self._kept()
             if ranked is None or score is None:

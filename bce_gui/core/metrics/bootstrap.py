@@ -121,6 +121,9 @@ class HistogramBootstrap:
         self.what = what
         self.n_inf = 0
         self.n_nan = 0
+        #: Weights past HUGE_WEIGHT were given: their squares would overflow, so nothing of
+        #: theirs is summed and the interval says why (as the one of rows in memory does).
+        self.huge = False
         # Per bin: the rows, Σw·x and Σ(w·x)² (and Σw, Σw², Σw·(w·x) when weighted).
         names = {"count": np.int64, "sb": np.float64, "sbb": np.float64}
         if weighted:
@@ -148,6 +151,9 @@ class HistogramBootstrap:
         w = np.asarray(weights, dtype=np.float64).ravel()
         if w.shape != x.shape:
             raise ValueError("values and weights differ in length")
+        if self.huge or huge_weights(w):  # (nothing more to sum: see result())
+            self.huge = True
+            return self
         finite = np.isfinite(x)
         if not finite.all():
             bad = ~finite & (w > 0)  # a weight-0 row adds nothing
@@ -184,6 +190,7 @@ class HistogramBootstrap:
         self._ready = None
         self.n_inf += other.n_inf
         self.n_nan += other.n_nan
+        self.huge |= other.huge
         self.sums.merge(other.sums)
         return self
 
@@ -205,9 +212,9 @@ class HistogramBootstrap:
         is a function of them alone); any later change drops it. Returns whether it did."""
         mine, theirs = self.sums, drawn.sums
         same = ((self.weighted, self.n_resamples, self.seed, self.level, self.what,
-                 self.n_inf, self.n_nan, mine.lo, mine.hi)
+                 self.n_inf, self.n_nan, self.huge, mine.lo, mine.hi)
                 == (drawn.weighted, drawn.n_resamples, drawn.seed, drawn.level, drawn.what,
-                    drawn.n_inf, drawn.n_nan, theirs.lo, theirs.hi)
+                    drawn.n_inf, drawn.n_nan, drawn.huge, theirs.lo, theirs.hi)
                 and all(np.array_equal(mine[k], theirs[k]) for k in mine.arrays))
         self._ready = interval if same else None
         return same
@@ -278,6 +285,8 @@ class HistogramBootstrap:
     def result(self) -> Interval:
         if self._ready is not None:
             return self._ready.result()
+        if self.huge:
+            return Interval.undefined(f"no interval: {HUGE_WEIGHTS}", **self._kw())
         if self.n_inf or self.n_nan:
             return Interval.undefined(_infinite_reason(self.n_inf, self.n_nan, self.what),
                                       **self._kw())
@@ -350,8 +359,6 @@ def percentiles(values: np.ndarray, pcts) -> list[float]:
 def bootstrap_ci(losses, weights=None, *, n_resamples: int = N_RESAMPLES,
                  seed: int = DEFAULT_SEED, level: float = LEVEL) -> Interval:
     """The percentile bootstrap interval of the (weighted) mean row loss."""
-    if huge_weights(weights):
-        return Interval.undefined(f"no interval: {HUGE_WEIGHTS}")
     h = HistogramBootstrap(weights is not None, n_resamples, seed, level)
     return h.update(losses, weights).result()
 
@@ -364,8 +371,6 @@ def paired_bootstrap_ci(losses_a, losses_b, weights=None, *, n_resamples: int = 
     row-by-row difference (the two means share their weights, so the difference of means is
     the mean of the differences).
     """
-    if huge_weights(weights):
-        return Interval.undefined(f"no interval: {HUGE_WEIGHTS}")
     a = np.asarray(losses_a, dtype=np.float64)
     b = np.asarray(losses_b, dtype=np.float64)
     if a.shape != b.shape:

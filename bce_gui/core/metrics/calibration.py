@@ -101,7 +101,7 @@ class CalibrationBins:
         """Add valid rows (``hard``: whether the labels are all 0 or 1, when known)."""
         if cols.n == 0:
             return
-        self._kind(cols.categorical)
+        self.set_task(cols.categorical)
         if cols.categorical:
             y, p = top_label(cols)
             hard = True  # (y: whether the most probable class was the actual one)
@@ -134,7 +134,8 @@ class CalibrationBins:
             self.sum_wp += np.bincount(b, weights=w * p, minlength=nb)
             self.sum_wy += np.bincount(b, weights=w * y, minlength=nb)
 
-    def _kind(self, categorical: bool) -> None:
+    def set_task(self, categorical: bool) -> None:
+        """Binary rows or K-class (top-label) rows: set by the first rows, then checked."""
         if self.top_label is None:
             self.top_label = categorical
         elif self.top_label != categorical:
@@ -144,7 +145,7 @@ class CalibrationBins:
         if other.n_bins != self.n_bins:
             raise ValueError("cannot merge bins of different widths")
         if other.top_label is not None:
-            self._kind(other.top_label)
+            self.set_task(other.top_label)
         self.count += other.count
         self.sum_w += other.sum_w
         self.sum_wp += other.sum_wp

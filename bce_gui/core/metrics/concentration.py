@@ -130,8 +130,14 @@ class ShareHistogram:
         self.shares = tuple(shares)
         self.sums = KeyedSums({"count": np.int64, "total": np.float64}, _N_KEYS)
         self.n_infinite = 0
+        #: Weights past HUGE_WEIGHT were given: the shares say so, as :func:`concentration`
+        #: does for rows in memory (nothing of theirs is summed).
+        self.huge = False
 
     def update(self, losses, weights=None) -> "ShareHistogram":
+        if self.huge or huge_weights(weights):
+            self.huge = True
+            return self
         c = _contributions(np.asarray(losses, dtype=np.float64).ravel(), weights)
         if c.size == 0:
             return self
@@ -160,9 +166,12 @@ class ShareHistogram:
     def merge(self, other: "ShareHistogram") -> "ShareHistogram":
         self.sums.merge(other.sums)
         self.n_infinite += other.n_infinite
+        self.huge |= other.huge
         return self
 
     def result(self) -> dict[float, Stat]:
+        if self.huge:
+            return {f: Stat.undefined(HUGE_WEIGHTS) for f in self.shares}
         count, total = self.sums["count"], self.sums["total"]
         n = int(count.sum())
         if n == 0:

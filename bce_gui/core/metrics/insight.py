@@ -24,7 +24,7 @@ from ..loss import LossOptions, OptionsError, rescales, row_losses
 from .auc import AucAccumulator, roc_auc
 from .bootstrap import DEFAULT_SEED, N_RESAMPLES, HistogramBootstrap, bin_values, bootstrap_ci
 from .calibration import ReliabilityBins
-from .columns import columns, rank
+from .columns import HUGE_WEIGHTS, columns, huge_weights, rank
 from .concentration import SHARES, WORST_LISTED, Concentration, ShareHistogram, concentration
 from .corp import BAND_RESAMPLES, CorpCurve, Decomposition, corp
 from .guide import Guide, Histogram, guide, loss_histogram
@@ -224,6 +224,10 @@ class MetricsAccumulator:
         #: first block, which says how many classes there are.
         self._categorical = False
         self.by_policy: dict[str, Accumulator] | None = self._policy_totals(2)
+        #: Weights past HUGE_WEIGHT were given: every statistic says so, as :func:`insight`
+        #: does for rows in memory (each accumulator below stops summing; so do the
+        #: conventions' totals, whose weighted sums could overflow too).
+        self.huge = False
         #: Called once with this accumulator as soon as the next update has binned its rows'
         #: losses (before its other statistics): a stream starts its interval's resamples
         #: there (:meth:`~.bootstrap.HistogramBootstrap.draw_ahead`).
@@ -241,17 +245,18 @@ class MetricsAccumulator:
         ``raw`` as the file gives them, for the conventions' comparison)."""
         cols = columns(actual, predicted, weights)
         w = cols.w if self.weighted else None
+        self.huge = self.huge or huge_weights(w)
         policies = None
         if cols.categorical:
             if raw is None or self.by_policy is None:
                 self.by_policy = None
-            elif cols.n:
+            elif cols.n and not self.huge:
                 if not self._categorical:  # the first block: K is known now
                     self._categorical = True
                     self.by_policy = self._policy_totals(cols.p.shape[1])
                 policies = _beside(cols.n, self._add_policies, cols.y,
                                    np.asarray(raw, dtype=np.float64), w)
-        elif self.by_policy is not None and cols.n:
+        elif self.by_policy is not None and cols.n and not self.huge:
             # The other conventions' losses and exact sums on the loss engine's worker while
             # this thread does the rest (numpy lets go of the GIL in its loops: two cores).
             policies = _beside(cols.n, self._add_policies, cols.y, cols.p, w)
@@ -302,6 +307,7 @@ class MetricsAccumulator:
             self.by_policy[name].update(losses, y, w)
 
     def merge(self, other: "MetricsAccumulator") -> "MetricsAccumulator":
+        self.huge |= other.huge
         self.scores.merge(other.scores)
         self.auc.merge(other.auc)
         self.bootstrap.merge(other.bootstrap)
@@ -348,6 +354,8 @@ class MetricsAccumulator:
     def _parity(self, sc, loss: float) -> Parity:
         if self.by_policy is None:
             return Parity.undefined()
+        if self.huge:
+            return Parity.undefined(HUGE_WEIGHTS)
         out = {}
         for name, opts in policy_options(self.options, self._categorical).items():
             if isinstance(opts, OptionsError):

@@ -41,7 +41,7 @@ import numpy as np
 from ..formatting import fmt_number, fmt_result, with_units
 from ..loss import LossOptions, OptionsError, row_losses, to_units, totals
 from ..policies import FLOAT64_EPS, KERAS_EPSILON, TORCH_LOG_FLOOR, make_policy
-from .columns import columns
+from .columns import HUGE_WEIGHTS, columns, huge_weights
 from .result import Stat
 
 POLICIES = ("exact", "sklearn", "torch", "keras")
@@ -511,6 +511,8 @@ def categorical_parity(actual, predictions, weights=None, *, options: LossOption
         raise ValueError("K-class parity needs an (n, K) prediction matrix, K >= 2")
     if n == 0:
         return Parity.undefined("there are no valid rows")
+    if huge_weights(w):  # (as the binary comparison: Columns.problem)
+        return Parity.undefined(HUGE_WEIGHTS)
     if w is not None and not float(np.sum(w)) > 0:
         return Parity.undefined("the weights of the valid rows sum to 0")
     losses: dict[str, np.ndarray] = {}

@@ -21,7 +21,7 @@ blocks and partitions (``update`` / ``merge`` / ``result``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -121,8 +121,9 @@ class ScoreAccumulator:
         if cols.n == 0:
             return self
         self.n += cols.n
-        if huge_weights(cols.w):  # (their squares pass the largest float: see result())
-            self.huge = True
+        if self.huge or huge_weights(cols.w):  # (their squares pass the largest float: see
+            self.huge = True                    # result(); nothing more is summed)
+            self.bins.set_task(cols.categorical)
             return self
         self.sum_w += cols.sum_weight()
         self.sum_sq += weighted_sum(_squared_errors(cols), cols.w)
@@ -154,7 +155,7 @@ class ScoreAccumulator:
         if self.n == 0 or not self.sum_w > 0 or self.huge:
             reason = NO_ROWS if self.n == 0 else HUGE_WEIGHTS if self.huge else ZERO_WEIGHT
             return Scores(Stat.undefined(reason), Stat.undefined(reason), threshold,
-                          self.bins.result())
+                          self._huge_bins() if self.huge else self.bins.result())
         brier_ = Stat.of(self.sum_sq / self.sum_w)
         if self.soft:
             acc = Stat.undefined(f"accuracy is not defined: {SOFT_LABELS}")
@@ -163,6 +164,14 @@ class ScoreAccumulator:
         else:
             acc = Stat.of(self.sum_correct / self.sum_w)
         return Scores(brier_, acc, threshold, self.bins.result())
+
+    def _huge_bins(self) -> ReliabilityBins:
+        """Weights past HUGE_WEIGHT: no bin is drawn (whichever blocks came before them) and
+        the ECE says why."""
+        empty = CalibrationBins(self.bins.n_bins)
+        if self.bins.top_label is not None:
+            empty.set_task(self.bins.top_label)
+        return replace(empty.result(), ece=Stat.undefined(HUGE_WEIGHTS))
 
 
 def scores(actual, predicted, weights=None, threshold: float = DEFAULT_THRESHOLD) -> Scores:
