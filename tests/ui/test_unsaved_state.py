@@ -9,6 +9,7 @@ saved: no asterisk in the title, no "Save changes?" when closing or opening anot
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import pytest
 from PySide6.QtCore import Qt
@@ -140,3 +141,18 @@ def test_restored_work_is_unsaved_until_saved(opened):
     assert w.isWindowModified()
     assert w.files.save()
     assert not w.isWindowModified()
+
+
+def test_an_edit_that_fails_part_way_leaves_the_data_unsaved(opened, monkeypatch):
+    w, _path = opened
+    reported = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: reported.append(exc[0]))
+
+    def half_done(edits):
+        w.doc.dataset.set_cell_text("predicted", 0, "0.85")  # changed, then it broke
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(w.doc, "apply_cells", half_done)
+    set_cell(w, 1, "predicted", "0.3")
+    assert reported == [RuntimeError]
+    assert w.doc.dataset.predicted.values[0] == 0.85 and w.isWindowModified()  # not the file's 0.9
