@@ -68,7 +68,7 @@ def measure(n: int, edits: int = 60) -> dict:
     full = evaluate(ds, w.doc.options)
     full_ms = (time.perf_counter() - t0) * 1e3
     assert abs(full.totals.mean - w.doc.live.totals.mean) <= 1e-12 * abs(full.totals.mean)
-    w.doc.undo_stack.setClean()  # no "save changes?" question when the window closes
+    w.doc.mark_saved()  # no "save changes?" question when the window closes
     w.close()
     app.processEvents()
     return {

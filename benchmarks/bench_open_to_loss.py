@@ -109,7 +109,7 @@ def measure(path: Path, n: int, runs: int) -> dict[str, list[float]]:
         pieces["gui"].append(marks["gui"] - marks["read"])
         pieces["finish"].append(marks["finish"] - marks["gui"])
         pieces["paint"].append(t_paint - marks["finish"])
-    w.doc.undo_stack.setClean()
+    w.doc.mark_saved()
     w.close()
     app.processEvents()
     return pieces

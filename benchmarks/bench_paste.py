@@ -61,7 +61,7 @@ def child(n: int) -> None:
     memory.trim()
     undone = memory.rss_bytes()
     w.doc.undo_stack.redo()
-    w.doc.undo_stack.setClean()
+    w.doc.mark_saved()
     w.new_document()
     _window.spin(app, 0.5)
     memory.trim()

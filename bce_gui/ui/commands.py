@@ -33,87 +33,112 @@ def _guarded(method):
     return wrapper
 
 
-class SetCellsCommand(QUndoCommand):
+class DataCommand(QUndoCommand):
+    """A command that changes what Save writes (every command but a change of settings).
+
+    Each gives the data a new state token when it runs and gives back the one before it when it
+    is undone, so the document knows when undo and redo lead back to the data as saved
+    (:attr:`Document.modified`), whatever settings steps lie between. Subclasses write
+    ``_redo``/``_undo``.
+    """
+
+    def __init__(self, doc: Document, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self._before, self._after = doc.data_state, object()
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+    @_guarded
+    def redo(self) -> None:
+        self._step(self._redo, self._after)
+
+    @_guarded
+    def undo(self) -> None:
+        self._step(self._undo, self._before)
+
+    def _step(self, apply, state: object) -> None:
+        try:
+            apply()
+        except Exception:
+            self.doc.data_became(object())  # changed part way: neither before nor after, unsaved
+            raise
+        self.doc.data_became(state)
+
+
+class SetCellsCommand(DataCommand):
     """Set one or more cells to new text (typing, paste, clear, cut)."""
 
     def __init__(self, doc: Document, edits: list[tuple[int, str, str]], text: str) -> None:
-        super().__init__(text)
-        self.doc = doc
+        super().__init__(doc, text)
         self.new = edits
         self.old = [(row, role, doc.dataset.cell_text(role, row)) for row, role, _ in edits]
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_cells(self.new)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_cells(self.old)
 
 
-class InsertRowsCommand(QUndoCommand):
+class InsertRowsCommand(DataCommand):
     def __init__(self, doc: Document, at: int, count: int, text: str | None = None) -> None:
-        super().__init__(text or (f"Insert {count} rows" if count > 1 else "Insert row"))
-        self.doc, self.at, self.count = doc, at, count
+        super().__init__(doc, text or (f"Insert {count} rows" if count > 1 else "Insert row"))
+        self.at, self.count = at, count
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_insert(self.at, self.count)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_remove(np.arange(self.at, self.at + self.count))
 
 
-class RemoveRowsCommand(QUndoCommand):
+class RemoveRowsCommand(DataCommand):
     def __init__(self, doc: Document, rows: np.ndarray) -> None:
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        super().__init__(f"Delete {rows.size} rows" if rows.size != 1 else "Delete row")
-        self.doc, self.rows, self.snap = doc, rows, None
+        super().__init__(doc, f"Delete {rows.size} rows" if rows.size != 1 else "Delete row")
+        self.rows, self.snap = rows, None
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.snap = self.doc.apply_remove(self.rows)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_restore(self.snap)
 
 
-class SetBlockCommand(QUndoCommand):
+class SetBlockCommand(DataCommand):
     """Write a block of cells into rows (a paste over existing rows); keeps the old cells as numpy
     columns, not one Python object per cell."""
 
     def __init__(self, doc: Document, rows: np.ndarray, block: CellBlock, text: str = "Paste") -> None:
-        super().__init__(text)
-        self.doc = doc
+        super().__init__(doc, text)
         self.rows = np.asarray(rows, dtype=np.int64)
         self.new = block
         self.old = doc.dataset.read_cells(self.rows, block.roles)
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_block(self.rows, self.new)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_block(self.rows, self.old)
 
 
-class AppendRowsCommand(QUndoCommand):
+class AppendRowsCommand(DataCommand):
     """Add rows holding a block of cells at the end of the table (a paste below the last row)."""
 
     def __init__(self, doc: Document, block: CellBlock, text: str = "Paste rows") -> None:
-        super().__init__(text)
-        self.doc, self.block = doc, block
+        super().__init__(doc, text)
+        self.block = block
         self.at = len(doc.dataset)
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_append(self.block)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_remove(np.arange(self.at, self.at + len(self.block)))
 
 
@@ -123,7 +148,8 @@ def _changed_fields(a: LossOptions, b: LossOptions) -> set[str]:
 
 class SetOptionsCommand(QUndoCommand):
     """Change the loss options (a setting, the one-click clipping). Steps of one setting in a
-    row (a spin box's arrows) are one undo step."""
+    row (a spin box's arrows) are one undo step. Not a :class:`DataCommand`: the settings are
+    not in the saved file, so they leave the document saved or unsaved as it was."""
 
     ID = 0x0B7
 
@@ -153,41 +179,35 @@ class SetOptionsCommand(QUndoCommand):
         self.doc.set_options(self.old)
 
 
-class WeightColumnCommand(QUndoCommand):
+class WeightColumnCommand(DataCommand):
     """Add a weight column of ones, or remove the weight column (keeping it for undo)."""
 
     def __init__(self, doc: Document, add: bool) -> None:
-        super().__init__("Add weight column" if add else "Remove weight column")
-        self.doc = doc
+        super().__init__(doc, "Add weight column" if add else "Remove weight column")
         self.before = doc.dataset.weight
         n = len(doc.dataset)
         self.after = NumericColumn(np.ones(n)) if add else None
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_weight_column(self.after)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_weight_column(self.before)
 
 
-class ReplaceTableCommand(QUndoCommand):
+class ReplaceTableCommand(DataCommand):
     """Another table in place of this one, keeping the old for undo: a model column added, or
     a predictions file joined by ID (every column of both tables is kept)."""
 
     def __init__(self, doc: Document, dataset, text: str) -> None:
-        super().__init__(text)
-        self.doc = doc
+        super().__init__(doc, text)
         self.before = doc.dataset
         self.after = dataset
 
-    @_guarded
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.doc.apply_dataset(self.after)
 
-    @_guarded
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.doc.apply_dataset(self.before)
 
 

@@ -15,10 +15,11 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+                               QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, Scatter,
                             difference_cells, disagreement_cells, leaderboard_cells,
@@ -32,25 +33,47 @@ POINT_COLOR = "#0072B2"  # Okabe–Ito blue
 DENSITY_LEVELS = 6
 DENSITY_SIZES = np.linspace(4.0, 14.0, DENSITY_LEVELS)
 
+#: The tab asks the window for the height its tables and a usable scatter need, up to this many
+#: pixels (three or four models at 1280×800); more than that (many models) scrolls.
+ROOM_ASKED = 400
+
 EMPTY_NOTE = ("The table holds one model. To compare models on the same rows, add another "
               "model's predictions: Edit → Add model column (Ctrl+Shift+M) to paste or type "
               "them, or to use another column of the file; or File → Join predictions by ID "
               "(Ctrl+Shift+J) for a predictions file with an ID column.")
 
 
-def _small_table(name: str, header) -> QTableWidget:
-    """A read-only table of a few rows (the leaderboard: one row a model)."""
-    t = QTableWidget(0, len(header))
-    t.setAccessibleName(name)
-    t.setHorizontalHeaderLabels(list(header))
-    t.verticalHeader().hide()
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 6)  # compact rows
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(False)
-    t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    return t
+class _SmallTable(QTableWidget):
+    """A read-only table of a few rows (the leaderboard: one row a model), as tall as its rows,
+    and the scroll bar under them when the pane is narrower than its columns (at 1280×800 with
+    "% of the weight" in a column, the bar took the room of the last row)."""
+
+    def __init__(self, name: str, header) -> None:
+        super().__init__(0, len(header))
+        self.setAccessibleName(name)
+        self.setHorizontalHeaderLabels(list(header))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact rows
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(False)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._fitted = False
+
+    def fit_rows(self) -> None:
+        """From now on as tall as all its rows (the disagreements' table is not: it scrolls)."""
+        self._fitted = True
+        h = self.horizontalHeader().height() + 2 * self.frameWidth()
+        h += sum(self.rowHeight(r) for r in range(self.rowCount()))
+        if self.horizontalHeader().length() > self.width() - 2 * self.frameWidth():
+            h += self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(h + 2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._fitted and event.oldSize().width() != event.size().width():
+            self.fit_rows()  # the columns fit, or no longer do
 
 
 def _fill(table: QTableWidget, rows) -> None:
@@ -63,18 +86,76 @@ def _fill(table: QTableWidget, rows) -> None:
             table.setItem(r, c, item)
 
 
-def _fit_height(table: QTableWidget, rows: int) -> None:
-    h = table.horizontalHeader().height() + 2 * table.frameWidth()
-    h += sum(table.rowHeight(r) for r in range(min(rows, table.rowCount())))
-    table.setFixedHeight(h + 2)
+class _Column(QWidget):
+    """The tables and their headings above the splitter's line, never squeezed below the height
+    its wrapped labels need at its width.
+
+    A QSplitter gives a pane no less than its ``minimumSizeHint``, which knows nothing of
+    height-for-width: at 1280×800 the headings were given one line each, and the two-line
+    heading below the leaderboard was drawn over its last row."""
+
+    #: Its width changed: the height it needs may have too.
+    widthChanged = Signal()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), layout.totalHeightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the labels wrap to other heights: the splitter asks again
+            self.widthChanged.emit()
+
+
+class _Scroll(QScrollArea):
+    """Scrolls the tab's body where the tab is shorter than it needs (many models, a small
+    screen), and asks the window for the room it needs, up to :data:`ROOM_ASKED`."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is not None and body.isVisibleTo(self):
+            hint.setHeight(max(hint.height(), min(body.minimumSizeHint().height(), ROOM_ASKED)))
+        return hint
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the body needs another height (other results, other width)
+        return super().eventFilter(watched, event)
 
 
 class _LogAxis(pg.AxisItem):
+    """Log ticks in the user's number format, and a title that fits the axis's length (a long
+    model name ran off the end of a short plot): the first of :attr:`titles` that fits, else the
+    last cut with "…"; the whole title is the axis's tooltip."""
+
+    #: The title, then shorter ones (set before ``setLabel``).
+    titles: tuple[str, ...] = ()
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return [localize(t) for t in super().tickStrings(values, scale, spacing)]
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return log_tick_texts(values, scale)
+
+    def labelString(self) -> str:  # noqa: N802 (pyqtgraph name)
+        size = self.size()
+        room = int(size.height() if self.orientation in ("left", "right") else size.width()) - 8
+        metrics = QFontMetrics(self.label.font())
+        titles = self.titles or (self.labelText,)
+        text = next((t for t in titles if metrics.horizontalAdvance(t) <= room),
+                    metrics.elidedText(titles[-1], Qt.TextElideMode.ElideRight, max(room, 0)))
+        style = ";".join(f"{k}: {v}" for k, v in self.labelStyle.items())
+        return f"<span style='{style}'>{html.escape(text)}</span>"
+
+    def resizeEvent(self, ev=None) -> None:  # noqa: N802 (Qt name)
+        if self.label is not None:
+            self.label.setHtml(self.labelString())  # elided to the new length
+        super().resizeEvent(ev)
 
 
 class LossScatterPlot(QWidget):
@@ -125,8 +206,11 @@ class LossScatterPlot(QWidget):
 
     def set_scatter(self, scatter: Scatter | None, x_name: str = "", y_name: str = "") -> None:
         self.scatter = scatter
-        self.item.setLabel("bottom", f"Row loss of {x_name} (nats)" if x_name else "")
-        self.item.setLabel("left", f"Row loss of {y_name} (nats)" if y_name else "")
+        for side, name in (("bottom", x_name), ("left", y_name)):
+            axis = self.item.getAxis(side)
+            axis.titles = (f"Row loss of {name} (nats)", f"{name} (nats)", name) if name else ()
+            axis.setToolTip(axis.titles[0] if name else "")
+            self.item.setLabel(side, axis.titles[0] if name else "")
         self._draw()
 
     def _draw(self) -> None:
@@ -193,13 +277,13 @@ class CompareView(QWidget):
         self.empty = QLabel(EMPTY_NOTE)
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("Nothing to compare")
-        self.leaderboard = _small_table("Leaderboard", LEADERBOARD_HEADER)
-        self.differences = _small_table("Paired differences", DIFFERENCE_HEADER)
+        self.leaderboard = _SmallTable("Leaderboard", LEADERBOARD_HEADER)
+        self.differences = _SmallTable("Paired differences", DIFFERENCE_HEADER)
         self.sentences = QLabel("")
         self.sentences.setWordWrap(True)
         self.sentences.setTextFormat(Qt.TextFormat.PlainText)
         self.sentences.setAccessibleName("What the differences say")
-        self.disagree = _small_table("Rows where the models disagree most", ("Row", "ID", "Δ row loss"))
+        self.disagree = _SmallTable("Rows where the models disagree most", ("Row", "ID", "Δ row loss"))
         self.disagree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.disagree.setMinimumWidth(150)
         self.disagree.itemSelectionChanged.connect(self._disagree_selected)
@@ -220,14 +304,18 @@ class CompareView(QWidget):
         lower.addWidget(self.scatter)
         lower.setStretchFactor(1, 1)
 
-        upper = QWidget()
+        upper = _Column()
         b = QVBoxLayout(upper)
         b.setContentsMargins(0, 0, 0, 0)
+        b.setSpacing(3)  # (a heading belongs to its table; the room goes to the scatter)
         b.addWidget(QLabel("<b>Leaderboard</b> (lowest loss first)"))
         b.addWidget(self.leaderboard)
-        differences = QLabel("<b>Against the reference</b> (paired: the same rows for both; "
-                             "Δ = model − reference, negative is better)")
+        differences = QLabel("<b>Against the reference</b> (paired; Δ = model − reference, "
+                             "negative is better)")
+        differences.setToolTip("Paired: each model's row losses on the same rows as the "
+                               "reference's, row by row")
         differences.setWordWrap(True)
+        self.differences_title = differences
         b.addWidget(differences)
         b.addWidget(self.differences)
         b.addWidget(self.sentences)
@@ -241,11 +329,27 @@ class CompareView(QWidget):
         self.body.setStretchFactor(0, 0)
         self.body.setStretchFactor(1, 1)
         self.body.setSizes([1, 10_000])  # the tables as small as they can be, the scatter the rest
+        # ... and again whenever the tables need less (wider, fewer models), until the user
+        # drags the line (a splitter never shrinks a pane on its own).
+        self._split_auto = True
+        self.body.splitterMoved.connect(self._split_moved)
+        self._split_timer = QTimer(self)
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(0)
+        self._split_timer.timeout.connect(self._fit_split)
+        upper.widthChanged.connect(self._split_timer.start)
+        # Where the tab is shorter than the tables and the smallest scatter (many models, a
+        # small screen), it scrolls: nothing is drawn over anything or cut off.
+        self.scroll = _Scroll()
+        self.scroll.setObjectName("compareScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.empty)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(self.scroll, 1)
         self.reference.currentIndexChanged.connect(self._reference_chosen)
         self.other.currentIndexChanged.connect(self._other_chosen)
         self.set_result(None)
@@ -263,7 +367,7 @@ class CompareView(QWidget):
         self.result = result
         has = result is not None
         self.empty.setVisible(not has)
-        self.body.setVisible(has)
+        self.scroll.setVisible(has)
         for w in (self.reference, self.other):
             w.setEnabled(has)
         if not has:
@@ -277,11 +381,24 @@ class CompareView(QWidget):
         self._set_items(self.other, others, others.index(keep) if keep in others else 0)
         _fill(self.leaderboard, leaderboard_cells(result))
         _fill(self.differences, difference_cells(result))
-        _fit_height(self.leaderboard, len(result.models))
-        _fit_height(self.differences, len(result.differences))
+        self.leaderboard.fit_rows()
+        self.differences.fit_rows()
         lines = [d.sentence() for d in result.differences] + undefined_reasons(result)
         self.sentences.setText("\n".join(lines))
         self._show_other()
+        self._split_timer.start()
+
+    def _split_moved(self, *_args) -> None:
+        self._split_auto = False
+
+    def _fit_split(self) -> None:
+        """The tables get the height they need, the scatter the rest (unless the user chose)."""
+        sizes = self.body.sizes()
+        if not self._split_auto or sum(sizes) <= 0:
+            return
+        need = self.body.widget(0).minimumSizeHint().height()
+        if sizes[0] != need:
+            self.body.setSizes([need, sum(sizes) - need])
 
     def _set_items(self, combo: QComboBox, names, current: int) -> None:
         self._filling = True

@@ -48,6 +48,8 @@ class Document(QObject):
     totalsChanged = Signal()
     #: The options changed.
     optionsChanged = Signal()
+    #: :attr:`modified` changed (the title's marker, the autosave).
+    modifiedChanged = Signal(bool)
 
     def __init__(self, dataset: Dataset | None = None, options: LossOptions | None = None,
                  parent: QObject | None = None) -> None:
@@ -62,6 +64,9 @@ class Document(QObject):
         self.first_points = None
         #: The binary-only settings the last table turned off (K classes), in words.
         self.turned_off: list[str] = []
+        # Which state the data is in, and which one the file holds: a token that each data
+        # command gives the data after it and gives back on undo (see :attr:`modified`).
+        self._data_state = self._saved_state = object()
 
     # -- whole-document changes ---------------------------------------------------------------
 
@@ -86,7 +91,8 @@ class Document(QObject):
         if changed:
             self.optionsChanged.emit()
         self.undo_stack.clear()
-        self.undo_stack.setClean()
+        fresh = object()
+        self._set_state(fresh, fresh)  # as opened (restored work says otherwise after)
         self.reset.emit()
         self.totalsChanged.emit()
         memory.trim()  # the old table and the load's temporaries go back to the OS
@@ -100,6 +106,43 @@ class Document(QObject):
         self.optionsChanged.emit()
         self.reset.emit()
         self.totalsChanged.emit()
+
+    # -- saved or not --------------------------------------------------------------------------
+
+    @property
+    def modified(self) -> bool:
+        """The data differs from the file as last opened or saved: Save would write something else.
+
+        Only the data counts. The loss settings are undo steps too, but they are not in the saved
+        file (they are the app's preferences, kept in its settings file, and they carry over to
+        the next table), so a change of settings alone asks nobody to save. QUndoStack's own
+        clean state counts every step, which is why it is not used.
+        """
+        return self._data_state is not self._saved_state
+
+    @property
+    def data_state(self) -> object:
+        """A token for the data as it is now (a data command's "before"; compared by identity)."""
+        return self._data_state
+
+    def data_became(self, state: object) -> None:
+        """A data command ran (``state``: its token) or was undone (the token before it)."""
+        self._set_state(state, self._saved_state)
+
+    def mark_saved(self) -> None:
+        """The data as it is now is in the file."""
+        self._set_state(self._data_state, self._data_state)
+
+    def mark_unsaved(self) -> None:
+        """The file does not hold the data as it is now (work restored after a crash), and no
+        undo or redo leads back to what it holds."""
+        self._set_state(self._data_state, object())
+
+    def _set_state(self, state: object, saved: object) -> None:
+        was = self.modified
+        self._data_state, self._saved_state = state, saved
+        if self.modified != was:
+            self.modifiedChanged.emit(self.modified)
 
     def __len__(self) -> int:
         return len(self.dataset)

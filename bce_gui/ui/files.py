@@ -138,7 +138,7 @@ class FileController(QObject):
         self.recovery = RecoveryStore(lambda: recovery_dir())
         self.autosaveFailed.connect(lambda text: self._status(f"Autosave failed: {text}"))
         doc.undo_stack.indexChanged.connect(self._changed)
-        doc.undo_stack.cleanChanged.connect(self._changed)
+        doc.modifiedChanged.connect(self._changed)
         doc.replaced.connect(self._forget_sample)
         # Importing polars takes half a second: on the GUI thread at the first Open, the
         # window would freeze that long. Done in the background, soon after the start.
@@ -166,8 +166,9 @@ class FileController(QObject):
     # -- unsaved changes ----------------------------------------------------------------------
 
     def maybe_save(self, action: str = "continuing") -> bool:
-        """Ask Save / Discard / Cancel when there are unsaved changes; True to go ahead."""
-        if self.doc.undo_stack.isClean():
+        """Ask Save / Discard / Cancel when the data differs from the file (a change of settings
+        alone does not: they are not in the file); True to go ahead."""
+        if not self.doc.modified:
             return True
         name = Path(self.path).name if self.path else "this table"
         answer = QMessageBox.question(
@@ -331,7 +332,6 @@ class FileController(QObject):
             return
         commands.set_options(self.doc, hint.options, "Read predictions as " + ("logits" if hint.options.logits
                                                                                else "probabilities"))
-        self.doc.undo_stack.setClean()
         self._status(f"Opened {name}: predicted values read as "
                      + ("logits" if hint.options.logits else "probabilities") + " (Undo goes back)", 15000)
 
@@ -461,7 +461,7 @@ class FileController(QObject):
         self._remember_dialect(path, dialect)
         self._written.add(path)
         self.doc.source_path = path
-        self.doc.undo_stack.setClean()
+        self.doc.mark_saved()
         self.add_recent(path)
         self.remove_recovery()
         self._status(f"Saved {Path(path).name}" + (f" ({dialect.describe()})" if dialect else ""))
@@ -570,7 +570,7 @@ class FileController(QObject):
 
         if not shiboken6.isValid(self.doc.undo_stack):  # emitted while the window is torn down
             return
-        if self.doc.undo_stack.isClean():
+        if not self.doc.modified:
             self._autosave.stop()
             self.remove_recovery()
         else:
@@ -619,7 +619,7 @@ class FileController(QObject):
 
     def _recovery_job(self):
         """What to write, captured now on the GUI thread; the returned callable does the writing."""
-        if self.doc.undo_stack.isClean():
+        if not self.doc.modified:
             return None
         dataset, opts = self.doc.dataset, self.doc.options
         meta = {
@@ -719,7 +719,7 @@ class FileController(QObject):
         self.doc.set_options(options)  # the settings panel follows the document
         self.doc.set_dataset(dataset, meta.get("source_path"))
         self._remember_dialect(self.path, CsvDialect.from_dict(meta.get("dialect")))
-        self.doc.undo_stack.resetClean()  # restored work is unsaved work
+        self.doc.mark_unsaved()  # restored work is unsaved work
         # Now this instance's unsaved work: in its own recovery folder before the old one goes.
         if self.write_recovery() is not None:
             orphan.discard()

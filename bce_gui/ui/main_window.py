@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         # While hidden the walk-through is not kept up to date: refresh it when it is shown.
         self.explain_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_explain())
         self.doc.reset.connect(self._refresh_status)
-        self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.doc.modifiedChanged.connect(self.setWindowModified)
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
@@ -584,9 +584,6 @@ class MainWindow(QMainWindow):
                 "comparison": self.compare.compute_now(),
                 "images": {"calibration": widget_png(self.calibration),
                            "histogram": widget_png(self.loss_histogram)}}
-
-    def _clean_changed(self, clean: bool) -> None:
-        self.setWindowModified(not clean)
 
     def _columns_changed(self) -> None:
         self.actions["weight"].setChecked(self.doc.has_weight)
@@ -1042,7 +1039,7 @@ class MainWindow(QMainWindow):
             return
         self.save_state()
         # A clean exit leaves nothing to recover; one by signal keeps the unsaved work it wrote.
-        self.files.shut_down(keep_recovery=self._closing_for_signal and not self.doc.undo_stack.isClean())
+        self.files.shut_down(keep_recovery=self._closing_for_signal and self.doc.modified)
         super().closeEvent(event)
 
     def close_for_signal(self) -> None:
@@ -1050,7 +1047,7 @@ class MainWindow(QMainWindow):
         shutdown). Unsaved work goes to this instance's recovery folder, the window closes
         without asking, and the next start offers the work back."""
         self._closing_for_signal = True
-        if not self.doc.undo_stack.isClean():
+        if self.doc.modified:
             self.files.finish_autosave()
             self.files.write_recovery()
         self.close()

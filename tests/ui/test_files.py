@@ -439,7 +439,7 @@ def test_ctrl_s_saves_in_place_without_asking(tmp_path, window, qtbot, dialogs):
     press(qtbot, w, Qt.Key.Key_S)
     assert dialogs.of("save") == [] and dialogs.of("warning") == []
     assert read_csv_rows(src) == expected_rows(edited_table())
-    assert not w.isWindowModified() and w.doc.undo_stack.isClean()
+    assert not w.isWindowModified() and not w.doc.modified
     assert w.windowTitle() == "extras.csv[*] — BCE Lab"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
 
@@ -1114,7 +1114,7 @@ def test_next_start_offers_the_autosaved_work(answer, tmp_path, window, make_win
     w2.activateWindow()  # Ctrl+S goes to the active window: this one, not the first
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w2)
     press(qtbot, w2, Qt.Key.Key_S)
-    assert w2.doc.undo_stack.isClean()
+    assert not w2.doc.modified
     assert read_csv_rows(path)[1] == ["first", "1", "0.9"] and read_csv_rows(path)[5] == ["e5", "1", "0"]
     assert written(recovery_folder, "recovery.json") is None
 
@@ -1207,7 +1207,7 @@ def test_recovery_brings_back_every_model(k_classes, tmp_path, window, make_wind
         w.model_actions.add_model_column(NEW_COLUMN)
     assert w.doc.n_models == 2
     models = w.doc.dataset.schema.models
-    w.doc.undo_stack.resetClean()  # unsaved work
+    w.doc.mark_unsaved()  # unsaved work
     w.files.write_recovery()
     wait_for_autosave(qtbot, recovery_folder)
     ends_without_cleaning_up(w)

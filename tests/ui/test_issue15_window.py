@@ -133,7 +133,7 @@ def test_saving_over_a_read_only_file_asks_first(window, qtbot, tmp_path, dialog
     path.write_text("actual,predicted\n1,0.9\n0,0.2\n")
     open_file(w, qtbot, path)
     w.doc.dataset.set_cell_text("predicted", 0, "0.7")
-    w.doc.undo_stack.resetClean()
+    w.doc.mark_unsaved()
     os.chmod(path, 0o444)
     dialogs.answer("question", SB.No)
     assert not w.files.save()
