@@ -483,6 +483,7 @@ class MainWindow(QMainWindow):
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
+        self.doc.reset.connect(self._columns_changed)  # another table: its own columns
         self.doc.replaced.connect(self._another_table)
         self.doc.replaced.connect(self._data_set_closed)  # (a data set's sample shows it again)
         self.files.largeOpened.connect(self._show_data_set)
@@ -792,6 +793,7 @@ class MainWindow(QMainWindow):
 
     def toggle_weight(self, on: bool) -> None:
         commands.set_weight_column(self.doc, bool(on))
+        self._columns_changed()  # the tick says what the table has, even if nothing changed
 
     def clear_order(self) -> None:
         self.invalid_only.setChecked(False)

@@ -1,0 +1,82 @@
+"""The window's state after a load, a New or an Undo says what the table is (QA pass 4): the
+Weight column tick, the status bar, row numbers in the warnings, the epsilon shown for each
+convention, the Add model column choices. Dialogs are stubbed by the autouse ``dialogs``
+fixture (conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+LOAD_TIMEOUT_MS = 60_000
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+# Three classes, a weight column, and row 11 (line 12 of the file) labelled 'Cat' for class 'cat'.
+MC_ROWS = ["r1,cat,0.35,0.2,0.1,1", "r2,dog,0.1,0.8,0.1,2", "r3,bird,0.2,0.2,0.6,1",
+           "r4,cat,0.5,0.3,0.1,1.5", "r5,dog,0.3,0.3,0.3,1", "r6,bird,0.05,0.05,0.9,0.5",
+           "r7,bird,0.3,0.3,0.4,1", "r8,cat,0.9,0.05,0.05,1", "r9,dog,0.2,0.7,0.2,1",
+           "r10,bird,0,0.5,0.5,2", "r11,Cat,0.6,0.2,0.2,1"]
+
+
+def mc_file(tmp_path) -> Path:
+    path = tmp_path / "mc.csv"
+    path.write_text("id,label,p_cat,p_dog,p_bird,weight\n" + "\n".join(MC_ROWS) + "\n")
+    return path
+
+
+def weighted_file(tmp_path) -> Path:
+    path = tmp_path / "w.csv"
+    path.write_text("id,actual,predicted,weight\na,1,0.8,1\nb,0,0.3,2\nc,1,0.6,0.5\n")
+    return path
+
+
+def open_file(w, qtbot, path: Path) -> None:
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS) as blocker:
+        assert w.files.open_path(str(path), ask=False, confirm_import=False)
+    assert blocker.args == [True]
+
+
+def press(qtbot, w, key, modifiers=CTRL_SHIFT) -> None:
+    qtbot.keyClick(w.obs_view, key, modifiers)
+    qtbot.keyRelease(w.obs_view, Qt.Key.Key_Control)
+
+
+# -- 1. the Weight column tick follows the table --------------------------------------------------
+
+
+def test_weight_tick_is_set_by_a_loaded_table_so_one_shortcut_removes_the_column(window, qtbot, tmp_path):
+    w = window
+    assert not w.doc.has_weight and not w.actions["weight"].isChecked()
+    open_file(w, qtbot, weighted_file(tmp_path))
+    assert w.doc.has_weight and w.actions["weight"].isChecked()
+    press(qtbot, w, Qt.Key.Key_G)  # the first press removes it (it used to add nothing)
+    assert not w.doc.has_weight and w.model.column_of("weight") == -1
+    assert not w.actions["weight"].isChecked()
+    press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: back, ticked
+    assert w.doc.has_weight and w.actions["weight"].isChecked()
+
+
+def test_weight_tick_after_a_k_class_load_through_the_menu(window, qtbot, tmp_path):
+    w = window
+    open_file(w, qtbot, mc_file(tmp_path))
+    assert w.doc.categorical and w.doc.has_weight
+    assert w.actions["weight"].isChecked()
+    w.actions["weight"].trigger()  # the Edit menu's entry
+    assert not w.doc.has_weight and not w.actions["weight"].isChecked()
+
+
+def test_weight_tick_after_new_and_after_undo_of_adding_the_column(window, qtbot, tmp_path):
+    w = window
+    open_file(w, qtbot, weighted_file(tmp_path))
+    assert w.actions["weight"].isChecked()
+    press(qtbot, w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # New: no weight column
+    assert not w.doc.has_weight and not w.actions["weight"].isChecked()
+    press(qtbot, w, Qt.Key.Key_G)  # the first press adds it
+    assert w.doc.has_weight and w.actions["weight"].isChecked()
+    w.doc.undo_stack.undo()
+    assert not w.doc.has_weight and not w.actions["weight"].isChecked()
+    w.doc.undo_stack.redo()
+    assert w.doc.has_weight and w.actions["weight"].isChecked()
+    w.load_example()  # the worked example has none
+    assert not w.doc.has_weight and not w.actions["weight"].isChecked()
