@@ -480,6 +480,9 @@ class MainWindow(QMainWindow):
         self.explain_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_explain())
         self.doc.reset.connect(self._refresh_status)
         self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        # An edit, an undo or another table: what the status bar said of the last action (e.g.
+        # "Pasted 2 rows") is stale; an action that has something to say says it after this.
+        self.doc.undo_stack.indexChanged.connect(self.statusBar().clearMessage)
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)

@@ -80,3 +80,42 @@ def test_weight_tick_after_new_and_after_undo_of_adding_the_column(window, qtbot
     assert w.doc.has_weight and w.actions["weight"].isChecked()
     w.load_example()  # the worked example has none
     assert not w.doc.has_weight and not w.actions["weight"].isChecked()
+
+
+# -- 4. the status bar says what is happening now ------------------------------------------------
+
+
+def test_a_loads_progress_is_gone_before_its_dialogs(window, qtbot, tmp_path, dialogs, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    w = window
+    seen = []
+    stub = QMessageBox.warning
+
+    def warning(*args, **kwargs):
+        seen.append((w.files.progress.isVisible(), w.files.cancel_button.isVisible()))
+        return stub(*args, **kwargs)
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    open_file(w, qtbot, mc_file(tmp_path))
+    assert [c.title for c in dialogs.of("warning")] == ["Check these numbers"]
+    assert seen == [(False, False)]  # neither "Computing the losses 90%" nor Cancel behind it
+    assert w.statusBar().currentMessage().startswith("Opened mc.csv: 11 rows")
+
+
+def test_an_edit_replaces_the_last_actions_status(window, qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    w = window
+    w.obs_view.setCurrentIndex(w.model.index(0, w.model.column_of("id")))
+    QGuiApplication.clipboard().setText("N1\t1\t0.6\nN2\t0\t0.35\n")
+    press(qtbot, w, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage().startswith("Pasted 2 rows")
+    w.obs_view.selectAll()
+    press(qtbot, w, Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)  # Clear cells
+    assert w.doc.undo_stack.undoText() == "Clear cells"
+    assert w.statusBar().currentMessage() == ""  # not "Pasted 2 rows" any more
+    press(qtbot, w, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage().startswith("Pasted 2 rows")
+    press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undone: not pasted
+    assert w.statusBar().currentMessage() == ""
