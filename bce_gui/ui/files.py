@@ -295,7 +295,7 @@ class FileController(QObject):
                      "probabilities: Edit → Add model column compares")
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
-        warnings = large.window_warnings(info.warnings)
+        warnings = large.window_warnings(info.warnings, dataset)  # rows as the table shows them
         if warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(warnings))
         current = view is not None and view.options == self.doc.options

@@ -119,3 +119,29 @@ def test_an_edit_replaces_the_last_actions_status(window, qtbot):
     assert w.statusBar().currentMessage().startswith("Pasted 2 rows")
     press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undone: not pasted
     assert w.statusBar().currentMessage() == ""
+
+
+# -- 2. rows in the window's messages are the table's rows ---------------------------------------
+
+
+def test_check_these_numbers_names_the_row_as_the_table_numbers_it(window, qtbot, tmp_path, dialogs):
+    w = window
+    open_file(w, qtbot, mc_file(tmp_path))
+    (warning,) = dialogs.of("warning")
+    assert "label 'Cat' (row 11) was taken as class 'cat'" in warning.text  # compute: row 12
+    header = w.model.headerData(10, Qt.Orientation.Vertical)
+    label = w.model.data(w.model.index(10, w.model.column_of("actual")))
+    assert (header, label) == ("11", "Cat")
+
+
+def test_a_join_names_the_tables_duplicate_ids_by_the_tables_rows(window, qtbot, tmp_path, dialogs):
+    w = window
+    path = tmp_path / "t.csv"
+    path.write_text("id,actual,predicted\na,1,0.8\nb,0,0.3\na,1,0.6\n")
+    open_file(w, qtbot, path)
+    other = tmp_path / "other.csv"
+    other.write_text("id,predicted\na,0.5\nb,0.4\n")
+    w.model_actions.join_predictions(str(other))
+    qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
+    assert "the table: duplicate IDs: 'a' (rows 1, 3)" in dialogs.of("warning")[-1].text
+    assert [w.model.headerData(r, Qt.Orientation.Vertical) for r in (0, 2)] == ["1", "3"]
