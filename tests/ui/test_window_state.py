@@ -5,9 +5,12 @@ fixture (conftest.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+
+from bce_gui.core.policies import make_policy
 
 LOAD_TIMEOUT_MS = 60_000
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -145,3 +148,65 @@ def test_a_join_names_the_tables_duplicate_ids_by_the_tables_rows(window, qtbot,
     qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
     assert "the table: duplicate IDs: 'a' (rows 1, 3)" in dialogs.of("warning")[-1].text
     assert [w.model.headerData(r, Qt.Orientation.Vertical) for r in (0, 2)] == ["1", "3"]
+
+
+# -- 3. the epsilon field shows the epsilon in force ---------------------------------------------
+
+
+def choose(panel, name: str) -> None:
+    panel.policy.setCurrentIndex(panel.policy.findData(name))
+
+
+def test_the_epsilon_field_shows_each_conventions_own(window, qtbot, tmp_path):
+    import numpy as np
+
+    w = window
+    panel = w.settings_panel
+    eps = panel.eps
+    shown = {}
+    for name in ("exact", "sklearn", "torch", "keras"):
+        choose(panel, name)
+        assert w.doc.options.policy.name == name
+        shown[name] = (eps.text(), eps.placeholderText(), eps.isEnabled())
+    assert shown == {
+        "exact": ("", "none (no clipping)", False),  # Exact clips nothing
+        "sklearn": (f"{np.finfo(np.float64).eps:.3g}", "", False),  # float64 ε, 2.22e-16
+        "torch": ("", "none (log ≥ -100)", False),  # binary_cross_entropy clamps its logs
+        "keras": ("1e-07", "", False),  # keras.config.epsilon()
+    }
+    choose(panel, "exact")
+    assert "infinite loss" in eps.toolTip()
+    choose(panel, "torch")
+    assert "-100" in eps.toolTip()
+    # A K-class table: PyTorch's NLLLoss clamps nothing
+    open_file(w, qtbot, mc_file(tmp_path))
+    assert w.doc.options.policy.name == "torch"
+    assert (eps.text(), eps.placeholderText()) == ("", "none (no clipping)")
+    assert "-100" not in eps.toolTip() and "NLLLoss" in eps.toolTip()
+
+
+def test_a_custom_epsilon_is_editable_and_kept_while_another_convention_is_shown(window, qtbot):
+    w = window
+    panel = w.settings_panel
+    eps = panel.eps
+    choose(panel, "custom")
+    assert eps.isEnabled() and eps.text() == "1e-07" and w.doc.options.policy.eps == 1e-7
+    eps.setFocus()
+    eps.selectAll()
+    qtbot.keyClicks(eps, "0.001")
+    qtbot.keyClick(eps, Qt.Key.Key_Return)
+    assert w.doc.options.policy.eps == 0.001
+    choose(panel, "sklearn")
+    assert not eps.isEnabled() and eps.text() == "2.22e-16"
+    assert w.doc.options.policy.name == "sklearn"
+    choose(panel, "custom")  # the typed epsilon again, not scikit-learn's
+    assert eps.text() == "0.001" and w.doc.options.policy.eps == 0.001
+    # The document's options changed otherwise (an undo, a restored file): the field follows
+    choose(panel, "keras")
+    w.set_options(replace(w.doc.options, policy=make_policy("custom", 0.05)))
+    assert eps.text() == "0.05" and eps.isEnabled()
+    w.doc.undo_stack.undo()  # (the convention's steps in a row are one undo step)
+    assert w.doc.options.policy.name == "exact"
+    assert (eps.text(), eps.placeholderText(), eps.isEnabled()) == ("", "none (no clipping)", False)
+    choose(panel, "custom")  # the last custom epsilon
+    assert eps.text() == "0.05" and w.doc.options.policy.eps == 0.05
