@@ -500,29 +500,35 @@ def restore_models(dataset, models):
 
 
 def with_model_copy(dataset, name: str | None = None):
-    """The binary table with one more model: a copy of the first model's column (named
-    ``name``, or "Model 2", "Model 3", ...), to paste or type another model's predictions over,
-    or to change and see what the change does (the same model before and after). A copy, not
-    an empty column: an empty cell is invalid, and every row would leave the loss."""
+    """The table with one more model: a copy of the first model's column (named ``name``, or
+    "Model 2", "Model 3", ...), or for K classes of its K class columns (``<name>_<column>``,
+    as a joined predictions file's are named), to paste or type another model's predictions
+    over, or to change and see what the change does (the same model before and after). A copy,
+    not empty columns: an empty cell is invalid, and every row would leave the loss."""
     from dataclasses import replace
 
     from .dataset import Dataset, NumericColumn
     from .schema import Model
 
-    if not dataset.schema.task.is_binary:
-        raise CompareError("a K-class table's models each have one column per class: join "
-                           "their predictions file by ID instead")
     k = len(dataset.schema.models) + 1
     base = name or f"Model {k}"
     name, j = base, 2
-    while name in dataset.columns:
+    first = dataset.schema.models[0].columns
+    binary = dataset.schema.task.is_binary
+
+    def names_for(model: str) -> tuple[str, ...]:
+        return (model,) if binary else tuple(f"{model}_{c}" for c in first)
+
+    taken = {m.name for m in dataset.schema.models}
+    while name in taken or any(c in dataset.columns for c in names_for(name)):
         name, j = f"{base} ({j})", j + 1
-    first = dataset.predicted
     columns = dict(dataset.columns)
-    columns[name] = NumericColumn(first.values.copy(), dict(first.text))
+    for source, new in zip(first, names_for(name)):
+        col = dataset.columns[source]
+        columns[new] = NumericColumn(col.values.copy(), dict(col.text))
     schema = dataset.schema
-    header = None if dataset.header_order is None else [*dataset.header_order, name]
-    return Dataset(columns, replace(schema, models=schema.models + (Model(name, (name,)),)),
+    header = None if dataset.header_order is None else [*dataset.header_order, *names_for(name)]
+    return Dataset(columns, replace(schema, models=schema.models + (Model(name, names_for(name)),)),
                    source_rows=dataset.source_rows, first_row=dataset.first_row,
                    header_order=header, row_problems=dataset.row_problems)
 

@@ -347,6 +347,15 @@ class Dataset:
             return int(self.source_rows[row])
         return self.first_row + int(row)
 
+    def data_row_of(self, spreadsheet_row: int) -> int | None:
+        """The data row (0-based) a spreadsheet shows as ``spreadsheet_row``, None if none is
+        (the inverse of :meth:`spreadsheet_row`)."""
+        if self.source_rows is not None:
+            hits = np.flatnonzero(self.source_rows == spreadsheet_row)
+            return int(hits[0]) if hits.size else None
+        row = int(spreadsheet_row) - self.first_row
+        return row if 0 <= row < len(self) else None
+
     def id_text(self, row: int) -> str:
         if self.ids is None:
             return str(row + 1)

@@ -517,7 +517,7 @@ def join_into(dataset: Dataset, path, *, id_column: str | None = None,
     if dataset.ids is None:
         raise JoinError("the table has no ID column; predictions are joined to it by ID")
     ids = dataset.ids.tolist()
-    check_ids(ids, "the table", dataset.spreadsheet_row)
+    check_ids(ids, "the table", lambda i: i + 1)  # its rows as the window numbers them
     keyed = read_keyed(path, id_column or None, read_options)
     task = dataset.schema.task
     observed = task.classes if not task.is_binary else None

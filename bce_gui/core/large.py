@@ -135,15 +135,26 @@ def summarize(source, options: LossOptions, read_options: ReadOptions | None = N
                         insight=result.insight, warnings=window_warnings(blocks.warnings))
 
 
-def window_warnings(warnings: dict[str, str]) -> list[str]:
+def window_warnings(warnings: dict[str, str], dataset: Dataset | None = None) -> list[str]:
     """The read's warnings the window shows after a load: all but the ones about per-class
     columns beside a binary predicted column and about another column that could have taken
     a role, which the window's import preview asks about before the read (``compute`` prints
-    them: it has no preview)."""
+    them: it has no preview).
+
+    A warning quoting a row names it as the window's table numbers it (``dataset``: the table
+    read), or, where the table does not hold the file's rows (the sample of a large data
+    set), as "file line N", never as a bare "row N" that the table numbers otherwise."""
     from .io.class_columns import ALSO_CLASS_COLUMNS
+    from .io.options import RowWarning
     from .io.to_dataset import COLUMN_CHOICE
 
-    return [text for key, text in warnings.items()
+    def shown(text: str) -> str:
+        if not isinstance(text, RowWarning):
+            return text
+        row = dataset.data_row_of(text.row) if dataset is not None else None
+        return text.saying(f"row {row + 1}" if row is not None else f"file line {text.row}")
+
+    return [shown(text) for key, text in warnings.items()
             if key != ALSO_CLASS_COLUMNS and not key.startswith(COLUMN_CHOICE)]
 
 

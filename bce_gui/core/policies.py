@@ -67,6 +67,24 @@ class ClipPolicy:
         return f"The probability of each class is clipped to [{self.eps:g}, 1 - {self.eps:g}]."
 
 
+    def describe(self, binary: bool = True) -> str:
+        """:attr:`description`, for K classes too (PyTorch's K-class loss clamps no log)."""
+        if self.name == "torch" and not binary:
+            return ("As torch.nn.NLLLoss of log(p) (CrossEntropyLoss for logits): nothing is "
+                    "clipped or clamped; a probability of 0 for the actual class gives an "
+                    "infinite loss.")
+        return self.description
+
+    def eps_note(self, binary: bool = True) -> str | None:
+        """What stands where an epsilon would for a convention that clips no probability (a
+        settings field shows it); None when it has an epsilon (:attr:`eps`)."""
+        if self.eps is not None:
+            return None
+        if self.name == "torch" and binary:
+            return f"none (log ≥ {TORCH_LOG_FLOOR:g})"
+        return "none (no clipping)"
+
+
 class PolicyError(ValueError):
     """An unknown convention name or an unusable epsilon."""
 

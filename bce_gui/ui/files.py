@@ -266,6 +266,7 @@ class FileController(QObject):
     def _loaded(self, dataset, info) -> None:
         path = self.load.path
         self._load_ok = True
+        self._hide_progress()  # the table is in: no "Computing the losses 90%" behind a dialog
         view: FirstView | None = self.load.prepared
         # The table shown until now is freed on a worker: at 1e7 rows that takes tens of
         # milliseconds (numpy frees each text cell), which the window would otherwise freeze for.
@@ -295,7 +296,7 @@ class FileController(QObject):
                      "probabilities: Edit → Add model column compares")
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
-        warnings = large.window_warnings(info.warnings)
+        warnings = large.window_warnings(info.warnings, dataset)  # rows as the table shows them
         if warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(warnings))
         current = view is not None and view.options == self.doc.options
@@ -336,6 +337,7 @@ class FileController(QObject):
                      + ("logits" if hint.options.logits else "probabilities") + " (Undo goes back)", 15000)
 
     def _failed(self, message: str) -> None:
+        self._hide_progress()
         self._status("Could not open the file")
         self._error("Cannot open file", message)
 
@@ -349,9 +351,12 @@ class FileController(QObject):
         self.load.wait()
         self.load.deleteLater()
         self.load = None
+        self._hide_progress()
+        self.loadFinished.emit(ok)
+
+    def _hide_progress(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
-        self.loadFinished.emit(ok)
 
     # -- save ---------------------------------------------------------------------------------
 

@@ -480,9 +480,13 @@ class MainWindow(QMainWindow):
         self.explain_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_explain())
         self.doc.reset.connect(self._refresh_status)
         self.doc.modifiedChanged.connect(self.setWindowModified)
+        # An edit, an undo or another table: what the status bar said of the last action (e.g.
+        # "Pasted 2 rows") is stale; an action that has something to say says it after this.
+        self.doc.undo_stack.indexChanged.connect(self.statusBar().clearMessage)
         self.doc.reset.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
         self.doc.columnsChanged.connect(self._columns_changed)
+        self.doc.reset.connect(self._columns_changed)  # another table: its own columns
         self.doc.replaced.connect(self._another_table)
         self.doc.replaced.connect(self._data_set_closed)  # (a data set's sample shows it again)
         self.files.largeOpened.connect(self._show_data_set)
@@ -789,6 +793,7 @@ class MainWindow(QMainWindow):
 
     def toggle_weight(self, on: bool) -> None:
         commands.set_weight_column(self.doc, bool(on))
+        self._columns_changed()  # the tick says what the table has, even if nothing changed
 
     def clear_order(self) -> None:
         self.invalid_only.setChecked(False)

@@ -1,9 +1,9 @@
 """Putting several models' predictions in one table (issue 12): the window's two actions.
 
 * **Add model column** (Edit menu): another model's probabilities in a column of their own,
-  either a copy of Predicted (to paste or type them over, or to see what a change of the
-  model's predictions does) or a column the file already has
-  (read as numbers: a file with several predicted columns);
+  either a copy of Predicted (K classes: of the first model's K class columns), to paste or
+  type them over, or to see what a change of the model's predictions does, or (binary) a
+  column the file already has (read as numbers: a file with several predicted columns);
 * **Join predictions by ID** (File menu): a predictions file (``id, predicted``, or ``id,
   p_<class>`` for K classes) matched to the table's IDs exactly; missing and extra IDs are
   counted and listed, IDs that differ only in case or spaces are named and not matched, a
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from ..core.class_labels import label_text
 from ..core.compare import CompareError, add_models, with_model_copy
 from ..core.join import JoinError, join_into
 from . import commands
@@ -42,20 +43,34 @@ class ModelActions:
         self.joining = False
         self.status = status  # shows a message in the status bar
 
+    def copy_choice(self) -> str:
+        """The first choice, saying what is copied: Predicted, or the K class columns."""
+        schema = self.doc.dataset.schema
+        if schema.task.is_binary:
+            return NEW_COLUMN
+        logits = self.doc.options.logits
+        titles = [f"{'z' if logits else 'p'}({label_text(c)})" for c in schema.task.classes]
+        listed = ", ".join(titles[:4]) + (", …" if len(titles) > 4 else "")
+        return (f"A copy of the current model's {len(titles)} {'logit' if logits else 'probability'} "
+                f"columns, {listed} (paste or type the other model's over them)")
+
     def column_choices(self) -> list[str]:
-        """What "Add model column" offers: a new column, then the table's extra columns."""
-        return [NEW_COLUMN, *self.doc.dataset.extras.keys()]
+        """What "Add model column" offers: a copy, then (binary) the table's extra columns; a
+        K-class model needs K columns, which a predictions file joined by ID brings."""
+        extras = list(self.doc.dataset.extras) if not self.doc.categorical else []
+        return [self.copy_choice(), *extras]
 
     def add_model_column(self, choice: str | None = None) -> bool:
         if choice is None:
+            compared = "Predicted" if not self.doc.categorical else "the current model"
             choice, ok = QInputDialog.getItem(
                 self.window, "Add model column",
-                "Predictions of another model, compared with Predicted on the same rows:",
+                f"Predictions of another model, compared with {compared} on the same rows:",
                 self.column_choices(), 0, False)
             if not ok or not choice:
                 return False
         try:
-            if choice == NEW_COLUMN:
+            if choice in (NEW_COLUMN, self.copy_choice()):
                 table = with_model_copy(self.doc.dataset)
             else:
                 table = add_models(self.doc.dataset, [choice])

@@ -132,6 +132,6 @@ class NumberEdit(QLineEdit):
         """The typed number; raises NumberParseError with a sentence when it is not one."""
         return parse_number(self.text())
 
-    def set_number(self, value: float) -> None:
-        self.setText(fmt_number(value, 15))
+    def set_number(self, value: float, digits: int = 15) -> None:
+        self.setText(fmt_number(value, digits))
 

@@ -33,6 +33,10 @@ REDUCTION_LABELS = {
     "sum": "Sum, Σw·l",
 }
 
+#: What the epsilon field holds when Custom is first chosen.
+DEFAULT_CUSTOM_EPS = 1e-7
+CUSTOM_EPS_TIP = "Probabilities are clipped to [ε, 1 − ε]"
+
 POLICIES = [
     ("exact", "Exact (no clipping)"),
     ("sklearn", "scikit-learn (clip to float64 ε)"),
@@ -58,10 +62,12 @@ class SettingsPanel(QGroupBox):
         for key, label in POLICIES:
             self.policy.addItem(label, key)
         self.policy.setAccessibleName("Clipping convention")
+        # The epsilon in force: the convention's own (read only), or the custom one, which the
+        # field keeps while another convention is shown.
         self.eps = NumberEdit()
-        self.eps.set_number(1e-7)
-        self.eps.setAccessibleName("Custom epsilon")
-        self.eps.setToolTip("Probabilities are clipped to [ε, 1 − ε]")
+        self.eps.setAccessibleName("Epsilon")
+        self._custom_eps = DEFAULT_CUSTOM_EPS
+        self._eps_is_custom = False
         self.input_kind = QComboBox()
         self.input_kind.addItem("Probabilities", False)
         self.input_kind.addItem("Logits (log-odds)", True)
@@ -167,7 +173,8 @@ class SettingsPanel(QGroupBox):
         try:
             self.policy.setCurrentIndex(self.policy.findData(options.policy.name))
             if options.policy.name == "custom" and options.policy.eps is not None:
-                self.eps.set_number(options.policy.eps)
+                self._custom_eps = options.policy.eps
+                self._eps_is_custom = False  # (shown again below)
             self.input_kind.setCurrentIndex(1 if options.logits else 0)
             self.smoothing.setValue(options.label_smoothing)
             self.pos_weight.setValue(options.pos_weight or 0.0)
@@ -188,7 +195,7 @@ class SettingsPanel(QGroupBox):
 
     def _sync_enabled(self) -> None:
         categorical = getattr(self, "doc", None) is not None and self.doc.categorical
-        self.eps.setEnabled(self.policy.currentData() == "custom")
+        self._show_eps(not categorical)
         # K classes: pos_weight and soft labels are binary only; renormalising is K-class only.
         self.pos_weight.setEnabled(bool(self.input_kind.currentData()) and not categorical)
         self.soft.setEnabled(not categorical)
@@ -200,6 +207,32 @@ class SettingsPanel(QGroupBox):
         self.reduction.setItemText(0, f"Library default ({REDUCTION_FORMULAS[default]})")
         self.reduction.setItemData(0, f"As the convention's library: {REDUCTION_DESCRIPTIONS[default]}",
                                    Qt.ItemDataRole.ToolTipRole)
+
+    def _show_eps(self, binary: bool) -> None:
+        """The epsilon in force under the convention chosen: the library's own, read only (or
+        what stands for it where no probability is clipped), or the custom one, editable."""
+        name = self.policy.currentData()
+        custom = name == "custom"
+        if custom:
+            if not self._eps_is_custom:
+                self.eps.set_number(self._custom_eps)
+            self.eps.setPlaceholderText("")
+            self.eps.setToolTip(CUSTOM_EPS_TIP)
+        else:
+            if self._eps_is_custom:  # kept for a return to Custom
+                try:
+                    self._custom_eps = self.eps.number()
+                except NumberParseError:
+                    pass  # (the error label said so: the last good one is kept)
+            policy = make_policy(name)
+            if policy.eps is None:
+                self.eps.clear()
+            else:
+                self.eps.set_number(policy.eps, 3)  # 2.22e-16: read only, three digits say it
+            self.eps.setPlaceholderText(policy.eps_note(binary) or "")
+            self.eps.setToolTip(policy.describe(binary))
+        self._eps_is_custom = custom
+        self.eps.setEnabled(custom)
 
     def current_options(self) -> LossOptions:
         name = self.policy.currentData()
@@ -233,6 +266,8 @@ class SettingsPanel(QGroupBox):
                 self.eps.set_number(self.eps.number())
             except NumberParseError:
                 pass  # the error label already says what is wrong with it
+        else:
+            self._show_eps(not self.doc.categorical)  # the convention's own, in the new style
 
     def _emit(self, *_args) -> None:
         if self._updating:

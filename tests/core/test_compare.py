@@ -227,3 +227,23 @@ def test_paired_interval_coverage_on_simulated_pairs_with_a_known_difference():
         d = compare(cols, 0, MetricsSettings(n_resamples=1000, seed=seed)).differences[0]
         hits += d.ci95.low <= 0.05 <= d.ci95.high
     assert 0.92 <= hits / seeds <= 0.98
+
+
+def test_a_model_copy_of_a_k_class_table_copies_its_class_columns(tmp_path):
+    from bce_gui.core.compare import with_model_copy
+    from bce_gui.core.io import read_table
+
+    path = tmp_path / "k.csv"
+    path.write_text("y,p_a,p_b,Model 2_p_a\na,0.7,0.3,x\nb,0.2,0.8,y\n")  # a name already taken
+    ds, _ = read_table(path, None)
+    out = with_model_copy(ds)
+    model = out.schema.models[1]
+    assert (model.name, model.columns) == ("Model 2 (2)", ("Model 2 (2)_p_a", "Model 2 (2)_p_b"))
+    for first, copy in zip(ds.schema.models[0].columns, model.columns):
+        assert out.columns[copy].values.tolist() == ds.columns[first].values.tolist()
+        assert out.columns[copy] is not ds.columns[first]  # a copy: editing it leaves the first
+    assert out.header_order[-2:] == list(model.columns) and len(ds.schema.models) == 1
+    y = np.array([0, 1])
+    probs = np.array([[0.7, 0.3], [0.2, 0.8]])
+    losses = [t.mean for t in evaluate(out, LossOptions(policy=make_policy("sklearn"))).model_totals()]
+    assert losses == [pytest.approx(log_loss(y, probs), rel=1e-12)] * 2

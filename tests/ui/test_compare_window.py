@@ -282,6 +282,45 @@ def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
     assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
 
 
+def test_add_model_column_to_a_k_class_table_copies_its_class_columns(window, qtbot, dialogs):
+    """The dialog offered "A copy of Predicted" for three probability columns, and choosing it
+    said a K-class model cannot be added so: it copies the K columns now, and says so."""
+    from bce_gui.core.class_labels import label_text
+    from bce_gui.ui.main_window import load_multiclass_example
+
+    w = window
+    w.actions["example_multiclass"].trigger()
+    ds = load_multiclass_example()  # the same table, to compare with
+    first = [label_text(c) for c in ds.schema.task.classes]
+    choices = w.model_actions.column_choices()
+    assert choices == [w.model_actions.copy_choice()]  # (an extra column is no K-class model)
+    assert choices[0].startswith(
+        f"A copy of the current model's 3 probability columns, p({first[0]}), p({first[1]}), "
+        f"p({first[2]})")
+    dialogs.answer("item", choices[0])
+    press(qtbot, w, "Ctrl+Shift+M")
+    (asked,) = dialogs.of("item")
+    assert "compared with the current model" in asked.text and not dialogs.of("warning")
+    assert w.doc.n_models == 2
+    model = w.doc.dataset.schema.models[1]
+    assert model.columns == tuple(f"{model.name}_{c}" for c in ds.schema.models[0].columns)
+    titles = [w.model.headerData(i, Qt.Orientation.Horizontal) for i in range(w.model.columnCount())]
+    assert [f"{model.name}: p({c})" in titles for c in first] == [True] * 3
+    r = fresh(qtbot, w)
+    assert r.differences[0].difference.value == 0.0
+    # Type another model over the copy: its loss is scikit-learn's for those probabilities
+    y = w.doc.live.labels.astype(int)
+    probs = np.column_stack([ds.columns[c].values for c in ds.schema.models[0].columns])
+    for j, name in enumerate(model.columns):
+        edit(w, 0, name, "1" if j == y[0] else "0")
+    probs[0] = np.eye(3)[y[0]]
+    r = fresh(qtbot, w)
+    assert r.models[1].loss == pytest.approx(log_loss(y, probs, labels=[0, 1, 2]), rel=1e-12)
+    for _ in range(4):  # three cells, then the model
+        w.doc.undo_stack.undo()
+    assert w.doc.n_models == 1 and w.doc.dataset.schema.models[0].columns == ds.schema.models[0].columns
+
+
 def test_a_join_is_read_off_the_gui_thread_and_dropped_if_the_table_changed(window, qtbot, tmp_path, dialogs):
     import threading
 

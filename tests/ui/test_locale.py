@@ -174,3 +174,12 @@ def test_log_axes_write_their_ticks_as_plain_numbers(german, window, qtbot):
     qtbot.addWidget(scatter)
     axis = scatter.plot.getPlotItem().getAxis("left")
     assert axis.logMode and axis.tickStrings([-2.0, 1.0], 1.0, 1.0) == ["0,01", "10"]
+
+
+def test_a_conventions_epsilon_is_shown_with_the_decimal_mark_in_use(german, window):
+    w = window
+    panel = w.settings_panel
+    panel.policy.setCurrentIndex(panel.policy.findData("sklearn"))
+    assert panel.eps.text() == "2,22e-16" and not panel.eps.isEnabled()
+    w.actions["numbers_english"].trigger()
+    assert panel.eps.text() == "2.22e-16"

@@ -30,7 +30,7 @@ from ..columns import ColumnError, check_distinct, column_list
 from ..dataset import Dataset
 from ..schema import ACTUAL, ID, PREDICTED, WEIGHT, Schema
 from .errors import NoDataRows, TableReadError
-from .options import ImportInfo, ReadOptions
+from .options import ImportInfo, ReadOptions, RowWarning
 
 
 #: The key of :attr:`ImportInfo.warnings` saying that a binary table also has per-class columns.
@@ -154,8 +154,8 @@ def _warn_case(col, classes, first_row: int, info: ImportInfo) -> None:
         return
     row = int(col.is_in(list(matched)).fill_null(False).arg_max())
     cell = col[row]
-    info.warnings[CASE_MATCHED] = (
-        f"label {cell.strip()!r} (row {first_row + row}) was taken as class "
+    info.warnings[CASE_MATCHED] = RowWarning(
+        f"label {cell.strip()!r} (", first_row + row, f") was taken as class "
         f"{label_text(classes[matched[cell]])!r}: class labels are matched ignoring case")
 
 

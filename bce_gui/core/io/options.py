@@ -59,6 +59,30 @@ class ColumnChoice:
     sentence: str
 
 
+class RowWarning(str):
+    """A warning that quotes one row of the file. As text it reads as ``compute`` prints it,
+    the row numbered as a spreadsheet shows it (header = row 1: "label 'Cat' (row 12) was
+    taken as class 'cat'..."); :meth:`saying` words the row otherwise, as the window does (the
+    row of its table, counted from 1 below the header). A ``str``, so a warning stays one
+    string wherever warnings are kept, merged or printed."""
+
+    before: str
+    row: int
+    after: str
+
+    def __new__(cls, before: str, row: int, after: str) -> RowWarning:
+        self = super().__new__(cls, f"{before}row {int(row)}{after}")
+        self.before, self.row, self.after = before, int(row), after
+        return self
+
+    def __reduce__(self):  # (a cluster worker's warnings reach the client pickled)
+        return (RowWarning, (self.before, self.row, self.after))
+
+    def saying(self, where: str) -> str:
+        """The warning with ``where`` ("row 11", "file line 12") in place of "row N"."""
+        return f"{self.before}{where}{self.after}"
+
+
 @dataclass
 class ImportInfo:
     """What was detected, so a preview dialog can show it and let the user override it."""
@@ -80,7 +104,8 @@ class ImportInfo:
     n_rows: int = 0
     n_blank_rows: int = 0
     #: Things worth a look that did not stop the read, one sentence each, keyed by column (the
-    #: first occurrence per column: a stream shares this dict between its blocks).
+    #: first occurrence per column: a stream shares this dict between its blocks); one that
+    #: quotes a row is a :class:`RowWarning`.
     warnings: dict[str, str] = field(default_factory=dict)
     #: Per role found by its name beside other columns that could be it too, what was chosen
     #: (each also a warning, keyed ``COLUMN_CHOICE + role``: see ``to_dataset``).

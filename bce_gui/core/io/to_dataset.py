@@ -27,7 +27,7 @@ from ..dataset import TEXT, Dataset, NumericColumn
 from ..schema import ACTUAL, ID, NUMERIC_ROLES, PREDICTED, WEIGHT
 from .class_columns import categorical_dataset, class_form, class_numeric_names
 from .errors import NoDataRows, TableReadError
-from .options import ColumnChoice, ImportInfo, ReadOptions
+from .options import ColumnChoice, ImportInfo, ReadOptions, RowWarning
 from .text_columns import text_column
 from .text_tables import FIELDS_COLUMN, fields_problem, table_columns
 
@@ -251,8 +251,8 @@ def _warn_thousands(frame, name: str, first_row: int, info: ImportInfo) -> None:
         return
     row = int(hits.arg_max())
     text = frame.get_column(name)[row].strip()
-    info.warnings[name] = (
-        f"column {name!r}: {text!r} (row {first_row + row}) has '.' between groups of three "
+    info.warnings[name] = RowWarning(
+        f"column {name!r}: {text!r} (", first_row + row, ") has '.' between groups of three "
         f"digits in a file with decimal commas; it was read as {float(text):g}. If '.' "
         f"separates thousands in this column, correct the file"
     )
