@@ -953,3 +953,22 @@ def test_the_summary_names_the_columns_it_read(tmp_path, capsys):
     assert main(["compute", str(multi)]) == 0
     out, _err = capsys.readouterr()
     assert "  columns      actual 'Actual', predicted 'p_apple', 'p_banana', 'p_cherry'\n" in out
+
+
+@pytest.mark.parametrize("policy, words, binary_words", [
+    ("torch", "NLLLoss", "binary_cross_entropy"),
+    ("keras", "CategoricalCrossentropy", "BinaryCrossentropy"),
+])
+def test_a_k_class_file_names_the_k_class_convention(tmp_path, capsys, policy, words, binary_words):
+    """compute's policy_description (and its summary line) for a K-class file is the library's
+    K-class loss, not its binary one; a binary file keeps the binary words."""
+    multi = tmp_path / "k.csv"
+    multi.write_text("actual,p_a,p_b,p_c\na,0.7,0.2,0.1\nb,0.2,0.5,0.3\nc,0.1,0.1,0.8\n")
+    binary = tmp_path / "b.csv"
+    binary.write_text("actual,predicted\n1,0.8\n0,0.3\n")
+    _, out, _ = run_json(capsys, multi, "--policy", policy)
+    assert words in out["policy_description"] and binary_words not in out["policy_description"]
+    assert main(["compute", str(multi), "--policy", policy]) == 0
+    assert words in capsys.readouterr().out
+    _, out, _ = run_json(capsys, binary, "--policy", policy)
+    assert binary_words in out["policy_description"]

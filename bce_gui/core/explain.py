@@ -425,7 +425,7 @@ def _categorical_walkthrough(dataset: Dataset, valid: np.ndarray, totals: LossTo
         parts.append(
             f"<p>In bits: {fmt_number(totals.mean, 4)} / ln 2 = {fmt_number(totals.mean / LN2, 4)}. "
             f"{esc(categorical_baseline_text(totals))}</p>")
-    parts.append(f"<p><b>Convention.</b> {esc(options.policy.description)} "
+    parts.append(f"<p><b>Convention.</b> {esc(options.policy.describe(binary=False))} "
                  f"{esc(reduction_text(options))}</p>")
     extras = active_options(options, dataset.weight is not None)
     if extras:

@@ -68,12 +68,27 @@ class ClipPolicy:
 
 
     def describe(self, binary: bool = True) -> str:
-        """:attr:`description`, for K classes too (PyTorch's K-class loss clamps no log)."""
+        """:attr:`description`, for K classes too (PyTorch's K-class loss clamps no log; Keras'
+        is CategoricalCrossentropy, which divides each row by its sum)."""
         if self.name == "torch" and not binary:
             return ("As torch.nn.NLLLoss of log(p) (CrossEntropyLoss for logits): nothing is "
                     "clipped or clamped; a probability of 0 for the actual class gives an "
                     "infinite loss.")
+        if self.name == "keras" and not binary:
+            return ("As keras.losses.CategoricalCrossentropy (Keras 3): float32 arithmetic, "
+                    "each row divided by its sum, then clipped to [1e-7, 1 - 1e-7] before "
+                    "taking logs.")
         return self.description
+
+    def short_label(self, binary: bool = True) -> str:
+        """:attr:`label` with what the convention does, for a list to choose from."""
+        if self.name == "sklearn":
+            return "scikit-learn (clip to float64 ε)"
+        if self.name == "torch":
+            return "PyTorch (log terms ≥ −100)" if binary else "PyTorch (NLLLoss: no clamp)"
+        if self.name == "keras":
+            return "Keras (float32, ε = 1e-7)"
+        return self.label
 
     def eps_note(self, binary: bool = True) -> str | None:
         """What stands where an epsilon would for a convention that clips no probability (a

@@ -102,7 +102,8 @@ def report_html(
         f"<p>{esc(formula)}</p>",
         f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
-        f"<p>Convention: <b>{esc(opts.policy.label)}</b>. {esc(opts.policy.description)} "
+        f"<p>Convention: <b>{esc(opts.policy.label)}</b>. "
+        f"{esc(opts.policy.describe(not categorical))} "
         f"{esc(reduction_text(opts))}</p>",
     ]
     extras = active_options(opts)  # the weights are named with the row counts above

@@ -53,7 +53,7 @@ def build_summary(
         "invalid": list(report.issues),
         "invalid_truncated": report.issues_truncated,
         "policy": opts.policy.name,
-        "policy_description": opts.policy.description,
+        "policy_description": opts.policy.describe(task is None or task.is_binary),
         "eps": opts.policy.eps,
         "logits": opts.logits,
         "label_smoothing": opts.label_smoothing,

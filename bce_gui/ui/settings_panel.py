@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.formatting import NumberParseError
 from ..core.loss import REDUCTION_DESCRIPTIONS, LossOptions, OptionsError, default_reduction
-from ..core.policies import PolicyError, make_policy
+from ..core.policies import ClipPolicy, PolicyError, make_policy
 from . import theme
 from .document import Document
 from .numbers import NumberEdit, NumberSpinBox
@@ -37,13 +37,8 @@ REDUCTION_LABELS = {
 DEFAULT_CUSTOM_EPS = 1e-7
 CUSTOM_EPS_TIP = "Probabilities are clipped to [ε, 1 − ε]"
 
-POLICIES = [
-    ("exact", "Exact (no clipping)"),
-    ("sklearn", "scikit-learn (clip to float64 ε)"),
-    ("torch", "PyTorch (log terms ≥ −100)"),
-    ("keras", "Keras (float32, ε = 1e-7)"),
-    ("custom", "Custom epsilon"),
-]
+POLICIES = [(name, ClipPolicy(name).short_label()) for name in
+            ("exact", "sklearn", "torch", "keras", "custom")]
 
 
 class SettingsPanel(QGroupBox):
@@ -196,6 +191,9 @@ class SettingsPanel(QGroupBox):
     def _sync_enabled(self) -> None:
         categorical = getattr(self, "doc", None) is not None and self.doc.categorical
         self._show_eps(not categorical)
+        for i in range(self.policy.count()):  # (PyTorch's K-class loss clamps no log)
+            self.policy.setItemText(i, ClipPolicy(self.policy.itemData(i)).short_label(
+                not categorical))
         # K classes: pos_weight and soft labels are binary only; renormalising is K-class only.
         self.pos_weight.setEnabled(bool(self.input_kind.currentData()) and not categorical)
         self.soft.setEnabled(not categorical)

@@ -193,7 +193,8 @@ class SummaryPanel(QFrame):
                 "actually happened, and ln 0 = −∞. Clip probabilities to get a finite number."
             )
         self.policy_label.setText(
-            f"Convention: {opts.policy.label}. {opts.policy.description} {reduction_text(opts)}"
+            f"Convention: {opts.policy.label}. {opts.policy.describe(not self.doc.categorical)} "
+            f"{reduction_text(opts)}"
         )
         extras = active_options(opts, self.doc.has_weight)
         self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")

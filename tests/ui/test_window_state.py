@@ -210,3 +210,27 @@ def test_a_custom_epsilon_is_editable_and_kept_while_another_convention_is_shown
     assert (eps.text(), eps.placeholderText(), eps.isEnabled()) == ("", "none (no clipping)", False)
     choose(panel, "custom")  # the last custom epsilon
     assert eps.text() == "0.05" and w.doc.options.policy.eps == 0.05
+
+
+def test_a_k_class_table_describes_the_k_class_conventions_everywhere(window, qtbot, tmp_path):
+    """PyTorch's and Keras' K-class losses are NLLLoss and CategoricalCrossentropy, not their
+    binary losses: the convention list, the summary's convention line, the report and the
+    walk-through say so for a K-class table (and the binary words come back with a binary one)."""
+    from bce_gui.core.report import report_html
+
+    w = window
+    panel = w.settings_panel
+    torch_item = panel.policy.findData("torch")
+    assert "−100" in panel.policy.itemText(torch_item)  # the example: binary
+    open_file(w, qtbot, mc_file(tmp_path))
+    assert "NLLLoss" in panel.policy.itemText(torch_item)
+    for name, words, binary_words in (("torch", "NLLLoss", "binary_cross_entropy"),
+                                      ("keras", "CategoricalCrossentropy", "BinaryCrossentropy")):
+        choose(panel, name)
+        qtbot.waitUntil(lambda: words in w.summary.policy_label.text())
+        assert binary_words not in w.summary.policy_label.text()
+        html = report_html(w.doc.dataset, w.doc.live.snapshot(), source=None, plot_src="plot.png")
+        assert words in html and binary_words not in html
+    w.load_example()
+    qtbot.waitUntil(lambda: "−100" in panel.policy.itemText(torch_item))
+    assert "BinaryCrossentropy" in w.summary.policy_label.text()  # (keras still chosen)
