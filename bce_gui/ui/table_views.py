@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QHeaderView,
     QStyle,
+    QStyledItemDelegate,
     QTableView,
 )
 
@@ -57,6 +58,25 @@ TEXT_MAX_CHARS = 24
 NOTE_MIN_CHARS = 24
 
 
+class InViewDelegate(QStyledItemDelegate):
+    """Paints a cell that the pane's edge cuts in the part of it in view, so that its text is
+    whole there or ends in "…" (the view's elide mode): the edge never cuts a 1.5 to a "1" or an
+    ID "p10-999" to "p10". A cell wholly in view is painted as by the default delegate.
+
+    (QStyledItemDelegate paints, sizes and places its editor from the option this fills in; the
+    size of a cell's content does not depend on its rectangle while words do not wrap.)"""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt name)
+        super().initStyleOption(option, index)
+        view = self.parent()
+        rect = option.rect
+        left, right = max(rect.left(), 0), min(rect.right(), view.viewport().width() - 1)
+        if left <= right and (left, right) != (rect.left(), rect.right()):
+            rect.setLeft(left)
+            rect.setRight(right)
+            option.rect = rect
+
+
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
 
@@ -72,6 +92,7 @@ class DataTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(False)
         self.setWordWrap(False)
+        self.setItemDelegate(InViewDelegate(self))
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
