@@ -241,6 +241,13 @@ class DataTableView(QTableView):
         if self.results:
             self.squeeze_note()
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt name)
+        super().scrollContentsBy(dx, dy)
+        if dx:
+            # Qt moves the pixels in view and paints only the strip uncovered; a cell the edge
+            # cut was painted for that edge (InViewDelegate), so every cell is painted again.
+            self.viewport().update()
+
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
         for i, col in enumerate(model.columns):

@@ -12,7 +12,7 @@ rectangle, and nothing outside the viewport is seen.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 SMALL = QSize(1272, 760)  # the client area of a maximised window on a 1280×800 screen
@@ -143,3 +143,41 @@ def test_clipping_a_zero_never_cuts_the_weights_to_other_numbers(window, qtbot, 
     # and no cell of either pane is cut to fewer digits by its column or by the pane's edge
     for view in (w.obs_view, w.res_view):
         assert misread_cells(view) == []
+
+
+class PaintedRegion(QObject):
+    """Records the region of each paint event of a widget."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.rects: list = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.region().boundingRect())
+        return False
+
+
+def test_scrolling_sideways_paints_the_cut_cells_again(window, qtbot, tmp_path):
+    """Qt scrolls the pixels in view and paints only the strip uncovered: a cell painted for the
+    edge that cut it ("th…" of a note) would stay where it was moved, cut, unless every cell is
+    painted again."""
+    w = window
+    path = tmp_path / "mc.csv"
+    path.write_text(MC, encoding="utf-8")
+    at_size(qtbot, w, SMALL)
+    open_and_wait(w, qtbot, path)
+    view = w.res_view
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0  # the notes do not fit beside the observations at 1280×800
+    painted_rects = PaintedRegion(view.viewport())
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: bool(painted_rects.rects))
+    assert painted_rects.rects[-1] == view.viewport().rect()
+    assert misread_cells(view) == []
+    painted_rects.rects.clear()
+    bar.setValue(bar.maximum() - 3)
+    qtbot.waitUntil(lambda: bool(painted_rects.rects))
+    assert painted_rects.rects[-1] == view.viewport().rect()
+    assert misread_cells(view) == []
