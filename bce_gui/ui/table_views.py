@@ -118,6 +118,10 @@ class DataTableView(QTableView):
                 | QAbstractItemView.EditTrigger.AnyKeyPressed
             )
         model.modelReset.connect(self.apply_columns)
+        self._last_rows: dict[int, int] = {}  # _last_rows_width by column, until the rows change
+        for signal in (model.modelReset, model.layoutChanged, model.dataChanged, model.rowsInserted,
+                       model.rowsRemoved, model.headerDataChanged):
+            signal.connect(self._last_rows.clear)
         self.apply_columns()
         corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
         if corner is not None:
@@ -273,13 +277,28 @@ class DataTableView(QTableView):
         """A column's width for its title and the values in view (a note up to its maximum)."""
         header = self.horizontalHeader()
         title = self._fitted_title_width(section)
-        content = self.sizeHintForColumn(section) + 4
         col = self.model().columns[section]
+        content = self.sizeHintForColumn(section) + 4
+        if col.key != "note":  # (the Note column follows the notes in view: see fit_note)
+            content = max(content, self._last_rows_width(section) + 4)
         if col.key == "note":
             content = min(content, self.note_max_width())
         elif self.model().is_text_column(col):
             content = min(content, TEXT_MAX_CHARS * self.fontMetrics().averageCharWidth())
         return max(title, content, header.minimumSectionSize())
+
+    def _last_rows_width(self, section: int) -> int:
+        """The widest of the table's last FIT_ROWS cells in a column. Qt measures the rows in view
+        and those around them; a stacked data set's last part can be wider ("p10-999" under
+        "p1-0"), and Ctrl+End goes there. A fixed number of rows, whatever the table's size."""
+        model = self.model()
+        n = model.rowCount()
+        if n <= FIT_ROWS:
+            return 0  # (Qt measured every row)
+        if section not in self._last_rows:  # (a window being resized asks again and again)
+            widest = max(self.sizeHintForIndex(model.index(r, section)).width() for r in range(n - FIT_ROWS, n))
+            self._last_rows[section] = widest + (1 if self.showGrid() else 0)  # as Qt counts
+        return self._last_rows[section]
 
     def fit_columns(self) -> int:
         """Size each shown column to its title and the values in view; return the width this

@@ -181,3 +181,37 @@ def test_scrolling_sideways_paints_the_cut_cells_again(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(painted_rects.rects))
     assert painted_rects.rects[-1] == view.viewport().rect()
     assert misread_cells(view) == []
+
+
+def test_a_stacked_data_sets_last_ids_are_whole(window, qtbot, dialogs, tmp_path):
+    """Parts 1, 2 and 10 stacked: the ID column was fitted to the first rows ("p1-0") and the
+    last part's IDs showed as "p10…". The columns are fitted to the table's last rows too."""
+    import numpy as np
+    import polars as pl
+
+    w, m = window, window.model
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    for part in (1, 2, 10):
+        n = 1000
+        pl.DataFrame({"id": [f"p{part}-{i}" for i in range(n)],
+                      "actual": rng.integers(0, 2, n), "predicted": rng.uniform(0.01, 0.99, n),
+                      "weight": rng.uniform(0.5, 1.5, n)}).write_parquet(folder / f"part-{part}.parquet")
+    at_size(qtbot, w, SMALL)
+    dialogs.answer("folder", str(folder))
+    with qtbot.waitSignal(w.files.loadFinished, timeout=60_000):
+        w.actions["open_folder"].trigger()
+    settle(qtbot)
+    assert len(w.doc) == 3000
+    view = w.obs_view
+    view.setFocus()
+    view.setCurrentIndex(m.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    assert view.currentIndex().row() == 2999
+    c = m.column_of("id")
+    last = [painted(view, r, c)[0] for r, col in cells_in_view(view) if col == c]
+    assert last[-1] == "p10-999"
+    assert all(text.startswith("p10-") and "…" not in text for text in last), last
+    assert misread_cells(view) == [] and misread_cells(w.res_view) == []
