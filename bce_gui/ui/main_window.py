@@ -284,6 +284,9 @@ class MainWindow(QMainWindow):
             title, keys = VIEW_TABS[key]
             self.views.addTab(page, title)
             self.views.setTabToolTip(self.views.count() - 1, f"{title} ({keys})")
+        # Every tab's name whole: the window's division never narrows the right side below them
+        # (at 1280×800 the notes' room for "invalid rows only" cut "Comp…" and brought arrows).
+        self.views.setMinimumWidth(self.views.tabBar().sizeHint().width())
         # A running computation shows its progress in the tabs' corner, whatever tab is open.
         self.insight_bar = QProgressBar()
         self.insight_bar.setRange(0, 100)

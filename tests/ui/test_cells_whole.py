@@ -215,3 +215,60 @@ def test_a_stacked_data_sets_last_ids_are_whole(window, qtbot, dialogs, tmp_path
     assert last[-1] == "p10-999"
     assert all(text.startswith("p10-") and "…" not in text for text in last), last
     assert misread_cells(view) == [] and misread_cells(w.res_view) == []
+
+
+def write_parts(folder, bad_row: bool) -> None:
+    """Parts 1, 2 and 10 of 1000 rows each (IDs p1-0 … p10-999), weights, full-precision floats;
+    with ``bad_row`` row p2-4's prediction is "abc"."""
+    import numpy as np
+
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    for part in (1, 2, 10):
+        lines = ["id,actual,predicted,weight"]
+        for i in range(1000):
+            p = "abc" if bad_row and (part, i) == (2, 4) else repr(float(rng.uniform(0.01, 0.99)))
+            lines.append(f"p{part}-{i},{int(rng.integers(0, 2))},{p},{float(rng.uniform(0.5, 1.5))!r}")
+        (folder / f"part-{part}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def tab_names_whole(w) -> bool:
+    bar = w.views.tabBar()
+    return all(bar.tabRect(i).width() >= bar.tabSizeHint(i).width() and bar.tabRect(i).right() < bar.width()
+               for i in range(bar.count()))
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1280x800", "1920x1080"])
+def test_the_guides_labels_and_the_tabs_names_are_whole(window, qtbot, tmp_path, size):
+    """At 1280×800 a binary data set narrowed the summary: the guide's bands read "not id…" and
+    "very …"; with "invalid rows only" the tables' pane grew for the notes and the tab bar cut
+    "Comp…" behind scroll arrows. The labels go on two lines in a narrow bar, and the right side
+    never gets narrower than its tabs' names."""
+    w = window
+    folder = tmp_path / "bad"
+    write_parts(folder, bad_row=True)
+    at_size(qtbot, w, size)
+    open_and_wait(w, qtbot, folder)
+    assert len(w.doc) == 3000 and w.doc.live.n_invalid == 1
+    g = w.summary.guide
+    for invalid_only in (False, True, False):
+        w.invalid_only.setChecked(invalid_only)
+        settle(qtbot)
+        # (while the statistics are computed a progress bar shares the tabs' row, for a moment)
+        qtbot.waitUntil(lambda: not w.insight.busy and not w.insight_bar.isVisible(), timeout=20_000)
+        settle(qtbot)
+        assert w.model.rowCount() == (1 if invalid_only else 3000)
+        assert g.isVisible()
+        font, lines = g.band_lines()
+        assert [" ".join(band) for band in lines] == list(g.view.labels), lines
+        assert all(len(band) <= 2 for band in lines)
+        # every line fits its band, in bold (the band of the loss) and in the type used
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(font)
+        bold.setBold(True)
+        band_width = (g.width() - 2 * g._span()[0]) // g.view.n_bands
+        assert all(QFontMetrics(bold).horizontalAdvance(line) <= band_width - 6 for band in lines for line in band)
+        rows = max(len(band) for band in lines)
+        assert rows * QFontMetrics(font).height() <= g._band_height()
+        assert tab_names_whole(w), (invalid_only, w.views.width(), w.views.tabBar().sizeHint().width())
