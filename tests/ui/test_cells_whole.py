@@ -1,4 +1,5 @@
-"""A cell never shows digits that read as another number: its text is whole, or it ends in "…".
+"""A cell never shows digits that read as another number: its text is whole, or it ends in "…";
+and the summary's guide and the tabs' names are whole at 1280×800.
 
 Found by a QA pass at 1280×800: a 3-class file with weights, row 1's p(cat) set to 0, Worst rows
 first (Ctrl+Shift+W) and "Use scikit-learn clipping": the results pane widened for "2.2204e-16",
@@ -11,8 +12,11 @@ rectangle, and nothing outside the viewport is seen.
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 SMALL = QSize(1272, 760)  # the client area of a maximised window on a 1280×800 screen
@@ -186,9 +190,6 @@ def test_scrolling_sideways_paints_the_cut_cells_again(window, qtbot, tmp_path):
 def test_a_stacked_data_sets_last_ids_are_whole(window, qtbot, dialogs, tmp_path):
     """Parts 1, 2 and 10 stacked: the ID column was fitted to the first rows ("p1-0") and the
     last part's IDs showed as "p10…". The columns are fitted to the table's last rows too."""
-    import numpy as np
-    import polars as pl
-
     w, m = window, window.model
     folder = tmp_path / "pq"
     folder.mkdir()
@@ -220,8 +221,6 @@ def test_a_stacked_data_sets_last_ids_are_whole(window, qtbot, dialogs, tmp_path
 def write_parts(folder, bad_row: bool) -> None:
     """Parts 1, 2 and 10 of 1000 rows each (IDs p1-0 … p10-999), weights, full-precision floats;
     with ``bad_row`` row p2-4's prediction is "abc"."""
-    import numpy as np
-
     folder.mkdir()
     rng = np.random.default_rng(4)
     for part in (1, 2, 10):
@@ -263,8 +262,6 @@ def test_the_guides_labels_and_the_tabs_names_are_whole(window, qtbot, tmp_path,
         assert [" ".join(band) for band in lines] == list(g.view.labels), lines
         assert all(len(band) <= 2 for band in lines)
         # every line fits its band, in bold (the band of the loss) and in the type used
-        from PySide6.QtGui import QFont, QFontMetrics
-
         bold = QFont(font)
         bold.setBold(True)
         band_width = (g.width() - 2 * g._span()[0]) // g.view.n_bands
