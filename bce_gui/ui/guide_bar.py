@@ -2,14 +2,15 @@
 
 Five labelled bands (great, good, fair, not ideal, very poor), each a fifth of the bar, the
 current loss marked above it and the no-skill baseline below, so the number is read against
-both the scale and what predicting the base rate already scores. Where everything sits comes
+both the scale and what predicting the base rate already scores. In a narrow summary (1280×800)
+a label goes in a smaller type, then on two lines ("not / ideal"), before any is cut. Where everything sits comes
 from :func:`bce_gui.core.metrics.view.guide_bar`; this widget only paints it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.metrics.view import BAND_COLOURS, GuideBar
@@ -36,9 +37,13 @@ class GuideBarWidget(QWidget):
     def _line(self) -> int:
         return self.fontMetrics().height()
 
+    def _band_height(self) -> int:
+        """The bar's height: room for a label on two lines of the smaller type."""
+        return max(int(self._line() * 1.5), 2 * QFontMetrics(self._small_font()).height() + 2)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         # a row for the loss, the bar with its labels, a row for the ticks and the baseline
-        return QSize(360, int(self._line() * 4.9) + 14)
+        return QSize(360, int(self._line() * 3.4) + self._band_height() + 14)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(160, self.sizeHint().height())
@@ -47,6 +52,38 @@ class GuideBarWidget(QWidget):
         """(left, width) of the bar in the widget."""
         pad = self.fontMetrics().horizontalAdvance("0.000") // 2 + 2
         return pad, max(self.width() - 2 * pad, 10)
+
+    def _small_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
+        return font
+
+    def band_lines(self) -> tuple[QFont, list[list[str]]]:
+        """The type the bands' labels are written in and each band's lines: one line where every
+        label fits its band, else the smaller type, and a label still too wide on two lines
+        split between its words; only a word wider than its band ends in "…". (Measured bold:
+        the band of the loss is written bold.)"""
+        view = self.view
+        if view is None:
+            return self.font(), []
+        left, width = self._span()
+        room = width // view.n_bands - 6
+        font = QFont(self.font())
+        for font in (font, self._small_font()):
+            bold = QFont(font)
+            bold.setBold(True)
+            fm = QFontMetrics(bold)
+            if all(fm.horizontalAdvance(label) <= room for label in view.labels):
+                return font, [[label] for label in view.labels]
+        out = []
+        for label in view.labels:
+            lines = [label]
+            if fm.horizontalAdvance(label) > room and " " in label:
+                words = label.split(" ")
+                splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+                lines = list(min(splits, key=lambda two: max(fm.horizontalAdvance(t) for t in two)))
+            out.append([fm.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines])
+        return font, out
 
     def shown_ticks(self) -> list[int]:
         """The inner boundaries whose value is written under the bar: not one the baseline's
@@ -74,17 +111,12 @@ class GuideBarWidget(QWidget):
         line = self._line()
         left, width = self._span()
         top = int(line * 1.2) + 8
-        height = int(line * 1.5)
+        height = self._band_height()
         text = self.palette().color(QPalette.ColorRole.WindowText)
         muted = theme.muted_text(self.palette())
         n = view.n_bands
-        band_font = p.font()
-        widest = max(fm.horizontalAdvance(label) for label in view.labels)
-        if widest > width // n - 6:  # the labels in a smaller type before any is cut
-            band_font.setPointSizeF(max(band_font.pointSizeF() * 0.85, 6.0))
-        p.setFont(band_font)
-        fm_band = p.fontMetrics()
-        for i, label in enumerate(view.labels):
+        band_font, lines = self.band_lines()
+        for i, label_lines in enumerate(lines):
             x0 = left + width * i // n
             x1 = left + width * (i + 1) // n
             rect = QRectF(x0, top, x1 - x0, height)
@@ -93,11 +125,10 @@ class GuideBarWidget(QWidget):
                 colour.setAlpha(150)  # the band the loss falls in stands out
             p.fillRect(rect, colour)
             p.setPen(QColor("black"))
-            shown = fm_band.elidedText(label, Qt.TextElideMode.ElideRight, x1 - x0 - 2)
-            font = p.font()
+            font = QFont(band_font)
             font.setBold(i == view.band)
             p.setFont(font)
-            p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), shown)
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), "\n".join(label_lines))
         p.setFont(self.font())
         p.setPen(muted)
         for i in self.shown_ticks():

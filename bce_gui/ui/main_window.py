@@ -67,6 +67,10 @@ PLOT_SHARE = 0.35
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
 TABLES_SHARE = 58
+#: Where the two tables do not both fit, the observations keep the width of their columns up to
+#: this share (%) of the tables' pane, and the results scroll sideways: the analyst's own values
+#: stay whole while a derived column (a 2.2204e-16, a long note) needs more room.
+OBSERVATIONS_SHARE = 60
 #: Rows a click on a statistic (a calibration bin, the worst rows) selects at most.
 MAX_SELECTED = 20_000
 #: The tabs beside the penalty curve, by key: (title, shortcut).
@@ -280,6 +284,9 @@ class MainWindow(QMainWindow):
             title, keys = VIEW_TABS[key]
             self.views.addTab(page, title)
             self.views.setTabToolTip(self.views.count() - 1, f"{title} ({keys})")
+        # Every tab's name whole: the window's division never narrows the right side below them
+        # (at 1280×800 the notes' room for "invalid rows only" cut "Comp…" and brought arrows).
+        self.views.setMinimumWidth(self.views.tabBar().sizeHint().width())
         # A running computation shows its progress in the tabs' corner, whatever tab is open.
         self.insight_bar = QProgressBar()
         self.insight_bar.setRange(0, 100)
@@ -960,8 +967,8 @@ class MainWindow(QMainWindow):
         self._fit_summary()
 
     def _fit_tables(self, main: bool = False) -> None:
-        """Give each table pane the width its columns need (the observations exactly; the
-        results the rest). ``main``: also divide the window between tables and the right side
+        """Give each table pane the width its columns need (the observations exactly, up to
+        OBSERVATIONS_SHARE where both do not fit; the results the rest). ``main``: also divide the window between tables and the right side
         (summary, settings and plot), which keeps at least 100 − TABLES_SHARE %."""
         obs, res = self.obs_view.fit_columns(), self.res_view.fit_columns()
         left, right = self.main_splitter.sizes()
@@ -977,7 +984,7 @@ class MainWindow(QMainWindow):
         else:
             inner = sum(self.table_splitter.sizes())
         if inner > 0:
-            first = min(obs, inner * 45 // 100) if obs + res > inner else obs
+            first = min(obs, inner * OBSERVATIONS_SHARE // 100) if obs + res > inner else obs
             self.table_splitter.setSizes([first, inner - first])
 
     def _refit_tables(self) -> None:

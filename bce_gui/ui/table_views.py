@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QHeaderView,
     QStyle,
+    QStyledItemDelegate,
     QTableView,
 )
 
@@ -57,6 +58,25 @@ TEXT_MAX_CHARS = 24
 NOTE_MIN_CHARS = 24
 
 
+class InViewDelegate(QStyledItemDelegate):
+    """Paints a cell that the pane's edge cuts in the part of it in view, so that its text is
+    whole there or ends in "…" (the view's elide mode): the edge never cuts a 1.5 to a "1" or an
+    ID "p10-999" to "p10". A cell wholly in view is painted as by the default delegate.
+
+    (QStyledItemDelegate paints, sizes and places its editor from the option this fills in; the
+    size of a cell's content does not depend on its rectangle while words do not wrap.)"""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt name)
+        super().initStyleOption(option, index)
+        view = self.parent()
+        rect = option.rect
+        left, right = max(rect.left(), 0), min(rect.right(), view.viewport().width() - 1)
+        if left <= right and (left, right) != (rect.left(), rect.right()):
+            rect.setLeft(left)
+            rect.setRight(right)
+            option.rect = rect
+
+
 class DataTableView(QTableView):
     """A QTableView over the observations model showing one group of its columns."""
 
@@ -72,6 +92,7 @@ class DataTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(False)
         self.setWordWrap(False)
+        self.setItemDelegate(InViewDelegate(self))
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -97,6 +118,10 @@ class DataTableView(QTableView):
                 | QAbstractItemView.EditTrigger.AnyKeyPressed
             )
         model.modelReset.connect(self.apply_columns)
+        self._last_rows: dict[int, int] = {}  # _last_rows_width by column, until the rows change
+        for signal in (model.modelReset, model.layoutChanged, model.dataChanged, model.rowsInserted,
+                       model.rowsRemoved, model.headerDataChanged):
+            signal.connect(self._last_rows.clear)
         self.apply_columns()
         corner = self.findChild(QAbstractButton)  # the select-all button above the row numbers
         if corner is not None:
@@ -220,6 +245,13 @@ class DataTableView(QTableView):
         if self.results:
             self.squeeze_note()
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt name)
+        super().scrollContentsBy(dx, dy)
+        if dx:
+            # Qt moves the pixels in view and paints only the strip uncovered; a cell the edge
+            # cut was painted for that edge (InViewDelegate), so every cell is painted again.
+            self.viewport().update()
+
     def apply_columns(self) -> None:
         model: ObservationsModel = self.model()
         for i, col in enumerate(model.columns):
@@ -245,13 +277,28 @@ class DataTableView(QTableView):
         """A column's width for its title and the values in view (a note up to its maximum)."""
         header = self.horizontalHeader()
         title = self._fitted_title_width(section)
-        content = self.sizeHintForColumn(section) + 4
         col = self.model().columns[section]
+        content = self.sizeHintForColumn(section) + 4
+        if col.key != "note":  # (the Note column follows the notes in view: see fit_note)
+            content = max(content, self._last_rows_width(section) + 4)
         if col.key == "note":
             content = min(content, self.note_max_width())
         elif self.model().is_text_column(col):
             content = min(content, TEXT_MAX_CHARS * self.fontMetrics().averageCharWidth())
         return max(title, content, header.minimumSectionSize())
+
+    def _last_rows_width(self, section: int) -> int:
+        """The widest of the table's last FIT_ROWS cells in a column. Qt measures the rows in view
+        and those around them; a stacked data set's last part can be wider ("p10-999" under
+        "p1-0"), and Ctrl+End goes there. A fixed number of rows, whatever the table's size."""
+        model = self.model()
+        n = model.rowCount()
+        if n <= FIT_ROWS:
+            return 0  # (Qt measured every row)
+        if section not in self._last_rows:  # (a window being resized asks again and again)
+            widest = max(self.sizeHintForIndex(model.index(r, section)).width() for r in range(n - FIT_ROWS, n))
+            self._last_rows[section] = widest + (1 if self.showGrid() else 0)  # as Qt counts
+        return self._last_rows[section]
 
     def fit_columns(self) -> int:
         """Size each shown column to its title and the values in view; return the width this
