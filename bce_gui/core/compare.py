@@ -17,6 +17,12 @@ scored on: a row invalid for one model is left out for all):
 * the row losses of two models side by side for a scatter (:func:`loss_scatter`: the points,
   or at scale a 2-D histogram on log axes).
 
+The comparison holds its losses in nats (``compute --json`` writes them so); what the window
+and the report show (:func:`leaderboard_cells`, :func:`difference_cells`,
+:func:`disagreement_cells`, :meth:`PairedDifference.sentence`, :func:`loss_scatter`) is in the
+units asked for, "nats" or "bits", and says which. Brier, AUC, ECE and the shares of rows are
+not losses: no unit.
+
 Binary and K classes alike: the row losses come from the one loss engine (the evaluation), the
 statistics from :mod:`~bce_gui.core.metrics`. The difference is of the losses as reduced under
 the options; its interval, like the loss's own (``ci95``), is that of the weighted mean
@@ -32,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .formatting import json_number
-from .loss import LossOptions, LossTotals, rescales
+from .loss import LossOptions, LossTotals, rescales, to_units
 from .metrics.auc import roc_auc
 from .metrics.bootstrap import bootstrap_ci, paired_bootstrap_ci
 from .metrics.insight import probabilities
@@ -149,25 +155,27 @@ class PairedDifference:
                 "difference": self.difference.json(), "ci95": self.ci95.json(),
                 "better_share": self.better_share.json(), "n": self.n}
 
-    def sentence(self) -> str:
-        """One plain sentence on what the interval says."""
-        from .formatting import fmt_number
+    def sentence(self, units: str = "nats") -> str:
+        """One plain sentence on what the interval says, the difference in ``units``."""
+        from .formatting import fmt_number, with_units
 
         d = self.difference
         if not d.defined:
             return f"{self.column} against {self.reference}: {d.reason}"
+        value = with_units(fmt_number(to_units(d.value, _checked(units)), 4), units)
         if not self.ci95.defined:
-            return (f"{self.column} − {self.reference} = {fmt_number(d.value, 4)}; "
+            return (f"{self.column} − {self.reference} = {value}; "
                     f"no interval: {self.ci95.reason}")
+        ci = interval_in_units(self.ci95, units)
+        span = f"95% interval {fmt_number(ci.low, 3)} to {fmt_number(ci.high, 3)} {units}"
         low, high = self.ci95.low, self.ci95.high
-        span = f"95% interval {fmt_number(low, 3)} to {fmt_number(high, 3)}"
         if high < 0:
             verdict = f"{self.column} is better than {self.reference}"
         elif low > 0:
             verdict = f"{self.column} is worse than {self.reference}"
         else:
             verdict = "the difference could be 0 (the interval holds 0)"
-        return f"{self.column} − {self.reference} = {fmt_number(d.value, 4)} ({span}): {verdict}"
+        return f"{self.column} − {self.reference} = {value} ({span}): {verdict}"
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,8 @@ class Comparison:
     options: LossOptions
     #: The table row of each row the comparison scored (the valid rows).
     index: np.ndarray
-    #: Each model's row losses over those rows (nats), for the scatter.
+    #: Each model's row losses over those rows (nats), for the scatter (:func:`loss_scatter`
+    #: gives them in the units shown).
     row_losses: tuple[np.ndarray, ...]
     #: Sample weights were given: the shares of rows are shares of the weight.
     weighted: bool = False
@@ -331,7 +340,7 @@ def compare(columns: ComparisonColumns, reference: int = 0,
 
 @dataclass(frozen=True)
 class Scatter:
-    """Row loss of model A (x) against model B (y), in nats, on log10 axes.
+    """Row loss of model A (x) against model B (y), in ``units``, on log10 axes.
 
     Few rows: ``x``, ``y`` (log10 of each row's loss, clamped to :data:`SCATTER_RANGE`) and
     ``rows`` (the table rows). Many: the non-empty cells of a 2-D histogram, ``x``, ``y`` their
@@ -345,6 +354,7 @@ class Scatter:
     n: int
     low: float = SCATTER_RANGE[0]
     high: float = SCATTER_RANGE[1]
+    units: str = "nats"
 
     @property
     def density(self) -> bool:
@@ -359,26 +369,27 @@ def _log_loss_axis(loss: np.ndarray, low: float, high: float) -> np.ndarray:
 
 
 def loss_scatter(comparison: Comparison, a: int, b: int, max_points: int = SCATTER_POINTS,
-                 bins: int = SCATTER_BINS) -> Scatter:
-    """Model ``a``'s row losses against model ``b``'s, over the rows compared."""
+                 bins: int = SCATTER_BINS, units: str = "nats") -> Scatter:
+    """Model ``a``'s row losses against model ``b``'s, over the rows compared, in ``units``
+    (the axes' range, :data:`SCATTER_RANGE`, is of the losses in those units)."""
     low, high = SCATTER_RANGE
-    la, lb = comparison.row_losses[a], comparison.row_losses[b]
+    la = to_units(comparison.row_losses[a], _checked(units))
+    lb = to_units(comparison.row_losses[b], units)
     x, y = _log_loss_axis(la, low, high), _log_loss_axis(lb, low, high)
     n = int(x.size)
     if n <= max_points:
-        return Scatter(x, y, comparison.index, None, n)
+        return Scatter(x, y, comparison.index, None, n, units=units)
     counts, xe, ye = np.histogram2d(x, y, bins=bins, range=[[low, high], [low, high]])
     i, j = np.nonzero(counts)
     xc = (xe[i] + xe[i + 1]) / 2
     yc = (ye[j] + ye[j + 1]) / 2
-    return Scatter(xc, yc, None, counts[i, j].astype(np.int64), n)
+    return Scatter(xc, yc, None, counts[i, j].astype(np.int64), n, units=units)
 
 
 def row_points(dataset, options: LossOptions, losses, row: int, models=None,
                units: str = "nats") -> list[tuple[str, float, float]]:
     """Where the penalty curve draws row ``row`` for each model: (model, p of class 1, row loss
     in ``units``); binary tables only (a K-class row has no place on the two curves)."""
-    from .loss import to_units
     from .penalty import probability_of_class1
 
     schema = dataset.schema
@@ -537,8 +548,35 @@ def with_model_copy(dataset, name: str | None = None):
 # Words and numbers as the window and the report show them
 # --------------------------------------------------------------------------------------------
 
-LEADERBOARD_HEADER = ("Model", "Loss", "95% interval", "Brier", "AUC", "ECE")
-DIFFERENCE_HEADER = ("Model", "Δ loss vs reference", "95% interval (paired)", "Better on")
+def leaderboard_header(units: str = "nats") -> tuple[str, ...]:
+    """The leaderboard's column titles: the loss and its interval in ``units``."""
+    return ("Model", f"Loss ({_checked(units)})", "95% interval", "Brier", "AUC", "ECE")
+
+
+def difference_header(units: str = "nats") -> tuple[str, ...]:
+    """The paired differences' column titles: Δ loss and its interval in ``units``."""
+    return ("Model", f"Δ loss vs reference ({_checked(units)})", "95% interval (paired)",
+            "Better on")
+
+
+def disagreement_header(units: str = "nats") -> tuple[str, ...]:
+    """The disagreeing rows' column titles: Δ row loss in ``units``."""
+    return ("Row", "ID", f"Δ row loss ({_checked(units)})")
+
+
+def _checked(units: str) -> str:
+    if units not in ("nats", "bits"):
+        raise ValueError(f"units must be nats or bits, not {units!r}")
+    return units
+
+
+def interval_in_units(ci: Interval, units: str) -> Interval:
+    """An interval of a loss (nats) in ``units``."""
+    return ci.scaled(to_units(1.0, _checked(units)))
+
+
+def _loss(value: float | None, units: str) -> float | None:
+    return None if value is None else to_units(value, units)
 
 
 def _num(value: float | None, digits: int = 4) -> str:
@@ -555,27 +593,31 @@ def _interval(ci: Interval, digits: int = 3) -> str:
     return f"{_num(ci.low, digits)} to {_num(ci.high, digits)}"
 
 
-def leaderboard_cells(comparison: Comparison) -> list[tuple[str, ...]]:
-    """The leaderboard's rows, lowest loss first (the reference marked)."""
+def leaderboard_cells(comparison: Comparison, units: str = "nats") -> list[tuple[str, ...]]:
+    """The leaderboard's rows, lowest loss first (the reference marked); the loss and its
+    interval in ``units`` (:func:`leaderboard_header`)."""
+    _checked(units)
     ref = comparison.models[comparison.reference].column
     out = []
     for m in comparison.leaderboard:
         name = m.column + (" (reference)" if m.column == ref else "")
-        out.append((name, _num(m.loss), _interval(m.ci95), _num(m.brier.value),
-                    _num(m.auc.value), _num(m.ece.value)))
+        out.append((name, _num(_loss(m.loss, units)), _interval(interval_in_units(m.ci95, units)),
+                    _num(m.brier.value), _num(m.auc.value), _num(m.ece.value)))
     return out
 
 
-def difference_cells(comparison: Comparison) -> list[tuple[str, ...]]:
-    """Each other model against the reference: Δ loss, its paired interval, the share of rows
-    where it is better."""
+def difference_cells(comparison: Comparison, units: str = "nats") -> list[tuple[str, ...]]:
+    """Each other model against the reference: Δ loss and its paired interval in ``units``
+    (:func:`difference_header`), the share of rows where it is better."""
+    _checked(units)
     out = []
     for d in comparison.differences:
         share = d.better_share
         of = "of the weight" if comparison.weighted else "of rows"
         better = ("not defined" if not share.defined
                   else f"{_num(share.value * 100.0, 3)}% {of}")
-        out.append((d.column, _num(d.difference.value), _interval(d.ci95), better))
+        out.append((d.column, _num(_loss(d.difference.value, units)),
+                    _interval(interval_in_units(d.ci95, units)), better))
     return out
 
 
@@ -597,16 +639,18 @@ def undefined_reasons(comparison: Comparison) -> list[str]:
     return seen
 
 
-def disagreement_cells(dataset, difference: PairedDifference, limit: int = DISAGREEMENTS
-                       ) -> list[tuple[int, str, str]]:
-    """(table row, ID, Δ row loss) of the rows where the two models disagree most."""
+def disagreement_cells(dataset, difference: PairedDifference, limit: int = DISAGREEMENTS,
+                       units: str = "nats") -> list[tuple[int, str, str]]:
+    """(table row, ID, Δ row loss in ``units``) of the rows where the two models disagree
+    most (:func:`disagreement_header`)."""
     from .formatting import fmt_number
 
+    _checked(units)
     out = []
     n = len(dataset)
     for row, delta in zip(difference.rows[:limit].tolist(), difference.deltas[:limit].tolist()):
         if row < n:
-            out.append((row, dataset.id_text(row), fmt_number(delta, 4)))
+            out.append((row, dataset.id_text(row), fmt_number(to_units(delta, units), 4)))
     return out
 
 

@@ -71,7 +71,7 @@ def report_html(
     ``insight``: the statistics of the rows (a :class:`~bce_gui.core.metrics.table.TableInsight`),
     shown in ``units``; ``images``: their plots' sources by name ("calibration", "histogram").
     ``comparison``: the table's models compared (a :class:`~bce_gui.core.compare.Comparison`):
-    the leaderboard and the paired differences.
+    the leaderboard and the paired differences, in ``units`` too.
     """
     t = evaluation.totals
     opts = evaluation.options
@@ -127,7 +127,7 @@ def report_html(
     if insight is not None and t.n:
         parts += _statistics_sections(insight, units, images or {})
     if comparison is not None:
-        parts += comparison_sections(comparison)
+        parts += comparison_sections(comparison, units)
 
     rows = evaluation.worst_rows(worst)
     if rows.size:
@@ -152,10 +152,11 @@ def report_html(
     return "\n".join(parts)
 
 
-def comparison_sections(comparison) -> list[str]:
-    """The leaderboard and the paired differences against the reference (issue 12)."""
-    from .compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, difference_cells,
-                          leaderboard_cells, undefined_reasons)
+def comparison_sections(comparison, units: str = "nats") -> list[str]:
+    """The leaderboard and the paired differences against the reference (issue 12), their
+    losses in ``units``."""
+    from .compare import (difference_cells, difference_header, leaderboard_cells,
+                          leaderboard_header, undefined_reasons)
 
     esc = html.escape
 
@@ -169,14 +170,14 @@ def comparison_sections(comparison) -> list[str]:
              f"<p>{fmt_count(len(comparison.models))} models scored on the same "
              f"{fmt_count(comparison.n)} rows, lowest loss first; the 95% intervals are "
              "percentile bootstrap intervals.</p>",
-             table(LEADERBOARD_HEADER, leaderboard_cells(comparison)),
+             table(leaderboard_header(units), leaderboard_cells(comparison, units)),
              f"<h3>Against the reference, {esc(ref)}</h3>",
              "<p>Δ = the model's loss − the reference's (negative: better), with a paired "
              "bootstrap 95% interval (each resample takes the same rows for both models); "
              "\"better on\": the share of rows where the model's row loss is lower.</p>",
-             table(DIFFERENCE_HEADER, difference_cells(comparison))]
+             table(difference_header(units), difference_cells(comparison, units))]
     for d in comparison.differences:
-        parts.append(f"<p>{esc(d.sentence())}</p>")
+        parts.append(f"<p>{esc(d.sentence(units))}</p>")
     for reason in undefined_reasons(comparison):
         parts.append(f"<p class='muted'>{esc(reason)}</p>")
     return parts

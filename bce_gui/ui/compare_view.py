@@ -6,6 +6,8 @@ reference (the paired difference of mean loss with its paired bootstrap interval
 of rows where it is better, and a sentence on what the interval says), the rows where the two
 disagree most (a click selects the row in the table, and the penalty curve shows both models'
 points for it), and a scatter of the two models' row losses (a density of marks at scale).
+Its losses are in the window's units (:meth:`CompareView.set_units`: nats or bits, named in the
+headers, the sentences and the scatter's axes).
 The words and numbers come from :mod:`bce_gui.core.compare`; this widget computes nothing.
 """
 
@@ -21,9 +23,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
                                QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..core.compare import (DIFFERENCE_HEADER, LEADERBOARD_HEADER, Comparison, Scatter,
-                            difference_cells, disagreement_cells, leaderboard_cells,
-                            loss_scatter, scatter_levels, undefined_reasons)
+from ..core.compare import (Comparison, Scatter, difference_cells, difference_header,
+                            disagreement_cells, disagreement_header, leaderboard_cells,
+                            leaderboard_header, loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize, log_tick_texts
 from . import theme
 from .widgets import ElidedLabel
@@ -205,10 +207,13 @@ class LossScatterPlot(QWidget):
             self._draw()
 
     def set_scatter(self, scatter: Scatter | None, x_name: str = "", y_name: str = "") -> None:
+        """Draw ``scatter``; the axes are titled with the models' names and its units."""
         self.scatter = scatter
+        units = scatter.units if scatter is not None else "nats"
         for side, name in (("bottom", x_name), ("left", y_name)):
             axis = self.item.getAxis(side)
-            axis.titles = (f"Row loss of {name} (nats)", f"{name} (nats)", name) if name else ()
+            axis.titles = ((f"Row loss of {name} ({units})", f"{name} ({units})", name)
+                           if name else ())
             axis.setToolTip(axis.titles[0] if name else "")
             self.item.setLabel(side, axis.titles[0] if name else "")
         self._draw()
@@ -228,12 +233,12 @@ class LossScatterPlot(QWidget):
             self.note.setText(f"{s.n:,} rows, as marks larger for more rows; below the "
                               "diagonal the other model is better")
             self.plot.setToolTip("Each mark is a cell of rows, larger and darker for more rows. "
-                                 "Losses below 10⁻⁴ are drawn at the axes' start.")
+                                 f"Losses below 10⁻⁴ {s.units} are drawn at the axes' start.")
         else:
             self.points.setData(x=s.x, y=s.y, data=s.rows, brush=self._brush, size=6)
             self.note.setText("One point a row; below the diagonal the other model is better")
-            self.plot.setToolTip("Click a point to select its row. Losses below 10⁻⁴ are drawn "
-                                 "at the axes' start.")
+            self.plot.setToolTip(f"Click a point to select its row. Losses below 10⁻⁴ {s.units} "
+                                 "are drawn at the axes' start.")
         self.item.setXRange(s.low, s.high, padding=0.02)
         self.item.setYRange(s.low, s.high, padding=0.02)
 
@@ -256,6 +261,8 @@ class CompareView(QWidget):
         self.setAccessibleName("Compare models")
         self.result: Comparison | None = None
         self.dataset = None
+        #: The units of the losses shown (the window's: "nats" or "bits").
+        self.units = "nats"
         self._filling = False
 
         self.reference = QComboBox()
@@ -277,13 +284,14 @@ class CompareView(QWidget):
         self.empty = QLabel(EMPTY_NOTE)
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("Nothing to compare")
-        self.leaderboard = _SmallTable("Leaderboard", LEADERBOARD_HEADER)
-        self.differences = _SmallTable("Paired differences", DIFFERENCE_HEADER)
+        self.leaderboard = _SmallTable("Leaderboard", leaderboard_header(self.units))
+        self.differences = _SmallTable("Paired differences", difference_header(self.units))
         self.sentences = QLabel("")
         self.sentences.setWordWrap(True)
         self.sentences.setTextFormat(Qt.TextFormat.PlainText)
         self.sentences.setAccessibleName("What the differences say")
-        self.disagree = _SmallTable("Rows where the models disagree most", ("Row", "ID", "Δ row loss"))
+        self.disagree = _SmallTable("Rows where the models disagree most",
+                                    disagreement_header(self.units))
         self.disagree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.disagree.setMinimumWidth(150)
         self.disagree.itemSelectionChanged.connect(self._disagree_selected)
@@ -363,6 +371,15 @@ class CompareView(QWidget):
     def set_stale(self) -> None:
         pass
 
+    def set_units(self, units: str) -> None:
+        """Show the losses in ``units`` ("nats" or "bits"): the same comparison, converted."""
+        self.units = units
+        self.leaderboard.setHorizontalHeaderLabels(list(leaderboard_header(units)))
+        self.differences.setHorizontalHeaderLabels(list(difference_header(units)))
+        self.disagree.setHorizontalHeaderLabels(list(disagreement_header(units)))
+        if self.result is not None:
+            self._show_numbers()
+
     def set_result(self, result: Comparison | None) -> None:
         self.result = result
         has = result is not None
@@ -379,11 +396,16 @@ class CompareView(QWidget):
         others = [d.column for d in result.differences]
         keep = self.other.currentText()
         self._set_items(self.other, others, others.index(keep) if keep in others else 0)
-        _fill(self.leaderboard, leaderboard_cells(result))
-        _fill(self.differences, difference_cells(result))
+        self._show_numbers()
+
+    def _show_numbers(self) -> None:
+        """The tables, the sentences and the other model's rows and scatter, in the units."""
+        result, units = self.result, self.units
+        _fill(self.leaderboard, leaderboard_cells(result, units))
+        _fill(self.differences, difference_cells(result, units))
         self.leaderboard.fit_rows()
         self.differences.fit_rows()
-        lines = [d.sentence() for d in result.differences] + undefined_reasons(result)
+        lines = [d.sentence(units) for d in result.differences] + undefined_reasons(result)
         self.sentences.setText("\n".join(lines))
         self._show_other()
         self._split_timer.start()
@@ -423,7 +445,8 @@ class CompareView(QWidget):
         r = self.result
         if d is None or r is None:
             return
-        rows = disagreement_cells(self.dataset, d) if self.dataset is not None else []
+        units = self.units
+        rows = disagreement_cells(self.dataset, d, units=units) if self.dataset is not None else []
         self._filling = True
         try:
             _fill(self.disagree, [(str(row + 1), ident, delta) for row, ident, delta in rows])
@@ -432,7 +455,8 @@ class CompareView(QWidget):
             self._filling = False
         self.disagree_title.setText(f"<b>Largest |Δ row loss|</b>: {html.escape(d.column)} − "
                                     f"{html.escape(d.reference)}")
-        self.scatter.set_scatter(loss_scatter(r, r.reference, d.index), d.reference, d.column)
+        self.scatter.set_scatter(loss_scatter(r, r.reference, d.index, units=units), d.reference,
+                                 d.column)
 
     # -- the user ------------------------------------------------------------------------------
 

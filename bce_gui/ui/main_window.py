@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         self.model.set_units(units)
         self.summary.set_units(units)
         self.plot.set_units(units)
-        for view in (self.loss_histogram, self.statistics, self.parity):
+        for view in (self.loss_histogram, self.statistics, self.parity, self.compare_view):
             view.set_units(units)
         self.settings_panel.set_units(units)
         self.data_set_panel.set_units(units)

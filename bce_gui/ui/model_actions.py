@@ -85,20 +85,22 @@ class ModelActions:
     def join_predictions(self, path: str | None = None) -> bool:
         """Ask for a predictions file and join it by ID. The file is read and matched on a
         worker (a large file would freeze the window); the join lands as one undo step when
-        it is done, unless the table changed meanwhile (then nothing changes, and it says so).
-        Returns whether a join was started."""
+        it is done, unless the table's data changed meanwhile (then nothing changes, and it
+        says so). A change of settings meanwhile is no reason to refuse: the join matched the
+        data, and the settings are not data (:attr:`Document.data_state` moves only with a
+        data command, and comes back with its undo). Returns whether a join was started."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Join predictions by ID", "",
                                                   JOIN_FILTER)
             if not path:
                 return False
-        dataset, index = self.doc.dataset, self.doc.undo_stack.index()
+        dataset, state = self.doc.dataset, self.doc.data_state
 
         def run(_ctx):
             return join_into(dataset, path)
 
         def done(result) -> None:
-            if self.doc.dataset is not dataset or self.doc.undo_stack.index() != index:
+            if self.doc.dataset is not dataset or self.doc.data_state is not state:
                 QMessageBox.warning(self.window, "Join predictions by ID",
                                     f"The table changed while {Path(path).name} was read: nothing "
                                     "was joined. Join it again to match the table as it is now.")

@@ -11,8 +11,10 @@ import pytest
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from bce_gui.core.compare import (
-    CompareError, ComparisonColumns, add_models, compare, largest_disagreements, loss_scatter,
-    row_points)
+    CompareError, ComparisonColumns, add_models, compare, difference_cells, difference_header,
+    disagreement_cells, disagreement_header, largest_disagreements, leaderboard_cells,
+    leaderboard_header, loss_scatter, row_points)
+from bce_gui.core.formatting import fmt_number
 from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.loss import LossOptions
@@ -203,6 +205,75 @@ def test_scatter_points_then_density():
     np.testing.assert_allclose(10 ** s.x, np.clip(row_loss(y, preds["logreg"]), 1e-4, 100), rtol=1e-9)
     dense = loss_scatter(c, 0, 1, max_points=100, bins=30)
     assert dense.density and dense.counts.sum() == y.size and dense.x.size <= 900
+
+
+LN2 = math.log(2)
+
+
+def test_cells_in_bits_are_the_nats_over_ln2_and_the_headers_say_so():
+    """Found by the team: in bits the Compare tab and the report still showed the losses, their
+    intervals and the Δ row losses in nats, under headers that named no unit. The losses are
+    scikit-learn's here; Brier, AUC, ECE and the shares are not losses: the same in bits."""
+    y, preds = binary_pair()
+    a, b = row_loss(y, preds["logreg"]), row_loss(y, preds["bayes"])
+    ds = binary_table(y, preds)
+    c = run(ds)
+    by = {m.column: m for m in c.models}
+    nats, bits = leaderboard_cells(c, "nats"), leaderboard_cells(c, "bits")
+    for row_n, row_b in zip(nats, bits):
+        name = row_b[0].removesuffix(" (reference)")
+        m = by[name]
+        assert row_n[1] == fmt_number(log_loss(y, preds[name]), 4)
+        assert row_b[1] == fmt_number(log_loss(y, preds[name]) / LN2, 4)
+        assert row_b[2] == (f"{fmt_number(m.ci95.low / LN2, 3)} to "
+                            f"{fmt_number(m.ci95.high / LN2, 3)}")
+        assert row_b[3:] == row_n[3:]  # Brier, AUC, ECE
+    d = c.differences[0]
+    true_d = log_loss(y, preds["bayes"]) - log_loss(y, preds["logreg"])
+    (diff_n,), (diff_b,) = difference_cells(c, "nats"), difference_cells(c, "bits")
+    assert diff_n[1] == fmt_number(true_d, 4) and diff_b[1] == fmt_number(true_d / LN2, 4)
+    assert diff_b[2] == f"{fmt_number(d.ci95.low / LN2, 3)} to {fmt_number(d.ci95.high / LN2, 3)}"
+    assert diff_b[3] == diff_n[3]  # the share of rows
+    order = np.argsort(-np.abs(b - a), kind="stable")[:5]
+    assert [(r, t) for r, _i, t in disagreement_cells(ds, d, 5, units="bits")] == [
+        (int(r), fmt_number((b - a)[r] / LN2, 4)) for r in order]
+    assert [t for _r, _i, t in disagreement_cells(ds, d, 5)] == [
+        fmt_number((b - a)[r], 4) for r in order]
+    for units in ("nats", "bits"):
+        assert leaderboard_header(units)[1] == f"Loss ({units})"
+        assert difference_header(units)[1] == f"Δ loss vs reference ({units})"
+        assert disagreement_header(units)[2] == f"Δ row loss ({units})"
+    with pytest.raises(ValueError, match="nats or bits"):
+        leaderboard_cells(c, "bans")
+    # compute --json stays in nats whatever the window shows
+    assert c.compare_json()["difference"] == pytest.approx(true_d, rel=1e-12)
+
+
+def test_the_sentence_names_the_unit_of_its_numbers():
+    y, preds = binary_pair()
+    d = run(binary_table(y, preds), reference=1).differences[0]
+    true_d = log_loss(y, preds["logreg"]) - log_loss(y, preds["bayes"])
+    nats, bits = d.sentence(), d.sentence("bits")
+    assert nats == (f"logreg − bayes = {fmt_number(true_d, 4)} nats (95% interval "
+                    f"{fmt_number(d.ci95.low, 3)} to {fmt_number(d.ci95.high, 3)} nats): "
+                    "logreg is better than bayes")
+    assert bits == (f"logreg − bayes = {fmt_number(true_d / LN2, 4)} bits (95% interval "
+                    f"{fmt_number(d.ci95.low / LN2, 3)} to {fmt_number(d.ci95.high / LN2, 3)} "
+                    "bits): logreg is better than bayes")
+    no_ci = run(binary_table(y, preds), n_resamples=0).differences[0]
+    assert no_ci.sentence("bits").startswith(
+        f"bayes − logreg = {fmt_number(-true_d / LN2, 4)} bits; no interval")
+
+
+def test_the_scatter_in_bits():
+    y, preds = binary_pair()
+    c = run(binary_table(y, preds))
+    s = loss_scatter(c, 0, 1, units="bits")
+    assert s.units == "bits" and loss_scatter(c, 0, 1).units == "nats"
+    np.testing.assert_allclose(10 ** s.x, np.clip(row_loss(y, preds["logreg"]) / LN2, 1e-4, 100),
+                               rtol=1e-9)
+    np.testing.assert_allclose(10 ** s.y, np.clip(row_loss(y, preds["bayes"]) / LN2, 1e-4, 100),
+                               rtol=1e-9)
 
 
 def test_row_points_place_each_model_on_the_curve():

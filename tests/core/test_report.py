@@ -15,6 +15,7 @@ import numpy as np
 
 from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.evaluate import evaluate
+from bce_gui.core.formatting import fmt_number
 from bce_gui.core.io import read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
@@ -300,3 +301,31 @@ def test_the_conventions_sentences_are_in_the_reports_unit():
     assert f"scikit-learn clips p to 2.2e-16 and it costs {-math.log2(eps):g} bits" in bits
     assert f"so it costs {100 / math.log(2):.0f} bits" in bits  # PyTorch's −100 cap
     assert "nats" not in bits
+
+
+def test_the_models_compared_are_in_the_reports_unit():
+    """Found by the team: a report in bits gave the leaderboard, the differences and their
+    sentences in nats."""
+    from bce_gui.core.compare import ComparisonColumns, compare
+    from bce_gui.core.metrics.table import MetricsSettings
+    from bce_gui.core.schema import Schema
+
+    y = np.array([1, 0, 1, 0, 1, 1, 0, 0, 1, 0.0])
+    a = np.array([0.94, 0.1, 0.83, 0.17, 0.89, 0.94, 0.24, 0.56, 0.82, 0.12])
+    b = np.clip(a + 0.05, 0, 1)
+    ds = Dataset({"actual": NumericColumn(y), "a": NumericColumn(a), "b": NumericColumn(b)},
+                 Schema.binary("actual", ("a", "b")))
+    ev = evaluate(ds, LossOptions())
+    c = compare(ComparisonColumns.of(ds, ev), 0, MetricsSettings(n_resamples=50))
+    loss = {m: -np.mean(np.log(np.where(y == 1, p, 1 - p))) for m, p in (("a", a), ("b", b))}
+    for units, unit in (("nats", 1.0), ("bits", math.log(2))):
+        page = Page(report_html(ds, ev, source=None, now=NOW, units=units, comparison=c))
+        board = next(t for t in page.tables if t[0][0] == "Model" and t[0][2] == "95% interval")
+        assert board[0][1] == f"Loss ({units})"
+        assert {r[0].removesuffix(" (reference)"): r[1] for r in board[1:]} == {
+            m: fmt_number(v / unit, 4) for m, v in loss.items()}
+        diff = next(t for t in page.tables if t[0][0] == "Model" and t[0][3] == "Better on")
+        assert diff[0][1] == f"Δ loss vs reference ({units})"
+        assert diff[1][1] == fmt_number((loss["b"] - loss["a"]) / unit, 4)
+        (sentence,) = [p for p in page.paragraphs if p.startswith("b − a = ")]
+        assert sentence.startswith(f"b − a = {fmt_number((loss['b'] - loss['a']) / unit, 4)} {units} (")

@@ -352,3 +352,107 @@ def test_a_join_is_read_off_the_gui_thread_and_dropped_if_the_table_changed(wind
     w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
     joined(qtbot, w)
     assert w.doc.n_models == 2
+
+
+def set_units(w, qtbot, units: str) -> None:
+    """Choose the units as the user does: in the settings panel's box."""
+    box = w.settings_panel.units
+    box.setCurrentIndex(box.findData(units))
+    assert w.model.units == units and w.compare_view.units == units
+
+
+def test_the_compare_tab_follows_the_units_nats_bits_nats(window, qtbot, dialogs):
+    """Found by the team: in bits the Compare tab still showed its losses, intervals, Δ row
+    losses, sentences and scatter axes in nats, under headers that named no unit. Switched with
+    the comparison showing, every loss of the tab follows at once (no new comparison needed);
+    Brier, AUC, ECE and the share of rows are not losses and stay as they are."""
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    edit(w, 7, "Model 2", "0.05")  # ID8, class 0
+    r = fresh(qtbot, w)
+    view = w.compare_view
+    qtbot.waitUntil(lambda: view.result is r, timeout=5000)
+    w.show_view("compare")
+    p2 = P.copy()
+    p2[7] = 0.05
+    loss = {"Model 2": log_loss(Y, p2), "Predicted (reference)": log_loss(Y, P)}
+    delta_id8 = -math.log(1 - 0.05) + math.log(1 - 0.56)  # Model 2 − Predicted on ID8
+
+    def header(table, col):
+        return table.horizontalHeaderItem(col).text()
+
+    def shown(units: str, unit: float, other: str):
+        lb, df, dis = view.leaderboard, view.differences, view.disagree
+        assert header(lb, 1) == f"Loss ({units})"
+        assert header(df, 1) == f"Δ loss vs reference ({units})"
+        assert header(dis, 2) == f"Δ row loss ({units})"
+        for row in range(2):
+            name = lb.item(row, 0).text()
+            assert lb.item(row, 1).text() == fmt_number(loss[name] / unit, 4)
+            m = next(m for m in r.models if name.startswith(m.column))
+            assert lb.item(row, 2).text() == (f"{fmt_number(m.ci95.low / unit, 3)} to "
+                                              f"{fmt_number(m.ci95.high / unit, 3)}")
+            assert lb.item(row, 3).text() == fmt_number(m.brier.value, 4)  # not a loss
+        d = r.differences[0]
+        diff = (loss["Model 2"] - loss["Predicted (reference)"]) / unit
+        assert df.item(0, 1).text() == fmt_number(diff, 4)
+        assert df.item(0, 2).text() == (f"{fmt_number(d.ci95.low / unit, 3)} to "
+                                        f"{fmt_number(d.ci95.high / unit, 3)}")
+        assert df.item(0, 3).text() == f"{fmt_number(10.0, 3)}% of rows"
+        assert (dis.item(0, 1).text(), dis.item(0, 2).text()) == ("ID8", fmt_number(delta_id8 / unit, 4))
+        text = view.sentences.text()
+        assert text.startswith(f"Model 2 − Predicted = {fmt_number(diff, 4)} {units} (95% interval ")
+        assert other not in text
+        item = view.scatter.item
+        assert item.getAxis("bottom").labelText == f"Row loss of Predicted ({units})"
+        assert item.getAxis("left").labelText == f"Row loss of Model 2 ({units})"
+        s = view.scatter.scatter
+        assert s.units == units and 10 ** s.y[7] == pytest.approx(-math.log(1 - 0.05) / unit, rel=1e-9)
+
+    shown("nats", 1.0, "bits")
+    set_units(w, qtbot, "bits")
+    assert w.compare.result is r  # the same comparison, shown in other units
+    shown("bits", math.log(2), "nats")
+    set_units(w, qtbot, "nats")
+    shown("nats", 1.0, "bits")
+
+
+def test_a_settings_change_while_the_file_is_read_does_not_refuse_the_join(window, qtbot, tmp_path,
+                                                                           dialogs):
+    """Found by the team: a join was refused ("The table changed while ... was read") when only
+    a setting changed meanwhile, because the undo stack moved. A setting is not the data: the
+    join lands, under the settings now in force. (A data edit still refuses it: see
+    test_a_join_is_read_off_the_gui_thread_and_dropped_if_the_table_changed.)"""
+    import threading
+
+    from bce_gui.ui import model_actions
+
+    w = window
+    rows = [(i, 0.5) for i in IDS]
+    gate = threading.Event()
+    real = model_actions.join_into
+
+    def slow_join(dataset, path):
+        gate.wait(10)
+        return real(dataset, path)
+
+    model_actions.join_into = slow_join
+    try:
+        w.model_actions.join_predictions(str(predictions_file(tmp_path, rows)))
+        assert w.model_actions.joining
+        steps = w.doc.undo_stack.index()
+        w.switch_policy("sklearn")  # a setting changes while the file is read
+        assert w.doc.undo_stack.index() == steps + 1 and w.doc.options.policy.name == "sklearn"
+        gate.set()
+        joined(qtbot, w)
+    finally:
+        model_actions.join_into = real
+    assert not [c for c in dialogs.of("warning") if "changed while" in c.text]
+    assert w.doc.n_models == 2 and w.doc.options.policy.name == "sklearn"
+    r = fresh(qtbot, w)
+    assert r.models[1].loss == pytest.approx(math.log(2), rel=1e-12)
+    # undo takes the join back, then the setting
+    w.doc.undo_stack.undo()
+    assert w.doc.n_models == 1 and w.doc.options.policy.name == "sklearn"
+    w.doc.undo_stack.undo()
+    assert w.doc.options.policy.name != "sklearn"
