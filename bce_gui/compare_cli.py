@@ -125,12 +125,12 @@ def comparison_lines(summary: dict) -> list[str]:
     ref = summary["reference"]
     names = [m["column"] + (" (reference)" if m["column"] == ref else "") for m in board]
     width = max(len("model"), *(len(n) for n in names))
-    lines = [f"  leaderboard  {'model'.ljust(width)}  {'loss':>9}  {'95% interval':>21}  "
+    lines = [f"  leaderboard  {'model'.ljust(width)}  {'loss (nats)':>11}  {'95% interval':>21}  "
              f"{'Brier':>7}  {'AUC':>7}  {'ECE':>7}"]
     for name, m in zip(names, board):
         ci = m["ci95"]
         span = "-" if ci is None else f"{num(ci[0])} to {num(ci[1])}"
-        lines.append(f"               {name.ljust(width)}  {num(m['loss']):>9}  {span:>21}  "
+        lines.append(f"               {name.ljust(width)}  {num(m['loss']):>11}  {span:>21}  "
                      f"{num(m['brier']):>7}  {num(m['auc']):>7}  {num(m['ece']):>7}")
     compared = summary["compare"]
     for c in compared if isinstance(compared, list) else [compared]:
@@ -147,5 +147,5 @@ def comparison_lines(summary: dict) -> list[str]:
         share = c["better_share"]
         of = "of the weight" if summary.get("weighted") else "of rows"
         better = "" if share is None else f", lower row loss on {share:.1%} {of}"
-        lines.append(f"  compared     {c['column']} - {ref} = {num(d)} ({span}{verdict}){better}")
+        lines.append(f"  compared     {c['column']} - {ref} = {num(d)} nats ({span}{verdict}){better}")
     return lines

@@ -86,6 +86,10 @@ def test_human_summary_prints_the_leaderboard_and_the_differences(tmp_path, caps
     assert board and "Brier" in board[0] and "AUC" in board[0] and "ECE" in board[0]
     assert "logreg (reference)" in out
     assert "bayes - logreg = " in out and "95% interval" in out
+    # the losses' unit is named: the leaderboard's column and the difference
+    assert "loss (nats)" in board[0]
+    diff = next(line for line in out.splitlines() if "bayes - logreg = " in line)
+    assert diff.split(" = ")[1].split(" (")[0].endswith(" nats")
 
 
 def test_labels_and_prediction_files_are_joined_by_id(tmp_path, capsys):
