@@ -313,7 +313,9 @@ def test_the_guide_places_the_loss_and_the_baseline_on_the_scale():
     bands, marks = page.guide
     assert bands == ["great", "good", "fair", "not ideal", "very poor"]
     assert marks[2] == "▲ this loss 0.214"  # 0.214 is "fair" (0.20 to 0.30)
-    assert marks[3] == "△ no skill 0.693"  # the base rate's loss: "not ideal" (0.30 to 1.00)
+    assert marks[3] == "△ no skill 0.6931"  # the base rate's loss: "not ideal" (0.30 to 1.00)
+    # (to the digits of the sentence above the scale: "No-skill baseline (...): 0.6931 nats")
+    assert "always predict the base rate 0.5): 0.6931 nats." in page.text
 
 
 def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
@@ -325,7 +327,7 @@ def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
     page = Page(html_text)
     assert "0.3087 bits" in html_text and "= 0.214 nats per observation" in html_text
     _bands, marks = page.guide
-    assert marks[2] == "▲ this loss 0.309" and marks[3] == "△ no skill 1"
+    assert marks[2] == "▲ this loss 0.3087" and marks[3] == "△ no skill 1"
     assert "Band limits in bits: great | 0.0721" in html_text
     assert "No-skill baseline (always predict the base rate 0.5): 1 bit." in html_text
     nats = report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW)
