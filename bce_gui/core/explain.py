@@ -11,7 +11,7 @@ import numpy as np
 from .accumulate import Accumulator
 from .dataset import Dataset
 from .evaluate import terms_for_rows
-from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result, localize, with_units
+from .formatting import fmt_count, fmt_loss, fmt_number, fmt_percent, fmt_result, localize, with_units
 from .prediction_kinds import PredictionKinds
 from .loss import LN2, REDUCTION_DESCRIPTIONS, LossOptions, LossTotals, default_reduction, to_units
 
@@ -165,7 +165,7 @@ ONE_CLASS = ("All valid rows that count (weight above 0) have the same class: no
              "compare with.")
 
 
-def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats", digits: int = 4) -> str:
+def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats") -> str:
     """The no-skill baseline, computed with the same options as the loss, and the model's skill
     against it ("" when there is nothing to compare)."""
     if not totals.n or not math.isfinite(totals.mean):
@@ -180,11 +180,11 @@ def baseline_text(totals: LossTotals, options: LossOptions, units: str = "nats",
                 f"base rate {fmt_number(totals.base_rate, 3)}")
     skill = totals.skill
     verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
-    shown = with_units(fmt_number(to_units(totals.baseline, units), digits), units)
+    shown = with_units(fmt_loss(to_units(totals.baseline, units)), units)
     return f"No-skill baseline ({what}): {shown}. This model {verdict}."
 
 
-def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: int = 4) -> str:
+def categorical_baseline_text(totals: LossTotals, units: str = "nats") -> str:
     """K classes: the no-skill baseline (always predicting the class shares; its loss is their
     entropy) and the model's skill against it ("" when there is nothing to compare)."""
     if not totals.n or not math.isfinite(totals.mean):
@@ -194,7 +194,7 @@ def categorical_baseline_text(totals: LossTotals, units: str = "nats", digits: i
     skill = totals.skill
     verdict = f"removes {fmt_percent(skill)} of it" if skill >= 0 else f"is {fmt_percent(-skill)} worse than that"
     return ("No-skill baseline (always predict the class shares; its loss is their entropy "
-            f"−Σ q ln q): {with_units(fmt_number(to_units(totals.baseline, units), digits), units)}. "
+            f"−Σ q ln q): {with_units(fmt_loss(to_units(totals.baseline, units)), units)}. "
             f"This model {verdict}.")
 
 

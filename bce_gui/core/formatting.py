@@ -68,6 +68,18 @@ def fmt_result(x: float, digits: int = 4, style: NumberStyle | None = None) -> s
     return localize(text, style)
 
 
+#: Significant digits of a loss and of its no-skill baseline wherever the window and the report
+#: state them: the summary, the baseline sentence, the guide's marks and its sentence.
+LOSS_DIGITS = 4
+
+
+def fmt_loss(x: float, style: NumberStyle | None = None) -> str:
+    """A loss (or a no-skill baseline) to :data:`LOSS_DIGITS` significant digits (see
+    :func:`fmt_result`): the one text of a loss, so that the guide's "no skill 1.097" and the
+    sentence beside it ("... entropy: 1.097 nats") agree (the guide said 1.1)."""
+    return fmt_result(x, LOSS_DIGITS, style)
+
+
 def fmt_exact(x: float, style: NumberStyle | None = None) -> str:
     """A stored number exactly, as a person would type it: 2 not 2.0, 0.94 not
     0.93999999999999995 (the shortest text that reads back as the same double); ASCII minus,

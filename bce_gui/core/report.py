@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import html
 import math
+import struct
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -48,28 +50,67 @@ TABLE = "<table cellspacing='0'>"
 ROW_NOTE = "<p class='muted'>Rows are numbered as in BCE Lab's table.</p>"
 
 
+#: Widths the page draws its figures at (px): the penalty curve, the statistics' plots.
+PLOT_WIDTH = 540
+FIGURE_WIDTH = 480
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One of the report's images: ``src``, a data URI (a standalone .html page) or a name (a
+    QTextDocument that registers the image itself, for the PDF), and the image's size in
+    pixels, so that the page draws it in its own proportions at any width."""
+
+    src: str
+    width: int
+    height: int
+
+    @classmethod
+    def embedded(cls, png: bytes) -> Figure:
+        """``png`` in the page itself, as a data URI."""
+        return cls("data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                   *png_size(png))
+
+    @classmethod
+    def named(cls, name: str, png: bytes) -> Figure:
+        """``png`` referenced by ``name``."""
+        return cls(name, *png_size(png))
+
+    def tag(self, width: int) -> str:
+        """An <img> ``width`` px wide and as high as the image's proportions make it: a width
+        alone left Qt's PDF to size the height its own way."""
+        height = max(round(width * self.height / self.width), 1) if self.width > 0 else width
+        return f"<img src='{html.escape(self.src)}' width='{width}' height='{height}'>"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, from its header (the IHDR chunk, which a PNG begins with)."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return struct.unpack(">II", png[16:24])
+
+
 def report_html(
     dataset: Dataset,
     evaluation: Evaluation,
     *,
     source: str | None,
-    plot_src: str | None = None,
-    plot_png: bytes | None = None,
+    plot: Figure | None = None,
     worst: int = 10,
     invalid_limit: int = 50,
     now: datetime | None = None,
     insight=None,
     units: str = "nats",
-    images: dict[str, str] | None = None,
+    images: dict[str, Figure] | None = None,
     comparison=None,
 ) -> str:
     """The summary, formula, convention, guide, plot, statistics, worst rows and invalid rows,
     with a timestamp.
 
-    The plot is either embedded (``plot_png``, as a data URI, for a standalone .html file) or
-    referenced by name (``plot_src``, for a QTextDocument that registers the image itself).
+    ``plot``: the penalty curve (a :class:`Figure`: embedded for a standalone .html file, or
+    named for a QTextDocument that registers the image itself).
     ``insight``: the statistics of the rows (a :class:`~bce_gui.core.metrics.table.TableInsight`),
-    shown in ``units``; ``images``: their plots' sources by name ("calibration", "histogram").
+    shown in ``units``; ``images``: their plots by name ("calibration", "histogram").
     ``comparison``: the table's models compared (a :class:`~bce_gui.core.compare.Comparison`):
     the leaderboard and the paired differences, in ``units`` too.
     """
@@ -119,11 +160,8 @@ def report_html(
                      "the actual class.</p>")
 
     parts += _guide_section(t, opts, units)
-    src = plot_src
-    if plot_png is not None:
-        src = "data:image/png;base64," + base64.b64encode(plot_png).decode("ascii")
-    if src:
-        parts += ["<h2>Penalty curve</h2>", f"<p><img src='{src}' width='540'></p>"]
+    if plot is not None:
+        parts += ["<h2>Penalty curve</h2>", f"<p>{plot.tag(PLOT_WIDTH)}</p>"]
     if insight is not None and t.n:
         parts += _statistics_sections(insight, units, images or {})
     if comparison is not None:
@@ -214,7 +252,7 @@ def _guide_section(totals, options, units: str = "nats") -> list[str]:
     ]
 
 
-def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str]:
+def _statistics_sections(result, units: str, images: dict[str, Figure]) -> list[str]:
     """Statistics, calibration diagram, histogram of row losses and conventions (issue 11)."""
     esc = html.escape
     ins = result.insight
@@ -241,7 +279,7 @@ def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str
                       if view.band_text else "") + ".</p>")
         heads = ("Bin of p", "Mean p", "Observed")
     if images.get("calibration"):
-        out.append(f"<p><img src='{images['calibration']}' width='480'></p>")
+        out.append(f"<p>{images['calibration'].tag(FIGURE_WIDTH)}</p>")
     out.append(TABLE + f"<thead><tr><th>{heads[0]}</th><th>Rows</th><th>{heads[1]}</th>"
                f"<th>{heads[2]}</th></tr></thead>")
     r = ins.calibration
@@ -257,7 +295,7 @@ def _statistics_sections(result, units: str, images: dict[str, str]) -> list[str
     if images.get("histogram"):
         out += ["<h2>Row losses</h2>",
                 "<p>How many rows have each loss (a log-scaled count axis).</p>",
-                f"<p><img src='{images['histogram']}' width='480'></p>"]
+                f"<p>{images['histogram'].tag(FIGURE_WIDTH)}</p>"]
     par = parity_view(ins.parity, result.options.policy.name, units)
     out += ["<h2>Conventions: why libraries disagree</h2>",
             TABLE + f"<thead><tr><th>Convention</th><th>Loss ({esc(units)})</th></tr></thead>"]

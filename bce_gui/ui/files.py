@@ -9,12 +9,12 @@ start offers to restore after a crash.
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, QStandardPaths, QTimer, QUrl, Signal
+from PySide6.QtCore import (QBuffer, QByteArray, QIODevice, QObject, QSettings, QSize, QStandardPaths,
+                            QTimer, QUrl, Signal)
 from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
@@ -36,13 +36,14 @@ from ..core import large
 from ..core.io.datasets import is_data_set
 from ..core.loss import LossOptions
 from ..core.compare import restore_models
-from ..core.report import report_html
+from ..core.report import Figure, report_html
 from ..core.compare import prediction_like_extras
 from . import commands
 from .document import Document
 from .jobs import Job, Jobs
 from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
+from .plot_image import png_bytes, svg_bytes
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
 
 OPEN_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods *.parquet *.pq *.arrow *.feather "
@@ -60,8 +61,6 @@ SAVE_FILTERS = {
 }
 RESULTS_FILTERS = {key: SAVE_FILTERS[key] for key in ("csv", "csv;")}
 MAX_RECENT = 8
-#: Width of an exported plot image, in pixels (print-friendly).
-PNG_WIDTH = 1200
 AUTOSAVE_DELAY_MS = 1500
 #: After the window starts, the reader's library is imported in the background (``warm_up``).
 WARM_UP_DELAY_MS = 300
@@ -543,11 +542,11 @@ class FileController(QObject):
         stats = dict(insight=extras.get("insight"), units=extras.get("units", "nats"),
                      comparison=extras.get("comparison"))
         if Path(path).suffix.lower() in (".html", ".htm"):
-            page = report_html(self.doc.dataset, snap, source=source, plot_png=png,
-                               images={k: _data_uri(v) for k, v in images.items()}, **stats)
+            page = report_html(self.doc.dataset, snap, source=source, plot=Figure.embedded(png),
+                               images={k: Figure.embedded(v) for k, v in images.items()}, **stats)
             return self._export("report", lambda p: atomic_write(p, lambda fh: fh.write(page.encode("utf-8"))), path)
-        page = report_html(self.doc.dataset, snap, source=source, plot_src="plot.png",
-                           images={k: f"{k}.png" for k in images}, **stats)
+        page = report_html(self.doc.dataset, snap, source=source, plot=Figure.named("plot.png", png),
+                           images={k: Figure.named(f"{k}.png", v) for k, v in images.items()}, **stats)
         pngs = {f"{k}.png": v for k, v in images.items()}
         return self._export("report", lambda p: atomic_write(
             p, lambda fh: fh.write(pdf_bytes(page, png, pngs))), path)
@@ -800,62 +799,19 @@ def plot_bytes(plot, svg: bool) -> bytes:
 
 
 def _widget_bytes(plot_widget, svg: bool) -> bytes:
-    """The plot as PNG or SVG bytes, for atomic writing.
-
-    PNG: the widget as the window shows it, drawn 1200 px wide (pyqtgraph's ImageExporter
-    re-laid the plot out at that width, with a tiny legend beside huge axes). SVG is drawn by
-    Qt's own QSvgGenerator from the widget: pyqtgraph 0.14's SVGExporter fails on the paths Qt
-    6.11 writes for closed symbols ("not enough values to unpack").
-    """
-    from PySide6.QtCore import QRect, QSize, Qt
-    from PySide6.QtGui import QPainter, QPixmap
-
+    """The plot as PNG or SVG bytes, for atomic writing (see :mod:`plot_image`): PNG drawn
+    1200 px wide at the widget's size (pyqtgraph's ImageExporter re-laid the plot out at that
+    width, with a tiny legend beside huge axes)."""
     if svg:
-        from PySide6.QtSvg import QSvgGenerator
-
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        gen = QSvgGenerator()
-        gen.setOutputDevice(buffer)
-        size = plot_widget.size()
-        gen.setSize(QSize(size.width(), size.height()))
-        gen.setViewBox(QRect(0, 0, size.width(), size.height()))
-        gen.setTitle("BCE Lab penalty curve")
-        painter = QPainter(gen)
-        plot_widget.render(painter)
-        painter.end()
-        return bytes(buffer.data())
-    # The widget as the window shows it, drawn at a higher device pixel ratio: the same layout
-    # (legend, symbols and text in proportion), sharp at PNG_WIDTH pixels.
-    size = plot_widget.size()
-    ratio = max(PNG_WIDTH / max(size.width(), 1), 1.0)
-    pixmap = QPixmap(QSize(math.ceil(size.width() * ratio), math.ceil(size.height() * ratio)))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.white)
-    QWidget.render(plot_widget, pixmap)  # QWidget's, not QGraphicsView's painter-only render()
-    image = pixmap.toImage().scaledToWidth(PNG_WIDTH, Qt.TransformationMode.SmoothTransformation)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(buffer.data())
-
-
-def _data_uri(png: bytes) -> str:
-    import base64
-
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        return svg_bytes(plot_widget, "BCE Lab penalty curve")
+    return png_bytes(plot_widget)
 
 
 def widget_png(view, size: tuple[int, int] = (720, 480)) -> bytes:
     """One of the statistics' plots (:mod:`insight_plots`) as PNG for the report: light colours,
     drawn at ``size`` whatever its tab shows (or whether it was ever shown)."""
     with view.exporting() as plot_widget:
-        old = plot_widget.size()
-        plot_widget.resize(*size)
-        try:
-            return _widget_bytes(plot_widget, svg=False)
-        finally:
-            plot_widget.resize(old)
+        return png_bytes(plot_widget, QSize(*size))
 
 
 def pdf_bytes(page_html: str, plot_png: bytes | None, images: dict[str, bytes] | None = None) -> bytes:

@@ -29,6 +29,7 @@ from ..core.metrics.table import TableInsight
 from ..core.metrics.view import HistogramView, ReliabilityView, histogram_view, reliability_view
 from . import theme
 from .plain_text import rich_text
+from .plot_legend import LegendBelow
 from .widgets import ElidedLabel
 
 OBSERVED_COLOR = "#D55E00"  # Okabe–Ito vermillion: the bins' observed frequencies
@@ -109,7 +110,7 @@ class CalibrationPlot(_Plot):
         item = self.item
         item.setLabel("bottom", "Predicted probability of class 1 (mean p per bin)")
         item.setLabel("left", "Observed frequency of class 1")
-        self.legend = item.addLegend(labelTextSize="9pt", offset=(8, 8))
+        self.legend = item.addLegend(labelTextSize="9pt")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.09, brush=pg.mkBrush(BAR_COLOR))
         item.addItem(self.bars)
         self.diagonal = item.plot([0, 1], [0, 1], name="perfectly calibrated")
@@ -128,6 +129,7 @@ class CalibrationPlot(_Plot):
                                          tip=self._tip)
         item.addItem(self.points)
         self.legend.addItem(self.points, "observed, per bin of p (bars: rows)")
+        self.legend_band = LegendBelow(item, self.legend)  # under the axes: it covers no bin
         item.setXRange(0.0, 1.0, padding=0.02)
         item.setYRange(0.0, 1.0, padding=0.06)  # (a point at 1.0 shows whole in a short plot)
         item.setMouseEnabled(x=False, y=False)
@@ -158,7 +160,7 @@ class CalibrationPlot(_Plot):
         self.points.setPen(pg.mkPen(bg, width=0.8))
         self.legend.setLabelTextColor(fg)
         self._colour_legend()
-        self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
+        self.legend.setBrush(pg.mkBrush(bg))
         self._draw_bars()
 
     def _colour_legend(self) -> None:

@@ -58,6 +58,7 @@ from ..core.row_values import EvaluatedRows
 from . import theme
 from .document import Document
 from .plain_text import rich_text
+from .plot_legend import LegendBelow, entry_left_out
 from .widgets import ElidedLabel
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
@@ -183,7 +184,7 @@ class PenaltyPlot(QWidget):
         item.setLabel("left", "Loss (nats)")
         item.showGrid(x=True, y=True, alpha=0.2)
         self.legend = item.addLegend(labelTextSize="9pt")
-        self._place_legend(False)
+        self.legend_band = LegendBelow(item, self.legend)  # under the axes: it covers no point
         self.curve1 = item.plot(pen=pg.mkPen(CLASS1_COLOR, width=2), name="−ln(p): actual class 1")
         self.curve0 = item.plot(
             pen=pg.mkPen(CLASS0_COLOR, width=2, style=Qt.PenStyle.DashLine),
@@ -310,7 +311,7 @@ class PenaltyPlot(QWidget):
         self.legend.setLabelTextColor(fg)
         for _sample, label in self.legend.items:  # (setLabelTextColor alone leaves drawn labels)
             label.setText(label.text, color=fg.name())
-        self.legend.setBrush(pg.mkBrush(bg.red(), bg.green(), bg.blue(), 220))
+        self.legend.setBrush(pg.mkBrush(bg))
         theme.set_text_colour(self.note, theme.muted_text(palette))
         if redraw:  # the points again, with the new brushes (all of them if the rows changed)
             self.refresh() if self._full_needed or self.refresh_pending else self._draw()
@@ -616,17 +617,14 @@ class PenaltyPlot(QWidget):
 
     @contextmanager
     def without_selection(self):
-        """The plot as a report shows it: the selection ring is the window's state, not the data's."""
+        """The plot as a report shows it: the selection ring is the window's state, not the
+        data's (nor is its entry in the legend)."""
         shown = self.selected.isVisible()
-        entries = [w for sample, label in self.legend.items if sample.item is self.selected
-                   for w in (sample, label)]
-        for item in (self.selected, *entries):
-            item.hide()
+        self.selected.hide()
         try:
-            yield self.plot
+            with entry_left_out(self.legend, self.selected):
+                yield self.plot
         finally:
-            for item in entries:
-                item.show()
             self.selected.setVisible(shown)
 
     def selected_points(self) -> tuple[np.ndarray, np.ndarray]:
@@ -727,22 +725,11 @@ class PenaltyPlot(QWidget):
     def _user_moved_view(self, *_args) -> None:
         self._auto_view = False
 
-    def _place_legend(self, log_axis: bool) -> None:
-        """The legend where no curve or point usually is: top centre on a linear axis (the
-        curves cross below it), bottom centre on a log axis (there the losses near 0.7, around
-        p = 0.5, are at the top, and only certain predictions reach the bottom's tiny losses,
-        at the left and right ends)."""
-        if log_axis:
-            self.legend.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -4))
-        else:
-            self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
-
     def set_log_axis(self, on: bool) -> None:
         if self.log_axis.isChecked() != on:
             self.log_axis.setChecked(on)
             return
         self.plot.getPlotItem().setLogMode(x=False, y=on)
-        self._place_legend(on)
         self._auto_view = True
         self._draw()  # the points' coordinates change with the axis
         self.reset_view()

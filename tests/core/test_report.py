@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import math
+import struct
+import zlib
 from datetime import datetime
 from html.parser import HTMLParser
 
 import numpy as np
+import pytest
 
 from bce_gui.core.dataset import Dataset, NumericColumn
 from bce_gui.core.evaluate import evaluate
@@ -19,7 +22,7 @@ from bce_gui.core.formatting import fmt_number
 from bce_gui.core.io import read_table
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
-from bce_gui.core.report import report_html
+from bce_gui.core.report import Figure, png_size, report_html
 
 NOW = datetime(2024, 5, 6, 7, 8, 9)
 
@@ -37,6 +40,7 @@ class Page(HTMLParser):
         self.headings: list[str] = []
         self.paragraphs: list[str] = []
         self.images: list[str] = []
+        self.image_attrs: list[dict[str, str]] = []
         self.tags: list[str] = []
         self._cell: list[str] | None = None
         self._text: list[str] | None = None
@@ -57,6 +61,7 @@ class Page(HTMLParser):
             self._text = []
         elif tag == "img":
             self.images.append(dict(attrs)["src"])
+            self.image_attrs.append(dict(attrs))
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
@@ -170,19 +175,68 @@ def test_row_numbers_follow_the_file_when_blank_lines_were_skipped(tmp_path):
     assert invalid[1:] == [["2", "6", "b", "predicted", "oops", "not a number"]]
 
 
+def png(width: int, height: int) -> bytes:
+    """A real (white) PNG image of ``width`` × ``height`` pixels, written here byte by byte."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    pixels = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels))
+            + chunk(b"IEND", b""))
+
+
 def test_plot_embedded_as_data_uri_or_referenced():
     ds = Dataset.from_arrays([1, 0], [0.8, 0.4])
     ev = evaluate(ds, LossOptions())
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-    page = Page(report_html(ds, ev, source=None, plot_png=png, now=NOW))
+    image = png(30, 10)
+    page = Page(report_html(ds, ev, source=None, plot=Figure.embedded(image), now=NOW))
     assert len(page.images) == 1
     prefix = "data:image/png;base64,"
     assert page.images[0].startswith(prefix)
-    assert base64.b64decode(page.images[0][len(prefix):]) == png
+    assert base64.b64decode(page.images[0][len(prefix):]) == image
     assert "Penalty curve" in page.headings
-    assert Page(report_html(ds, ev, source=None, plot_src="plot.png", now=NOW)).images == ["plot.png"]
+    named = Page(report_html(ds, ev, source=None, plot=Figure.named("plot.png", image), now=NOW))
+    assert named.images == ["plot.png"]
     without = Page(report_html(ds, ev, source=None, now=NOW))
     assert without.images == [] and "Penalty curve" not in without.headings
+
+
+def test_png_size_reads_the_header():
+    assert png_size(png(1200, 396)) == (1200, 396)
+    with pytest.raises(ValueError):
+        png_size(b"GIF89a" + bytes(30))
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_every_figure_is_drawn_in_its_own_proportions(tmp_path, categorical):
+    """Each <img> has a width and the height of its image's proportions: with a width alone,
+    Qt's PDF drew the 3:2 calibration diagram at about 2.9:1 (QA, issue of the report's
+    figures), binary and K-class reports alike, embedded or named."""
+    from bce_gui.core.metrics.table import ModelColumns, table_insight
+
+    src = tmp_path / "data.csv"
+    if categorical:
+        src.write_text("id,label,p_cat,p_dog,p_bird\nr1,cat,0.35,0.2,0.45\nr2,dog,0.1,0.8,0.1\n"
+                       "r3,bird,0.2,0.2,0.6\nr4,cat,0.5,0.3,0.2\nr5,dog,0.3,0.4,0.3\n", encoding="utf-8")
+    else:
+        src.write_text("actual,predicted\n1,0.9\n0,0.2\n1,0.4\n0,0.7\n1,0.6\n", encoding="utf-8")
+    ds, _ = read_table(src)
+    assert ds.schema.task.is_binary != categorical
+    ev = evaluate(ds, LossOptions())
+    insight = table_insight(ModelColumns.of(ds, ev))
+    sizes = {"plot": (1200, 396), "calibration": (1200, 800), "histogram": (1000, 700)}
+    images = {k: png(*size) for k, size in sizes.items()}
+    for make in (Figure.embedded, lambda b: Figure.named("x.png", b)):
+        page = Page(report_html(ds, ev, source=None, plot=make(images["plot"]), insight=insight,
+                                images={k: make(images[k]) for k in ("calibration", "histogram")},
+                                now=NOW))
+        assert len(page.image_attrs) == 3
+        for attrs, (w, h) in zip(page.image_attrs, sizes.values()):
+            shown_w, shown_h = int(attrs["width"]), int(attrs["height"])
+            assert 400 <= shown_w <= 600
+            assert abs(shown_h - shown_w * h / w) <= 0.5, (attrs["width"], attrs["height"], w, h)
 
 
 def test_hostile_text_is_escaped_everywhere():
@@ -260,7 +314,9 @@ def test_the_guide_places_the_loss_and_the_baseline_on_the_scale():
     bands, marks = page.guide
     assert bands == ["great", "good", "fair", "not ideal", "very poor"]
     assert marks[2] == "▲ this loss 0.214"  # 0.214 is "fair" (0.20 to 0.30)
-    assert marks[3] == "△ no skill 0.693"  # the base rate's loss: "not ideal" (0.30 to 1.00)
+    assert marks[3] == "△ no skill 0.6931"  # the base rate's loss: "not ideal" (0.30 to 1.00)
+    # (to the digits of the sentence above the scale: "No-skill baseline (...): 0.6931 nats")
+    assert "always predict the base rate 0.5): 0.6931 nats." in page.text
 
 
 def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
@@ -272,7 +328,7 @@ def test_a_report_in_bits_gives_the_loss_baseline_and_guide_in_bits():
     page = Page(html_text)
     assert "0.3087 bits" in html_text and "= 0.214 nats per observation" in html_text
     _bands, marks = page.guide
-    assert marks[2] == "▲ this loss 0.309" and marks[3] == "△ no skill 1"
+    assert marks[2] == "▲ this loss 0.3087" and marks[3] == "△ no skill 1"
     assert "Band limits in bits: great | 0.0721" in html_text
     assert "No-skill baseline (always predict the base rate 0.5): 1 bit." in html_text
     nats = report_html(ds, evaluate(ds, LossOptions()), source=None, now=NOW)

@@ -420,7 +420,7 @@ def test_the_k_class_report_says_top_label_and_binary_only(mc, qtbot, tmp_path, 
 
 def test_the_guide_bar_does_not_write_a_tick_under_the_baseline_marker(mc):
     g = mc.summary.guide
-    assert g.view.baseline_text == "1.1"  # ln 3 = 1.099, just past the 1.00 boundary
+    assert g.view.baseline_text == "1.099"  # ln 3, just past the 1.00 boundary
     assert g.shown_ticks() == [0, 1, 2]  # 0.05, 0.20, 0.30; "1.00" would sit under the marker
 
 
@@ -461,3 +461,32 @@ def test_the_threshold_comes_back_with_a_binary_table(mc, qtbot):
     fresh_insight(qtbot, w)
     assert not w.statistics.threshold.isHidden() and not w.statistics.threshold_label.isHidden()
     assert w.statistics.threshold.isEnabled()
+
+
+def test_the_guide_states_the_loss_and_the_baseline_as_the_summary_does(window, qtbot, tmp_path):
+    """The marker read "no skill 1.1" and the sentence "already scores 1.1 nats" while the
+    baseline sentence beside them said 1.097 (QA, its 3-class file; the loss's marker 3.47
+    under a loss of 3.471): the guide gives both to the summary's digits."""
+    w = window
+    src = tmp_path / "mc.csv"
+    src.write_text("id,label,p_cat,p_dog,p_bird,weight\nr1,cat,0.35,0.2,0.1,1\nr2,dog,0.1,0.8,0.1,2\n"
+                   "r3,bird,0.2,0.2,0.6,1\nr4,cat,0.5,0.3,0.1,1.5\nr5,dog,0.3,0.3,0.3,1\n"
+                   "r6,bird,0.05,0.05,0.9,0.5\nr7,bird,0.3,0.3,0.4,1\nr8,cat,0.9,0.05,0.05,1\n"
+                   "r9,dog,0.2,0.7,0.2,1\nr10,bird,0,0.5,0.5,2\nr11,Cat,0.6,0.2,0.2,1\n", encoding="utf-8")
+    with qtbot.waitSignal(w.files.loadFinished, timeout=LOADED):
+        assert w.files.open_path(str(src), ask=False, confirm_import=False)
+    y = np.array([0, 1, 2, 0, 1, 2, 2, 0, 1, 2, 0])
+    weights = np.array([1, 2, 1, 1.5, 1, 0.5, 1, 1, 1, 2, 1])
+    shares = np.bincount(y, weights=weights) / weights.sum()
+    entropy = float(-(shares * np.log(shares)).sum())  # the no-skill loss: 1.097 nats
+    view = w.summary.guide.view
+    assert view.baseline_text == f"{entropy:.4g}" == "1.097"
+    assert f": {view.baseline_text} nats. " in w.summary.meaning_label.text()
+    assert f"already scores {view.baseline_text} nats" in w.summary.guide_note.text()
+    assert view.loss_text == w.summary.loss_text() == "0.583"
+    m = w.model
+    assert m.setData(m.index(0, m.column_of("p_cat")), "0.001")  # r1's loss: 6.9 nats
+    p_actual = np.array([0.001, 0.8, 0.6, 0.5, 0.3, 0.9, 0.4, 0.9, 0.7, 0.5, 0.6])
+    loss = float((weights * -np.log(p_actual)).sum() / weights.sum())
+    qtbot.waitUntil(lambda: w.summary.loss_text() == f"{loss:.4g}" == "1.034")
+    assert w.summary.guide.view.loss_text == w.summary.loss_text()

@@ -190,23 +190,3 @@ def test_rows_of_infinite_loss_are_marked_at_the_top_edge(window, qtbot):
     plot.refresh()
     qtbot.waitUntil(lambda: plot.infinite_marks()[0].size == 0)
     assert not plot.infinite_label.isVisible() and "infinite" not in plot.note.text()
-
-
-@pytest.mark.parametrize("log_axis", [False, True])
-def test_the_legend_covers_no_point_of_the_worked_example(window, qtbot, log_axis):
-    """On a log axis the legend moves to the bottom centre (at the top it hid ID8, the worst
-    row, and the curves' crossing)."""
-    from PySide6.QtCore import QPointF
-
-    w, plot = window, window.plot
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    plot.set_log_axis(log_axis)
-    qtbot.wait(50)
-    box = plot.legend.sceneBoundingRect()
-    vb = plot.plot.getPlotItem().getViewBox()
-    drawn = points(plot)
-    assert len(drawn) == 10
-    for row, x, y in drawn:
-        assert not box.contains(vb.mapViewToScene(QPointF(x, y))), (row, log_axis)

@@ -38,14 +38,14 @@ def test_bits_guide_baseline_and_legend_say_bits(window, qtbot):
     w = window
     set_units(w, qtbot, "bits")
     view = w.summary.guide.view
-    assert view.loss_text == fmt_result(w.doc.live.totals.mean / math.log(2), 3) == "0.309"
+    assert view.loss_text == fmt_result(w.doc.live.totals.mean / math.log(2), 4) == "0.3087"
     assert view.baseline_text == "1"  # ln 2 nats is 1 bit
     assert view.ticks == ("0.0721", "0.289", "0.433", "1.44")  # 0.05, 0.20, 0.30, 1.00 nats
     for text in guide_texts(w):
         assert not any(n in text for n in NATS_TEXTS), text
         assert "nats" not in text, text
     assert "already scores 1 bit (" in w.summary.guide_note.text()
-    assert "This loss, 0.309 bits" in view.caption
+    assert "This loss, 0.3087 bits" in view.caption
     meaning = w.summary.meaning_label.text()
     assert ": 1 bit. " in meaning and "1 bits" not in meaning
     # the legend names the logarithm the curves are drawn with
@@ -60,9 +60,9 @@ def test_bits_guide_baseline_and_legend_say_bits(window, qtbot):
     # and back in nats, all of it in nats again
     set_units(w, qtbot, "nats")
     view = w.summary.guide.view
-    assert (view.loss_text, view.baseline_text) == ("0.214", "0.693")
+    assert (view.loss_text, view.baseline_text) == ("0.214", "0.6931")
     assert view.ticks == ("0.05", "0.20", "0.30", "1.00")
-    assert "already scores 0.693 nats (" in w.summary.guide_note.text()
+    assert "already scores 0.6931 nats (" in w.summary.guide_note.text()
     assert "−ln(p): actual class 1" in legend_texts(w) and "−ln(1 − p): actual class 0" in legend_texts(w)
     assert not any("log₂" in t for t in legend_texts(w))
 
@@ -76,9 +76,9 @@ def test_bits_multiclass_legend_and_guide(window, qtbot):
     assert "−log₂(q): every class" in legend and not any("ln" in t for t in legend)
     t = w.doc.live.totals
     view = w.summary.guide.view
-    assert view.loss_text == fmt_result(t.mean / math.log(2), 3)
-    assert view.baseline_text == fmt_result(t.baseline / math.log(2), 3)
-    nats = fmt_result(t.baseline, 3)
+    assert view.loss_text == fmt_result(t.mean / math.log(2), 4)
+    assert view.baseline_text == fmt_result(t.baseline / math.log(2), 4)
+    nats = fmt_result(t.baseline, 4)
     assert nats not in w.summary.guide_note.text() and nats not in view.baseline_text
     assert f"scores {view.baseline_text} bits" in w.summary.guide_note.text()
 

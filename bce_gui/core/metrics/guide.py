@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..formatting import fmt_percent, fmt_result, with_units
+from ..formatting import fmt_loss, fmt_percent, with_units
 from ..loss import to_units
 
 #: (upper bound in nats, label): the articles' scale; 0.20 to 0.30 they leave unnamed.
@@ -99,7 +99,7 @@ def guide(loss: float | None, baseline: float | None = None,
     elif baseline is not None and math.isfinite(baseline):
         b_band = band_of(baseline)
         where = f" ({labels[b_band]} on this scale)" if b_band is not None else ""
-        scores = with_units(fmt_result(to_units(baseline, units), 3), units)
+        scores = with_units(fmt_loss(to_units(baseline, units)), units)
         if base_rate is not None and math.isfinite(base_rate):
             rate = fmt_percent(base_rate, 1 if 0 < base_rate < 0.1 or 0.9 < base_rate < 1 else 0)
             sentence = (f"The scale ignores the base rate: with {rate} of rows in class 1, "

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formatting import count_text, fmt_count, fmt_number, fmt_percent, fmt_result, localize, with_units
+from ..formatting import (count_text, fmt_count, fmt_loss, fmt_number, fmt_percent, fmt_result,
+                          localize, with_units)
 from ..loss import LossOptions, LossTotals, rescales, to_units
 from .concentration import rows_in
 from .corp import Decomposition
@@ -109,12 +110,12 @@ def guide_bar(totals: LossTotals, options: LossOptions | None = None, units: str
     g = guide(mean, finite, totals.base_rate if binary else None, units)
     # (a baseline of 0, one class only, is no no-skill loss to place: see explain.ONE_CLASS)
     baseline = finite if finite else None
-    loss_text = fmt_result(to_units(mean, units), 3)
+    loss_text = fmt_loss(to_units(mean, units))  # (as the summary states the loss)
     what = "The loss per row (Σw·l/Σw)" if scaled else "This loss"
     caption = (f"{what}, {with_units(loss_text, units)}, is “{g.label}” on the articles' rough scale."
                if g.band is not None else "")
     return GuideBar(labels, ticks, scale_position(mean), loss_text,
-                    scale_position(baseline), fmt_result(to_units(baseline, units), 3)
+                    scale_position(baseline), fmt_loss(to_units(baseline, units))
                     if baseline is not None else "", g.band, caption, g.sentence)
 
 
