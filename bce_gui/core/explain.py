@@ -325,7 +325,9 @@ def walkthrough_html(
         "<h3>How is this computed?</h3>",
         "<p><b>1. Corrected probability.</b> For each observation take the probability the model "
         "gave to the class that actually happened: <i>p</i> when the actual class is 1, "
-        "<i>1 − p</i> when it is 0.</p>",
+        "<i>1 − p</i> when it is 0."
+        + (" The predictions are read as logits z: p = σ(z) = 1/(1 + e<sup>−z</sup>), and"
+           " 1 − p = σ(−z)." if options.logits else "") + "</p>",
         "<p><b>2. Logarithm.</b> Take its natural log. A confident right answer (corrected p near 1) "
         "costs almost nothing; a confident wrong one (near 0) costs a lot, without bound.</p>",
         weighing.step(totals.reduction, ln_term) if weighing else _step3(totals.reduction, ln_term),
@@ -333,15 +335,21 @@ def walkthrough_html(
     if terms is not None:
         weights = None if dataset.weights is None else dataset.weights[rows]
         extra = weighing.cells(terms.loss, weights) if weighing else [""] * rows.size
+        given = "Logit z" if options.logits else "p"
         parts.append("<table cellspacing='0' cellpadding='3' border='1'>"
-                     "<tr><th>ID</th><th>Actual</th><th>p</th><th>Corrected p</th>"
+                     f"<tr><th>ID</th><th>Actual</th><th>{given}</th><th>Corrected p</th>"
                      f"<th>ln(corrected p)</th>{weighing.header() if weighing else ''}</tr>")
         for k, r in enumerate(rows):
             y = dataset.actual.values[r]
             p = dataset.predicted.values[r]
-            how = f"{fmt_number(p, 4)}" if y == 1 else f"1 − {fmt_number(p, 4)} = "
             corrected = fmt_number(terms.corrected[k], 4)
-            shown = corrected if y == 1 else f"{how}{corrected}"
+            if options.logits:  # (a logit is not a probability: its sigmoid is)
+                how = f"σ({fmt_number(p, 4)})" if y == 1 else f"1 − σ({fmt_number(p, 4)})"
+                shown = f"{how} = {corrected}" if y in (0, 1) else corrected
+            elif y == 0:
+                shown = f"1 − {fmt_number(p, 4)} = {corrected}"
+            else:  # (y = 1; a soft label's row has no single corrected p to derive)
+                shown = corrected
             # File text is escaped: an ID such as "<!--" or "<img src=...>" is shown, not obeyed.
             parts.append(
                 f"<tr><td>{html.escape(dataset.id_text(int(r)))}</td><td>{fmt_number(y)}</td>"

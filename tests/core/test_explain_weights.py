@@ -161,3 +161,25 @@ def test_unweighted_sum_says_it_is_a_sum():
     text = text_of(page)
     assert "3. Negative sum." in text and "loss = −Σ ln(corrected p)." in text
     assert "(1/N)" not in text
+
+
+def test_the_walkthrough_of_logits_takes_their_sigmoid_not_one_minus_the_logit():
+    """With logits the table's corrected p is σ(z) for class 1 and 1 − σ(z) for class 0 (it
+    read "1 − −1 = 0.7311", subtracting the logit), and its column is headed as a logit."""
+    from bce_gui.core.loss import LossOptions
+
+    ds = Dataset.from_arrays(actual=np.array([1.0, 0.0, 1.0]), predicted=np.array([2.0, -1.0, 0.5]))
+    options = LossOptions(logits=True)
+    ev = evaluate(ds, options)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", walkthrough_html(
+        ds, ev.loss, ev.validity.valid, ev.totals, options)))
+    assert "Logit z" in text and "p = σ(z)" in text
+    sigmoid = 1.0 / (1.0 + np.exp(-np.array([2.0, -1.0, 0.5])))
+    assert f"σ(2) = {sigmoid[0]:.4f}" in text
+    assert f"1 − σ(−1) = {1 - sigmoid[1]:.4f}" in text
+    assert "1 − −1" not in text
+    plain = Dataset.from_arrays(actual=np.array([1.0, 0.0]), predicted=np.array([0.8, 0.3]))
+    ev_p = evaluate(plain, LossOptions())  # (the probabilities' wording is unchanged)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", walkthrough_html(
+        plain, ev_p.loss, ev_p.validity.valid, ev_p.totals, LossOptions())))
+    assert "1 − 0.3 = 0.7" in text and "σ" not in text
