@@ -159,7 +159,22 @@ def test_decomposition_sentence():
     y, p = breast_cancer_oof()
     text = decomposition(y, p).sentence()
     assert text.startswith("Recalibrating could lower the loss by at most ")
-    assert "no-skill" in text
+    assert "no-skill" in text and "nats" not in text  # (no unit given: none named)
+
+
+def test_the_decomposition_sentence_names_the_unit_it_is_shown_in():
+    """The Statistics tab's sentence gives its three numbers in the window's unit, named."""
+    import re
+
+    from bce_gui.core.metrics.view import decomposition_sentence
+
+    y, p = breast_cancer_oof()
+    d = decomposition(y, p)
+    nats, bits = decomposition_sentence(d, "nats"), decomposition_sentence(d, "bits")
+    assert len(re.findall(r"\d nats", nats)) == 3 and "bits" not in nats
+    assert len(re.findall(r"\d bits", bits)) == 3 and "nats" not in bits
+    first = lambda text: float(re.search(r"at most ([\d.e-]+)", text).group(1))  # noqa: E731
+    assert first(bits) == pytest.approx(first(nats) / np.log(2), rel=0.05)  # (2 digits)
 
 
 def test_decomposition_binary_only():

@@ -84,19 +84,21 @@ class Decomposition:
             self.score, self.miscalibration, self.discrimination, self.uncertainty,
             self.recalibrated)))
 
-    def sentence(self, digits: int = 2) -> str:
-        """One sentence for the summary: what recalibration would save, what ranking earns."""
+    def sentence(self, digits: int = 2, units: str | None = None) -> str:
+        """One sentence for the summary: what recalibration would save, what ranking earns
+        (``units``: the unit the values are in, named after each; None: not named)."""
         if not self.defined:
             return f"Decomposition: {self.miscalibration.reason}."
         mcb, dsc, unc = (s.value for s in (self.miscalibration, self.discrimination,
                                            self.uncertainty))
+        unit = f" {units}" if units else ""
         if math.isinf(mcb):
             return ("Some rows give the actual class a probability of 0, so the loss is infinite; "
                     "recalibrating would make it finite "
-                    f"({_g(self.recalibrated.value, digits)}).")
-        return (f"Recalibrating could lower the loss by at most {_g(mcb, digits)}; the model's "
-                f"ranking of the rows earns {_g(dsc, digits)} below the no-skill "
-                f"{_g(unc, digits)}.")
+                    f"({_g(self.recalibrated.value, digits)}{unit}).")
+        return (f"Recalibrating could lower the loss by at most {_g(mcb, digits)}{unit}; the "
+                f"model's ranking of the rows earns {_g(dsc, digits)}{unit} below the no-skill "
+                f"{_g(unc, digits)}{unit}.")
 
 
 def _g(x: float, digits: int) -> str:

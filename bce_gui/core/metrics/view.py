@@ -255,7 +255,7 @@ def decomposition_sentence(d: Decomposition, units: str = "nats") -> str:
         d, miscalibration=_in_units(d.miscalibration, units),
         discrimination=_in_units(d.discrimination, units),
         uncertainty=_in_units(d.uncertainty, units), recalibrated=_in_units(d.recalibrated, units))
-    return shown.sentence(2)
+    return shown.sentence(2, units)
 
 
 # --------------------------------------------------------------------------------------------
