@@ -229,7 +229,7 @@ def test_a_k_class_table_describes_the_k_class_conventions_everywhere(window, qt
         choose(panel, name)
         qtbot.waitUntil(lambda: words in w.summary.policy_label.text())
         assert binary_words not in w.summary.policy_label.text()
-        html = report_html(w.doc.dataset, w.doc.live.snapshot(), source=None, plot_src="plot.png")
+        html = report_html(w.doc.dataset, w.doc.live.snapshot(), source=None)
         assert words in html and binary_words not in html
     w.load_example()
     qtbot.waitUntil(lambda: "−100" in panel.policy.itemText(torch_item))
