@@ -14,14 +14,18 @@ from .schema import ROLE_ORDER
 def parse_block(text: str) -> list[list[str]]:
     """Split clipboard text into rows of cells (tabs between cells, newlines between rows).
 
-    Spreadsheets quote a cell that contains a tab or a newline; those quotes are honoured. A
-    trailing newline does not make an extra empty row.
+    Spreadsheets quote a cell that contains a tab or a newline; those quotes are honoured.
+    Empty lines at the end are no rows: a spreadsheet's copy ends in one newline, and a blank
+    line after it is noise, which would otherwise clear a cell (or add an empty row) under the
+    block. (A copy of one column whose last cell is empty therefore pastes one row shorter; a
+    wider copy's empty last row is a line of tabs, and stays a row.) An empty line inside the
+    block is a row of one empty cell, as a spreadsheet pastes it. Text of nothing but newlines
+    is one empty cell: what a spreadsheet copies from an empty cell.
     """
     if not text:
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
+    text = _without_blank_tail(text)
     if "\t" not in text and "\n" not in text:
         # One cell. Unquote it only if it is one well-formed quoted field ("" or "a ""b"""),
         # as format_block writes it; any other text is kept exactly as it is.
@@ -29,10 +33,19 @@ def parse_block(text: str) -> list[list[str]]:
         if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in inner.replace('""', ""):
             return [[inner.replace('""', '"')]]
         return [[text]]
-    rows = [row if row else [""] for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')]
-    if text.endswith("\n"):
-        rows.append([""])  # the reader drops a last empty line: a last row of one empty cell
-    return rows
+    return [row if row else [""] for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')]
+
+
+def _without_blank_tail(text: str) -> str:
+    """The text without its last newlines and the empty or blank lines (spaces, no tab) among
+    them; looks at the end only (a pasted block may hold a million lines)."""
+    end = len(text)
+    while (nl := text.rfind("\n", 0, end)) >= 0:
+        last = text[nl + 1:end]
+        if last.strip() or "\t" in last:
+            break
+        end = nl
+    return text[:end]
 
 
 def delimited_lines(block: list[list[str]]) -> str | None:
@@ -97,11 +110,15 @@ class PastePlan:
 ROLE_NAMES = {"id": "ID", "actual": "Actual", "predicted": "Predicted", "weight": "Weight"}
 
 
-def header_roles(cells: list[str], columns: list[str] | None = None) -> list[str | None] | None:
+def header_roles(cells: list[str], columns: list[str] | None = None,
+                 titles: dict[str, str] | None = None) -> list[str | None] | None:
     """The role each cell of a header row names (None for a name not known), or None when the
     row is not a header: it names no known column, or it holds a number. ``columns``: the
-    table's columns that are no role (K classes: the class columns), matched by name."""
+    table's columns that are no role (K classes: the class columns), matched by name;
+    ``titles``: the table's column titles as it shows them (title -> role or column), so a
+    header copied from the table ("p(apple)", "Model 2: p(apple)") names its column."""
     known = {syn: role for role, syns in SYNONYMS.items() for syn in syns}
+    known.update({normalise(t): key for t, key in (titles or {}).items()})
     known.update({normalise(c): c for c in columns or ()})
     names = [normalise(c) for c in cells]
     if any(parse_cell(c)[1] is None and c.strip() for c in cells):
@@ -115,12 +132,15 @@ def header_roles(cells: list[str], columns: list[str] | None = None) -> list[str
     return roles
 
 
-def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None) -> PastePlan:
+def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None,
+               titles: list[str] | None = None) -> PastePlan:
     """Decide where a block of cells goes.
 
     ``shown_roles``: the table's input columns in order; ``start``: the position in it of the
-    selection's left column, or None when nothing is selected (a click below the last row).
-    A block whose first row is a header is matched to the columns by name and appended; a block
+    selection's left column, or None when nothing is selected (a click below the last row);
+    ``titles``: those columns' titles as the table shows them, in the same order.
+    A block whose first row is a header is matched to the columns by name (a role's usual
+    names, a column's own name, or its title in the table) and appended; a block
     pasted with nothing selected is appended, its columns read as a file without a header is
     ((actual, predicted) or (id, actual, predicted[, weight])); otherwise the block is written
     from the selection's top-left cell. Raises :class:`PasteError` when a block would lose
@@ -130,7 +150,8 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
         return PastePlan({}, 0, False)
     width = max(len(r) for r in block)
     own = [k for k in shown_roles if k not in ROLE_ORDER]  # K classes: the class columns
-    header = header_roles(block[0], own) if len(block) >= 2 else None
+    named = dict(zip(titles, shown_roles)) if titles else None
+    header = header_roles(block[0], own, named) if len(block) >= 2 else None
     if header is not None:
         rows = block[1:]
         roles = header + [None] * (width - len(header))

@@ -752,9 +752,11 @@ class MainWindow(QMainWindow):
         if not block:
             return
         start = paste_start(self.obs_view)
-        shown = [c.key for c in self.model.columns if not c.result]
+        inputs = [c for c in self.model.columns if not c.result]
+        shown = [c.key for c in inputs]
         try:
-            plan = plan_paste(block, shown, None if start is None else start[1])
+            plan = plan_paste(block, shown, None if start is None else start[1],
+                              [c.title for c in inputs])
         except PasteError as exc:
             QMessageBox.warning(self, "Paste", str(exc))
             return

@@ -19,6 +19,33 @@ def test_trailing_newline_adds_no_row():
     assert parse_block("x\n") == [["x"]]
 
 
+@pytest.mark.parametrize("text", ["0.3\n0.4\n\n", "0.3\r\n0.4\r\n\r\n", "0.3\n0.4\n\n\n\n",
+                                  "0.3\r0.4\r\r", "0.3\n0.4\n  \n", "0.3\n0.4\n\n \n"])
+def test_trailing_blank_lines_are_no_rows(text):
+    """A blank line after a block (a spreadsheet's copy ends in one newline; one more is noise)
+    would clear the cell under the block, or add an empty row below the table."""
+    assert parse_block(text) == [["0.3"], ["0.4"]]
+
+
+def test_trailing_blank_lines_of_a_wider_block_and_its_empty_cells():
+    assert parse_block("a\t1\t0.5\nb\t0\t0.2\n\n") == [["a", "1", "0.5"], ["b", "0", "0.2"]]
+    # a row of empty cells (a line of tabs) is a row: a copied range whose last row is empty
+    assert parse_block("a\t0.5\n\t\n") == [["a", "0.5"], ["", ""]]
+    assert parse_block("a\t0.5\n\t\n\n") == [["a", "0.5"], ["", ""]]
+    # a quoted cell that ends in newlines keeps them
+    assert parse_block('a\t"x\n\n"\n\n') == [["a", "x\n\n"]]
+
+
+def test_blank_lines_inside_a_block_stay_rows():
+    assert parse_block("0.3\n\n0.4\n\n") == [["0.3"], [""], ["0.4"]]
+
+
+def test_only_newlines_is_one_empty_cell():
+    """What a spreadsheet copies from one empty cell: pasted, it clears the cell."""
+    for text in ("\n", "\r\n", "\n\n", "\r\n\r\n"):
+        assert parse_block(text) == [[""]], text
+
+
 def test_crlf_and_cr_line_endings():
     assert parse_block("1\t0.5\r\n0\t0.2\r\n") == [["1", "0.5"], ["0", "0.2"]]
     assert parse_block("1\t0.5\r0\t0.2") == [["1", "0.5"], ["0", "0.2"]]
@@ -58,20 +85,30 @@ def test_quoted_cells_with_tabs_newlines_and_quotes():
         [["a\tb"]],
         [["only"]],
         [["1", "0.5"], [""], ["0", "0.2"]],
+        [["", ""], ["", ""]],
     ],
 )
 def test_format_then_parse_round_trips(rows):
     assert parse_block(format_block(rows)) == rows
 
 
+def blank_line(row: list[str]) -> bool:
+    """A row that format_block writes as a blank line: one cell of nothing but spaces."""
+    return len(row) == 1 and not row[0].strip(" ")
+
+
 def test_random_round_trips():
+    """Every block comes back, but for blank last lines (see parse_block): those are dropped."""
     rng = random.Random(11)
     alphabet = ['a', 'b', '1', '.', ',', ' ', '"', '\t', '\n', '_', '−', 'é']
     for _ in range(500):
         width = rng.randint(1, 4)
         rows = [["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(width)]
                 for _ in range(rng.randint(1, 4))]
-        assert parse_block(format_block(rows)) == rows, rows
+        expected = list(rows)
+        while len(expected) > 1 and blank_line(expected[-1]):
+            expected.pop()
+        assert parse_block(format_block(rows)) == expected, rows
 
 
 def test_spreadsheet_style_paste():
@@ -93,7 +130,10 @@ SHOWN = ["id", "actual", "predicted"]
 def test_a_copied_empty_cell_is_an_empty_line_and_pastes_back_empty():
     assert format_block([[""]]) == "\n"
     assert parse_block("\n") == [[""]]
-    assert parse_block(format_block([["a"], [""]])) == [["a"], [""]]
+    # a one-column copy whose last cell is empty ends in a blank line: not a row (see
+    # parse_block); the copy of an empty cell inside the block is one
+    assert parse_block(format_block([["a"], [""]])) == [["a"]]
+    assert parse_block(format_block([["a"], [""], ["b"]])) == [["a"], [""], ["b"]]
 
 
 def test_header_rows_are_recognised_by_name_and_never_hold_numbers():
@@ -152,3 +192,33 @@ def test_lines_copied_from_a_csv_are_recognised_not_split():
     assert delimited_lines(parse_block("0,5\n0,25")) is None  # decimal commas
     assert delimited_lines(parse_block("A\t1\t0.5\nB\t0\t0.25")) is None  # cells already
     assert delimited_lines(parse_block("A,1,0.5\nB,0")) is None  # not the same shape
+
+
+K_SHOWN = ["id", "actual", "p_apple", "p_banana", "p_cherry", "Model 2_p_apple"]
+K_TITLES = ["ID", "Actual", "p(apple)", "p(banana)", "p(cherry)", "Model 2: p(apple)"]
+
+
+def test_a_header_with_the_tables_own_titles_names_its_columns():
+    """A K-class table shows its class columns as p(apple), and keys them by the file's names
+    (p_apple): a header as the table shows it must match, as "Predicted" does."""
+    block = [["ID", "Actual", "p(apple)", "p(banana)", "p(cherry)"], ["F13", "banana", "0.2", "0.7", "0.1"]]
+    plan = plan_paste(block, K_SHOWN, None, K_TITLES)
+    assert plan.header and plan.append and plan.ignored == []
+    assert plan.columns == {"id": ["F13"], "actual": ["banana"], "p_apple": ["0.2"],
+                            "p_banana": ["0.7"], "p_cherry": ["0.1"]}
+    # in any order, with any case and spacing, and another model's titled columns too
+    block = [["p(Cherry)", " Model 2: p(apple) ", "p(apple)"], ["0.1", "0.3", "0.2"]]
+    plan = plan_paste(block, K_SHOWN, 2, K_TITLES)
+    assert plan.columns == {"p_cherry": ["0.1"], "Model 2_p_apple": ["0.3"], "p_apple": ["0.2"]}
+    # the columns' keys still match, and an unknown name is named as not used
+    plan = plan_paste([["p_apple", "z(kiwi)"], ["0.5", "1"]], K_SHOWN, None, K_TITLES)
+    assert plan.columns == {"p_apple": ["0.5"]} and plan.ignored == ["z(kiwi)"]
+    # without the titles the table's headers were not recognised
+    assert plan_paste(block, K_SHOWN, 2).header is False
+
+
+def test_binary_titles_match_as_before():
+    titles = ["ID", "Actual", "Logit", "Model 2"]
+    plan = plan_paste([["Logit", "Model 2"], ["0.5", "-1"]], ["id", "actual", "predicted", "Model 2"],
+                      None, titles)
+    assert plan.columns == {"predicted": ["0.5"], "Model 2": ["-1"]}

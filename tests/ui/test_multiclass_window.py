@@ -490,3 +490,49 @@ def test_the_guide_states_the_loss_and_the_baseline_as_the_summary_does(window, 
     loss = float((weights * -np.log(p_actual)).sum() / weights.sum())
     qtbot.waitUntil(lambda: w.summary.loss_text() == f"{loss:.4g}" == "1.034")
     assert w.summary.guide.view.loss_text == w.summary.loss_text()
+
+
+@pytest.mark.parametrize("by", ["shortcut", "menu"])
+def test_a_header_as_the_table_shows_it_pastes_into_its_columns(mc, qtbot, by):
+    """The table's own titles (p(apple), not the file's p_apple) name their columns: every
+    probability lands, nothing is "not used"."""
+    w = mc
+    view = w.obs_view
+    view.selectionModel().clear()
+    view.setCurrentIndex(w.model.index(-1, -1))
+    QGuiApplication.clipboard().setText("ID\tActual\tp(apple)\tp(banana)\tp(cherry)\n"
+                                        "F13\tbanana\t0.2\t0.7\t0.1\n")
+    if by == "shortcut":
+        qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    else:
+        edit = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Edit")
+        next(a for a in edit.actions() if a.text() == "&Paste").trigger()
+    ds = w.doc.dataset
+    assert len(ds) == 13
+    assert [ds.cell_text(k, 12) for k in ("id", "actual", *COLUMNS)] == ["F13", "banana", "0.2", "0.7", "0.1"]
+    assert "not used" not in w.statusBar().currentMessage()
+    p = np.vstack([P, [0.2, 0.7, 0.1]])
+    assert w.summary.loss_text() == fmt_result(expected_loss(p, np.append(Y, 1)))
+
+
+def test_headers_read_off_the_table_paste_back_in_any_order(mc, qtbot):
+    """A header row made of the table's column titles as its header shows them (another
+    model's columns too, "Model 2: p(apple)"), shuffled, pastes every cell into its column."""
+    w = mc
+    w.model_actions.add_model_column(w.model_actions.copy_choice())
+    m = w.model
+    inputs = [c for c in range(m.columnCount()) if not m.columns[c].result]
+    titles = [m.headerData(c, Qt.Orientation.Horizontal) for c in inputs]
+    assert "p(apple)" in titles and "Model 2: p(cherry)" in titles
+    values = {m.columns[c].key: f"0.{k + 1}" for k, c in enumerate(inputs)}
+    values.update(id="F13", actual="cherry")
+    order = inputs[::-1]
+    QGuiApplication.clipboard().setText(
+        "\t".join(m.headerData(c, Qt.Orientation.Horizontal) for c in order) + "\n"
+        + "\t".join(values[m.columns[c].key] for c in order) + "\n")
+    w.obs_view.selectionModel().clear()
+    qtbot.keyClick(w.obs_view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    ds = w.doc.dataset
+    assert len(ds) == 13
+    assert {m.columns[c].key: ds.cell_text(m.columns[c].key, 12) for c in inputs} == values
+    assert "not used" not in w.statusBar().currentMessage()

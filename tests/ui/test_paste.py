@@ -202,3 +202,49 @@ def test_pasting_lines_of_a_csv_says_how_to_paste_rows(window, qtbot, dialogs):
     click_cell(qtbot, w.obs_view, 1, col(w, "predicted"))
     key(qtbot, w, Qt.Key.Key_V)
     qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Pasted 1 row")
+
+
+def paste_by(qtbot, w, by: str) -> None:
+    """Paste through Ctrl+V, or through Edit → Paste as a mouse user does."""
+    if by == "shortcut":
+        key(qtbot, w, Qt.Key.Key_V)
+        return
+    edit = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Edit")
+    paste = next(a for a in edit.actions() if a.text() == "&Paste")
+    assert paste is w.actions["paste"]
+    paste.trigger()
+
+
+@pytest.mark.parametrize("by", ["shortcut", "menu"])
+@pytest.mark.parametrize("text", ["0.3\n0.4\n\n", "0.3\r\n0.4\r\n\r\n"])
+def test_a_trailing_blank_line_clears_no_cell(window, qtbot, by, text):
+    """A blank line after the block is no row: ID3's Predicted stays, and two rows were pasted."""
+    w = window
+    click_cell(qtbot, w.obs_view, 0, col(w, "predicted"))
+    QGuiApplication.clipboard().setText(text)
+    paste_by(qtbot, w, by)
+    expected = [("ID1", "1", "0.3"), ("ID2", "0", "0.4")] + EXAMPLE[2:]
+    assert table(w) == expected
+    assert w.statusBar().currentMessage() == "Pasted 2 rows"
+    assert w.doc.live.totals.mean == pytest.approx(sk_loss(EX_Y, [0.3, 0.4] + EX_P[2:]), rel=1e-12)
+
+
+@pytest.mark.parametrize("by", ["shortcut", "menu"])
+def test_a_trailing_blank_line_below_the_table_adds_no_empty_row(window, qtbot, by):
+    w = window
+    click_below_rows(qtbot, w)
+    QGuiApplication.clipboard().setText("N1\t1\t0.6\r\n\r\n")
+    paste_by(qtbot, w, by)
+    assert table(w) == EXAMPLE + [("N1", "1", "0.6")]
+    assert w.doc.live.validity.all_valid
+    assert w.statusBar().currentMessage() == "Pasted 1 row added at the end"
+
+
+def test_a_blank_line_inside_a_block_still_clears_its_cell(window, qtbot):
+    """Kept as it was: a blank line between rows is an empty cell (a spreadsheet's copy of a
+    range with an empty cell in it), so the rows below stay aligned."""
+    w = window
+    click_cell(qtbot, w.obs_view, 0, col(w, "predicted"))
+    QGuiApplication.clipboard().setText("0.3\n\n0.5\n\n")
+    key(qtbot, w, Qt.Key.Key_V)
+    assert table(w)[:4] == [("ID1", "1", "0.3"), ("ID2", "0", ""), ("ID3", "1", "0.5"), EXAMPLE[3]]
