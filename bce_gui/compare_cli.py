@@ -90,7 +90,7 @@ def comparison_summary(args, options, metrics, read_options):
             dataset, info = read_table(files[0], replace(read_options, load_ids=True,
                                                          load_extras=True))
             warnings += list(info.warnings.values())
-            dataset = add_models(dataset, args.compare)
+            dataset = add_models(dataset, args.compare, logits=options.logits)
             source = files[0]
     except (TableReadError, JoinError, CompareError) as exc:
         raise CompareFailure(str(exc)) from None

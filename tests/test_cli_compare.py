@@ -152,6 +152,22 @@ def test_bad_compare_column_is_one_line(tmp_path, capsys, args, message):
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
+def test_a_column_of_notes_or_of_logits_as_probabilities_is_refused(tmp_path, capsys):
+    """A text column would leave every row out (the loss NaN); so would numbers that are no
+    probabilities, unless --logits reads them as logits."""
+    path = tmp_path / "notes.csv"
+    path.write_text("id,actual,predicted,comment,z\n" + "".join(
+        f"r{i},{i % 2},0.{i + 2},note {i},{i - 2}\n" for i in range(5)))
+    code, out, err = run(capsys, path, "--compare", "comment")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "column 'comment' cannot be a model: 0 of its 5 non-empty cells are probabilities" in err
+    assert "row 1 (ID r0): 'note 0', not a number" in err
+    code, out, err = run(capsys, path, "--compare", "z")
+    assert code == 2 and "column 'z' cannot be a model: 2 of its 5" in err
+    code, out, err = run(capsys, path, "--compare", "z", "--logits", "--json")
+    assert code == 0 and json.loads(out)["compare"]["column"] == "z"
+
+
 def test_duplicate_ids_are_one_line_naming_them(tmp_path, capsys):
     labels = tmp_path / "labels.csv"
     labels.write_text("id,actual\na,1\nb,0\n")

@@ -434,12 +434,103 @@ def prediction_like_extras(dataset, sample: int = 200) -> list[str]:
     return out
 
 
-def add_models(dataset, columns):
+#: Problem cells a :class:`ModelColumnCheck` names (the first ones, in row order).
+CHECK_NAMED = 3
+
+
+@dataclass(frozen=True)
+class ModelColumnCheck:
+    """Whether a column can be a model: how many of its non-empty cells are predictions under
+    the settings (probabilities in [0, 1], or finite numbers as logits), and the first cells
+    that are not, as (row, text, why).
+
+    A column can be a model when more than half of its non-empty cells are predictions: an
+    analyst's column of probabilities with a typo or two is one (the typos' rows are left out
+    and named), a column of notes or of ages is not (every row, or most, would leave the loss).
+    """
+
+    column: str
+    logits: bool
+    n_cells: int
+    n_usable: int
+    problems: tuple[tuple[int, str, str], ...]
+
+    @property
+    def can_be_model(self) -> bool:
+        return 2 * self.n_usable > self.n_cells
+
+    @property
+    def n_problems(self) -> int:
+        return self.n_cells - self.n_usable
+
+    def _what(self, plural: bool = True) -> str:
+        if self.logits:
+            return "finite numbers (logits)" if plural else "a finite number (logit)"
+        return "probabilities in [0, 1]" if plural else "a probability in [0, 1]"
+
+    def _named(self, dataset, limit: int = CHECK_NAMED) -> str:
+        named = []
+        for row, text, why in self.problems[:limit]:
+            ident = dataset.id_text(row) if dataset.ids is not None else ""
+            where = f"row {row + 1}" + (f" (ID {ident})" if ident else "")
+            named.append(f"{where}: {text!r}, {why}")
+        more = "; …" if self.n_problems > len(named) else ""
+        return "; ".join(named) + more
+
+    def refusal(self, dataset) -> str:
+        """Why the column cannot be a model (when :attr:`can_be_model` is False)."""
+        if not self.n_cells:
+            return f"column {self.column!r} is empty: it holds no predictions"
+        return (f"column {self.column!r} cannot be a model: {self.n_usable:,} of its "
+                f"{self.n_cells:,} non-empty cells are {self._what()} ({self._named(dataset, 1)}). "
+                "A model's column holds its predicted "
+                + ("logit" if self.logits else "probability of class 1") + " for each row")
+
+    def sentence(self, dataset) -> str:
+        """The cells of a model's column whose rows are left out, named by row ("" if none)."""
+        n = self.n_problems
+        if not n:
+            return ""
+        cells = f"1 cell is not {self._what(False)}" if n == 1 else f"{n:,} cells are not {self._what()}"
+        return f"{cells}, so {'its row is' if n == 1 else 'their rows are'} left out: {self._named(dataset)}"
+
+
+def check_model_column(dataset, name: str, logits: bool = False,
+                       limit: int | None = None) -> ModelColumnCheck:
+    """How far column ``name`` of ``dataset`` (text, or numbers) can be a model's predictions,
+    read as :func:`add_models` reads it; ``limit``: look at the first rows only (a quick look,
+    to offer the columns of a large table)."""
+    return check_column(dataset.columns[name], name, logits, limit)
+
+
+def check_column(col, name: str, logits: bool = False, limit: int | None = None) -> ModelColumnCheck:
+    """:func:`check_model_column` of a column (a text array or a NumericColumn)."""
+    from .dataset import NumericColumn, parse_cells
+    from .validation import Reason, validate_predicted
+
+    if isinstance(col, NumericColumn):
+        if limit is not None:
+            col = NumericColumn(col.values[:limit], {i: t for i, t in col.text.items() if i < limit})
+    else:
+        cells = parse_cells([str(t) for t in col[:limit].tolist()])
+        col = NumericColumn(cells.values, cells.text)
+    codes = validate_predicted(col, logits)
+    filled = codes != Reason.MISSING
+    bad = np.flatnonzero(filled & (codes != Reason.OK))[:CHECK_NAMED].tolist()
+    return ModelColumnCheck(name, logits, int(np.count_nonzero(filled)),
+                            int(np.count_nonzero(codes == Reason.OK)),
+                            tuple((r, col.cell_text(r), Reason(int(codes[r])).message) for r in bad))
+
+
+def add_models(dataset, columns, logits: bool = False):
     """The table with each of ``columns`` (extra text columns of a binary table, e.g. a second
     model's probabilities) read as numbers and added as one more model, in the order given.
 
     Cells that are not numbers are kept as typed (and reported as invalid, as in the first
-    model's column). Raises :class:`CompareError` naming the column.
+    model's column). Raises :class:`CompareError` naming the column when it is absent, already
+    a role's, or cannot be a model (:class:`ModelColumnCheck`: mostly text, or numbers that
+    are no predictions under the settings, ``logits`` or probabilities), which would leave
+    every row, or most, out of the loss.
     """
     from dataclasses import replace
 
@@ -468,6 +559,9 @@ def add_models(dataset, columns):
             cells = parse_cells([str(t) for t in col.tolist()])
             col = NumericColumn(cells.values, cells.text)
         new_columns[name] = col
+        check = check_column(col, name, logits)
+        if not check.can_be_model:
+            raise CompareError(f"--compare {requested}: {check.refusal(dataset)}")
         models.append(Model(name, (name,)))
     return Dataset(new_columns, replace(schema, models=tuple(models)),
                    source_rows=dataset.source_rows, first_row=dataset.first_row,

@@ -3,7 +3,8 @@
 * **Add model column** (Edit menu): another model's probabilities in a column of their own,
   either a copy of Predicted (K classes: of the first model's K class columns), to paste or
   type them over, or to see what a change of the model's predictions does, or (binary) a
-  column the file already has (read as numbers: a file with several predicted columns);
+  column the file already has that can be a model (read as numbers: a file with several
+  predicted columns; a column of notes is neither offered nor taken, and a typo's row is named);
 * **Join predictions by ID** (File menu): a predictions file (``id, predicted``, or ``id,
   p_<class>`` for K classes) matched to the table's IDs exactly; missing and extra IDs are
   counted and listed, IDs that differ only in case or spaces are named and not matched, a
@@ -21,7 +22,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ..core.class_labels import label_text
-from ..core.compare import CompareError, add_models, with_model_copy
+from ..core.compare import (CompareError, ModelColumnCheck, add_models, check_model_column,
+                            with_model_copy)
 from ..core.join import JoinError, join_into
 from . import commands
 from .document import Document
@@ -29,6 +31,9 @@ from .jobs import Jobs
 
 NEW_COLUMN = "A copy of Predicted (paste or type the other model's predictions over it)"
 JOIN_JOB = "join"
+#: The rows of each extra column looked at to decide whether to offer it as a model (a quick
+#: look; a column offered that turns out mostly text is refused with a message when chosen).
+OFFER_ROWS = 10_000
 JOIN_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods);;All files (*)"
 
 
@@ -54,32 +59,48 @@ class ModelActions:
         return (f"A copy of the current model's {len(titles)} {'logit' if logits else 'probability'} "
                 f"columns, {listed} (paste or type the other model's over them)")
 
-    def column_choices(self) -> list[str]:
-        """What "Add model column" offers: a copy, then (binary) the table's extra columns; a
-        K-class model needs K columns, which a predictions file joined by ID brings."""
-        extras = list(self.doc.dataset.extras) if not self.doc.categorical else []
-        return [self.copy_choice(), *extras]
+    def _extras_checked(self) -> list[ModelColumnCheck]:
+        """(Binary) the table's extra columns, each looked at (its first rows) as a model."""
+        if self.doc.categorical:
+            return []
+        ds, logits = self.doc.dataset, self.doc.options.logits
+        return [check_model_column(ds, name, logits, OFFER_ROWS) for name in ds.extras]
+
+    def column_choices(self, checks: list[ModelColumnCheck] | None = None) -> list[str]:
+        """What "Add model column" offers: a copy, then (binary) the table's extra columns that
+        can be a model (mostly predictions under the settings: not notes, not ages); a K-class
+        model needs K columns, which a predictions file joined by ID brings."""
+        checks = self._extras_checked() if checks is None else checks
+        return [self.copy_choice(), *(c.column for c in checks if c.can_be_model)]
 
     def add_model_column(self, choice: str | None = None) -> bool:
         if choice is None:
             compared = "Predicted" if not self.doc.categorical else "the current model"
+            checks = self._extras_checked()
+            left = [c.column for c in checks if not c.can_be_model]
+            what = "logits" if self.doc.options.logits else "probabilities"
+            note = (f"\n(Not offered, not {what}: {', '.join(left[:5])}{', …' if len(left) > 5 else ''}.)"
+                    if left else "")
             choice, ok = QInputDialog.getItem(
                 self.window, "Add model column",
-                f"Predictions of another model, compared with {compared} on the same rows:",
-                self.column_choices(), 0, False)
+                f"Predictions of another model, compared with {compared} on the same rows:{note}",
+                self.column_choices(checks), 0, False)
             if not ok or not choice:
                 return False
+        logits = self.doc.options.logits
+        copy = choice in (NEW_COLUMN, self.copy_choice())
         try:
-            if choice in (NEW_COLUMN, self.copy_choice()):
-                table = with_model_copy(self.doc.dataset)
-            else:
-                table = add_models(self.doc.dataset, [choice])
+            table = (with_model_copy(self.doc.dataset) if copy
+                     else add_models(self.doc.dataset, [choice], logits=logits))
         except CompareError as exc:
             QMessageBox.warning(self.window, "Add model column", str(exc).replace("--compare ", ""))
             return False
         name = table.schema.models[-1].name
         commands.replace_table(self.doc, table, f"Add model column {name}")
-        self.status(f"Added model column {name}: the Compare tab (Ctrl+8) compares the models")
+        msg = f"Added model column {name}: the Compare tab (Ctrl+8) compares the models"
+        # (a copy is as valid as what it copies; a column of the file may hold a typo or two)
+        found = "" if copy else check_model_column(table, name, logits).sentence(table)
+        self.status(f"{msg}. {found[0].upper()}{found[1:]}" if found else msg)
         return True
 
     def join_predictions(self, path: str | None = None) -> bool:

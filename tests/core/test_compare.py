@@ -11,11 +11,11 @@ import pytest
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from bce_gui.core.compare import (
-    CompareError, ComparisonColumns, add_models, compare, difference_cells, difference_header,
-    disagreement_cells, disagreement_header, largest_disagreements, leaderboard_cells,
-    leaderboard_header, loss_scatter, row_points)
+    CompareError, ComparisonColumns, add_models, check_model_column, compare, difference_cells,
+    difference_header, disagreement_cells, disagreement_header, largest_disagreements,
+    leaderboard_cells, leaderboard_header, loss_scatter, row_points)
 from bce_gui.core.formatting import fmt_number
-from bce_gui.core.dataset import Dataset, NumericColumn
+from bce_gui.core.dataset import Dataset, NumericColumn, text_array
 from bce_gui.core.evaluate import evaluate
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.metrics.table import MetricsSettings
@@ -195,6 +195,48 @@ def test_add_models_reads_extra_text_columns_as_numbers():
         add_models(ds, ["Actual"])
     with pytest.raises(CompareError, match="there is no column 'nope'"):
         add_models(ds, ["nope"])
+
+
+def notes_table() -> Dataset:
+    ds = Dataset.from_arrays([1, 0, 1, 0, 1], [0.8, 0.3, 0.6, 0.2, 0.9], ids=list("abcde"))
+    ds.extras["comment"] = text_array([f"note {i}" for i in range(1, 6)])
+    ds.extras["typo"] = text_array(["0.7", "0.2", "O.4", "", "0.95"])
+    ds.extras["age"] = text_array(["34", "56", "0.5", "22", "41"])
+    ds.extras["empty"] = text_array([""] * 5)
+    return ds
+
+
+def test_which_columns_can_be_a_model():
+    """Mostly predictions under the settings: a typo leaves a column one, notes or ages do not
+    (every row, or most, would leave the loss)."""
+    ds = notes_table()
+    got = {n: check_model_column(ds, n) for n in ds.extras}
+    assert {n: (c.n_cells, c.n_usable, c.can_be_model) for n, c in got.items()} == {
+        "comment": (5, 0, False), "typo": (4, 3, True), "age": (5, 1, False), "empty": (0, 0, False)}
+    assert got["typo"].problems == ((2, "O.4", "not a number"),)
+    assert got["age"].problems[0] == (0, "34", "probability outside [0, 1]")
+    # as logits, ages are numbers a model could give; notes are not
+    assert check_model_column(ds, "age", logits=True).can_be_model
+    assert not check_model_column(ds, "comment", logits=True).can_be_model
+    # a quick look at the first rows
+    assert check_model_column(ds, "typo", limit=2).n_cells == 2
+
+
+def test_add_models_refuses_a_column_that_cannot_be_a_model_and_names_the_typos():
+    ds = notes_table()
+    with pytest.raises(CompareError, match=r"--compare comment: column 'comment' cannot be a "
+                       r"model: 0 of its 5 non-empty cells are probabilities in \[0, 1\] \(row 1 "
+                       r"\(ID a\): 'note 1', not a number; …\)"):
+        add_models(ds, ["comment"])
+    with pytest.raises(CompareError, match="column 'empty' is empty"):
+        add_models(ds, ["empty"])
+    with pytest.raises(CompareError, match="1 of its 5 non-empty cells"):
+        add_models(ds, ["age"])
+    assert add_models(ds, ["age"], logits=True).schema.models[1].columns == ("age",)
+    out = add_models(ds, ["typo"])
+    assert check_model_column(out, "typo").sentence(out) == (
+        "1 cell is not a probability in [0, 1], so its row is left out: row 3 (ID c): 'O.4', not a number")
+    assert check_model_column(out, "Predicted").sentence(out) == ""
 
 
 def test_scatter_points_then_density():

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
 from sklearn.metrics import log_loss
 
 from bce_gui.core.dataset import Dataset, NumericColumn
@@ -456,3 +457,72 @@ def test_a_settings_change_while_the_file_is_read_does_not_refuse_the_join(windo
     assert w.doc.n_models == 1 and w.doc.options.policy.name == "sklearn"
     w.doc.undo_stack.undo()
     assert w.doc.options.policy.name != "sklearn"
+
+
+def notes_file(tmp_path):
+    """The QA's table: a comment column of text, and a second model's column with one typo."""
+    path = tmp_path / "notes.csv"
+    b = np.clip(P + 0.05, 0, 1)
+    cells = [repr(float(q)) for q in b]
+    cells[4] = "0..9"  # ID5: a typo
+    path.write_text("id,actual,predicted,comment,model_b\n" + "".join(
+        f"{i},{int(y)},{p},note {k + 1},{q}\n" for k, (i, y, p, q) in enumerate(zip(IDS, Y, P, cells))))
+    return path, b
+
+
+@pytest.mark.parametrize("by", ["shortcut", "menu"])
+def test_a_text_column_is_not_offered_as_a_model_and_a_typo_is_named(make_window, qtbot, tmp_path,
+                                                                     dialogs, by):
+    path, b = notes_file(tmp_path)
+    w = make_window(load_example=False)
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 10, timeout=10_000)
+    assert set(w.doc.dataset.extras) == {"comment", "model_b"}
+    dialogs.answer("item", "model_b")
+    if by == "shortcut":
+        press(qtbot, w, "Ctrl+Shift+M")
+    else:
+        edit = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Edit")
+        next(a for a in edit.actions() if a is w.actions["add_model"]).trigger()
+    asked = dialogs.of("item")[0]
+    assert asked.filters.split(";;") == [NEW_COLUMN, "model_b"]
+    assert "Not offered, not probabilities: comment" in asked.text
+    assert w.doc.n_models == 2
+    assert w.statusBar().currentMessage().endswith(
+        "1 cell is not a probability in [0, 1], so its row is left out: row 5 (ID ID5): '0..9', "
+        "not a number")
+    r = fresh(qtbot, w)
+    keep = np.arange(10) != 4  # every model is scored on the rows all can be scored on
+    assert r.models[1].loss == pytest.approx(log_loss(Y[keep], b[keep]), rel=1e-12)
+    assert r.models[0].loss == pytest.approx(log_loss(Y[keep], P[keep]), rel=1e-12)
+
+
+def test_a_text_column_reached_another_way_is_refused_and_nothing_changes(make_window, qtbot,
+                                                                          tmp_path, dialogs):
+    path, _ = notes_file(tmp_path)
+    w = make_window(load_example=False)
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 10, timeout=10_000)
+    steps = w.doc.undo_stack.count()
+    assert not w.model_actions.add_model_column("comment")
+    warning = dialogs.of("warning")[-1]
+    assert warning.title == "Add model column" and warning.text.startswith(
+        "comment: column 'comment' cannot be a model: 0 of its 10 non-empty cells are "
+        "probabilities in [0, 1] (row 1 (ID ID1): 'note 1', not a number; …)")
+    assert w.doc.n_models == 1 and w.doc.undo_stack.count() == steps
+    assert w.doc.live.totals.mean == pytest.approx(log_loss(Y, P), rel=1e-12)
+
+
+def test_logits_offer_columns_of_any_finite_numbers(make_window, qtbot, tmp_path, dialogs):
+    path = tmp_path / "logits.csv"
+    z = np.log(P / (1 - P))
+    path.write_text("id,actual,logit,z_b,comment\n" + "".join(
+        f"{i},{int(y)},{a!r},{a + 0.5!r},n{i}\n" for i, y, a in zip(IDS, Y, z.tolist())))
+    w = make_window(load_example=False)
+    dialogs.answer("question", QMessageBox.StandardButton.Yes)  # "Read them as logits?"
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 10 and w.doc.options.logits, timeout=10_000)
+    assert w.model_actions.column_choices()[1:] == ["z_b"]
+    assert w.model_actions.add_model_column("z_b")
+    assert fresh(qtbot, w).models[1].loss == pytest.approx(log_loss(Y, 1 / (1 + np.exp(-(z + 0.5)))),
+                                                           rel=1e-9)
