@@ -79,8 +79,8 @@ class ModelActions:
             checks = self._extras_checked()
             left = [c.column for c in checks if not c.can_be_model]
             what = "logits" if self.doc.options.logits else "probabilities"
-            note = (f"\n(Not offered, not {what}: {', '.join(left[:5])}{', …' if len(left) > 5 else ''}.)"
-                    if left else "")
+            note = (f"\n(Not offered, mostly not {what}: {', '.join(left[:5])}"
+                    f"{', …' if len(left) > 5 else ''}.)" if left else "")
             choice, ok = QInputDialog.getItem(
                 self.window, "Add model column",
                 f"Predictions of another model, compared with {compared} on the same rows:{note}",

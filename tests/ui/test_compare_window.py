@@ -486,7 +486,7 @@ def test_a_text_column_is_not_offered_as_a_model_and_a_typo_is_named(make_window
         next(a for a in edit.actions() if a is w.actions["add_model"]).trigger()
     asked = dialogs.of("item")[0]
     assert asked.filters.split(";;") == [NEW_COLUMN, "model_b"]
-    assert "Not offered, not probabilities: comment" in asked.text
+    assert "Not offered, mostly not probabilities: comment" in asked.text
     assert w.doc.n_models == 2
     assert w.statusBar().currentMessage().endswith(
         "1 cell is not a probability in [0, 1], so its row is left out: row 5 (ID ID5): '0..9', "
