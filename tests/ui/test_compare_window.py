@@ -456,3 +456,38 @@ def test_a_settings_change_while_the_file_is_read_does_not_refuse_the_join(windo
     assert w.doc.n_models == 1 and w.doc.options.policy.name == "sklearn"
     w.doc.undo_stack.undo()
     assert w.doc.options.policy.name != "sklearn"
+
+
+def test_the_results_export_has_every_model_and_names_the_missing_prediction(window, qtbot, tmp_path, dialogs):
+    """Found by QA: after a join that left ID3 without a prediction, Ctrl+Shift+R wrote
+    "predicted: missing value" for ID3 (whose Predicted is 0.83) and no column of the joined
+    model. The status names the joined column; its predictions and row losses are exported."""
+    import csv
+
+    w = window
+    other = {IDS[i]: v for i, v in enumerate([0.8, 0.3, None, 0.1, 0.7, 0.6, 0.2, 0.4, 0.9, 0.05])}
+    path = predictions_file(tmp_path, [(i, v) for i, v in other.items() if v is not None], "pred_b.csv")
+    w.model_actions.join_predictions(str(path))
+    joined(qtbot, w)
+    assert w.doc.n_models == 2
+    out = tmp_path / "results.csv"
+    dialogs.answer("save", str(out))
+    press(qtbot, w, "Ctrl+Shift+R")
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[-4:] == ["pred_b", "pred_b_row_loss", "pred_b_row_loss_bits", "status"]
+    id3 = rows[2]
+    assert id3["id"] == "ID3" and id3["predicted"] == "0.83" and id3["pred_b"] == ""
+    assert id3["status"] == "pred_b: missing value"
+    note = w.model.data(w.model.index(2, w.model.column_of("note")))
+    assert "pred_b" in note  # the window's Note says the same
+    for r, y in zip(rows, Y):
+        if r["id"] == "ID3":
+            continue
+        q = other[r["id"]] if y == 1 else 1 - other[r["id"]]
+        assert float(r["pred_b"]) == other[r["id"]]
+        assert float(r["pred_b_row_loss"]) == pytest.approx(-math.log(q), rel=1e-15)
+        assert float(r["pred_b_row_loss_bits"]) == pytest.approx(-math.log2(q), rel=1e-15)
+    valid = [i for i in range(10) if i != 2]
+    assert np.mean([float(rows[i]["pred_b_row_loss"]) for i in valid]) == pytest.approx(
+        log_loss(Y[valid], [other[IDS[i]] for i in valid]), rel=1e-12)
