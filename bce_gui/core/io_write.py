@@ -580,15 +580,22 @@ def _class_inputs(dataset: Dataset, decimal: str) -> dict[str, list]:
 
 
 def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
-                       source: str | None = None, metrics=None) -> dict[str, Any]:
+                       source: str | None = None, metrics=None, join=None) -> dict[str, Any]:
     """The summary in the schema of ``compute --json``; with ``metrics`` (a
     :class:`~bce_gui.core.metrics.table.MetricsSettings`), its statistics too, as ``compute``
-    gives them."""
+    gives them. A table of several models adds the comparison's keys as ``compute --compare``
+    and ``--labels`` give them (:func:`~bce_gui.core.compare.comparison_json`; ``join``: how
+    the table was joined by ID, a :class:`~bce_gui.core.join.JoinReport`)."""
     summary = summary_dict(dataset, evaluation, source=source)
     if metrics is not None:
         from .metrics.table import summary_statistics
 
         summary.update(summary_statistics(dataset, evaluation, metrics)[1])
+    if len(dataset.schema.models) > 1 or join is not None:
+        from .compare import comparison_json
+        from .metrics.table import MetricsSettings
+
+        summary.update(comparison_json(dataset, evaluation, metrics or MetricsSettings(), join))
     data = (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8")
     atomic_write(path, lambda fh: fh.write(data))
     return summary

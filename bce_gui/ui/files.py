@@ -526,6 +526,9 @@ class FileController(QObject):
                             dialect.describe())
 
     def export_summary(self, path: str | None = None) -> bool:
+        """The summary as ``compute --json`` gives it for the table: its statistics under the
+        window's settings and, for several models, the comparison (``compare``,
+        ``leaderboard``; ``join`` for predictions joined by ID) against the first model."""
         path = path or self._ask_path("Export summary", "-summary.json", "JSON (*.json)")
         snap = self.doc.live.snapshot()
         from ..core.metrics.table import MetricsSettings
@@ -533,8 +536,8 @@ class FileController(QObject):
         metrics = self.insight.settings if self.insight is not None else MetricsSettings()
         return self._export(
             "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path,
-                                                    metrics=metrics), path
-        )
+                                                    metrics=metrics, join=self.doc.join_report()),
+            path)
 
     def export_plot(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export plot", ".png", "PNG image (*.png);;SVG drawing (*.svg)")

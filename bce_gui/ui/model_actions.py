@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ..core.class_labels import label_text
 from ..core.compare import CompareError, add_models, with_model_copy
-from ..core.join import JoinError, join_into
+from ..core.join import JoinError, join_into, joined_report
 from . import commands
 from .document import Document
 from .jobs import Jobs
@@ -78,6 +78,8 @@ class ModelActions:
             QMessageBox.warning(self.window, "Add model column", str(exc).replace("--compare ", ""))
             return False
         name = table.schema.models[-1].name
+        if (joined := self.doc.join_report()) is not None:
+            self.doc.note_join(table, joined)  # the files joined before are still joined
         commands.replace_table(self.doc, table, f"Add model column {name}")
         self.status(f"Added model column {name}: the Compare tab (Ctrl+8) compares the models")
         return True
@@ -120,6 +122,8 @@ class ModelActions:
         return True
 
     def _joined(self, path: str, table, match) -> None:
+        self.doc.note_join(table, joined_report(self.doc.join_report(), self.doc.dataset,
+                                                self.doc.source_path, match))
         commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
         found = match.sentences("the table")
         summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "
