@@ -60,7 +60,7 @@ def comparison_summary(args, options, metrics, read_options):
     model. Raises :class:`CompareFailure` with a one-line message."""
     from dataclasses import replace
 
-    from .core.compare import CompareError, ComparisonColumns, add_models, compare
+    from .core.compare import CompareError, add_models, comparison_json
     from .core.evaluate import evaluate
     from .core.io import TableReadError, read_table
     from .core.join import JoinError, join_files
@@ -103,12 +103,7 @@ def comparison_summary(args, options, metrics, read_options):
     if metrics is not None:
         _ins, keys = summary_statistics(dataset, evaluation, metrics)
         summary.update(keys)
-    result = compare(ComparisonColumns.of(dataset, evaluation), 0, settings)
-    summary["reference"] = result.models[0].column
-    summary["compare"] = result.compare_json()
-    summary["leaderboard"] = result.leaderboard_json()
-    if join is not None:
-        summary["join"] = join.json()
+    summary.update(comparison_json(dataset, evaluation, settings, join))
     return summary, evaluation.totals
 
 

@@ -333,6 +333,23 @@ def compare(columns: ComparisonColumns, reference: int = 0,
                       options, index, tuple(losses), weighted=w is not None)
 
 
+def comparison_json(dataset, evaluation, settings: MetricsSettings | None = None,
+                    join=None) -> dict:
+    """The keys ``compute --json`` adds to a summary when it compares models, for ``dataset``
+    and its evaluation: ``reference`` (the first model: the summary's own numbers are its),
+    ``compare`` (:meth:`Comparison.compare_json`), ``leaderboard`` and, for tables joined by
+    ID, ``join`` (``join``: a :class:`~bce_gui.core.join.JoinReport`). Empty when no row can
+    be scored. ``compute`` and the window's summary export both call this: they agree."""
+    if evaluation.totals.n == 0:
+        return {}
+    result = compare(ComparisonColumns.of(dataset, evaluation), 0, settings)
+    out = {"reference": result.models[0].column, "compare": result.compare_json(),
+           "leaderboard": result.leaderboard_json()}
+    if join is not None:
+        out["join"] = join.json()
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # What the views draw
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .columns import unique_names
 from .dataset import Dataset, NumericColumn
 from .schema import ROLE_TITLES
 from .dialect import CsvDialect
-from .evaluate import Evaluation, terms_for_rows
+from .evaluate import Evaluation, evaluated_losses, terms_for_rows
 from .formatting import one_line
 from .loss import to_units
 from .row_values import INFINITE_NOTE
@@ -457,7 +457,9 @@ def _write_xlsx(fh: IO[bytes], columns: list[tuple[str, str, list[str]]], datase
 # --------------------------------------------------------------------------------------------
 
 #: ``row_loss`` is in nats, as ``loss`` is in the summary (and ``compute --json``), and
-#: ``row_loss_bits`` in bits, as ``loss_bits`` is.
+#: ``row_loss_bits`` in bits, as ``loss_bits`` is. A table of several models has, before
+#: ``status``, each other model's prediction (its column's name) and ``<model>_row_loss`` and
+#: ``<model>_row_loss_bits`` (see :func:`write_results`).
 RESULT_HEADERS = ["id", "actual", "predicted", "corrected_probability", "ln_corrected_probability",
                   "row_loss", "row_loss_bits", "status"]
 
@@ -466,7 +468,14 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
                   dialect: CsvDialect | None = None) -> None:
     """The per-row table: inputs, corrected probability, its log, the row loss in nats and in
     bits, and the status: ``valid``, ``valid; infinite: p = 0 for the actual class`` for a row
-    that counts with an infinite loss (the window's Note column), or why the row is excluded.
+    that counts with an infinite loss (the window's Note column), or why the row is excluded,
+    naming the column (``pred_b: missing value``).
+
+    The columns are the first model's (the reference of a comparison); each other model adds
+    its prediction under its column's name (K classes: its class columns) and its row loss as
+    ``<model>_row_loss`` (nats) and ``<model>_row_loss_bits``, ``<model>`` being the name the
+    Compare tab and ``compute --json`` give it. Every model is scored on the same rows: a row
+    one model cannot be scored on is excluded for all of them.
 
     ``dialect``: delimiter, decimal mark and line ends (a spreadsheet in a decimal-comma locale
     wants ``;`` and ``,``); its encoding is UTF-8, with a BOM if it says ``utf-8-sig``.
@@ -479,7 +488,7 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
     status = np.full(len(dataset), "valid", dtype=object)
     for issue in evaluation.validity.issues(dataset):
         current = status[issue.row]
-        text = f"{issue.role}: {issue.reason}"
+        text = f"{_status_column(dataset, issue)}: {issue.reason}"
         status[issue.row] = text if current == "valid" else f"{current}; {text}"
 
     def num(values: np.ndarray) -> pl.Series:
@@ -501,18 +510,58 @@ def write_results(dataset: Dataset, evaluation: Evaluation, path: str | os.PathL
         infinite = valid & np.isinf(evaluation.loss)
     for row in np.flatnonzero(infinite).tolist():  # counted, and the loss is infinite
         status[row] = f"valid; {INFINITE_NOTE}" + status[row][len("valid"):]
-    frame = pl.DataFrame({
+    columns = {
         "id": ids,
         **inputs,
         "corrected_probability": num(terms.corrected),
         "ln_corrected_probability": num(terms.ln_corrected),
         "row_loss": num(evaluation.loss),
         "row_loss_bits": num(to_units(evaluation.loss, "bits")),
-        "status": status.tolist(),
-    })
+    }
+    others = _other_models(dataset, evaluated_losses(evaluation), {*columns, "status"}, dialect.decimal)
+    columns.update({name: num(v) if isinstance(v, np.ndarray) else v for name, v in others.items()})
+    columns["status"] = status.tolist()
+    frame = pl.DataFrame(columns)
     atomic_write(path, lambda fh: frame.write_csv(
         fh, float_precision=None, separator=dialect.delimiter, line_terminator=dialect.line_end,
         decimal_comma=dialect.decimal == ",", include_bom=dialect.encoding.lower() == "utf-8-sig"))
+
+
+def _status_column(dataset: Dataset, issue) -> str:
+    """The column a status names: ``actual`` and (binary) ``predicted`` as the export heads
+    them, any other column by its name (another model's, a class column, the weight), a
+    problem of the whole row or of a K-class row's sum by its role."""
+    schema = dataset.schema
+    if issue.column not in dataset.columns:  # "(whole row)", or a row's probabilities together
+        return issue.role
+    if issue.column == schema.actual:
+        return "actual"
+    if schema.task.is_binary and issue.column == schema.model.columns[0]:
+        return "predicted"
+    return issue.column
+
+
+def _other_models(dataset: Dataset, losses: list[np.ndarray], taken: set[str],
+                  decimal: str) -> dict[str, list | np.ndarray]:
+    """The results' columns of each model after the first: its prediction cells as typed (K
+    classes: each class column) and its row losses in nats and bits (arrays), by header."""
+    from .compare import display_names
+
+    schema = dataset.schema
+    out: dict[str, list | np.ndarray] = {}
+
+    def free(name: str) -> str:
+        key = name if name not in taken else f"{name}_input"
+        taken.add(key)
+        return key
+
+    for model, name, loss in list(zip(schema.models, display_names(schema), losses))[1:]:
+        for column in model.columns:
+            out[free(column)] = numeric_text(dataset.columns[column], decimal, guard_formulas=True)
+        loss = np.asarray(loss, dtype=np.float64)
+        out[free(f"{name}_row_loss")] = loss
+        out[free(f"{name}_row_loss_bits")] = to_units(loss, "bits")
+    return out
 
 
 def _class_inputs(dataset: Dataset, decimal: str) -> dict[str, list]:
@@ -531,15 +580,22 @@ def _class_inputs(dataset: Dataset, decimal: str) -> dict[str, list]:
 
 
 def write_summary_json(dataset: Dataset, evaluation: Evaluation, path: str | os.PathLike,
-                       source: str | None = None, metrics=None) -> dict[str, Any]:
+                       source: str | None = None, metrics=None, join=None) -> dict[str, Any]:
     """The summary in the schema of ``compute --json``; with ``metrics`` (a
     :class:`~bce_gui.core.metrics.table.MetricsSettings`), its statistics too, as ``compute``
-    gives them."""
+    gives them. A table of several models adds the comparison's keys as ``compute --compare``
+    and ``--labels`` give them (:func:`~bce_gui.core.compare.comparison_json`; ``join``: how
+    the table was joined by ID, a :class:`~bce_gui.core.join.JoinReport`)."""
     summary = summary_dict(dataset, evaluation, source=source)
     if metrics is not None:
         from .metrics.table import summary_statistics
 
         summary.update(summary_statistics(dataset, evaluation, metrics)[1])
+    if len(dataset.schema.models) > 1 or join is not None:
+        from .compare import comparison_json
+        from .metrics.table import MetricsSettings
+
+        summary.update(comparison_json(dataset, evaluation, metrics or MetricsSettings(), join))
     data = (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8")
     atomic_write(path, lambda fh: fh.write(data))
     return summary

@@ -23,7 +23,7 @@ one predictions file to a table that already has IDs (the window's File → Join
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -507,6 +507,16 @@ def _classes_from(keyed: KeyedFile, observed) -> tuple:
 # --------------------------------------------------------------------------------------------
 # One more predictions file, into an open table (the window)
 # --------------------------------------------------------------------------------------------
+
+
+def joined_report(before: JoinReport | None, dataset: Dataset, source: str | None,
+                  match: FileMatch) -> JoinReport:
+    """The report of a table joined by ID in the window, for ``compute --json``'s ``join``:
+    the table (``dataset``, read from ``source``) takes the labels file's place, and the files
+    joined to it are listed in order, ``match`` last (``before``: the table's report so far)."""
+    if before is None:
+        before = JoinReport(labels=source, id_column=dataset.schema.id, n_labels=len(dataset))
+    return replace(before, files=(*before.files, match))
 
 
 def join_into(dataset: Dataset, path, *, id_column: str | None = None,

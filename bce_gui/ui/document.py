@@ -9,6 +9,8 @@ subscribe to the signals; none of them keeps a copy of the data.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -64,6 +66,9 @@ class Document(QObject):
         self.first_points = None
         #: The binary-only settings the last table turned off (K classes), in words.
         self.turned_off: list[str] = []
+        # How tables were joined by ID (core.join.JoinReport), by table: an undo puts back a
+        # table and with it its join; a table no longer held (by undo or the window) drops out.
+        self._joins: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         # Which state the data is in, and which one the file holds: a token that each data
         # command gives the data after it and gives back on undo (see :attr:`modified`).
         self._data_state = self._saved_state = object()
@@ -231,6 +236,15 @@ class Document(QObject):
         self.columnsChanged.emit()
         self.reset.emit()
         self.totalsChanged.emit()
+
+    def join_report(self, dataset: Dataset | None = None):
+        """How ``dataset`` (default: the table shown) was joined by ID: a
+        :class:`~bce_gui.core.join.JoinReport` of the predictions files joined to it, or None."""
+        return self._joins.get(self.dataset if dataset is None else dataset)
+
+    def note_join(self, dataset: Dataset, report) -> None:
+        """``dataset`` (about to be shown) was joined as ``report`` says."""
+        self._joins[dataset] = report
 
     @property
     def n_models(self) -> int:

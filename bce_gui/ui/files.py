@@ -387,14 +387,27 @@ class FileController(QObject):
         if not path:
             return False
         chosen_key = next((k for k, f in filters.items() if f == chosen), None)
-        if not Path(path).suffix:
-            path += {"tsv": ".tsv", "xlsx": ".xlsx"}.get(chosen_key, ".csv")
+        initial_key = next(k for k, f in filters.items() if f == initial)
+        typed = path
+        path = path_for_type(path, chosen_key, initial_key)
+        if path != typed and Path(path).exists() and not self._replace_ok(path):
+            return False  # (the dialog asked about the name typed, not this one)
         if Path(path).suffix.lower() in (".xls", ".ods"):
             # write_table would put CSV text under a spreadsheet's name: a file nobody can open.
             self._error("Cannot save", f"{Path(path).name}: BCE Lab saves CSV, TSV or Excel workbooks "
                                        f"(.xlsx), not {Path(path).suffix} files; choose one of those.")
             return False
-        return self._write(path, self._new_dialect(path, chosen_key))
+        renamed = f"the type chosen; the name typed was {Path(typed).name}" if path != typed else ""
+        return self._write(path, self._new_dialect(path, chosen_key), renamed)
+
+    def _replace_ok(self, path: str) -> bool:
+        answer = QMessageBox.question(
+            self.window, "Replace file?",
+            rich_text(f"{Path(path).name} already exists in {Path(path).parent}. Replace it?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- dialects -----------------------------------------------------------------------------
 
@@ -436,7 +449,8 @@ class FileController(QObject):
         return suggested_dialect(fmt, decimal, text_is_ascii(self.doc.dataset),
                                  current.line_end if current is not None else "\n")
 
-    def _write(self, path: str, dialect: CsvDialect | None = None) -> bool:
+    def _write(self, path: str, dialect: CsvDialect | None = None, note: str = "") -> bool:
+        """Write the table to ``path`` (``note``: said in the status bar after the save)."""
         suffix = Path(path).suffix.lower()
         if suffix not in (".xlsx", ".xlsm"):
             dialect = dialect or self._dialects.get(path)
@@ -468,7 +482,8 @@ class FileController(QObject):
         self.doc.mark_saved()
         self.add_recent(path)
         self.remove_recovery()
-        self._status(f"Saved {Path(path).name}" + (f" ({dialect.describe()})" if dialect else ""))
+        said = ", ".join(t for t in (dialect.describe() if dialect else "", note) if t)
+        self._status(f"Saved {Path(path).name}" + (f" ({said})" if said else ""))
         self.pathChanged.emit(path)
         return True
 
@@ -511,6 +526,9 @@ class FileController(QObject):
                             dialect.describe())
 
     def export_summary(self, path: str | None = None) -> bool:
+        """The summary as ``compute --json`` gives it for the table: its statistics under the
+        window's settings and, for several models, the comparison (``compare``,
+        ``leaderboard``; ``join`` for predictions joined by ID) against the first model."""
         path = path or self._ask_path("Export summary", "-summary.json", "JSON (*.json)")
         snap = self.doc.live.snapshot()
         from ..core.metrics.table import MetricsSettings
@@ -518,8 +536,8 @@ class FileController(QObject):
         metrics = self.insight.settings if self.insight is not None else MetricsSettings()
         return self._export(
             "summary", lambda p: write_summary_json(self.doc.dataset, snap, p, source=self.path,
-                                                    metrics=metrics), path
-        )
+                                                    metrics=metrics, join=self.doc.join_report()),
+            path)
 
     def export_plot(self, plot, path: str | None = None) -> bool:
         path = path or self._ask_path("Export plot", ".png", "PNG image (*.png);;SVG drawing (*.svg)")
@@ -730,6 +748,33 @@ class FileController(QObject):
         self.pathChanged.emit(self.path)
         self._status("Unsaved work restored; save it to keep it")
         return True
+
+
+#: The extensions each file type of Save As is written under (the first for a new name).
+TYPE_SUFFIXES = {"csv": (".csv",), "csv;": (".csv",), "tsv": (".tsv", ".tab"), "xlsx": (".xlsx",)}
+#: Extensions of tables that a file type chosen in Save As replaces (any other is kept, and
+#: the type's extension added: "data.v2" -> "data.v2.csv").
+_TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def path_for_type(path: str, chosen: str | None, initial: str | None) -> str:
+    """The name Save As writes: ``path`` as typed, with the extension of the file type
+    ``chosen`` in the dialog (a key of SAVE_FILTERS) where they disagree.
+
+    The type the dialog opened with (``initial``, that of the suggested name) left as it was,
+    the name typed decides, as it always did ("x.tsv" is a TSV file). A type the user chose
+    decides over the name: "f1.csv" with "Excel workbook" chosen is saved as f1.xlsx, a
+    workbook, as desktop applications do (never a comma CSV under a workbook's type, or the
+    other way round). A name without an extension gets the chosen type's."""
+    suffixes = TYPE_SUFFIXES.get(chosen or "")
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return path + (suffixes or (".csv",))[0]
+    if suffixes is None or chosen == initial or suffix in suffixes:
+        return path
+    if suffix in _TABLE_SUFFIXES:
+        return str(Path(path).with_suffix(suffixes[0]))
+    return path + suffixes[0]
 
 
 def _free(retired: list) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from ..core.class_labels import label_text
 from ..core.compare import (CompareError, ModelColumnCheck, add_models, check_model_column,
                             with_model_copy)
-from ..core.join import JoinError, join_into
+from ..core.join import JoinError, join_into, joined_report
 from . import commands
 from .document import Document
 from .jobs import Jobs
@@ -96,6 +96,8 @@ class ModelActions:
             QMessageBox.warning(self.window, "Add model column", str(exc).replace("--compare ", ""))
             return False
         name = table.schema.models[-1].name
+        if (joined := self.doc.join_report()) is not None:
+            self.doc.note_join(table, joined)  # the files joined before are still joined
         commands.replace_table(self.doc, table, f"Add model column {name}")
         msg = f"Added model column {name}: the Compare tab (Ctrl+8) compares the models"
         # (a copy is as valid as what it copies; a column of the file may hold a typo or two)
@@ -141,6 +143,8 @@ class ModelActions:
         return True
 
     def _joined(self, path: str, table, match) -> None:
+        self.doc.note_join(table, joined_report(self.doc.join_report(), self.doc.dataset,
+                                                self.doc.source_path, match))
         commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
         found = match.sentences("the table")
         summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "

@@ -352,6 +352,71 @@ def test_k_class_results_say_infinite_rows_and_keep_the_sum_note(tmp_path):
     assert float(rows[2]["row_loss_bits"]) == pytest.approx(-math.log2(0.3), rel=1e-15)
 
 
+def test_results_of_several_models_give_each_models_prediction_and_row_loss(tmp_path):
+    """Found by QA: with several models the export had no column of the other models, and the
+    status of a row whose other model's prediction was missing read "predicted: missing value"
+    beside a Predicted of 0.83. Each other model now adds its prediction (as typed) and its row
+    loss in nats and bits; the status names the column."""
+    from bce_gui.core.dataset import text_array
+    from bce_gui.core.schema import Schema
+
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
+    p = np.array([0.9, 0.2, 0.83, 0.4, 0.6])
+    b = np.array([0.7, 0.1, np.nan, 0.5, 0.0])  # ID3 missing; ID5: p = 0 for class 1
+    c = np.array([0.6, 0.3, 0.5, np.nan, 0.9])
+    ds = Dataset({"id": text_array([f"ID{i}" for i in range(1, 6)]), "y": NumericColumn(y),
+                  "p": NumericColumn(p), "pred_b": NumericColumn(b),
+                  "status": NumericColumn(c, text={3: "=1+1"})},
+                 Schema.binary("y", ("p", "pred_b", "status"), id="id"))
+    out = tmp_path / "r.csv"
+    write_results(ds, evaluate(ds, LossOptions()), out)
+    rows = _results(out)
+    assert list(rows[0]) == [
+        "id", "actual", "predicted", "corrected_probability", "ln_corrected_probability",
+        "row_loss", "row_loss_bits", "pred_b", "pred_b_row_loss", "pred_b_row_loss_bits",
+        "status_input", "status_row_loss", "status_row_loss_bits", "status"]
+    for r, yi, pi, bi, ci in zip(rows[:2], y, p, b, c):
+        q = lambda v: v if yi == 1 else 1 - v  # noqa: E731 - the actual class's probability
+        assert float(r["row_loss"]) == pytest.approx(-math.log(q(pi)), rel=1e-15)
+        assert float(r["pred_b"]) == bi and float(r["status_input"]) == ci
+        assert float(r["pred_b_row_loss"]) == pytest.approx(-math.log(q(bi)), rel=1e-15)
+        assert float(r["pred_b_row_loss_bits"]) == pytest.approx(-math.log2(q(bi)), rel=1e-15)
+        assert float(r["status_row_loss"]) == pytest.approx(-math.log(q(ci)), rel=1e-15)
+        assert r["status"] == "valid"
+    # ID3: Predicted is there, pred_b is not: excluded for every model, and said of pred_b.
+    assert rows[2]["predicted"] == "0.83" and rows[2]["pred_b"] == ""
+    assert rows[2]["status"] == "pred_b: missing value"
+    assert rows[2]["row_loss"] == rows[2]["pred_b_row_loss"] == rows[2]["status_row_loss"] == ""
+    # ID4: the third model's cell is text (a formula, guarded as in the other columns).
+    assert rows[3]["status_input"] == "'=1+1"
+    assert rows[3]["status"] == "status: formula without a saved value"
+    # ID5: pred_b gives the actual class p = 0: its row loss is infinite; the first model's is not.
+    assert float(rows[4]["pred_b_row_loss"]) == float(rows[4]["pred_b_row_loss_bits"]) == math.inf
+    assert float(rows[4]["row_loss"]) == pytest.approx(-math.log(0.6), rel=1e-15)
+    assert rows[4]["status"] == "valid"
+
+
+def test_k_class_results_of_two_models(tmp_path):
+    from bce_gui.core.dataset import text_array
+    from bce_gui.core.schema import Schema
+
+    P = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]])
+    Q = np.array([[0.5, 0.25, 0.25], [0.2, 0.2, -0.6]])  # row 2: a probability below 0
+    cols = {"label": text_array(["a", "c"])}
+    cols.update({f"p_{k}": NumericColumn.from_floats(P[:, j]) for j, k in enumerate("abc")})
+    cols.update({f"q_{k}": NumericColumn.from_floats(Q[:, j]) for j, k in enumerate("abc")})
+    ds = Dataset(cols, Schema.categorical(("a", "b", "c"), "label",
+                                          {"first": ("p_a", "p_b", "p_c"), "other": ("q_a", "q_b", "q_c")}))
+    out = tmp_path / "r.csv"
+    write_results(ds, evaluate(ds, LossOptions()), out)
+    rows = _results(out)
+    assert list(rows[0])[:6] == ["id", "actual", "p_a", "p_b", "p_c", "corrected_probability"]
+    assert list(rows[0])[-6:] == ["q_a", "q_b", "q_c", "other_row_loss", "other_row_loss_bits", "status"]
+    assert float(rows[0]["other_row_loss"]) == pytest.approx(-math.log(0.5), rel=1e-15)
+    assert float(rows[0]["other_row_loss_bits"]) == pytest.approx(1.0, rel=1e-15)
+    assert rows[1]["status"] == "q_c: probability below 0" and rows[1]["other_row_loss"] == ""
+
+
 def test_a_results_file_reopens_as_the_table_it_came_from(tmp_path):
     """Opening an exported results file (a user may): its id, actual and predicted columns
     are found by name, the loss columns and the status stay extra columns, and the loss is the

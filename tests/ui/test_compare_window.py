@@ -8,6 +8,7 @@ Values are checked against scikit-learn, never against numbers copied from the a
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -526,3 +527,123 @@ def test_logits_offer_columns_of_any_finite_numbers(make_window, qtbot, tmp_path
     assert w.model_actions.add_model_column("z_b")
     assert fresh(qtbot, w).models[1].loss == pytest.approx(log_loss(Y, 1 / (1 + np.exp(-(z + 0.5)))),
                                                            rel=1e-9)
+
+
+def test_the_results_export_has_every_model_and_names_the_missing_prediction(window, qtbot, tmp_path, dialogs):
+    """Found by QA: after a join that left ID3 without a prediction, Ctrl+Shift+R wrote
+    "predicted: missing value" for ID3 (whose Predicted is 0.83) and no column of the joined
+    model. The status names the joined column; its predictions and row losses are exported."""
+    import csv
+
+    w = window
+    other = {IDS[i]: v for i, v in enumerate([0.8, 0.3, None, 0.1, 0.7, 0.6, 0.2, 0.4, 0.9, 0.05])}
+    path = predictions_file(tmp_path, [(i, v) for i, v in other.items() if v is not None], "pred_b.csv")
+    w.model_actions.join_predictions(str(path))
+    joined(qtbot, w)
+    assert w.doc.n_models == 2
+    out = tmp_path / "results.csv"
+    dialogs.answer("save", str(out))
+    press(qtbot, w, "Ctrl+Shift+R")
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[-4:] == ["pred_b", "pred_b_row_loss", "pred_b_row_loss_bits", "status"]
+    id3 = rows[2]
+    assert id3["id"] == "ID3" and id3["predicted"] == "0.83" and id3["pred_b"] == ""
+    assert id3["status"] == "pred_b: missing value"
+    note = w.model.data(w.model.index(2, w.model.column_of("note")))
+    assert "pred_b" in note  # the window's Note says the same
+    for r, y in zip(rows, Y):
+        if r["id"] == "ID3":
+            continue
+        q = other[r["id"]] if y == 1 else 1 - other[r["id"]]
+        assert float(r["pred_b"]) == other[r["id"]]
+        assert float(r["pred_b_row_loss"]) == pytest.approx(-math.log(q), rel=1e-15)
+        assert float(r["pred_b_row_loss_bits"]) == pytest.approx(-math.log2(q), rel=1e-15)
+    valid = [i for i in range(10) if i != 2]
+    assert np.mean([float(rows[i]["pred_b_row_loss"]) for i in valid]) == pytest.approx(
+        log_loss(Y[valid], [other[IDS[i]] for i in valid]), rel=1e-12)
+
+
+# Keys of a summary that differ between the window and compute for a good reason: the file
+# the summary is of (the window's table, compute's labels file).
+DIFFERING_KEYS = {"source"}
+
+
+def test_the_summary_export_of_two_columns_is_compute_json_with_compare(make_window, qtbot, tmp_path,
+                                                                        dialogs, capsys):
+    """Found by QA: with two models, File → Export summary wrote no compare or leaderboard,
+    though it follows compute --json's schema. It is now compute's summary, key for key."""
+    from bce_gui.cli import main
+
+    path = tmp_path / "two.csv"
+    b = np.array([0.8, 0.3, 0.6, 0.1, 0.7, 0.6, 0.2, 0.4, 0.9, 0.05])
+    path.write_text("id,actual,predicted,model_b\n" + "".join(
+        f"{i},{int(y)},{p},{q}\n" for i, y, p, q in zip(IDS, Y, P, b)))
+    w = make_window(load_example=False)
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 10, timeout=10_000)
+    w.model_actions.add_model_column("model_b")
+    out = tmp_path / "summary.json"
+    dialogs.answer("save", str(out))
+    w.actions["export_summary"].trigger()
+    exported = json.loads(out.read_text("utf-8"))
+    capsys.readouterr()
+    assert main(["compute", str(path), "--compare", "model_b", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(exported) == set(printed)
+    assert {k: v for k, v in exported.items() if k not in DIFFERING_KEYS} == {
+        k: v for k, v in printed.items() if k not in DIFFERING_KEYS}
+    assert exported["reference"] == "predicted"
+    d = exported["compare"]
+    assert d["column"] == "model_b"
+    assert d["difference"] == pytest.approx(log_loss(Y, b) - log_loss(Y, P), rel=1e-12)
+    assert [m["column"] for m in exported["leaderboard"]] == ["predicted", "model_b"]
+
+
+def test_the_summary_export_after_a_join_is_compute_labels_json(window, qtbot, tmp_path, dialogs, capsys):
+    """A table with its predictions (column pred_a) joined with pred_b.csv by ID in the window,
+    against compute --labels labels.csv pred_a.csv pred_b.csv: the same comparison, and the
+    join of pred_b.csv said alike (the window's table takes the labels file's place)."""
+    from bce_gui.cli import main
+    from bce_gui.core.dataset import text_array
+
+    w = window
+    table = tmp_path / "table.csv"
+    table.write_text("id,actual,pred_a\n" + "".join(f"{i},{int(y)},{p}\n" for i, y, p in zip(IDS, Y, P)))
+    w.doc.set_dataset(Dataset({"id": text_array(IDS), "actual": NumericColumn(Y.copy()),
+                               "pred_a": NumericColumn(P.copy())},
+                              Schema.binary("actual", "pred_a", id="id")), str(table))
+    labels = tmp_path / "labels.csv"
+    labels.write_text("id,actual\n" + "".join(f"{i},{int(y)}\n" for i, y in zip(IDS, Y)))
+    pred_a = predictions_file(tmp_path, list(zip(IDS, P)), "pred_a.csv")
+    other = [(i, v) for i, v in zip(IDS, [0.8, 0.3, 0.6, 0.1, 0.7, 0.6, 0.2, 0.4, 0.9, 0.05]) if i != "ID3"]
+    pred_b = predictions_file(tmp_path, other + [("ID99", 0.5)], "pred_b.csv")
+    w.model_actions.join_predictions(str(pred_b))
+    joined(qtbot, w)
+    assert w.doc.n_models == 2 and len(w.doc) == 11
+    out = tmp_path / "summary.json"
+    assert w.files.export_summary(str(out))
+    exported = json.loads(out.read_text("utf-8"))
+    capsys.readouterr()
+    assert main(["compute", "--labels", str(labels), str(pred_a), str(pred_b), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    for key in ("reference", "compare", "leaderboard", "loss", "n", "n_invalid"):
+        assert exported[key] == printed[key], key
+    assert exported["compare"]["column"] == "pred_b" and exported["n"] == 9
+    join, cli_join = exported["join"], printed["join"]
+    assert join["labels"] == str(table) and join["id_column"] == cli_join["id_column"] == "id"
+    assert join["rows"] == cli_join["rows"] == 10
+    assert join["files"] == cli_join["files"][1:]  # pred_a.csv is the window's table itself
+    assert join["files"][0]["missing_ids"] == ["ID3"] and join["files"][0]["extra_ids"] == ["ID99"]
+    # Undo takes the join back, and with it the summary's join and comparison.
+    w.doc.undo_stack.undo()
+    assert w.files.export_summary(str(out))
+    assert not {"join", "compare", "leaderboard"} & set(json.loads(out.read_text("utf-8")))
+    w.doc.undo_stack.redo()
+    assert w.files.export_summary(str(out))
+    assert json.loads(out.read_text("utf-8"))["join"] == join
+    # A model column added after the join: pred_b.csv is still joined.
+    w.model_actions.add_model_column(NEW_COLUMN)
+    assert w.files.export_summary(str(out))
+    again = json.loads(out.read_text("utf-8"))
+    assert again["join"] == join and len(again["leaderboard"]) == 3

@@ -483,6 +483,91 @@ def test_save_as_without_a_suffix_uses_the_chosen_type_and_cancel_writes_nothing
     assert rows[0] == ["ID", "Actual", "Predicted"] and rows[1] == ["ID1", "1", "0.5"]
 
 
+@pytest.mark.parametrize("typed, chosen, saved, kind", [
+    ("f1.csv", "Excel workbook", "f1.xlsx", "xlsx"),
+    ("f2.csv", "TSV", "f2.tsv", "\t"),
+    ("f5.txt", "TSV", "f5.tsv", "\t"),
+    ("f3.tsv", "semicolon", "f3.csv", ";"),
+    ("f4.xlsx", "semicolon", "f4.csv", ";"),
+    ("data.v2", "TSV", "data.v2.tsv", "\t"),
+])
+def test_save_as_writes_the_file_type_chosen_under_its_extension(typed, chosen, saved, kind, tmp_path,
+                                                                    window, qtbot, dialogs):
+    """Found by QA: "Excel workbook" chosen while the name stayed f1.csv wrote a comma CSV (TSV
+    with f2.csv or f5.txt too). The type chosen decides, and the file gets its extension; the
+    window's title, its unsaved state, Recent files and the next Ctrl+S follow that name."""
+    w = window
+    set_cell(w, 0, "predicted", "0.5")
+    dialogs.answer("save", (str(tmp_path / typed), chosen))
+    press(qtbot, w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert dialogs.of("save") and not dialogs.of("warning")
+    out = tmp_path / saved
+    assert not (tmp_path / typed).exists() and out.exists()
+    if kind == "xlsx":
+        again, _info = read_table(out)
+        assert again.ids.tolist()[:2] == ["ID1", "ID2"] and again.predicted.values[0] == 0.5
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(out).active
+        assert [c.value for c in sheet[2]] == ["ID1", 1, 0.5]
+    else:
+        rows = read_csv_rows(out, kind)
+        decimal = "," if kind == ";" else "."
+        assert rows[0] == ["ID", "Actual", "Predicted"] and rows[1] == ["ID1", "1", "0" + decimal + "5"]
+    assert w.doc.source_path == str(out)
+    assert w.windowTitle() == f"{saved}[*] — BCE Lab" and not w.isWindowModified()
+    assert w.files.recent()[0] == str(out.resolve())
+    assert f"the name typed was {typed}" in w.statusBar().currentMessage()
+    # Ctrl+S now saves that file in place, in its type.
+    set_cell(w, 1, "predicted", "0.25")
+    before = len(dialogs.of("save"))
+    press(qtbot, w, Qt.Key.Key_S)
+    assert len(dialogs.of("save")) == before and not w.isWindowModified()
+    assert read_table(out)[0].predicted.values[1] == 0.25
+    assert not (tmp_path / typed).exists()
+
+
+def test_save_as_keeps_the_typed_extension_when_the_type_was_left_as_offered(tmp_path, window, dialogs):
+    """The type the dialog opened with, left alone: the name typed decides (x.tsv is TSV)."""
+    w = window
+    dialogs.answer("save", str(tmp_path / "x.tsv"))
+    assert w.files.save_as()
+    assert w.doc.source_path == str(tmp_path / "x.tsv")
+    assert read_csv_rows(tmp_path / "x.tsv", "\t")[1] == ["ID1", "1", "0.94"]
+    assert "typed" not in w.statusBar().currentMessage()
+
+
+def test_save_as_asks_before_replacing_a_file_under_the_chosen_types_name(tmp_path, window, dialogs):
+    """The dialog asked about f1.csv, not f1.xlsx: a file of that name is not replaced unasked."""
+    w = window
+    existing = tmp_path / "f1.xlsx"
+    existing.write_bytes(b"keep me")
+    set_cell(w, 0, "predicted", "0.5")
+    dialogs.answer("save", (str(tmp_path / "f1.csv"), "Excel workbook"))
+    assert w.files.save_as() is False  # answered No (the stub's default)
+    question = dialogs.of("question")[-1]
+    assert "f1.xlsx already exists" in question.text
+    assert existing.read_bytes() == b"keep me" and not (tmp_path / "f1.csv").exists()
+    assert w.isWindowModified() and w.doc.source_path is None
+    dialogs.answer("save", (str(tmp_path / "f1.csv"), "Excel workbook"))
+    dialogs.answer("question", SB.Yes)
+    assert w.files.save_as() is True
+    assert read_table(existing)[0].predicted.values[0] == 0.5
+    assert w.doc.source_path == str(existing) and not w.isWindowModified()
+
+
+def test_path_for_type():
+    from bce_gui.ui.files import path_for_type
+
+    assert path_for_type("/d/a.csv", "xlsx", "csv") == "/d/a.xlsx"
+    assert path_for_type("/d/a.csv", "xlsx", "xlsx") == "/d/a.csv"  # the type offered: the name decides
+    assert path_for_type("/d/a.tab", "tsv", "csv") == "/d/a.tab"  # an extension of the type chosen
+    assert path_for_type("/d/a.csv", "csv;", "csv") == "/d/a.csv"
+    assert path_for_type("/d/a", "tsv", "csv") == "/d/a.tsv"
+    assert path_for_type("/d/a", None, "csv") == "/d/a.csv"
+    assert path_for_type("/d/a.ods", "xlsx", "csv") == "/d/a.xlsx"
+
+
 def test_a_failed_save_warns_once_and_keeps_everything(tmp_path, window, qtbot, dialogs):
     w = window
     src = tmp_path / "extras.csv"
