@@ -13,9 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import (QBuffer, QByteArray, QIODevice, QObject, QSettings, QSize, QStandardPaths,
-                            QTimer, QUrl, Signal)
-from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QSettings, QSize, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from ..core import memory
@@ -44,6 +42,7 @@ from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
 from .plot_image import png_bytes, svg_bytes
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
+from .report_pdf import page_size, pdf_writer, report_document
 
 OPEN_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods *.parquet *.pq *.arrow *.feather "
                "*.gz *.zst);;All files (*)")
@@ -847,25 +846,17 @@ def widget_png(view, size: tuple[int, int] = (720, 480)) -> bytes:
 
 
 def pdf_bytes(page_html: str, plot_png: bytes | None, images: dict[str, bytes] | None = None) -> bytes:
-    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory.
+    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory, each
+    heading on the page of what it heads (:mod:`.report_pdf`).
 
     ``plot_png`` is the image named ``plot.png`` in the page; ``images`` others, by name."""
-    doc = QTextDocument()
     named = dict(images or {})
     if plot_png:
         named["plot.png"] = plot_png
-    for name, data in named.items():
-        image = QImage.fromData(QByteArray(data), "PNG")
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-    doc.setHtml(page_html)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setResolution(110)
-    writer.setTitle("BCE Lab report")
-    writer.setCreator("BCE Lab")
-    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    writer = pdf_writer(buffer)
+    doc = report_document(page_html, named, page_size(writer))
     doc.print_(writer)
     del writer
     buffer.close()
