@@ -457,7 +457,14 @@ def _run_compute(args: argparse.Namespace, progress: "ProgressBar | None") -> in
     if result.totals.overflow is None:
         for w in caught:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
-    return _finish(args, result.summary, result.totals, label)
+    code = _finish(args, result.summary, result.totals, label)
+    if code == EXIT_OK and len(files) == 1 and files[0] != "-" and os.path.isfile(files[0]):
+        from .compare_cli import models_note
+
+        note = models_note(files[0], read_opts)  # (e.g. a table saved with several models)
+        if note:
+            _err(f"bce-lab: note: {one_line(note)}")
+    return code
 
 
 def _run_comparison(args, options, metrics, read_opts) -> int:

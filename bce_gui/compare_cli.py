@@ -47,8 +47,37 @@ predictions file), and prints a leaderboard (loss, 95% bootstrap interval, Brier
 --json adds "compare": for each other model {column, loss, difference (its loss - the
 reference's), ci95 (paired bootstrap: the same resamples of rows for both models), better_share
 (share of rows where its row loss is lower), n}, an object for one model and a list for several,
-and "leaderboard". The comparison reads the file whole.
+and "leaderboard". The comparison reads the file whole. Without --compare, a file whose extra
+columns look like other models' probabilities (as a table saved from the window with several
+models) gives the predicted column's loss as always, and a note on stderr naming the --compare
+options that would compare them.
 """
+
+
+def models_note(path, read_options) -> str | None:
+    """``compute`` without ``--compare``: a line naming the extra columns of ``path`` that look
+    like other models' probabilities (:func:`~bce_gui.core.compare.prediction_like_extras`, on
+    the first rows) and the options that compare them, or None. The loss stays the predicted
+    column's: what ``compute`` prints depends on its options, never on a guess about the data.
+    Binary tables (K-class models are compared by joining files: --labels)."""
+    import shlex
+    from dataclasses import replace
+
+    from .core.compare import prediction_like_extras
+    from .core.io import TableReadError, read_table
+
+    try:
+        head, _info = read_table(path, replace(read_options, n_rows=200, load_extras=True))
+    except TableReadError:  # (the file was read a moment ago: changed since, or a pipe)
+        return None
+    names = prediction_like_extras(head)
+    if not names:
+        return None
+    listed = ", ".join(repr(n) for n in names)
+    whose = "another model's" if len(names) == 1 else "other models'"
+    flags = " ".join(f"--compare {shlex.quote(n)}" for n in names)
+    return (f"{listed} look{'s' if len(names) == 1 else ''} like {whose} probabilities; the loss "
+            f"is the predicted column's, and {flags} compares them")
 
 
 class CompareFailure(Exception):

@@ -196,3 +196,29 @@ def test_compare_with_several_files_or_with_labels_is_refused(tmp_path, capsys):
     assert code == 2 and "--compare compares columns of one FILE" in err
     code, _out, err = run(capsys, "--labels", path, path, "--compare", "bayes")
     assert code == 2 and "with --labels each predictions file is a model" in err
+
+
+def test_without_compare_the_loss_is_the_predicted_columns_and_a_note_names_the_others(tmp_path, capsys):
+    """A file saved with several models: compute gives the predicted column's loss as always
+    (its output depends on its options, not on a guess) and a note on stderr names the other
+    models' columns and the options that compare them. A score beyond [0, 1] is not named."""
+    y, preds = binary_pair()
+    path = tmp_path / "saved.csv"
+    lines = ["id,actual,predicted,Model 2,score"]
+    for i in range(len(y)):
+        lines.append(f"r{i},{int(y[i])},{float(preds['logreg'][i])!r},{float(preds['bayes'][i])!r},{3.0 * i}")
+    path.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, path, "--json")
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["loss"] == pytest.approx(log_loss(y, preds["logreg"]), rel=1e-12) and "compare" not in s
+    assert ("bce-lab: note: 'Model 2' looks like another model's probabilities; the loss is the "
+            "predicted column's, and --compare 'Model 2' compares them") in err
+    assert "score" not in err.split("note:")[1]
+    code, out, err = run(capsys, path, "--compare", "Model 2", "--json")
+    assert code == 0 and "note:" not in err
+    assert json.loads(out)["compare"]["loss"] == pytest.approx(log_loss(y, preds["bayes"]), rel=1e-12)
+    # a file without such columns: no note
+    code, out, err = run(capsys, one_file(tmp_path, y, {"logreg": preds["logreg"]}),
+                         "--predicted-column", "logreg")
+    assert code == 0 and "note:" not in err

@@ -430,24 +430,55 @@ class CompareError(ValueError):
     """A column cannot be compared (absent, already a role, not numbers); ``str`` says which."""
 
 
+def _probability_like(cells, sample: int) -> bool:
+    """The first ``sample`` non-empty cells of a text column are all probabilities (numbers
+    in [0, 1]); an empty column is not."""
+    from .dataset import parse_cells
+
+    texts = [t for t in (str(c).strip() for c in cells[:4 * sample].tolist()) if t][:sample]
+    if not texts:
+        return False
+    values = parse_cells(texts).values
+    with np.errstate(invalid="ignore"):
+        return bool(np.all((values >= 0.0) & (values <= 1.0)))
+
+
 def prediction_like_extras(dataset, sample: int = 200) -> list[str]:
     """The extra columns that look like another model's predictions: their first ``sample``
     non-empty cells are all probabilities (numbers in [0, 1]). A table saved with several
-    models reads back with the others as extra columns; the window says so after an open.
-    Binary tables only (K-class models have a column per class)."""
-    from .dataset import parse_cells
-
+    models reads back with the others as extra columns. Binary tables only (K-class models
+    have a column per class: see :func:`models_in_extras`)."""
     if not dataset.schema.task.is_binary:
         return []
+    return [name for name, cells in dataset.extras.items() if _probability_like(cells, sample)]
+
+
+def models_in_extras(dataset, sample: int = 200) -> list:
+    """The further models that a table's extra columns look like, as :class:`~.schema.Model`
+    entries in the table's order: a table saved with several models reads back with the
+    models after the first as extra columns, since a CSV or a sheet says nothing of roles.
+
+    Binary: one model per column of :func:`prediction_like_extras`, named by its column.
+    K classes: one model per name N whose columns ``N_<c>``, for every class column c of the
+    first model (as "Add model column" and "Join predictions by ID" name them), are all extra
+    columns of probabilities. Columns of other numbers (a score, a count) or text are left
+    alone: they are not predictions. :func:`with_models` adds what this finds."""
+    from .schema import Model
+
+    schema = dataset.schema
+    if schema.task.is_binary:
+        return [Model(name, (name,)) for name in prediction_like_extras(dataset, sample)]
+    extras = dataset.extras
+    first = schema.models[0].columns
+    suffix = "_" + first[0]
     out = []
-    for name, cells in dataset.extras.items():
-        texts = [t for t in (str(c).strip() for c in cells[:4 * sample].tolist()) if t][:sample]
-        if not texts:
+    for name in list(extras):
+        if not name.endswith(suffix) or len(name) == len(suffix):
             continue
-        values = parse_cells(texts).values
-        with np.errstate(invalid="ignore"):
-            if np.all((values >= 0.0) & (values <= 1.0)):
-                out.append(name)
+        model = name[:-len(suffix)]
+        cols = tuple(f"{model}_{c}" for c in first)
+        if all(c in extras and _probability_like(extras[c], sample) for c in cols):
+            out.append(Model(model, cols))
     return out
 
 
@@ -590,6 +621,23 @@ def restore_models(dataset, models):
     ``Schema.to_dict()["models"]`` of a table written earlier, e.g. for recovery), each model's
     columns read as numbers. A model whose columns are not all in the table is skipped (its
     columns stay as they are): a file changed since must still open. Binary and K classes."""
+    from .schema import Model
+
+    wanted = []
+    for entry in list(models or [])[1:]:
+        try:
+            wanted.append(Model(str(entry["name"]), tuple(str(c) for c in entry["columns"])))
+        except (KeyError, TypeError):
+            continue
+    return with_models(dataset, wanted)
+
+
+def with_models(dataset, models):
+    """The table with ``models`` (:class:`~.schema.Model` entries, e.g. from
+    :func:`models_in_extras`) added after its own, each model's columns read as numbers (cells
+    that are not numbers are kept as typed, and reported as invalid). A model whose columns
+    are not all extra columns of the table, or not one per class, is skipped. Binary and K
+    classes; the table itself if nothing is added."""
     from dataclasses import replace
 
     from .dataset import Dataset, NumericColumn, parse_cells
@@ -599,12 +647,9 @@ def restore_models(dataset, models):
     new_columns = dict(dataset.columns)
     kept = list(schema.models)
     taken = {c for m in kept for c in m.columns} | {n for n in (schema.actual, schema.weight, schema.id) if n}
-    for entry in list(models or [])[1:]:
-        try:
-            name, cols = str(entry["name"]), tuple(str(c) for c in entry["columns"])
-        except (KeyError, TypeError):
-            continue
-        k = 1 if schema.task.is_binary else schema.task.n_classes
+    k = 1 if schema.task.is_binary else schema.task.n_classes
+    for model in models:
+        name, cols = model.name, tuple(model.columns)
         if len(cols) != k or any(c not in new_columns or c in taken for c in cols):
             continue
         for c in cols:

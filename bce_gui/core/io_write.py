@@ -301,11 +301,13 @@ def _column_name(dataset: Dataset, key: str) -> str:
 def saved_headers(dataset: Dataset) -> dict[str, str]:
     """Key (see :func:`_column_key`) -> the header a save writes, for the roles' columns (ID,
     actual, predictions, weight) then the extra ones: a column's name, or in a table without a
-    header its role's title."""
+    header its role's title (the models after the first keep their names: "Predicted" again
+    would read back as "Predicted_1", the model's name lost)."""
     named = dataset.header_order is not None
     out = {}
     for role, name in dataset.schema.roles():
-        out[_column_key(dataset, name)] = name if named else ROLE_TITLES[role]
+        key = _column_key(dataset, name)
+        out[key] = name if named or key.startswith("column:") else ROLE_TITLES[role]
     for name in dataset.extras:
         out[_column_key(dataset, name)] = name
     return out

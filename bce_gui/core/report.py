@@ -40,8 +40,12 @@ th { background: #eef2f6; }
 td.num { text-align: right; }
 th.band { text-align: center; color: #000; }
 td.mark { text-align: center; font-size: 9pt; }
+h1, h2, h3 { page-break-after: avoid; break-after: avoid; }
+img, tr { page-break-inside: avoid; break-inside: avoid; }
 """
-# (Padding in px: Qt's QTextDocument, which makes the PDF, drops a padding given in pt.)
+# (Padding in px: Qt's QTextDocument, which makes the PDF, drops a padding given in pt. It
+# ignores "avoid" too: the PDF keeps headings with what follows by measuring its pages,
+# ui/report_pdf.py; a browser printing the .html page reads it.)
 
 #: Tables with visible cells and room around the numbers, in the HTML and the PDF alike; each
 #: table's <thead> row is repeated where the PDF breaks it across pages.

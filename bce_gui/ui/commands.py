@@ -211,6 +211,27 @@ class ReplaceTableCommand(DataCommand):
         self.doc.apply_dataset(self.before)
 
 
+class ReadAsModelsCommand(QUndoCommand):
+    """Extra columns of a table just opened read as further models (a table saved with several
+    models reads back with the others as extra columns). The cells stay as they are and Save
+    writes the same columns, so unlike a :class:`DataCommand` this leaves the data's state:
+    the document still holds what the file holds, before and after (no "save changes?")."""
+
+    def __init__(self, doc: Document, dataset, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.before = doc.dataset
+        self.after = dataset
+
+    @_guarded
+    def redo(self) -> None:
+        self.doc.apply_dataset(self.after)
+
+    @_guarded
+    def undo(self) -> None:
+        self.doc.apply_dataset(self.before)
+
+
 # ---------------------------------------------------------------------------------------------
 # Operations the window calls (each is one undo step)
 # ---------------------------------------------------------------------------------------------
@@ -284,3 +305,7 @@ def set_weight_column(doc: Document, present: bool) -> None:
 
 def replace_table(doc: Document, dataset, text: str) -> None:
     doc.undo_stack.push(ReplaceTableCommand(doc, dataset, text))
+
+
+def read_as_models(doc: Document, dataset, text: str) -> None:
+    doc.undo_stack.push(ReadAsModelsCommand(doc, dataset, text))

@@ -13,9 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import (QBuffer, QByteArray, QIODevice, QObject, QSettings, QSize, QStandardPaths,
-                            QTimer, QUrl, Signal)
-from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QSettings, QSize, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from ..core import memory
@@ -35,9 +33,8 @@ from ..core.io_write import (
 from ..core import large
 from ..core.io.datasets import is_data_set
 from ..core.loss import LossOptions
-from ..core.compare import restore_models
+from ..core.compare import models_in_extras, restore_models, with_models
 from ..core.report import Figure, report_html
-from ..core.compare import prediction_like_extras
 from . import commands
 from .document import Document
 from .jobs import Job, Jobs
@@ -45,6 +42,7 @@ from .loader import FileLoad, FirstView, first_view
 from .plain_text import rich_text
 from .plot_image import png_bytes, svg_bytes
 from .recovery import DATA_NAME, META_NAME, Orphan, RecoveryStore
+from .report_pdf import page_size, pdf_writer, report_document
 
 OPEN_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xls *.ods *.parquet *.pq *.arrow *.feather "
                "*.gz *.zst);;All files (*)")
@@ -288,16 +286,12 @@ class FileController(QObject):
             note += f"; {self.doc.dataset.schema.task.n_classes} classes"
         if self.doc.turned_off:
             note += f"; {' and '.join(self.doc.turned_off)} turned off (binary only)"
-        models = prediction_like_extras(self.doc.dataset)
-        if models:  # (e.g. a table saved with several models: the others read back as extras)
-            listed = ", ".join(models[:3]) + (", …" if len(models) > 3 else "")
-            note += (f"; {listed} look{'s' if len(models) == 1 else ''} like another model's "
-                     "probabilities: Edit → Add model column compares")
         self._status(f"Opened {Path(path).name}: {len(dataset):,} rows{note}", 15000)
         self.pathChanged.emit(path)
         warnings = large.window_warnings(info.warnings, dataset)  # rows as the table shows them
         if warnings:  # e.g. "1.000" in a file with decimal commas: said, not decided silently
             self._error("Check these numbers", "\n".join(warnings))
+        self._offer_models(Path(path).name, f"{len(dataset):,} rows{note}")
         current = view is not None and view.options == self.doc.options
         self._check_input_kind(Path(path).name, view.hint if current else input_kind_hint(
             self.doc.dataset, self.doc.options, Path(path).name))
@@ -318,6 +312,43 @@ class FileController(QObject):
         self.pathChanged.emit(None)
         if summary.warnings:
             self._error("Check these numbers", "\n".join(summary.warnings))
+
+    def _offer_models(self, name: str, opened: str) -> None:
+        """A table saved with several models reads back with the models after the first as
+        extra columns (a CSV or a sheet says nothing of roles). When extra columns look like
+        further models' probabilities (``core.compare.models_in_extras``), ask once whether to
+        compare them: Yes reads them all as models in one undo step. Columns of other numbers
+        or of text are never asked about; No keeps them as extra columns, as opened."""
+        models = models_in_extras(self.doc.dataset)
+        if not models:
+            return
+        names = [m.name for m in models]
+        if len(names) > 4:
+            names = [*names[:3], f"{len(names) - 3} more"]
+        listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        one = len(models) == 1
+        it, whose = ("it", "another model's") if one else ("them", "other models'")
+        binary = self.doc.dataset.schema.task.is_binary
+        reference = "Predicted" if binary else "the current model"
+        held = (("holds" if one else "hold") + " probabilities" if binary
+                else ("has" if one else "have") + " a column of probabilities per class")
+        answer = QMessageBox.question(
+            self.window, "Compare as models?",
+            rich_text(f"{listed} {held}, as {whose} predictions would (a table "
+                      "saved with several models reads back this way).\n\n"
+                      f"Compare {it} with {reference}? Undo reads {it} as extra columns again."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            how = "Edit → Add model column compares" if binary else "kept as extra columns"
+            self._status(f"Opened {name}: {opened}; {listed} look{'s' if one else ''} like "
+                         f"{whose} probabilities: {how}", 15000)
+            return
+        commands.read_as_models(self.doc, with_models(self.doc.dataset, models),
+                                f"Compare {listed} as model{'' if one else 's'}")
+        self._status(f"Opened {name}: {opened}; {listed} compared with {reference} as "
+                     f"model{'' if one else 's'}: see the Compare tab (Ctrl+8); Undo reads {it} "
+                     "as extra columns", 15000)
 
     def _check_input_kind(self, name: str, hint) -> None:
         """Say so when the file's values contradict "probabilities or logits" (``hint``), and
@@ -860,25 +891,17 @@ def widget_png(view, size: tuple[int, int] = (720, 480)) -> bytes:
 
 
 def pdf_bytes(page_html: str, plot_png: bytes | None, images: dict[str, bytes] | None = None) -> bytes:
-    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory.
+    """Render the report's HTML to PDF with Qt (QTextDocument + QPdfWriter), in memory, each
+    heading on the page of what it heads (:mod:`.report_pdf`).
 
     ``plot_png`` is the image named ``plot.png`` in the page; ``images`` others, by name."""
-    doc = QTextDocument()
     named = dict(images or {})
     if plot_png:
         named["plot.png"] = plot_png
-    for name, data in named.items():
-        image = QImage.fromData(QByteArray(data), "PNG")
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-    doc.setHtml(page_html)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setResolution(110)
-    writer.setTitle("BCE Lab report")
-    writer.setCreator("BCE Lab")
-    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    writer = pdf_writer(buffer)
+    doc = report_document(page_html, named, page_size(writer))
     doc.print_(writer)
     del writer
     buffer.close()

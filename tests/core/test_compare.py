@@ -360,3 +360,58 @@ def test_a_model_copy_of_a_k_class_table_copies_its_class_columns(tmp_path):
     probs = np.array([[0.7, 0.3], [0.2, 0.8]])
     losses = [t.mean for t in evaluate(out, LossOptions(policy=make_policy("sklearn"))).model_totals()]
     assert losses == [pytest.approx(log_loss(y, probs), rel=1e-12)] * 2
+
+
+def test_a_table_saved_with_several_models_reads_back_with_them(tmp_path):
+    """Saved, a table's models after the first come back as extra columns (a CSV says nothing
+    of roles): models_in_extras finds them, with_models makes them models again, and the losses
+    are those of the models saved. A score beyond [0, 1], a count and text are left alone."""
+    from bce_gui.core.compare import models_in_extras, with_model_copy, with_models
+    from bce_gui.core.io import read_table
+    from bce_gui.core.io_write import write_table
+
+    y = [1, 0, 1, 0]
+    ds = Dataset.from_arrays(y, [0.8, 0.3, 0.6, 0.1], ids=["a", "b", "c", "d"])
+    ds = add_models(ds, [])  # (one model)
+    ds.extras["b"] = np.array(["0.7", "0.4", "0.9", "0.2"], dtype=object)
+    ds.extras["score"] = np.array(["3.5", "0.2", "-1", "0.9"], dtype=object)
+    ds.extras["count"] = np.array(["3", "12", "7", "0"], dtype=object)
+    ds.extras["note"] = np.array(["x", "y", "", "z"], dtype=object)
+    ds = with_model_copy(add_models(ds, ["b"]))  # three models: Predicted, b, Model 3
+    ds.columns["Model 3"].values[:] = [0.6, 0.5, 0.7, 0.3]
+    path = tmp_path / "three.csv"
+    write_table(ds, path)
+    back, _ = read_table(path)
+    assert len(back.schema.models) == 1
+    found = models_in_extras(back)
+    assert [(m.name, m.columns) for m in found] == [("b", ("b",)), ("Model 3", ("Model 3",))]
+    out = with_models(back, found)
+    assert [m.columns for m in out.schema.models] == [("Predicted",), ("b",), ("Model 3",)]
+    assert list(out.extras) == ["score", "count", "note"]
+    losses = [t.mean for t in evaluate(out, LossOptions(policy=make_policy("sklearn"))).model_totals()]
+    for loss, p in zip(losses, ([0.8, 0.3, 0.6, 0.1], [0.7, 0.4, 0.9, 0.2], [0.6, 0.5, 0.7, 0.3])):
+        assert loss == pytest.approx(log_loss(y, p), rel=1e-12)
+    assert with_models(out, found) is out  # already models: nothing to add
+
+
+def test_a_k_class_table_saved_with_two_models_reads_back_with_both(tmp_path):
+    from bce_gui.core.compare import models_in_extras, with_model_copy, with_models
+    from bce_gui.core.io import read_table
+    from bce_gui.core.io_write import write_table
+
+    path = tmp_path / "k.csv"
+    path.write_text("y,p_a,p_b,w_p_a,other_p_a\na,0.7,0.3,5,0.1\nb,0.2,0.8,6,0.9\n")
+    ds, _ = read_table(path, None)
+    assert models_in_extras(ds) == []  # w_p_a is no probability; other_p_b is missing
+    ds = with_model_copy(ds)
+    ds.columns["Model 2_p_a"].values[:] = [0.6, 0.4]
+    ds.columns["Model 2_p_b"].values[:] = [0.4, 0.6]
+    write_table(ds, tmp_path / "k2.csv")
+    back, _ = read_table(tmp_path / "k2.csv", None)
+    found = models_in_extras(back)
+    assert [(m.name, m.columns) for m in found] == [("Model 2", ("Model 2_p_a", "Model 2_p_b"))]
+    out = with_models(back, found)
+    losses = [t.mean for t in evaluate(out, LossOptions(policy=make_policy("sklearn"))).model_totals()]
+    assert losses == [pytest.approx(log_loss([0, 1], [[0.7, 0.3], [0.2, 0.8]]), rel=1e-12),
+                      pytest.approx(log_loss([0, 1], [[0.6, 0.4], [0.4, 0.6]]), rel=1e-12)]
+    assert list(out.extras) == ["w_p_a", "other_p_a"]

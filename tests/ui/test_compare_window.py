@@ -647,3 +647,104 @@ def test_the_summary_export_after_a_join_is_compute_labels_json(window, qtbot, t
     assert w.files.export_summary(str(out))
     again = json.loads(out.read_text("utf-8"))
     assert again["join"] == join and len(again["leaderboard"]) == 3
+
+
+# -- a table saved with several models, opened again ---------------------------------------------
+
+
+def opened(qtbot, w, path) -> None:
+    with qtbot.waitSignal(w.files.loadFinished, timeout=20_000):
+        assert w.files.open_path(str(path), ask=False, confirm_import=False)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_saved_comparison_opens_again_as_a_comparison(window, qtbot, tmp_path, dialogs, fmt):
+    """Three models saved (Edit → Add model column twice) open again as three models in one
+    question and one undo step; the Compare tab shows them with their losses; the document is
+    still the file as saved (nothing to save); Undo reads them as extra columns again."""
+    from PySide6.QtWidgets import QMessageBox
+
+    w = window
+    w.model_actions.add_model_column(NEW_COLUMN)
+    w.model_actions.add_model_column(NEW_COLUMN)
+    p2, p3 = np.clip(P + 0.05, 0, 1), P.copy()
+    p3[7] = 0.05
+    for row in range(10):
+        edit(w, row, "Model 2", repr(float(p2[row])))
+    edit(w, 7, "Model 3", "0.05")
+    out = tmp_path / f"three.{fmt}"
+    dialogs.answer("save", (str(out), "Excel" if fmt == "xlsx" else "comma-separated"))
+    assert w.files.save_as()
+    asked = len(dialogs.of("question"))
+    dialogs.answer("question", QMessageBox.StandardButton.Yes)
+    opened(qtbot, w, out)
+    question = dialogs.of("question")[asked:]
+    assert [q.title for q in question] == ["Compare as models?"]
+    assert "Model 2 and Model 3 hold probabilities" in question[0].text
+    assert [m.columns for m in w.doc.dataset.schema.models] == [("Predicted",), ("Model 2",), ("Model 3",)]
+    assert not w.doc.modified and not w.isWindowModified()
+    assert "compared with Predicted as models" in w.statusBar().currentMessage()
+    r = fresh(qtbot, w)
+    losses = {m.column: m.loss for m in r.models}
+    for name, p in (("Predicted", P), ("Model 2", p2), ("Model 3", p3)):
+        assert losses[name] == pytest.approx(log_loss(Y, p), rel=1e-12)
+    w.compare_view.set_result(r)
+    board = w.compare_view.leaderboard
+    assert board.rowCount() == 3
+    assert {board.item(i, 0).text().removesuffix(" (reference)") for i in range(3)} == {
+        "Predicted", "Model 2", "Model 3"}
+    assert not w.compare_view.empty.isVisibleTo(w.compare_view)
+    assert w.doc.undo_stack.undoText() == "Compare Model 2 and Model 3 as models"
+    w.doc.undo_stack.undo()
+    assert w.doc.n_models == 1 and list(w.doc.dataset.extras) == ["Model 2", "Model 3"]
+    assert not w.doc.modified
+    assert fresh(qtbot, w) is None and w.compare_view.empty.isVisibleTo(w.compare_view)
+    w.doc.undo_stack.redo()
+    assert w.doc.n_models == 3
+
+
+def test_reopened_models_declined_stay_extra_columns(make_window, qtbot, tmp_path, dialogs):
+    path = tmp_path / "two.csv"
+    path.write_text("id,actual,predicted,model_b\n" + "".join(
+        f"{i},{int(y)},{p},{q}\n" for i, y, p, q in zip(IDS, Y, P, P[::-1])))
+    w = make_window(load_example=False)
+    opened(qtbot, w, path)  # (the stub answers No)
+    assert [q.title for q in dialogs.of("question")] == ["Compare as models?"]
+    assert "model_b holds probabilities" in dialogs.of("question")[0].text
+    assert w.doc.n_models == 1 and list(w.doc.dataset.extras) == ["model_b"]
+    assert w.doc.undo_stack.count() == 0
+    assert ("model_b looks like another model's probabilities: Edit → Add model column compares"
+            in w.statusBar().currentMessage())
+
+
+def test_extra_columns_of_other_numbers_are_not_asked_about(make_window, qtbot, tmp_path, dialogs):
+    """A score beyond [0, 1], a count and text are no model: opened as today, nothing asked."""
+    path = tmp_path / "extras.csv"
+    score = [3.5, 0.2, -1.0, 0.9, 12.0, 0.1, 0.4, 2.2, 0.0, 0.5]
+    path.write_text("id,actual,predicted,score,count,note\n" + "".join(
+        f"{i},{int(y)},{p},{s},{k},n{k}\n" for k, (i, y, p, s) in enumerate(zip(IDS, Y, P, score))))
+    w = make_window(load_example=False)
+    opened(qtbot, w, path)
+    assert dialogs.of("question") == []
+    assert w.doc.n_models == 1 and list(w.doc.dataset.extras) == ["score", "count", "note"]
+    assert w.doc.dataset.extras["score"].tolist()[:3] == ["3.5", "0.2", "-1.0"]
+    assert w.doc.undo_stack.count() == 0 and "probabilities" not in w.statusBar().currentMessage()
+
+
+def test_a_k_class_table_saved_with_two_models_opens_with_both(make_window, qtbot, tmp_path, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "k.csv"
+    path.write_text("id,label,p_x,p_y,Model 2_p_x,Model 2_p_y\n"
+                    "a,x,0.9,0.1,0.6,0.4\nb,y,0.4,0.6,0.3,0.7\nc,y,0.3,0.7,0.5,0.5\n")
+    w = make_window(load_example=False)
+    dialogs.answer("question", QMessageBox.StandardButton.Yes)
+    opened(qtbot, w, path)
+    assert "Model 2 has a column of probabilities per class" in dialogs.of("question")[0].text
+    assert [m.columns for m in w.doc.dataset.schema.models] == [
+        ("p_x", "p_y"), ("Model 2_p_x", "Model 2_p_y")]
+    r = fresh(qtbot, w)
+    y = [0, 1, 1]
+    assert [m.loss for m in r.models] == [
+        pytest.approx(log_loss(y, [[0.9, 0.1], [0.4, 0.6], [0.3, 0.7]]), rel=1e-12),
+        pytest.approx(log_loss(y, [[0.6, 0.4], [0.3, 0.7], [0.5, 0.5]]), rel=1e-12)]
