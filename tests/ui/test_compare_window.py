@@ -169,6 +169,34 @@ def test_reference_choice_flips_the_difference(window, qtbot, dialogs):
     assert r.differences[0].difference.value == pytest.approx(-before, rel=1e-12)
 
 
+def test_the_reference_button_does_not_change_the_verdict(make_window, qtbot, dialogs):
+    """The QA's file: 'model_b is better' with Predicted as the reference turned into 'the
+    difference could be 0' with model_b as the reference. The interval shown is now the mirror
+    and the sentence says the same either way."""
+    from pathlib import Path
+
+    w = make_window(load_example=False)
+    path = Path(__file__).parents[1] / "reference" / "qa_two_models.csv"
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 300, timeout=10_000)
+    dialogs.answer("item", "model_b")
+    w.actions["add_model"].trigger()
+    first = fresh(qtbot, w).differences[0]
+    qtbot.waitUntil(lambda: "model_b −" in w.compare_view.sentences.text())
+    said_first = w.compare_view.sentences.text()
+    w.compare_view.reference.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: w.compare.result.reference == 1 and not w.compare._busy,
+                    timeout=10_000)
+    second = w.compare.result.differences[0]
+    qtbot.waitUntil(lambda: "− model_b" in w.compare_view.sentences.text())
+    said_second = w.compare_view.sentences.text()
+    assert (second.ci95.low, second.ci95.high) == (-first.ci95.high, -first.ci95.low)
+    if "could be 0" in said_first:
+        assert "could be 0" in said_second
+    else:
+        assert ("is better than" in said_first) == ("is worse than" in said_second)
+
+
 def test_a_disagreeing_row_is_selected_and_shown_on_the_penalty_curve(window, qtbot, dialogs):
     w = window
     w.model_actions.add_model_column(NEW_COLUMN)
