@@ -122,8 +122,7 @@ class ModelActions:
     def _joined(self, path: str, table, match) -> None:
         commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
         found = match.sentences("the table")
-        summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "
-                   f"{match.n_rows:,} IDs matched")
+        summary = match.headline()
         if found:
             QMessageBox.information(self.window, "Join predictions by ID",
                                     summary + ".\n\n" + "\n\n".join(found))

@@ -127,7 +127,7 @@ def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialo
     joined(qtbot, w)
     assert w.doc.n_models == 2 and len(w.doc) == 11
     info = dialogs.of("information")[-1].text
-    assert "9 of 10 IDs matched" in info
+    assert "9 of the table's 10 rows matched (9 of the file's 10 IDs)" in info
     assert "1 ID of the table has no prediction ('ID10')" in info
     assert "1 ID is not in the table ('ID99')" in info
     r = fresh(qtbot, w)
@@ -136,6 +136,23 @@ def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialo
     assert r.models[0].loss == pytest.approx(log_loss(Y[:9], P[:9]), rel=1e-12)
     w.doc.undo_stack.undo()
     assert w.doc.n_models == 1 and len(w.doc) == 10
+
+
+def test_a_join_that_leaves_table_rows_without_a_prediction_says_so(window, qtbot, tmp_path,
+                                                                     dialogs):
+    """A QA run: a 2-row predictions file joined into the 10-row example said '2 of 2 IDs
+    matched' while 8 rows got no prediction and every model was scored on 2 rows."""
+    w = window
+    dialogs.answer("open", str(predictions_file(tmp_path, [("ID1", 0.9), ("ID2", 0.2)])))
+    press(qtbot, w, "Ctrl+Shift+J")
+    joined(qtbot, w)
+    info = dialogs.of("information")[-1].text
+    headline = "Joined other.csv as model other: 2 of the table's 10 rows matched"
+    assert info.startswith(headline + " (2 of the file's 2 IDs).")
+    assert "8 IDs of the table have no prediction" in info
+    assert "every model is scored on the 2 rows all models have" in info
+    assert w.statusBar().currentMessage().startswith(headline)
+    assert fresh(qtbot, w).n == 2
 
 
 def test_join_refuses_duplicate_ids_and_says_so(window, qtbot, tmp_path, dialogs):
