@@ -115,7 +115,8 @@ def header_roles(cells: list[str], columns: list[str] | None = None) -> list[str
     return roles
 
 
-def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None) -> PastePlan:
+def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None,
+               titles: dict[str, str] | None = None) -> PastePlan:
     """Decide where a block of cells goes.
 
     ``shown_roles``: the table's input columns in order; ``start``: the position in it of the
@@ -124,7 +125,8 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
     pasted with nothing selected is appended, its columns read as a file without a header is
     ((actual, predicted) or (id, actual, predicted[, weight])); otherwise the block is written
     from the selection's top-left cell. Raises :class:`PasteError` when a block would lose
-    columns only because it was pasted too far to the right.
+    columns only because it was pasted too far to the right, naming the column as ``titles``
+    (key -> the table's title, e.g. "p(apple)" for a class column) calls it.
     """
     if not block:
         return PastePlan({}, 0, False)
@@ -156,7 +158,8 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
         rows = block
         room = len(shown_roles) - start
         if width > room and width <= len(shown_roles):
-            first = ROLE_NAMES.get(shown_roles[start], shown_roles[start])
+            key = shown_roles[start]
+            first = (titles or {}).get(key) or ROLE_NAMES.get(key, key)
             raise PasteError(
                 f"The clipboard holds {width} columns, but from the {first} column on the table has "
                 f"only {room}. Select the cell where the block should start (the {ROLE_NAMES['id']} "

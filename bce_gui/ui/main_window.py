@@ -754,7 +754,8 @@ class MainWindow(QMainWindow):
         start = paste_start(self.obs_view)
         shown = [c.key for c in self.model.columns if not c.result]
         try:
-            plan = plan_paste(block, shown, None if start is None else start[1])
+            plan = plan_paste(block, shown, None if start is None else start[1],
+                              {c.key: c.title for c in self.model.columns})
         except PasteError as exc:
             QMessageBox.warning(self, "Paste", str(exc))
             return

@@ -311,7 +311,8 @@ def test_row_points_place_each_model_on_the_curve():
     ds = binary_table(np.array([1.0, 0.0]), {"a": np.array([0.8, 0.3]), "b": np.array([0.4, 0.1])})
     ev = evaluate(ds, LossOptions())
     pts = row_points(ds, ev.options, ev.losses, 0)
-    assert [(n, x) for n, x, _l in pts] == [("a", 0.8), ("b", 0.4)]
+    # named as the window's table titles them: the first model is "Predicted" (column "a")
+    assert [(n, x) for n, x, _l in pts] == [("Predicted", 0.8), ("b", 0.4)]
     assert pts[0][2] == pytest.approx(-math.log(0.8)) and pts[1][2] == pytest.approx(-math.log(0.4))
 
 

@@ -327,6 +327,48 @@ def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
     assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
 
 
+@pytest.mark.parametrize("table", ["file", "k classes"])
+def test_the_first_model_is_called_predicted_as_the_table_titles_it(make_window, qtbot, tmp_path,
+                                                                    monkeypatch, dialogs, table):
+    """A QA run: the reference was 'Predicted' for the worked example but 'predicted' (the
+    file's column, or a K-class model's name) for files: the Compare tab, the report and the
+    penalty curve now call it as the table does."""
+    import bce_gui.ui.files as files_mod
+    from pathlib import Path
+
+    from bce_gui.core.compare import row_points
+
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+    w = make_window(load_example=False)
+    if table == "file":
+        path = Path(__file__).parents[1] / "reference" / "qa_two_models.csv"
+        assert w.files.open_path(str(path), ask=False)
+        qtbot.waitUntil(lambda: len(w.doc) == 300, timeout=10_000)
+        dialogs.answer("item", "model_b")
+        w.actions["add_model"].trigger()
+        other = "model_b"
+    else:
+        from bce_gui.ui.main_window import load_multiclass_example
+
+        w.doc.set_dataset(load_multiclass_example())
+        w.model_actions.add_model_column(NEW_COLUMN)
+        other = w.doc.dataset.schema.models[1].name
+    assert w.doc.dataset.schema.models[0].name == "predicted"  # the file's, or the K-class default
+    r = fresh(qtbot, w)
+    assert [m.column for m in r.models] == ["Predicted", other]
+    qtbot.waitUntil(lambda: f"{other} − Predicted" in w.compare_view.sentences.text())
+    board = [w.compare_view.leaderboard.item(i, 0).text() for i in range(2)]
+    assert "Predicted (reference)" in board
+    page = tmp_path / "r.html"
+    assert w.files.export_report(w.plot, str(page))
+    html = page.read_text("utf-8")
+    assert "Against the reference, Predicted" in html and f"{other} − Predicted = " in html
+    assert "predicted" not in html.split("Models compared", 1)[1].split("</table>", 1)[0]
+    if table == "file":
+        points = row_points(w.doc.dataset, w.doc.options, w.doc.live.losses, 0)
+        assert [name for name, _x, _y in points] == ["Predicted", "model_b"]
+
+
 def test_add_model_column_to_a_k_class_table_copies_its_class_columns(window, qtbot, dialogs):
     """The dialog offered "A copy of Predicted" for three probability columns, and choosing it
     said a K-class model cannot be added so: it copies the K columns now, and says so."""
