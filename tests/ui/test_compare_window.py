@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeySequence
 from sklearn.metrics import log_loss
 
 from bce_gui.core.dataset import Dataset, NumericColumn
-from bce_gui.core.formatting import fmt_number
+from bce_gui.core.formatting import fmt_number, fmt_result
 from bce_gui.core.schema import Schema
 from bce_gui.ui.model_actions import NEW_COLUMN
 
@@ -153,6 +153,14 @@ def test_a_join_that_leaves_table_rows_without_a_prediction_says_so(window, qtbo
     assert "every model is scored on the 2 rows all models have" in info
     assert w.statusBar().currentMessage().startswith(headline)
     assert fresh(qtbot, w).n == 2
+    # The summary's loss is now of 2 rows (the first model's too): it says why
+    assert w.summary.loss_text() == fmt_result(log_loss(Y[:2], P[:2], labels=[0, 1]))
+    counts = w.summary.counts_label.text()
+    assert "N used: <b>2</b>" in counts
+    assert ("Scored on the 2 rows every model has (8 rows have no usable prediction from "
+            "other)") in counts
+    w.doc.undo_stack.undo()
+    assert "Scored on" not in w.summary.counts_label.text()
 
 
 def test_join_refuses_duplicate_ids_and_says_so(window, qtbot, tmp_path, dialogs):
