@@ -222,3 +222,24 @@ def test_without_compare_the_loss_is_the_predicted_columns_and_a_note_names_the_
     code, out, err = run(capsys, one_file(tmp_path, y, {"logreg": preds["logreg"]}),
                          "--predicted-column", "logreg")
     assert code == 0 and "note:" not in err
+
+
+def test_the_interval_does_not_depend_on_which_column_is_the_reference(capsys):
+    """``--predicted-column A --compare B`` and ``--predicted-column B --compare A`` give
+    mirrored intervals and the same verdict (the QA's file: one said 'better', the other 'the
+    interval holds 0')."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "reference" / "qa_two_models.csv"
+    outputs = {}
+    for ref, other in (("predicted", "model_b"), ("model_b", "predicted")):
+        code, out, err = run(capsys, path, "--predicted-column", ref, "--compare", other, "--json")
+        assert code == 0, err
+        outputs[ref] = json.loads(out)["compare"]
+        code, text, err = run(capsys, path, "--predicted-column", ref, "--compare", other)
+        outputs[ref]["verdict"] = text.split("compared", 1)[1].split(";")[1].split(")")[0]
+    a, b = outputs["predicted"], outputs["model_b"]
+    assert a["difference"] == -b["difference"]
+    assert b["ci95"] == [-a["ci95"][1], -a["ci95"][0]]
+    flipped = {" better": " worse", " worse": " better"}
+    assert flipped.get(a["verdict"], a["verdict"]) == b["verdict"]

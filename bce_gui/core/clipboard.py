@@ -144,7 +144,8 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
     pasted with nothing selected is appended, its columns read as a file without a header is
     ((actual, predicted) or (id, actual, predicted[, weight])); otherwise the block is written
     from the selection's top-left cell. Raises :class:`PasteError` when a block would lose
-    columns only because it was pasted too far to the right.
+    columns only because it was pasted too far to the right, naming the column as ``titles``
+    calls it (e.g. "p(apple)" for a class column).
     """
     if not block:
         return PastePlan({}, 0, False)
@@ -177,7 +178,9 @@ def plan_paste(block: list[list[str]], shown_roles: list[str], start: int | None
         rows = block
         room = len(shown_roles) - start
         if width > room and width <= len(shown_roles):
-            first = ROLE_NAMES.get(shown_roles[start], shown_roles[start])
+            key = shown_roles[start]
+            first = (titles[start] if titles and start < len(titles) else None) or \
+                ROLE_NAMES.get(key, key)
             raise PasteError(
                 f"The clipboard holds {width} columns, but from the {first} column on the table has "
                 f"only {room}. Select the cell where the block should start (the {ROLE_NAMES['id']} "

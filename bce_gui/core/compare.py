@@ -45,6 +45,7 @@ from .metrics.insight import probabilities
 from .metrics.result import Interval, Stat
 from .metrics.scores import scores
 from .metrics.table import MetricsSettings
+from .schema import PREDICTED, ROLE_TITLES
 
 #: Rows listed where two models disagree most.
 DISAGREEMENTS = 100
@@ -76,14 +77,15 @@ class ComparisonColumns:
     weight: np.ndarray | None = None
 
     @classmethod
-    def of(cls, dataset, evaluation) -> "ComparisonColumns":
+    def of(cls, dataset, evaluation, titled: bool = False) -> "ComparisonColumns":
         """From a dataset and its evaluation (an :class:`~bce_gui.core.evaluate.Evaluation` or
-        the window's :class:`~bce_gui.core.live.LiveEvaluation`)."""
+        the window's :class:`~bce_gui.core.live.LiveEvaluation`); ``titled``: the models named
+        as the window's table titles them (:func:`display_names`)."""
         from .evaluate import evaluated_labels, evaluated_losses
 
         schema = dataset.schema
         losses = evaluated_losses(evaluation)
-        return cls(options=evaluation.options, names=tuple(display_names(schema)),
+        return cls(options=evaluation.options, names=tuple(display_names(schema, titled)),
                    labels=evaluated_labels(dataset, evaluation),
                    predicted=tuple(tuple(dataset.columns[c].values for c in m.columns)
                                    for m in schema.models),
@@ -95,12 +97,21 @@ class ComparisonColumns:
         return len(self.names)
 
 
-def display_names(schema) -> list[str]:
-    """What a model is called on screen and in ``compute --json``: its column (binary), or its
-    name (K classes, whose model has one column per class)."""
+def display_names(schema, titled: bool = False) -> list[str]:
+    """What a model is called: its column (binary), or its name (K classes, whose model has one
+    column per class), as ``compute`` names it (the columns its command line names).
+
+    ``titled``: as the window's table titles the models (its Compare tab, report and penalty
+    curve): the first model "Predicted" whatever its file column is called ("predicted",
+    "prob"), the others as above, so that a model has one name whether it came from the worked
+    example or a file."""
     if schema.task.is_binary:
-        return [m.columns[0] for m in schema.models]
-    return [m.name for m in schema.models]
+        names = [m.columns[0] for m in schema.models]
+    else:
+        names = [m.name for m in schema.models]
+    if titled and names and ROLE_TITLES[PREDICTED] not in names[1:]:  # (else two "Predicted")
+        names[0] = ROLE_TITLES[PREDICTED]
+    return names
 
 
 @dataclass(frozen=True)
@@ -406,13 +417,14 @@ def loss_scatter(comparison: Comparison, a: int, b: int, max_points: int = SCATT
 def row_points(dataset, options: LossOptions, losses, row: int, models=None,
                units: str = "nats") -> list[tuple[str, float, float]]:
     """Where the penalty curve draws row ``row`` for each model: (model, p of class 1, row loss
-    in ``units``); binary tables only (a K-class row has no place on the two curves)."""
+    in ``units``; the models named as the table titles them); binary tables only (a K-class row
+    has no place on the two curves)."""
     from .penalty import probability_of_class1
 
     schema = dataset.schema
     if not schema.task.is_binary:
         return []
-    names = display_names(schema)
+    names = display_names(schema, titled=True)
     out = []
     for m in (range(len(schema.models)) if models is None else models):
         x = float(probability_of_class1(

@@ -291,16 +291,32 @@ class FileMatch:
     extra_ids: tuple[str, ...]
     near: tuple[tuple[str, str], ...]
     n_near: int
+    #: Joined into an open table (:func:`join_into`): its rows before the join, and the rows
+    #: of the joined table with a prediction from every model (those every model is scored on,
+    #: when their actual class is valid).
+    n_table: int | None = None
+    n_common: int | None = None
+
+    def headline(self) -> str:
+        """One line on the join into an open table, counted from the table's side (a file of 2
+        IDs that all match still leaves the table's other rows without a prediction)."""
+        line = f"Joined {self.file} as model {self.model}: "
+        if self.n_table is None:
+            return line + f"{self.n_matched:,} of {self.n_rows:,} IDs matched"
+        return (line + f"{self.n_matched:,} of the table's {_count(self.n_table, 'row')} "
+                f"matched ({self.n_matched:,} of the file's {_count(self.n_rows, 'ID')})")
 
     def sentences(self, table: str = "the labels") -> list[str]:
         """What a person should know, one sentence each (empty when every ID matched)."""
         out = []
         if self.n_missing:
+            scored = ("left out of every model's loss" if self.n_common is None else
+                      "left out of every model's loss: every model is scored on the "
+                      f"{_count(self.n_common, 'row')} all models have")
             out.append(f"{self.file}: {_count(self.n_missing, 'ID')} of {table} "
                        f"{'has' if self.n_missing == 1 else 'have'} no prediction "
                        f"({_ids(self.missing_ids, self.n_missing)}); "
-                       f"{'that row is' if self.n_missing == 1 else 'those rows are'} left out "
-                       "of every model's loss")
+                       f"{'that row is' if self.n_missing == 1 else 'those rows are'} {scored}")
         if self.n_extra:
             out.append(f"{self.file}: {_count(self.n_extra, 'ID')} "
                        f"{'is' if self.n_extra == 1 else 'are'} not in {table} "
@@ -519,6 +535,17 @@ def joined_report(before: JoinReport | None, dataset: Dataset, source: str | Non
     return replace(before, files=(*before.files, match))
 
 
+def rows_with_every_model(dataset: Dataset) -> int:
+    """The rows with a number in every model's columns (the others leave every model's loss:
+    the models are scored on the same rows)."""
+    have = np.ones(len(dataset), dtype=bool)
+    for model in dataset.schema.models:
+        for c in model.columns:
+            col = dataset.columns[c]
+            have &= ~np.isnan(col.values) if isinstance(col, NumericColumn) else False
+    return int(np.count_nonzero(have))
+
+
 def join_into(dataset: Dataset, path, *, id_column: str | None = None,
               predicted_column: str | None = None, read_options=None
               ) -> tuple[Dataset, FileMatch]:
@@ -560,7 +587,7 @@ def join_into(dataset: Dataset, path, *, id_column: str | None = None,
         file=keyed.name, model=model, columns=names, n_rows=len(keyed.ids), n_matched=m.n_matched,
         n_missing=int(m.missing.size), missing_ids=tuple(ids[i] for i in m.missing[:ID_LIST_LIMIT]),
         n_extra=int(m.extra.size), extra_ids=tuple(keyed.ids[j] for j in m.extra[:ID_LIST_LIMIT]),
-        near=m.near, n_near=m.n_near)
+        near=m.near, n_near=m.n_near, n_table=n_old, n_common=rows_with_every_model(out))
     if m.n_matched == 0:
         raise JoinError(f"no ID of {keyed.name} is in the table"
                         + (f"; {match.sentences('the table')[-1].split(': ', 1)[1]}"

@@ -25,6 +25,7 @@ from .explain import (
 )
 from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result
 from .loss import to_units
+from .summary_view import scored_rows_note
 from .metrics.view import (BAND_COLOURS, guide_bar, parity_view, reliability_view,
                            statistic_lines)
 
@@ -147,6 +148,8 @@ def report_html(
         f"<p>{esc(formula)}</p>",
         f"<p>Rows used: <b>{fmt_count(t.n)}</b>; excluded as invalid: <b>{fmt_count(evaluation.validity.n_invalid)}</b>"
         + ("; weighted by the weight column" if dataset.weight is not None else "") + ".</p>",
+        *(f"<p>{esc(note)}.</p>" for note in [scored_rows_note(dataset, evaluation.validity, t.n)]
+          if note),
         f"<p>Convention: <b>{esc(opts.policy.label)}</b>. "
         f"{esc(opts.policy.describe(not categorical))} "
         f"{esc(reduction_text(opts))}</p>",

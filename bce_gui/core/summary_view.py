@@ -7,6 +7,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
+from .formatting import fmt_count
 from .loss import LossTotals
 
 UNITS = ("nats", "bits")
@@ -67,3 +70,37 @@ def class_rows(classes, breakdown: list[dict], totals: LossTotals, units: str = 
     shares = totals.class_shares or (math.nan,) * len(breakdown)
     return [ClassRow(label_text(c), int(b["rows"]), to_units(b["mean_loss"], units), b["share"], q)
             for c, b, q in zip(classes, breakdown, shares)]
+
+
+def scored_rows_note(dataset, validity, n_used: int) -> str:
+    """One line when models after the first leave rows out of the loss shown (every model is
+    scored on the same rows, so a row without a usable prediction from another model counts for
+    none): "Scored on the 2 rows every model has (10 rows have no usable prediction from
+    model_b)".
+    '' with one model, or when no row is left out only because of another model."""
+    from .compare import display_names
+
+    models = dataset.schema.models
+    if len(models) < 2 or validity.valid.all():
+        return ""
+    others = [set(m.columns) for m in models[1:]]
+    theirs = set().union(*others)
+    codes = validity.codes
+    fine = np.ones(validity.valid.size, dtype=bool)  # every cell but the other models' usable
+    for name, c in codes.items():
+        if name not in theirs:
+            fine &= c == 0
+    lacking = []
+    for name, columns in zip(display_names(dataset.schema, titled=True)[1:], others):
+        bad = np.zeros_like(fine)
+        for c in columns:
+            if c in codes:
+                bad |= codes[c] != 0
+        k = int(np.count_nonzero(fine & bad))
+        if k:
+            lacking.append(f"{fmt_count(k)} {'row has' if k == 1 else 'rows have'} no usable "
+                           f"prediction from {name}")
+    if not lacking:
+        return ""
+    rows = "row" if n_used == 1 else "rows"
+    return f"Scored on the {fmt_count(n_used)} {rows} every model has ({'; '.join(lacking)})"

@@ -59,6 +59,6 @@ class CompareController(FollowingJob):
     def _task(self):
         if not self.active:
             return None
-        columns = ComparisonColumns.of(self.doc.dataset, self.doc.live)
+        columns = ComparisonColumns.of(self.doc.dataset, self.doc.live, titled=True)
         settings, reference = self.settings, self.reference
         return lambda progress=None: compare(columns, reference, settings, progress=progress)

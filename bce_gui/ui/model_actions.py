@@ -147,8 +147,7 @@ class ModelActions:
                                                 self.doc.source_path, match))
         commands.replace_table(self.doc, table, f"Join {Path(path).name} by ID")
         found = match.sentences("the table")
-        summary = (f"Joined {match.file} as model {match.model}: {match.n_matched:,} of "
-                   f"{match.n_rows:,} IDs matched")
+        summary = match.headline()
         if found:
             QMessageBox.information(self.window, "Join predictions by ID",
                                     summary + ".\n\n" + "\n\n".join(found))

@@ -19,7 +19,7 @@ from ..core.explain import (
 )
 from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result, with_units
 from ..core.metrics.view import guide_bar
-from ..core.summary_view import class_rows, shown_loss
+from ..core.summary_view import class_rows, scored_rows_note, shown_loss
 from . import theme
 from .document import Document
 from .guide_bar import GuideBarWidget
@@ -158,9 +158,13 @@ class SummaryPanel(QFrame):
             self.unit_label.setText(f"{shown.units} per observation")
         # A screen reader reads the name: it must carry the value, not only say what it is.
         self.loss_label.setAccessibleName(f"Final loss: {self.loss_label.text()} {self.unit_label.text()}")
+        # Other models' missing predictions leave rows out of this loss too: say so, or the
+        # loss seems to jump after a join for no reason.
+        scored = scored_rows_note(self.doc.dataset, self.doc.live.validity, t.n) if n_invalid else ""
         self.counts_label.setText(
             f"N used: <b>{fmt_count(t.n)}</b> &nbsp;·&nbsp; invalid (excluded): <b>{fmt_count(n_invalid)}</b>"
             + (" &nbsp;·&nbsp; weighted" if self.doc.has_weight else "")
+            + (f"<br>{html.escape(scored)}" if scored else "")
         )
         self.formula_label.setText(formula_text(t, opts, categorical=categorical,
                                                 weighted=weighted_rows(self.doc.dataset, opts)))

@@ -162,6 +162,10 @@ def test_plan_over_a_selection_and_a_block_that_does_not_fit():
     assert not plan.append and plan.columns == {"actual": ["1", "0"], "predicted": ["0.5", ""]}
     with pytest.raises(PasteError, match="3 columns.*Predicted column on the table has only 1"):
         plan_paste([["a", "1", "0.5"]], SHOWN, 2)
+    # K classes: the class column is named as the table titles it
+    with pytest.raises(PasteError, match=r"from the p\(b\) column on the table has only 2"):
+        plan_paste([["0.2", "0.3", "0.5"]], ["id", "actual", "p_a", "p_b", "p_c"], 3,
+                   ["ID", "Actual", "p(a)", "p(b)", "p(c)"])
     wide = plan_paste([["a", "1", "0.5", "n1", "n2"]], SHOWN, 0)  # wider than the whole table
     assert wide.roles == SHOWN and wide.ignored == ["column 4", "column 5"]
 

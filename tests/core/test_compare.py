@@ -5,6 +5,7 @@ paired interval's coverage on simulated pairs with a known difference."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -146,6 +147,36 @@ def test_reference_other_than_the_first_and_sign_of_the_difference():
                                                rel=1e-12)
     assert d.difference.value < 0 and d.ci95.high < 0
     assert "logreg is better than bayes" in d.sentence()
+
+
+QA_FILE = Path(__file__).parents[1] / "reference" / "qa_two_models.csv"
+
+
+def _mirrored_verdicts(one: str, other: str, a: str, b: str) -> bool:
+    """The two sentences say the same thing from each side."""
+    return ((f"{a} is better than {b}" in one and f"{b} is worse than {a}" in other)
+            or (f"{a} is worse than {b}" in one and f"{b} is better than {a}" in other)
+            or ("could be 0" in one and "could be 0" in other))
+
+
+@pytest.mark.parametrize("source", ["qa file", "logreg and bayes"])
+def test_the_reference_choice_mirrors_the_interval_and_keeps_the_verdict(source):
+    """A QA run found 'model_b is better' with predicted as reference and 'the difference
+    could be 0' with model_b as reference: the interval of b − a is exactly the mirror of that
+    of a − b, and the two sentences agree."""
+    if source == "qa file":
+        from bce_gui.core.io import read_table
+
+        ds = add_models(read_table(QA_FILE)[0], ["model_b"])
+    else:
+        y, preds = binary_pair()
+        ds = binary_table(y, preds)
+    names = ds.schema.models[0].name, ds.schema.models[1].name
+    d0 = run(ds, reference=0).differences[0]
+    d1 = run(ds, reference=1).differences[0]
+    assert d0.difference.value == -d1.difference.value
+    assert (d1.ci95.low, d1.ci95.high) == (-d0.ci95.high, -d0.ci95.low)
+    assert _mirrored_verdicts(d0.sentence(), d1.sentence(), names[1], names[0])
 
 
 def test_rows_invalid_for_one_model_are_left_out_for_both():
@@ -322,7 +353,8 @@ def test_row_points_place_each_model_on_the_curve():
     ds = binary_table(np.array([1.0, 0.0]), {"a": np.array([0.8, 0.3]), "b": np.array([0.4, 0.1])})
     ev = evaluate(ds, LossOptions())
     pts = row_points(ds, ev.options, ev.losses, 0)
-    assert [(n, x) for n, x, _l in pts] == [("a", 0.8), ("b", 0.4)]
+    # named as the window's table titles them: the first model is "Predicted" (column "a")
+    assert [(n, x) for n, x, _l in pts] == [("Predicted", 0.8), ("b", 0.4)]
     assert pts[0][2] == pytest.approx(-math.log(0.8)) and pts[1][2] == pytest.approx(-math.log(0.4))
 
 

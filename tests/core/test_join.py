@@ -178,6 +178,25 @@ def test_join_into_adds_a_model_to_an_open_table(tmp_path):
     assert len(ds) == 3 and len(ds.schema.models) == 1  # the open table is not changed
 
 
+def test_join_into_counts_from_the_table_side(tmp_path):
+    """A file of 2 IDs that both match still leaves 10 of the table's 12 rows without a
+    prediction: the message counts the table's rows, and says what the models are scored on
+    (a second join that misses another row narrows the rows every model has)."""
+    ids = [f"r{i}" for i in range(12)]
+    ds = Dataset.from_arrays([i % 2 for i in range(12)], [0.5] * 12, ids=ids)
+    two = write(tmp_path, "two.csv", "id,p\nr0,0.9\nr1,0.2\n")
+    out, match = join_into(ds, two)
+    assert match.headline() == ("Joined two.csv as model two: 2 of the table's 12 rows matched "
+                                "(2 of the file's 2 IDs)")
+    (missing,) = match.sentences("the table")
+    assert missing.startswith("two.csv: 10 IDs of the table have no prediction ('r2', ")
+    assert missing.endswith("every model is scored on the 2 rows all models have")
+    third = write(tmp_path, "three.csv", "id,p\n" + "".join(f"{i},0.4\n" for i in ids[1:]))
+    _, match = join_into(out, third)
+    assert match.headline().endswith("11 of the table's 12 rows matched (11 of the file's 11 IDs)")
+    assert match.sentences("the table")[0].endswith("scored on the 1 row all models have")
+
+
 def test_join_into_needs_ids(tmp_path):
     ds = Dataset.from_arrays([1, 0], [0.8, 0.3])
     p = write(tmp_path, "other.csv", "id,p\na,0.9\n")

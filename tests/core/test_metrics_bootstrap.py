@@ -169,6 +169,21 @@ def test_paired_interval_of_a_model_with_itself_is_zero():
     assert (ci.low, ci.high) == (0.0, 0.0)
 
 
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_paired_interval_of_b_minus_a_is_the_mirror_of_a_minus_b(seed, weighted):
+    """Which model is the reference cannot move the interval: b − a gets exactly [−high, −low]
+    of a − b (the same resamples), with ties (rows where both models agree) and rows enough to
+    merge bins."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.choice([7, 300, 5000]))
+    a = -np.log(rng.uniform(0.02, 1.0, n))
+    b = np.where(rng.random(n) < 0.2, a, -np.log(rng.uniform(0.02, 1.0, n)))
+    w = rng.choice([0.0, 0.5, 1.0, 3.0], n) if weighted else None
+    ab, ba = paired_bootstrap_ci(a, b, w), paired_bootstrap_ci(b, a, w)
+    assert ab.defined and (ba.low, ba.high) == (-ab.high, -ab.low)
+
+
 def test_paired_infinite_rows_are_named():
     a = np.array([0.1, np.inf, 0.3])
     b = np.array([0.2, 0.5, 0.1])

@@ -385,3 +385,18 @@ def test_the_models_compared_are_in_the_reports_unit():
         assert diff[1][1] == fmt_number((loss["b"] - loss["a"]) / unit, 4)
         (sentence,) = [p for p in page.paragraphs if p.startswith("b − a = ")]
         assert sentence.startswith(f"b − a = {fmt_number((loss['b'] - loss['a']) / unit, 4)} {units} (")
+
+
+def test_the_report_says_when_other_models_leave_rows_out():
+    from bce_gui.core.schema import Schema
+
+    nan = float("nan")
+    cols = {"actual": NumericColumn(np.array([1.0, 0.0, 1.0, 0.0])),
+            "predicted": NumericColumn(np.array([0.9, 0.2, 0.8, 0.3])),
+            "model_b": NumericColumn(np.array([0.7, nan, nan, nan]))}
+    ds = Dataset(cols, Schema.binary("actual", ("predicted", "model_b")))
+    html = report_html(ds, evaluate(ds, LossOptions()), source="x.csv", now=NOW)
+    assert ("<p>Scored on the 1 row every model has (3 rows have no usable prediction from "
+            "model_b).</p>") in html
+    one = Dataset(cols, Schema.binary("actual", ("predicted",)))
+    assert "Scored on" not in report_html(one, evaluate(one, LossOptions()), source=None, now=NOW)

@@ -149,3 +149,63 @@ def test_statistics_explanations_say_weight_when_the_rows_are_weighted():
         assert got["accuracy"].value == value
         assert got["accuracy"].explanation == f"{share} whose most probable class is the actual one."
         assert ("(each counting its weight)" in got["brier"].explanation) == (weights is not None)
+
+
+def _two_models(first, second, actual=(1, 0, 1, 0, 1)):
+    import numpy as np
+
+    from bce_gui.core.dataset import Dataset, NumericColumn
+    from bce_gui.core.schema import Schema
+
+    cols = {"actual": NumericColumn(np.asarray(actual, float)),
+            "predicted": NumericColumn(np.asarray(first, float)),
+            "model_b": NumericColumn(np.asarray(second, float))}
+    return Dataset(cols, Schema.binary("actual", ("predicted", "model_b")))
+
+
+def test_the_rows_other_models_leave_out_are_said():
+    """The first model's loss is of the rows every model has: when a second model's missing
+    predictions leave rows out, the summary says so (a QA run saw the loss drop after a join
+    with no hint why)."""
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.summary_view import scored_rows_note
+
+    nan = float("nan")
+    ds = _two_models([0.9, 0.2, 0.8, 0.3, nan], [0.7, nan, nan, 1.5, 0.6])
+    ev = evaluate(ds, LossOptions())
+    assert ev.totals.n == 1
+    # row 5 lacks the first model's prediction: it is no other model's doing
+    assert scored_rows_note(ds, ev.validity, ev.totals.n) == (
+        "Scored on the 1 row every model has (3 rows have no usable prediction from model_b)")
+    whole = _two_models([0.9, 0.2, 0.8, 0.3, nan], [0.7, 0.1, 0.9, 0.2, nan])
+    ev = evaluate(whole, LossOptions())
+    assert scored_rows_note(whole, ev.validity, ev.totals.n) == ""  # only the first model's gap
+    one = _two_models([0.9, nan, 0.8, 0.3, 0.6], [0.7, 0.1, 0.9, 0.2, 0.6])
+    one = type(one)(one.columns, one.schema.with_models(one.schema.models[:1]))
+    ev = evaluate(one, LossOptions())
+    assert scored_rows_note(one, ev.validity, ev.totals.n) == ""  # one model
+
+
+def test_the_rows_another_k_class_model_leaves_out_are_said():
+    import numpy as np
+
+    from bce_gui.core.dataset import Dataset, NumericColumn
+    from bce_gui.core.evaluate import evaluate
+    from bce_gui.core.loss import LossOptions
+    from bce_gui.core.schema import Schema
+    from bce_gui.core.summary_view import scored_rows_note
+
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.3, 0.4]])
+    q = p.copy()
+    q[1:3] = np.nan  # the second model has no prediction for rows 2 and 3
+    cols = {"label": NumericColumn(np.array([0.0, 1.0, 2.0, 2.0]))}
+    cols.update({f"a_{k}": NumericColumn(p[:, k]) for k in range(3)})
+    cols.update({f"b_{k}": NumericColumn(q[:, k]) for k in range(3)})
+    schema = Schema.categorical((0, 1, 2), "label", {"first": ("a_0", "a_1", "a_2"),
+                                                     "second": ("b_0", "b_1", "b_2")})
+    ds = Dataset(cols, schema)
+    ev = evaluate(ds, LossOptions())
+    assert ev.totals.n == 2
+    assert scored_rows_note(ds, ev.validity, ev.totals.n) == (
+        "Scored on the 2 rows every model has (2 rows have no usable prediction from second)")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from sklearn.metrics import log_loss
 
 from bce_gui.core.dataset import Dataset, NumericColumn
-from bce_gui.core.formatting import fmt_number
+from bce_gui.core.formatting import fmt_number, fmt_result
 from bce_gui.core.schema import Schema
 from bce_gui.ui.model_actions import NEW_COLUMN
 
@@ -129,7 +129,7 @@ def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialo
     joined(qtbot, w)
     assert w.doc.n_models == 2 and len(w.doc) == 11
     info = dialogs.of("information")[-1].text
-    assert "9 of 10 IDs matched" in info
+    assert "9 of the table's 10 rows matched (9 of the file's 10 IDs)" in info
     assert "1 ID of the table has no prediction ('ID10')" in info
     assert "1 ID is not in the table ('ID99')" in info
     r = fresh(qtbot, w)
@@ -138,6 +138,31 @@ def test_join_predictions_by_id_with_the_shortcut(window, qtbot, tmp_path, dialo
     assert r.models[0].loss == pytest.approx(log_loss(Y[:9], P[:9]), rel=1e-12)
     w.doc.undo_stack.undo()
     assert w.doc.n_models == 1 and len(w.doc) == 10
+
+
+def test_a_join_that_leaves_table_rows_without_a_prediction_says_so(window, qtbot, tmp_path,
+                                                                     dialogs):
+    """A QA run: a 2-row predictions file joined into the 10-row example said '2 of 2 IDs
+    matched' while 8 rows got no prediction and every model was scored on 2 rows."""
+    w = window
+    dialogs.answer("open", str(predictions_file(tmp_path, [("ID1", 0.9), ("ID2", 0.2)])))
+    press(qtbot, w, "Ctrl+Shift+J")
+    joined(qtbot, w)
+    info = dialogs.of("information")[-1].text
+    headline = "Joined other.csv as model other: 2 of the table's 10 rows matched"
+    assert info.startswith(headline + " (2 of the file's 2 IDs).")
+    assert "8 IDs of the table have no prediction" in info
+    assert "every model is scored on the 2 rows all models have" in info
+    assert w.statusBar().currentMessage().startswith(headline)
+    assert fresh(qtbot, w).n == 2
+    # The summary's loss is now of 2 rows (the first model's too): it says why
+    assert w.summary.loss_text() == fmt_result(log_loss(Y[:2], P[:2], labels=[0, 1]))
+    counts = w.summary.counts_label.text()
+    assert "N used: <b>2</b>" in counts
+    assert ("Scored on the 2 rows every model has (8 rows have no usable prediction from "
+            "other)") in counts
+    w.doc.undo_stack.undo()
+    assert "Scored on" not in w.summary.counts_label.text()
 
 
 def test_join_refuses_duplicate_ids_and_says_so(window, qtbot, tmp_path, dialogs):
@@ -169,6 +194,34 @@ def test_reference_choice_flips_the_difference(window, qtbot, dialogs):
     r = fresh(qtbot, w)
     assert r.reference == 1 and r.differences[0].column == "Predicted"
     assert r.differences[0].difference.value == pytest.approx(-before, rel=1e-12)
+
+
+def test_the_reference_button_does_not_change_the_verdict(make_window, qtbot, dialogs):
+    """The QA's file: 'model_b is better' with Predicted as the reference turned into 'the
+    difference could be 0' with model_b as the reference. The interval shown is now the mirror
+    and the sentence says the same either way."""
+    from pathlib import Path
+
+    w = make_window(load_example=False)
+    path = Path(__file__).parents[1] / "reference" / "qa_two_models.csv"
+    assert w.files.open_path(str(path), ask=False)
+    qtbot.waitUntil(lambda: len(w.doc) == 300, timeout=10_000)
+    dialogs.answer("item", "model_b")
+    w.actions["add_model"].trigger()
+    first = fresh(qtbot, w).differences[0]
+    qtbot.waitUntil(lambda: "model_b −" in w.compare_view.sentences.text())
+    said_first = w.compare_view.sentences.text()
+    w.compare_view.reference.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: w.compare.result.reference == 1 and not w.compare._busy,
+                    timeout=10_000)
+    second = w.compare.result.differences[0]
+    qtbot.waitUntil(lambda: "− model_b" in w.compare_view.sentences.text())
+    said_second = w.compare_view.sentences.text()
+    assert (second.ci95.low, second.ci95.high) == (-first.ci95.high, -first.ci95.low)
+    if "could be 0" in said_first:
+        assert "could be 0" in said_second
+    else:
+        assert ("is better than" in said_first) == ("is worse than" in said_second)
 
 
 def test_a_disagreeing_row_is_selected_and_shown_on_the_penalty_curve(window, qtbot, dialogs):
@@ -282,6 +335,48 @@ def test_join_a_k_class_predictions_file(make_window, qtbot, tmp_path, dialogs):
         w.doc.undo_stack.undo()
     r = fresh(qtbot, w)
     assert r.models[1].loss == pytest.approx(math.log(k), rel=1e-12)
+
+
+@pytest.mark.parametrize("table", ["file", "k classes"])
+def test_the_first_model_is_called_predicted_as_the_table_titles_it(make_window, qtbot, tmp_path,
+                                                                    monkeypatch, dialogs, table):
+    """A QA run: the reference was 'Predicted' for the worked example but 'predicted' (the
+    file's column, or a K-class model's name) for files: the Compare tab, the report and the
+    penalty curve now call it as the table does."""
+    import bce_gui.ui.files as files_mod
+    from pathlib import Path
+
+    from bce_gui.core.compare import row_points
+
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+    w = make_window(load_example=False)
+    if table == "file":
+        path = Path(__file__).parents[1] / "reference" / "qa_two_models.csv"
+        assert w.files.open_path(str(path), ask=False)
+        qtbot.waitUntil(lambda: len(w.doc) == 300, timeout=10_000)
+        dialogs.answer("item", "model_b")
+        w.actions["add_model"].trigger()
+        other = "model_b"
+    else:
+        from bce_gui.ui.main_window import load_multiclass_example
+
+        w.doc.set_dataset(load_multiclass_example())
+        w.model_actions.add_model_column(NEW_COLUMN)
+        other = w.doc.dataset.schema.models[1].name
+    assert w.doc.dataset.schema.models[0].name == "predicted"  # the file's, or the K-class default
+    r = fresh(qtbot, w)
+    assert [m.column for m in r.models] == ["Predicted", other]
+    qtbot.waitUntil(lambda: f"{other} − Predicted" in w.compare_view.sentences.text())
+    board = [w.compare_view.leaderboard.item(i, 0).text() for i in range(2)]
+    assert "Predicted (reference)" in board
+    page = tmp_path / "r.html"
+    assert w.files.export_report(w.plot, str(page))
+    html = page.read_text("utf-8")
+    assert "Against the reference, Predicted" in html and f"{other} − Predicted = " in html
+    assert "predicted" not in html.split("Models compared", 1)[1].split("</table>", 1)[0]
+    if table == "file":
+        points = row_points(w.doc.dataset, w.doc.options, w.doc.live.losses, 0)
+        assert [name for name, _x, _y in points] == ["Predicted", "model_b"]
 
 
 def test_add_model_column_to_a_k_class_table_copies_its_class_columns(window, qtbot, dialogs):

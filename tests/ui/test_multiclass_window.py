@@ -157,6 +157,21 @@ def test_paste_into_class_columns_and_undo(mc, qtbot):
     assert w.summary.loss_text() == fmt_result(expected_loss())
 
 
+def test_a_block_too_wide_names_the_class_column_by_its_title(mc, qtbot, dialogs):
+    """A QA run: the warning said 'from the p_banana column on' while the table's column is
+    titled 'p(banana)'."""
+    w = mc
+    view = w.obs_view
+    start = w.model.index(0, col(w, "p_banana"))
+    view.selectionModel().setCurrentIndex(start, view.selectionModel().SelectionFlag.ClearAndSelect)
+    QGuiApplication.clipboard().setText("0.5\t0.25\t0.25\n")
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    (warning,) = dialogs.of("warning")
+    assert "from the p(banana) column on the table has only 2" in warning.text
+    assert "p_banana" not in warning.text
+    assert w.doc.undo_stack.count() == 0
+
+
 def test_pasting_rows_with_a_header_appends_them_with_text_labels(mc, qtbot):
     w = mc
     view = w.obs_view

@@ -370,6 +370,13 @@ def paired_bootstrap_ci(losses_a, losses_b, weights=None, *, n_resamples: int = 
     Each resample takes the same rows for both models, so the interval is that of the mean
     row-by-row difference (the two means share their weights, so the difference of means is
     the mean of the differences).
+
+    Antisymmetric exactly: ``paired_bootstrap_ci(b, a)`` is ``paired_bootstrap_ci(a, b)``
+    negated, [−high, −low], so which model is the reference cannot change the verdict. The
+    histogram's bins are ordered by their floating-point keys, in which negative values follow
+    positive ones, so the seeded draws of d and of −d differ; the resamples are therefore drawn
+    for one orientation of the pair, chosen from the rows alone (the one whose first nonzero
+    finite row difference is positive), and the other orientation's interval is its mirror.
     """
     a = np.asarray(losses_a, dtype=np.float64)
     b = np.asarray(losses_b, dtype=np.float64)
@@ -377,9 +384,14 @@ def paired_bootstrap_ci(losses_a, losses_b, weights=None, *, n_resamples: int = 
         raise ValueError("the two models' losses differ in length")
     with np.errstate(invalid="ignore"):
         d = a - b
+        nonzero = np.flatnonzero(np.isfinite(d) & (d != 0))
+        flip = nonzero.size > 0 and d.flat[nonzero[0]] < 0
+        if flip:
+            d = b - a  # (exactly −d, with +0 where a == b, as a − b has)
     h = HistogramBootstrap(weights is not None, n_resamples, seed, level,
                            what="loss under one model only")
-    return h.update(d, weights).result()
+    ci = h.update(d, weights).result()
+    return ci.negated() if flip else ci
 
 
 # --------------------------------------------------------------------------------------------

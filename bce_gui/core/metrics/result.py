@@ -84,6 +84,12 @@ class Interval:
             return self
         return replace(self, low=self.low * factor, high=self.high * factor)
 
+    def negated(self) -> "Interval":
+        """The interval of the negated quantity: [−high, −low] (the same resamples)."""
+        if not self.defined:
+            return self
+        return replace(self, low=-self.high, high=-self.low)
+
     def json(self) -> list | None:
         """``[low, high]`` as ``compute --json`` writes it; None when not defined."""
         if not self.defined:
