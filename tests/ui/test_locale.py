@@ -183,3 +183,45 @@ def test_a_conventions_epsilon_is_shown_with_the_decimal_mark_in_use(german, win
     assert panel.eps.text() == "2,22e-16" and not panel.eps.isEnabled()
     w.actions["numbers_english"].trigger()
     assert panel.eps.text() == "2.22e-16"
+
+
+def test_a_point_grouped_thousand_is_refused_in_a_number_field(german, window, qtbot):
+    """A German reader typing 1.000 means a thousand: it set a label smoothing of 1 with no
+    word. Refused as 1,000 is in English; a plain 0.35 is still a decimal."""
+    w = window
+    panel = w.settings_panel
+    before = w.doc.options
+    type_into(qtbot, panel.smoothing, "1.000")
+    assert w.doc.options == before and panel.smoothing.value() == 0
+    assert panel.error.text() == ("Label smoothing: “1.000” could be a thousand or one: "
+                                  "type 1000 or 1,000; 0 is kept")
+    type_into(qtbot, panel.smoothing, "0.35")
+    assert w.doc.options.label_smoothing == 0.35 and panel.error.text() == ""
+    assert w.doc.live.totals.mean == pytest.approx(smoothed_loss(0.35), rel=1e-12)
+    w.actions["numbers_english"].trigger()  # with '.' as the decimal mark 1.000 is one
+    type_into(qtbot, panel.smoothing, "1.000")
+    assert w.doc.options.label_smoothing == 1.0 and panel.error.text() == ""
+
+
+def test_a_point_grouped_thousand_pasted_is_kept_as_text_and_reported(german, window, qtbot):
+    """Pasting 1.000 into Predicted gave a valid 1 (p = 1 for class 1, a loss of 0)."""
+    from PySide6.QtGui import QGuiApplication
+
+    w = window
+    m = w.model
+    column = m.column_of("predicted")
+    w.obs_view.setCurrentIndex(m.index(0, column))
+    w.obs_view.setFocus()
+    QGuiApplication.clipboard().setText("1.000\n0.35\n")
+    qtbot.keyClick(w.obs_view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    ds = w.doc.dataset
+    assert ds.cell_text("predicted", 0) == "1.000" and math.isnan(ds.predicted.values[0])
+    assert ds.predicted.values[1] == 0.35
+    assert cell(w, 0, "predicted") == "1.000" and cell(w, 1, "predicted") == "0,35"
+    note = cell(w, 0, "note")
+    assert note.startswith("excluded") and "not a number" in note
+    # row 0 is left out; row 1 (class 0) now has p = 0.35
+    y, p = EX_Y[1:], EX_P[1:].copy()
+    p[0] = 0.35
+    expected = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+    assert w.doc.live.totals.mean == pytest.approx(expected, rel=1e-12)
