@@ -107,6 +107,19 @@ def fmt_cell(x: float, style: NumberStyle | None = None) -> str:
     return localize(f"{x:.15g}", style)
 
 
+def fmt_list(texts, last: str | None = None, style: NumberStyle | None = None) -> str:
+    """Numbers (as shown) listed in a sentence: "0.05, 0.20 and 0.30" (``last``: what parts the
+    last two, e.g. " and "; by default the same as the others). With a decimal comma they are
+    parted by "; " ("0,05; 0,20 and 0,30"), so that "0,05, 0,20" never reads as one list of
+    digits."""
+    style = style or _style
+    sep = ", " if style.decimal == "." else "; "
+    texts = list(texts)
+    if len(texts) < 2:
+        return "".join(texts)
+    return sep.join(texts[:-1]) + (sep if last is None else last) + texts[-1]
+
+
 def with_units(shown: str, units: str) -> str:
     """A number as shown followed by its unit, singular for exactly one: "1 bit", "0.693 nats"."""
     one = shown.strip() == "1"
