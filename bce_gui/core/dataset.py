@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .formatting import GROUPED, fmt_number, number_style
+from .formatting import fmt_number, looks_grouped, number_style
 from .schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT, Schema
 
 #: Text columns (IDs, extra columns) use numpy's variable-width UTF-8 string dtype: 16 bytes per
@@ -56,9 +56,9 @@ def number_text(v: float) -> str:
 def parse_cell(text: str) -> tuple[float, str | None]:
     """Read what a user typed into a number cell.
 
-    Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``; but
-    where the window writes '.' as the decimal mark, ``1,000`` is a thousand as likely as one,
-    so it is kept as text),
+    Returns ``(value, None)`` for a number (a lone decimal comma is accepted: ``0,94``; but a
+    whole number grouped with the mark that is not the window's decimal mark, ``1,000`` where it
+    is '.' or ``1.000`` where it is ',', is a thousand as likely as one, so it is kept as text),
     ``(nan, None)`` for an empty cell, ``(±inf, text)`` for a number too large for a float
     (``1e400``), and ``(nan, text)`` for anything else, so the text is kept and reported
     instead of being lost.
@@ -66,13 +66,13 @@ def parse_cell(text: str) -> tuple[float, str | None]:
     t = text.strip()
     if not t:
         return math.nan, None
+    if looks_grouped(t):
+        # "1,000" where '.' is the decimal mark, "1.000" where ',' is: a thousand with a group
+        # separator as likely as one (Excel copies formatted weights so): kept as typed and
+        # reported, never read as 1 (a file's cell is refused the same way)
+        return math.nan, t
     candidate = t
     if t.count(",") == 1 and "." not in t:
-        if number_style().decimal == "." and GROUPED.fullmatch(t):
-            # "1,000" where '.' is the decimal mark: a thousand with a group separator as
-            # likely as one with a decimal comma (Excel copies formatted weights so): kept
-            # as typed and reported, never read as 1 (a file's cell is refused the same way)
-            return math.nan, t
         candidate = t.replace(",", ".")
     if "_" in candidate:
         return math.nan, t
@@ -92,7 +92,8 @@ def parse_cells(texts: list[str]) -> "ColumnRows":
 
     numpy converts a list of plain numbers in one call; only the cells that call cannot take
     (empty, text, a decimal comma) or that Python's float() reads differently from
-    :func:`parse_cell` ('nan', '1_000') go through :func:`parse_cell` one by one.
+    :func:`parse_cell` ('nan', '1_000', and '1.000' where ',' is the decimal mark) go through
+    :func:`parse_cell` one by one.
     """
     n = len(texts)
     try:
@@ -101,6 +102,14 @@ def parse_cells(texts: list[str]) -> "ColumnRows":
         recheck = np.flatnonzero(~np.isfinite(values)).tolist()
         if "_" in "".join(texts):
             recheck = sorted(set(recheck) | {i for i, t in enumerate(texts) if "_" in t})
+        if number_style().decimal == ",":
+            # numpy reads "1.000" as 1; in a German window it is a thousand as likely as one.
+            # Only 1 <= |v| < 1000 can be such text (several groups do not convert at all).
+            with np.errstate(invalid="ignore"):
+                span = np.flatnonzero((np.abs(values) >= 1.0) & (np.abs(values) < 1000.0))
+            grouped = {i for i in span.tolist() if looks_grouped(texts[i].strip())}
+            if grouped:
+                recheck = sorted(set(recheck) | grouped)
     except ValueError:
         values = np.empty(n, dtype=np.float64)
         recheck = range(n)

@@ -4,7 +4,8 @@ Numbers meant for people (the window, the report) follow one :class:`NumberStyle
 and the digit-group separator of the user's locale, or C/English. The window sets it once
 (:func:`set_number_style`); the command line, CSV and JSON never do, so they stay in C. What people
 type into a number field is read by :func:`parse_number`, which accepts both ``.`` and ``,`` as the
-decimal mark and never reads either as a thousands separator.
+decimal mark, never reads either as a thousands separator, and refuses a whole number grouped with
+the mark that is not the style's decimal mark (``1,000`` in English, ``1.000`` in German).
 """
 
 from __future__ import annotations
@@ -106,6 +107,19 @@ def fmt_cell(x: float, style: NumberStyle | None = None) -> str:
     return localize(f"{x:.15g}", style)
 
 
+def fmt_list(texts, last: str | None = None, style: NumberStyle | None = None) -> str:
+    """Numbers (as shown) listed in a sentence: "0.05, 0.20 and 0.30" (``last``: what parts the
+    last two, e.g. " and "; by default the same as the others). With a decimal comma they are
+    parted by "; " ("0,05; 0,20 and 0,30"), so that "0,05, 0,20" never reads as one list of
+    digits."""
+    style = style or _style
+    sep = ", " if style.decimal == "." else "; "
+    texts = list(texts)
+    if len(texts) < 2:
+        return "".join(texts)
+    return sep.join(texts[:-1]) + (sep if last is None else last) + texts[-1]
+
+
 def with_units(shown: str, units: str) -> str:
     """A number as shown followed by its unit, singular for exactly one: "1 bit", "0.693 nats"."""
     one = shown.strip() == "1"
@@ -134,6 +148,19 @@ class NumberParseError(ValueError):
 #: group separator as likely as one with a decimal comma, so refused where the decimal mark is
 #: '.' (the table's cells keep it as text: ``dataset.parse_cell``).
 GROUPED = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
+#: The same written with '.' ("1.000", "-12.500", "12.345.678"): where the decimal mark is ',',
+#: a German reader's thousand (or million), so refused there as ``1,000`` is under '.'. A decimal
+#: that cannot be a group (``0.35``, ``1.5``, ``0.350``, ``1.0001``) is still read with '.'.
+POINT_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+def looks_grouped(text: str, style: NumberStyle | None = None) -> bool:
+    """Whether ``text`` (stripped, ASCII minus) is a whole number written with digit groups
+    separated by the mark that is NOT ``style``'s decimal mark: ``1,000`` where the decimal
+    mark is '.', ``1.000`` where it is ','. Such text is a thousand as likely as one, so neither
+    a number field nor a cell reads it as a number."""
+    style = style or _style
+    return bool((GROUPED if style.decimal == "." else POINT_GROUPED).fullmatch(text))
 
 
 def parse_number(text: str, *, finite: bool = True) -> float:
@@ -141,8 +168,9 @@ def parse_number(text: str, *, finite: bool = True) -> float:
 
     Both ``.`` and ``,`` are accepted as the decimal mark (``0.1`` and ``0,1`` are one tenth in
     every locale), and neither is ever read as a thousands separator; text with both marks
-    (``1,000.5``) or two of one mark is refused rather than guessed at, and so is ``1,000`` where
-    the decimal mark is '.' (a thousand as likely as one; with a decimal comma it is one). A minus
+    (``1,000.5``) or two of one mark is refused rather than guessed at, and so is a whole number
+    grouped with the other mark (:func:`looks_grouped`): ``1,000`` where the decimal mark is '.',
+    ``1.000`` where it is ',' (a thousand as likely as one). A minus
     sign may be ASCII or typographic (−), and an exponent is allowed (``1e-7``, ``1,5e-3``).
     Raises :class:`NumberParseError` with a message that quotes the text.
     """
@@ -156,9 +184,10 @@ def parse_number(text: str, *, finite: bool = True) -> float:
     if t.count(",") > 1 or t.count(".") > 1:
         raise NumberParseError(f"“{shown}” has more than one decimal mark: "
                                "type no thousands separators")
-    if _style.decimal == "." and GROUPED.fullmatch(t):
-        raise NumberParseError(f"“{shown}” could be a thousand or one: type {t.replace(',', '')} "
-                               f"or {t.replace(',', '.')}")
+    if looks_grouped(t):
+        group = "," if _style.decimal == "." else "."
+        raise NumberParseError(f"“{shown}” could be a thousand or one: type {t.replace(group, '')} "
+                               f"or {t.replace(group, _style.decimal)}")
     candidate = t.replace(",", ".")
     if "_" in candidate or any(c.isspace() for c in candidate):
         raise NumberParseError(f"“{shown}” is not a number")

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .formatting import localize
 from .policies import KERAS_EPSILON, TORCH_LOG_FLOOR, ClipPolicy, make_policy
 
 LN2 = math.log(2.0)
@@ -82,13 +83,14 @@ class LossOptions:
             )
         if not (0.0 <= self.label_smoothing <= 1.0) or math.isnan(self.label_smoothing):
             raise OptionsError(
-                f"label smoothing must be between 0 and 1, not {self.label_smoothing:g}"
+                f"label smoothing must be between 0 and 1, not {localize(f'{self.label_smoothing:g}')}"
             )
         if self.pos_weight is not None:
             if not self.logits:
                 raise OptionsError("pos_weight applies to logits only (as in PyTorch); add --logits")
             if not (math.isfinite(self.pos_weight) and self.pos_weight > 0):
-                raise OptionsError(f"pos_weight must be a positive number, not {self.pos_weight:g}")
+                raise OptionsError("pos_weight must be a positive number, "
+                                   f"not {localize(f'{self.pos_weight:g}')}")
 
     @property
     def reduction_used(self) -> str:

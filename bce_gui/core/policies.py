@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .formatting import NumberStyle, fmt_list, localize
+
 FLOAT64_EPS = float(np.finfo(np.float64).eps)
 KERAS_EPSILON = 1e-7
 TORCH_LOG_FLOOR = -100.0
@@ -41,18 +43,27 @@ class ClipPolicy:
             "sklearn": "scikit-learn",
             "torch": "PyTorch",
             "keras": "Keras",
-            "custom": f"Custom epsilon ({self.eps:g})" if self.eps is not None else "Custom epsilon",
+            "custom": f"Custom epsilon ({localize(f'{self.eps:g}')})" if self.eps is not None
+            else "Custom epsilon",
         }[self.name]
 
     @property
     def description(self) -> str:
-        """One sentence saying what the convention does to p."""
+        """One sentence saying what the convention does to p (binary; see :meth:`describe`)."""
+        return self._description()
+
+    def _clip_range(self, eps: str, style: NumberStyle | None) -> str:
+        """"[eps, 1 - eps]" with the decimal mark (and list separator) of ``style``."""
+        shown = localize(eps, style)
+        return f"[{fmt_list([shown, f'1 - {shown}'], style=style)}]"
+
+    def _description(self, style: NumberStyle | None = None) -> str:
         if self.name == "exact":
             return "Probabilities are used as they are; a probability of 0 for the actual class gives an infinite loss."
         if self.name == "sklearn":
             return (
                 "As sklearn.metrics.log_loss: the probability of each class is clipped to "
-                f"[{FLOAT64_EPS:.3g}, 1 - {FLOAT64_EPS:.3g}] (float64 machine epsilon)."
+                f"{self._clip_range(f'{FLOAT64_EPS:.3g}', style)} (float64 machine epsilon)."
             )
         if self.name == "torch":
             return (
@@ -62,23 +73,24 @@ class ClipPolicy:
         if self.name == "keras":
             return (
                 "As keras.losses.BinaryCrossentropy (Keras 3): float32 arithmetic, p clipped to "
-                "[1e-7, 1 - 1e-7] before taking logs."
+                f"{self._clip_range('1e-7', style)} before taking logs."
             )
-        return f"The probability of each class is clipped to [{self.eps:g}, 1 - {self.eps:g}]."
+        return f"The probability of each class is clipped to {self._clip_range(f'{self.eps:g}', style)}."
 
 
-    def describe(self, binary: bool = True) -> str:
+    def describe(self, binary: bool = True, style: NumberStyle | None = None) -> str:
         """:attr:`description`, for K classes too (PyTorch's K-class loss clamps no log; Keras'
-        is CategoricalCrossentropy, which divides each row by its sum)."""
+        is CategoricalCrossentropy, which divides each row by its sum); its numbers in
+        ``style`` (default: the window's; JSON passes C)."""
         if self.name == "torch" and not binary:
             return ("As torch.nn.NLLLoss of log(p) (CrossEntropyLoss for logits): nothing is "
                     "clipped or clamped; a probability of 0 for the actual class gives an "
                     "infinite loss.")
         if self.name == "keras" and not binary:
             return ("As keras.losses.CategoricalCrossentropy (Keras 3): float32 arithmetic, "
-                    "each row divided by its sum, then clipped to [1e-7, 1 - 1e-7] before "
-                    "taking logs.")
-        return self.description
+                    f"each row divided by its sum, then clipped to {self._clip_range('1e-7', style)} "
+                    "before taking logs.")
+        return self._description(style)
 
     def short_label(self, binary: bool = True) -> str:
         """:attr:`label` with what the convention does, for a list to choose from."""
@@ -118,7 +130,8 @@ def make_policy(name: str = "exact", eps: float | None = None) -> ClipPolicy:
             raise PolicyError(f"--eps cannot be combined with the {name} convention")
         eps = float(eps)
         if not (0.0 < eps < 0.5):
-            raise PolicyError(f"epsilon must be greater than 0 and less than 0.5, not {eps:g}")
+            raise PolicyError(f"epsilon must be greater than 0 and less than {localize('0.5')}, "
+                              f"not {localize(f'{eps:g}')}")
         return ClipPolicy("custom", eps)
     if name == "custom":
         raise PolicyError("the custom convention needs an epsilon (--eps)")

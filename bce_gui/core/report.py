@@ -23,8 +23,9 @@ from .explain import (
     sums_text,
     weighted_rows,
 )
-from .formatting import fmt_count, fmt_number, fmt_percent, fmt_result
+from .formatting import fmt_count, fmt_list, fmt_number, fmt_percent, fmt_result, localize
 from .loss import to_units
+from .metrics.guide import BANDS
 from .summary_view import scored_rows_note
 from .metrics.view import (BAND_COLOURS, guide_bar, parity_view, reliability_view,
                            statistic_lines)
@@ -247,14 +248,15 @@ def _guide_section(totals, options, units: str = "nats") -> list[str]:
             mark.append(f"△ no skill {esc(bar.baseline_text)}")
         marks.append(f"<td class='mark'>{'<br>'.join(mark)}</td>")
     ticks = " · ".join(f"{a} | {b}" for a, b in zip(bar.labels, bar.ticks))
+    limits = [localize(f"{b:.2f}") for b, _ in BANDS[:-1]]
     return [
         "<h2>What the number means</h2>",
         f"<p>{esc(bar.caption)}</p>",
         "<table cellspacing='0' width='100%'><thead><tr>" + "".join(cells) + "</tr></thead><tr>"
         + "".join(marks) + "</tr></table>",
         f"<p class='muted'>Band limits in {units}: {esc(ticks)}"
-        + (" (up to 0.05, 0.20, 0.30, 1.00). " if units == "nats" else
-           " (the articles' 0.05, 0.20, 0.30 and 1.00 nats). ")
+        + (f" (up to {fmt_list(limits)}). " if units == "nats" else
+           f" (the articles' {fmt_list(limits, last=' and ')} nats). ")
         + f"{esc(bar.sentence)}</p>",
     ]
 

@@ -12,7 +12,7 @@ from typing import Any
 from .accumulate import RowReport
 from .dataset import Dataset
 from .evaluate import LIST_LIMIT, Evaluation
-from .formatting import json_number
+from .formatting import C_STYLE, json_number
 from .loss import REDUCTION_DESCRIPTIONS, LossOptions, LossTotals
 from .prediction_kinds import PredictionKinds
 from .schema import Task
@@ -53,7 +53,8 @@ def build_summary(
         "invalid": list(report.issues),
         "invalid_truncated": report.issues_truncated,
         "policy": opts.policy.name,
-        "policy_description": opts.policy.describe(task is None or task.is_binary),
+        # JSON's numbers are C even when the window's style is not (a summary exported there)
+        "policy_description": opts.policy.describe(task is None or task.is_binary, C_STYLE),
         "eps": opts.policy.eps,
         "logits": opts.logits,
         "label_smoothing": opts.label_smoothing,

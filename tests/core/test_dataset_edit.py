@@ -265,3 +265,25 @@ def test_a_grouped_thousand_is_kept_as_text_where_the_decimal_mark_is_a_point():
         assert parse_cell("1,000") == (1.0, None)
     finally:
         set_number_style(C_STYLE)
+
+
+def test_a_point_grouped_thousand_is_kept_as_text_where_the_decimal_mark_is_a_comma():
+    """"1.000" typed or pasted in a German window (a thousand to a German reader) was read as 1
+    and valid: kept as typed and reported, as "1,000" is under '.'. "0.35" stays a number, and
+    numpy's fast path for a pasted column (which reads "1.000" as 1) is checked too."""
+    from bce_gui.core.dataset import parse_cells
+    from bce_gui.core.formatting import NumberStyle, set_number_style
+
+    set_number_style(NumberStyle(decimal=",", group="."))
+    for text in ("1.000", "-12.500", "999.999", "12.345.678"):
+        v, bad = parse_cell(text)
+        assert math.isnan(v) and bad == text
+    assert parse_cell("0.35") == (0.35, None) and parse_cell("1.5") == (1.5, None)
+    assert parse_cell("0.350") == (0.35, None) and parse_cell("1,000") == (1.0, None)
+    pasted = parse_cells(["1.000", "0.5", " 2.500", "1.5", "1000.000", "0,25"])
+    assert pasted.text == {0: "1.000", 2: "2.500"}
+    assert math.isnan(pasted.values[0]) and math.isnan(pasted.values[2])
+    assert pasted.values[[1, 3, 4, 5]].tolist() == [0.5, 1.5, 1000.0, 0.25]
+    col = NumericColumn.from_floats([0.5])
+    col.set_cell(0, "1.000")
+    assert math.isnan(col.values[0]) and col.text == {0: "1.000"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from bce_gui.core.formatting import fmt_number, fmt_result
 
@@ -107,3 +108,40 @@ def test_parse_number_agrees_with_the_table_cells_parser():
         parse_number("1,000")
     value, kept = parse_cell("1,000")
     assert math.isnan(value) and kept == "1,000"
+
+
+@pytest.mark.parametrize("text", ["1.000", "-12.500", "+999.999", " 1.500 "])
+def test_a_point_grouped_thousand_is_refused_where_the_decimal_mark_is_a_comma(text):
+    """German readers write a thousand "1.000": it was read as 1 in a German window with no
+    word (a label smoothing of 1). Refused as "1,000" is where the decimal mark is '.'."""
+    set_number_style(GERMAN)
+    t = text.strip()
+    whole, decimal = t.replace(".", ""), t.replace(".", ",")
+    with pytest.raises(NumberParseError, match=f"could be a thousand or one: type "
+                                               f"{re.escape(whole)} or {re.escape(decimal)}"):
+        parse_number(text)
+    set_number_style(C_STYLE)
+    assert parse_number(text) == float(t)  # with '.' as the decimal mark it is a decimal
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0.35", 0.35), ("0.350", 0.35), ("1.5", 1.5), ("12.50", 12.5), ("1.0001", 1.0001),
+    ("0,35", 0.35), ("1,000", 1.0), ("1.5e3", 1500.0), ("1000", 1000.0),
+])
+def test_a_comma_style_still_reads_decimals_written_with_a_point(text, value):
+    """Only a whole number in groups of three is ambiguous: 0.35 (no group starts with 0),
+    1.5 or 1.0001 (not three digits) are decimals in every locale."""
+    set_number_style(GERMAN)
+    assert parse_number(text) == value
+
+
+def test_looks_grouped_takes_the_other_mark_of_the_style():
+    from bce_gui.core.formatting import looks_grouped
+
+    assert looks_grouped("1,000", C_STYLE) and not looks_grouped("1.000", C_STYLE)
+    assert looks_grouped("1.000", GERMAN) and not looks_grouped("1,000", GERMAN)
+    assert looks_grouped("12.345.678", GERMAN)  # a million in groups
+    assert not any(looks_grouped(t, GERMAN) for t in ("0.350", "1.5", "1.0001", "1000", "01.000"))
+    set_number_style(GERMAN)
+    with pytest.raises(NumberParseError, match="more than one decimal mark"):
+        parse_number("12.345.678")

@@ -82,7 +82,7 @@ def test_custom_epsilon_reads_either_decimal_mark(german, window, qtbot, typed):
     type_into(qtbot, panel.eps, typed)
     assert w.doc.options.policy.eps == 0.001
     assert w.doc.live.totals.mean == pytest.approx(clipped_loss(0.001), rel=1e-12)
-    assert "0.001" in w.doc.options.policy.label
+    assert w.doc.options.policy.label == "Custom epsilon (0,001)"  # for people: German
     assert panel.error.text() == ""
 
 
@@ -183,3 +183,88 @@ def test_a_conventions_epsilon_is_shown_with_the_decimal_mark_in_use(german, win
     assert panel.eps.text() == "2,22e-16" and not panel.eps.isEnabled()
     w.actions["numbers_english"].trigger()
     assert panel.eps.text() == "2.22e-16"
+
+
+def test_a_point_grouped_thousand_is_refused_in_a_number_field(german, window, qtbot):
+    """A German reader typing 1.000 means a thousand: it set a label smoothing of 1 with no
+    word. Refused as 1,000 is in English; a plain 0.35 is still a decimal."""
+    w = window
+    panel = w.settings_panel
+    before = w.doc.options
+    type_into(qtbot, panel.smoothing, "1.000")
+    assert w.doc.options == before and panel.smoothing.value() == 0
+    assert panel.error.text() == ("Label smoothing: “1.000” could be a thousand or one: "
+                                  "type 1000 or 1,000; 0 is kept")
+    type_into(qtbot, panel.smoothing, "0.35")
+    assert w.doc.options.label_smoothing == 0.35 and panel.error.text() == ""
+    assert w.doc.live.totals.mean == pytest.approx(smoothed_loss(0.35), rel=1e-12)
+    w.actions["numbers_english"].trigger()  # with '.' as the decimal mark 1.000 is one
+    type_into(qtbot, panel.smoothing, "1.000")
+    assert w.doc.options.label_smoothing == 1.0 and panel.error.text() == ""
+
+
+def test_a_point_grouped_thousand_pasted_is_kept_as_text_and_reported(german, window, qtbot):
+    """Pasting 1.000 into Predicted gave a valid 1 (p = 1 for class 1, a loss of 0)."""
+    from PySide6.QtGui import QGuiApplication
+
+    w = window
+    m = w.model
+    column = m.column_of("predicted")
+    w.obs_view.setCurrentIndex(m.index(0, column))
+    w.obs_view.setFocus()
+    QGuiApplication.clipboard().setText("1.000\n0.35\n")
+    qtbot.keyClick(w.obs_view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    ds = w.doc.dataset
+    assert ds.cell_text("predicted", 0) == "1.000" and math.isnan(ds.predicted.values[0])
+    assert ds.predicted.values[1] == 0.35
+    assert cell(w, 0, "predicted") == "1.000" and cell(w, 1, "predicted") == "0,35"
+    note = cell(w, 0, "note")
+    assert note.startswith("excluded") and "not a number" in note
+    # row 0 is left out; row 1 (class 0) now has p = 0.35
+    y, p = EX_Y[1:], EX_P[1:].copy()
+    p[0] = 0.35
+    expected = float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+    assert w.doc.live.totals.mean == pytest.approx(expected, rel=1e-12)
+
+
+def test_sentences_with_numbers_use_the_decimal_mark_in_use(german, window, qtbot, tmp_path):
+    """Sentences wrote their numbers with '.' beside a table in German: the decomposition
+    ("at most 0.214 nats"), the Brier and AUC notes ("0.5 scores 0.25"), Keras' float32 digit,
+    the report's band limits, the convention and the epsilon error. A summary's JSON stays C."""
+    import json
+    import re
+
+    w = window
+    qtbot.waitUntil(lambda: w.insight.current and not w.insight.busy, timeout=10_000)
+    stats = w.statistics
+    # no decimal point left in any sentence (a count's '.' groups, 1.000 resamples, is German)
+    shown = [stats.text(k) for k in stats.values] + w.parity.sentences()
+    assert not [t for t in shown if re.search(r"\d\.\d(?!\d\d\D)", t)]
+    # CORP: MCB = the loss, DSC = UNC = ln 2 for the worked example (ranked perfectly)
+    loss = float(np.mean(-(EX_Y * np.log(EX_P) + (1 - EX_Y) * np.log(1 - EX_P))))
+    assert (f"Recalibrating could lower the loss by at most {loss:.3f} nats".replace(".", ",")
+            in stats.text("decomposition"))
+    assert "no-skill 0,693 nats." in stats.text("decomposition")
+    assert "always predicting 0,5 scores 0,25." in stats.text("brier")
+    assert ": 0,5 is chance, 1 a perfect ranking." in stats.text("auc")
+    keras = next(t for t in w.parity.sentences() if t.startswith("Keras computes in float32"))
+    assert re.search(r"significant digit differs \(0,2140\d+ nats against 0,2140\d+ nats exactly\)",
+                     keras)
+
+    page = tmp_path / "r.html"
+    assert w.files.export_report(w.plot, str(page))
+    html = page.read_text("utf-8")
+    assert "(up to 0,05; 0,20; 0,30; 1,00)." in html
+    assert re.search(r"Recalibrating could lower the loss by at most 0,214 nats", html)
+
+    panel = w.settings_panel
+    panel.policy.setCurrentIndex(panel.policy.findData("custom"))
+    type_into(qtbot, panel.eps, "0,001")
+    assert "clipped to [0,001; 1 - 0,001]." in w.summary.policy_label.text()
+    type_into(qtbot, panel.eps, "0,75")
+    assert panel.error.text() == "epsilon must be greater than 0 and less than 0,5, not 0,75"
+    assert w.doc.options.policy.eps == 0.001
+    summary = tmp_path / "s.json"
+    assert w.files.export_summary(str(summary))
+    assert (json.loads(summary.read_text("utf-8"))["policy_description"]
+            == "The probability of each class is clipped to [0.001, 1 - 0.001].")

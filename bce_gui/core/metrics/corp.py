@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..formatting import localize
 from ..loss import LossOptions, binary_entropy, row_losses
 from .columns import Ranked, columns, rank
 from .isotonic import fitted, pav, pool_ties
@@ -102,9 +103,11 @@ class Decomposition:
 
 
 def _g(x: float, digits: int) -> str:
+    """A number of the sentence, with the window's decimal mark (the command line's is '.')."""
     if x == 0:
         return "0"
-    return f"{x:.{digits}g}" if abs(x) < 1e-3 or abs(x) >= 1e4 else f"{x:.{max(digits, 1) + 1}f}"
+    return localize(f"{x:.{digits}g}" if abs(x) < 1e-3 or abs(x) >= 1e4
+                    else f"{x:.{max(digits, 1) + 1}f}")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..formatting import fmt_loss, fmt_percent, with_units
+from ..formatting import fmt_loss, fmt_number, fmt_percent, with_units
 from ..loss import to_units
 
 #: (upper bound in nats, label): the articles' scale; 0.20 to 0.30 they leave unnamed.
@@ -92,7 +92,8 @@ def guide(loss: float | None, baseline: float | None = None,
     edges = (0.0,) + tuple(b for b, _ in BANDS)
     labels = tuple(label for _, label in BANDS)
     band = band_of(loss) if loss is not None else None
-    sentence = "The scale ignores the base rate: what a loss of 0.2 means depends on how rare the class is."
+    sentence = (f"The scale ignores the base rate: what a loss of {fmt_number(0.2)} means depends "
+                "on how rare the class is.")
     if baseline == 0.0:  # one class only: nothing to judge against (the summary says so too)
         sentence = ("The scale ignores the base rate; here every row that counts is of one "
                     "class, so there is no no-skill baseline to judge the loss against.")

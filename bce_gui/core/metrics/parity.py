@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formatting import fmt_number, fmt_result, with_units
+from ..formatting import fmt_number, fmt_result, localize, with_units
 from ..loss import LossOptions, OptionsError, row_losses, to_units, totals
 from ..policies import FLOAT64_EPS, KERAS_EPSILON, TORCH_LOG_FLOOR, make_policy
 from .columns import HUGE_WEIGHTS, columns, huge_weights
@@ -115,8 +115,8 @@ class Digits:
         k = agreeing_digits(keras, exact)
         shown = min(k + 1, 17)
         return (f"the {_ordinal(k + 1)} significant digit differs "
-                f"({with_units(f'{keras:#.{shown}g}', units)} against "
-                f"{with_units(f'{exact:#.{shown}g}', units)} exactly)")
+                f"({with_units(localize(f'{keras:#.{shown}g}'), units)} against "
+                f"{with_units(localize(f'{exact:#.{shown}g}'), units)} exactly)")
 
 
 #: A sentence as computed: its text, or its text in parts with the losses (:class:`Cost`,

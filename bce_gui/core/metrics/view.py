@@ -158,17 +158,19 @@ def statistic_lines(ins: Insight, units: str = "nats") -> list[StatLine]:
             _line("auc", "ROC AUC (one-vs-rest, macro)", ins.auc, fmt_result(float(ins.auc), 4),
                   "For each class, how often its rows get a higher p of that class than the "
                   "other rows do" + (" (each pair counting its two weights)" if weighted else "")
-                  + "; the mean over classes: 0.5 is chance, 1 a perfect ranking."),
+                  + f"; the mean over classes: {localize('0.5')} is chance, 1 a perfect ranking."),
         ]
     else:
         lines = [
             _line("brier", "Brier score", ins.brier, fmt_result(float(ins.brier), 4),
                   ("Weighted mean" if weighted else "Mean") + " squared gap between p and the "
-                  "actual class: 0 is perfect; always predicting 0.5 scores 0.25."),
+                  f"actual class: 0 is perfect; always predicting {localize('0.5')} scores "
+                  f"{localize('0.25')}."),
             _line("auc", "ROC AUC", ins.auc, fmt_result(float(ins.auc), 4),
                   "How often a class-1 row gets a higher p than a class-0 row"
-                  + (" (each pair counting its two weights)" if weighted else "") + ": 0.5 is "
-                  "chance, 1 a perfect ranking. Calibration does not change it."),
+                  + (" (each pair counting its two weights)" if weighted else "")
+                  + f": {localize('0.5')} is chance, 1 a perfect ranking. Calibration does not "
+                  "change it."),
         ]
     share = "Share of the weight on rows" if weighted else "Share of rows"
     if ins.threshold is not None:
