@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -17,10 +15,11 @@ from ..core.explain import (
     sums_text,
     weighted_rows,
 )
-from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result, with_units
+from ..core.formatting import fmt_count, fmt_number, fmt_result, with_units
 from ..core.metrics.view import guide_bar
 from ..core.summary_view import class_rows, shown_loss
 from . import theme
+from .class_table import ClassTable
 from .document import Document
 from .guide_bar import GuideBarWidget
 
@@ -84,10 +83,8 @@ class SummaryPanel(QFrame):
         self.sums_label = QLabel()  # K classes: rows whose probabilities do not sum to 1
         self.sums_label.setWordWrap(True)
         self.sums_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.classes_label = QLabel()  # K classes: the per-class breakdown
-        self.classes_label.setAccessibleName("Per-class breakdown")
-        self.classes_label.setTextFormat(Qt.TextFormat.RichText)
-        self.classes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # K classes: the per-class breakdown, its long class names cut (never widening the window)
+        self.class_table = ClassTable(MAX_CLASS_ROWS)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
         self.infinite_label.setTextFormat(Qt.TextFormat.PlainText)  # it shows IDs from the file
@@ -110,7 +107,7 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label, self.guide,
-                  self.guide_note, self.classes_label, self.sums_label, self.infinite_label,
+                  self.guide_note, self.class_table, self.sums_label, self.infinite_label,
                   self.clip_button, self.show_inf_button, self.policy_label,
                   self.options_label):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
@@ -199,7 +196,7 @@ class SummaryPanel(QFrame):
         extras = active_options(opts, self.doc.has_weight)
         self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
         self.options_label.setVisible(bool(extras))
-        for label in (self.other_units_label, self.meaning_label, self.classes_label, self.sums_label):
+        for label in (self.other_units_label, self.meaning_label, self.class_table, self.sums_label):
             label.setVisible(bool(label.text()))  # no blank gap above the infinite-loss note
         self.contentChanged.emit()
 
@@ -207,22 +204,11 @@ class SummaryPanel(QFrame):
         """K classes: each class's rows, mean loss and share of the total (the core's numbers),
         and what happened to rows whose probabilities do not sum to 1."""
         if not categorical or not self.doc.live.totals.n:
-            self.classes_label.setText("")
+            self.class_table.set_rows([], self.units)
             self.sums_label.setText("")
             return
         live = self.doc.live
-        rows = class_rows(self.doc.dataset.schema.task.classes, live.acc.breakdown(), live.totals,
-                          self.units)
-        head = ("<tr><th align='left'>Class</th><th align='right'>&nbsp;Rows</th>"
-                f"<th align='right'>&nbsp;Mean loss ({self.units})</th>"
-                "<th align='right'>&nbsp;Share of loss</th></tr>")
-        body = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td align='right'>{fmt_count(r.rows)}</td>"
-            f"<td align='right'>{fmt_number(r.mean, 4) if r.rows else '—'}</td>"
-            f"<td align='right'>{fmt_percent(r.share, 1) or '—'}</td></tr>"
-            for r in rows[:MAX_CLASS_ROWS])
-        more = (f"<tr><td colspan='4'>… {len(rows) - MAX_CLASS_ROWS} more classes (File → "
-                "Export → Summary lists them all)</td></tr>") if len(rows) > MAX_CLASS_ROWS else ""
-        self.classes_label.setText(f"<table cellspacing='0' cellpadding='1'>{head}{body}{more}</table>")
+        self.class_table.set_rows(class_rows(self.doc.dataset.schema.task.classes, live.acc.breakdown(),
+                                             live.totals, self.units), self.units)
         v = live.validity
         self.sums_label.setText(sums_text(v.n_off_sum, v.renormalized))
