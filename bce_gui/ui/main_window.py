@@ -63,6 +63,11 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
+#: ... and a data area (inside its axes) at least this many lines of text high, where the right
+#: column has room for that under the summary's first lines (caption, loss and its units): at
+#: 2x on 1920×1080 (960×540 for Qt) the plots kept 35 % and drew their data in ~50 px, axis
+#: titles cut, while the summary had 65 %. The summary scrolls instead.
+PLOT_MIN_LINES = 10
 #: The summary's caption while the table holds the sample of a large data set.
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
@@ -250,6 +255,7 @@ class MainWindow(QMainWindow):
             view.setMinimumWidth(10 * em)
         self.plot.setMinimumSize(16 * em, 8 * em)
         self._summary_auto = True  # the summary's height follows its content until dragged
+        self._chrome: dict[QWidget, tuple[int, int]] = {}  # plot page: (width, see _plot_chrome)
         self._split_auto = True  # tables | right side follows the window's size until dragged
         self._to_top = False  # scroll to the top when the worst-first order arrives
         self._closing_for_signal = False
@@ -510,6 +516,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.installEventFilter(self)
         self.top_area.widget().installEventFilter(self)
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
+        self.views.currentChanged.connect(self._fit_timer.start)  # another plot, other axes
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     def _connect_insight(self) -> None:
@@ -1007,7 +1014,7 @@ class MainWindow(QMainWindow):
     def _fit_summary(self) -> None:
         """The summary and settings get the height their content needs at the current width
         (an infinite loss adds its explanation and buttons), the plot the rest; never less than
-        PLOT_SHARE for the plot. Once the user drags the divider, it only grows to fit."""
+        the plot's floor (see _plot_floor). Once the user drags the divider, it only grows to fit."""
         top, area = self.top_area.widget(), self.top_area
         # The settings show whole names when there is room, but leave the summary at least half.
         sp = self.settings_panel
@@ -1022,7 +1029,7 @@ class MainWindow(QMainWindow):
             return
         need = top.heightForWidth(width) if top.hasHeightForWidth() else top.sizeHint().height()
         need = max(need, top.minimumSizeHint().height())
-        height = min(need, int(total * (1 - PLOT_SHARE)))
+        height = min(need, total - self._plot_floor(total))
         if sizes[0] < height or (self._summary_auto and sizes[0] != height):
             self.right_splitter.setSizes([height, total - height])
         else:
@@ -1030,6 +1037,34 @@ class MainWindow(QMainWindow):
         # A scroll bar only when even the room allowed cannot hold it all (a very short window).
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if need <= height
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def _plot_floor(self, total: int) -> int:
+        """The height the plots' pane keeps out of ``total``: PLOT_SHARE of it, and enough for a
+        data area PLOT_MIN_LINES lines high (its tab bar, tool row, axes and legend come on
+        top) as long as the summary keeps its first lines: the loss is never scrolled away."""
+        line = self.fontMetrics().height()
+        chrome = self._plot_chrome()
+        want = (chrome if chrome is not None else 9 * line) + PLOT_MIN_LINES * line
+        s = self.summary
+        first_lines = s.unit_label.geometry().bottom() + s.layout().contentsMargins().bottom()
+        first_lines = max(first_lines, 5 * line) + 2 * self.top_area.frameWidth()
+        return max(int(total * PLOT_SHARE), min(want, total - first_lines))
+
+    def _plot_chrome(self) -> int | None:
+        """Pixels of the plots' pane that are not the graph's data area: the tab bar, the
+        page's tool row, the axes with their titles and the legend under them. Measured on the
+        plot pages shown at this width (the largest, so that a change of tab does not move the
+        divider back and forth); None before any was laid out."""
+        width, page = self.views.width(), self.views.currentWidget()
+        graph = getattr(page, "plot", None)
+        if hasattr(graph, "getPlotItem") and graph.isVisible():
+            box = graph.getPlotItem().getViewBox()
+            if box.height() >= 1:  # (squeezed to nothing it tells the axes' share no more)
+                inner = graph.height() - int(box.height())  # axes, titles, legend band
+                outer = self.views.height() - graph.height()  # tab bar, the tool row
+                self._chrome[page] = (width, inner + outer)
+        seen = [chrome for w, chrome in self._chrome.values() if w == width]
+        return max(seen) if seen else None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
