@@ -67,7 +67,7 @@ PLOT_SHARE = 0.35
 #: column has room for that under the summary's first lines (caption, loss and its units): at
 #: 2x on 1920×1080 (960×540 for Qt) the plots kept 35 % and drew their data in ~50 px, axis
 #: titles cut, while the summary had 65 %. The summary scrolls instead.
-PLOT_MIN_LINES = 10
+PLOT_MIN_LINES = 13
 #: The summary's caption while the table holds the sample of a large data set.
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
@@ -516,7 +516,12 @@ class MainWindow(QMainWindow):
         self.right_splitter.installEventFilter(self)
         self.top_area.widget().installEventFilter(self)
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
-        self.views.currentChanged.connect(self._fit_timer.start)  # another plot, other axes
+        # Another plot has other axes; a legend of more rows leaves less room for the data.
+        self.views.currentChanged.connect(self._fit_timer.start)
+        for page in self.view_pages.values():
+            graph = getattr(page, "plot", None)
+            if hasattr(graph, "getPlotItem"):
+                graph.getPlotItem().getViewBox().sigResized.connect(self._fit_timer.start)
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     def _connect_insight(self) -> None:
