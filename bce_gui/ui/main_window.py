@@ -63,11 +63,13 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
-#: ... and a data area (inside its axes) at least this many lines of text high, where the right
-#: column has room for that under the summary's first lines (caption, loss and its units): at
-#: 2x on 1920×1080 (960×540 for Qt) the plots kept 35 % and drew their data in ~50 px, axis
-#: titles cut, while the summary had 65 %. The summary scrolls instead.
-PLOT_MIN_LINES = 13
+#: ... and a data area (inside its axes) at least this many lines of text high, and as high as
+#: its vertical axis's title is long, where the right column has room for that under the
+#: summary's first lines (caption, loss and its units): at 2x on 1920×1080 (960×540 for Qt)
+#: the plots kept 35 % and drew their data in ~50 px, axis titles cut, while the summary had
+#: 65 %. The summary scrolls instead. (9 lines: at 1280×800 the worked example's summary is
+#: still whole above the penalty curve, also with an infinite loss.)
+PLOT_MIN_LINES = 9
 #: The summary's caption while the table holds the sample of a large data set.
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
@@ -255,7 +257,7 @@ class MainWindow(QMainWindow):
             view.setMinimumWidth(10 * em)
         self.plot.setMinimumSize(16 * em, 8 * em)
         self._summary_auto = True  # the summary's height follows its content until dragged
-        self._chrome: dict[QWidget, tuple[int, int]] = {}  # plot page: (width, see _plot_chrome)
+        self._plot_needs = (0, 0)  # the plots' pane's width and what it needs (see _plot_need)
         self._split_auto = True  # tables | right side follows the window's size until dragged
         self._to_top = False  # scroll to the top when the worst-first order arrives
         self._closing_for_signal = False
@@ -517,11 +519,11 @@ class MainWindow(QMainWindow):
         self.top_area.widget().installEventFilter(self)
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
         # Another plot has other axes; a legend of more rows leaves less room for the data.
-        self.views.currentChanged.connect(self._fit_timer.start)
+        self.views.currentChanged.connect(self._schedule_fit)
         for page in self.view_pages.values():
             graph = getattr(page, "plot", None)
             if hasattr(graph, "getPlotItem"):
-                graph.getPlotItem().getViewBox().sigResized.connect(self._fit_timer.start)
+                graph.getPlotItem().getViewBox().sigResized.connect(self._schedule_fit)
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     def _connect_insight(self) -> None:
@@ -1044,40 +1046,48 @@ class MainWindow(QMainWindow):
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def _plot_floor(self, total: int) -> int:
-        """The height the plots' pane keeps out of ``total``: PLOT_SHARE of it, and enough for a
-        data area PLOT_MIN_LINES lines high (its tab bar, tool row, axes and legend come on
-        top) as long as the summary keeps its first lines: the loss is never scrolled away."""
+        """The height the plots' pane keeps out of ``total``: PLOT_SHARE of it, and what the
+        plot needs (see _plot_need) as long as the summary keeps its first lines: the loss is
+        never scrolled away."""
         line = self.fontMetrics().height()
-        chrome = self._plot_chrome()
-        want = (chrome if chrome is not None else 9 * line) + PLOT_MIN_LINES * line
+        need = self._plot_need()
+        if need is None:  # (no plot laid out yet at this width: its axes and legend, roughly)
+            need = (9 + PLOT_MIN_LINES) * line
         s = self.summary
         first_lines = s.unit_label.geometry().bottom() + s.layout().contentsMargins().bottom()
         first_lines = max(first_lines, 5 * line) + 2 * self.top_area.frameWidth()
-        return max(int(total * PLOT_SHARE), min(want, total - first_lines))
+        return max(int(total * PLOT_SHARE), min(need, total - first_lines))
 
-    def _plot_chrome(self) -> int | None:
-        """Pixels of the plots' pane that are not the graph's data area: the tab bar, the
-        page's tool row, the axes with their titles and the legend under them. Measured on the
-        plot pages shown at this width (the largest, so that a change of tab does not move the
-        divider back and forth); None before any was laid out."""
-        width, page = self.views.width(), self.views.currentWidget()
+    def _plot_need(self) -> int | None:
+        """The plots' pane's height for a data area of PLOT_MIN_LINES lines, and no shorter
+        than the vertical axis's title: the tab bar, the page's tool row, the axes with their
+        titles and the legend under them come on top. Measured on the plot shown (a page
+        without a plot keeps what the last plot needed); None before any was laid out."""
+        page = self.views.currentWidget()
         graph = getattr(page, "plot", None)
         if hasattr(graph, "getPlotItem") and graph.isVisible():
-            box = graph.getPlotItem().getViewBox()
+            item = graph.getPlotItem()
+            box = item.getViewBox()
             if box.height() >= 1:  # (squeezed to nothing it tells the axes' share no more)
-                inner = graph.height() - int(box.height())  # axes, titles, legend band
-                outer = self.views.height() - graph.height()  # tab bar, the tool row
-                self._chrome[page] = (width, inner + outer)
-        seen = [chrome for w, chrome in self._chrome.values() if w == width]
-        return max(seen) if seen else None
+                around = self.views.height() - int(box.height())
+                axis = item.getAxis("left")
+                title = axis.label.boundingRect().width() if axis.isVisible() and axis.label.isVisible() else 0
+                line = self.fontMetrics().height()
+                data = max(PLOT_MIN_LINES * line, int(title) + line)
+                self._plot_needs = (self.views.width(), around + data)
+        width, need = self._plot_needs
+        return need if width == self.views.width() else None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
         if ((kind == QEvent.Type.Resize and watched is self.right_splitter)
                 or (kind == QEvent.Type.LayoutRequest and watched is self.top_area.widget())):
-            if not self._fit_timer.isActive():  # (a fit already due is not put off)
-                self._fit_timer.start()
+            self._schedule_fit()
         return super().eventFilter(watched, event)
+
+    def _schedule_fit(self, *_args) -> None:
+        if not self._fit_timer.isActive():  # (a fit already due is not put off)
+            self._fit_timer.start()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
