@@ -15,7 +15,7 @@ from ..core.explain import (
     sums_text,
     weighted_rows,
 )
-from ..core.formatting import fmt_count, fmt_number, fmt_result, with_units
+from ..core.formatting import fmt_count, fmt_number, fmt_result, one_line, with_units
 from ..core.metrics.view import guide_bar
 from ..core.summary_view import class_rows, shown_loss
 from . import theme
@@ -26,6 +26,18 @@ from .guide_bar import GuideBarWidget
 
 #: K classes: the per-class breakdown lists at most this many classes (the export has all).
 MAX_CLASS_ROWS = 12
+#: The infinite-loss note names its rows by ID, each cut to this many characters.
+ID_MAX_CHARS = 20
+
+
+def _short_id(name: str) -> str:
+    """An ID of at most ID_MAX_CHARS characters, cut in its middle: IDs often differ only at
+    their end ("…_x0", "…_x1")."""
+    name = one_line(name)
+    if len(name) <= ID_MAX_CHARS:
+        return name
+    head = (ID_MAX_CHARS - 1) // 2
+    return name[:head] + "…" + name[-(ID_MAX_CHARS - 1 - head):]
 
 
 class SummaryPanel(QFrame):
@@ -182,7 +194,11 @@ class SummaryPanel(QFrame):
         if inf:
             rows = self.doc.live.snapshot().infinite_rows(limit=8)
             ds = self.doc.dataset
-            names = ", ".join(ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows)
+            whole = [ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows]
+            # A long ID cannot wrap: cut, it keeps the note from running past the summary's edge
+            # (every line of it was cut there); whole in the tooltip.
+            names = ", ".join(_short_id(name) for name in whole)
+            self.infinite_label.setToolTip("\n".join(whole) if names != ", ".join(whole) else "")
             more = "" if t.n_infinite <= rows.size else f" and {t.n_infinite - rows.size} more"
             verb = "gives" if t.n_infinite == 1 else "give"
             self.infinite_label.setText(

@@ -297,3 +297,25 @@ def test_window_and_dialogs_stay_on_a_small_screen(tmp_path, width, height, scal
     for name, (frame, buttons, client) in got["dialogs"].items():
         assert inside(frame, avail), (name, frame)  # Import preview was 573 px tall in 540
         assert buttons[1] + buttons[3] <= client, name  # its buttons inside it
+
+
+def test_long_ids_in_the_infinite_loss_note_are_cut_not_the_note(window, qtbot):
+    """The note names the rows by ID; a 60-character ID cannot wrap, so the note was laid out
+    wider than the summary and every line of it cut at the summary's edge."""
+    import numpy as np
+
+    from bce_gui.core.dataset import Dataset
+
+    w = window
+    at_size(qtbot, w, SMALL)
+    ids = [f"a_really_long_identifier_value_that_is_very_long_indeed_x{i}" for i in range(2)] + ["r3", "r4"]
+    w.doc.set_dataset(Dataset.from_arrays(np.array([1, 0, 1, 1.0]), np.array([0.0, 1.0, 0.5, 0.0]), ids=ids))
+    for _ in range(5):
+        qtbot.wait(5)
+    note = w.summary.infinite_label
+    assert note.isVisible() and note.text().startswith("The loss is infinite: ")
+    metrics = note.fontMetrics()
+    assert max(metrics.horizontalAdvance(word) for word in note.text().split()) <= note.width()
+    assert "a_really_…_indeed_x0" in note.text() and "a_really_…_indeed_x1" in note.text()  # told apart
+    assert "r4" in note.text()
+    assert note.toolTip().splitlines() == ids[:2] + ["r4"]  # the whole IDs, on hover
