@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, qVersion
+from PySide6.QtCore import QSettings, QSize, Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from .. import __version__
 from ..licences import licence_expression
 from ..resources import resource_path
 from .files import recovery_dir
+from .widgets import fit_dialog, scrolling
 
 #: Distribution names as pip normalises them.
 APP_DIST = "bce-lab"
@@ -274,12 +275,17 @@ class AboutDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.reject)
 
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(header)
+        body_layout.addWidget(where)
+        body_layout.addWidget(comps_box, 1)
+        # On a small screen (or at a large scale) the body scrolls: Close and Copy stay in view.
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(where)
-        layout.addWidget(comps_box, 1)
+        layout.addWidget(scrolling(body, "About BCE Lab"), 1)
         layout.addWidget(buttons)
-        self.resize(720, 640)
+        fit_dialog(self, QSize(720, 640))
         if self.components:
             self.table.selectRow(0)
             self.show_component(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from ..core.columns import REQUIRED_ROLES
 from ..core.io import Preview, ReadOptions, TableReadError, preview_table
 from ..core.io.class_columns import suggested_class_columns
 from ..core.schema import ACTUAL, ID, PREDICTED, ROLE_TITLES, WEIGHT
+from .widgets import ElidedLabel, fit_dialog, scrolling
 
 DELIMITERS = [(",", "Comma ( , )"), (";", "Semicolon ( ; )"), ("\t", "Tab"), ("|", "Pipe ( | )")]
 DECIMALS = [(".", "Point (0.94)"), (",", "Comma (0,94)")]
@@ -116,13 +117,23 @@ class ImportDialog(QDialog):
         top.addWidget(detect)
         top.addWidget(mapping)
         top.addWidget(self.classes_box)
+        # The file's name, cut in its middle where the dialog is narrower (whole in the tooltip).
+        self.path_label = ElidedLabel(path, mode=Qt.TextElideMode.ElideMiddle)
+        font = self.path_label.font()
+        font.setBold(True)
+        self.path_label.setFont(font)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.path_label)
+        body_layout.addLayout(top)
+        body_layout.addWidget(self.table, 1)
+        body_layout.addWidget(self.message)
+        # On a small screen (or at a large scale) the body scrolls: Import and Cancel stay in view.
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{path}</b>"))
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        layout.addWidget(scrolling(body, "Import settings and preview"), 1)
         layout.addWidget(self.buttons)
-        self.resize(820, 560)
+        fit_dialog(self, QSize(820, 560))
 
         self._show(preview)
         for sig in (self.delimiter.currentIndexChanged, self.decimal.currentIndexChanged,

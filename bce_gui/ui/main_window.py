@@ -63,6 +63,13 @@ from .widgets import ElidedLabel
 DEFAULT_SIZE = QSize(1400, 860)
 #: The plot keeps at least this share of the right column's height whatever the summary says.
 PLOT_SHARE = 0.35
+#: ... and a data area (inside its axes) at least this many lines of text high, and as high as
+#: its vertical axis's title is long, where the right column has room for that under the
+#: summary's first lines (caption, loss and its units): at 2x on 1920×1080 (960×540 for Qt)
+#: the plots kept 35 % and drew their data in ~50 px, axis titles cut, while the summary had
+#: 65 %. The summary scrolls instead. (9 lines: at 1280×800 the worked example's summary is
+#: still whole above the penalty curve, also with an infinite loss.)
+PLOT_MIN_LINES = 9
 #: The summary's caption while the table holds the sample of a large data set.
 SAMPLE_CAPTION = "Log loss of the sample (the rows in the table)"
 #: The tables take at most this share (%) of the window's width when it is divided for them.
@@ -250,6 +257,7 @@ class MainWindow(QMainWindow):
             view.setMinimumWidth(10 * em)
         self.plot.setMinimumSize(16 * em, 8 * em)
         self._summary_auto = True  # the summary's height follows its content until dragged
+        self._plot_needs = (0, 0)  # the plots' pane's width and what it needs (see _plot_need)
         self._split_auto = True  # tables | right side follows the window's size until dragged
         self._to_top = False  # scroll to the top when the worst-first order arrives
         self._closing_for_signal = False
@@ -510,6 +518,12 @@ class MainWindow(QMainWindow):
         self.right_splitter.installEventFilter(self)
         self.top_area.widget().installEventFilter(self)
         self.right_splitter.splitterMoved.connect(self._summary_dragged)
+        # Another plot has other axes; a legend of more rows leaves less room for the data.
+        self.views.currentChanged.connect(self._schedule_fit)
+        for page in self.view_pages.values():
+            graph = getattr(page, "plot", None)
+            if hasattr(graph, "getPlotItem"):
+                graph.getPlotItem().getViewBox().sigResized.connect(self._schedule_fit)
         self.main_splitter.splitterMoved.connect(self._main_dragged)
 
     def _connect_insight(self) -> None:
@@ -1009,7 +1023,7 @@ class MainWindow(QMainWindow):
     def _fit_summary(self) -> None:
         """The summary and settings get the height their content needs at the current width
         (an infinite loss adds its explanation and buttons), the plot the rest; never less than
-        PLOT_SHARE for the plot. Once the user drags the divider, it only grows to fit."""
+        the plot's floor (see _plot_floor). Once the user drags the divider, it only grows to fit."""
         top, area = self.top_area.widget(), self.top_area
         # The settings show whole names when there is room, but leave the summary at least half.
         sp = self.settings_panel
@@ -1024,7 +1038,7 @@ class MainWindow(QMainWindow):
             return
         need = top.heightForWidth(width) if top.hasHeightForWidth() else top.sizeHint().height()
         need = max(need, top.minimumSizeHint().height())
-        height = min(need, int(total * (1 - PLOT_SHARE)))
+        height = min(need, total - self._plot_floor(total))
         if sizes[0] < height or (self._summary_auto and sizes[0] != height):
             self.right_splitter.setSizes([height, total - height])
         else:
@@ -1033,13 +1047,49 @@ class MainWindow(QMainWindow):
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if need <= height
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
+    def _plot_floor(self, total: int) -> int:
+        """The height the plots' pane keeps out of ``total``: PLOT_SHARE of it, and what the
+        plot needs (see _plot_need) as long as the summary keeps its first lines: the loss is
+        never scrolled away."""
+        line = self.fontMetrics().height()
+        need = self._plot_need()
+        if need is None:  # (no plot laid out yet at this width: its axes and legend, roughly)
+            need = (9 + PLOT_MIN_LINES) * line
+        s = self.summary
+        first_lines = s.unit_label.geometry().bottom() + s.layout().contentsMargins().bottom()
+        first_lines = max(first_lines, 5 * line) + 2 * self.top_area.frameWidth()
+        return max(int(total * PLOT_SHARE), min(need, total - first_lines))
+
+    def _plot_need(self) -> int | None:
+        """The plots' pane's height for a data area of PLOT_MIN_LINES lines, and no shorter
+        than the vertical axis's title: the tab bar, the page's tool row, the axes with their
+        titles and the legend under them come on top. Measured on the plot shown (a page
+        without a plot keeps what the last plot needed); None before any was laid out."""
+        page = self.views.currentWidget()
+        graph = getattr(page, "plot", None)
+        if hasattr(graph, "getPlotItem") and graph.isVisible():
+            item = graph.getPlotItem()
+            box = item.getViewBox()
+            if box.height() >= 1:  # (squeezed to nothing it tells the axes' share no more)
+                around = self.views.height() - int(box.height())
+                axis = item.getAxis("left")
+                title = axis.label.boundingRect().width() if axis.isVisible() and axis.label.isVisible() else 0
+                line = self.fontMetrics().height()
+                data = max(PLOT_MIN_LINES * line, int(title) + line)
+                self._plot_needs = (self.views.width(), around + data)
+        width, need = self._plot_needs
+        return need if width == self.views.width() else None
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
         if ((kind == QEvent.Type.Resize and watched is self.right_splitter)
                 or (kind == QEvent.Type.LayoutRequest and watched is self.top_area.widget())):
-            if not self._fit_timer.isActive():  # (a fit already due is not put off)
-                self._fit_timer.start()
+            self._schedule_fit()
         return super().eventFilter(watched, event)
+
+    def _schedule_fit(self, *_args) -> None:
+        if not self._fit_timer.isActive():  # (a fit already due is not put off)
+            self._fit_timer.start()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

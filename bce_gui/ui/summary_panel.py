@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -17,16 +15,29 @@ from ..core.explain import (
     sums_text,
     weighted_rows,
 )
-from ..core.formatting import fmt_count, fmt_number, fmt_percent, fmt_result, with_units
+from ..core.formatting import fmt_count, fmt_number, fmt_result, one_line, with_units
 from ..core.metrics.view import guide_bar
 from ..core.summary_view import class_rows, scored_rows_note, shown_loss
 from . import theme
+from .class_table import ClassTable
 from .document import Document
 from .guide_bar import GuideBarWidget
 
 
 #: K classes: the per-class breakdown lists at most this many classes (the export has all).
 MAX_CLASS_ROWS = 12
+#: The infinite-loss note names its rows by ID, each cut to this many characters.
+ID_MAX_CHARS = 20
+
+
+def _short_id(name: str) -> str:
+    """An ID of at most ID_MAX_CHARS characters, cut in its middle: IDs often differ only at
+    their end ("…_x0", "…_x1")."""
+    name = one_line(name)
+    if len(name) <= ID_MAX_CHARS:
+        return name
+    head = (ID_MAX_CHARS - 1) // 2
+    return name[:head] + "…" + name[-(ID_MAX_CHARS - 1 - head):]
 
 
 class SummaryPanel(QFrame):
@@ -84,10 +95,8 @@ class SummaryPanel(QFrame):
         self.sums_label = QLabel()  # K classes: rows whose probabilities do not sum to 1
         self.sums_label.setWordWrap(True)
         self.sums_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.classes_label = QLabel()  # K classes: the per-class breakdown
-        self.classes_label.setAccessibleName("Per-class breakdown")
-        self.classes_label.setTextFormat(Qt.TextFormat.RichText)
-        self.classes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # K classes: the per-class breakdown, its long class names cut (never widening the window)
+        self.class_table = ClassTable(MAX_CLASS_ROWS)
         self.infinite_label = QLabel()
         self.infinite_label.setWordWrap(True)
         self.infinite_label.setTextFormat(Qt.TextFormat.PlainText)  # it shows IDs from the file
@@ -110,7 +119,7 @@ class SummaryPanel(QFrame):
         layout = QVBoxLayout(self)
         for w in (self.caption, self.loss_label, self.unit_label, self.counts_label,
                   self.formula_label, self.other_units_label, self.meaning_label, self.guide,
-                  self.guide_note, self.classes_label, self.sums_label, self.infinite_label,
+                  self.guide_note, self.class_table, self.sums_label, self.infinite_label,
                   self.clip_button, self.show_inf_button, self.policy_label,
                   self.options_label):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignLeft if isinstance(w, QPushButton) else Qt.AlignmentFlag(0))
@@ -189,7 +198,11 @@ class SummaryPanel(QFrame):
         if inf:
             rows = self.doc.live.snapshot().infinite_rows(limit=8)
             ds = self.doc.dataset
-            names = ", ".join(ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows)
+            whole = [ds.cell_text("id", int(r)) or f"row {int(r) + 1}" for r in rows]
+            # A long ID cannot wrap: cut, it keeps the note from running past the summary's edge
+            # (every line of it was cut there); whole in the tooltip.
+            names = ", ".join(_short_id(name) for name in whole)
+            self.infinite_label.setToolTip("\n".join(whole) if names != ", ".join(whole) else "")
             more = "" if t.n_infinite <= rows.size else f" and {t.n_infinite - rows.size} more"
             verb = "gives" if t.n_infinite == 1 else "give"
             self.infinite_label.setText(
@@ -203,7 +216,7 @@ class SummaryPanel(QFrame):
         extras = active_options(opts, self.doc.has_weight)
         self.options_label.setText(f"Options: {options_sentence(extras)}" if extras else "")
         self.options_label.setVisible(bool(extras))
-        for label in (self.other_units_label, self.meaning_label, self.classes_label, self.sums_label):
+        for label in (self.other_units_label, self.meaning_label, self.class_table, self.sums_label):
             label.setVisible(bool(label.text()))  # no blank gap above the infinite-loss note
         self.contentChanged.emit()
 
@@ -211,22 +224,11 @@ class SummaryPanel(QFrame):
         """K classes: each class's rows, mean loss and share of the total (the core's numbers),
         and what happened to rows whose probabilities do not sum to 1."""
         if not categorical or not self.doc.live.totals.n:
-            self.classes_label.setText("")
+            self.class_table.set_rows([], self.units)
             self.sums_label.setText("")
             return
         live = self.doc.live
-        rows = class_rows(self.doc.dataset.schema.task.classes, live.acc.breakdown(), live.totals,
-                          self.units)
-        head = ("<tr><th align='left'>Class</th><th align='right'>&nbsp;Rows</th>"
-                f"<th align='right'>&nbsp;Mean loss ({self.units})</th>"
-                "<th align='right'>&nbsp;Share of loss</th></tr>")
-        body = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td align='right'>{fmt_count(r.rows)}</td>"
-            f"<td align='right'>{fmt_number(r.mean, 4) if r.rows else '—'}</td>"
-            f"<td align='right'>{fmt_percent(r.share, 1) or '—'}</td></tr>"
-            for r in rows[:MAX_CLASS_ROWS])
-        more = (f"<tr><td colspan='4'>… {len(rows) - MAX_CLASS_ROWS} more classes (File → "
-                "Export → Summary lists them all)</td></tr>") if len(rows) > MAX_CLASS_ROWS else ""
-        self.classes_label.setText(f"<table cellspacing='0' cellpadding='1'>{head}{body}{more}</table>")
+        self.class_table.set_rows(class_rows(self.doc.dataset.schema.task.classes, live.acc.breakdown(),
+                                             live.totals, self.units), self.units)
         v = live.validity
         self.sums_label.setText(sums_text(v.n_off_sum, v.renormalized))

@@ -368,8 +368,14 @@ class LinkedTables:
             self._busy = False
 
     def _current_obs(self, current, _previous) -> None:
+        """The results follow the current row up and down, never sideways: scrolling to the
+        row's loss cell scrolled a narrow results pane to its right on every file opened (the
+        first column, Corrected p, shown as "…" under a header cut to "d p")."""
         if current.isValid():
+            bar = self.res.horizontalScrollBar()
+            left = bar.value()
             self.res.scrollTo(self.res.model().index(current.row(), self.res.model().column_of("loss")))
+            bar.setValue(left)
 
     def selected_data_rows(self) -> np.ndarray:
         model: ObservationsModel = self.obs.model()

@@ -77,7 +77,7 @@ def test_the_example_is_one_click_away_and_shown_per_class(mc):
     assert w.summary.formula_label.text().startswith("−(1/N) Σ ln p̂ᵢ,yᵢ = −(1/12)")
     assert "class shares" in w.summary.meaning_label.text()
     assert f"{math.log(3):.4g}" in w.summary.meaning_label.text()  # the entropy of 1/3 each
-    breakdown = w.summary.classes_label.text()
+    breakdown = w.summary.class_table.text()
     for k, name in enumerate(CLASSES):
         mine = -np.log(P[Y == k, k])
         assert name in breakdown and f"{mine.mean():.4g}" in breakdown

@@ -95,9 +95,11 @@ def test_multiclass_per_class_table_and_convention_are_reachable(window, qtbot):
     w = window
     at_small_size(qtbot, w)
     w.actions["example_multiclass"].trigger()
-    qtbot.waitUntil(lambda: w.doc.categorical and bool(w.summary.classes_label.text()), timeout=5000)
+    qtbot.waitUntil(lambda: w.doc.categorical and bool(w.summary.class_table.text()), timeout=5000)
     settle(qtbot, w)
-    assert w.summary.classes_label in shown_labels(w)
+    names = w.summary.class_table.name_labels()
+    assert [lab.text() for lab in names] == ["apple", "banana", "cherry"]
+    assert all(lab in shown_labels(w) for lab in names)
     assert_every_line_reachable(w)
     toggle_explain(qtbot, w, True)
     assert_every_line_reachable(w)
