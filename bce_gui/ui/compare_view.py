@@ -20,15 +20,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
-                               QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+                               QScrollArea, QSplitter, QStyle, QStyleOptionComboBox,
+                               QStyleOptionHeader, QStylePainter, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ..core.compare import (Comparison, Scatter, difference_cells, difference_header,
                             disagreement_cells, disagreement_header, leaderboard_cells,
                             leaderboard_header, loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize, log_tick_texts
 from . import theme
-from .widgets import ElidedLabel
+from .widgets import WrappingLabel, breakable
 from .statistics_panel import BusyNote
 
 POINT_COLOR = "#0072B2"  # Okabe–Ito blue
@@ -48,25 +49,102 @@ EMPTY_NOTE = ("The table holds one model. To compare models on the same rows, ad
 class _SmallTable(QTableWidget):
     """A read-only table of a few rows (the leaderboard: one row a model), as tall as its rows,
     and the scroll bar under them when the pane is narrower than its columns (at 1280×800 with
-    "% of the weight" in a column, the bar took the room of the last row)."""
+    "% of the weight" in a column, the bar took the room of the last row).
 
-    def __init__(self, name: str, header) -> None:
+    With ``names``, its first column holds models' names: as wide as the longest, or as the
+    numbers leave room for, but not below :attr:`NAME_CHARS` characters; a longer name is cut in
+    its middle ("…", the whole name in its tooltip). Where even that leaves the numbers too
+    little room, their headers take two lines. (At 1024×768 a name of 60 characters took the
+    whole width, and Δ loss and its interval were out of view.)"""
+
+    #: The fewest characters of a name shown before the numbers' columns give way (scroll).
+    NAME_CHARS = 14
+
+    def __init__(self, name: str, header, names: bool = False) -> None:
         super().__init__(0, len(header))
         self.setAccessibleName(name)
-        self.setHorizontalHeaderLabels(list(header))
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact rows
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "gradient_bo…average_v2"
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(False)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._names = names
+        if names:  # sized by fit_columns (and the user may drag it wider)
+            self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self._fitted = False
+        self._header: tuple[str, ...] = ()
+        self._shown: list[str] = []
+        self.set_header(header)
+
+    def set_header(self, labels) -> None:
+        """The columns' titles (on one line where there is room)."""
+        self._header = tuple(labels)
+        self._show_labels(list(self._header))
+        self.fit_columns()
+
+    def _show_labels(self, labels: list[str]) -> None:
+        if labels != self._shown:
+            self._shown = labels
+            self.setHorizontalHeaderLabels(labels)
+
+    def _cells_width(self, column: int) -> int:
+        """The widest cell of ``column``, of all rows (``sizeHintForColumn`` measures the rows in
+        view, and the table is not yet as tall as its rows when it is filled)."""
+        model = self.model()
+        widest = max((self.sizeHintForIndex(model.index(r, column)).width()
+                      for r in range(self.rowCount())), default=0)
+        return widest + (1 if self.showGrid() else 0)
+
+    def _title_width(self, title: str) -> int:
+        """The width a header gives ``title`` (QHeaderView measures it in bold, as a selected
+        section is drawn)."""
+        header = self.horizontalHeader()
+        font = header.font()
+        font.setBold(True)
+        option = QStyleOptionHeader()
+        option.initFrom(header)
+        option.text = title
+        option.fontMetrics = QFontMetrics(font)
+        return header.style().sizeFromContents(QStyle.ContentsType.CT_HeaderSection, option,
+                                               QSize(), header).width()
+
+    def _labels(self, wrap: bool) -> list[str]:
+        """The titles, on two lines with ``wrap`` where a title is wider than its column's cells
+        ("Better on" stays on one line over "50% of rows")."""
+        metrics = self.horizontalHeader().fontMetrics()
+        return [two_lines(t, metrics)
+                if wrap and c and self._title_width(t) > self._cells_width(c) else t
+                for c, t in enumerate(self._header)]
+
+    def _numbers_width(self, labels: list[str]) -> int:
+        return sum(max(self._cells_width(c), self._title_width(labels[c]))
+                   for c in range(1, self.columnCount()))
+
+    def fit_columns(self) -> None:
+        """The name column's width for the room the numbers leave (see the class docstring)."""
+        if not self._names:
+            return
+        header = self.horizontalHeader()
+        room = self.viewport().width()
+        need = max(self._cells_width(0), self._title_width(self._header[0]))
+        labels = self._labels(False)
+        if need + self._numbers_width(labels) > room:
+            labels = self._labels(True)
+        self._show_labels(labels)
+        numbers = sum(max(self._cells_width(c), header.sectionSizeHint(c))
+                      for c in range(1, self.columnCount()))  # (as the header sizes them)
+        least = max(self._title_width(self._header[0]),
+                    self.fontMetrics().averageCharWidth() * self.NAME_CHARS)
+        header.resizeSection(0, max(least, min(need, room - numbers)))
 
     def fit_rows(self) -> None:
         """From now on as tall as all its rows (the disagreements' table is not: it scrolls)."""
         self._fitted = True
-        h = self.horizontalHeader().height() + 2 * self.frameWidth()
+        header = self.horizontalHeader()  # (its height as the table will give it: two lines?)
+        h = max(header.minimumHeight(), header.sizeHint().height()) + 2 * self.frameWidth()
         h += sum(self.rowHeight(r) for r in range(self.rowCount()))
         if self.horizontalHeader().length() > self.width() - 2 * self.frameWidth():
             h += self.horizontalScrollBar().sizeHint().height()
@@ -74,18 +152,73 @@ class _SmallTable(QTableWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if self._fitted and event.oldSize().width() != event.size().width():
-            self.fit_rows()  # the columns fit, or no longer do
+        if event.oldSize().width() != event.size().width():
+            self.fit_columns()
+            if self._fitted:
+                self.fit_rows()  # the columns fit, or no longer do
 
 
-def _fill(table: QTableWidget, rows) -> None:
+def two_lines(text: str, metrics: QFontMetrics) -> str:
+    """``text`` broken at the space that makes its longer line shortest ("Δ loss vs" over
+    "reference (nats)"); one word stays as it is."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    first, second = min(splits, key=lambda s: max(metrics.horizontalAdvance(s[0]),
+                                                  metrics.horizontalAdvance(s[1])))
+    return f"{first}\n{second}"
+
+
+def _fill(table: QTableWidget, rows, names: bool = False) -> None:
+    """The cells; with ``names``, the first column's (a model's name, perhaps cut) in its
+    tooltip too."""
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if c:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            elif names:
+                item.setToolTip(text)
             table.setItem(r, c, item)
+
+
+class _NameCombo(QComboBox):
+    """A choice of models no wider than :attr:`NAME_CHARS` characters: a longer name is cut in its
+    middle, whole in the list and in the tooltip (a name of 60 characters pushed the bar, and
+    the tab, past the window's edge)."""
+
+    NAME_CHARS = 30
+
+    def __init__(self, tip: str) -> None:
+        super().__init__()
+        self._tip = tip
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        arrow = 40  # (the frame and the drop-down arrow)
+        self.setMaximumWidth(self.fontMetrics().averageCharWidth() * self.NAME_CHARS + arrow)
+        self.currentTextChanged.connect(self._show_name)
+        self._show_name("")
+
+    def _show_name(self, name: str) -> None:
+        self.setToolTip(f"{self._tip}: {name}" if name else self._tip)
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt name)
+        view = self.view()  # the list as wide as its names (up to the screen's width)
+        bar = view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + bar)
+        super().showPopup()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideMiddle, field.width() - 2)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class _Column(QWidget):
@@ -132,11 +265,14 @@ class _Scroll(QScrollArea):
 
 class _LogAxis(pg.AxisItem):
     """Log ticks in the user's number format, and a title that fits the axis's length (a long
-    model name ran off the end of a short plot): the first of :attr:`titles` that fits, else the
-    last cut with "…"; the whole title is the axis's tooltip."""
+    model name ran off the end of a short plot): the first of :attr:`titles` that fits, else
+    :attr:`cut`'s name cut in its middle with "…" before its units ("gradient_b…_v2 (nats)");
+    the whole title is the axis's tooltip."""
 
     #: The title, then shorter ones (set before ``setLabel``).
     titles: tuple[str, ...] = ()
+    #: The name and its units' suffix (" (nats)"), for the shortest title.
+    cut: tuple[str, str] = ("", "")
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         return [localize(t) for t in super().tickStrings(values, scale, spacing)]
@@ -149,8 +285,13 @@ class _LogAxis(pg.AxisItem):
         room = int(size.height() if self.orientation in ("left", "right") else size.width()) - 8
         metrics = QFontMetrics(self.label.font())
         titles = self.titles or (self.labelText,)
-        text = next((t for t in titles if metrics.horizontalAdvance(t) <= room),
-                    metrics.elidedText(titles[-1], Qt.TextElideMode.ElideRight, max(room, 0)))
+        name, units = self.cut if self.cut[0] else (titles[-1], "")
+        text = next((t for t in titles if metrics.horizontalAdvance(t) <= room), None)
+        if text is None:
+            left = room - metrics.horizontalAdvance(units)
+            if left < metrics.horizontalAdvance("ab…"):  # (no room for the name beside it)
+                name, units, left = name + units, "", room
+            text = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, max(left, 0)) + units
         style = ";".join(f"{k}: {v}" for k, v in self.labelStyle.items())
         return f"<span style='{style}'>{html.escape(text)}</span>"
 
@@ -181,13 +322,29 @@ class LossScatterPlot(QWidget):
         self.points.sigClicked.connect(self._clicked)
         self.item.addItem(self.diagonal)
         self.item.addItem(self.points)
-        self.note = ElidedLabel("")
+        self.note = WrappingLabel("")  # (on two lines in a narrow pane, not cut)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)  # (the plot has margins of its own)
         layout.addWidget(self.note)
         layout.addWidget(self.plot, 1)
         self.scatter: Scatter | None = None
         self.apply_palette(self.palette())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """Room for the note wrapped at this width above the smallest plot: a splitter gives a
+        pane no less than this, and knows nothing of height-for-width (the note took two lines
+        of the plot's room, and the bottom axis's title was cut)."""
+        hint = super().minimumSizeHint()
+        need = (self.note.heightForWidth(self.width()) + self.layout().spacing()
+                + self.plot.minimumHeight())
+        hint.setHeight(max(hint.height(), need))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the note wraps to another height
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().changeEvent(event)
@@ -212,8 +369,8 @@ class LossScatterPlot(QWidget):
         units = scatter.units if scatter is not None else "nats"
         for side, name in (("bottom", x_name), ("left", y_name)):
             axis = self.item.getAxis(side)
-            axis.titles = ((f"Row loss of {name} ({units})", f"{name} ({units})", name)
-                           if name else ())
+            axis.titles = (f"Row loss of {name} ({units})", f"{name} ({units})") if name else ()
+            axis.cut = (name, f" ({units})")
             axis.setToolTip(axis.titles[0] if name else "")
             self.item.setLabel(side, axis.titles[0] if name else "")
         self._draw()
@@ -236,9 +393,10 @@ class LossScatterPlot(QWidget):
                                  f"Losses below 10⁻⁴ {s.units} are drawn at the axes' start.")
         else:
             self.points.setData(x=s.x, y=s.y, data=s.rows, brush=self._brush, size=6)
-            self.note.setText("One point a row; below the diagonal the other model is better")
-            self.plot.setToolTip(f"Click a point to select its row. Losses below 10⁻⁴ {s.units} "
-                                 "are drawn at the axes' start.")
+            # (short enough for one line over a narrow plot: the rest is in the tooltip)
+            self.note.setText("Below the diagonal the other model is better")
+            self.plot.setToolTip("One point a row: click a point to select its row. Losses "
+                                 f"below 10⁻⁴ {s.units} are drawn at the axes' start.")
         self.item.setXRange(s.low, s.high, padding=0.02)
         self.item.setYRange(s.low, s.high, padding=0.02)
 
@@ -265,12 +423,10 @@ class CompareView(QWidget):
         self.units = "nats"
         self._filling = False
 
-        self.reference = QComboBox()
+        self.reference = _NameCombo("The model every other model is compared with")
         self.reference.setAccessibleName("Reference model")
-        self.reference.setToolTip("The model every other model is compared with")
-        self.other = QComboBox()
+        self.other = _NameCombo("The model whose disagreements and row losses are shown below")
         self.other.setAccessibleName("Model compared with the reference")
-        self.other.setToolTip("The model whose disagreements and row losses are shown below")
         self.busy = BusyNote()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Reference:"))
@@ -284,11 +440,10 @@ class CompareView(QWidget):
         self.empty = QLabel(EMPTY_NOTE)
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("Nothing to compare")
-        self.leaderboard = _SmallTable("Leaderboard", leaderboard_header(self.units))
-        self.differences = _SmallTable("Paired differences", difference_header(self.units))
-        self.sentences = QLabel("")
-        self.sentences.setWordWrap(True)
-        self.sentences.setTextFormat(Qt.TextFormat.PlainText)
+        self.leaderboard = _SmallTable("Leaderboard", leaderboard_header(self.units), names=True)
+        self.differences = _SmallTable("Paired differences", difference_header(self.units),
+                                       names=True)
+        self.sentences = WrappingLabel("")  # (a model's long name wraps too)
         self.sentences.setAccessibleName("What the differences say")
         self.disagree = _SmallTable("Rows where the models disagree most",
                                     disagreement_header(self.units))
@@ -300,6 +455,7 @@ class CompareView(QWidget):
 
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.setChildrenCollapsible(False)
+        self.lower = lower
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -341,6 +497,9 @@ class CompareView(QWidget):
         # drags the line (a splitter never shrinks a pane on its own).
         self._split_auto = True
         self.body.splitterMoved.connect(self._split_moved)
+        # The rows' table as wide as its columns, the scatter the rest (its note on one line).
+        self._lower_auto = True
+        lower.splitterMoved.connect(self._lower_moved)
         self._split_timer = QTimer(self)
         self._split_timer.setSingleShot(True)
         self._split_timer.setInterval(0)
@@ -374,9 +533,9 @@ class CompareView(QWidget):
     def set_units(self, units: str) -> None:
         """Show the losses in ``units`` ("nats" or "bits"): the same comparison, converted."""
         self.units = units
-        self.leaderboard.setHorizontalHeaderLabels(list(leaderboard_header(units)))
-        self.differences.setHorizontalHeaderLabels(list(difference_header(units)))
-        self.disagree.setHorizontalHeaderLabels(list(disagreement_header(units)))
+        self.leaderboard.set_header(leaderboard_header(units))
+        self.differences.set_header(difference_header(units))
+        self.disagree.set_header(disagreement_header(units))
         if self.result is not None:
             self._show_numbers()
 
@@ -401,10 +560,11 @@ class CompareView(QWidget):
     def _show_numbers(self) -> None:
         """The tables, the sentences and the other model's rows and scatter, in the units."""
         result, units = self.result, self.units
-        _fill(self.leaderboard, leaderboard_cells(result, units))
-        _fill(self.differences, difference_cells(result, units))
-        self.leaderboard.fit_rows()
-        self.differences.fit_rows()
+        for table, cells in ((self.leaderboard, leaderboard_cells(result, units)),
+                             (self.differences, difference_cells(result, units))):
+            _fill(table, cells, names=True)
+            table.fit_columns()
+            table.fit_rows()
         lines = [d.sentence(units) for d in result.differences] + undefined_reasons(result)
         self.sentences.setText("\n".join(lines))
         self._show_other()
@@ -413,8 +573,20 @@ class CompareView(QWidget):
     def _split_moved(self, *_args) -> None:
         self._split_auto = False
 
+    def _lower_moved(self, *_args) -> None:
+        self._lower_auto = False
+
     def _fit_split(self) -> None:
-        """The tables get the height they need, the scatter the rest (unless the user chose)."""
+        """The tables get the height they need, the rows' table the width of its columns, and
+        the scatter the rest (unless the user chose)."""
+        sizes = self.lower.sizes()
+        if self._lower_auto and sum(sizes) > 0:
+            table = self.disagree
+            need = (table.horizontalHeader().length() + 2 * table.frameWidth()
+                    + table.verticalScrollBar().sizeHint().width())
+            need = max(need, self.lower.widget(0).minimumSizeHint().width())
+            if sizes[0] != need and sum(sizes) - need >= self.scatter.minimumSizeHint().width():
+                self.lower.setSizes([need, sum(sizes) - need])
         sizes = self.body.sizes()
         if not self._split_auto or sum(sizes) <= 0:
             return
@@ -453,10 +625,12 @@ class CompareView(QWidget):
             self._disagree_rows = [row for row, _i, _d in rows]
         finally:
             self._filling = False
-        self.disagree_title.setText(f"<b>Largest |Δ row loss|</b>: {html.escape(d.column)} − "
-                                    f"{html.escape(d.reference)}")
+        self.disagree_title.setText(f"<b>Largest |Δ row loss|</b>: "
+                                    f"{html.escape(breakable(d.column))} − "
+                                    f"{html.escape(breakable(d.reference))}")
         self.scatter.set_scatter(loss_scatter(r, r.reference, d.index, units=units), d.reference,
                                  d.column)
+        self._split_timer.start()  # (the rows' IDs may need another width)
 
     # -- the user ------------------------------------------------------------------------------
 

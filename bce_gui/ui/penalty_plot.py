@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QCheckBox, QVBoxLayout, QWidget
 
@@ -59,6 +59,7 @@ from . import theme
 from .document import Document
 from .plain_text import rich_text
 from .plot_legend import LegendBelow, entry_left_out
+from .point_labels import Point, place_labels
 from .widgets import ElidedLabel
 
 CLASS1_COLOR = "#0072B2"  # Okabe–Ito blue
@@ -214,6 +215,9 @@ class PenaltyPlot(QWidget):
         self.pair_line = pg.PlotCurveItem()
         self.pair_points = pg.ScatterPlotItem(size=12, symbol="d", pxMode=True)
         self.pair_labels: list[pg.TextItem] = []
+        self._pair: list[tuple[str, float, float]] = []  # (name, x, y drawn) of each model
+        self._pair_placed: list = []
+        item.getViewBox().sigTransformChanged.connect(self._label_pair)
         # Rows with an infinite loss (p = 0 for their actual class) sit at the top edge of the
         # view: an open triangle over each and "∞" say that they are off the scale.
         self.infinite = pg.ScatterPlotItem(size=16, symbol="t1", pen=pg.mkPen("#d62728", width=1.6),
@@ -651,9 +655,8 @@ class PenaltyPlot(QWidget):
             points = [(name, x, y) for name, x, y in row_points(
                 self.doc.dataset, self.doc.options, self.doc.live.losses, int(rows[0]),
                 units=self.units) if np.isfinite(y) and np.isfinite(x)]
-        for label in self.pair_labels:
-            self.plot.getPlotItem().removeItem(label)
-        self.pair_labels = []
+        self._pair = []
+        self._label_pair()
         if not points:
             self.pair_line.setData([], [])
             self.pair_points.setData([], [])
@@ -662,17 +665,45 @@ class PenaltyPlot(QWidget):
         y = self._draw_y(np.array([p[2] for p in points]))
         self.pair_line.setData(x, y)
         self.pair_points.setData(x=x, y=y)
-        fg = self.palette().color(QPalette.ColorRole.Text)
-        for (name, _x, _y), px, py in zip(points, x, y):
-            # (a name right of a point near p = 1 would run off the plot: it goes left there)
-            label = pg.TextItem(name, color=fg, anchor=(1, 1) if px > 0.5 else (0, 1))
-            label.setPos(px, py)
-            self.plot.getPlotItem().addItem(label)
-            self.pair_labels.append(label)
+        self._pair = [(name, float(px), float(py)) for (name, _x, _y), px, py in zip(points, x, y)]
+        self._pair_placed = []  # (drawn anew, in the palette's colour)
+        self._label_pair()
         top = max(p[2] for p in points)
         if self._auto_view and not self.log_scale and top > self._y_top:
             # the other model's point is above the view: show it (until the user pans or zooms)
             self.plot.getPlotItem().setYRange(-0.03 * top, top * 1.12, padding=0)
+
+    def _label_pair(self) -> None:
+        """Name the selected row's points, one label for points that coincide on screen and
+        none over another (:func:`~bce_gui.ui.point_labels.place_labels`); again when the view
+        moves (zoomed in, two close points part)."""
+        item = self.plot.getPlotItem()
+        vb = item.getViewBox()
+        # (a name right of a point near p = 1 would run off the plot: it goes left there)
+        shown = [Point(name, at.x(), at.y(), 1.0 if x > 0.5 else 0.0)
+                 for name, x, y in self._pair for at in (vb.mapViewToScene(QPointF(x, y)),)]
+
+        def size_of(text: str) -> tuple[float, float]:
+            probe = pg.TextItem(text)  # (held: its text item goes with it)
+            box = probe.textItem.boundingRect()
+            return box.width(), box.height()
+
+        view = vb.sceneBoundingRect()
+        labels = place_labels(shown, size_of, bounds=(view.left(), view.top(), view.right(),
+                                                      view.bottom()))
+        if labels == self._pair_placed:
+            return
+        self._pair_placed = labels
+        for label in self.pair_labels:
+            item.removeItem(label)
+        self.pair_labels = []
+        fg = self.palette().color(QPalette.ColorRole.Text)
+        for placed in labels:
+            _name, x, y = self._pair[placed.point]
+            label = pg.TextItem(placed.text, color=fg, anchor=placed.anchor)
+            label.setPos(x, y)
+            item.addItem(label)
+            self.pair_labels.append(label)
 
     def pair_points_shown(self) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) of the models' points of the selected row (for tests)."""

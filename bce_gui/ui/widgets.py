@@ -66,3 +66,48 @@ def fit_dialog(dialog: QWidget, preferred: QSize) -> None:
     dialog had its Import and Cancel buttons under the screen's edge. A dialog whose body
     scrolls (see :func:`scrolling`) can be that small."""
     dialog.resize(preferred.boundedTo(screen_room(dialog)))
+
+
+#: Where a long word may be broken for wrapping (after these characters), and how long a piece
+#: of it may run before it is broken anyway.
+BREAK_AFTER = "_-./\\"
+LONGEST_PIECE = 16
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str, longest: int = LONGEST_PIECE) -> str:
+    """``text`` with zero-width spaces where a word longer than ``longest`` characters may wrap
+    (after ``_ - . / \\``, else every ``longest`` characters): a word-wrapped label breaks lines
+    only between words, and a model's name of 60 characters ran past the pane's edge."""
+    words = []
+    for word in text.split(" "):
+        if len(word) > longest:
+            pieces, piece = [], ""
+            for ch in word:
+                piece += ch
+                if ch in BREAK_AFTER or len(piece) >= longest:
+                    pieces.append(piece)
+                    piece = ""
+            word = ZERO_WIDTH_SPACE.join(pieces + ([piece] if piece else []))
+        words.append(word)
+    return " ".join(words)
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped plain-text label whose long words (models' names) wrap too, at ``_``,
+    ``-``, ``.`` or every few characters, instead of widening its pane or running past its edge.
+    :meth:`text` is the text as given (without the break points)."""
+
+    def __init__(self, text: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._text = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        self._text = text
+        super().setText(breakable(text))
+
+    def text(self) -> str:
+        return self._text
