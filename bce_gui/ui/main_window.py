@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QLocale, QSe
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QAbstractScrollArea,
     QCheckBox,
     QDockWidget,
@@ -41,6 +42,7 @@ from ..resources import multiclass_example_path, resource_path, worked_example_p
 from . import commands, theme
 from .document import Document
 from .files import FileController
+from .focus_order import next_stop, scroll_stop
 from .compare_jobs import CompareController
 from .compare_view import CompareView
 from .insight_jobs import InsightController
@@ -258,17 +260,35 @@ class MainWindow(QMainWindow):
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self._fit_summary)
 
-        # Tab goes through the window in reading order: tables, their options, the summary's
-        # buttons (shown for an infinite loss), the settings top to bottom, then the plot.
+        # Inside a region (see focus_regions), Tab goes as the eye reads: the settings top to
+        # bottom, the plot's bar before the plot. (Set here: Qt forgets the order set inside a
+        # widget when it joins the window.)
         sp = self.settings_panel
-        chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
-                 self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
-                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.renormalize,
-                 sp.units,
-                 self.views.tabBar(), self.plot.log_axis, self.plot.reset_button, self.plot.plot,
-                 self.statistics.threshold, self.statistics.worst_button, self.explain]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
+        for chain in ([sp.policy, sp.eps, sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction,
+                       sp.soft, sp.renormalize, sp.units],
+                      [self.plot.log_axis, self.plot.reset_button, self.plot.plot]):
+            for a, b in zip(chain, chain[1:]):
+                QWidget.setTabOrder(a, b)
+        for area in (self.top_area, self.statistics, self.parity, self.compare_view.scroll):
+            scroll_stop(area)
+
+    def focus_regions(self) -> list[QWidget]:
+        """The window's parts in the order Tab visits them (Shift+Tab the other way round):
+        the data set's summary above the tables, the tables and their options, the summary
+        (its buttons; itself where it scrolls) and the settings beside it, the tabs and the open
+        tab's page, the walk-through dock, the status bar's Cancel, and round again."""
+        return [self.data_set_dock, self.obs_view, self.res_view, self.invalid_only, self.worst_first,
+                self.top_area, self.views.tabBar(), *self.view_pages.values(), self.explain_dock,
+                self.statusBar()]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+        """Tab and Shift+Tab, from any widget of the window: the next stop of
+        :meth:`focus_regions` (see focus_order.py for why Qt's chain alone cannot do it)."""
+        target = next_stop(self, self.focus_regions(), QApplication.focusWidget(), forward)
+        if target is None:
+            return super().focusNextPrevChild(forward)
+        target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        return True
 
     def _build_views(self) -> QTabWidget:
         """The penalty curve and, in tabs beside it, the statistics' views."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPainter, QPalette, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from . import theme
 
 
 class ElidedLabel(QLabel):
@@ -30,3 +32,38 @@ class ElidedLabel(QLabel):
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+class FocusFrame(QWidget):
+    """A frame drawn over ``widget`` while it has the keyboard focus, in the palette's
+    highlight (at least 3:1 against the window, as WCAG asks of a focus indicator).
+
+    For scroll areas: Qt's styles draw no focus for them, and their content would cover a frame
+    of their own."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+        widget.installEventFilter(self)
+
+    def colour(self):
+        palette = self.palette()
+        return theme.readable(palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Window),
+                              ratio=theme.GRAPHIC_CONTRAST)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.setVisible(watched.hasFocus())
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.Resize):
+            self.setGeometry(watched.rect())
+            self.raise_()
+        return False
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setPen(QPen(self.colour(), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        painter.end()
