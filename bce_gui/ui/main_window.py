@@ -59,7 +59,7 @@ from .statistics_panel import StatisticsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import DataTableView, LinkedTables, copy_text, paste_start
-from .widgets import ElidedLabel
+from .widgets import ElidedLabel, StatusBar
 
 #: The window's size on first start, when the screen has room for it (else: as large as fits).
 DEFAULT_SIZE = QSize(1400, 860)
@@ -109,6 +109,7 @@ def load_worked_example() -> Dataset:
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, load_example: bool = True) -> None:
         super().__init__()
+        self.setStatusBar(StatusBar())  # (a long message ends in "…", whole in the tooltip)
         self.settings = settings or QSettings()
         self.setAcceptDrops(True)
         self._update_title()
@@ -297,6 +298,7 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName("Plots and statistics")
         self.views.setDocumentMode(True)
         self.views.setUsesScrollButtons(True)
+        self.views.tabBar().setAccessibleName("Plots and statistics tabs")
         self.view_pages = {"penalty": self.plot, "calibration": self.calibration,
                            "histogram": self.loss_histogram, "statistics": self.statistics,
                            "conventions": self.parity, "compare": self.compare_view}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from . import theme
 
@@ -32,6 +32,67 @@ class ElidedLabel(QLabel):
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+class StatusBar(QStatusBar):
+    """A status bar whose messages end in "…" where they do not fit, instead of being cut
+    mid-letter ("200 IDs matc"), with the whole message in its tooltip.
+
+    The "…" goes in the middle: a long message is long by a file or model name, and its news
+    ("200 of 200 IDs matched") is at the end. :meth:`currentMessage` is the whole message; the
+    bar shows it shortened to its width, again whenever that changes. A message's timeout is
+    kept here, as re-showing the shortened text would otherwise restart or cancel Qt's.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""  # the message as given
+        self._shown = ""  # what the bar shows of it
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+        # Qt shows some messages itself (a menu item's status tip): shorten those too.
+        self.messageChanged.connect(self._changed)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt name)
+        self._timer.stop()
+        self._full = text
+        self._show()
+        if timeout > 0:
+            self._timer.start(timeout)
+
+    def currentMessage(self) -> str:  # noqa: N802 (Qt name)
+        """The whole message (the bar may show it shortened: :meth:`shown_message`)."""
+        return self._full
+
+    def shown_message(self) -> str:
+        return QStatusBar.currentMessage(self)
+
+    def message_room(self) -> int:
+        """The width the message is drawn in: the bar's, less its permanent widgets (the only
+        ones shown beside a message) and Qt's margins (6 px left, 12 px right)."""
+        right = self.width() - 12
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isVisible():
+                right = min(right, child.x() - 2)
+        return max(right - 6, 0)
+
+    def _show(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.message_room())
+        self._shown = shown
+        QStatusBar.showMessage(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+    def _changed(self, text: str) -> None:
+        if text != self._shown:  # cleared, or a message Qt showed itself
+            self._timer.stop()
+            self._full = text
+            self._show()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._full:
+            self._show()
 
 
 class FocusFrame(QWidget):
