@@ -58,6 +58,7 @@ class _SmallTable(QTableWidget):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact rows
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)  # read-only: Tab goes on (it went round the cells for ever)
+        self.focus_frame = FocusFrame(self)  # (the style's focus on a cell is faint)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(False)
@@ -173,7 +174,7 @@ class LossScatterPlot(QWidget):
                                                    "bottom": _LogAxis("bottom")})
         self.plot.setAccessibleName("Row loss of the reference against the other model")
         self.plot.setMenuEnabled(False)
-        self.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumSize(160, 120)
         self.item = self.plot.getPlotItem()
         self.item.setLogMode(x=True, y=True)  # the data are log10 of the losses

@@ -62,7 +62,7 @@ def next_stop(window: QWidget, regions: Sequence[QWidget], current: QWidget | No
 def scroll_stop(area: QAbstractScrollArea) -> None:
     """Make a panel that scrolls (the summary, the statistics) a Tab stop only while it has
     something to scroll: a keyboard user needs its focus for the arrow keys then, and gains
-    nothing from it otherwise. With the focus it shows a frame (:class:`FocusFrame`)."""
+    nothing from it otherwise. With the focus it shows a frame (:class:`~.widgets.FocusFrame`)."""
     area.focus_frame = FocusFrame(area)
 
     def update(_lo: int = 0, _hi: int = 0) -> None:

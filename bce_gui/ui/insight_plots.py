@@ -57,7 +57,7 @@ class _Plot(QWidget):
         self.plot = pg.PlotWidget(self, axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.plot.setAccessibleName(name)
         self.plot.setMenuEnabled(False)
-        self.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumSize(160, 120)
         self.item = self.plot.getPlotItem()
         self.item.showGrid(x=True, y=True, alpha=0.2)

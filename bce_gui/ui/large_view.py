@@ -73,7 +73,7 @@ class DataSetPanel(QFrame):
         theme.set_text_colour(self.sample_note, theme.warning_text(self.palette()))
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Data set penalty curve")
-        self.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumHeight(140)
         self.plot.setMaximumHeight(230)  # the tables and the sample's plot keep their room
         self.plot.setLabel("bottom", "Predicted probability of class 1 (p)")

@@ -59,7 +59,7 @@ from .statistics_panel import StatisticsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import DataTableView, LinkedTables, copy_text, paste_start
-from .widgets import ElidedLabel, StatusBar
+from .widgets import ElidedLabel, FocusFrame, StatusBar
 
 #: The window's size on first start, when the screen has room for it (else: as large as fits).
 DEFAULT_SIZE = QSize(1400, 860)
@@ -272,6 +272,12 @@ class MainWindow(QMainWindow):
                 QWidget.setTabOrder(a, b)
         for area in (self.top_area, self.statistics, self.parity, self.compare_view.scroll):
             scroll_stop(area)
+        # Where the style shows the focus faintly (a table's current cell, a tab), a frame too.
+        for view in (self.obs_view, self.res_view):
+            view.focus_frame = FocusFrame(view)
+        bar = self.views.tabBar()
+        bar.focus_frame = FocusFrame(bar, lambda: bar.tabRect(bar.currentIndex()))
+        bar.currentChanged.connect(bar.focus_frame.refresh)
 
     def focus_regions(self) -> list[QWidget]:
         """The window's parts in the order Tab visits them (Shift+Tab the other way round):
