@@ -54,7 +54,7 @@ def next_stop(window: QWidget, regions: Sequence[QWidget], current: QWidget | No
     step = 1 if forward else -1
     for k in range(1, len(order) + 1):
         candidate = order[(at + step * k) % len(order)]
-        if takes_tab(candidate):
+        if takes_tab(candidate) and candidate.window() is window:  # (not in a floating dock)
             return candidate
     return None
 
