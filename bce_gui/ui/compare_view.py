@@ -29,7 +29,7 @@ from ..core.compare import (Comparison, Scatter, difference_cells, difference_he
                             leaderboard_header, loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize, log_tick_texts
 from . import theme
-from .widgets import WrappingLabel, breakable
+from .widgets import ElidedLabel, FocusFrame, WrappingLabel, breakable
 from .statistics_panel import BusyNote
 
 POINT_COLOR = "#0072B2"  # Okabe–Ito blue
@@ -66,6 +66,8 @@ class _SmallTable(QTableWidget):
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact rows
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # read-only: Tab goes on (it went round the cells for ever)
+        self.focus_frame = FocusFrame(self)  # (the style's focus on a cell is faint)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "gradient_bo…average_v2"
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -313,6 +315,7 @@ class LossScatterPlot(QWidget):
                                                    "bottom": _LogAxis("bottom")})
         self.plot.setAccessibleName("Row loss of the reference against the other model")
         self.plot.setMenuEnabled(False)
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumSize(160, 120)
         self.item = self.plot.getPlotItem()
         self.item.setLogMode(x=True, y=True)  # the data are log10 of the losses

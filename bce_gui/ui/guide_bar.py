@@ -16,6 +16,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..core.metrics.view import BAND_COLOURS, GuideBar
 from . import theme
 
+#: A band the loss is not in is drawn this much of its colour over the window's (the band of the
+#: loss, in its full colour, stands out).
+DIMMED = 150 / 255
+
 
 class GuideBarWidget(QWidget):
     """Paints a :class:`~bce_gui.core.metrics.view.GuideBar`."""
@@ -85,6 +89,34 @@ class GuideBarWidget(QWidget):
             out.append([fm.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines])
         return font, out
 
+    def _top(self) -> int:
+        """The bar's top: below the row of the loss and its marker."""
+        return int(self._line() * 1.2) + 8
+
+    def band_rect(self, i: int) -> QRectF:
+        """Where band ``i`` is drawn."""
+        left, width = self._span()
+        n = self.view.n_bands
+        x0 = left + width * i // n
+        x1 = left + width * (i + 1) // n
+        return QRectF(x0, self._top(), x1 - x0, self._band_height())
+
+    def band_colours(self) -> list[tuple[QColor, QColor]]:
+        """Each band's (background, text) as drawn: a band the loss is not in dimmed over the
+        window's colour, and its label black or white, whichever reads better there. (Black on
+        the dimmed bands of the dark theme read at 3.1:1.)"""
+        view = self.view
+        if view is None:
+            return []
+        window = self.palette().color(QPalette.ColorRole.Window)
+        out = []
+        for i in range(view.n_bands):
+            colour = QColor(BAND_COLOURS[i % len(BAND_COLOURS)])
+            if view.band is not None and i != view.band:
+                colour = theme.mix(window, colour, DIMMED)
+            out.append((colour, theme.text_on(colour)))
+        return out
+
     def shown_ticks(self) -> list[int]:
         """The inner boundaries whose value is written under the bar: not one the baseline's
         marker points at (its own label gives the value there)."""
@@ -110,21 +142,16 @@ class GuideBarWidget(QWidget):
         fm = self.fontMetrics()
         line = self._line()
         left, width = self._span()
-        top = int(line * 1.2) + 8
+        top = self._top()
         height = self._band_height()
         text = self.palette().color(QPalette.ColorRole.WindowText)
         muted = theme.muted_text(self.palette())
         n = view.n_bands
         band_font, lines = self.band_lines()
-        for i, label_lines in enumerate(lines):
-            x0 = left + width * i // n
-            x1 = left + width * (i + 1) // n
-            rect = QRectF(x0, top, x1 - x0, height)
-            colour = QColor(BAND_COLOURS[i % len(BAND_COLOURS)])
-            if view.band is not None and i != view.band:
-                colour.setAlpha(150)  # the band the loss falls in stands out
+        for i, (label_lines, (colour, label_colour)) in enumerate(zip(lines, self.band_colours())):
+            rect = self.band_rect(i)
             p.fillRect(rect, colour)
-            p.setPen(QColor("black"))
+            p.setPen(label_colour)
             font = QFont(band_font)
             font.setBold(i == view.band)
             p.setFont(font)

@@ -30,7 +30,7 @@ from ..core.metrics.view import HistogramView, ReliabilityView, histogram_view, 
 from . import theme
 from .plain_text import rich_text
 from .plot_legend import LegendBelow
-from .widgets import ElidedLabel
+from .widgets import ElidedLabel, FocusFrame
 
 OBSERVED_COLOR = "#D55E00"  # Okabe–Ito vermillion: the bins' observed frequencies
 CORP_COLOR = "#0072B2"  # Okabe–Ito blue: the CORP curve and its band
@@ -57,6 +57,7 @@ class _Plot(QWidget):
         self.plot = pg.PlotWidget(self, axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.plot.setAccessibleName(name)
         self.plot.setMenuEnabled(False)
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumSize(160, 120)
         self.item = self.plot.getPlotItem()
         self.item.showGrid(x=True, y=True, alpha=0.2)

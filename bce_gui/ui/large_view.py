@@ -24,6 +24,7 @@ from ..core.penalty import curves
 from ..core.summary_view import shown_loss
 from . import theme
 from .penalty_plot import CLASS0_COLOR, CLASS1_COLOR
+from .widgets import FocusFrame
 
 #: Mark sizes of the density, smallest to largest (as the window's plot draws them).
 SIZES = (5.0, 7.2, 9.4, 11.6, 13.8, 16.0)
@@ -72,6 +73,7 @@ class DataSetPanel(QFrame):
         theme.set_text_colour(self.sample_note, theme.warning_text(self.palette()))
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Data set penalty curve")
+        self.plot.focus_frame = FocusFrame(self.plot)  # (Tab stops here: it shows it)
         self.plot.setMinimumHeight(140)
         self.plot.setMaximumHeight(230)  # the tables and the sample's plot keep their room
         self.plot.setLabel("bottom", "Predicted probability of class 1 (p)")

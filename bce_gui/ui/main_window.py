@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QLocale, QSe
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QAbstractScrollArea,
     QCheckBox,
     QDockWidget,
@@ -41,6 +42,7 @@ from ..resources import multiclass_example_path, resource_path, worked_example_p
 from . import commands, theme
 from .document import Document
 from .files import FileController
+from .focus_order import next_stop, scroll_stop
 from .compare_jobs import CompareController
 from .compare_view import CompareView
 from .insight_jobs import InsightController
@@ -57,7 +59,7 @@ from .statistics_panel import StatisticsPanel
 from .summary_panel import SummaryPanel
 from .table_model import ObservationsModel
 from .table_views import DataTableView, LinkedTables, copy_text, paste_start
-from .widgets import ElidedLabel
+from .widgets import ElidedLabel, FocusFrame, StatusBar
 
 #: The window's size on first start, when the screen has room for it (else: as large as fits).
 DEFAULT_SIZE = QSize(1400, 860)
@@ -114,6 +116,7 @@ def load_worked_example() -> Dataset:
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, load_example: bool = True) -> None:
         super().__init__()
+        self.setStatusBar(StatusBar())  # (a long message ends in "…", whole in the tooltip)
         self.settings = settings or QSettings()
         self.setAcceptDrops(True)
         self._update_title()
@@ -266,17 +269,41 @@ class MainWindow(QMainWindow):
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self._fit_summary)
 
-        # Tab goes through the window in reading order: tables, their options, the summary's
-        # buttons (shown for an infinite loss), the settings top to bottom, then the plot.
+        # Inside a region (see focus_regions), Tab goes as the eye reads: the settings top to
+        # bottom, the plot's bar before the plot. (Set here: Qt forgets the order set inside a
+        # widget when it joins the window.)
         sp = self.settings_panel
-        chain = [self.obs_view, self.res_view, self.invalid_only, self.worst_first,
-                 self.summary.clip_button, self.summary.show_inf_button, sp.policy, sp.eps,
-                 sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction, sp.soft, sp.renormalize,
-                 sp.units,
-                 self.views.tabBar(), self.plot.log_axis, self.plot.reset_button, self.plot.plot,
-                 self.statistics.threshold, self.statistics.worst_button, self.explain]
-        for a, b in zip(chain, chain[1:]):
-            QWidget.setTabOrder(a, b)
+        for chain in ([sp.policy, sp.eps, sp.input_kind, sp.smoothing, sp.pos_weight, sp.reduction,
+                       sp.soft, sp.renormalize, sp.units],
+                      [self.plot.log_axis, self.plot.reset_button, self.plot.plot]):
+            for a, b in zip(chain, chain[1:]):
+                QWidget.setTabOrder(a, b)
+        for area in (self.top_area, self.statistics, self.parity, self.compare_view.scroll):
+            scroll_stop(area)
+        # Where the style shows the focus faintly (a table's current cell, a tab), a frame too.
+        for view in (self.obs_view, self.res_view):
+            view.focus_frame = FocusFrame(view)
+        bar = self.views.tabBar()
+        bar.focus_frame = FocusFrame(bar, lambda: bar.tabRect(bar.currentIndex()))
+        bar.currentChanged.connect(bar.focus_frame.refresh)
+
+    def focus_regions(self) -> list[QWidget]:
+        """The window's parts in the order Tab visits them (Shift+Tab the other way round):
+        the data set's summary above the tables, the tables and their options, the summary
+        (its buttons; itself where it scrolls) and the settings beside it, the tabs and the open
+        tab's page, the walk-through dock, the status bar's Cancel, and round again."""
+        return [self.data_set_dock, self.obs_view, self.res_view, self.invalid_only, self.worst_first,
+                self.top_area, self.views.tabBar(), *self.view_pages.values(), self.explain_dock,
+                self.statusBar()]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+        """Tab and Shift+Tab, from any widget of the window: the next stop of
+        :meth:`focus_regions` (see focus_order.py for why Qt's chain alone cannot do it)."""
+        target = next_stop(self, self.focus_regions(), QApplication.focusWidget(), forward)
+        if target is None:
+            return super().focusNextPrevChild(forward)
+        target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        return True
 
     def _build_views(self) -> QTabWidget:
         """The penalty curve and, in tabs beside it, the statistics' views."""
@@ -285,6 +312,7 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName("Plots and statistics")
         self.views.setDocumentMode(True)
         self.views.setUsesScrollButtons(True)
+        self.views.tabBar().setAccessibleName("Plots and statistics tabs")
         self.view_pages = {"penalty": self.plot, "calibration": self.calibration,
                            "histogram": self.loss_histogram, "statistics": self.statistics,
                            "conventions": self.parity, "compare": self.compare_view}

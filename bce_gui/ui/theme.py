@@ -55,6 +55,12 @@ def readable(colour: QColor, *backgrounds: QColor, ratio: float = TEXT_CONTRAST)
     return target
 
 
+def text_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on ``background``: at least 4.58:1 on any colour
+    (the worst background, of luminance 0.18, gives both that)."""
+    return max((QColor("black"), QColor("white")), key=lambda text: contrast(text, background))
+
+
 def _role(palette: QPalette, role: QPalette.ColorRole) -> QColor:
     return palette.color(QPalette.ColorGroup.Active, role)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStatusBar, QWidget
+
+from . import theme
 
 #: What a window manager adds round a window (frame and title bar): a dialog sized to the
 #: screen's free area leaves this much of it, or its buttons end under the screen's edge.
@@ -111,3 +115,105 @@ class WrappingLabel(QLabel):
 
     def text(self) -> str:
         return self._text
+
+
+class StatusBar(QStatusBar):
+    """A status bar whose messages end in "…" where they do not fit, instead of being cut
+    mid-letter ("200 IDs matc"), with the whole message in its tooltip.
+
+    The "…" goes in the middle: a long message is long by a file or model name, and its news
+    ("200 of 200 IDs matched") is at the end. :meth:`currentMessage` is the whole message; the
+    bar shows it shortened to its width, again whenever that changes. A message's timeout is
+    kept here, as re-showing the shortened text would otherwise restart or cancel Qt's.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""  # the message as given
+        self._shown = ""  # what the bar shows of it
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clearMessage)
+        # Qt shows some messages itself (a menu item's status tip): shorten those too.
+        self.messageChanged.connect(self._changed)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt name)
+        self._timer.stop()
+        self._full = text
+        self._show()
+        if timeout > 0:
+            self._timer.start(timeout)
+
+    def currentMessage(self) -> str:  # noqa: N802 (Qt name)
+        """The whole message (the bar may show it shortened: :meth:`shown_message`)."""
+        return self._full
+
+    def shown_message(self) -> str:
+        return QStatusBar.currentMessage(self)
+
+    def message_room(self) -> int:
+        """The width the message is drawn in: the bar's, less its permanent widgets (the only
+        ones shown beside a message) and Qt's margins (6 px left, 12 px right)."""
+        right = self.width() - 12
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isVisible():
+                right = min(right, child.x() - 2)
+        return max(right - 6, 0)
+
+    def _show(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.message_room())
+        self._shown = shown
+        QStatusBar.showMessage(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+    def _changed(self, text: str) -> None:
+        if text != self._shown:  # cleared, or a message Qt showed itself
+            self._timer.stop()
+            self._full = text
+            self._show()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._full:
+            self._show()
+
+
+class FocusFrame(QWidget):
+    """A frame drawn over ``widget`` (or the part ``area`` gives: a tab bar's current tab) while
+    it has the keyboard focus, in the palette's highlight made to stand at least 3:1 against the
+    window (WCAG's figure for a focus indicator).
+
+    Qt's styles draw no focus for a scroll area, and a faint one for a table's current cell
+    (1.8:1) or a tab (under 1.8:1, and next to nothing in the dark theme)."""
+
+    def __init__(self, widget: QWidget, area: Callable[[], QRect] | None = None) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._area = area or widget.rect
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+        widget.installEventFilter(self)
+
+    def colour(self) -> QColor:
+        palette = self.palette()
+        return theme.readable(palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Window),
+                              ratio=theme.GRAPHIC_CONTRAST)
+
+    def refresh(self) -> None:
+        """Follow the widget's focus, and the area (the tab bar's current tab moved)."""
+        self.setVisible(self._widget.hasFocus())
+        if self.isVisible():
+            self.setGeometry(self._area())
+            self.raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut, QEvent.Type.Resize):
+            self.refresh()
+        return False
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setPen(QPen(self.colour(), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        painter.end()

@@ -103,6 +103,20 @@ def test_the_density_plot_note_and_table_corner_are_heard(window, monkeypatch):
     assert accessible_texts(corner)[0] == "Select all cells"
 
 
+def test_the_tab_bar_of_the_plots_is_named(window):
+    """Tab lands on the tab bar, which had no accessible name (found by a QA pass). Qt's own
+    accessible tab list is named after its current tab whatever the widget's name, inside the
+    tab widget "Plots and statistics"; each tab reads its title and its shortcut."""
+    w = window
+    bar = w.views.tabBar()
+    assert bar.accessibleName() == "Plots and statistics tabs"
+    iface = QAccessible.queryAccessibleInterface(bar)
+    assert iface.parent().text(QAccessible.Text.Name) == "Plots and statistics"
+    tabs = [iface.child(i) for i in range(iface.childCount())]
+    heard = [(t.text(QAccessible.Text.Name), t.text(QAccessible.Text.Description)) for t in tabs]
+    assert ("Compare", "Compare (Ctrl+8)") in heard and ("Penalty curve", "Penalty curve (Ctrl+3)") in heard
+
+
 @pytest.mark.parametrize("units", ["bits"])
 def test_the_loss_is_heard_in_the_units_shown(window, units):
     w = window

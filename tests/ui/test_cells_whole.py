@@ -1,5 +1,6 @@
 """A cell never shows digits that read as another number: its text is whole, or it ends in "…";
-and the summary's guide and the tabs' names are whole at 1280×800.
+the summary's guide and the tabs' names are whole at 1280×800; a long status message ends in
+"…" (whole in its tooltip), at the window's smallest size too.
 
 Found by a QA pass at 1280×800: a 3-class file with weights, row 1's p(cat) set to 0, Worst rows
 first (Ctrl+Shift+W) and "Use scikit-learn clipping": the results pane widened for "2.2204e-16",
@@ -16,8 +17,8 @@ import numpy as np
 import polars as pl
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QFont, QFontMetrics, QStatusTipEvent
+from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QStyleOptionViewItem
 
 SMALL = QSize(1272, 760)  # the client area of a maximised window on a 1280×800 screen
 LARGE = QSize(1600, 960)
@@ -269,3 +270,51 @@ def test_the_guides_labels_and_the_tabs_names_are_whole(window, qtbot, tmp_path,
         rows = max(len(band) for band in lines)
         assert rows * QFontMetrics(font).height() <= g._band_height()
         assert tab_names_whole(w), (invalid_only, w.views.width(), w.views.tabBar().sizeHint().width())
+
+
+LONG_MODEL = "gradient_boosted_trees_isotonic_calibrated_five_fold_average_v2"
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_at_the_smallest_size(window, qtbot, tmp_path):
+    """Found by a QA pass: a join's message, at the window's smallest size, was cut bare
+    ("…200 IDs matc"). It ends in "…" now (in its middle: the news is at its end), whole in the
+    tooltip, shortened again to the bar's width, and its timeout still runs; the results' cells
+    there end in "…" too ("−0.…"), never cut bare."""
+    w = window
+    path = tmp_path / f"{LONG_MODEL}.csv"
+    path.write_text("id,predicted\n" + "".join(f"ID{i},0.{i}5\n" for i in range(1, 11)))
+    assert w.model_actions.join_predictions(str(path))
+    qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
+    bar = w.statusBar()
+    message = bar.currentMessage()  # the whole message
+    assert message.startswith(f"Joined {LONG_MODEL}.csv as model {LONG_MODEL}") and message.endswith("IDs matched")
+    w.showNormal()
+    w.resize(1, 1)  # the smallest the window can be
+    qtbot.waitUntil(lambda: w.width() < 1000)
+    settle(qtbot)
+    shown = QStatusBar.currentMessage(bar)  # what the bar draws
+    assert shown == bar.shown_message() and shown != message
+    assert "…" in shown and shown.startswith("Joined ") and shown.endswith("IDs matched")
+    assert bar.fontMetrics().horizontalAdvance(shown) <= bar.message_room()
+    assert bar.toolTip() == message
+    assert misread_cells(w.res_view) == [] and misread_cells(w.obs_view) == []
+    w.resize(1400, 860)  # room again: the whole message, no tooltip needed
+    settle(qtbot)
+    assert bar.shown_message() == message and bar.toolTip() == ""
+    assert bar._timer.isActive()  # (shortening it again kept its timeout)
+    bar._timer.timeout.emit()
+    assert bar.currentMessage() == "" and bar.shown_message() == ""
+
+
+def test_a_long_status_tip_is_shortened_too(window, qtbot):
+    """Qt shows a menu item's status tip itself: that goes through the same shortening."""
+    w = window
+    w.showNormal()
+    w.resize(1, 1)
+    settle(qtbot)
+    bar = w.statusBar()
+    tip = "A status tip " + "long " * 200 + "end"
+    QApplication.sendEvent(w, QStatusTipEvent(tip))
+    assert bar.currentMessage() == tip and bar.shown_message().endswith("end")
+    assert "…" in bar.shown_message() and bar.toolTip() == tip
+    assert bar.fontMetrics().horizontalAdvance(bar.shown_message()) <= bar.message_room()

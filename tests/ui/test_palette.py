@@ -7,6 +7,7 @@ The dark palette is a desktop's (KDE Breeze Dark's colours), not one the app mak
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -128,3 +129,52 @@ def test_dark_theme_option_and_exports_stay_light(window, tmp_path, qtbot):
         assert QApplication.palette().color(R.Base) == before.color(R.Base)
     finally:
         QApplication.setPalette(before)
+
+
+#: A probability of class 1 for a row of class 1 and one of class 0 whose loss falls in each
+#: band of the guide: great, good, fair, not ideal, very poor.
+IN_BAND = (0.97, 0.9, 0.8, 0.6, 0.2)
+
+
+@pytest.mark.parametrize("theme_name", ["light", "Breeze dark", "View → Dark theme"])
+def test_the_guide_bar_labels_are_readable_on_their_bands(window, qtbot, theme_name):
+    """Every band's label keeps 4.5:1 against the band as drawn, whichever band the loss is in
+    (the others are dimmed over the window's colour). Found in the dark theme: the dimmed bands
+    kept black text, "great" at 3.4:1 and "very poor" at 3.1:1."""
+    w = window
+    before = QPalette(QApplication.palette())
+    try:
+        if theme_name == "View → Dark theme":
+            w.actions["dark"].trigger()
+        else:
+            QApplication.setPalette(QApplication.style().standardPalette() if theme_name == "light"
+                                    else dark_palette())
+        QApplication.processEvents()
+        g = w.summary.guide
+        for band, p in enumerate(IN_BAND):
+            w.doc.set_dataset(Dataset.from_arrays([1, 0], [p, 1 - p]))
+            qtbot.waitUntil(lambda: g.view is not None and g.view.band == band)
+            image = w.grab().toImage()
+            for i, (_colour, text) in enumerate(g.band_colours()):
+                rect = g.band_rect(i).toRect()
+                corner = g.mapTo(w, rect.topLeft())
+                drawn = image.pixelColor(corner.x() + 1, corner.y() + 1)  # the band as drawn
+                assert contrast(text, drawn) >= 4.5, (band, i, text.name(), drawn.name())
+                # and its label is written in that colour: its strokes' cores (antialiased,
+                # never quite the colour) read as well
+                ink = max((image.pixelColor(corner.x() + x, corner.y() + y)
+                           for x in range(rect.width()) for y in range(rect.height())),
+                          key=lambda c: contrast(c, drawn))
+                assert contrast(ink, drawn) >= 4.5, (band, i, text.name(), ink.name())
+            outside = g.mapTo(w, g.band_rect(0).toRect().topLeft()) - QPoint(2, 0)
+            if band != 0:  # a dimmed band is its colour over what surrounds the bar
+                window_colour = image.pixelColor(outside)
+                assert g.band_colours()[0][0] == mix_over(QColor("#009E73"), window_colour, 150 / 255)
+    finally:
+        QApplication.setPalette(before)
+        QApplication.processEvents()
+
+
+def mix_over(colour: QColor, background: QColor, alpha: float) -> QColor:
+    """``colour`` painted with opacity ``alpha`` over ``background`` (written out here)."""
+    return QColor.fromRgbF(*(b + (c - b) * alpha for c, b in zip(colour.getRgbF()[:3], background.getRgbF()[:3])))
