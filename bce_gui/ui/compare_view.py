@@ -29,7 +29,7 @@ from ..core.compare import (Comparison, Scatter, difference_cells, difference_he
                             leaderboard_header, loss_scatter, scatter_levels, undefined_reasons)
 from ..core.formatting import localize, log_tick_texts
 from . import theme
-from .widgets import ElidedLabel, FocusFrame, WrappingLabel, breakable
+from .widgets import FocusFrame, WrappingLabel, breakable
 from .statistics_panel import BusyNote
 
 POINT_COLOR = "#0072B2"  # Okabe–Ito blue

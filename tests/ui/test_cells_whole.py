@@ -287,14 +287,14 @@ def test_a_long_status_message_ends_in_an_ellipsis_at_the_smallest_size(window, 
     qtbot.waitUntil(lambda: not w.model_actions.joining, timeout=10_000)
     bar = w.statusBar()
     message = bar.currentMessage()  # the whole message
-    assert message.startswith(f"Joined {LONG_MODEL}.csv as model {LONG_MODEL}") and message.endswith("IDs matched")
+    assert message.startswith(f"Joined {LONG_MODEL}.csv as model {LONG_MODEL}") and message.endswith("file's 10 IDs)")
     w.showNormal()
     w.resize(1, 1)  # the smallest the window can be
     qtbot.waitUntil(lambda: w.width() < 1000)
     settle(qtbot)
     shown = QStatusBar.currentMessage(bar)  # what the bar draws
     assert shown == bar.shown_message() and shown != message
-    assert "…" in shown and shown.startswith("Joined ") and shown.endswith("IDs matched")
+    assert "…" in shown and shown.startswith("Joined ") and shown.endswith("file's 10 IDs)")
     assert bar.fontMetrics().horizontalAdvance(shown) <= bar.message_room()
     assert bar.toolTip() == message
     assert misread_cells(w.res_view) == [] and misread_cells(w.obs_view) == []

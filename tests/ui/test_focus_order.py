@@ -191,8 +191,18 @@ def test_the_focus_shows_wherever_tab_takes_it(two_models, qtbot, dark):
     the tables, the tab, the plots and the scroll areas) the change is at least 3:1; elsewhere
     the style's own focus ring is kept (2.3:1 and more)."""
     w = two_models
+    before = QPalette(QApplication.palette())
     if dark:
         w.set_dark(True)
+    try:
+        _every_stop_shows_its_focus(w, qtbot)
+    finally:  # (the application's palette outlives the window: later tests expect the light one)
+        if dark:
+            w.set_dark(False)
+        QApplication.setPalette(before)
+
+
+def _every_stop_shows_its_focus(w, qtbot) -> None:
     w.resize(1000, 560)  # (the summary scrolls: a stop too)
     qtbot.waitUntil(lambda: w.top_area.verticalScrollBar().maximum() > 0)
     faint, seen = {}, set()
