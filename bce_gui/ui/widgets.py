@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStatusBar, QWidget
 
@@ -136,6 +136,13 @@ class StatusBar(QStatusBar):
         self._timer.timeout.connect(self.clearMessage)
         # Qt shows some messages itself (a menu item's status tip): shorten those too.
         self.messageChanged.connect(self._changed)
+        app = QCoreApplication.instance()
+        if app is not None:  # (no Python while the window is torn down at exit: see FocusFrame)
+            app.aboutToQuit.connect(self._stop_shortening)
+
+    def _stop_shortening(self) -> None:
+        self.messageChanged.disconnect(self._changed)
+        self._timer.stop()
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt name)
         self._timer.stop()
@@ -194,6 +201,14 @@ class FocusFrame(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.hide()
         widget.installEventFilter(self)
+        # Once the program is quitting, the window's widgets are torn down: the focus moving
+        # off a widget being deleted must not call back into Python (a crash at exit, -11).
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._stop_watching)
+
+    def _stop_watching(self) -> None:
+        self._widget.removeEventFilter(self)
 
     def colour(self) -> QColor:
         palette = self.palette()
