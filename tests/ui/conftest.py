@@ -138,3 +138,14 @@ def window(make_window):
     w = make_window()
     assert len(w.doc) == 10
     return w
+
+
+@pytest.fixture
+def recovery_folder(tmp_path, monkeypatch):
+    """Autosave and recovery go to the test's folder, never to the user's data folder (a
+    module that opens or saves files uses it for every test: ``pytestmark``)."""
+    from bce_gui.ui import files as files_mod
+
+    folder = tmp_path / "recovery-data" / "recovery"
+    monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
+    return folder

@@ -19,23 +19,11 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QStatusTipEvent
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QStyleOptionViewItem
+from tests.ui.qa_data import QA_MC_CSV
 
 SMALL = QSize(1272, 760)  # the client area of a maximised window on a 1280×800 screen
 LARGE = QSize(1600, 960)
 
-MC = """id,label,p_cat,p_dog,p_bird,weight
-r1,cat,0.35,0.2,0.1,1
-r2,dog,0.1,0.8,0.1,2
-r3,bird,0.2,0.2,0.6,1
-r4,cat,0.5,0.3,0.1,1.5
-r5,dog,0.3,0.3,0.3,1
-r6,bird,0.05,0.05,0.9,0.5
-r7,bird,0.3,0.3,0.4,1
-r8,cat,0.9,0.05,0.05,1
-r9,dog,0.2,0.7,0.2,1
-r10,bird,0,0.5,0.5,2
-r11,Cat,0.6,0.2,0.2,1
-"""
 
 
 def settle(qtbot) -> None:
@@ -128,7 +116,7 @@ def shown_titles(view) -> list[str]:
 def test_clipping_a_zero_never_cuts_the_weights_to_other_numbers(window, qtbot, tmp_path, size):
     w, m = window, window.model
     path = tmp_path / "mc.csv"
-    path.write_text(MC, encoding="utf-8")
+    path.write_text(QA_MC_CSV, encoding="utf-8")
     at_size(qtbot, w, size)
     open_and_wait(w, qtbot, path)
     m.setData(m.index(0, m.column_of("p_cat")), "0")
@@ -170,7 +158,7 @@ def test_scrolling_sideways_paints_the_cut_cells_again(window, qtbot, tmp_path):
     painted again."""
     w = window
     path = tmp_path / "mc.csv"
-    path.write_text(MC, encoding="utf-8")
+    path.write_text(QA_MC_CSV, encoding="utf-8")
     at_size(qtbot, w, SMALL)
     open_and_wait(w, qtbot, path)
     view = w.res_view

@@ -42,13 +42,12 @@ def settle(qtbot) -> None:
         qtbot.wait(5)
 
 
-def comparing(make_window, qtbot, tmp_path, size: QSize, n_models: int):
-    path = tmp_path / "scores.csv"
-    names = scores_csv(path, n_models)
+def show_comparison(make_window, qtbot, path, names, size: QSize):
+    """A window that opened ``path``, added the columns ``names`` as models and shows the
+    Compare tab at ``size``, the comparison computed and laid out."""
     w = make_window(load_example=False)
     with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS):
         assert w.files.open_path(str(path), ask=False, confirm_import=False)
-    assert w.doc.has_weight
     for name in names:
         assert w.model_actions.add_model_column(name)
     w.show_view("compare")
@@ -56,8 +55,16 @@ def comparing(make_window, qtbot, tmp_path, size: QSize, n_models: int):
     w.resize(size)
     qtbot.waitUntil(lambda: w.size() == size, timeout=2000)
     qtbot.waitUntil(lambda: w.compare.current and not w.compare._busy
-                    and w.compare_view.leaderboard.rowCount() == n_models, timeout=LOAD_TIMEOUT_MS)
+                    and w.compare_view.leaderboard.rowCount() == len(names) + 1,
+                    timeout=LOAD_TIMEOUT_MS)
     settle(qtbot)
+    return w
+
+
+def comparing(make_window, qtbot, tmp_path, size: QSize, n_models: int):
+    path = tmp_path / "scores.csv"
+    w = show_comparison(make_window, qtbot, path, scores_csv(path, n_models), size)
+    assert w.doc.has_weight and w.doc.n_models == n_models
     return w
 
 

@@ -15,14 +15,13 @@ from PySide6.QtGui import QFontMetrics, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel
 
 from bce_gui.ui.compare_view import _LogAxis
-from tests.ui.test_compare_layout import assert_nothing_overlaps, settle
+from tests.ui.test_compare_layout import assert_nothing_overlaps, show_comparison
 
 #: Client areas of a maximised window (title bar and frame taken off).
 SIZES = {"1024x768": QSize(1016, 728), "1280x800": QSize(1272, 760),
          "1920x1080": QSize(1912, 1040)}
 LONG = ["gradient_boosted_trees_isotonic_calibrated_five_fold_average_v2",
         "logistic_regression_l2_standardised_features_with_interactions"]
-LOAD_TIMEOUT_MS = 20_000
 
 
 def long_names_csv(path) -> None:
@@ -40,19 +39,7 @@ def long_names_csv(path) -> None:
 def comparing_long_names(make_window, qtbot, tmp_path, size: QSize):
     path = tmp_path / "wide.csv"
     long_names_csv(path)
-    w = make_window(load_example=False)
-    with qtbot.waitSignal(w.files.loadFinished, timeout=LOAD_TIMEOUT_MS):
-        assert w.files.open_path(str(path), ask=False, confirm_import=False)
-    for name in LONG:
-        assert w.model_actions.add_model_column(name)
-    w.show_view("compare")
-    w.showNormal()
-    w.resize(size)
-    qtbot.waitUntil(lambda: w.size() == size, timeout=2000)
-    qtbot.waitUntil(lambda: w.compare.current and not w.compare._busy
-                    and w.compare_view.leaderboard.rowCount() == 3, timeout=LOAD_TIMEOUT_MS)
-    settle(qtbot)
-    return w
+    return show_comparison(make_window, qtbot, path, LONG, size)
 
 
 def lines_fit(label: QLabel) -> bool:

@@ -25,7 +25,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from sklearn.metrics import log_loss
 
-import bce_gui.ui.files as files_mod
 from bce_gui.core.io import ReadOptions, preview_table, read_table
 from bce_gui.ui.import_dialog import ImportDialog
 
@@ -60,12 +59,7 @@ def fmt4(x: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def recovery_folder(tmp_path, monkeypatch):
-    """Autosave and recovery go to the test's folder, never to the user's data folder."""
-    folder = tmp_path / "recovery-data" / "recovery"
-    monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("recovery_folder")  # (tests/ui/conftest.py)
 
 
 @pytest.fixture

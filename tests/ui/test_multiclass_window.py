@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from bce_gui.core.io import ReadOptions, preview_table, read_table
 from bce_gui.core.formatting import fmt_number, fmt_result
 from bce_gui.ui.import_dialog import ImportDialog
+from tests.ui.qa_data import QA_MC_CSV
 
 CLASSES = ["apple", "banana", "cherry"]
 COLUMNS = ["p_apple", "p_banana", "p_cherry"]
@@ -484,10 +485,7 @@ def test_the_guide_states_the_loss_and_the_baseline_as_the_summary_does(window, 
     under a loss of 3.471): the guide gives both to the summary's digits."""
     w = window
     src = tmp_path / "mc.csv"
-    src.write_text("id,label,p_cat,p_dog,p_bird,weight\nr1,cat,0.35,0.2,0.1,1\nr2,dog,0.1,0.8,0.1,2\n"
-                   "r3,bird,0.2,0.2,0.6,1\nr4,cat,0.5,0.3,0.1,1.5\nr5,dog,0.3,0.3,0.3,1\n"
-                   "r6,bird,0.05,0.05,0.9,0.5\nr7,bird,0.3,0.3,0.4,1\nr8,cat,0.9,0.05,0.05,1\n"
-                   "r9,dog,0.2,0.7,0.2,1\nr10,bird,0,0.5,0.5,2\nr11,Cat,0.6,0.2,0.2,1\n", encoding="utf-8")
+    src.write_text(QA_MC_CSV, encoding="utf-8")
     with qtbot.waitSignal(w.files.loadFinished, timeout=LOADED):
         assert w.files.open_path(str(src), ask=False, confirm_import=False)
     y = np.array([0, 1, 2, 0, 1, 2, 2, 0, 1, 2, 0])

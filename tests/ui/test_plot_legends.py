@@ -3,7 +3,7 @@ in the window and in the report, on either loss axis.
 
 A QA pass found the penalty curve's legend over the points around q = 0.33 to 0.6 (a point at
 q = 0.4 a faint "+" in the PDF) and the calibration diagram's over the bin [0.4, 0.5) at
-accuracy 1.0, with its own 3-class file (``QA_CSV``); an earlier one, the worst row of the
+accuracy 1.0, with its own 3-class file (``QA_MC_CSV``); an earlier one, the worst row of the
 worked example under the legend on the log axis.
 """
 
@@ -11,20 +11,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF
+from tests.ui.qa_data import QA_MC_CSV
 
-QA_CSV = """id,label,p_cat,p_dog,p_bird,weight
-r1,cat,0.35,0.2,0.1,1
-r2,dog,0.1,0.8,0.1,2
-r3,bird,0.2,0.2,0.6,1
-r4,cat,0.5,0.3,0.1,1.5
-r5,dog,0.3,0.3,0.3,1
-r6,bird,0.05,0.05,0.9,0.5
-r7,bird,0.3,0.3,0.4,1
-r8,cat,0.9,0.05,0.05,1
-r9,dog,0.2,0.7,0.2,1
-r10,bird,0,0.5,0.5,2
-r11,Cat,0.6,0.2,0.2,1
-"""
 
 
 @pytest.fixture(params=["worked example", "QA's 3 classes"])
@@ -33,7 +21,7 @@ def shown(request, window, qtbot, tmp_path):
     w = window
     if request.param != "worked example":
         src = tmp_path / "mc.csv"
-        src.write_text(QA_CSV, encoding="utf-8")
+        src.write_text(QA_MC_CSV, encoding="utf-8")
         with qtbot.waitSignal(w.files.loadFinished, timeout=20_000):
             assert w.files.open_path(str(src), ask=False, confirm_import=False)
         assert w.doc.categorical and len(w.doc) == 11

@@ -14,9 +14,24 @@ import bce_gui.ui.files as files_mod
 from bce_gui.core.report import Figure, report_html
 
 
-@pytest.fixture(autouse=True)
-def recovery_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+pytestmark = pytest.mark.usefixtures("recovery_folder")  # (tests/ui/conftest.py)
+
+
+def export_pdf(w, qtbot, tmp_path, monkeypatch, dialogs) -> dict:
+    """Ctrl+Shift+P to tmp_path/report.pdf (a PDF is written); the page and the images the
+    window handed to the PDF writer ({"page": html, "images": {name: png}})."""
+    given = {}
+    real_pdf_bytes = files_mod.pdf_bytes
+
+    def capture(page, plot_png, images=None):
+        given.update(page=page, images={"plot.png": plot_png, **images})
+        return real_pdf_bytes(page, plot_png, images)
+
+    monkeypatch.setattr(files_mod, "pdf_bytes", capture)
+    dialogs.answer("save", str(tmp_path / "report.pdf"))
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    return given
 
 
 def embedded_png(html: str) -> bytes:
@@ -82,17 +97,7 @@ def test_the_pdf_figures_fill_their_images_and_keep_their_proportions(
         assert w.doc.categorical
     assert w.views.currentWidget() is w.plot  # the statistics' tabs were never shown
     shown = w.plot.plot.getPlotItem().geometry()
-    given = {}
-    real_pdf_bytes = files_mod.pdf_bytes
-
-    def capture(page, plot_png, images=None):
-        given.update(page=page, images={"plot.png": plot_png, **images})
-        return real_pdf_bytes(page, plot_png, images)
-
-    monkeypatch.setattr(files_mod, "pdf_bytes", capture)
-    dialogs.answer("save", str(tmp_path / "report.pdf"))
-    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    given = export_pdf(w, qtbot, tmp_path, monkeypatch, dialogs)
     assert set(given["images"]) == {"plot.png", "calibration.png", "histogram.png"}
     tags = dict(re.findall(r"<img src='([^']+)' (width='\d+' height='\d+')>", given["page"]))
     assert set(tags) == set(given["images"])
@@ -235,17 +240,7 @@ def test_no_page_of_the_report_ends_with_a_heading(window, qtbot, tmp_path, dial
         p = np.clip(0.5 + (y - 0.5) * rng.uniform(0.0, 0.8, 300), 0.01, 0.99)
         w.doc.set_dataset(Dataset.from_arrays(y, p, ids=[f"patient-{i:04d}" for i in range(300)]))
         w.model_actions.add_model_column("A copy of Predicted (paste or type the other model's predictions over it)")
-    given = {}
-    real_pdf_bytes = files_mod.pdf_bytes
-
-    def capture(page, plot_png, images=None):
-        given.update(page=page, images={"plot.png": plot_png, **images})
-        return real_pdf_bytes(page, plot_png, images)
-
-    monkeypatch.setattr(files_mod, "pdf_bytes", capture)
-    dialogs.answer("save", str(tmp_path / "report.pdf"))
-    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    given = export_pdf(w, qtbot, tmp_path, monkeypatch, dialogs)
     assert ("Models compared" in given["page"]) != categorical
     doc = laid_out(given["page"], given["images"])
     assert doc.pageCount() >= 2 and page_faults(doc) == []

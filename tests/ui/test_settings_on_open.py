@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from sklearn.metrics import log_loss
 
-import bce_gui.ui.files as files_mod
 from bce_gui.core.loss import LossOptions
 from bce_gui.core.policies import make_policy
 
@@ -22,9 +21,7 @@ P = [0.9, 0.2, 0.65, 0.35, 0.08, 0.5]
 Z = [2.2, -1.4, 0.6, -0.6, -2.4, 3.1]
 
 
-@pytest.fixture(autouse=True)
-def recovery_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(files_mod, "recovery_dir", lambda: tmp_path / "recovery")
+pytestmark = pytest.mark.usefixtures("recovery_folder")  # (tests/ui/conftest.py)
 
 
 def write(tmp_path, name, values) -> str:

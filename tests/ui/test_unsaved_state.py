@@ -15,19 +15,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-import bce_gui.ui.files as files_mod
 
 SB = QMessageBox.StandardButton
 LOAD_TIMEOUT_MS = 20_000
 CSV = "id,actual,predicted,weight\na,1,0.9,1\nb,0,0.2,2\nc,1,0.65,1\nd,0,0.35,0.5\n"
 
 
-@pytest.fixture(autouse=True)
-def recovery_folder(tmp_path, monkeypatch):
-    """Autosave and recovery go to the test's folder, never to the user's data folder."""
-    folder = tmp_path / "recovery-data" / "recovery"
-    monkeypatch.setattr(files_mod, "recovery_dir", lambda: folder)
-    return folder
+pytestmark = pytest.mark.usefixtures("recovery_folder")  # (tests/ui/conftest.py)
 
 
 @pytest.fixture

@@ -11,20 +11,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from bce_gui.core.policies import make_policy
+from tests.ui.qa_data import QA_MC_CSV
 
 LOAD_TIMEOUT_MS = 60_000
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
-# Three classes, a weight column, and row 11 (line 12 of the file) labelled 'Cat' for class 'cat'.
-MC_ROWS = ["r1,cat,0.35,0.2,0.1,1", "r2,dog,0.1,0.8,0.1,2", "r3,bird,0.2,0.2,0.6,1",
-           "r4,cat,0.5,0.3,0.1,1.5", "r5,dog,0.3,0.3,0.3,1", "r6,bird,0.05,0.05,0.9,0.5",
-           "r7,bird,0.3,0.3,0.4,1", "r8,cat,0.9,0.05,0.05,1", "r9,dog,0.2,0.7,0.2,1",
-           "r10,bird,0,0.5,0.5,2", "r11,Cat,0.6,0.2,0.2,1"]
 
 
 def mc_file(tmp_path) -> Path:
     path = tmp_path / "mc.csv"
-    path.write_text("id,label,p_cat,p_dog,p_bird,weight\n" + "\n".join(MC_ROWS) + "\n")
+    path.write_text(QA_MC_CSV)
     return path
 
 
